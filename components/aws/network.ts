@@ -1,0 +1,243 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+import { formatCidr, parseIpv4Cidr, subBlock } from "../network/addressing";
+
+export interface AwsNetworkArgs {
+    /** VPC address space, a canonical IPv4 CIDR from /16 to /20. */
+    readonly cidrBlock: string;
+    /** Availability zones to span, 2 or 3. @default 3 */
+    readonly zoneCount?: number;
+    /**
+     * NAT gateways, from 1 to `zoneCount`. Private subnets in zones without their own NAT gateway
+     * share the first one. @default 1 - cheap; use one per zone where a zone failure must keep egress
+     */
+    readonly natGatewayCount?: number;
+    /** Days that flow logs are kept. @default 365 */
+    readonly flowLogRetentionDays?: number;
+}
+
+/** The tiers of a site's address plan, as carved from the VPC block (prefix p). */
+export const AWS_SUBNET_TIERS = {
+    /** Workloads (EKS nodes and pods): a /p+2 per zone, the first three quarters of the VPC. */
+    private: { prefixOffset: 2, firstIndex: 0 },
+    /** Load balancers and NAT gateways: /p+5 blocks in the last quarter. */
+    public: { prefixOffset: 5, firstIndex: 24 },
+    /** Data stores, no route out of the VPC: /p+5 blocks after the public ones. */
+    isolated: { prefixOffset: 5, firstIndex: 28 },
+} as const;
+export type AwsSubnetTier = keyof typeof AWS_SUBNET_TIERS;
+
+/**
+ * The AWS site's network: a VPC across two or three zones with public, private and isolated
+ * subnets, NAT gateways for private egress, a default security group that allows nothing, and
+ * flow logs of all traffic to a KMS-encrypted CloudWatch log group.
+ */
+export class AwsNetwork extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly cidrBlock: string;
+    public readonly publicSubnetIds: pulumi.Output<string>[];
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+    public readonly isolatedSubnetIds: pulumi.Output<string>[];
+    public readonly flowLogGroupName: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("beacon:aws:Network", name, {}, opts);
+        const zoneCount = args.zoneCount ?? 3;
+        const natGatewayCount = args.natGatewayCount ?? 1;
+        const flowLogRetentionDays = args.flowLogRetentionDays ?? 365;
+        const vpcBlock = parseIpv4Cidr(args.cidrBlock);
+        if (!vpcBlock || vpcBlock.prefixLength < 16 || vpcBlock.prefixLength > 20) {
+            throw new Error(`AwsNetwork ${name}: cidrBlock "${args.cidrBlock}" must be a canonical IPv4 CIDR from /16 to /20`);
+        }
+        if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > 3) {
+            throw new Error(`AwsNetwork ${name}: zoneCount ${zoneCount} must be 2 or 3`);
+        }
+        if (!Number.isInteger(natGatewayCount) || natGatewayCount < 1 || natGatewayCount > zoneCount) {
+            throw new Error(`AwsNetwork ${name}: natGatewayCount ${natGatewayCount} must be from 1 to zoneCount (${zoneCount})`);
+        }
+        if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1) {
+            throw new Error(`AwsNetwork ${name}: flowLogRetentionDays ${flowLogRetentionDays} must be a positive whole number`);
+        }
+        const parent = { parent: this };
+        this.cidrBlock = args.cidrBlock;
+
+        const zones = getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            parent,
+        ).names.apply((names) => {
+            if (names.length < zoneCount) {
+                throw new Error(`AwsNetwork ${name}: the region has ${names.length} availability zones; zoneCount is ${zoneCount}`);
+            }
+            return names.slice(0, zoneCount);
+        });
+
+        const vpc = new ec2.Vpc(name, {
+            cidrBlock: args.cidrBlock,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: { Name: name },
+        }, parent);
+        this.vpcId = vpc.id;
+
+        // The default security group allows all traffic between its members; strip it so that
+        // nothing can be attached to an open group by accident (CIS AWS 5.4).
+        new ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, tags: { Name: `${name}-default-deny` } }, parent);
+
+        const subnets = (tier: AwsSubnetTier) =>
+            Array.from({ length: zoneCount }, (_, zone) => {
+                const layout = AWS_SUBNET_TIERS[tier];
+                const block = subBlock(vpcBlock, vpcBlock.prefixLength + layout.prefixOffset, layout.firstIndex + zone);
+                return new ec2.Subnet(`${name}-${tier}-${zone}`, {
+                    vpcId: vpc.id,
+                    cidrBlock: formatCidr(block),
+                    availabilityZone: zones[zone],
+                    // Nothing gets a public address by default, not even in public subnets.
+                    mapPublicIpOnLaunch: false,
+                    tags: { Name: `${name}-${tier}-${zone}`, tier, ...loadBalancerRoleTag(tier) },
+                }, parent);
+            });
+        const publicSubnets = subnets("public");
+        const privateSubnets = subnets("private");
+        const isolatedSubnets = subnets("isolated");
+        this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
+        this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+        this.isolatedSubnetIds = isolatedSubnets.map((subnet) => subnet.id);
+
+        const internetGateway = new ec2.InternetGateway(name, { vpcId: vpc.id, tags: { Name: name } }, parent);
+        const publicRoutes = new ec2.RouteTable(`${name}-public`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+            tags: { Name: `${name}-public` },
+        }, parent);
+        publicSubnets.forEach((subnet, zone) =>
+            new ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent),
+        );
+
+        const natGateways = publicSubnets.slice(0, natGatewayCount).map((subnet, zone) => {
+            const address = new ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { Name: `${name}-nat-${zone}` } }, parent);
+            return new ec2.NatGateway(`${name}-${zone}`, {
+                allocationId: address.id,
+                subnetId: subnet.id,
+                tags: { Name: `${name}-${zone}` },
+            }, { parent: this, dependsOn: [internetGateway] });
+        });
+        privateSubnets.forEach((subnet, zone) => {
+            const routes = new ec2.RouteTable(`${name}-private-${zone}`, {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natGatewayCount].id }],
+                tags: { Name: `${name}-private-${zone}` },
+            }, parent);
+            new ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
+        });
+
+        // Isolated subnets get a table with only the implicit local route: no way out of the VPC.
+        const isolatedRoutes = new ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, parent);
+        isolatedSubnets.forEach((subnet, zone) =>
+            new ec2.RouteTableAssociation(`${name}-isolated-${zone}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }, parent),
+        );
+
+        const flowLogs = this.flowLogs(name, vpc, flowLogRetentionDays);
+        this.flowLogGroupName = flowLogs.name;
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            isolatedSubnetIds: this.isolatedSubnetIds,
+            flowLogGroupName: this.flowLogGroupName,
+        });
+    }
+
+    /** Flow logs of ALL traffic to a log group encrypted with its own rotating KMS key. */
+    private flowLogs(name: string, vpc: ec2.Vpc, retentionInDays: number): cloudwatch.LogGroup {
+        const parent = { parent: this };
+        const account = getCallerIdentityOutput({}, parent).accountId;
+        const region = getRegionOutput({}, parent).region;
+        const partition = getPartitionOutput({}, parent).partition;
+
+        const key = new kms.Key(`${name}-flow-logs`, {
+            description: `Encrypts the flow logs of ${name}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "AccountAdministers",
+                        Effect: "Allow",
+                        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
+                        Action: "kms:*",
+                        Resource: "*",
+                    },
+                    {
+                        Sid: "CloudWatchLogsUsesForThisAccount",
+                        Effect: "Allow",
+                        Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
+                        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                        Resource: "*",
+                        Condition: {
+                            ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:*` },
+                        },
+                    },
+                ],
+            }),
+        }, parent);
+
+        const logGroup = new cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays, kmsKeyId: key.arn }, parent);
+
+        const role = new iam.Role(`${name}-flow-logs`, {
+            description: `Lets VPC Flow Logs write ${name}'s flow logs`,
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    // Confused-deputy guard: only flow logs of this account may assume the role.
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                }],
+            }),
+        }, parent);
+        new iam.RolePolicy(`${name}-flow-logs`, {
+            role: role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                }],
+            }),
+        }, parent);
+
+        new ec2.FlowLog(name, {
+            vpcId: vpc.id,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+            maxAggregationInterval: 60,
+            tags: { Name: name },
+        }, parent);
+        return logGroup;
+    }
+}
+
+/** Tells the AWS Load Balancer Controller which subnets take internet-facing or internal ALBs. */
+function loadBalancerRoleTag(tier: AwsSubnetTier): Record<string, string> {
+    switch (tier) {
+        case "public":
+            return { "kubernetes.io/role/elb": "1" };
+        case "private":
+            return { "kubernetes.io/role/internal-elb": "1" };
+        case "isolated":
+            return {};
+    }
+}

@@ -1,0 +1,202 @@
+import { z } from "zod";
+import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
+import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
+
+/**
+ * The stack config schema: every key of the `crypto-beacon` namespace, its type, description,
+ * default and the roles that use it. `Pulumi.yaml` declares exactly these keys (a test holds the
+ * two together), and `load.ts` validates every stack against them.
+ *
+ * Keys are flat because Pulumi.yaml can only declare string, integer, boolean and array keys.
+ */
+
+export const PROJECT = "crypto-beacon";
+
+export const ROLES = ["all-in-one", "aws-site", "azure-site", "edge"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ENVIRONMENTS = ["dev", "test", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const SITES = ["aws", "azure"] as const;
+export type Site = (typeof SITES)[number];
+
+/** Keys whose stack value must be a `secure:` value or come from an ESC environment. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["cloudflareApiToken"]);
+
+/** CloudWatch Logs only accepts these retention periods (PutRetentionPolicy). */
+const CLOUDWATCH_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const oneOf = (allowed: readonly (string | number)[]) => `allowed: ${allowed.join(", ")}`;
+
+function addressSpace(prefixMin: number, prefixMax: number) {
+    return z
+        .string()
+        .refine((value) => parseIpv4Cidr(value) !== undefined, {
+            error: "must be a canonical IPv4 CIDR block (a.b.c.d/n, no host bits set), e.g. 10.10.0.0/16",
+        })
+        .refine(
+            (value) => {
+                const block = parseIpv4Cidr(value);
+                return !block || (block.prefixLength >= prefixMin && block.prefixLength <= prefixMax);
+            },
+            { error: `must have a prefix length from /${prefixMin} to /${prefixMax}, so that every subnet tier fits` },
+        );
+}
+
+function integerBetween(min: number, max: number) {
+    return z.int({ error: `must be a whole number from ${min} to ${max}` }).min(min).max(max);
+}
+
+function enumOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+    return z.enum(values, { error: (issue) => `${JSON.stringify(issue.input)} is not a known ${what}; ${oneOf(values)}` });
+}
+
+/** A fully qualified stack name as StackReference takes it: `<organization>/<project>/<stack>`. */
+const stackReferenceName = z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        error: "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. acme/crypto-beacon/prod-aws",
+    });
+
+const commonKeys = {
+    environment: enumOf(ENVIRONMENTS, "environment").describe(
+        "Environment class: drives sizing, deletion protection and policy enforcement.",
+    ),
+    owner: z.string().min(1).default("platform-team").describe("Team that owns the stack; the `owner` tag."),
+    costCenter: z.string().min(1).default("trading-platform").describe("Cost center for billing; the `cost-center` tag."),
+    dataClassification: enumOf(["public", "internal", "confidential", "restricted"], "data classification")
+        .default("confidential")
+        .describe("Highest class of data the stack holds; the `data-classification` tag."),
+};
+
+const awsSiteKeys = {
+    awsRegion: enumOf(AWS_REGIONS, "AWS region").default("us-east-1").describe("Primary AWS region of the AWS site."),
+    awsReplicaRegion: enumOf(AWS_REGIONS, "AWS region")
+        .default("us-west-2")
+        .describe("Second AWS region, for replicas and backup copies; must differ from awsRegion."),
+    awsVpcCidr: addressSpace(16, 20).default("10.10.0.0/16").describe("Address space of the AWS site's VPC."),
+    awsZoneCount: integerBetween(2, 3).default(3).describe("Availability zones the VPC spans."),
+    awsNatGatewayCount: integerBetween(1, 3)
+        .default(1)
+        .describe("NAT gateways: 1 is cheap; one per zone keeps egress when a zone fails (required in prod)."),
+    awsFlowLogRetentionDays: z
+        .int()
+        .refine((days) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days), {
+            error: `must be a CloudWatch Logs retention period; ${oneOf(CLOUDWATCH_RETENTION_DAYS)}`,
+        })
+        .default(365)
+        .describe("Days that VPC flow logs are kept in CloudWatch Logs."),
+};
+
+const azureSiteKeys = {
+    azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
+    azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
+};
+
+const edgeKeys = {
+    domain: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+            error: "must be a lower-case DNS name such as beacon.example.com",
+        })
+        .describe("Public hostname that Cloudflare serves, e.g. trade.example.com."),
+    cloudflareZoneId: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare zone id: 32 lower-case hex characters" })
+        .describe("Cloudflare zone that holds the domain."),
+    cloudflareApiToken: z
+        .string()
+        .min(1)
+        .describe("Cloudflare API token (secret: `pulumi config set --secret` or an ESC environment)."),
+    activeSite: enumOf(SITES, "site").default("aws").describe("Site that takes traffic; the other is the failover."),
+};
+
+const siteReferenceKeys = {
+    awsSiteStack: stackReferenceName.describe("The AWS site stack this edge fronts, e.g. acme/crypto-beacon/prod-aws."),
+    azureSiteStack: stackReferenceName.describe("The Azure site stack this edge fronts, e.g. acme/crypto-beacon/prod-azure."),
+};
+
+type Refinement<T> = (config: T, ctx: z.RefinementCtx) => void;
+
+const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof commonKeys>>> = (config, ctx) => {
+    if (config.awsReplicaRegion === config.awsRegion) {
+        ctx.addIssue({ code: "custom", path: ["awsReplicaRegion"], message: `must differ from awsRegion ("${config.awsRegion}")` });
+    }
+    if (config.awsNatGatewayCount > config.awsZoneCount) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["awsNatGatewayCount"],
+            message: `${config.awsNatGatewayCount} exceeds awsZoneCount (${config.awsZoneCount}); allowed: 1 to ${config.awsZoneCount}`,
+        });
+    }
+    if (config.environment === "prod" && config.awsNatGatewayCount !== config.awsZoneCount) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["awsNatGatewayCount"],
+            message: `prod needs one NAT gateway per zone so a zone failure keeps egress; allowed: ${config.awsZoneCount}`,
+        });
+    }
+};
+
+export const roleSchemas = {
+    "all-in-one": z
+        .strictObject({
+            role: z.literal("all-in-one"),
+            ...commonKeys,
+            ...awsSiteKeys,
+            ...azureSiteKeys,
+            ...edgeKeys,
+        })
+        .superRefine((config, ctx) => {
+            awsSiteRules(config, ctx);
+            if (cidrsOverlap(config.awsVpcCidr, config.azureVnetCidr)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["azureVnetCidr"],
+                    message: `${config.azureVnetCidr} overlaps awsVpcCidr ${config.awsVpcCidr}; the two sites need disjoint address plans`,
+                });
+            }
+        }),
+    "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys }).superRefine(awsSiteRules),
+    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys }),
+    edge: z
+        .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...siteReferenceKeys })
+        .superRefine((config, ctx) => {
+            if (config.awsSiteStack === config.azureSiteStack) {
+                ctx.addIssue({ code: "custom", path: ["azureSiteStack"], message: "must name a different stack than awsSiteStack" });
+            }
+        }),
+} as const;
+
+export type AllInOneConfig = z.output<(typeof roleSchemas)["all-in-one"]>;
+export type AwsSiteConfig = z.output<(typeof roleSchemas)["aws-site"]>;
+export type AzureSiteConfig = z.output<(typeof roleSchemas)["azure-site"]>;
+export type EdgeConfig = z.output<(typeof roleSchemas)["edge"]>;
+export type StackConfig = AllInOneConfig | AwsSiteConfig | AzureSiteConfig | EdgeConfig;
+
+/** The config an AWS site needs, whether in its own stack or inside an all-in-one stack. */
+export type AwsSiteSettings = Pick<AllInOneConfig, keyof typeof awsSiteKeys | keyof typeof commonKeys>;
+/** The config an Azure site needs. */
+export type AzureSiteSettings = Pick<AllInOneConfig, keyof typeof azureSiteKeys | keyof typeof commonKeys>;
+/** The config the Cloudflare edge needs. */
+export type EdgeSettings = Pick<AllInOneConfig, keyof typeof edgeKeys | keyof typeof commonKeys>;
+
+/** Every key of the namespace with its schema, for declarations and error messages. */
+export const ALL_KEYS: Readonly<Record<string, z.ZodType>> = {
+    role: enumOf(ROLES, "role").describe(
+        "What this stack deploys: all-in-one (dev/test), aws-site, azure-site, or edge (Cloudflare and the failover switch).",
+    ),
+    ...commonKeys,
+    ...awsSiteKeys,
+    ...azureSiteKeys,
+    ...edgeKeys,
+    ...siteReferenceKeys,
+};
+
+/** The roles whose schema has the key. */
+export function rolesUsingKey(key: string): Role[] {
+    return ROLES.filter((role) => key in roleSchemas[role].shape);
+}

@@ -1,0 +1,33 @@
+import { loadStackConfig } from "./config/load";
+import { deployAwsSite } from "./roles/awsSite";
+import { deployAzureSite } from "./roles/azureSite";
+import { deployEdge, readSiteStacks } from "./roles/edge";
+
+/**
+ * The program of every stack. The stack's `role` config says what it deploys; its name means
+ * nothing to the program. Returns the stack outputs.
+ */
+export = async () => {
+    const config = loadStackConfig();
+    switch (config.role) {
+        case "all-in-one": {
+            const aws = deployAwsSite(config);
+            const azure = deployAzureSite(config);
+            const edge = deployEdge(config, { aws: aws.identity, azure: azure.identity });
+            return { role: config.role, aws: aws.outputs, azure: azure.outputs, edge: edge.outputs };
+        }
+        case "aws-site": {
+            const aws = deployAwsSite(config);
+            return { role: config.role, siteIdentity: aws.identity, aws: aws.outputs };
+        }
+        case "azure-site": {
+            const azure = deployAzureSite(config);
+            return { role: config.role, siteIdentity: azure.identity, azure: azure.outputs };
+        }
+        case "edge": {
+            const sites = await readSiteStacks(config);
+            const edge = deployEdge(config, sites);
+            return { role: config.role, edge: edge.outputs };
+        }
+    }
+};

@@ -1,0 +1,64 @@
+import { cidrsOverlap, parseIpv4Cidr } from "../components/network/addressing";
+import { type Environment, type Site } from "./config/schema";
+
+/**
+ * What a site stack says about itself in its `siteIdentity` output, so that an edge stack can
+ * check it references the right stacks before it points traffic at them.
+ */
+export interface SiteIdentity {
+    readonly role: "aws-site" | "azure-site";
+    readonly environment: Environment;
+    /** The site's private address space. */
+    readonly addressSpace: string;
+}
+
+export const SITE_ROLE: Record<Site, SiteIdentity["role"]> = { aws: "aws-site", azure: "azure-site" };
+
+/** The config key of an edge stack that names each site's stack. */
+export const SITE_REFERENCE_KEY: Record<Site, "awsSiteStack" | "azureSiteStack"> = { aws: "awsSiteStack", azure: "azureSiteStack" };
+
+/**
+ * Checks a referenced stack's identity against what the edge expects of it. Returns one problem
+ * per mismatch, each naming the config key, the referenced stack and what is allowed.
+ */
+export function siteReferenceProblems(
+    site: Site,
+    stackName: string,
+    identity: unknown,
+    edgeEnvironment: Environment,
+): string[] {
+    const key = `crypto-beacon:${SITE_REFERENCE_KEY[site]}`;
+    const expectedRole = SITE_ROLE[site];
+    if (!isSiteIdentity(identity)) {
+        return [`${key}: stack "${stackName}" exports no siteIdentity; allowed: a stack with role "${expectedRole}"`];
+    }
+    const problems: string[] = [];
+    if (identity.role !== expectedRole) {
+        problems.push(`${key}: stack "${stackName}" has role "${identity.role}"; allowed: a stack with role "${expectedRole}"`);
+    }
+    if (identity.environment !== edgeEnvironment) {
+        problems.push(
+            `${key}: stack "${stackName}" is environment "${identity.environment}"; allowed: a "${edgeEnvironment}" stack, like this edge`,
+        );
+    }
+    return problems;
+}
+
+/** The two sites must have disjoint address plans: they are joined by private links later. */
+export function addressOverlapProblems(aws: SiteIdentity, azure: SiteIdentity): string[] {
+    return cidrsOverlap(aws.addressSpace, azure.addressSpace)
+        ? [`crypto-beacon:azureSiteStack: the Azure site's address space ${azure.addressSpace} overlaps the AWS site's ${aws.addressSpace}`]
+        : [];
+}
+
+function isSiteIdentity(value: unknown): value is SiteIdentity {
+    const candidate = value as Partial<SiteIdentity> | undefined;
+    return (
+        typeof candidate === "object" &&
+        candidate !== null &&
+        typeof candidate.role === "string" &&
+        typeof candidate.environment === "string" &&
+        typeof candidate.addressSpace === "string" &&
+        parseIpv4Cidr(candidate.addressSpace) !== undefined
+    );
+}

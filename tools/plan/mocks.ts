@@ -1,0 +1,209 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** AWS's documentation account and a zeroed Azure subscription: plausible, never real. */
+export const OFFLINE_AWS_ACCOUNT = "123456789012";
+export const OFFLINE_AZURE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+export const OFFLINE_AZURE_TENANT = "11111111-1111-1111-1111-111111111111";
+
+/** Thrown for an invoke that has no offline answer, naming its token. */
+export class UnmockedInvokeError extends Error {
+    constructor(readonly token: string) {
+        super(`no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`);
+        this.name = "UnmockedInvokeError";
+    }
+}
+
+/** Thrown for a StackReference whose stack has not been planned yet in this run. */
+export class UnplannedStackReferenceError extends Error {
+    constructor(readonly stackName: string) {
+        super(`StackReference "${stackName}" has not been planned yet`);
+        this.name = "UnplannedStackReferenceError";
+    }
+}
+
+export interface OfflineMocksOptions {
+    readonly stack: string;
+    /** Planned outputs of a referenced stack, or undefined when it has not been planned yet. */
+    readonly stackReferenceOutputs: (name: string) => { outputs: Record<string, unknown>; secretOutputNames: string[] } | undefined;
+}
+
+/** EC2 physical id prefixes, so that ids read like the real ones in plans and policies. */
+const EC2_ID_PREFIXES: Record<string, string> = {
+    Vpc: "vpc", Subnet: "subnet", InternetGateway: "igw", NatGateway: "nat", Eip: "eipalloc",
+    RouteTable: "rtb", RouteTableAssociation: "rtbassoc", SecurityGroup: "sg", DefaultSecurityGroup: "sg",
+    FlowLog: "fl", VpcEndpoint: "vpce", NetworkAcl: "acl", LaunchTemplate: "lt", Instance: "i",
+};
+
+/** Azure resource provider namespaces of the azure-native modules we use. */
+const AZURE_NAMESPACES: Record<string, string> = {
+    network: "Microsoft.Network", resources: "Microsoft.Resources", containerservice: "Microsoft.ContainerService",
+    keyvault: "Microsoft.KeyVault", storage: "Microsoft.Storage", containerregistry: "Microsoft.ContainerRegistry",
+    operationalinsights: "Microsoft.OperationalInsights", insights: "Microsoft.Insights", redisenterprise: "Microsoft.Cache",
+    dataprotection: "Microsoft.DataProtection", managedidentity: "Microsoft.ManagedIdentity", authorization: "Microsoft.Authorization",
+};
+
+/**
+ * Answers the runtime's resource registrations and invokes offline with plausible values: ids
+ * and ARNs shaped like the real ones, computed outputs, availability zones, caller identity. An
+ * invoke without an answer here fails, naming its token, rather than returning something vague.
+ */
+export class OfflineMocks implements pulumi.runtime.Mocks {
+    /** Provider inputs by the provider reference (`urn::id`) that resources carry. */
+    private readonly providers = new Map<string, Record<string, unknown>>();
+    readonly unmockedInvokes = new Set<string>();
+    readonly unplannedReferences = new Set<string>();
+
+    constructor(private readonly options: OfflineMocksOptions) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        const { type, name, inputs } = args;
+        if (type.startsWith("pulumi:providers:")) {
+            const id = this.uuid(`provider:${name}`);
+            return { id, state: inputs };
+        }
+        if (type === "pulumi:pulumi:StackReference") {
+            return this.stackReference(String(inputs.name ?? name));
+        }
+        if (!args.custom) {
+            return { id: undefined, state: {} };
+        }
+        const [pkg, module] = type.split(":");
+        switch (pkg) {
+            case "aws":
+                return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs));
+            case "azure-native":
+                return this.azureResource(type, module, name, inputs);
+            default:
+                return { id: this.hex(`${type}:${name}`, 32), state: inputs };
+        }
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const region = this.awsRegion(args.provider, args.inputs);
+        switch (args.token) {
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const letters = ["a", "b", "c", "d"];
+                return {
+                    id: region,
+                    names: letters.map((letter) => `${region}${letter}`),
+                    zoneIds: letters.map((_, index) => `${region.replace(/-/g, "").slice(0, 4)}-az${index + 1}`),
+                    groupNames: letters.map(() => region),
+                    state: "available",
+                };
+            }
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return {
+                    id: OFFLINE_AWS_ACCOUNT,
+                    accountId: OFFLINE_AWS_ACCOUNT,
+                    arn: `arn:aws:sts::${OFFLINE_AWS_ACCOUNT}:assumed-role/offline-plan/offline`,
+                    userId: "AROAOFFLINEPLAN:offline",
+                };
+            case "aws:index/getRegion:getRegion":
+                return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getPartition:getPartition":
+                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "azure-native:authorization:getClientConfig":
+                return {
+                    clientId: "22222222-2222-2222-2222-222222222222",
+                    objectId: "33333333-3333-3333-3333-333333333333",
+                    subscriptionId: OFFLINE_AZURE_SUBSCRIPTION,
+                    tenantId: OFFLINE_AZURE_TENANT,
+                };
+            default:
+                this.unmockedInvokes.add(args.token);
+                throw new UnmockedInvokeError(args.token);
+        }
+    }
+
+    /** Remembers a provider's inputs under the reference its resources will carry. */
+    recordProvider(reference: string, inputs: Record<string, unknown>): void {
+        this.providers.set(reference, inputs);
+    }
+
+    private stackReference(stackName: string) {
+        const planned = this.options.stackReferenceOutputs(stackName);
+        if (!planned) {
+            this.unplannedReferences.add(stackName);
+            throw new UnplannedStackReferenceError(stackName);
+        }
+        return { id: stackName, state: { name: stackName, outputs: planned.outputs, secretOutputNames: planned.secretOutputNames } };
+    }
+
+    private awsRegion(provider: string | undefined, inputs: Record<string, unknown>): string {
+        const region = inputs.region ?? (provider ? this.providers.get(provider)?.region : undefined);
+        return typeof region === "string" ? region : "us-east-1";
+    }
+
+    private awsResource(type: string, service: string, name: string, inputs: Record<string, unknown>, region: string) {
+        const resource = type.split(":")[2];
+        const account = OFFLINE_AWS_ACCOUNT;
+        const physicalName = typeof inputs.name === "string" ? inputs.name : `${name}-${this.hex(`name:${type}:${name}`, 7)}`;
+        const prefix = service === "ec2" ? EC2_ID_PREFIXES[resource] : undefined;
+        let id = prefix ? `${prefix}-${this.hex(`${type}:${name}`, 17)}` : physicalName;
+        let arn = `arn:aws:${service}:${region}:${account}:${kebab(resource)}/${id}`;
+        const extra: Record<string, unknown> = {};
+        switch (type) {
+            case "aws:kms/key:Key":
+                id = this.uuid(`${type}:${name}`);
+                arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+                extra.keyId = id;
+                break;
+            case "aws:iam/role:Role":
+                arn = `arn:aws:iam::${account}:role/${physicalName}`;
+                extra.uniqueId = `AROA${this.hex(`${type}:${name}`, 17).toUpperCase()}`;
+                break;
+            case "aws:iam/rolePolicy:RolePolicy":
+                id = `${String(inputs.role ?? name)}:${physicalName}`;
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                arn = `arn:aws:logs:${region}:${account}:log-group:${physicalName}`;
+                break;
+            case "aws:ec2/vpc:Vpc":
+                extra.defaultSecurityGroupId = `sg-${this.hex(`${name}:default-sg`, 17)}`;
+                extra.mainRouteTableId = `rtb-${this.hex(`${name}:main-rtb`, 17)}`;
+                extra.defaultNetworkAclId = `acl-${this.hex(`${name}:default-acl`, 17)}`;
+                extra.ownerId = account;
+                break;
+            case "aws:ec2/eip:Eip":
+                extra.allocationId = id;
+                extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                break;
+            case "aws:ec2/natGateway:NatGateway":
+                extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                break;
+        }
+        return { id, state: { ...inputs, name: physicalName, arn, region, ...extra } };
+    }
+
+    private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>) {
+        const resource = type.split(":")[2];
+        const nameInput = inputs[`${lowerFirst(resource)}Name`] ?? inputs.name;
+        const physicalName = typeof nameInput === "string" ? nameInput : `${name}${this.hex(`name:${type}:${name}`, 8)}`;
+        const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
+        const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
+        const armType = `${namespace}/${lowerFirst(resource)}s`;
+        const id =
+            type === "azure-native:resources:ResourceGroup"
+                ? `${subscription}/resourceGroups/${physicalName}`
+                : `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${armType}/${physicalName}`;
+        return { id, state: { ...inputs, name: physicalName, type: armType, provisioningState: "Succeeded" } };
+    }
+
+    private hex(seed: string, length: number): string {
+        return createHash("sha256").update(`${this.options.stack}:${seed}`).digest("hex").slice(0, length);
+    }
+
+    private uuid(seed: string): string {
+        const hex = this.hex(seed, 32);
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    }
+}
+
+function kebab(value: string): string {
+    return value.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+function lowerFirst(value: string): string {
+    return value[0].toLowerCase() + value.slice(1);
+}

@@ -1,0 +1,312 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { OfflineMocks } from "./mocks";
+import {
+    MockMonitor,
+    runtimeStore,
+    type ReadResourceRequest,
+    type RegisterResourceOutputsRequest,
+    type RegisterResourceRequest,
+    type RegisterResourceResponse,
+} from "./sdkInternals";
+import { PlanInputError, readProject, readStackFile, type Project } from "./stackFile";
+
+/** A resource as `pulumi preview` would create it. */
+export interface PlannedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** The parent's URN; null for the root stack. */
+    readonly parent: string | null;
+    /** The URN of the provider resource that manages it; null for components and providers. */
+    readonly provider: string | null;
+    readonly custom: boolean;
+    /** Inputs as the program passed them; secrets are masked as "[secret]". */
+    readonly inputs: Record<string, unknown>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly dependencies: readonly string[];
+}
+
+export interface StackPlan {
+    readonly project: string;
+    readonly stack: string;
+    readonly stackFile: string;
+    readonly resources: readonly PlannedResource[];
+    /** Stack outputs; secrets masked as "[secret]". */
+    readonly outputs: Record<string, unknown>;
+    /** Stacks planned first because this one reads them through StackReference. */
+    readonly referencedStacks: readonly StackPlan[];
+}
+
+/** The program failed while it ran: a bug, an unmocked invoke, a failed resource. Exit status 1. */
+export class PlanRunError extends Error {
+    readonly exitCode = 1;
+    constructor(message: string) {
+        super(message);
+        this.name = "PlanRunError";
+    }
+}
+
+export interface PlanOptions {
+    /** A Pulumi program directory or entry file. @default the repository's own program */
+    readonly program?: string;
+    /** The stack to plan, read from `Pulumi.<stack>.yaml` beside `Pulumi.yaml`. */
+    readonly stack?: string;
+    /** An explicit stack file; its name gives the stack name. */
+    readonly configFile?: string;
+    /** The organization that `pulumi.getOrganization()` reports. @default "organization" */
+    readonly organization?: string;
+}
+
+const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Plans a stack offline: runs its program in this process under `@pulumi/pulumi`'s mocks, with
+ * its stack file's config, and records what `pulumi preview` would create. Stacks it reads
+ * through StackReference are planned first, in the same run, and their outputs fed to it.
+ */
+export async function planStack(options: PlanOptions): Promise<StackPlan> {
+    const project = readProject(options.program ?? REPOSITORY_ROOT);
+    let stackFilePath: string;
+    if (options.configFile) {
+        stackFilePath = path.resolve(options.configFile);
+    } else if (options.stack) {
+        stackFilePath = path.join(project.directory, `Pulumi.${options.stack}.yaml`);
+    } else {
+        throw new PlanInputError("name a stack with --stack <name>, or a stack file with --config <Pulumi.<stack>.yaml>");
+    }
+    const session = new PlanSession(project, options.organization ?? "organization");
+    return session.plan(stackFilePath, []);
+}
+
+/** One planning run: the stacks planned so far, by stack name. */
+class PlanSession {
+    private readonly plans = new Map<string, StackPlan>();
+
+    constructor(
+        private readonly project: Project,
+        private readonly organization: string,
+    ) {}
+
+    async plan(stackFilePath: string, chain: readonly string[]): Promise<StackPlan> {
+        const stack = stackNameOf(stackFilePath);
+        if (chain.includes(stack)) {
+            throw new PlanInputError(`stack references form a cycle: ${[...chain, stack].join(" -> ")}`);
+        }
+        const referenced: StackPlan[] = [];
+        for (;;) {
+            const attempt = await this.runOnce(stackFilePath);
+            if (attempt.unplannedReferences.length === 0) {
+                return { ...attempt.plan, referencedStacks: referenced };
+            }
+            // The program read stacks not planned yet: plan them, then run it again with their outputs.
+            for (const reference of attempt.unplannedReferences) {
+                const referencedStack = this.localStack(reference, stack);
+                const referencedFile = path.join(this.project.directory, `Pulumi.${referencedStack}.yaml`);
+                const plan = await this.plan(referencedFile, [...chain, stack]);
+                this.plans.set(referencedStack, plan);
+                referenced.push(plan);
+            }
+        }
+    }
+
+    private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
+        const settings = readStackFile(this.project, stackFilePath);
+        pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+        const mocks = new OfflineMocks({
+            stack: settings.stack,
+            stackReferenceOutputs: (name) => {
+                const plan = this.plans.get(this.localStack(name, settings.stack));
+                // Offline secrets are placeholders already: the masked outputs are what a
+                // referencing program may read, as it would read an unknown during preview.
+                return plan && { outputs: plan.outputs, secretOutputNames: [] };
+            },
+        });
+        await pulumi.runtime.setMocks(mocks, this.project.name, settings.stack, true, this.organization);
+        const monitor = new PlanMonitor(mocks);
+        // setMocks installs the SDK's monitor and the feature flags it supports; swap in ours,
+        // which records what the SDK's drops (parents, providers, options).
+        runtimeStore().settings.monitor = monitor;
+
+        const failures: unknown[] = [];
+        const onRejection = (reason: unknown) => failures.push(reason);
+        process.on("unhandledRejection", onRejection);
+        const modulesBefore = new Set(Object.keys(require.cache));
+        let programError: unknown;
+        try {
+            delete require.cache[this.project.entry];
+            await pulumi.runtime.runInPulumiStack(async () => {
+                // What Pulumi's run.js does: a function export is the program, its result the outputs.
+                const programExport: unknown = require(this.project.entry);
+                return programExport instanceof Function ? programExport() : programExport;
+            });
+        } catch (error) {
+            programError = error;
+        }
+        try {
+            await pulumi.runtime.disconnect();
+        } catch (error) {
+            failures.push(error);
+        }
+        process.off("unhandledRejection", onRejection);
+        // Each stack runs in a fresh process under the CLI; drop the program's modules so the next
+        // plan evaluates them afresh too.
+        for (const loaded of Object.keys(require.cache)) {
+            if (!modulesBefore.has(loaded) && !loaded.includes(`${path.sep}node_modules${path.sep}`)) {
+                delete require.cache[loaded];
+            }
+        }
+
+        const unplannedReferences = [...mocks.unplannedReferences];
+        if (unplannedReferences.length > 0) {
+            return { plan: undefined as never, unplannedReferences };
+        }
+        if (programError !== undefined && pulumi.RunError.isInstance(programError)) {
+            throw new PlanInputError((programError as Error).message);
+        }
+        if (mocks.unmockedInvokes.size > 0) {
+            throw new PlanRunError(`${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
+                [...mocks.unmockedInvokes].map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`).join("\n"));
+        }
+        const errors = [programError, ...failures].filter((error) => error !== undefined);
+        if (errors.length > 0 || runtimeStore().logErrorCount > 0) {
+            const details = errors.map((error) => (error instanceof Error ? error.stack ?? error.message : String(error)));
+            throw new PlanRunError(`${settings.file}: the program failed while planning\n${details.join("\n") || "see the errors above"}`);
+        }
+        return {
+            plan: {
+                project: this.project.name,
+                stack: settings.stack,
+                stackFile: settings.file,
+                resources: monitor.planned,
+                outputs: monitor.stackOutputs,
+                referencedStacks: [],
+            },
+            unplannedReferences: [],
+        };
+    }
+
+    /** Maps a StackReference name (`org/project/stack` or `stack`) to a stack of this project. */
+    private localStack(reference: string, fromStack: string): string {
+        const parts = reference.split("/");
+        const project = parts.length === 3 ? parts[1] : this.project.name;
+        if (project !== this.project.name || parts.length === 2 || parts.length > 3) {
+            throw new PlanInputError(
+                `Pulumi.${fromStack}.yaml: StackReference "${reference}" is not a stack of project ${this.project.name}; ` +
+                    "offline plans resolve <organization>/<project>/<stack> names of the same project",
+            );
+        }
+        return parts[parts.length - 1];
+    }
+}
+
+/**
+ * The SDK's mock monitor, recording each registration whole: the SDK hands its mocks the type,
+ * name and inputs only, while a faithful plan also needs the parent, the provider and the options.
+ */
+class PlanMonitor extends MockMonitor {
+    readonly planned: PlannedResource[] = [];
+    stackOutputs: Record<string, unknown> = {};
+
+    constructor(private readonly mocks: OfflineMocks) {
+        super(mocks);
+    }
+
+    override async registerResource(
+        request: RegisterResourceRequest,
+        callback: (error: Error | null, response?: RegisterResourceResponse) => void,
+    ): Promise<void> {
+        await super.registerResource(request, (error, response) => {
+            if (!error && response) {
+                const inputs = request.getObject()?.toJavaScript() ?? {};
+                if (request.getType().startsWith("pulumi:providers:")) {
+                    this.mocks.recordProvider(`${response.getUrn()}::${response.getId()}`, plain(inputs, false) as Record<string, unknown>);
+                }
+                this.planned.push({
+                    urn: response.getUrn(),
+                    type: request.getType(),
+                    name: request.getName(),
+                    parent: request.getParent() || null,
+                    provider: providerUrn(request.getProvider()),
+                    custom: request.getCustom(),
+                    inputs: plain(inputs, true) as Record<string, unknown>,
+                    protect: request.getProtect(),
+                    retainOnDelete: request.getRetainondelete(),
+                    dependencies: request.getDependenciesList(),
+                });
+            }
+            callback(error, response);
+        });
+    }
+
+    override async readResource(
+        request: ReadResourceRequest,
+        callback: (error: Error | null, response?: { getUrn(): string }) => void,
+    ): Promise<void> {
+        await super.readResource(request, (error, response) => {
+            if (!error && response) {
+                this.planned.push({
+                    urn: response.getUrn(),
+                    type: request.getType(),
+                    name: request.getName(),
+                    parent: request.getParent() || null,
+                    provider: providerUrn(request.getProvider()),
+                    custom: true,
+                    inputs: plain(request.getProperties()?.toJavaScript() ?? {}, true) as Record<string, unknown>,
+                    protect: false,
+                    retainOnDelete: false,
+                    dependencies: [],
+                });
+            }
+            callback(error, response);
+        });
+    }
+
+    override registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (error: Error | null, response?: unknown) => void): void {
+        if (request.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
+            this.stackOutputs = plain(request.getOutputs()?.toJavaScript() ?? {}, true) as Record<string, unknown>;
+        }
+        super.registerResourceOutputs(request, callback);
+    }
+}
+
+/** The marker that stands for a secret value in plans, reports and JSON. */
+export const SECRET_MARKER = "[secret]";
+
+/**
+ * Turns the runtime's serialized properties into plain JSON: secrets become "[secret]" (or their
+ * value, when `maskSecrets` is false), resource references their URN.
+ */
+function plain(value: unknown, maskSecrets: boolean): unknown {
+    if (Array.isArray(value)) {
+        return value.map((item) => plain(item, maskSecrets));
+    }
+    if (value === unknownValue) {
+        return "[unknown]";
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const record = value as Record<string, unknown>;
+    if (record[specialSigKey] === specialSecretSig) {
+        return maskSecrets ? SECRET_MARKER : plain(record.value, maskSecrets);
+    }
+    if (record[specialSigKey] === specialResourceSig) {
+        return record.urn;
+    }
+    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plain(item, maskSecrets)]));
+}
+
+function providerUrn(reference: string): string | null {
+    return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
+}
+
+function stackNameOf(stackFilePath: string): string {
+    const match = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFilePath));
+    if (!match) {
+        throw new PlanInputError(`${stackFilePath}: a stack file is named Pulumi.<stack>.yaml`);
+    }
+    return match[1];
+}

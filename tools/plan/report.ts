@@ -1,0 +1,77 @@
+import { stringify } from "yaml";
+import type { PlannedResource, StackPlan } from "./planner";
+
+/** The JSON form of a plan that `--json` writes. */
+export function planJson(plan: StackPlan) {
+    return {
+        stack: plan.stack,
+        resources: plan.resources.map(({ urn, type, name, parent, provider, inputs }) => ({ urn, type, name, parent, provider, inputs })),
+        outputs: plan.outputs,
+    };
+}
+
+/** What `pulumi preview` shows: the resource tree, counts by provider and type, and the outputs. */
+export function renderPlan(plan: StackPlan): string {
+    const lines: string[] = [];
+    for (const referenced of plan.referencedStacks) {
+        lines.push(`Planned ${referenced.stack} first (${referenced.stackFile}, ${referenced.resources.length} resources): its outputs feed this stack's StackReferences.`);
+    }
+    if (plan.referencedStacks.length > 0) {
+        lines.push("");
+    }
+    lines.push(`Previewing stack ${plan.stack} (${plan.stackFile}) offline, under the Pulumi runtime's mocks`, "");
+    lines.push(...renderTree(plan.resources), "");
+    lines.push(...renderCounts(plan.resources), "");
+    lines.push("Outputs:", ...stringify(plan.outputs, { lineWidth: 0 }).trimEnd().split("\n").map((line) => `    ${line}`));
+    return lines.join("\n");
+}
+
+function renderTree(resources: readonly PlannedResource[]): string[] {
+    const children = new Map<string | null, PlannedResource[]>();
+    for (const resource of resources) {
+        const siblings = children.get(resource.parent) ?? [];
+        siblings.push(resource);
+        children.set(resource.parent, siblings);
+    }
+    const typeWidth = Math.max(...resources.map((resource) => resource.type.length)) + 12;
+    const lines = [`    ${"Type".padEnd(typeWidth)}Name`];
+    const walk = (parent: string | null, indent: string) => {
+        // Registration completes in no fixed order; sort so that plans of one program read the same.
+        const siblings = [...(children.get(parent) ?? [])].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+        siblings.forEach((resource, index) => {
+            const last = index === siblings.length - 1;
+            const branch = parent === null ? "" : last ? "└─ " : "├─ ";
+            const label = `${indent}${branch}${resource.type}`;
+            const flags = [resource.protect ? "protected" : "", resource.type === "pulumi:pulumi:StackReference" ? "read" : ""].filter(Boolean);
+            lines.push(` +  ${label.padEnd(typeWidth)}${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
+            walk(resource.urn, parent === null ? "" : `${indent}${last ? "   " : "│  "}`);
+        });
+    };
+    walk(null, "");
+    return lines;
+}
+
+function renderCounts(resources: readonly PlannedResource[]): string[] {
+    const byProvider = new Map<string, Map<string, number>>();
+    for (const resource of resources) {
+        const provider = providerPackage(resource.type);
+        const types = byProvider.get(provider) ?? new Map<string, number>();
+        types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+        byProvider.set(provider, types);
+    }
+    const custom = resources.filter((resource) => resource.custom).length;
+    const lines = [`Resources: ${resources.length} to create (${custom} cloud resources, ${resources.length - custom} components)`];
+    for (const [provider, types] of [...byProvider].sort(([a], [b]) => a.localeCompare(b))) {
+        const total = [...types.values()].reduce((sum, count) => sum + count, 0);
+        lines.push(`    ${provider}: ${total}`);
+        for (const [type, count] of [...types].sort(([a], [b]) => a.localeCompare(b))) {
+            lines.push(`        ${String(count).padStart(3)}  ${type}`);
+        }
+    }
+    return lines;
+}
+
+/** The package a type belongs to: `aws` for `aws:ec2/vpc:Vpc` and for `pulumi:providers:aws`. */
+export function providerPackage(type: string): string {
+    return type.startsWith("pulumi:providers:") ? type.slice("pulumi:providers:".length) : type.split(":")[0];
+}

@@ -1,0 +1,59 @@
+/**
+ * The few parts of `@pulumi/pulumi` that the offline planner needs but the SDK keeps out of its
+ * public typings. They are what `setMocks` and Pulumi's own `run.js` use; keeping every such
+ * reach in this one file makes an SDK upgrade a one-file review.
+ */
+
+/** The SDK's mock resource monitor (`runtime/mocks`), which `setMocks` installs. */
+export interface MockMonitorLike {
+    registerResource(request: RegisterResourceRequest, callback: (error: Error | null, response?: RegisterResourceResponse) => void): Promise<void>;
+    registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (error: Error | null, response?: unknown) => void): void;
+    readResource(request: ReadResourceRequest, callback: (error: Error | null, response?: { getUrn(): string }) => void): Promise<void>;
+}
+
+/** The protobuf RegisterResourceRequest, as far as the planner reads it. */
+export interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getDependenciesList(): string[];
+    getObject(): ProtobufStruct | undefined;
+}
+export interface RegisterResourceResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): ProtobufStruct | undefined;
+}
+export interface RegisterResourceOutputsRequest {
+    getUrn(): string;
+    getOutputs(): ProtobufStruct | undefined;
+}
+export interface ReadResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getProperties(): ProtobufStruct | undefined;
+}
+export interface ProtobufStruct {
+    toJavaScript(): Record<string, unknown>;
+}
+
+type MockMonitorConstructor = new (mocks: unknown) => MockMonitorLike;
+
+export const MockMonitor = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: MockMonitorConstructor }).MockMonitor;
+
+interface RuntimeStore {
+    settings: { monitor: unknown };
+    logErrorCount: number;
+}
+
+/** The runtime's global store; holds the monitor in use and the count of logged errors. */
+export function runtimeStore(): RuntimeStore {
+    return (require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore }).getStore();
+}
