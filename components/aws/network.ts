@@ -48,23 +48,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly flowLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays } = validateAwsNetworkArgs(name, args);
         super("beacon:aws:Network", name, {}, opts);
-        const zoneCount = args.zoneCount ?? 3;
-        const natGatewayCount = args.natGatewayCount ?? 1;
-        const flowLogRetentionDays = args.flowLogRetentionDays ?? 365;
-        const vpcBlock = parseIpv4Cidr(args.cidrBlock);
-        if (!vpcBlock || vpcBlock.prefixLength < 16 || vpcBlock.prefixLength > 20) {
-            throw new Error(`AwsNetwork ${name}: cidrBlock "${args.cidrBlock}" must be a canonical IPv4 CIDR from /16 to /20`);
-        }
-        if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > 3) {
-            throw new Error(`AwsNetwork ${name}: zoneCount ${zoneCount} must be 2 or 3`);
-        }
-        if (!Number.isInteger(natGatewayCount) || natGatewayCount < 1 || natGatewayCount > zoneCount) {
-            throw new Error(`AwsNetwork ${name}: natGatewayCount ${natGatewayCount} must be from 1 to zoneCount (${zoneCount})`);
-        }
-        if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1) {
-            throw new Error(`AwsNetwork ${name}: flowLogRetentionDays ${flowLogRetentionDays} must be a positive whole number`);
-        }
         const parent = { parent: this };
         this.cidrBlock = args.cidrBlock;
 
@@ -228,6 +213,26 @@ export class AwsNetwork extends pulumi.ComponentResource {
         }, parent);
         return logGroup;
     }
+}
+
+function validateAwsNetworkArgs(name: string, args: AwsNetworkArgs) {
+    const zoneCount = args.zoneCount ?? 3;
+    const natGatewayCount = args.natGatewayCount ?? 1;
+    const flowLogRetentionDays = args.flowLogRetentionDays ?? 365;
+    const vpcBlock = parseIpv4Cidr(args.cidrBlock);
+    if (!vpcBlock || vpcBlock.prefixLength < 16 || vpcBlock.prefixLength > 20) {
+        throw new Error(`AwsNetwork ${name}: cidrBlock "${args.cidrBlock}" must be a canonical IPv4 CIDR from /16 to /20`);
+    }
+    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > 3) {
+        throw new Error(`AwsNetwork ${name}: zoneCount ${zoneCount} must be 2 or 3`);
+    }
+    if (!Number.isInteger(natGatewayCount) || natGatewayCount < 1 || natGatewayCount > zoneCount) {
+        throw new Error(`AwsNetwork ${name}: natGatewayCount ${natGatewayCount} must be from 1 to zoneCount (${zoneCount})`);
+    }
+    if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1) {
+        throw new Error(`AwsNetwork ${name}: flowLogRetentionDays ${flowLogRetentionDays} must be a positive whole number`);
+    }
+    return { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays };
 }
 
 /** Tells the AWS Load Balancer Controller which subnets take internet-facing or internal ALBs. */

@@ -43,7 +43,6 @@ export class AzureNetwork extends pulumi.ComponentResource {
     public readonly subnetPrefixes: Record<AzureSubnet, string>;
 
     constructor(name: string, args: AzureNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("beacon:azure:Network", name, {}, opts);
         const block = parseIpv4Cidr(args.addressSpace);
         if (!block || block.prefixLength < 16 || block.prefixLength > 20) {
             throw new Error(`AzureNetwork ${name}: addressSpace "${args.addressSpace}" must be a canonical IPv4 CIDR from /16 to /20`);
@@ -51,6 +50,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
         if (!args.location) {
             throw new Error(`AzureNetwork ${name}: location is required, e.g. "eastus2"`);
         }
+        super("beacon:azure:Network", name, {}, opts);
         const parent = { parent: this };
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } };
         this.addressSpace = args.addressSpace;

@@ -156,6 +156,16 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             case "aws:iam/rolePolicy:RolePolicy":
                 id = `${String(inputs.role ?? name)}:${physicalName}`;
                 break;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2": {
+                const bucket = typeof inputs.bucket === "string"
+                    ? inputs.bucket
+                    : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${this.hex(`bucket:${name}`, 12)}`;
+                id = bucket;
+                arn = `arn:aws:s3:::${bucket}`;
+                Object.assign(extra, { bucket, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
+                break;
+            }
             case "aws:cloudwatch/logGroup:LogGroup":
                 arn = `arn:aws:logs:${region}:${account}:log-group:${physicalName}`;
                 break;

@@ -104,7 +104,8 @@ class PlanSession {
             // The program read stacks not planned yet: plan them, then run it again with their outputs.
             for (const reference of attempt.unplannedReferences) {
                 const referencedStack = this.localStack(reference, stack);
-                const referencedFile = path.join(this.project.directory, `Pulumi.${referencedStack}.yaml`);
+                // Stack files live together: look for the referenced one beside the referencing one.
+                const referencedFile = path.join(path.dirname(stackFilePath), `Pulumi.${referencedStack}.yaml`);
                 const plan = await this.plan(referencedFile, [...chain, stack]);
                 this.plans.set(referencedStack, plan);
                 referenced.push(plan);

@@ -15,6 +15,7 @@ export class PlanInputError extends Error {
 interface Declaration {
     default?: unknown;
     secret?: boolean;
+    description?: string;
 }
 
 /** What the planner needs of a Pulumi project. */
@@ -115,7 +116,8 @@ export function readStackFile(project: Project, stackFilePath: string): StackSet
         } else if (declaration.default !== undefined) {
             config[fullKey] = typeof declaration.default === "string" ? declaration.default : JSON.stringify(declaration.default);
         } else {
-            problems.push(`${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it`);
+            const about = declaration.description ? `: ${declaration.description}` : "";
+            problems.push(`${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it${about}`);
         }
     }
     if (problems.length > 0) {

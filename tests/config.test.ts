@@ -1,0 +1,134 @@
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { parseStackConfig } from "../stacks/config/load";
+import { planStack } from "../tools/plan/planner";
+import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT } from "./helpers";
+
+describe("stack config validation", () => {
+    describe("rejects bad stack files with one clear error naming the file, the key and what is allowed", () => {
+        const cases: { fixture: string; fragments: string[] }[] = [
+            { fixture: "typo", fragments: ["crypto-beacon:awsVpcCidrr: unknown key", "did you mean crypto-beacon:awsVpcCidr?"] },
+            { fixture: "wrong-type", fragments: ["crypto-beacon:awsZoneCount: must be a whole number from 2 to 3", 'got "three"'] },
+            { fixture: "bad-cidr", fragments: ["crypto-beacon:awsVpcCidr: must be a canonical IPv4 CIDR block"] },
+            { fixture: "unknown-region", fragments: ['crypto-beacon:awsRegion: "us-east-7" is not a known AWS region', "allowed:", "us-east-1"] },
+            {
+                fixture: "all-in-one-overlap",
+                fragments: ["crypto-beacon:azureVnetCidr: 10.10.128.0/17 overlaps awsVpcCidr 10.10.0.0/16"],
+            },
+            {
+                fixture: "edge-overlap",
+                fragments: ["crypto-beacon:azureSiteStack: the Azure site's address space 10.10.128.0/17 overlaps the AWS site's 10.10.0.0/16"],
+            },
+            { fixture: "no-role", fragments: ["crypto-beacon:role: missing", "every stack must set it", "all-in-one (dev/test), aws-site, azure-site, or edge"] },
+            { fixture: "edge-missing-domain", fragments: ['crypto-beacon:domain: missing; role "edge" requires it'] },
+            {
+                fixture: "edge-plaintext-secret",
+                fragments: ["crypto-beacon:cloudflareApiToken: must be encrypted", "pulumi config set --secret crypto-beacon:cloudflareApiToken"],
+            },
+            {
+                fixture: "edge-wrong-role",
+                fragments: [
+                    'crypto-beacon:awsSiteStack: stack "organization/crypto-beacon/good-azure" has role "azure-site"; allowed: a stack with role "aws-site"',
+                    'crypto-beacon:azureSiteStack: stack "organization/crypto-beacon/good-aws" has role "aws-site"; allowed: a stack with role "azure-site"',
+                ],
+            },
+            {
+                fixture: "edge-wrong-environment",
+                fragments: ['crypto-beacon:awsSiteStack: stack "organization/crypto-beacon/staging-aws" is environment "staging"'],
+            },
+            { fixture: "wrong-role-key", fragments: ['crypto-beacon:awsVpcCidr: not used by role "azure-site"; only by all-in-one, aws-site'] },
+            { fixture: "bad-yaml", fragments: ["Pulumi.bad-yaml.yaml:2:", "not valid YAML"] },
+        ];
+        for (const { fixture, fragments } of cases) {
+            it(`Pulumi.${fixture}.yaml`, async () => {
+                await assertPlanFails(planFixtureStack(fixture), 2, `Pulumi.${fixture}.yaml`, ...fragments);
+            });
+        }
+    });
+
+    it("a stack that does not exist is named with the stacks that do", async () => {
+        await assertPlanFails(planStack({ stack: "prdo" }), 2, "Pulumi.prdo.yaml: no such stack file", "prod, prod-aws, prod-azure");
+    });
+
+    it("the plan command exits 2 with the message and no stack trace", () => {
+        const result = runPlanCli(["--config", path.join(FIXTURES, "stacks", "Pulumi.bad-cidr.yaml")]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /^error: Pulumi\.bad-cidr\.yaml: invalid stack config\n {2}- crypto-beacon:awsVpcCidr: /);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+        assert.equal(result.stdout, "", "nothing planned, nothing printed as if it were");
+    });
+
+    it("the plan command rejects unknown flags with its usage and exit 2", () => {
+        const result = runPlanCli(["--stakc", "prod"]);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /Unknown option '--stakc'/);
+        assert.match(result.stderr, /Usage: npm run plan -- --stack <name>/);
+    });
+
+    describe("inside the program, as the Pulumi CLI hands config over", () => {
+        const edge = {
+            role: "edge",
+            environment: "prod",
+            domain: "trade.example.com",
+            cloudflareZoneId: "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+            cloudflareApiToken: "token-from-esc",
+            awsSiteStack: "acme/crypto-beacon/prod-aws",
+            azureSiteStack: "acme/crypto-beacon/prod-azure",
+        };
+
+        it("accepts a secret value and types the result", () => {
+            const config = parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: new Set(["cloudflareApiToken"]) });
+            assert.equal(config.role, "edge");
+            assert.equal(config.activeSite, "aws", "the default applies");
+        });
+
+        it("rejects a plaintext value where a secret is required, e.g. an ESC value not marked fn::secret", () => {
+            assert.throws(
+                () => parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: new Set() }),
+                /Pulumi\.prod\.yaml: invalid stack config\n {2}- crypto-beacon:cloudflareApiToken: holds a plaintext value; a secret must be a secure: value/,
+            );
+        });
+
+        it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
+            const injected = { role: "azure-site", environment: "dev", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "" };
+            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: new Set() });
+            assert.equal(config.role, "azure-site");
+            assert.equal("awsVpcCidr" in config, false);
+            assert.throws(
+                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: new Set() }),
+                /crypto-beacon:awsZoneCount: not used by role "azure-site"/,
+            );
+        });
+
+        it("requires one NAT gateway per zone in prod", () => {
+            const site = { role: "aws-site", environment: "prod", awsZoneCount: "3", awsNatGatewayCount: "1" };
+            assert.throws(
+                () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: new Set() }),
+                /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
+            );
+        });
+
+        it("keeps the replica region apart from the primary", () => {
+            const site = { role: "aws-site", environment: "dev", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1" };
+            assert.throws(
+                () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: new Set() }),
+                /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,
+            );
+        });
+    });
+});
+
+function runPlanCli(args: string[]): { status: number; stdout: string; stderr: string } {
+    try {
+        const stdout = execFileSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", ...args], {
+            cwd: REPOSITORY_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        return { status: 0, stdout, stderr: "" };
+    } catch (error) {
+        const failed = error as { status: number; stdout: string; stderr: string };
+        return { status: failed.status, stdout: failed.stdout, stderr: failed.stderr };
+    }
+}

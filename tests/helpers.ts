@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+
+export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
+export const FIXTURES = path.join(__dirname, "fixtures");
+
+/** Plans a stack file under tests/fixtures/stacks with this repository's program. */
+export function planFixtureStack(name: string): Promise<StackPlan> {
+    return planStack({ configFile: path.join(FIXTURES, "stacks", `Pulumi.${name}.yaml`) });
+}
+
+/** Asserts that planning rejects with an error whose message contains every fragment. */
+export async function assertPlanFails(plan: Promise<unknown>, exitCode: number, ...fragments: string[]): Promise<string> {
+    const error = await plan.then(
+        () => assert.fail("expected the plan to fail"),
+        (reason: unknown) => reason as Error & { exitCode?: number },
+    );
+    assert.equal(error.exitCode, exitCode, `exit code of: ${error.message}`);
+    for (const fragment of fragments) {
+        assert.ok(error.message.includes(fragment), `expected ${JSON.stringify(fragment)} in:\n${error.message}`);
+    }
+    return error.message;
+}
+
+export function resourcesOfType(plan: StackPlan, type: string): PlannedResource[] {
+    return plan.resources.filter((resource) => resource.type === type);
+}
+
+export function resourceNamed(plan: StackPlan, type: string, name: string): PlannedResource {
+    const found = plan.resources.find((resource) => resource.type === type && resource.name === name);
+    assert.ok(found, `no ${type} named ${name} in the plan of ${plan.stack}`);
+    return found;
+}

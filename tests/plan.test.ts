@@ -1,0 +1,141 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execFileSync } from "node:child_process";
+import { listStacks } from "../tools/plan/stackFile";
+import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
+import { planJson, providerPackage } from "../tools/plan/report";
+import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceNamed } from "./helpers";
+
+/** What each role deploys, by the component types its plan must hold. */
+const COMPONENTS_BY_ROLE: Record<string, string[]> = {
+    "all-in-one": ["beacon:aws:Network", "beacon:azure:Network"],
+    "aws-site": ["beacon:aws:Network"],
+    "azure-site": ["beacon:azure:Network"],
+    edge: [],
+};
+const PROVIDERS_BY_ROLE: Record<string, string[]> = {
+    "all-in-one": ["aws", "aws", "azure-native", "cloudflare"],
+    "aws-site": ["aws", "aws"],
+    "azure-site": ["azure-native"],
+    edge: ["cloudflare"],
+};
+
+describe("offline plan", () => {
+    const stacks = listStacks(REPOSITORY_ROOT);
+
+    it("has the stack files the architecture names", () => {
+        assert.deepEqual(stacks, ["dev", "prod", "prod-aws", "prod-azure", "staging", "staging-aws", "staging-azure", "test"]);
+    });
+
+    for (const stack of ["dev", "test", "staging", "staging-aws", "staging-azure", "prod", "prod-aws", "prod-azure"]) {
+        describe(`stack ${stack}`, () => {
+            let plan: StackPlan;
+            before(async () => {
+                plan = await planStack({ stack });
+            });
+
+            it("plans the components and providers of its role", () => {
+                const role = plan.outputs.role as string;
+                for (const component of COMPONENTS_BY_ROLE[role]) {
+                    assert.ok(plan.resources.some((resource) => resource.type === component), `${component} in ${stack}`);
+                }
+                const providers = plan.resources.filter((resource) => resource.type.startsWith("pulumi:providers:"));
+                assert.deepEqual(providers.map((provider) => providerPackage(provider.type)).sort(), PROVIDERS_BY_ROLE[role]);
+            });
+
+            it("gives every cloud resource an explicit provider of its own package", () => {
+                const providers = new Map(plan.resources.map((resource) => [resource.urn, resource]));
+                for (const resource of plan.resources) {
+                    if (!resource.custom || resource.type.startsWith("pulumi:")) {
+                        continue;
+                    }
+                    assert.ok(resource.provider, `${resource.urn} uses a default provider`);
+                    assert.equal(providerPackage(providers.get(resource.provider)!.type), providerPackage(resource.type), resource.urn);
+                }
+            });
+
+            it("parents every resource under the stack or a component", () => {
+                const byUrn = new Map(plan.resources.map((resource) => [resource.urn, resource]));
+                const roots = plan.resources.filter((resource) => resource.parent === null);
+                assert.deepEqual(roots.map((root) => root.type), ["pulumi:pulumi:Stack"]);
+                for (const resource of plan.resources.filter((candidate) => candidate.parent !== null)) {
+                    assert.equal(byUrn.get(resource.parent!)?.custom, false, `${resource.urn} has a component or stack parent`);
+                }
+            });
+        });
+    }
+
+    it("plans the site stacks of a split environment first and feeds their outputs through StackReference", async () => {
+        const plan = await planStack({ stack: "prod" });
+        assert.deepEqual(plan.referencedStacks.map((referenced) => referenced.stack), ["prod-aws", "prod-azure"]);
+        const reads = plan.resources.filter((resource) => resource.type === "pulumi:pulumi:StackReference");
+        assert.deepEqual(reads.map((read) => read.inputs.name).sort(), ["organization/crypto-beacon/prod-aws", "organization/crypto-beacon/prod-azure"]);
+        const edge = plan.outputs.edge as { sites: Record<string, { addressSpace: string }>; failoverOrder: string[] };
+        const [awsSite, azureSite] = plan.referencedStacks.map((referenced) => referenced.outputs.siteIdentity as { addressSpace: string });
+        assert.equal(awsSite.addressSpace, "10.100.0.0/16");
+        assert.equal(azureSite.addressSpace, "10.110.0.0/16");
+        assert.deepEqual(edge.sites.aws, awsSite, "the edge reads what the AWS site stack exported");
+        assert.deepEqual(edge.sites.azure, azureSite);
+        assert.deepEqual(edge.failoverOrder, ["aws", "azure"]);
+    });
+
+    it("replaces secure values with marked placeholders and never shows them", async () => {
+        const plan = await planFixtureStack("edge-secure");
+        const provider = resourceNamed(plan, "pulumi:providers:cloudflare", "cloudflare");
+        assert.equal(provider.inputs.apiToken, SECRET_MARKER);
+        const json = JSON.stringify(planJson(plan));
+        assert.doesNotMatch(json, /AAABAMUr5NLHZ7dyXK8bqHnFEDp0PeY2Jqgk8eG5wqPaS0a8bLPfXuvyuTcSAbj2/, "the ciphertext stays out of the plan");
+        assert.doesNotMatch(json, /offline placeholder/, "secrets stay masked, placeholder or not");
+    });
+
+    it("writes the JSON the issue specifies, with parents as URNs", () => {
+        const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
+        execFileSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", "--stack", "dev", "--json", output], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
+        const written = JSON.parse(fs.readFileSync(output, "utf8")) as ReturnType<typeof planJson>;
+        assert.equal(written.stack, "dev");
+        assert.deepEqual(Object.keys(written).sort(), ["outputs", "resources", "stack"]);
+        const urns = new Set(written.resources.map((resource) => resource.urn));
+        for (const resource of written.resources) {
+            assert.deepEqual(Object.keys(resource).sort(), ["inputs", "name", "parent", "provider", "type", "urn"]);
+            assert.ok(resource.parent === null || urns.has(resource.parent), `${resource.urn}'s parent is a planned URN`);
+        }
+        const vpc = written.resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc")!;
+        assert.equal(vpc.parent, "urn:pulumi:dev::crypto-beacon::pulumi:pulumi:Stack$beacon:aws:Network::aws-site");
+        assert.equal(vpc.inputs.cidrBlock, "10.10.0.0/16");
+        assert.equal(written.outputs.role, "all-in-one");
+    });
+
+    it("plans another Pulumi program with --program and --config, top-level resources and secrets included", async () => {
+        const program = path.join(FIXTURES, "program");
+        const plan = await planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") });
+        assert.equal(plan.project, "fixture-program");
+        const bucket = resourceNamed(plan, "aws:s3/bucket:Bucket", "reports");
+        assert.equal(bucket.inputs.bucketPrefix, "demo-reports");
+        assert.match(plan.outputs.bucketArn as string, /^arn:aws:s3:::demo-reports[0-9a-f]{12}$/);
+        assert.equal(plan.outputs.apiKey, SECRET_MARKER);
+        // Planned twice in one process, the top-level program runs again rather than from cache.
+        const again = await planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") });
+        assert.equal(again.resources.length, plan.resources.length);
+    });
+
+    it("fails loudly on an invoke it has no mock for, naming the token", async () => {
+        const program = path.join(FIXTURES, "unmocked-invoke");
+        await assertPlanFails(
+            planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") }),
+            1,
+            'no offline mock for invoke "aws:ec2/getAmi:getAmi"',
+        );
+    });
+
+    it("answers the invokes components use with plausible values", async () => {
+        const plan = await planStack({ stack: "prod-aws" });
+        const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
+        assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZone))].sort(), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-flow-logs");
+        const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string> }[] };
+        assert.equal(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
+        assert.equal(policy.Statement[1].Principal.Service, "logs.us-east-1.amazonaws.com");
+    });
+});

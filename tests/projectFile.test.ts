@@ -1,0 +1,35 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { parse } from "yaml";
+import { PROJECT_FILE, renderProjectFile } from "../tools/projectConfig";
+import { ALL_KEYS, SECRET_KEYS } from "../stacks/config/schema";
+
+describe("Pulumi.yaml", () => {
+    const current = fs.readFileSync(PROJECT_FILE, "utf8");
+    const project = parse(current) as { runtime: { options: Record<string, unknown> }; main: string; config: Record<string, { type: string; description: string; default?: unknown; secret?: boolean }> };
+
+    it("declares exactly the schema's keys, as `npm run config:declarations` writes them", () => {
+        assert.equal(renderProjectFile(current), current, "Pulumi.yaml is stale: run npm run config:declarations");
+        assert.deepEqual(Object.keys(project.config).sort(), Object.keys(ALL_KEYS).sort());
+    });
+
+    it("gives every key a type and a description, and a default unless every stack must set it", () => {
+        for (const [key, declaration] of Object.entries(project.config)) {
+            assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), key);
+            assert.ok(declaration.description.length > 10, `${key} is described`);
+            assert.equal(declaration.default === undefined, ["role", "environment"].includes(key), `${key}'s default`);
+        }
+    });
+
+    it("marks secret keys secret, so the CLI refuses a plaintext value too", () => {
+        for (const key of SECRET_KEYS) {
+            assert.equal(project.config[key].secret, true, key);
+        }
+    });
+
+    it("runs the program through tsx, without a type-check on every run", () => {
+        assert.equal(project.runtime.options.typescript, false);
+        assert.equal(project.runtime.options.nodeargs, "--import tsx");
+        assert.ok(fs.existsSync(project.main));
+    });
+});
