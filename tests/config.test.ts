@@ -121,7 +121,7 @@ describe("stack config validation", () => {
 
 function runPlanCli(args: string[]): { status: number; stdout: string; stderr: string } {
     try {
-        const stdout = execFileSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", ...args], {
+        const stdout = execFileSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", ...args], {
             cwd: REPOSITORY_ROOT,
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],

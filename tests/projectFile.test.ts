@@ -29,7 +29,7 @@ describe("Pulumi.yaml", () => {
 
     it("runs the program through tsx, without a type-check on every run", () => {
         assert.equal(project.runtime.options.typescript, false);
-        assert.equal(project.runtime.options.nodeargs, "--import tsx");
+        assert.equal(project.runtime.options.nodeargs, "--require tsx/cjs");
         assert.ok(fs.existsSync(project.main));
     });
 });

@@ -151,6 +151,9 @@ class PlanSession {
         } catch (error) {
             failures.push(error);
         }
+        // Node reports an unhandled rejection a macrotask after it happens: let those of this run
+        // arrive here, not after the handler is gone.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
         // Each stack runs in a fresh process under the CLI; drop the program's modules so the next
         // plan evaluates them afresh too.
