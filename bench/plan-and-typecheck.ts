@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const providerFiles = await providerFilesLoadedByPlan();
     console.log(`Provider files a plan of prod loads: ${providerFiles.length}`);
     const planFloor = measure("floor: node loads those files", runs, node, ["-e", `for (const file of ${JSON.stringify(providerFiles)}) require(file);`]);
-    const plan = measure("plan --stack prod (3 stacks)", runs, node, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod"]);
+    const plan = measure("plan --stack prod (3 stacks)", runs, node, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod", "--skip-policy"]);
 
     // The floor program lives inside the repository so that it resolves the same node_modules.
     const floorDirectory = fs.mkdtempSync(path.join(ROOT, "bench", ".typecheck-floor-"));

@@ -3,21 +3,29 @@ import { parseArgs } from "node:util";
 import { planStack, type PlanOptions } from "./planner";
 import { planJson, renderPlan } from "./report";
 import { PlanInputError } from "./stackFile";
+import { checkPlannedStack } from "../policy/check";
+import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
+import * as path from "node:path";
 
-const USAGE = `Usage: npm run plan -- --stack <name> [--json <file>]
+const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
+
+const USAGE = `Usage: npm run plan -- --stack <name> [--json <file>] [--skip-policy]
        npm run plan -- --program <dir|file> --config <Pulumi.<stack>.yaml> [--json <file>]
 
 Runs a stack's program offline under the Pulumi runtime's mocks and shows what
-'pulumi preview' would create. No Pulumi CLI, cloud account or network needed.
+'pulumi preview' would create, then checks it with this repository's policy packs
+as 'npm run policy' does. No Pulumi CLI, cloud account or network needed.
 
   --stack <name>        plan Pulumi.<name>.yaml of this project
   --program <path>      plan another Pulumi TypeScript program (directory or entry file)
   --config <file>       the stack file to plan it with
   --organization <org>  organization the program sees (default: organization)
   --json <file>         also write { stack, resources, outputs } as JSON
+  --skip-policy         plan only; skip the policy check
   --help                show this help
 
-Exit status: 0 planned, 1 the program failed, 2 bad usage or bad config.`;
+Exit status: 0 planned (and no mandatory policy violation), 1 the program failed or a
+mandatory policy violation, 2 bad usage or bad config.`;
 
 async function main(): Promise<number> {
     let values;
@@ -29,6 +37,7 @@ async function main(): Promise<number> {
                 config: { type: "string" },
                 organization: { type: "string" },
                 json: { type: "string" },
+                "skip-policy": { type: "boolean" },
                 help: { type: "boolean" },
             },
             strict: true,
@@ -52,6 +61,9 @@ async function main(): Promise<number> {
         configFile: values.config,
         organization: values.organization,
     };
+    // Packs start (ts-node type-checks them) while the stack is planned in this process.
+    const starting = values["skip-policy"] ? undefined : PolicyRunner.start(DEFAULT_PACKS);
+    starting?.catch(() => undefined);
     try {
         const plan = await planStack(options);
         process.stdout.write(`${renderPlan(plan)}\n`);
@@ -59,12 +71,23 @@ async function main(): Promise<number> {
             fs.writeFileSync(values.json, `${JSON.stringify(planJson(plan), null, 2)}\n`);
             process.stdout.write(`\nWrote ${values.json}\n`);
         }
-        return 0;
+        if (!starting) {
+            return 0;
+        }
+        process.stdout.write("\n");
+        const runner = await starting;
+        try {
+            return (await checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT)).exitCode;
+        } finally {
+            runner.close();
+        }
     } catch (error) {
+        await starting?.then((runner) => runner.close(), () => undefined);
+        // Bad input (2) and failed programs or packs (1) carry their exit status; anything else is a bug.
         const exitCode = (error as { exitCode?: number }).exitCode;
-        if (error instanceof PlanInputError || exitCode === 1) {
+        if (exitCode === 1 || exitCode === 2) {
             process.stderr.write(`error: ${(error as Error).message}\n`);
-            return exitCode ?? 2;
+            return exitCode;
         }
         throw error;
     }

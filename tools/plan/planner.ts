@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { OfflineMocks } from "./mocks";
@@ -24,9 +25,18 @@ export interface PlannedResource {
     readonly custom: boolean;
     /** Inputs as the program passed them; secrets are masked as "[secret]". */
     readonly inputs: Record<string, unknown>;
+    /**
+     * Inputs as the engine hands them to analyzers: secrets still wrapped in the runtime's secret
+     * signature (offline, their values are placeholders), resource references as URNs.
+     */
+    readonly analyzerInputs: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly dependencies: readonly string[];
+    /** For each input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** Where in the program the resource was created, as the SDK reports it to the engine. */
+    readonly sourcePosition?: { readonly file: string; readonly line: number };
 }
 
 export interface StackPlan {
@@ -236,9 +246,12 @@ class PlanMonitor extends MockMonitor {
                     provider: providerUrn(request.getProvider()),
                     custom: request.getCustom(),
                     inputs: plain(inputs, true) as Record<string, unknown>,
+                    analyzerInputs: inputs,
                     protect: request.getProtect(),
                     retainOnDelete: request.getRetainondelete(),
                     dependencies: request.getDependenciesList(),
+                    propertyDependencies: propertyDependencies(request),
+                    sourcePosition: sourcePosition(request),
                 });
             }
             callback(error, response);
@@ -259,9 +272,11 @@ class PlanMonitor extends MockMonitor {
                     provider: providerUrn(request.getProvider()),
                     custom: true,
                     inputs: plain(request.getProperties()?.toJavaScript() ?? {}, true) as Record<string, unknown>,
+                    analyzerInputs: request.getProperties()?.toJavaScript() ?? {},
                     protect: false,
                     retainOnDelete: false,
                     dependencies: [],
+                    propertyDependencies: {},
                 });
             }
             callback(error, response);
@@ -301,6 +316,22 @@ function plain(value: unknown, maskSecrets: boolean): unknown {
         return record.urn;
     }
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plain(item, maskSecrets)]));
+}
+
+function sourcePosition(request: RegisterResourceRequest): PlannedResource["sourcePosition"] {
+    const position = request.getSourceposition();
+    if (!position?.getUri().startsWith("file://")) {
+        return undefined;
+    }
+    return { file: fileURLToPath(position.getUri()), line: position.getLine() };
+}
+
+function propertyDependencies(request: RegisterResourceRequest): Record<string, string[]> {
+    const dependencies: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((value, key) => {
+        dependencies[key] = value.getUrnsList();
+    });
+    return dependencies;
 }
 
 function providerUrn(reference: string): string | null {

@@ -22,7 +22,9 @@ export interface RegisterResourceRequest {
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): ProtobufStruct | undefined;
+    getSourceposition(): { getUri(): string; getLine(): number } | undefined;
 }
 export interface RegisterResourceResponse {
     getUrn(): string;

@@ -1,0 +1,23 @@
+/** Readers for resource properties as policies receive them: inputs, some JSON-encoded. */
+
+/** A provider's object-valued inputs arrive JSON-encoded; resources' arrive as objects. */
+export function objectInput(value: unknown): Record<string, unknown> | undefined {
+    if (typeof value === "string") {
+        try {
+            const parsed: unknown = JSON.parse(value);
+            return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+export function arrayInput(value: unknown): Record<string, unknown>[] {
+    return Array.isArray(value) ? (value.filter((item) => typeof item === "object" && item !== null) as Record<string, unknown>[]) : [];
+}
+
+/** The tags an AWS provider adds to every resource it manages. */
+export function awsDefaultTags(providerProps: Record<string, unknown>): Record<string, unknown> {
+    return objectInput(objectInput(providerProps.defaultTags)?.tags) ?? {};
+}

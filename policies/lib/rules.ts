@@ -1,0 +1,144 @@
+import type {
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { controlTags, type Controls } from "./controls";
+
+/** What every rule says about itself: reports and the evidence report are built from this. */
+export interface RuleInfo {
+    /** kebab-case, unique across all packs. */
+    readonly name: string;
+    readonly description: string;
+    readonly severity: Severity;
+    /** What to change so that the rule passes. */
+    readonly remediation: string;
+    readonly controls: Controls | "best-practice";
+    /** @default the pack's level (mandatory) */
+    readonly enforcementLevel?: EnforcementLevel;
+    readonly configSchema?: PolicyConfigSchema;
+}
+
+/** A resource as a rule sees it. */
+export interface CheckedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly props: Record<string, unknown>;
+    readonly provider?: { readonly type: string; readonly name: string; readonly urn: string; readonly props: Record<string, unknown> };
+}
+
+/** A rule over one resource at a time: returns what is wrong with it, nothing when it passes. */
+export function resourceRule<Config = Record<string, never>>(
+    info: RuleInfo & {
+        /** The type tokens it applies to; `*` for every resource. */
+        readonly types: readonly string[] | "*";
+        readonly check: (resource: CheckedResource, config: Config) => readonly string[];
+    },
+): ResourceValidationPolicy {
+    const types = info.types === "*" ? undefined : new Set(info.types);
+    return {
+        ...policyMetadata(info),
+        validateResource: (args, reportViolation) => {
+            if (types && !types.has(args.type)) {
+                return;
+            }
+            const config = args.getConfig<Config & object>() as Config;
+            for (const message of info.check(args, config)) {
+                reportViolation(message);
+            }
+        },
+    };
+}
+
+/** A violation a stack rule found, on a resource or on the stack as a whole. */
+export interface StackFinding {
+    readonly message: string;
+    readonly urn?: string;
+}
+
+/** A rule over the whole stack, given an index built once per analysis. */
+export function stackRule<Config = Record<string, never>>(
+    info: RuleInfo & { readonly check: (stack: StackIndex, config: Config) => readonly StackFinding[] },
+): StackValidationPolicy {
+    return {
+        ...policyMetadata(info),
+        validateStack: (args, reportViolation) => {
+            const config = args.getConfig<Config & object>() as Config;
+            for (const finding of info.check(StackIndex.of(args.resources), config)) {
+                reportViolation(finding.message, finding.urn);
+            }
+        },
+    };
+}
+
+function policyMetadata(info: RuleInfo) {
+    return {
+        name: info.name,
+        description: info.description,
+        severity: info.severity,
+        remediationSteps: info.remediation,
+        tags: controlTags(info.controls),
+        ...(info.enforcementLevel ? { enforcementLevel: info.enforcementLevel } : {}),
+        ...(info.configSchema ? { configSchema: info.configSchema } : {}),
+    };
+}
+
+/**
+ * The resources of a stack indexed by type, URN and inbound references. Built once per
+ * `analyzeStack` and shared by every stack rule, so that no rule rescans the stack.
+ */
+export class StackIndex {
+    private static readonly cache = new WeakMap<readonly PolicyResource[], StackIndex>();
+    private readonly byType = new Map<string, PolicyResource[]>();
+    private readonly byUrn = new Map<string, PolicyResource>();
+    private readonly referrers = new Map<string, { resource: PolicyResource; property: string }[]>();
+
+    static of(resources: readonly PolicyResource[]): StackIndex {
+        let index = StackIndex.cache.get(resources);
+        if (!index) {
+            index = new StackIndex(resources);
+            StackIndex.cache.set(resources, index);
+        }
+        return index;
+    }
+
+    private constructor(readonly resources: readonly PolicyResource[]) {
+        for (const resource of resources) {
+            this.byUrn.set(resource.urn, resource);
+            const sameType = this.byType.get(resource.type) ?? [];
+            sameType.push(resource);
+            this.byType.set(resource.type, sameType);
+            for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+                for (const dependency of urns) {
+                    const referring = this.referrers.get(dependency.urn) ?? [];
+                    referring.push({ resource, property });
+                    this.referrers.set(dependency.urn, referring);
+                }
+            }
+        }
+    }
+
+    /** The stack's name, read from its resources' URNs. */
+    get stack(): string | undefined {
+        return this.resources[0]?.urn.split("::")[0].slice("urn:pulumi:".length);
+    }
+
+    ofType(...types: string[]): PolicyResource[] {
+        return types.flatMap((type) => this.byType.get(type) ?? []);
+    }
+
+    get(urn: string): PolicyResource | undefined {
+        return this.byUrn.get(urn);
+    }
+
+    /** Resources whose `property` input was computed from the resource with this URN. */
+    referencing(urn: string, type: string, property: string): PolicyResource[] {
+        return (this.referrers.get(urn) ?? [])
+            .filter((referrer) => referrer.resource.type === type && referrer.property === property)
+            .map((referrer) => referrer.resource);
+    }
+}

@@ -1,0 +1,44 @@
+import { awsDefaultTags, objectInput } from "../lib/props";
+import { resourceRule } from "../lib/rules";
+
+/** azure-native resource types of this project that take tags. */
+const AZURE_TAGGABLE = new Set([
+    "azure-native:resources:ResourceGroup",
+    "azure-native:network:VirtualNetwork",
+    "azure-native:network:NetworkSecurityGroup",
+]);
+
+interface TagConfig {
+    requiredTags: string[];
+}
+
+export const requiredTags = resourceRule<TagConfig>({
+    name: "required-tags",
+    description: "Every taggable resource carries the tag set that names its environment, owner, data classification and cost center.",
+    severity: "low",
+    remediation: "Set the tags through the AWS provider's defaultTags, or the tags input of Azure resources (stacks/tags.ts builds them).",
+    controls: { pciDss: ["12.5.1"], soc2: ["CC6.1"], gdpr: ["30"] },
+    configSchema: {
+        properties: {
+            requiredTags: {
+                type: "array",
+                items: { type: "string" },
+                default: ["environment", "service", "owner", "data-classification", "cost-center"],
+                description: "Tag keys every taggable resource needs.",
+            },
+        },
+    },
+    types: "*",
+    check: ({ type, props }, config) => {
+        let tags: Record<string, unknown>;
+        if (type === "pulumi:providers:aws") {
+            tags = awsDefaultTags(props);
+        } else if (AZURE_TAGGABLE.has(type)) {
+            tags = objectInput(props.tags) ?? {};
+        } else {
+            return [];
+        }
+        const missing = config.requiredTags.filter((key) => typeof tags[key] !== "string" || tags[key] === "");
+        return missing.length > 0 ? [`is missing tags: ${missing.join(", ")}`] : [];
+    },
+});

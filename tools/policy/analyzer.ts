@@ -1,0 +1,241 @@
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { PlannedResource } from "../plan/planner";
+import { PackProcess, type PackProcessOptions } from "./packProcess";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+export type Severity = "low" | "medium" | "high" | "critical" | "unspecified";
+
+/** A policy as its pack describes it over the protocol. */
+export interface PolicyInfo {
+    readonly name: string;
+    readonly description: string;
+    readonly kind: "resource" | "stack" | "unknown";
+    readonly enforcementLevel: EnforcementLevel;
+    readonly severity: Severity;
+    readonly tags: readonly string[];
+    readonly remediationSteps: string;
+    readonly url: string;
+    readonly configSchema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
+}
+
+export interface PackInfo {
+    readonly name: string;
+    readonly version: string;
+    readonly directory: string;
+    readonly policies: readonly PolicyInfo[];
+    /** Config the pack supplies itself (`new PolicyPack(..., initialConfig)`). */
+    readonly initialConfig: Readonly<Record<string, PolicyConfig>>;
+}
+
+/** Config of one policy as the engine hands it to a pack. */
+export interface PolicyConfig {
+    readonly enforcementLevel?: EnforcementLevel;
+    readonly properties?: Record<string, unknown>;
+}
+
+/** A diagnostic a pack reported, as the engine would receive it. */
+export interface Diagnostic {
+    readonly pack: string;
+    readonly policy: string;
+    readonly message: string;
+    readonly enforcementLevel: EnforcementLevel;
+    readonly severity: Severity;
+    readonly urn: string;
+}
+
+const LEVELS: Record<number, EnforcementLevel> = {
+    [analyzerProto.EnforcementLevel.ADVISORY]: "advisory",
+    [analyzerProto.EnforcementLevel.MANDATORY]: "mandatory",
+    [analyzerProto.EnforcementLevel.DISABLED]: "disabled",
+    [analyzerProto.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const LEVEL_CODES = Object.fromEntries(Object.entries(LEVELS).map(([code, level]) => [level, Number(code)])) as Record<EnforcementLevel, number>;
+const SEVERITIES: Record<number, Severity> = {
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED]: "unspecified",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
+};
+
+export interface CallLimits {
+    /** Seconds one call may take before the pack counts as hung. @default 60 */
+    readonly callTimeoutSec?: number;
+    /** Analyze calls in flight per pack. @default 64 */
+    readonly concurrency?: number;
+}
+
+/**
+ * One pack, spoken to as the engine speaks to it: `getAnalyzerInfo`, `configure`, `analyze` for
+ * every resource, then `analyzeStack` once.
+ */
+export class AnalyzerSession {
+    private constructor(
+        readonly process: PackProcess,
+        readonly info: PackInfo,
+        private readonly limits: Required<CallLimits>,
+    ) {}
+
+    static async open(directory: string, options: PackProcessOptions & CallLimits = {}): Promise<AnalyzerSession> {
+        const pack = await PackProcess.start(directory, options);
+        const limits = { callTimeoutSec: options.callTimeoutSec ?? 60, concurrency: options.concurrency ?? 64 };
+        try {
+            const info = await pack.call("getAnalyzerInfo", limits.callTimeoutSec, pack.client.getAnalyzerInfo, new Empty());
+            return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits);
+        } catch (error) {
+            pack.kill();
+            throw error;
+        }
+    }
+
+    get name(): string {
+        return this.info.name;
+    }
+
+    async configure(config: Readonly<Record<string, PolicyConfig>>): Promise<void> {
+        const request = new analyzerProto.ConfigureAnalyzerRequest();
+        const map = request.getPolicyconfigMap();
+        for (const [policy, policyConfig] of Object.entries(config)) {
+            const message = new analyzerProto.PolicyConfig();
+            message.setEnforcementlevel(LEVEL_CODES[policyConfig.enforcementLevel ?? "advisory"]);
+            message.setProperties(Struct.fromJavaScript((policyConfig.properties ?? {}) as never));
+            map.set(policy, message);
+        }
+        await this.process.call("configure", this.limits.callTimeoutSec, this.process.client.configure, request);
+    }
+
+    /** Analyzes each resource as the engine does when it registers; returns the diagnostics. */
+    async analyze(resources: readonly PlannedResource[]): Promise<Diagnostic[]> {
+        const providers = new Map(resources.map((resource) => [resource.urn, resource]));
+        const diagnostics: Diagnostic[] = [];
+        let next = 0;
+        const worker = async () => {
+            while (next < resources.length) {
+                const resource = resources[next++];
+                // Reads (StackReference) are not registrations; the engine does not analyze them.
+                if (resource.type === "pulumi:pulumi:StackReference") {
+                    continue;
+                }
+                const request = new analyzerProto.AnalyzeRequest();
+                request.setType(resource.type);
+                request.setUrn(resource.urn);
+                request.setName(resource.name);
+                request.setProperties(Struct.fromJavaScript(resource.analyzerInputs as never));
+                request.setOptions(resourceOptions(resource));
+                const provider = resource.provider ? providers.get(resource.provider) : undefined;
+                if (provider) {
+                    request.setProvider(providerResource(provider));
+                }
+                const response = await this.process.call(`analyze of ${resource.urn}`, this.limits.callTimeoutSec, this.process.client.analyze, request);
+                diagnostics.push(...response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, resource.urn)));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(this.limits.concurrency, resources.length) }, worker));
+        return diagnostics;
+    }
+
+    /** Analyzes the whole stack once, after every resource. */
+    async analyzeStack(resources: readonly PlannedResource[]): Promise<Diagnostic[]> {
+        const providers = new Map(resources.map((resource) => [resource.urn, resource]));
+        const request = new analyzerProto.AnalyzeStackRequest();
+        request.setResourcesList(
+            resources.map((resource) => {
+                const message = new analyzerProto.AnalyzerResource();
+                message.setType(resource.type);
+                message.setUrn(resource.urn);
+                message.setName(resource.name);
+                message.setProperties(Struct.fromJavaScript(resource.analyzerInputs as never));
+                message.setOptions(resourceOptions(resource));
+                const provider = resource.provider ? providers.get(resource.provider) : undefined;
+                if (provider) {
+                    message.setProvider(providerResource(provider));
+                }
+                message.setParent(resource.parent ?? "");
+                message.setDependenciesList([...resource.dependencies]);
+                const propertyDependencies = message.getPropertydependenciesMap();
+                for (const [property, urns] of Object.entries(resource.propertyDependencies)) {
+                    const dependencies = new analyzerProto.AnalyzerPropertyDependencies();
+                    dependencies.setUrnsList([...urns]);
+                    propertyDependencies.set(property, dependencies);
+                }
+                return message;
+            }),
+        );
+        const response = await this.process.call("analyzeStack", this.limits.callTimeoutSec, this.process.client.analyzeStack, request);
+        return response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, ""));
+    }
+
+    close(): void {
+        this.process.kill();
+    }
+}
+
+function resourceOptions(resource: PlannedResource): analyzerProto.AnalyzerResourceOptions {
+    const options = new analyzerProto.AnalyzerResourceOptions();
+    options.setProtect(resource.protect);
+    options.setIgnorechangesList([]);
+    options.setDeletebeforereplace(false);
+    options.setAdditionalsecretoutputsList([]);
+    options.setAliasesList([]);
+    options.setCustomtimeouts(new analyzerProto.AnalyzerResourceOptions.CustomTimeouts());
+    options.setParent(resource.parent ?? "");
+    return options;
+}
+
+function providerResource(provider: PlannedResource): analyzerProto.AnalyzerProviderResource {
+    const message = new analyzerProto.AnalyzerProviderResource();
+    message.setType(provider.type);
+    message.setUrn(provider.urn);
+    message.setName(provider.name);
+    message.setProperties(Struct.fromJavaScript(provider.analyzerInputs as never));
+    return message;
+}
+
+function toDiagnostic(diagnostic: analyzerProto.AnalyzeDiagnostic, urn: string): Diagnostic {
+    // @pulumi/policy sends "<description>\n<message>", and the description on its own too.
+    const description = diagnostic.getDescription();
+    const message = diagnostic.getMessage();
+    return {
+        pack: diagnostic.getPolicypackname(),
+        policy: diagnostic.getPolicyname(),
+        message: description && message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message,
+        enforcementLevel: LEVELS[diagnostic.getEnforcementlevel()],
+        severity: SEVERITIES[diagnostic.getSeverity()] ?? "unspecified",
+        urn: diagnostic.getUrn() || urn,
+    };
+}
+
+function toPackInfo(directory: string, info: analyzerProto.AnalyzerInfo): PackInfo {
+    const initialConfig: Record<string, PolicyConfig> = {};
+    info.getInitialconfigMap().forEach((config, policy) => {
+        initialConfig[policy] = {
+            enforcementLevel: LEVELS[config.getEnforcementlevel()],
+            properties: (config.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        };
+    });
+    return {
+        name: info.getName(),
+        version: info.getVersion(),
+        directory,
+        initialConfig,
+        policies: info.getPoliciesList().map((policy) => {
+            const schema = policy.getConfigschema();
+            const kind = policy.getPolicyType();
+            return {
+                name: policy.getName(),
+                description: policy.getDescription(),
+                kind: kind === analyzerProto.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : kind === analyzerProto.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+                enforcementLevel: LEVELS[policy.getEnforcementlevel()],
+                severity: SEVERITIES[policy.getSeverity()] ?? "unspecified",
+                tags: policy.getTagsList(),
+                remediationSteps: policy.getRemediationSteps(),
+                url: policy.getUrl(),
+                configSchema: schema
+                    ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+                    : undefined,
+            };
+        }),
+    };
+}

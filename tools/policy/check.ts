@@ -1,0 +1,68 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { StackPlan } from "../plan/planner";
+import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
+import { renderConsole } from "./reports/console";
+import { renderJson } from "./reports/json";
+import { renderMarkdown } from "./reports/markdown";
+import { renderSarif } from "./reports/sarif";
+import { blockingViolations, PolicyRunner, type PolicyCheck } from "./runner";
+
+export interface ReportFiles {
+    readonly json?: string;
+    readonly sarif?: string;
+    readonly markdown?: string;
+}
+
+/** The policy config of a stack: the file given, else the repository's file for the stack, if any. */
+export function policyConfigFor(stack: string, explicitFile: string | undefined): PolicyConfigFile | undefined {
+    if (explicitFile) {
+        return readPolicyConfigFile(explicitFile);
+    }
+    const file = stackPolicyConfigFile(stack);
+    return fs.existsSync(file) ? readPolicyConfigFile(file) : undefined;
+}
+
+/** The stack and every stack it references, referenced ones first: each is checked on its own. */
+export function stacksOf(plan: StackPlan): StackPlan[] {
+    return [...plan.referencedStacks.flatMap(stacksOf), plan];
+}
+
+/**
+ * Checks a planned stack and the stacks it references with running packs, each with its own
+ * policy config (the file given applies to all), prints the console report, writes the requested
+ * files, and returns the exit status: 1 when a mandatory violation (an expired exemption is one)
+ * stands, else 0.
+ */
+export async function checkPlannedStack(
+    runner: PolicyRunner,
+    plan: StackPlan,
+    explicitConfigFile: string | undefined,
+    files: ReportFiles,
+    root: string,
+): Promise<{ check: PolicyCheck; exitCode: number }> {
+    const stacks = stacksOf(plan);
+    const checks: PolicyCheck[] = [];
+    for (const stack of stacks) {
+        checks.push(await runner.check(stack.stack, stack.resources, policyConfigFor(stack.stack, explicitConfigFile)));
+    }
+    const check: PolicyCheck = {
+        stack: stacks.map((stack) => stack.stack).join(", "),
+        packs: runner.packs,
+        violations: checks.flatMap((stackCheck) => stackCheck.violations),
+        resourceCount: checks.reduce((sum, stackCheck) => sum + stackCheck.resourceCount, 0),
+    };
+    process.stdout.write(`${renderConsole(check)}\n`);
+    const write = (file: string | undefined, content: string) => {
+        if (file) {
+            fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+            fs.writeFileSync(file, content);
+            process.stdout.write(`Wrote ${file}\n`);
+        }
+    };
+    const resources = stacks.flatMap((stack) => stack.resources);
+    write(files.json, `${JSON.stringify(renderJson(check), null, 2)}\n`);
+    write(files.sarif, `${JSON.stringify(renderSarif(check, { root, stackFile: path.join(root, plan.stackFile), resources }), null, 2)}\n`);
+    write(files.markdown, `${renderMarkdown(check)}\n`);
+    return { check, exitCode: blockingViolations(check).length > 0 ? 1 : 0 };
+}

@@ -1,0 +1,122 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { planStack, type StackPlan } from "../plan/planner";
+import { PlanInputError } from "../plan/stackFile";
+import { checkPlannedStack } from "./check";
+import { policyListing, renderListing } from "./list";
+import { PolicyRunner, DEFAULT_PACKS } from "./runner";
+
+const USAGE = `Usage: npm run policy -- --stack <name> [--json <file>] [--sarif <file>] [--markdown <file>]
+       npm run policy -- --program <dir|file> --config <Pulumi.<stack>.yaml> [...]
+       npm run policy -- --list [--json <file>]
+
+Plans the stack offline, then runs CrossGuard policy packs over it as the Pulumi engine does:
+each pack in its own process, spoken to over the Analyzer gRPC protocol.
+
+  --stack <name>          plan and check Pulumi.<name>.yaml of this project
+  --program <path>        plan another Pulumi TypeScript program (with --config)
+  --config <file>         the stack file to plan it with
+  --policy-pack <dir>     run this pack instead of ours (repeatable; any pack directory)
+  --policy-config <file>  policy config in the CLI's --policy-pack-config format
+                          (default: policies/config/<stack>.json when it exists)
+  --list                  list every policy of every pack instead of checking a stack
+  --json <file>           write the violations (with --list: the policies) as JSON
+  --sarif <file>          write SARIF 2.1.0 for GitHub code scanning
+  --markdown <file>       write a summary for a pull-request comment
+  --timeout-sec <n>       seconds one pack call may take before the pack counts as hung (default 60)
+  --help                  show this help
+
+Exit status: 0 clean or advisory only, 1 a mandatory violation, an expired exemption or a failed
+pack, 2 bad usage or bad config.`;
+
+async function main(): Promise<number> {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            options: {
+                stack: { type: "string" },
+                program: { type: "string" },
+                config: { type: "string" },
+                "policy-pack": { type: "string", multiple: true },
+                "policy-config": { type: "string" },
+                list: { type: "boolean" },
+                json: { type: "string" },
+                sarif: { type: "string" },
+                markdown: { type: "string" },
+                "timeout-sec": { type: "string" },
+                help: { type: "boolean" },
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+        return 2;
+    }
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    const timeout = values["timeout-sec"] === undefined ? undefined : Number(values["timeout-sec"]);
+    if (timeout !== undefined && !(timeout > 0)) {
+        process.stderr.write(`--timeout-sec must be a positive number of seconds\n`);
+        return 2;
+    }
+    const packs = values["policy-pack"] ?? DEFAULT_PACKS;
+    for (const pack of packs) {
+        if (!fs.existsSync(pack) || !fs.statSync(pack).isDirectory()) {
+            process.stderr.write(`error: --policy-pack ${pack}: no such directory\n`);
+            return 2;
+        }
+    }
+
+    if (values.list) {
+        const runner = await PolicyRunner.start(packs, { callTimeoutSec: timeout });
+        try {
+            process.stdout.write(`${renderListing(runner.packs)}\n`);
+            if (values.json) {
+                fs.writeFileSync(values.json, `${JSON.stringify(policyListing(runner.packs), null, 2)}\n`);
+                process.stdout.write(`Wrote ${values.json}\n`);
+            }
+        } finally {
+            runner.close();
+        }
+        return 0;
+    }
+
+    if (!values.stack && !values.config) {
+        process.stderr.write(`name a stack with --stack, or a stack file with --config\n\n${USAGE}\n`);
+        return 2;
+    }
+    // Packs start (ts-node type-checks them) while the stack is planned in this process.
+    const starting = PolicyRunner.start(packs, { callTimeoutSec: timeout });
+    let plan: StackPlan;
+    try {
+        plan = await planStack({ stack: values.stack, program: values.program, configFile: values.config });
+    } catch (error) {
+        await starting.then((runner) => runner.close(), () => undefined);
+        throw error;
+    }
+    const runner = await starting;
+    try {
+        const root = values.program ? path.dirname(path.resolve(values.config ?? ".")) : path.resolve(__dirname, "..", "..");
+        const { exitCode } = await checkPlannedStack(runner, plan, values["policy-config"], values, root);
+        return exitCode;
+    } finally {
+        runner.close();
+    }
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+        const exitCode = (error as { exitCode?: number }).exitCode;
+        if (exitCode !== undefined || error instanceof PlanInputError) {
+            process.stderr.write(`error: ${(error as Error).message}\n`);
+            process.exit(exitCode ?? 2);
+        }
+        process.stderr.write(`error: the policy runner itself failed: ${(error as Error).stack ?? String(error)}\n`);
+        process.exit(1);
+    },
+);

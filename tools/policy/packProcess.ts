@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+
+/** Bad input to the policy runner: a missing pack, a malformed config file, a bad flag. Exit status 2. */
+export class PolicyInputError extends Error {
+    readonly exitCode = 2;
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyInputError";
+    }
+}
+
+/** A pack that failed to start, crashed or hung: nothing it should have checked counts as checked. */
+export class PackFailure extends Error {
+    readonly exitCode = 1;
+    constructor(message: string) {
+        super(message);
+        this.name = "PackFailure";
+    }
+}
+
+export interface PackProcessOptions {
+    /** Seconds to wait for the pack to print its port. @default 120 - ts-node type-checks the pack first */
+    readonly startTimeoutSec?: number;
+    /** Extra environment for the pack process. */
+    readonly env?: Readonly<Record<string, string>>;
+}
+
+const running = new Set<PackProcess>();
+// Whatever happens to the runner, no pack outlives it.
+process.once("exit", () => {
+    for (const pack of running) {
+        pack.kill();
+    }
+});
+
+/**
+ * A policy pack running as its own process, started the way the Pulumi engine starts it: Node
+ * runs `@pulumi/pulumi/cmd/run-policy-pack` (resolved from the pack's directory) with the pack's
+ * directory as working directory, and the pack prints the port of its Analyzer gRPC server.
+ */
+export class PackProcess {
+    readonly client: AnalyzerClient;
+    private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    private readonly exitListeners = new Set<() => void>();
+
+    private constructor(
+        readonly directory: string,
+        private readonly child: ChildProcess,
+        readonly port: number,
+        private readonly stderr: { text: string },
+    ) {
+        this.client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        child.on("exit", (code, signal) => {
+            this.exit = { code, signal };
+            running.delete(this);
+            this.exitListeners.forEach((listener) => listener());
+        });
+        running.add(this);
+    }
+
+    /** The pack's directory as given, for messages. */
+    get label(): string {
+        return path.relative(process.cwd(), this.directory) || ".";
+    }
+
+    static async start(directory: string, options: PackProcessOptions = {}): Promise<PackProcess> {
+        const resolved = path.resolve(directory);
+        if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
+            throw new PolicyInputError(`--policy-pack ${directory}: no such directory`);
+        }
+        if (!fs.existsSync(path.join(resolved, "PulumiPolicy.yaml"))) {
+            throw new PolicyInputError(`--policy-pack ${directory}: not a policy pack (no PulumiPolicy.yaml)`);
+        }
+        let runner: string;
+        try {
+            runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [resolved] });
+        } catch {
+            throw new PolicyInputError(`policy pack ${directory}: @pulumi/pulumi is not installed for it; run npm install in ${directory}`);
+        }
+        // The engine passes its own address first; run-policy-pack drops it.
+        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+            cwd: resolved,
+            env: { ...process.env, ...options.env },
+            stdio: ["ignore", "pipe", "pipe"],
+            // Its own process group, so that killing the pack kills anything it started.
+            detached: true,
+        });
+        const stderr = { text: "" };
+        child.stderr!.on("data", (chunk: Buffer) => {
+            stderr.text = (stderr.text + chunk.toString()).slice(-8000);
+        });
+        const timeoutSec = options.startTimeoutSec ?? 120;
+        const port = await new Promise<number>((resolve, reject) => {
+            let stdout = "";
+            const fail = (why: string) => {
+                clearTimeout(timer);
+                killGroup(child);
+                reject(new PackFailure(`policy pack ${directory} ${why}${stderrTail(stderr.text)}`));
+            };
+            const timer = setTimeout(() => fail(`printed no port within ${timeoutSec} s`), timeoutSec * 1000);
+            child.on("error", (error) => fail(`failed to start: ${error.message}`));
+            child.on("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before printing its port`));
+            child.stdout!.on("data", (chunk: Buffer) => {
+                stdout += chunk.toString();
+                const line = stdout.split("\n").find((candidate) => /^\d+$/.test(candidate.trim()));
+                if (line) {
+                    clearTimeout(timer);
+                    child.removeAllListeners("exit");
+                    resolve(Number(line.trim()));
+                }
+            });
+        });
+        return new PackProcess(resolved, child, port, stderr);
+    }
+
+    /**
+     * Makes one Analyzer call with a deadline; a pack that exits or hangs meanwhile fails the call
+     * with an error naming the pack and what it was doing.
+     */
+    call<Request, Response>(
+        what: string,
+        timeoutSec: number,
+        method: (request: Request, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown,
+        request: Request,
+    ): Promise<Response> {
+        if (this.exit) {
+            return Promise.reject(this.exitedError(what));
+        }
+        return new Promise<Response>((resolve, reject) => {
+            const onExit = () => reject(this.exitedError(what));
+            this.exitListeners.add(onExit);
+            method.call(this.client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutSec * 1000 }, (error, response) => {
+                this.exitListeners.delete(onExit);
+                if (!error) {
+                    resolve(response);
+                } else if (this.exit) {
+                    reject(this.exitedError(what));
+                } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
+                    reject(new PackFailure(`policy pack ${this.label} did not answer ${what} within ${timeoutSec} s; it hangs`));
+                } else {
+                    reject(new PackFailure(`policy pack ${this.label} failed ${what}: ${error.details || error.message}${stderrTail(this.stderr.text)}`));
+                }
+            });
+        });
+    }
+
+    /** Stops the pack and everything it started. */
+    kill(): void {
+        this.client.close();
+        if (!this.exit) {
+            killGroup(this.child);
+        }
+    }
+
+    private exitedError(what: string): PackFailure {
+        const how = this.exit?.signal ?? `code ${this.exit?.code}`;
+        return new PackFailure(`policy pack ${this.label} exited (${how}) during ${what}${stderrTail(this.stderr.text)}`);
+    }
+}
+
+function killGroup(child: ChildProcess): void {
+    if (child.pid === undefined) {
+        return;
+    }
+    try {
+        process.kill(-child.pid, "SIGKILL");
+    } catch {
+        // Already gone.
+    }
+}
+
+function stderrTail(text: string): string {
+    const tail = text.trim().split("\n").slice(-12).join("\n");
+    return tail ? `:\n${tail.replace(/^/gm, "    ")}` : "";
+}

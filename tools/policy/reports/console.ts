@@ -1,0 +1,52 @@
+import { controlsFromTags, FRAMEWORKS } from "../../../policies/lib/controls";
+import { blockingViolations, policyOf, type PolicyCheck, type Violation } from "../runner";
+
+export const SEVERITY_ORDER = ["critical", "high", "medium", "low", "unspecified"] as const;
+
+/** Controls of a policy as "PCI DSS 4.0 1.3.1, SOC 2 CC6.6"; or its tags when it maps none. */
+export function controlsText(tags: readonly string[]): string {
+    const controls = controlsFromTags(tags);
+    if (controls.length === 0) {
+        return tags.join(", ") || "none";
+    }
+    return controls.map(({ framework, control }) => `${FRAMEWORKS[framework].title} ${control}`).join(", ");
+}
+
+/** The status word of a violation: what it does to the run. */
+export function status(violation: Violation): string {
+    if (violation.exempted) {
+        return "EXEMPTED";
+    }
+    return violation.enforcementLevel === "mandatory" || violation.enforcementLevel === "remediate" ? "MANDATORY" : "ADVISORY";
+}
+
+/** The readable report: findings grouped by severity, each with its resource, fix and controls. */
+export function renderConsole(check: PolicyCheck): string {
+    const lines = [
+        `Policy check of stack ${check.stack}: ${check.resourceCount} resources through ${check.packs.map((pack) => `${pack.name}@${pack.version}`).join(", ")}`,
+        "",
+    ];
+    for (const severity of SEVERITY_ORDER) {
+        const violations = check.violations.filter((violation) => violation.severity === severity);
+        if (violations.length === 0) {
+            continue;
+        }
+        lines.push(`${severity.toUpperCase()} (${violations.length})`);
+        for (const violation of violations) {
+            const policy = policyOf(check, violation);
+            lines.push(`  [${status(violation)}] ${violation.pack}/${violation.policy}`);
+            lines.push(`    resource: ${violation.urn || "(the stack)"}`);
+            lines.push(`    ${violation.message}`);
+            if (policy?.remediationSteps) {
+                lines.push(`    fix: ${policy.remediationSteps}`);
+            }
+            lines.push(`    controls: ${controlsText(policy?.tags ?? [])}`);
+        }
+        lines.push("");
+    }
+    const blocking = blockingViolations(check).length;
+    const exempted = check.violations.filter((violation) => violation.exempted).length;
+    const advisory = check.violations.length - blocking - exempted;
+    lines.push(`${blocking} mandatory, ${advisory} advisory, ${exempted} exempted: ${blocking > 0 ? "FAILED" : "passed"}`);
+    return lines.join("\n");
+}

@@ -1,0 +1,112 @@
+import * as path from "node:path";
+import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/exemptions";
+import type { PlannedResource } from "../plan/planner";
+import { AnalyzerSession, type CallLimits, type Diagnostic, type EnforcementLevel, type PackInfo, type PolicyConfig, type PolicyInfo, type Severity } from "./analyzer";
+import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
+import type { PackProcessOptions } from "./packProcess";
+
+/** This repository's packs, run when no `--policy-pack` is given. */
+export const DEFAULT_PACKS = ["security", "compliance", "resilience"].map((pack) => path.resolve(__dirname, "..", "..", "policies", pack));
+
+/** One finding of one policy, as the reports show it. */
+export interface Violation {
+    readonly pack: string;
+    readonly policy: string;
+    readonly enforcementLevel: EnforcementLevel;
+    readonly severity: Severity;
+    /** The resource's URN; empty for a finding about the stack as a whole. */
+    readonly urn: string;
+    readonly message: string;
+    /** Excused by an active exemption: reported, but it does not fail the run. */
+    readonly exempted: boolean;
+}
+
+export interface PolicyCheck {
+    readonly stack: string;
+    readonly packs: readonly PackInfo[];
+    readonly violations: readonly Violation[];
+    readonly resourceCount: number;
+}
+
+/** Mandatory findings that no exemption excuses: each fails the run. */
+export function blockingViolations(check: PolicyCheck): Violation[] {
+    return check.violations.filter((violation) => !violation.exempted && (violation.enforcementLevel === "mandatory" || violation.enforcementLevel === "remediate"));
+}
+
+/** The policy a violation belongs to, for its description, remediation and controls. */
+export function policyOf(check: Pick<PolicyCheck, "packs">, violation: Pick<Violation, "pack" | "policy">): PolicyInfo | undefined {
+    return check.packs.find((pack) => pack.name === violation.pack)?.policies.find((policy) => policy.name === violation.policy);
+}
+
+/**
+ * Policy packs running as their own processes, ready to check any number of planned stacks.
+ * Close it when done: it owns the pack processes.
+ */
+export class PolicyRunner {
+    private constructor(readonly sessions: readonly AnalyzerSession[]) {}
+
+    /** Starts every pack at once; if one fails, stops the others and throws naming it. */
+    static async start(packDirectories: readonly string[], options: PackProcessOptions & CallLimits = {}): Promise<PolicyRunner> {
+        const started = await Promise.allSettled(packDirectories.map((directory) => AnalyzerSession.open(directory, options)));
+        const sessions = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+        const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+        if (failure) {
+            sessions.forEach((session) => session.close());
+            throw failure.reason;
+        }
+        return new PolicyRunner(sessions);
+    }
+
+    get packs(): PackInfo[] {
+        return this.sessions.map((session) => session.info);
+    }
+
+    /**
+     * Checks a stack as the engine does during a preview: configures each pack, analyzes every
+     * resource, then the stack. Every pack must answer every call: a pack that fails fails the
+     * check, so nothing unchecked passes.
+     */
+    async check(stack: string, resources: readonly PlannedResource[], config: PolicyConfigFile | undefined): Promise<PolicyCheck> {
+        const reconciled = this.sessions.map((session) => reconcilePolicyConfig(session.info, config));
+        const diagnostics = await Promise.all(
+            this.sessions.map(async (session, index) => {
+                await session.configure(reconciled[index]);
+                const perResource = await session.analyze(resources);
+                const perStack = await session.analyzeStack(resources);
+                return [...perResource, ...perStack];
+            }),
+        );
+        const violations = diagnostics.flatMap((packDiagnostics, index) =>
+            packDiagnostics.map((diagnostic) => toViolation(diagnostic, this.sessions[index].info, reconciled[index])),
+        );
+        return { stack, packs: this.packs, violations, resourceCount: resources.length };
+    }
+
+    close(): void {
+        this.sessions.forEach((session) => session.close());
+    }
+}
+
+/**
+ * Reads exemption reports back into the violation they excuse: `exempted-violations` reports
+ * "<policy> is exempted: <message> (...)" so that the real CLI shows it too.
+ */
+function toViolation(diagnostic: Diagnostic, pack: PackInfo, config: Readonly<Record<string, PolicyConfig>>): Violation {
+    const base = { ...diagnostic, exempted: false };
+    if (diagnostic.policy !== EXEMPTED_VIOLATIONS_POLICY) {
+        return base;
+    }
+    const marker = diagnostic.message.indexOf(EXEMPTED_MARKER);
+    const excused = marker > 0 ? pack.policies.find((policy) => policy.name === diagnostic.message.slice(0, marker)) : undefined;
+    if (!excused) {
+        return base; // a stale exemption, reported as the advisory it is
+    }
+    return {
+        ...base,
+        policy: excused.name,
+        severity: excused.severity,
+        enforcementLevel: config[excused.name]?.enforcementLevel ?? excused.enforcementLevel,
+        message: diagnostic.message.slice(marker + EXEMPTED_MARKER.length),
+        exempted: true,
+    };
+}
