@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { planStack, type PlanOptions } from "./planner";
 import { planJson, renderPlan } from "./report";
-import { PlanInputError } from "./stackFile";
 import { checkPlannedStack } from "../policy/check";
 import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
 import * as path from "node:path";
