@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 import { controlTags } from "./controls";
 
@@ -36,7 +36,13 @@ export type Exemption = z.output<typeof exemptionSchema>;
 
 /** Reads and validates an exemptions file; throws one error naming the file, entry and field. */
 export function loadExemptions(file: string = process.env.BEACON_POLICY_EXEMPTIONS ?? DEFAULT_EXEMPTIONS_FILE): Exemption[] {
-    const parsed = exemptionsFileSchema.safeParse(parse(fs.readFileSync(file, "utf8")) ?? { exemptions: [] });
+    const document = parseDocument(fs.readFileSync(file, "utf8"));
+    if (document.errors.length > 0) {
+        const [first] = document.errors;
+        const where = first.linePos ? `:${first.linePos[0].line}:${first.linePos[0].col}` : "";
+        throw new Error(`${file}${where}: not valid YAML: ${first.message.split("\n")[0]}`);
+    }
+    const parsed = exemptionsFileSchema.safeParse(document.toJS() ?? { exemptions: [] });
     if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".") || "(file)"}: ${issue.message}`);
         throw new Error(`${file}: invalid exemptions\n${problems.join("\n")}`);

@@ -77,7 +77,16 @@ const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
  * its stack file's config, and records what `pulumi preview` would create. Stacks it reads
  * through StackReference are planned first, in the same run, and their outputs fed to it.
  */
-export async function planStack(options: PlanOptions): Promise<StackPlan> {
+export function planStack(options: PlanOptions): Promise<StackPlan> {
+    // The Pulumi runtime's state is global to the process: plans take turns.
+    const plan = planQueue.then(() => planStackNow(options));
+    planQueue = plan.catch(() => undefined);
+    return plan;
+}
+
+let planQueue: Promise<unknown> = Promise.resolve();
+
+async function planStackNow(options: PlanOptions): Promise<StackPlan> {
     const project = readProject(options.program ?? REPOSITORY_ROOT);
     let stackFilePath: string;
     if (options.configFile) {

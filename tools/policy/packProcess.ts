@@ -46,6 +46,8 @@ export class PackProcess {
     readonly client: AnalyzerClient;
     private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     private readonly exitListeners = new Set<() => void>();
+    /** The calls sent and not yet answered, so that a crash can name what went unanswered. */
+    private readonly inFlight = new Set<string>();
 
     private constructor(
         readonly directory: string,
@@ -60,6 +62,11 @@ export class PackProcess {
             this.exitListeners.forEach((listener) => listener());
         });
         running.add(this);
+    }
+
+    /** The pack's process id; its process group has the same id. */
+    get pid(): number | undefined {
+        return this.child.pid;
     }
 
     /** The pack's directory as given, for messages. */
@@ -128,23 +135,47 @@ export class PackProcess {
         request: Request,
     ): Promise<Response> {
         if (this.exit) {
-            return Promise.reject(this.exitedError(what));
+            return Promise.reject(this.exitedError());
         }
+        this.inFlight.add(what);
         return new Promise<Response>((resolve, reject) => {
-            const onExit = () => reject(this.exitedError(what));
+            const onExit = () => reject(this.exitedError());
             this.exitListeners.add(onExit);
-            method.call(this.client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutSec * 1000 }, (error, response) => {
-                this.exitListeners.delete(onExit);
+            method.call(this.client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutSec * 1000 }, async (error, response) => {
                 if (!error) {
+                    this.exitListeners.delete(onExit);
+                    this.inFlight.delete(what);
                     resolve(response);
-                } else if (this.exit) {
-                    reject(this.exitedError(what));
+                    return;
+                }
+                // A dying pack drops its connections a moment before the process reports its exit.
+                if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED || error.code === grpc.status.INTERNAL) {
+                    await this.exitWithin(2000);
+                }
+                this.exitListeners.delete(onExit);
+                if (this.exit) {
+                    reject(this.exitedError());
                 } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
                     reject(new PackFailure(`policy pack ${this.label} did not answer ${what} within ${timeoutSec} s; it hangs`));
                 } else {
                     reject(new PackFailure(`policy pack ${this.label} failed ${what}: ${error.details || error.message}${stderrTail(this.stderr.text)}`));
                 }
+                this.inFlight.delete(what);
             });
+        });
+    }
+
+    private exitWithin(milliseconds: number): Promise<void> {
+        if (this.exit) {
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const timer = setTimeout(done, milliseconds);
+            function done() {
+                clearTimeout(timer);
+                resolve();
+            }
+            this.exitListeners.add(done);
         });
     }
 
@@ -156,9 +187,10 @@ export class PackProcess {
         }
     }
 
-    private exitedError(what: string): PackFailure {
+    private exitedError(): PackFailure {
         const how = this.exit?.signal ?? `code ${this.exit?.code}`;
-        return new PackFailure(`policy pack ${this.label} exited (${how}) during ${what}${stderrTail(this.stderr.text)}`);
+        const unanswered = [...this.inFlight].join("; ") || "no call";
+        return new PackFailure(`policy pack ${this.label} exited (${how}) while it had unanswered calls: ${unanswered}${stderrTail(this.stderr.text)}`);
     }
 }
 

@@ -1,0 +1,49 @@
+import * as path from "node:path";
+import type { PlannedResource } from "../../tools/plan/planner";
+import type { PolicyCheck, Violation } from "../../tools/policy/runner";
+
+export const POLICY_FIXTURES = path.join(__dirname, "..", "fixtures", "policy");
+export const FIXTURE_PACKS = path.join(__dirname, "..", "fixtures", "policy-packs");
+
+/** The same resources as if planned for another stack: every URN renamed. */
+export function restack(resources: readonly PlannedResource[], stack: string): PlannedResource[] {
+    const rename = (urn: string) => urn.replace(/^urn:pulumi:[^:]+::/, `urn:pulumi:${stack}::`);
+    return resources.map((resource) => ({
+        ...resource,
+        urn: rename(resource.urn),
+        parent: resource.parent && rename(resource.parent),
+        provider: resource.provider && rename(resource.provider),
+        dependencies: resource.dependencies.map(rename),
+        propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])),
+    }));
+}
+
+/**
+ * A copy of the resources in which the one named `name` (of `type`) has its inputs changed by
+ * `change`, which edits them in place: the policy sees exactly the inputs the program would pass.
+ */
+export function mutate(resources: readonly PlannedResource[], type: string, name: string, change: (inputs: Record<string, unknown>) => void): PlannedResource[] {
+    let found = false;
+    const mutated = resources.map((resource) => {
+        if (resource.type !== type || resource.name !== name) {
+            return resource;
+        }
+        found = true;
+        const analyzerInputs = structuredClone(resource.analyzerInputs);
+        change(analyzerInputs);
+        return { ...resource, analyzerInputs, inputs: analyzerInputs };
+    });
+    if (!found) {
+        throw new Error(`no ${type} named ${name} to mutate`);
+    }
+    return mutated;
+}
+
+export function violationsOf(check: PolicyCheck, policy: string): Violation[] {
+    return check.violations.filter((violation) => violation.policy === policy);
+}
+
+/** The distinct policies with findings, exempted ones included. */
+export function firingPolicies(check: PolicyCheck): string[] {
+    return [...new Set(check.violations.map((violation) => violation.policy))].sort();
+}
