@@ -1,3 +1,4 @@
+import { AnalyzerService } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -82,7 +83,9 @@ export class AnalyzerSession {
         const pack = await PackProcess.start(directory, options);
         const limits = { callTimeoutSec: options.callTimeoutSec ?? 60, concurrency: options.concurrency ?? 64 };
         try {
-            const info = await pack.call("getAnalyzerInfo", limits.callTimeoutSec, pack.client.getAnalyzerInfo, new Empty());
+            const info = await pack.call<analyzerProto.AnalyzerInfo>("getAnalyzerInfo", limits.callTimeoutSec, (metadata, options, callback) =>
+                pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
+            );
             return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits);
         } catch (error) {
             pack.kill();
@@ -103,55 +106,87 @@ export class AnalyzerSession {
             message.setProperties(Struct.fromJavaScript((policyConfig.properties ?? {}) as never));
             map.set(policy, message);
         }
-        await this.process.call("configure", this.limits.callTimeoutSec, this.process.client.configure, request);
+        await this.process.call("configure", this.limits.callTimeoutSec, (metadata, options, callback) =>
+            this.process.client.configure(request, metadata, options, callback),
+        );
     }
 
     /** Analyzes each resource as the engine does when it registers; returns the diagnostics. */
-    async analyze(resources: readonly PlannedResource[]): Promise<Diagnostic[]> {
-        const providers = new Map(resources.map((resource) => [resource.urn, resource]));
+    async analyze(requests: AnalysisRequests): Promise<Diagnostic[]> {
         const diagnostics: Diagnostic[] = [];
         let next = 0;
         const worker = async () => {
-            while (next < resources.length) {
-                const resource = resources[next++];
-                // Reads (StackReference) are not registrations; the engine does not analyze them.
-                if (resource.type === "pulumi:pulumi:StackReference") {
-                    continue;
-                }
-                const request = new analyzerProto.AnalyzeRequest();
-                request.setType(resource.type);
-                request.setUrn(resource.urn);
-                request.setName(resource.name);
-                request.setProperties(Struct.fromJavaScript(resource.analyzerInputs as never));
-                request.setOptions(resourceOptions(resource));
-                const provider = resource.provider ? providers.get(resource.provider) : undefined;
-                if (provider) {
-                    request.setProvider(providerResource(provider));
-                }
-                const response = await this.process.call(`analyze of ${resource.urn}`, this.limits.callTimeoutSec, this.process.client.analyze, request);
-                diagnostics.push(...response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, resource.urn)));
+            while (next < requests.resources.length) {
+                const { urn, bytes } = requests.resources[next++];
+                const response = await this.send(`analyze of ${urn}`, AnalyzerService.analyze, bytes);
+                diagnostics.push(...response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, urn)));
             }
         };
-        await Promise.all(Array.from({ length: Math.min(this.limits.concurrency, resources.length) }, worker));
+        await Promise.all(Array.from({ length: Math.min(this.limits.concurrency, requests.resources.length) }, worker));
         return diagnostics;
     }
 
     /** Analyzes the whole stack once, after every resource. */
-    async analyzeStack(resources: readonly PlannedResource[]): Promise<Diagnostic[]> {
-        const providers = new Map(resources.map((resource) => [resource.urn, resource]));
-        const request = new analyzerProto.AnalyzeStackRequest();
-        request.setResourcesList(
+    async analyzeStack(requests: AnalysisRequests): Promise<Diagnostic[]> {
+        const response = await this.send("analyzeStack", AnalyzerService.analyzeStack, requests.stack);
+        return response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, ""));
+    }
+
+    /** Sends a request serialized once for all packs, with the method's own response decoder. */
+    private send(
+        what: string,
+        method: { readonly path: string; readonly responseDeserialize: (bytes: Buffer) => analyzerProto.AnalyzeResponse },
+        bytes: Buffer,
+    ): Promise<analyzerProto.AnalyzeResponse> {
+        return this.process.call<analyzerProto.AnalyzeResponse>(what, this.limits.callTimeoutSec, (metadata, options, callback) =>
+            this.process.client.makeUnaryRequest(method.path, (request: Buffer) => request, method.responseDeserialize, bytes, metadata, options, callback),
+        );
+    }
+
+    close(): void {
+        this.process.kill();
+    }
+}
+
+/**
+ * The requests of one analysis, built and serialized once and sent to every pack: the engine
+ * sends each pack the same request, and building a protobuf Struct per pack would triple the cost.
+ */
+export class AnalysisRequests {
+    private constructor(
+        readonly resources: readonly { urn: string; bytes: Buffer }[],
+        readonly stack: Buffer,
+    ) {}
+
+    static of(resources: readonly PlannedResource[]): AnalysisRequests {
+        const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+        const provider = (resource: PlannedResource) => {
+            const found = resource.provider ? byUrn.get(resource.provider) : undefined;
+            return found && providerResource(found);
+        };
+        // Each resource's properties go into both its Analyze and the AnalyzeStack request.
+        const properties = new Map(resources.map((resource) => [resource.urn, Struct.fromJavaScript(resource.analyzerInputs as never)]));
+        // Reads (StackReference) are not registrations; the engine does not analyze them.
+        const analyzed = resources.filter((resource) => resource.type !== "pulumi:pulumi:StackReference").map((resource) => {
+            const request = new analyzerProto.AnalyzeRequest();
+            request.setType(resource.type);
+            request.setUrn(resource.urn);
+            request.setName(resource.name);
+            request.setProperties(properties.get(resource.urn));
+            request.setOptions(resourceOptions(resource));
+            request.setProvider(provider(resource));
+            return { urn: resource.urn, bytes: Buffer.from(request.serializeBinary()) };
+        });
+        const stack = new analyzerProto.AnalyzeStackRequest();
+        stack.setResourcesList(
             resources.map((resource) => {
                 const message = new analyzerProto.AnalyzerResource();
                 message.setType(resource.type);
                 message.setUrn(resource.urn);
                 message.setName(resource.name);
-                message.setProperties(Struct.fromJavaScript(resource.analyzerInputs as never));
+                message.setProperties(properties.get(resource.urn));
                 message.setOptions(resourceOptions(resource));
-                const provider = resource.provider ? providers.get(resource.provider) : undefined;
-                if (provider) {
-                    message.setProvider(providerResource(provider));
-                }
+                message.setProvider(provider(resource));
                 message.setParent(resource.parent ?? "");
                 message.setDependenciesList([...resource.dependencies]);
                 const propertyDependencies = message.getPropertydependenciesMap();
@@ -163,12 +198,7 @@ export class AnalyzerSession {
                 return message;
             }),
         );
-        const response = await this.process.call("analyzeStack", this.limits.callTimeoutSec, this.process.client.analyzeStack, request);
-        return response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, ""));
-    }
-
-    close(): void {
-        this.process.kill();
+        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()));
     }
 }
 

@@ -55,7 +55,9 @@ export class PackProcess {
         readonly port: number,
         private readonly stderr: { text: string },
     ) {
-        this.client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        // The engine never retries an analyzer call; grpc-js's transparent retries only buffer
+        // every message for a retry that would never come.
+        this.client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.enable_retries": 0 });
         child.on("exit", (code, signal) => {
             this.exit = { code, signal };
             running.delete(this);
@@ -128,11 +130,10 @@ export class PackProcess {
      * Makes one Analyzer call with a deadline; a pack that exits or hangs meanwhile fails the call
      * with an error naming the pack and what it was doing.
      */
-    call<Request, Response>(
+    call<Response>(
         what: string,
         timeoutSec: number,
-        method: (request: Request, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown,
-        request: Request,
+        send: (metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response?: Response) => void) => unknown,
     ): Promise<Response> {
         if (this.exit) {
             return Promise.reject(this.exitedError());
@@ -141,11 +142,11 @@ export class PackProcess {
         return new Promise<Response>((resolve, reject) => {
             const onExit = () => reject(this.exitedError());
             this.exitListeners.add(onExit);
-            method.call(this.client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutSec * 1000 }, async (error, response) => {
+            send(new grpc.Metadata(), { deadline: Date.now() + timeoutSec * 1000 }, async (error, response) => {
                 if (!error) {
                     this.exitListeners.delete(onExit);
                     this.inFlight.delete(what);
-                    resolve(response);
+                    resolve(response as Response);
                     return;
                 }
                 // A dying pack drops its connections a moment before the process reports its exit.

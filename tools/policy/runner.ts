@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/exemptions";
 import type { PlannedResource } from "../plan/planner";
-import { AnalyzerSession, type CallLimits, type Diagnostic, type EnforcementLevel, type PackInfo, type PolicyConfig, type PolicyInfo, type Severity } from "./analyzer";
+import { AnalysisRequests, AnalyzerSession, type CallLimits, type Diagnostic, type EnforcementLevel, type PackInfo, type PolicyConfig, type PolicyInfo, type Severity } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
 import type { PackProcessOptions } from "./packProcess";
 
@@ -68,11 +68,12 @@ export class PolicyRunner {
      */
     async check(stack: string, resources: readonly PlannedResource[], config: PolicyConfigFile | undefined): Promise<PolicyCheck> {
         const reconciled = this.sessions.map((session) => reconcilePolicyConfig(session.info, config));
+        const requests = AnalysisRequests.of(resources);
         const diagnostics = await Promise.all(
             this.sessions.map(async (session, index) => {
                 await session.configure(reconciled[index]);
-                const perResource = await session.analyze(resources);
-                const perStack = await session.analyzeStack(resources);
+                const perResource = await session.analyze(requests);
+                const perStack = await session.analyzeStack(requests);
                 return [...perResource, ...perStack];
             }),
         );
