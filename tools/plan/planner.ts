@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { CommandError } from "../command";
 import { OfflineMocks } from "./mocks";
 import {
     MockMonitor,
@@ -51,11 +52,9 @@ export interface StackPlan {
 }
 
 /** The program failed while it ran: a bug, an unmocked invoke, a failed resource. Exit status 1. */
-export class PlanRunError extends Error {
-    readonly exitCode = 1;
+export class PlanRunError extends CommandError {
     constructor(message: string) {
-        super(message);
-        this.name = "PlanRunError";
+        super(message, 1);
     }
 }
 

@@ -1,13 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { CommandError } from "../command";
 
 /** Bad input to the planner: a missing or malformed file, a bad flag. Exit status 2. */
-export class PlanInputError extends Error {
-    readonly exitCode = 2;
+export class PlanInputError extends CommandError {
     constructor(message: string) {
-        super(message);
-        this.name = "PlanInputError";
+        super(message, 2);
     }
 }
 

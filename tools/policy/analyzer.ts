@@ -167,26 +167,22 @@ export class AnalysisRequests {
         // Each resource's properties go into both its Analyze and the AnalyzeStack request.
         const properties = new Map(resources.map((resource) => [resource.urn, Struct.fromJavaScript(resource.analyzerInputs as never)]));
         // Reads (StackReference) are not registrations; the engine does not analyze them.
-        const analyzed = resources.filter((resource) => resource.type !== "pulumi:pulumi:StackReference").map((resource) => {
-            const request = new analyzerProto.AnalyzeRequest();
-            request.setType(resource.type);
-            request.setUrn(resource.urn);
-            request.setName(resource.name);
-            request.setProperties(properties.get(resource.urn));
-            request.setOptions(resourceOptions(resource));
-            request.setProvider(provider(resource));
-            return { urn: resource.urn, bytes: Buffer.from(request.serializeBinary()) };
-        });
+        const describe = <Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(message: Message, resource: PlannedResource) => {
+            message.setType(resource.type);
+            message.setUrn(resource.urn);
+            message.setName(resource.name);
+            message.setProperties(properties.get(resource.urn));
+            message.setOptions(resourceOptions(resource));
+            message.setProvider(provider(resource));
+            return message;
+        };
+        const analyzed = resources
+            .filter((resource) => resource.type !== "pulumi:pulumi:StackReference")
+            .map((resource) => ({ urn: resource.urn, bytes: Buffer.from(describe(new analyzerProto.AnalyzeRequest(), resource).serializeBinary()) }));
         const stack = new analyzerProto.AnalyzeStackRequest();
         stack.setResourcesList(
             resources.map((resource) => {
-                const message = new analyzerProto.AnalyzerResource();
-                message.setType(resource.type);
-                message.setUrn(resource.urn);
-                message.setName(resource.name);
-                message.setProperties(properties.get(resource.urn));
-                message.setOptions(resourceOptions(resource));
-                message.setProvider(provider(resource));
+                const message = describe(new analyzerProto.AnalyzerResource(), resource);
                 message.setParent(resource.parent ?? "");
                 message.setDependenciesList([...resource.dependencies]);
                 const propertyDependencies = message.getPropertydependenciesMap();

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { planStack, type StackPlan } from "../plan/planner";
-import { PlanInputError } from "../plan/stackFile";
+import { CommandError, parseFlags, runCommand } from "../command";
 import { checkPlannedStack } from "./check";
 import { policyListing, renderListing } from "./list";
 import { PolicyRunner, DEFAULT_PACKS } from "./runner";
@@ -30,44 +29,35 @@ each pack in its own process, spoken to over the Analyzer gRPC protocol.
 Exit status: 0 clean or advisory only, 1 a mandatory violation, an expired exemption or a failed
 pack, 2 bad usage or bad config.`;
 
-async function main(): Promise<number> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            options: {
-                stack: { type: "string" },
-                program: { type: "string" },
-                config: { type: "string" },
-                "policy-pack": { type: "string", multiple: true },
-                "policy-config": { type: "string" },
-                list: { type: "boolean" },
-                json: { type: "string" },
-                sarif: { type: "string" },
-                markdown: { type: "string" },
-                "timeout-sec": { type: "string" },
-                help: { type: "boolean" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (error) {
-        process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-        return 2;
-    }
+runCommand("the policy runner", async () => {
+    const values = parseFlags(
+        {
+            stack: { type: "string" },
+            program: { type: "string" },
+            config: { type: "string" },
+            "policy-pack": { type: "string", multiple: true },
+            "policy-config": { type: "string" },
+            list: { type: "boolean" },
+            json: { type: "string" },
+            sarif: { type: "string" },
+            markdown: { type: "string" },
+            "timeout-sec": { type: "string" },
+            help: { type: "boolean" },
+        },
+        USAGE,
+    );
     if (values.help) {
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
     const timeout = values["timeout-sec"] === undefined ? undefined : Number(values["timeout-sec"]);
     if (timeout !== undefined && !(timeout > 0)) {
-        process.stderr.write(`--timeout-sec must be a positive number of seconds\n`);
-        return 2;
+        throw new CommandError("--timeout-sec must be a positive number of seconds", 2);
     }
     const packs = values["policy-pack"] ?? DEFAULT_PACKS;
     for (const pack of packs) {
         if (!fs.existsSync(pack) || !fs.statSync(pack).isDirectory()) {
-            process.stderr.write(`error: --policy-pack ${pack}: no such directory\n`);
-            return 2;
+            throw new CommandError(`--policy-pack ${pack}: no such directory`, 2);
         }
     }
 
@@ -86,8 +76,7 @@ async function main(): Promise<number> {
     }
 
     if (!values.stack && !values.config) {
-        process.stderr.write(`name a stack with --stack, or a stack file with --config\n\n${USAGE}\n`);
-        return 2;
+        throw new CommandError(`name a stack with --stack, or a stack file with --config\n\n${USAGE}`, 2);
     }
     // Packs start (ts-node type-checks them) while the stack is planned in this process.
     const starting = PolicyRunner.start(packs, { callTimeoutSec: timeout });
@@ -106,17 +95,4 @@ async function main(): Promise<number> {
     } finally {
         runner.close();
     }
-}
-
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        const exitCode = (error as { exitCode?: number }).exitCode;
-        if (exitCode !== undefined || error instanceof PlanInputError) {
-            process.stderr.write(`error: ${(error as Error).message}\n`);
-            process.exit(exitCode ?? 2);
-        }
-        process.stderr.write(`error: the policy runner itself failed: ${(error as Error).stack ?? String(error)}\n`);
-        process.exit(1);
-    },
-);
+});

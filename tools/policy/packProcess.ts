@@ -3,22 +3,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { CommandError } from "../command";
 
 /** Bad input to the policy runner: a missing pack, a malformed config file, a bad flag. Exit status 2. */
-export class PolicyInputError extends Error {
-    readonly exitCode = 2;
+export class PolicyInputError extends CommandError {
     constructor(message: string) {
-        super(message);
-        this.name = "PolicyInputError";
+        super(message, 2);
     }
 }
 
 /** A pack that failed to start, crashed or hung: nothing it should have checked counts as checked. */
-export class PackFailure extends Error {
-    readonly exitCode = 1;
+export class PackFailure extends CommandError {
     constructor(message: string) {
-        super(message);
-        this.name = "PackFailure";
+        super(message, 1);
     }
 }
 
