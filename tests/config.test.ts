@@ -102,7 +102,7 @@ describe("stack config validation", () => {
         });
 
         it("requires one NAT gateway per zone in prod", () => {
-            const site = { role: "aws-site", environment: "prod", awsZoneCount: "3", awsNatGatewayCount: "1" };
+            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1" };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: new Set() }),
                 /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
@@ -110,7 +110,7 @@ describe("stack config validation", () => {
         });
 
         it("keeps the replica region apart from the primary", () => {
-            const site = { role: "aws-site", environment: "dev", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1" };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1" };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: new Set() }),
                 /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,

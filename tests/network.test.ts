@@ -6,6 +6,8 @@ import { blocksOverlap, mustParse } from "../components/network/addressing";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { resourceNamed, resourcesOfType } from "./helpers";
 
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-a000-000000000000";
+
 describe("network slice", () => {
     let dev: StackPlan;
     let prod: StackPlan;
@@ -68,7 +70,9 @@ describe("network slice", () => {
             assert.match(logGroup.inputs.kmsKeyId as string, /^arn:aws:kms:us-east-1:123456789012:key\//);
             assert.equal(logGroup.inputs.retentionInDays, 365);
             assert.equal(resourceNamed(dev, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs").inputs.retentionInDays, 30);
-            assert.equal(resourceNamed(prod, "aws:kms/key:Key", "aws-site-flow-logs").inputs.enableKeyRotation, true);
+            const logsKey = resourceNamed(prod, "aws:kms/key:Key", "aws-site-logs");
+            assert.deepEqual(logGroup.propertyDependencies.kmsKeyId, [logsKey.urn], "encrypted with the site's log key");
+            assert.equal(logsKey.inputs.enableKeyRotation, true);
         });
 
         it("lets only this account's flow logs assume the role, which may only write to its log group", () => {
@@ -149,10 +153,10 @@ describe("network slice", () => {
             });
         });
         const cases: [string, () => unknown, RegExp][] = [
-            ["cidrBlock", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/8" }), /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must be .* from \/16 to \/20/],
-            ["zoneCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 4 }), /zoneCount 4 must be 2 or 3/],
-            ["natGatewayCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 2, natGatewayCount: 3 }), /natGatewayCount 3 must be from 1 to zoneCount \(2\)/],
-            ["flowLogRetentionDays", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", flowLogRetentionDays: 0 }), /flowLogRetentionDays 0 must be a positive/],
+            ["cidrBlock", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/8", logsKmsKeyArn: KEY }), /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must be .* from \/16 to \/20/],
+            ["zoneCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 4, logsKmsKeyArn: KEY }), /zoneCount 4 must be 2 or 3/],
+            ["natGatewayCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 2, natGatewayCount: 3, logsKmsKeyArn: KEY }), /natGatewayCount 3 must be from 1 to zoneCount \(2\)/],
+            ["flowLogRetentionDays", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", flowLogRetentionDays: 0, logsKmsKeyArn: KEY }), /flowLogRetentionDays 0 must be a positive/],
             ["addressSpace", () => new AzureNetwork("n", { resourceGroupName: "rg", location: "eastus2", addressSpace: "10.0.0.1/16", tags: {} }), /AzureNetwork n: addressSpace "10\.0\.0\.1\/16"/],
             ["location", () => new AzureNetwork("n", { resourceGroupName: "rg", location: "", addressSpace: "10.0.0.0/16", tags: {} }), /AzureNetwork n: location is required/],
         ];

@@ -10,14 +10,14 @@ import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceN
 
 /** What each role deploys, by the component types its plan must hold. */
 const COMPONENTS_BY_ROLE: Record<string, string[]> = {
-    "all-in-one": ["beacon:aws:Network", "beacon:azure:Network"],
-    "aws-site": ["beacon:aws:Network"],
+    "all-in-one": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:azure:Network"],
+    "aws-site": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:aws:ApiGateway", "beacon:aws:Redis", "beacon:aws:Registry", "beacon:aws:StaticAssets", "beacon:aws:Backup", "beacon:aws:Monitoring"],
     "azure-site": ["beacon:azure:Network"],
     edge: [],
 };
 const PROVIDERS_BY_ROLE: Record<string, string[]> = {
-    "all-in-one": ["aws", "aws", "azure-native", "cloudflare"],
-    "aws-site": ["aws", "aws"],
+    "all-in-one": ["aws", "aws", "azure-native", "cloudflare", "kubernetes"],
+    "aws-site": ["aws", "aws", "kubernetes"],
     "azure-site": ["azure-native"],
     edge: ["cloudflare"],
 };
@@ -133,9 +133,10 @@ describe("offline plan", () => {
         const plan = await planStack({ stack: "prod-aws" });
         const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
         assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZone))].sort(), ["us-east-1a", "us-east-1b", "us-east-1c"]);
-        const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-flow-logs");
-        const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string> }[] };
+        const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-logs");
+        const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string | string[]>; Condition?: unknown }[] };
         assert.equal(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
-        assert.equal(policy.Statement[1].Principal.Service, "logs.us-east-1.amazonaws.com");
+        assert.ok((policy.Statement[1].Principal.Service as string[]).includes("logs.us-east-1.amazonaws.com"), "CloudWatch Logs of the site's region");
+        assert.deepEqual(policy.Statement[1].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
     });
 });

@@ -2,12 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
-import * as kms from "@pulumi/aws/kms";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { formatCidr, parseIpv4Cidr, subBlock } from "../network/addressing";
+import { encryptedLogGroup } from "./logGroup";
 
 export interface AwsNetworkArgs {
     /** VPC address space, a canonical IPv4 CIDR from /16 to /20. */
@@ -21,7 +20,15 @@ export interface AwsNetworkArgs {
     readonly natGatewayCount?: number;
     /** Days that flow logs are kept. @default 365 */
     readonly flowLogRetentionDays?: number;
+    /** KMS key that encrypts the flow logs (its policy must admit CloudWatch Logs). */
+    readonly logsKmsKeyArn: pulumi.Input<string>;
 }
+
+/**
+ * Interface endpoints that keep workloads' calls to these services inside the VPC, so private
+ * subnets need no internet for pulling images, reading secrets or assuming roles.
+ */
+export const AWS_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "secretsmanager", "sts"] as const;
 
 /** The tiers of a site's address plan, as carved from the VPC block (prefix p). */
 export const AWS_SUBNET_TIERS = {
@@ -36,8 +43,9 @@ export type AwsSubnetTier = keyof typeof AWS_SUBNET_TIERS;
 
 /**
  * The AWS site's network: a VPC across two or three zones with public, private and isolated
- * subnets, NAT gateways for private egress, a default security group that allows nothing, and
- * flow logs of all traffic to a KMS-encrypted CloudWatch log group.
+ * subnets, NAT gateways for private egress, a default security group that allows nothing, VPC
+ * endpoints for ECR, S3, Secrets Manager and STS, and flow logs of all traffic to a
+ * KMS-encrypted CloudWatch log group.
  */
 export class AwsNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
@@ -46,6 +54,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string>[];
     public readonly isolatedSubnetIds: pulumi.Output<string>[];
     public readonly flowLogGroupName: pulumi.Output<string>;
+    public readonly privateSubnetCidrs: string[];
+    public readonly s3EndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays } = validateAwsNetworkArgs(name, args);
@@ -113,13 +123,14 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 tags: { Name: `${name}-${zone}` },
             }, { parent: this, dependsOn: [internetGateway] });
         });
-        privateSubnets.forEach((subnet, zone) => {
+        const privateRouteTables = privateSubnets.map((subnet, zone) => {
             const routes = new ec2.RouteTable(`${name}-private-${zone}`, {
                 vpcId: vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natGatewayCount].id }],
                 tags: { Name: `${name}-private-${zone}` },
             }, parent);
             new ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
+            return routes;
         });
 
         // Isolated subnets get a table with only the implicit local route: no way out of the VPC.
@@ -128,7 +139,38 @@ export class AwsNetwork extends pulumi.ComponentResource {
             new ec2.RouteTableAssociation(`${name}-isolated-${zone}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }, parent),
         );
 
-        const flowLogs = this.flowLogs(name, vpc, flowLogRetentionDays);
+        this.privateSubnetCidrs = Array.from({ length: zoneCount }, (_, zone) =>
+            formatCidr(subBlock(vpcBlock, vpcBlock.prefixLength + AWS_SUBNET_TIERS.private.prefixOffset, AWS_SUBNET_TIERS.private.firstIndex + zone)),
+        );
+        const region = getRegionOutput({}, parent).region;
+        const endpointGroup = new ec2.SecurityGroup(`${name}-endpoints`, {
+            vpcId: vpc.id,
+            description: "HTTPS to the VPC interface endpoints, from inside the VPC only",
+            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.cidrBlock], description: "HTTPS from the VPC" }],
+            tags: { Name: `${name}-endpoints` },
+        }, parent);
+        for (const service of AWS_INTERFACE_ENDPOINTS) {
+            new ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
+                vpcId: vpc.id,
+                serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: this.privateSubnetIds,
+                securityGroupIds: [endpointGroup.id],
+                tags: { Name: `${name}-${service}` },
+            }, parent);
+        }
+        // S3 is a gateway endpoint: routes in the private and isolated tables, no addresses.
+        const s3Endpoint = new ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: vpc.id,
+            serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [...privateRouteTables.map((table) => table.id), isolatedRoutes.id],
+            tags: { Name: `${name}-s3` },
+        }, parent);
+        this.s3EndpointId = s3Endpoint.id;
+
+        const flowLogs = this.flowLogs(name, vpc, flowLogRetentionDays, args.logsKmsKeyArn);
         this.flowLogGroupName = flowLogs.name;
 
         this.registerOutputs({
@@ -140,42 +182,11 @@ export class AwsNetwork extends pulumi.ComponentResource {
         });
     }
 
-    /** Flow logs of ALL traffic to a log group encrypted with its own rotating KMS key. */
-    private flowLogs(name: string, vpc: ec2.Vpc, retentionInDays: number): cloudwatch.LogGroup {
+    /** Flow logs of ALL traffic to a log group encrypted with the site's log key. */
+    private flowLogs(name: string, vpc: ec2.Vpc, retentionInDays: number, kmsKeyArn: pulumi.Input<string>): cloudwatch.LogGroup {
         const parent = { parent: this };
         const account = getCallerIdentityOutput({}, parent).accountId;
-        const region = getRegionOutput({}, parent).region;
-        const partition = getPartitionOutput({}, parent).partition;
-
-        const key = new kms.Key(`${name}-flow-logs`, {
-            description: `Encrypts the flow logs of ${name}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "AccountAdministers",
-                        Effect: "Allow",
-                        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
-                    {
-                        Sid: "CloudWatchLogsUsesForThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-                        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                        Resource: "*",
-                        Condition: {
-                            ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:*` },
-                        },
-                    },
-                ],
-            }),
-        }, parent);
-
-        const logGroup = new cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays, kmsKeyId: key.arn }, parent);
+        const logGroup = encryptedLogGroup(`${name}-flow-logs`, { retentionInDays, kmsKeyArn }, parent);
 
         const role = new iam.Role(`${name}-flow-logs`, {
             description: `Lets VPC Flow Logs write ${name}'s flow logs`,

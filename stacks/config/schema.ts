@@ -54,6 +54,16 @@ function enumOf<const T extends readonly [string, ...string[]]>(values: T, what:
     return z.enum(values, { error: (issue) => `${JSON.stringify(issue.input)} is not a known ${what}; ${oneOf(values)}` });
 }
 
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: "must be a lower-case DNS name such as beacon.example.com",
+});
+
+/** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
+const publicAllowListCidr = z
+    .string()
+    .refine((value) => parseIpv4Cidr(value) !== undefined, { error: "must be canonical IPv4 CIDR blocks" })
+    .refine((value) => !value.endsWith("/0"), { error: "must not include 0.0.0.0/0: list the networks that need access" });
+
 /** A fully qualified stack name as StackReference takes it: `<organization>/<project>/<stack>`. */
 const stackReferenceName = z
     .string()
@@ -82,13 +92,30 @@ const awsSiteKeys = {
     awsNatGatewayCount: integerBetween(1, 3)
         .default(1)
         .describe("NAT gateways: 1 is cheap; one per zone keeps egress when a zone fails (required in prod)."),
-    awsFlowLogRetentionDays: z
+    awsLogRetentionDays: z
         .int()
         .refine((days) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days), {
             error: `must be a CloudWatch Logs retention period; ${oneOf(CLOUDWATCH_RETENTION_DAYS)}`,
         })
         .default(365)
-        .describe("Days that VPC flow logs are kept in CloudWatch Logs."),
+        .describe("Days that the site's CloudWatch log groups (flow, cluster, WAF, API, audit logs) keep events."),
+    awsOriginHostname: hostname.describe("Hostname Cloudflare reaches the AWS origin by; its ACM certificate names it, e.g. aws-origin.trade.example.com."),
+    awsEksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the EKS cluster."),
+    awsEksPublicAccessCidrs: z
+        .array(publicAllowListCidr)
+        .default([])
+        .describe("CIDRs allowed to reach the EKS API from the internet; empty keeps the endpoint private."),
+    awsNodeInstanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be EC2 instance types such as m6i.large" })).min(1).default(["m6i.large"]).describe("Instance types of the EKS managed node group."),
+    awsNodeMinSize: integerBetween(1, 100).default(2).describe("Fewest nodes in the managed node group."),
+    awsNodeDesiredSize: integerBetween(1, 100).default(2).describe("Nodes the managed node group starts with."),
+    awsNodeMaxSize: integerBetween(1, 100).default(4).describe("Most nodes the managed node group may grow to."),
+    awsApiThrottleBurstLimit: integerBetween(1, 10000).default(200).describe("Burst limit of the HTTP API, in requests."),
+    awsApiThrottleRateLimit: integerBetween(1, 10000).default(100).describe("Steady-state limit of the HTTP API, in requests per second."),
+    awsWafRateLimit: integerBetween(100, 2000000).default(2000).describe("Requests one client IP may make in 5 minutes before the WAF blocks it."),
+    awsRedisNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small").describe("ElastiCache node type."),
+    awsRedisNodeCount: integerBetween(2, 6).default(2).describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
+    awsRedisSnapshotRetentionDays: integerBetween(1, 35).default(7).describe("Days that Redis keeps its daily snapshots."),
+    awsAlarmEmail: z.string().regex(/^$|^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, { error: "must be an email address, or empty for none" }).default("").describe("Email subscribed to the site's alarms; empty for none."),
 };
 
 const azureSiteKeys = {
@@ -97,12 +124,7 @@ const azureSiteKeys = {
 };
 
 const edgeKeys = {
-    domain: z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-            error: "must be a lower-case DNS name such as beacon.example.com",
-        })
-        .describe("Public hostname that Cloudflare serves, e.g. trade.example.com."),
+    domain: hostname.describe("Public hostname that Cloudflare serves, e.g. trade.example.com."),
     cloudflareZoneId: z
         .string()
         .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare zone id: 32 lower-case hex characters" })
@@ -130,6 +152,20 @@ const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof 
             code: "custom",
             path: ["awsNatGatewayCount"],
             message: `${config.awsNatGatewayCount} exceeds awsZoneCount (${config.awsZoneCount}); allowed: 1 to ${config.awsZoneCount}`,
+        });
+    }
+    if (!(config.awsNodeMinSize <= config.awsNodeDesiredSize && config.awsNodeDesiredSize <= config.awsNodeMaxSize)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["awsNodeDesiredSize"],
+            message: `node group sizes must satisfy awsNodeMinSize (${config.awsNodeMinSize}) <= awsNodeDesiredSize (${config.awsNodeDesiredSize}) <= awsNodeMaxSize (${config.awsNodeMaxSize})`,
+        });
+    }
+    if (config.awsApiThrottleBurstLimit < config.awsApiThrottleRateLimit) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["awsApiThrottleBurstLimit"],
+            message: `${config.awsApiThrottleBurstLimit} is below awsApiThrottleRateLimit (${config.awsApiThrottleRateLimit}); a burst must allow at least one second of the steady rate`,
         });
     }
     if (config.environment === "prod" && config.awsNatGatewayCount !== config.awsZoneCount) {

@@ -1,21 +1,124 @@
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { AwsApiGateway } from "../../components/aws/apiGateway";
+import { AwsStaticAssets } from "../../components/aws/assets";
+import { AwsBackup } from "../../components/aws/backup";
+import { EksCluster } from "../../components/aws/eks";
+import { AwsKeys } from "../../components/aws/keys";
+import { AwsLogBucket } from "../../components/aws/logBucket";
+import { AwsMonitoring } from "../../components/aws/monitoring";
 import { AwsNetwork } from "../../components/aws/network";
+import { AwsOrigin, SITE_HEADER } from "../../components/aws/origin";
+import { AwsRedis } from "../../components/aws/redis";
+import { AwsRegistry } from "../../components/aws/registry";
 import { type AwsSiteSettings } from "../config/schema";
+import { HUB_SERVICES } from "../services";
 import { type SiteIdentity } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
-/** The AWS primary site: its providers and network. */
+/**
+ * The AWS primary site: load balancer -> web tier and API gateway -> services on EKS, with
+ * Redis, registries and secrets, static assets replicated to the second region, backups,
+ * monitoring and audit. Data stores are protected in prod and kept if the stack is destroyed.
+ */
 export function deployAwsSite(config: AwsSiteSettings) {
     const defaultTags = { tags: resourceTags(config) };
     const primary = new AwsProvider("aws-primary", { region: config.awsRegion, defaultTags });
-    // Replicas and backup copies (S3 replication, AWS Backup copy actions) go through this one.
+    // Replicas and backup copies go through this one.
     const replica = new AwsProvider("aws-replica", { region: config.awsReplicaRegion, defaultTags });
+    const prod = config.environment === "prod";
+    const retention = config.awsLogRetentionDays;
+
+    const keys = new AwsKeys("aws-site", {}, { provider: primary });
+    const replicaKeys = new AwsKeys("aws-replica", {}, { provider: replica });
 
     const network = new AwsNetwork("aws-site", {
         cidrBlock: config.awsVpcCidr,
         zoneCount: config.awsZoneCount,
         natGatewayCount: config.awsNatGatewayCount,
-        flowLogRetentionDays: config.awsFlowLogRetentionDays,
+        flowLogRetentionDays: retention,
+        logsKmsKeyArn: keys.logsKeyArn,
+    }, { provider: primary });
+
+    const logBucket = new AwsLogBucket("aws-site-access-logs", { retentionDays: Math.max(retention, 90) }, { provider: primary });
+
+    const cluster = new EksCluster("aws-site", {
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        version: config.awsEksVersion,
+        publicAccessCidrs: config.awsEksPublicAccessCidrs,
+        nodeInstanceTypes: config.awsNodeInstanceTypes,
+        nodeMinSize: config.awsNodeMinSize,
+        nodeDesiredSize: config.awsNodeDesiredSize,
+        nodeMaxSize: config.awsNodeMaxSize,
+        secretsKmsKeyArn: keys.dataKeyArn,
+        logsKmsKeyArn: keys.logsKeyArn,
+        logRetentionDays: retention,
+    }, { provider: primary });
+
+    const origin = new AwsOrigin("aws-origin", {
+        vpcId: network.vpcId,
+        vpcCidr: config.awsVpcCidr,
+        publicSubnetIds: network.publicSubnetIds,
+        hostname: config.awsOriginHostname,
+        rateLimitPer5Min: config.awsWafRateLimit,
+        accessLogBucket: logBucket.bucketName,
+        logsKmsKeyArn: keys.logsKeyArn,
+        logRetentionDays: retention,
+        deletionProtection: prod,
+    }, { provider: primary, dependsOn: logBucket.ready });
+
+    const api = new AwsApiGateway("aws-api", {
+        vpcId: network.vpcId,
+        vpcCidr: config.awsVpcCidr,
+        privateSubnetIds: network.privateSubnetIds,
+        throttleBurstLimit: config.awsApiThrottleBurstLimit,
+        throttleRateLimit: config.awsApiThrottleRateLimit,
+        logsKmsKeyArn: keys.logsKeyArn,
+        logRetentionDays: retention,
+        certificateArn: origin.certificateArn,
+        certificateHostname: config.awsOriginHostname,
+    }, { provider: primary });
+
+    const redis = new AwsRedis("aws-redis", {
+        vpcId: network.vpcId,
+        subnetIds: network.isolatedSubnetIds,
+        clientCidrs: network.privateSubnetCidrs,
+        nodeType: config.awsRedisNodeType,
+        nodeCount: config.awsRedisNodeCount,
+        snapshotRetentionDays: config.awsRedisSnapshotRetentionDays,
+        kmsKeyArn: keys.dataKeyArn,
+        protect: prod,
+    }, { provider: primary });
+
+    const registry = new AwsRegistry("aws-registry", { services: HUB_SERVICES, kmsKeyArn: keys.dataKeyArn, protect: prod }, { provider: primary });
+
+    const assets = new AwsStaticAssets("aws-assets", {
+        kmsKeyArn: keys.dataKeyArn,
+        replicaProvider: replica,
+        replicaKmsKeyArn: replicaKeys.dataKeyArn,
+        accessLogBucket: logBucket.bucketName,
+        readThroughVpcEndpointId: network.s3EndpointId,
+        protect: prod,
+    }, { provider: primary });
+
+    const backups = new AwsBackup("aws-backup", {
+        kmsKeyArn: keys.dataKeyArn,
+        replicaProvider: replica,
+        replicaKmsKeyArn: replicaKeys.dataKeyArn,
+        resourceArns: [assets.bucketArn],
+        lockVault: prod,
+        protect: prod,
+    }, { provider: primary });
+
+    const monitoring = new AwsMonitoring("aws-monitoring", {
+        logsKmsKeyArn: keys.logsKeyArn,
+        auditRetentionDays: Math.max(retention, 365),
+        alarmEmail: config.awsAlarmEmail,
+        loadBalancerArnSuffix: origin.loadBalancerArnSuffix,
+        targetGroupArnSuffix: origin.targetGroupArnSuffix,
+        redisReplicationGroupId: redis.replicationGroupId,
+        nodeAutoScalingGroupName: cluster.autoScalingGroupName,
+        protect: prod,
     }, { provider: primary });
 
     const identity: SiteIdentity = { role: "aws-site", environment: config.environment, addressSpace: config.awsVpcCidr };
@@ -23,6 +126,7 @@ export function deployAwsSite(config: AwsSiteSettings) {
         identity,
         providers: { primary, replica },
         network,
+        cluster,
         outputs: {
             region: config.awsRegion,
             replicaRegion: config.awsReplicaRegion,
@@ -31,6 +135,22 @@ export function deployAwsSite(config: AwsSiteSettings) {
             privateSubnetIds: network.privateSubnetIds,
             isolatedSubnetIds: network.isolatedSubnetIds,
             flowLogGroupName: network.flowLogGroupName,
+            origin: {
+                hostname: config.awsOriginHostname,
+                loadBalancerDnsName: origin.dnsName,
+                healthCheckPath: origin.healthCheckPath,
+                siteHeader: SITE_HEADER,
+                certificateValidationRecords: origin.certificateValidationRecords,
+            },
+            apiEndpoint: api.apiEndpoint,
+            kubernetes: { clusterName: cluster.clusterName, endpoint: cluster.endpoint, certificateAuthority: cluster.certificateAuthority },
+            redisEndpoint: redis.primaryEndpoint,
+            redisAuthTokenSecretArn: redis.authTokenSecretArn,
+            repositoryUrls: registry.repositoryUrls,
+            assetsBucket: assets.bucketName,
+            assetsReplicaBucket: assets.replicaBucketName,
+            backupVault: backups.vaultName,
+            alarmTopicArn: monitoring.alarmTopicArn,
         },
     };
 }

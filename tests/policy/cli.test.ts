@@ -24,7 +24,7 @@ describe("npm run policy", () => {
         const directory = scratch();
         const result = await policyCli(["--stack", "prod", "--sarif", `${directory}/out.sarif`, "--json", `${directory}/out.json`]);
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /Policy check of stack prod-aws, prod-azure, prod: 53 resources/);
+        assert.match(result.stdout, /Policy check of stack prod-aws, prod-azure, prod: \d+ resources/);
         assert.deepEqual(JSON.parse(fs.readFileSync(`${directory}/out.json`, "utf8")), { violations: [] });
         assert.equal(JSON.parse(fs.readFileSync(`${directory}/out.sarif`, "utf8")).version, "2.1.0");
     });

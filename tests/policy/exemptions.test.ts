@@ -40,7 +40,7 @@ describe("exemptions, applied by the packs themselves", () => {
     });
 
     it("fails the run on an expired exemption, and lets the violation it no longer excuses stand", async () => {
-        const check = await runner.check("exempt-test", mutate(resources, "aws:kms/key:Key", "aws-site-flow-logs", (inputs) => (inputs.enableKeyRotation = false)), undefined);
+        const check = await runner.check("exempt-test", mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)), undefined);
         const [expired] = violationsOf(check, "expired-exemptions");
         assert.equal(expired.enforcementLevel, "mandatory");
         assert.match(expired.message, /exemption for aws-kms-key-rotation on urn:pulumi:exempt-test::crypto-beacon::\* expired on 2020-01-01/);

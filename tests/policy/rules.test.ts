@@ -54,7 +54,7 @@ describe("policy rules, through the Analyzer protocol", function () {
         {
             rule: "aws-kms-key-rotation",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:kms/key:Key", "aws-site-flow-logs", (inputs) => (inputs.enableKeyRotation = false)),
+            broken: (resources) => mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)),
             expect: /enableKeyRotation is not true/,
         },
         {
@@ -175,7 +175,7 @@ describe("policy rules, through the Analyzer protocol", function () {
         });
 
         it("dev's config makes every policy advisory, so nothing blocks", async () => {
-            const broken = mutate(prodAws, "aws:kms/key:Key", "aws-site-flow-logs", (inputs) => (inputs.enableKeyRotation = false));
+            const broken = mutate(prodAws, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false));
             const result = await check(broken, readPolicyConfigFile("policies/config/dev.json"));
             assert.equal(violationsOf(result, "aws-kms-key-rotation")[0].enforcementLevel, "advisory");
             assert.deepEqual(blockingViolations(result), []);

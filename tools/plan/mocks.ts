@@ -35,6 +35,12 @@ const EC2_ID_PREFIXES: Record<string, string> = {
     FlowLog: "fl", VpcEndpoint: "vpce", NetworkAcl: "acl", LaunchTemplate: "lt", Instance: "i",
 };
 
+/** The AWS accounts that deliver ALB access logs in the regions that predate the log service. */
+const ELB_LOG_ACCOUNTS: Record<string, string> = {
+    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+    "eu-west-1": "156460612806", "eu-central-1": "054676820928",
+};
+
 /** Azure resource provider namespaces of the azure-native modules we use. */
 const AZURE_NAMESPACES: Record<string, string> = {
     network: "Microsoft.Network", resources: "Microsoft.Resources", containerservice: "Microsoft.ContainerService",
@@ -103,6 +109,13 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:index/getPartition:getPartition":
                 return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+                // Deterministic, clearly not a real secret, and of the requested length.
+                return { id: "offline", randomPassword: "offlineplaceholder".padEnd(Number(args.inputs.passwordLength ?? 32), "x") };
+            case "aws:elb/getServiceAccount:getServiceAccount": {
+                const elbAccount = ELB_LOG_ACCOUNTS[region] ?? "797873946194";
+                return { id: elbAccount, arn: `arn:aws:iam::${elbAccount}:root` };
+            }
             case "azure-native:authorization:getClientConfig":
                 return {
                     clientId: "22222222-2222-2222-2222-222222222222",
@@ -174,6 +187,97 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.mainRouteTableId = `rtb-${this.hex(`${name}:main-rtb`, 17)}`;
                 extra.defaultNetworkAclId = `acl-${this.hex(`${name}:default-acl`, 17)}`;
                 extra.ownerId = account;
+                break;
+            case "aws:eks/cluster:Cluster": {
+                const clusterId = this.hex(`${name}:eks`, 32).toUpperCase();
+                arn = `arn:aws:eks:${region}:${account}:cluster/${physicalName}`;
+                Object.assign(extra, {
+                    endpoint: `https://${clusterId}.gr7.${region}.eks.amazonaws.com`,
+                    certificateAuthority: { data: Buffer.from(`offline plan CA of ${physicalName}`).toString("base64") },
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${clusterId}` }] }],
+                    vpcConfig: { ...(inputs.vpcConfig as object), clusterSecurityGroupId: `sg-${this.hex(`${name}:cluster-sg`, 17)}` },
+                    status: "ACTIVE",
+                });
+                break;
+            }
+            case "aws:eks/nodeGroup:NodeGroup":
+                extra.resources = [{ autoscalingGroups: [{ name: `eks-${name}-${this.hex(`${name}:asg`, 8)}` }] }];
+                break;
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+                arn = `arn:aws:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
+                break;
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                extra.latestVersion = 1;
+                break;
+            case "aws:lb/loadBalancer:LoadBalancer": {
+                const kind = inputs.loadBalancerType === "network" ? "net" : "app";
+                const suffix = `${kind}/${physicalName}/${this.hex(`${name}:lb`, 16)}`;
+                arn = `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${suffix}`;
+                Object.assign(extra, { arnSuffix: suffix, dnsName: `${inputs.internal ? "internal-" : ""}${physicalName}-${parseInt(this.hex(`${name}:dns`, 8), 16)}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" });
+                id = arn;
+                break;
+            }
+            case "aws:lb/targetGroup:TargetGroup": {
+                const suffix = `targetgroup/${physicalName.slice(0, 32)}/${this.hex(`${name}:tg`, 16)}`;
+                arn = `arn:aws:elasticloadbalancing:${region}:${account}:${suffix}`;
+                Object.assign(extra, { arnSuffix: suffix });
+                id = arn;
+                break;
+            }
+            case "aws:lb/listener:Listener":
+                arn = `arn:aws:elasticloadbalancing:${region}:${account}:listener/app/${name}/${this.hex(`${name}:lb`, 16)}/${this.hex(`${name}:listener`, 16)}`;
+                id = arn;
+                break;
+            case "aws:acm/certificate:Certificate": {
+                id = this.uuid(`${type}:${name}`);
+                arn = `arn:aws:acm:${region}:${account}:certificate/${id}`;
+                const token = this.hex(`${name}:acm`, 32);
+                extra.domainValidationOptions = [{
+                    domainName: inputs.domainName,
+                    resourceRecordName: `_${token}.${String(inputs.domainName)}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${this.hex(`${name}:acm-value`, 32)}.acm-validations.aws.`,
+                }];
+                break;
+            }
+            case "aws:wafv2/webAcl:WebAcl":
+                id = this.uuid(`${type}:${name}`);
+                arn = `arn:aws:wafv2:${region}:${account}:regional/webacl/${physicalName}/${id}`;
+                break;
+            case "aws:elasticache/replicationGroup:ReplicationGroup":
+                id = physicalName.toLowerCase();
+                arn = `arn:aws:elasticache:${region}:${account}:replicationgroup:${id}`;
+                extra.primaryEndpointAddress = `master.${id}.${this.hex(`${name}:cache`, 6)}.${region.replace(/-/g, "").slice(0, 4)}.cache.amazonaws.com`;
+                break;
+            case "aws:ecr/repository:Repository":
+                arn = `arn:aws:ecr:${region}:${account}:repository/${physicalName}`;
+                extra.repositoryUrl = `${account}.dkr.ecr.${region}.amazonaws.com/${physicalName}`;
+                break;
+            case "aws:secretsmanager/secret:Secret":
+                arn = `arn:aws:secretsmanager:${region}:${account}:secret:${physicalName}-${this.hex(`${name}:secret`, 6)}`;
+                id = arn;
+                break;
+            case "aws:sns/topic:Topic":
+                arn = `arn:aws:sns:${region}:${account}:${physicalName}`;
+                id = arn;
+                break;
+            case "aws:cloudtrail/trail:Trail":
+                arn = `arn:aws:cloudtrail:${region}:${account}:trail/${physicalName}`;
+                break;
+            case "aws:backup/vault:Vault":
+                arn = `arn:aws:backup:${region}:${account}:backup-vault:${physicalName}`;
+                break;
+            case "aws:backup/plan:Plan":
+                id = this.uuid(`${type}:${name}`);
+                arn = `arn:aws:backup:${region}:${account}:backup-plan:${id}`;
+                break;
+            case "aws:apigatewayv2/api:Api":
+                id = this.hex(`${name}:api`, 10);
+                extra.apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
+                break;
+            case "aws:apigatewayv2/vpcLink:VpcLink":
+            case "aws:apigatewayv2/integration:Integration":
+                id = this.hex(`${type}:${name}`, 6);
                 break;
             case "aws:ec2/eip:Eip":
                 extra.allocationId = id;

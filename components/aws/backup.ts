@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as backup from "@pulumi/aws/backup";
+import * as iam from "@pulumi/aws/iam";
+import type { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { awsScope } from "./identity";
+
+/** A backup rule: when it runs and how long its recovery points live, in days. */
+export interface BackupRule {
+    readonly name: string;
+    /** AWS cron expression (UTC). */
+    readonly schedule: string;
+    readonly deleteAfterDays: number;
+    readonly coldStorageAfterDays?: number;
+    readonly copyToSecondRegion?: boolean;
+    /** Point-in-time recovery where the service supports it (S3); at most 35 days. */
+    readonly continuous?: boolean;
+}
+
+/**
+ * The deployment guide's policy: hourly incrementals (kept 2 days), daily fulls kept 30 days and
+ * copied to the second region, monthly kept a year. Recovery points are at most an hour apart.
+ */
+export const BACKUP_RULES: readonly BackupRule[] = [
+    { name: "hourly", schedule: "cron(0 * * * ? *)", deleteAfterDays: 2 },
+    { name: "daily", schedule: "cron(0 5 * * ? *)", deleteAfterDays: 30, copyToSecondRegion: true, continuous: true },
+    { name: "monthly", schedule: "cron(0 5 1 * ? *)", deleteAfterDays: 365, coldStorageAfterDays: 90 },
+];
+
+export interface AwsBackupArgs {
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly replicaProvider: AwsProvider;
+    readonly replicaKmsKeyArn: pulumi.Input<string>;
+    /** ARNs of every data store of the site. */
+    readonly resourceArns: pulumi.Input<string>[];
+    /** Vault lock: recovery points cannot be deleted early, even by an administrator (prod). */
+    readonly lockVault: boolean;
+    readonly protect: boolean;
+    /** @default BACKUP_RULES */
+    readonly rules?: readonly BackupRule[];
+}
+
+/**
+ * AWS Backup for the site: a KMS-encrypted vault (locked in prod) and a copy vault in the second
+ * region, a plan with the guide's rules, and a selection of every data store.
+ */
+export class AwsBackup extends pulumi.ComponentResource {
+    public readonly vaultName: pulumi.Output<string>;
+    public readonly planId: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        const rules = args.rules ?? BACKUP_RULES;
+        validateRules(name, rules);
+        super("beacon:aws:Backup", name, {}, opts);
+        const data = { parent: this, protect: args.protect, retainOnDelete: true };
+        const { partition } = awsScope(this);
+
+        const vault = new backup.Vault(name, { kmsKeyArn: args.kmsKeyArn, forceDestroy: false }, data);
+        const copyVault = new backup.Vault(`${name}-copy`, { kmsKeyArn: args.replicaKmsKeyArn, forceDestroy: false }, { ...data, provider: args.replicaProvider });
+        if (args.lockVault) {
+            const longest = Math.max(...rules.map((rule) => rule.deleteAfterDays));
+            const shortest = Math.min(...rules.map((rule) => rule.deleteAfterDays));
+            for (const [target, suffix] of [[vault, ""], [copyVault, "-copy"]] as const) {
+                new backup.VaultLockConfiguration(`${name}${suffix}`, {
+                    backupVaultName: target.name,
+                    minRetentionDays: shortest,
+                    maxRetentionDays: longest + 1,
+                    // Three days to undo a mistake; after that the lock is permanent.
+                    changeableForDays: 3,
+                }, target === copyVault ? { parent: this, provider: args.replicaProvider } : { parent: this });
+            }
+        }
+
+        const plan = new backup.Plan(name, {
+            rules: rules.map((rule) => ({
+                ruleName: rule.name,
+                targetVaultName: vault.name,
+                schedule: rule.schedule,
+                startWindow: 60,
+                completionWindow: 180,
+                enableContinuousBackup: rule.continuous ?? false,
+                lifecycle: { deleteAfter: rule.deleteAfterDays, ...(rule.coldStorageAfterDays ? { coldStorageAfter: rule.coldStorageAfterDays } : {}) },
+                copyActions: rule.copyToSecondRegion
+                    ? [{ destinationVaultArn: copyVault.arn, lifecycle: { deleteAfter: rule.deleteAfterDays } }]
+                    : undefined,
+            })),
+        }, { parent: this });
+
+        const role = new iam.Role(`${name}-selection`, {
+            description: `AWS Backup service role for ${name}`,
+            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+        }, { parent: this });
+        const policies = [
+            "service-role/AWSBackupServiceRolePolicyForBackup",
+            "service-role/AWSBackupServiceRolePolicyForRestores",
+            "AWSBackupServiceRolePolicyForS3Backup",
+            "AWSBackupServiceRolePolicyForS3Restore",
+        ].map((policy) => new iam.RolePolicyAttachment(`${name}-${policy.split("/").pop()}`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` }, { parent: this }));
+        new backup.Selection(name, { planId: plan.id, iamRoleArn: role.arn, resources: args.resourceArns }, { parent: this, dependsOn: policies });
+
+        this.vaultName = vault.name;
+        this.planId = plan.id;
+        this.registerOutputs({ vaultName: this.vaultName, planId: this.planId });
+    }
+}
+
+function validateRules(name: string, rules: readonly BackupRule[]): void {
+    if (rules.length === 0) {
+        throw new Error(`AwsBackup ${name}: rules must hold at least one rule`);
+    }
+    for (const rule of rules) {
+        if (!Number.isInteger(rule.deleteAfterDays) || rule.deleteAfterDays < 1) {
+            throw new Error(`AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be a whole number of at least 1`);
+        }
+        // Anything moved to cold storage is billed, and kept, for at least 90 days there.
+        if (rule.coldStorageAfterDays !== undefined && rule.deleteAfterDays < rule.coldStorageAfterDays + 90) {
+            throw new Error(`AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be at least coldStorageAfterDays + 90 (${rule.coldStorageAfterDays + 90})`);
+        }
+        if (rule.continuous && rule.deleteAfterDays > 35) {
+            throw new Error(`AwsBackup ${name}: rule ${rule.name} keeps continuous backups ${rule.deleteAfterDays} days; at most 35 allowed`);
+        }
+    }
+}

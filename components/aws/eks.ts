@@ -1,0 +1,196 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as eks from "@pulumi/aws/eks";
+import * as iam from "@pulumi/aws/iam";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import { parseIpv4Cidr } from "../network/addressing";
+import { awsScope } from "./identity";
+import { encryptedLogGroup } from "./logGroup";
+
+export interface EksClusterArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets for the control plane's interfaces and the nodes. */
+    readonly privateSubnetIds: pulumi.Input<string>[];
+    /** Kubernetes version, e.g. "1.33". */
+    readonly version: string;
+    /**
+     * CIDRs allowed to reach the API server from the internet.
+     * @default [] - the endpoint is private: reachable only from inside the VPC
+     */
+    readonly publicAccessCidrs?: readonly string[];
+    readonly nodeInstanceTypes: readonly string[];
+    readonly nodeMinSize: number;
+    readonly nodeDesiredSize: number;
+    readonly nodeMaxSize: number;
+    /** Encrypts Kubernetes secrets (envelope encryption). */
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
+    /** Encrypts the control-plane log group. */
+    readonly logsKmsKeyArn: pulumi.Input<string>;
+    readonly logRetentionDays: number;
+}
+
+/** The control-plane log types we keep: who called the API, what it did, how they authenticated. */
+export const EKS_CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"] as const;
+
+/** Managed add-ons every cluster needs to run pods and resolve names. */
+export const EKS_CORE_ADDONS = ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"] as const;
+
+/**
+ * An EKS cluster built from AWS primitives: private API endpoint (public only for listed
+ * CIDRs), secrets encrypted with KMS, control-plane logs, managed nodes in private subnets with
+ * IMDSv2 required and encrypted volumes, an OIDC provider for service-account roles, the core
+ * add-ons, and a Kubernetes provider for the workloads.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly certificateAuthority: pulumi.Output<string>;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcIssuer: pulumi.Output<string>;
+    public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** Deploys to this cluster; authenticates with `aws eks get-token`. */
+    public readonly kubernetesProvider: KubernetesProvider;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateEksArgs(name, args);
+        super("beacon:aws:EksCluster", name, {}, opts);
+        const parent = { parent: this };
+        const { partition } = awsScope(this);
+        const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
+        const assumedBy = (service: string) =>
+            JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+
+        const clusterRole = new iam.Role(`${name}-cluster`, { assumeRolePolicy: assumedBy("eks.amazonaws.com") }, parent);
+        const clusterPolicy = new iam.RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, parent);
+
+        // EKS writes to /aws/eks/<cluster>/cluster; creating it first sets retention and encryption.
+        const clusterName = `${name}-${pulumi.getStack()}`;
+        const logGroup = encryptedLogGroup(`${name}-control-plane`, {
+            name: `/aws/eks/${clusterName}/cluster`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyArn: args.logsKmsKeyArn,
+        }, parent);
+
+        const publicAccessCidrs = args.publicAccessCidrs ?? [];
+        const cluster = new eks.Cluster(name, {
+            name: clusterName,
+            version: args.version,
+            roleArn: clusterRole.arn,
+            vpcConfig: {
+                subnetIds: args.privateSubnetIds,
+                endpointPrivateAccess: true,
+                endpointPublicAccess: publicAccessCidrs.length > 0,
+                publicAccessCidrs: publicAccessCidrs.length > 0 ? [...publicAccessCidrs] : undefined,
+            },
+            encryptionConfig: { provider: { keyArn: args.secretsKmsKeyArn }, resources: ["secrets"] },
+            enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOGS],
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+            bootstrapSelfManagedAddons: false,
+        }, { parent: this, dependsOn: [clusterPolicy, logGroup] });
+
+        const issuer = cluster.identities.apply((identities) => identities[0].oidcs?.[0]?.issuer ?? "");
+        const oidc = new iam.OpenIdConnectProvider(name, {
+            url: issuer,
+            clientIdLists: ["sts.amazonaws.com"],
+        }, parent);
+
+        const nodeRole = new iam.Role(`${name}-nodes`, { assumeRolePolicy: assumedBy("ec2.amazonaws.com") }, parent);
+        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"].map(
+            (policy) => new iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, parent),
+        );
+
+        const launchTemplate = new ec2.LaunchTemplate(`${name}-nodes`, {
+            description: `${name} managed nodes: IMDSv2 only, encrypted root volume`,
+            // Hop limit 1: pods cannot reach the node's metadata (and its role) through the node.
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50, volumeType: "gp3", deleteOnTermination: "true" } }],
+            tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-node` } }],
+        }, parent);
+
+        const nodeGroup = new eks.NodeGroup(`${name}-general`, {
+            clusterName: cluster.name,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: args.privateSubnetIds,
+            instanceTypes: [...args.nodeInstanceTypes],
+            scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
+            updateConfig: { maxUnavailable: 1 },
+            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+            labels: { "beacon/pool": "general" },
+        }, {
+            parent: this,
+            dependsOn: nodePolicies,
+            // The cluster autoscaler moves the desired size; a deploy must not reset it.
+            ignoreChanges: ["scalingConfig.desiredSize"],
+        });
+
+        for (const addon of EKS_CORE_ADDONS) {
+            new eks.Addon(`${name}-${addon}`, {
+                clusterName: cluster.name,
+                addonName: addon,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+            }, { parent: this, dependsOn: [nodeGroup] });
+        }
+
+        this.clusterName = cluster.name;
+        this.endpoint = cluster.endpoint;
+        this.certificateAuthority = cluster.certificateAuthority.apply((authority) => authority.data ?? "");
+        this.oidcProviderArn = oidc.arn;
+        this.oidcIssuer = issuer;
+        this.nodeSecurityGroupId = cluster.vpcConfig.apply((config) => config.clusterSecurityGroupId ?? "");
+        this.autoScalingGroupName = nodeGroup.resources.apply((resources) => resources[0]?.autoscalingGroups?.[0]?.name ?? "");
+        this.kubernetesProvider = new KubernetesProvider(name, {
+            kubeconfig: kubeconfig(cluster.name, this.endpoint, this.certificateAuthority),
+            enableServerSideApply: true,
+        }, parent);
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            oidcProviderArn: this.oidcProviderArn,
+            autoScalingGroupName: this.autoScalingGroupName,
+        });
+    }
+}
+
+/** A kubeconfig that authenticates with the caller's AWS identity; it holds no credential. */
+export function kubeconfig(clusterName: pulumi.Input<string>, endpoint: pulumi.Input<string>, certificateAuthority: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "current-context": clusterName,
+        users: [{
+            name: clusterName,
+            user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"] } },
+        }],
+    });
+}
+
+function validateEksArgs(name: string, args: EksClusterArgs): void {
+    if (args.privateSubnetIds.length < 2) {
+        throw new Error(`EksCluster ${name}: privateSubnetIds needs subnets in at least 2 zones; got ${args.privateSubnetIds.length}`);
+    }
+    if (args.nodeInstanceTypes.length === 0) {
+        throw new Error(`EksCluster ${name}: nodeInstanceTypes must name at least one instance type`);
+    }
+    for (const [key, value] of [["nodeMinSize", args.nodeMinSize], ["nodeDesiredSize", args.nodeDesiredSize], ["nodeMaxSize", args.nodeMaxSize]] as const) {
+        if (!Number.isInteger(value) || value < 1) {
+            throw new Error(`EksCluster ${name}: ${key} ${value} must be a whole number of at least 1`);
+        }
+    }
+    if (args.nodeMinSize > args.nodeMaxSize) {
+        throw new Error(`EksCluster ${name}: nodeMinSize ${args.nodeMinSize} is above nodeMaxSize ${args.nodeMaxSize}`);
+    }
+    if (args.nodeDesiredSize < args.nodeMinSize || args.nodeDesiredSize > args.nodeMaxSize) {
+        throw new Error(`EksCluster ${name}: nodeDesiredSize ${args.nodeDesiredSize} must be from nodeMinSize (${args.nodeMinSize}) to nodeMaxSize (${args.nodeMaxSize})`);
+    }
+    for (const cidr of args.publicAccessCidrs ?? []) {
+        const block = parseIpv4Cidr(cidr);
+        if (!block || block.prefixLength === 0) {
+            throw new Error(`EksCluster ${name}: publicAccessCidrs entry "${cidr}" must be a canonical IPv4 CIDR other than 0.0.0.0/0`);
+        }
+    }
+}

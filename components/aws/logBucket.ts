@@ -1,0 +1,49 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
+import { awsScope } from "./identity";
+import { SecureBucket } from "./secureBucket";
+
+export interface AwsLogBucketArgs {
+    /** Days that access logs are kept. */
+    readonly retentionDays: number;
+}
+
+/**
+ * The site's access-log bucket: load balancer and S3 server access logs. Both writers require
+ * SSE-S3, so it is not KMS-encrypted; it is private, versioned and TLS-only like every bucket.
+ */
+export class AwsLogBucket extends pulumi.ComponentResource {
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: AwsLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("beacon:aws:LogBucket", name, {}, opts);
+        const { account } = awsScope(this);
+        // Regions older than 2022 deliver ALB logs from an AWS-owned account; newer ones from a service.
+        const elbAccount = getServiceAccountOutput({}, { parent: this }).arn;
+        const bucket = new SecureBucket(name, {
+            encryption: "s3-managed",
+            expireAfterDays: args.retentionDays,
+            policyStatements: (arn) => [
+                {
+                    Sid: "LoadBalancerAccessLogs",
+                    Effect: "Allow",
+                    Principal: { AWS: elbAccount, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${arn}/alb/AWSLogs/${account}/*`,
+                },
+                {
+                    Sid: "S3ServerAccessLogs",
+                    Effect: "Allow",
+                    Principal: { Service: "logging.s3.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${arn}/s3/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                },
+            ],
+        }, { parent: this });
+        this.bucketName = bucket.bucketName;
+        this.ready = bucket.ready;
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}

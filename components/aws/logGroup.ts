@@ -1,0 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+
+export interface EncryptedLogGroupArgs {
+    readonly retentionInDays: number;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** A fixed name, where a service requires one (EKS, WAF). @default auto-named */
+    readonly name?: pulumi.Input<string>;
+}
+
+/** A CloudWatch log group that keeps events for the site's retention and encrypts them. */
+export function encryptedLogGroup(name: string, args: EncryptedLogGroupArgs, opts: pulumi.CustomResourceOptions): cloudwatch.LogGroup {
+    return new cloudwatch.LogGroup(name, { name: args.name, retentionInDays: args.retentionInDays, kmsKeyId: args.kmsKeyArn }, opts);
+}

@@ -1,0 +1,177 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as acm from "@pulumi/aws/acm";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as lb from "@pulumi/aws/lb";
+import * as wafv2 from "@pulumi/aws/wafv2";
+import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../cloudflare/ipRanges";
+import { encryptedLogGroup } from "./logGroup";
+
+export interface AwsOriginArgs {
+    readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: string;
+    readonly publicSubnetIds: pulumi.Input<string>[];
+    /** Hostname Cloudflare connects with; the certificate names it. */
+    readonly hostname: string;
+    /** Path the load balancer and Cloudflare's monitors probe. @default "/healthz" */
+    readonly healthCheckPath?: string;
+    /** Requests one client IP may make in 5 minutes before the WAF blocks it. */
+    readonly rateLimitPer5Min: number;
+    /** Bucket for access logs (SSE-S3; its policy admits the ELB log writer). */
+    readonly accessLogBucket: pulumi.Input<string>;
+    readonly logsKmsKeyArn: pulumi.Input<string>;
+    readonly logRetentionDays: number;
+    /** Refuse deletion of the load balancer (prod). @default true */
+    readonly deletionProtection?: boolean;
+}
+
+/** The header the in-cluster gateway adds to name the serving site; the drill tool reads it. */
+export const SITE_HEADER = "x-beacon-site";
+
+/** AWS managed rule groups the web ACL runs, cheapest verdicts first. */
+export const AWS_MANAGED_RULE_GROUPS = [
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+] as const;
+
+/**
+ * The AWS site's origin: a public ALB that only Cloudflare can reach (443, and 80 for the
+ * redirect, from Cloudflare's published ranges), HTTPS only with TLS 1.2+, invalid headers
+ * dropped, access logs, and a WAFv2 web ACL with AWS managed rules and a per-IP rate limit.
+ */
+export class AwsOrigin extends pulumi.ComponentResource {
+    public readonly dnsName: pulumi.Output<string>;
+    public readonly loadBalancerArnSuffix: pulumi.Output<string>;
+    public readonly targetGroupArn: pulumi.Output<string>;
+    public readonly targetGroupArnSuffix: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly healthCheckPath: string;
+    /** The origin hostname's certificate; the internal service load balancer presents it too. */
+    public readonly certificateArn: pulumi.Output<string>;
+    /** DNS records that prove ownership of the hostname to ACM; the edge stack publishes them. */
+    public readonly certificateValidationRecords: pulumi.Output<{ name: string; type: string; value: string }[]>;
+
+    constructor(name: string, args: AwsOriginArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!Number.isInteger(args.rateLimitPer5Min) || args.rateLimitPer5Min < 100) {
+            throw new Error(`AwsOrigin ${name}: rateLimitPer5Min ${args.rateLimitPer5Min} must be a whole number of at least 100 (the WAF minimum)`);
+        }
+        const healthCheckPath = args.healthCheckPath ?? "/healthz";
+        if (!healthCheckPath.startsWith("/")) {
+            throw new Error(`AwsOrigin ${name}: healthCheckPath "${healthCheckPath}" must start with /`);
+        }
+        super("beacon:aws:Origin", name, {}, opts);
+        const parent = { parent: this };
+        this.healthCheckPath = healthCheckPath;
+
+        const fromCloudflare = (port: number) => ({
+            protocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            cidrBlocks: [...CLOUDFLARE_IPV4_RANGES],
+            ipv6CidrBlocks: [...CLOUDFLARE_IPV6_RANGES],
+            description: `Cloudflare edge to ${port}`,
+        });
+        const securityGroup = new ec2.SecurityGroup(name, {
+            vpcId: args.vpcId,
+            description: "Origin load balancer: Cloudflare's edge only",
+            ingress: [fromCloudflare(443), fromCloudflare(80)],
+            egress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: [args.vpcCidr], description: "To targets inside the VPC" }],
+            tags: { Name: name },
+        }, parent);
+
+        const certificate = new acm.Certificate(name, {
+            domainName: args.hostname,
+            validationMethod: "DNS",
+            keyAlgorithm: "EC_prime256v1",
+        }, { parent: this, deleteBeforeReplace: false });
+
+        const loadBalancer = new lb.LoadBalancer(name, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: args.publicSubnetIds,
+            securityGroups: [securityGroup.id],
+            dropInvalidHeaderFields: true,
+            desyncMitigationMode: "strictest",
+            enableDeletionProtection: args.deletionProtection ?? true,
+            accessLogs: { bucket: args.accessLogBucket, prefix: "alb", enabled: true },
+            idleTimeout: 60,
+        }, parent);
+
+        const targetGroup = new lb.TargetGroup(name, {
+            vpcId: args.vpcId,
+            targetType: "ip",
+            port: 8443,
+            protocol: "HTTPS",
+            healthCheck: { path: healthCheckPath, protocol: "HTTPS", matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2, timeout: 5 },
+            deregistrationDelay: 30,
+        }, parent);
+
+        new lb.Listener(`${name}-https`, {
+            loadBalancerArn: loadBalancer.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            certificateArn: certificate.arn,
+            defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        }, parent);
+        new lb.Listener(`${name}-http`, {
+            loadBalancerArn: loadBalancer.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        }, parent);
+
+        const webAcl = new wafv2.WebAcl(name, {
+            scope: "REGIONAL",
+            defaultAction: { allow: {} },
+            rules: [
+                ...AWS_MANAGED_RULE_GROUPS.map((group, index) => ({
+                    name: group,
+                    priority: index + 1,
+                    overrideAction: { none: {} },
+                    statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+                    visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: group },
+                })),
+                {
+                    name: "rate-limit-per-client",
+                    priority: AWS_MANAGED_RULE_GROUPS.length + 1,
+                    action: { block: {} },
+                    // Behind Cloudflare every request comes from Cloudflare: limit by the client it names.
+                    statement: {
+                        rateBasedStatement: {
+                            limit: args.rateLimitPer5Min,
+                            aggregateKeyType: "FORWARDED_IP",
+                            forwardedIpConfig: { headerName: "CF-Connecting-IP", fallbackBehavior: "MATCH" },
+                        },
+                    },
+                    visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: "rate-limit-per-client" },
+                },
+            ],
+            visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: name },
+        }, parent);
+        new wafv2.WebAclAssociation(name, { resourceArn: loadBalancer.arn, webAclArn: webAcl.arn }, parent);
+        // WAF only logs to log groups whose names start with aws-waf-logs-.
+        const wafLogs = encryptedLogGroup(`${name}-waf`, {
+            name: `aws-waf-logs-${name}-${pulumi.getStack()}`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyArn: args.logsKmsKeyArn,
+        }, parent);
+        new wafv2.WebAclLoggingConfiguration(name, {
+            resourceArn: webAcl.arn,
+            logDestinationConfigs: [wafLogs.arn],
+            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+        }, parent);
+
+        this.dnsName = loadBalancer.dnsName;
+        this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
+        this.targetGroupArn = targetGroup.arn;
+        this.targetGroupArnSuffix = targetGroup.arnSuffix;
+        this.securityGroupId = securityGroup.id;
+        this.certificateArn = certificate.arn;
+        this.certificateValidationRecords = certificate.domainValidationOptions.apply((options) =>
+            options.map((option) => ({ name: option.resourceRecordName ?? "", type: option.resourceRecordType ?? "CNAME", value: option.resourceRecordValue ?? "" })),
+        );
+        this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
+    }
+}

@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as elasticache from "@pulumi/aws/elasticache";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { getRandomPasswordOutput } from "@pulumi/aws/secretsmanager/getRandomPassword";
+
+export interface AwsRedisArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Isolated subnets: the cache has no route out of the VPC. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** The only networks that may connect (the workloads' private subnets). */
+    readonly clientCidrs: readonly string[];
+    readonly nodeType: string;
+    /** Nodes: a primary and replicas, spread across zones. At least 2 for automatic failover. */
+    readonly nodeCount: number;
+    readonly snapshotRetentionDays: number;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Keep the cluster when the stack is destroyed or the resource replaced by mistake (prod). */
+    readonly protect: boolean;
+}
+
+/**
+ * The site's Redis cache: an ElastiCache replication group across zones with automatic
+ * failover, TLS required, encryption at rest with KMS, an AUTH token kept in Secrets Manager,
+ * and daily snapshots. It is a cache each site rebuilds, so it is not replicated across clouds.
+ */
+export class AwsRedis extends pulumi.ComponentResource {
+    public readonly primaryEndpoint: pulumi.Output<string>;
+    public readonly authTokenSecretArn: pulumi.Output<string>;
+    public readonly replicationGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsRedisArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!Number.isInteger(args.nodeCount) || args.nodeCount < 2 || args.nodeCount > 6) {
+            throw new Error(`AwsRedis ${name}: nodeCount ${args.nodeCount} must be from 2 to 6; automatic failover needs a replica`);
+        }
+        if (!Number.isInteger(args.snapshotRetentionDays) || args.snapshotRetentionDays < 1 || args.snapshotRetentionDays > 35) {
+            throw new Error(`AwsRedis ${name}: snapshotRetentionDays ${args.snapshotRetentionDays} must be from 1 to 35`);
+        }
+        if (args.clientCidrs.length === 0 || args.clientCidrs.some((cidr) => cidr.endsWith("/0"))) {
+            throw new Error(`AwsRedis ${name}: clientCidrs must list the client networks, never 0.0.0.0/0`);
+        }
+        super("beacon:aws:Redis", name, {}, opts);
+        const parent = { parent: this };
+        const data = { parent: this, protect: args.protect, retainOnDelete: true };
+
+        // AUTH tokens allow printable ASCII except / " @; Secrets Manager generates it, never the repo.
+        const token = getRandomPasswordOutput({ passwordLength: 64, excludePunctuation: true }, parent).randomPassword;
+        const secret = new secretsmanager.Secret(`${name}-auth-token`, {
+            description: `AUTH token of the ${name} Redis cluster`,
+            kmsKeyId: args.kmsKeyArn,
+            recoveryWindowInDays: 30,
+        }, data);
+        new secretsmanager.SecretVersion(`${name}-auth-token`, { secretId: secret.id, secretString: pulumi.secret(token) }, {
+            ...parent,
+            // The token rotates outside Pulumi (ElastiCache ROTATE strategy); never write it back.
+            ignoreChanges: ["secretString"],
+        });
+
+        const subnetGroup = new elasticache.SubnetGroup(name, { subnetIds: args.subnetIds, description: `${name}: isolated subnets` }, parent);
+        const securityGroup = new ec2.SecurityGroup(name, {
+            vpcId: args.vpcId,
+            description: "Redis: from the workloads' subnets only",
+            ingress: [{ protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: [...args.clientCidrs], description: "Redis over TLS from workloads" }],
+            tags: { Name: name },
+        }, parent);
+
+        const group = new elasticache.ReplicationGroup(name, {
+            description: `${name}: the site's cache`,
+            engine: "redis",
+            engineVersion: "7.1",
+            nodeType: args.nodeType,
+            numCacheClusters: args.nodeCount,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            subnetGroupName: subnetGroup.name,
+            securityGroupIds: [securityGroup.id],
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            atRestEncryptionEnabled: true,
+            kmsKeyId: args.kmsKeyArn,
+            authToken: pulumi.secret(token),
+            authTokenUpdateStrategy: "ROTATE",
+            snapshotRetentionLimit: args.snapshotRetentionDays,
+            snapshotWindow: "03:00-04:00",
+            maintenanceWindow: "sun:05:00-sun:06:00",
+            autoMinorVersionUpgrade: true,
+            finalSnapshotIdentifier: `${name}-${pulumi.getStack()}-final`,
+        }, { ...data, ignoreChanges: ["authToken"] });
+
+        this.primaryEndpoint = group.primaryEndpointAddress;
+        this.authTokenSecretArn = secret.arn;
+        this.replicationGroupId = group.id;
+        this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, authTokenSecretArn: this.authTokenSecretArn });
+    }
+}

@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ecr from "@pulumi/aws/ecr";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+
+export interface AwsRegistryArgs {
+    /** One repository and one secret per service. */
+    readonly services: readonly string[];
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Tagged images each repository keeps. @default 30 */
+    readonly keepTaggedImages?: number;
+    /** Keep repositories and secrets when the stack is destroyed by mistake (prod). */
+    readonly protect: boolean;
+}
+
+/**
+ * Per service: an ECR repository (immutable tags, scan on push, KMS, a lifecycle that keeps the
+ * recent tagged images and drops untagged ones) and a Secrets Manager secret (KMS) whose value is
+ * set outside the repository. Opaque application secrets have no managed rotation in Secrets
+ * Manager; their owners rotate them (runbook), and the Redis AUTH token rotates with ElastiCache.
+ */
+export class AwsRegistry extends pulumi.ComponentResource {
+    public readonly repositoryUrls: Record<string, pulumi.Output<string>>;
+    public readonly secretArns: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: AwsRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        const keepTaggedImages = args.keepTaggedImages ?? 30;
+        if (args.services.length === 0 || args.services.some((service) => !/^[a-z][a-z0-9-]*$/.test(service))) {
+            throw new Error(`AwsRegistry ${name}: services must be kebab-case names; got ${JSON.stringify(args.services)}`);
+        }
+        if (!Number.isInteger(keepTaggedImages) || keepTaggedImages < 1) {
+            throw new Error(`AwsRegistry ${name}: keepTaggedImages ${keepTaggedImages} must be a whole number of at least 1`);
+        }
+        super("beacon:aws:Registry", name, {}, opts);
+        const data = { parent: this, protect: args.protect, retainOnDelete: true };
+        this.repositoryUrls = {};
+        this.secretArns = {};
+        for (const service of args.services) {
+            const repository = new ecr.Repository(`${name}-${service}`, {
+                name: `crypto-beacon/${service}`,
+                imageTagMutability: "IMMUTABLE",
+                imageScanningConfiguration: { scanOnPush: true },
+                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+                forceDelete: false,
+            }, { ...data, deleteBeforeReplace: true });
+            new ecr.LifecyclePolicy(`${name}-${service}`, {
+                repository: repository.name,
+                policy: JSON.stringify({
+                    rules: [
+                        { rulePriority: 1, description: "Drop untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+                        { rulePriority: 2, description: `Keep the last ${keepTaggedImages} tagged images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepTaggedImages }, action: { type: "expire" } },
+                    ],
+                }),
+            }, { parent: this });
+            const secret = new secretsmanager.Secret(`${name}-${service}`, {
+                name: `crypto-beacon/${pulumi.getStack()}/${service}`,
+                description: `Runtime secrets of the ${service} service; values are set outside the repository`,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: 30,
+            }, { ...data, deleteBeforeReplace: true });
+            this.repositoryUrls[service] = repository.repositoryUrl;
+            this.secretArns[service] = secret.arn;
+        }
+        this.registerOutputs({ repositoryUrls: this.repositoryUrls, secretArns: this.secretArns });
+    }
+}
