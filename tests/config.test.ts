@@ -109,6 +109,24 @@ describe("stack config validation", () => {
             );
         });
 
+        describe("sizes and limits of the AWS site", () => {
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com" };
+            const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: new Set() });
+
+            it("rejects node group sizes out of order", () => {
+                assert.throws(parse({ awsNodeMinSize: "5", awsNodeDesiredSize: "2", awsNodeMaxSize: "4" }), /crypto-beacon:awsNodeDesiredSize: node group sizes must satisfy awsNodeMinSize \(5\) <= awsNodeDesiredSize \(2\) <= awsNodeMaxSize \(4\)/);
+            });
+
+            it("rejects an API burst below the steady rate, and a throttle of zero", () => {
+                assert.throws(parse({ awsApiThrottleBurstLimit: "10", awsApiThrottleRateLimit: "50" }), /crypto-beacon:awsApiThrottleBurstLimit: 10 is below awsApiThrottleRateLimit \(50\)/);
+                assert.throws(parse({ awsApiThrottleRateLimit: "0" }), /crypto-beacon:awsApiThrottleRateLimit: must be a whole number from 1 to 10000/);
+            });
+
+            it("refuses to open the EKS API to the whole internet", () => {
+                assert.throws(parse({ awsEksPublicAccessCidrs: '["0.0.0.0/0"]' }), /crypto-beacon:awsEksPublicAccessCidrs: must not include 0\.0\.0\.0\/0/);
+            });
+        });
+
         it("keeps the replica region apart from the primary", () => {
             const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1" };
             assert.throws(

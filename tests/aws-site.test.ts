@@ -1,0 +1,329 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsApiGateway } from "../components/aws/apiGateway";
+import { AwsBackup, BACKUP_RULES } from "../components/aws/backup";
+import { EKS_CONTROL_PLANE_LOGS, EKS_CORE_ADDONS, EksCluster } from "../components/aws/eks";
+import { AwsMonitoring } from "../components/aws/monitoring";
+import { AWS_INTERFACE_ENDPOINTS } from "../components/aws/network";
+import { AWS_MANAGED_RULE_GROUPS, AwsOrigin, SITE_HEADER } from "../components/aws/origin";
+import { AwsRedis } from "../components/aws/redis";
+import { AwsRegistry } from "../components/aws/registry";
+import { SecureBucket } from "../components/aws/secureBucket";
+import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
+import { parseIpv4Cidr } from "../components/network/addressing";
+import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { resourceNamed, resourcesOfType } from "./helpers";
+
+const one = (plan: StackPlan, type: string) => {
+    const found = resourcesOfType(plan, type);
+    assert.equal(found.length, 1, `one ${type} in ${plan.stack}`);
+    return found[0];
+};
+const parentOf = (plan: StackPlan, resource: PlannedResource) => plan.resources.find((candidate) => candidate.urn === resource.parent);
+const providerOf = (plan: StackPlan, resource: PlannedResource) => plan.resources.find((candidate) => candidate.urn === resource.provider);
+
+describe("AWS primary site", () => {
+    let dev: StackPlan;
+    let prod: StackPlan;
+    before(async () => {
+        dev = await planStack({ stack: "dev" });
+        prod = await planStack({ stack: "prod-aws" });
+    });
+
+    describe("network", () => {
+        it("keeps ECR, Secrets Manager and STS calls inside the VPC, behind a VPC-only security group", () => {
+            const endpoints = resourcesOfType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint");
+            const interfaces = endpoints.filter((endpoint) => endpoint.inputs.vpcEndpointType === "Interface");
+            assert.deepEqual(interfaces.map((endpoint) => String(endpoint.inputs.serviceName).split(".").slice(3).join(".")).sort(), [...AWS_INTERFACE_ENDPOINTS].sort());
+            for (const endpoint of interfaces) {
+                assert.equal(endpoint.inputs.privateDnsEnabled, true);
+            }
+            const group = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-site-endpoints");
+            assert.deepEqual((group.inputs.ingress as { cidrBlocks: string[] }[]).map((rule) => rule.cidrBlocks), [["10.100.0.0/16"]]);
+        });
+
+        it("reaches S3 through a gateway endpoint on the private and isolated route tables", () => {
+            const s3 = resourcesOfType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint").find((endpoint) => endpoint.inputs.vpcEndpointType === "Gateway")!;
+            assert.equal(s3.inputs.serviceName, "com.amazonaws.us-east-1.s3");
+            assert.equal((s3.inputs.routeTableIds as string[]).length, 4, "three private tables and the isolated one");
+        });
+    });
+
+    describe("EKS", () => {
+        it("keeps the API endpoint private in prod, and public only to allow-listed CIDRs in dev", () => {
+            const prodCluster = one(prod, "aws:eks/cluster:Cluster").inputs.vpcConfig as Record<string, unknown>;
+            assert.deepEqual([prodCluster.endpointPrivateAccess, prodCluster.endpointPublicAccess, prodCluster.publicAccessCidrs], [true, false, undefined]);
+            const devCluster = one(dev, "aws:eks/cluster:Cluster").inputs.vpcConfig as Record<string, unknown>;
+            assert.deepEqual([devCluster.endpointPrivateAccess, devCluster.endpointPublicAccess, devCluster.publicAccessCidrs], [true, true, ["203.0.113.0/24"]]);
+        });
+
+        it("encrypts secrets with the site's data key and logs the api, audit and authenticator streams", () => {
+            const cluster = one(prod, "aws:eks/cluster:Cluster");
+            assert.deepEqual((cluster.inputs.encryptionConfig as { resources: string[] }).resources, ["secrets"]);
+            assert.deepEqual(cluster.propertyDependencies.encryptionConfig, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
+            assert.deepEqual(cluster.inputs.enabledClusterLogTypes, [...EKS_CONTROL_PLANE_LOGS]);
+            const controlPlaneLogs = resourceNamed(prod, "aws:cloudwatch/logGroup:LogGroup", "aws-site-control-plane");
+            assert.equal(controlPlaneLogs.inputs.name, `/aws/eks/${cluster.inputs.name}/cluster`);
+            assert.equal(controlPlaneLogs.inputs.retentionInDays, 365);
+            assert.ok(cluster.dependencies.includes(controlPlaneLogs.urn), "the log group exists before EKS would create its own");
+        });
+
+        it("runs managed nodes in the private subnets with IMDSv2 required and encrypted volumes", () => {
+            const nodeGroup = one(prod, "aws:eks/nodeGroup:NodeGroup");
+            const privateSubnets = resourcesOfType(prod, "aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.includes("private")).map((subnet) => subnet.urn);
+            assert.deepEqual([...nodeGroup.propertyDependencies.subnetIds].sort(), privateSubnets.sort());
+            const template = one(prod, "aws:ec2/launchTemplate:LaunchTemplate");
+            assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+            assert.equal((template.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[])[0].ebs.encrypted, "true");
+        });
+
+        it("has an OIDC provider for service-account roles, the core add-ons and a Kubernetes provider that holds no credential", () => {
+            const oidc = one(prod, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+            assert.match(String(oidc.inputs.url), /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+            assert.deepEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
+            assert.deepEqual(resourcesOfType(prod, "aws:eks/addon:Addon").map((addon) => addon.inputs.addonName).sort(), [...EKS_CORE_ADDONS].sort());
+            const kubernetes = one(prod, "pulumi:providers:kubernetes");
+            const kubeconfig = JSON.parse(String(kubernetes.inputs.kubeconfig));
+            assert.deepEqual(kubeconfig.users[0].user.exec.args.slice(0, 2), ["eks", "get-token"]);
+            assert.equal(kubeconfig.users[0].user.token, undefined);
+            assert.equal(parentOf(prod, kubernetes)?.type, "beacon:aws:EksCluster");
+        });
+
+        it("sizes the node group from config: small in dev, highly available in prod", () => {
+            const scaling = (plan: StackPlan) => one(plan, "aws:eks/nodeGroup:NodeGroup").inputs.scalingConfig;
+            assert.deepEqual(scaling(dev), { minSize: 1, desiredSize: 1, maxSize: 3 });
+            assert.deepEqual(scaling(prod), { minSize: 3, desiredSize: 3, maxSize: 12 });
+            assert.deepEqual(one(dev, "aws:eks/nodeGroup:NodeGroup").inputs.instanceTypes, ["t3.large"]);
+        });
+    });
+
+    describe("origin", () => {
+        it("lets only Cloudflare's published ranges reach 443 and 80, and talks only into the VPC", () => {
+            const group = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-origin");
+            const ingress = group.inputs.ingress as { fromPort: number; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[];
+            assert.deepEqual(ingress.map((rule) => rule.fromPort).sort(), [443, 80]);
+            for (const rule of ingress) {
+                assert.deepEqual(rule.cidrBlocks, [...CLOUDFLARE_IPV4_RANGES]);
+                assert.deepEqual(rule.ipv6CidrBlocks, [...CLOUDFLARE_IPV6_RANGES]);
+            }
+            assert.deepEqual((group.inputs.egress as { cidrBlocks: string[] }[])[0].cidrBlocks, ["10.100.0.0/16"]);
+            assert.equal(CLOUDFLARE_IPV4_RANGES.length, 15);
+            assert.ok(CLOUDFLARE_IPV4_RANGES.every((cidr) => parseIpv4Cidr(cidr) !== undefined));
+        });
+
+        it("serves HTTPS only with TLS 1.2+, redirects HTTP, drops invalid headers and logs access", () => {
+            const alb = resourceNamed(prod, "aws:lb/loadBalancer:LoadBalancer", "aws-origin");
+            assert.equal(alb.inputs.internal, false);
+            assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+            assert.deepEqual(alb.inputs.accessLogs, { bucket: (alb.inputs.accessLogs as { bucket: string }).bucket, prefix: "alb", enabled: true });
+            const https = resourceNamed(prod, "aws:lb/listener:Listener", "aws-origin-https");
+            assert.equal(https.inputs.protocol, "HTTPS");
+            assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+            const http = resourceNamed(prod, "aws:lb/listener:Listener", "aws-origin-http");
+            assert.deepEqual((http.inputs.defaultActions as { redirect: unknown }[])[0].redirect, { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" });
+            assert.equal(one(prod, "aws:acm/certificate:Certificate").inputs.domainName, "aws-origin.trade.example.com");
+        });
+
+        it("protects the load balancer from deletion in prod only", () => {
+            const protection = (plan: StackPlan) => resourceNamed(plan, "aws:lb/loadBalancer:LoadBalancer", "aws-origin").inputs.enableDeletionProtection;
+            assert.deepEqual([protection(dev), protection(prod)], [false, true]);
+        });
+
+        it("puts a WAF with AWS managed rules and a per-client rate limit in front, logging to aws-waf-logs-*", () => {
+            const acl = one(prod, "aws:wafv2/webAcl:WebAcl");
+            const rules = acl.inputs.rules as { name: string; statement: { rateBasedStatement?: { limit: number; aggregateKeyType: string } } }[];
+            assert.deepEqual(rules.slice(0, -1).map((rule) => rule.name), [...AWS_MANAGED_RULE_GROUPS]);
+            assert.deepEqual(rules.at(-1)!.statement.rateBasedStatement, {
+                limit: 2000,
+                aggregateKeyType: "FORWARDED_IP",
+                forwardedIpConfig: { headerName: "CF-Connecting-IP", fallbackBehavior: "MATCH" },
+            } as never);
+            const association = one(prod, "aws:wafv2/webAclAssociation:WebAclAssociation");
+            assert.deepEqual(association.propertyDependencies.resourceArn, [resourceNamed(prod, "aws:lb/loadBalancer:LoadBalancer", "aws-origin").urn]);
+            assert.match(String(resourceNamed(prod, "aws:cloudwatch/logGroup:LogGroup", "aws-origin-waf").inputs.name), /^aws-waf-logs-/);
+            assert.equal(one(prod, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").propertyDependencies.logDestinationConfigs.length, 1);
+        });
+    });
+
+    describe("API gateway", () => {
+        it("throttles with the burst and rate from config, and writes access logs", () => {
+            const stage = (plan: StackPlan) => one(plan, "aws:apigatewayv2/stage:Stage").inputs;
+            assert.deepEqual(stage(prod).defaultRouteSettings, { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 });
+            assert.deepEqual(stage(dev).defaultRouteSettings, { throttlingBurstLimit: 200, throttlingRateLimit: 100 });
+            assert.ok((stage(prod).accessLogSettings as { destinationArn: string }).destinationArn);
+        });
+
+        it("reaches the services only through a VPC link to an internal load balancer that admits only the link", () => {
+            const integration = one(prod, "aws:apigatewayv2/integration:Integration");
+            assert.equal(integration.inputs.connectionType, "VPC_LINK");
+            assert.equal((integration.inputs.tlsConfig as { serverNameToVerify: string }).serverNameToVerify, "aws-origin.trade.example.com");
+            assert.equal(resourceNamed(prod, "aws:lb/loadBalancer:LoadBalancer", "aws-api-internal").inputs.internal, true);
+            const internalGroup = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-api-internal");
+            assert.deepEqual(internalGroup.propertyDependencies.ingress, [resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-api-link").urn]);
+        });
+    });
+
+    describe("Redis", () => {
+        it("fails over across zones, requires TLS, encrypts at rest with KMS and takes its AUTH token from Secrets Manager", () => {
+            const group = one(prod, "aws:elasticache/replicationGroup:ReplicationGroup");
+            assert.deepEqual(
+                [group.inputs.multiAzEnabled, group.inputs.automaticFailoverEnabled, group.inputs.transitEncryptionEnabled, group.inputs.transitEncryptionMode, group.inputs.atRestEncryptionEnabled],
+                [true, true, true, "required", true],
+            );
+            assert.deepEqual(group.propertyDependencies.kmsKeyId, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
+            assert.equal(group.inputs.authToken, "[secret]", "the token is a secret in the plan and the state");
+            assert.ok(resourceNamed(prod, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token"));
+            assert.equal(group.inputs.snapshotRetentionLimit, 7);
+        });
+
+        it("lives in the isolated subnets and admits only the workloads' subnets on 6379", () => {
+            const group = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-redis");
+            assert.deepEqual(group.inputs.ingress, [{ protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: ["10.100.0.0/18", "10.100.64.0/18", "10.100.128.0/18"], description: "Redis over TLS from workloads" }]);
+            const isolated = resourcesOfType(prod, "aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.includes("isolated")).map((subnet) => subnet.urn);
+            assert.deepEqual([...one(prod, "aws:elasticache/subnetGroup:SubnetGroup").propertyDependencies.subnetIds].sort(), isolated.sort());
+        });
+
+        it("is sized from config and protected in prod only, retained everywhere", () => {
+            const group = (plan: StackPlan) => one(plan, "aws:elasticache/replicationGroup:ReplicationGroup");
+            assert.deepEqual([group(dev).inputs.numCacheClusters, group(dev).inputs.nodeType], [2, "cache.t4g.micro"]);
+            assert.deepEqual([group(prod).inputs.numCacheClusters, group(prod).inputs.nodeType], [3, "cache.r7g.xlarge"]);
+            assert.deepEqual([group(dev).protect, group(prod).protect], [false, true]);
+            assert.deepEqual([group(dev).retainOnDelete, group(prod).retainOnDelete], [true, true]);
+        });
+    });
+
+    describe("registry and secrets", () => {
+        it("gives each service an immutable, scanned, KMS-encrypted repository with a lifecycle, and a KMS secret", () => {
+            const repositories = resourcesOfType(prod, "aws:ecr/repository:Repository");
+            assert.deepEqual(repositories.map((repository) => repository.inputs.name).sort(), ["crypto-beacon/api", "crypto-beacon/market-data", "crypto-beacon/web", "crypto-beacon/worker"]);
+            for (const repository of repositories) {
+                assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE");
+                assert.deepEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
+                assert.equal((repository.inputs.encryptionConfigurations as { encryptionType: string }[])[0].encryptionType, "KMS");
+                assert.equal(repository.protect, true);
+            }
+            assert.equal(resourcesOfType(prod, "aws:ecr/lifecyclePolicy:LifecyclePolicy").length, 4);
+            for (const secret of resourcesOfType(prod, "aws:secretsmanager/secret:Secret")) {
+                assert.ok(secret.inputs.kmsKeyId, `${secret.name} is KMS-encrypted`);
+            }
+        });
+    });
+
+    describe("static assets", () => {
+        it("blocks every public access, encrypts with KMS, versions, logs access and allows TLS only", () => {
+            const assets = prod.resources.find((resource) => resource.type === "beacon:aws:SecureBucket" && resource.name === "aws-assets")!;
+            const child = (type: string) => prod.resources.find((resource) => resource.parent === assets.urn && resource.type === type)!;
+            assert.deepEqual(
+                ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].map((key) => child("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs[key]),
+                [true, true, true, true],
+            );
+            const encryption = (child("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0];
+            assert.equal(encryption.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+            assert.equal((child("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration as { status: string }).status, "Enabled");
+            assert.ok(child("aws:s3/bucketLogging:BucketLogging"));
+            const statements = JSON.parse(String(child("aws:s3/bucketPolicy:BucketPolicy").inputs.policy)).Statement as { Sid: string; Effect: string }[];
+            assert.deepEqual(statements.map((statement) => `${statement.Effect}:${statement.Sid}`), ["Deny:DenyWithoutTls", "Deny:ReadOnlyThroughTheVpcEndpoint"]);
+        });
+
+        it("replicates to a KMS-encrypted twin in the second region", () => {
+            const replication = one(prod, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+            const rule = (replication.inputs.rules as { destination: { encryptionConfiguration: unknown }; sourceSelectionCriteria: unknown }[])[0];
+            assert.deepEqual(rule.sourceSelectionCriteria, { sseKmsEncryptedObjects: { status: "Enabled" } });
+            const replicaBucket = resourcesOfType(prod, "aws:s3/bucket:Bucket").find((bucket) => bucket.name === "aws-assets-replica")!;
+            assert.equal(providerOf(prod, replicaBucket)?.inputs.region, "us-west-2");
+            assert.equal(replicaBucket.protect, true);
+        });
+    });
+
+    describe("backups", () => {
+        it("runs the guide's plan: hourly kept 2 days, daily 30 days copied to the second region, monthly a year", () => {
+            const rules = one(prod, "aws:backup/plan:Plan").inputs.rules as { ruleName: string; schedule: string; lifecycle: Record<string, number>; copyActions?: unknown[]; enableContinuousBackup: boolean }[];
+            assert.deepEqual(rules.map((rule) => [rule.ruleName, rule.lifecycle.deleteAfter, rule.copyActions?.length ?? 0]), [["hourly", 2, 0], ["daily", 30, 1], ["monthly", 365, 0]]);
+            assert.equal(rules[0].schedule, "cron(0 * * * ? *)", "restore points at most an hour apart");
+            assert.equal(rules[1].enableContinuousBackup, true);
+            assert.ok(rules[2].lifecycle.deleteAfter >= rules[2].lifecycle.coldStorageAfter + 90, "cold storage keeps points at least 90 days");
+        });
+
+        it("selects every data store of the site: the assets bucket", () => {
+            const selection = one(prod, "aws:backup/selection:Selection");
+            const assetsBucket = resourcesOfType(prod, "aws:s3/bucket:Bucket").find((bucket) => bucket.name === "aws-assets")!;
+            assert.deepEqual(selection.propertyDependencies.resources, [assetsBucket.urn]);
+        });
+
+        it("locks the vaults in prod only, and copies to a vault in the second region", () => {
+            assert.equal(resourcesOfType(prod, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").length, 2);
+            assert.equal(resourcesOfType(dev, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").length, 0);
+            const copyVault = resourceNamed(prod, "aws:backup/vault:Vault", "aws-backup-copy");
+            assert.equal(providerOf(prod, copyVault)?.inputs.region, "us-west-2");
+        });
+    });
+
+    describe("monitoring and audit", () => {
+        it("keeps a multi-region CloudTrail with log-file validation, encrypted with KMS", () => {
+            const trail = one(prod, "aws:cloudtrail/trail:Trail");
+            assert.deepEqual([trail.inputs.isMultiRegionTrail, trail.inputs.enableLogFileValidation, trail.inputs.includeGlobalServiceEvents], [true, true, true]);
+            assert.deepEqual(trail.propertyDependencies.kmsKeyId, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-logs").urn]);
+        });
+
+        it("alarms on origin 5xx, unhealthy targets, Redis CPU and memory and failing nodes, into a KMS topic", () => {
+            const alarms = resourcesOfType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.deepEqual(alarms.map((alarm) => alarm.inputs.metricName).sort(), [
+                "DatabaseMemoryUsagePercentage", "EngineCPUUtilization", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "StatusCheckFailed", "UnHealthyHostCount",
+            ]);
+            const topic = one(prod, "aws:sns/topic:Topic");
+            assert.ok(topic.inputs.kmsMasterKeyId);
+            for (const alarm of alarms) {
+                assert.deepEqual(alarm.propertyDependencies.alarmActions, [topic.urn], String(alarm.inputs.metricName));
+            }
+            assert.equal(one(prod, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "platform-oncall@example.com");
+            assert.equal(resourcesOfType(dev, "aws:sns/topicSubscription:TopicSubscription").length, 0, "dev subscribes nobody");
+        });
+    });
+
+    describe("wiring", () => {
+        it("parents every AWS resource under a beacon component and gives it the primary or replica provider", () => {
+            const providerNames = new Set(["aws-primary", "aws-replica"]);
+            for (const resource of prod.resources.filter((candidate) => candidate.type.startsWith("aws:"))) {
+                assert.match(parentOf(prod, resource)?.type ?? "", /^beacon:aws:/, resource.urn);
+                assert.ok(providerNames.has(providerOf(prod, resource)?.name ?? ""), resource.urn);
+            }
+        });
+
+        it("exports what the edge and the drills need", () => {
+            const aws = prod.outputs.aws as { origin: Record<string, unknown>; kubernetes: Record<string, unknown> };
+            assert.equal(aws.origin.hostname, "aws-origin.trade.example.com");
+            assert.equal(aws.origin.healthCheckPath, "/healthz");
+            assert.equal(aws.origin.siteHeader, SITE_HEADER);
+            assert.match(String(aws.origin.loadBalancerDnsName), /\.us-east-1\.elb\.amazonaws\.com$/);
+            assert.deepEqual(Object.keys(aws.kubernetes).sort(), ["certificateAuthority", "clusterName", "endpoint"]);
+        });
+    });
+
+    describe("bad component arguments throw an error naming the argument", () => {
+        before(async () => {
+            await pulumi.runtime.setMocks({
+                newResource: () => assert.fail("nothing registers when the arguments are bad"),
+                call: () => assert.fail("nothing is invoked when the arguments are bad"),
+            });
+        });
+        const key = "arn:aws:kms:us-east-1:123456789012:key/x";
+        const eks = { vpcId: "vpc-1", privateSubnetIds: ["a", "b"], version: "1.33", nodeInstanceTypes: ["m6i.large"], nodeMinSize: 2, nodeDesiredSize: 2, nodeMaxSize: 4, secretsKmsKeyArn: key, logsKmsKeyArn: key, logRetentionDays: 365 };
+        const cases: [string, () => unknown, RegExp][] = [
+            ["EksCluster nodeMinSize above nodeMaxSize", () => new EksCluster("c", { ...eks, nodeMinSize: 5 }), /EksCluster c: nodeMinSize 5 is above nodeMaxSize 4/],
+            ["EksCluster nodeDesiredSize outside its bounds", () => new EksCluster("c", { ...eks, nodeDesiredSize: 9 }), /nodeDesiredSize 9 must be from nodeMinSize \(2\) to nodeMaxSize \(4\)/],
+            ["EksCluster publicAccessCidrs of the whole internet", () => new EksCluster("c", { ...eks, publicAccessCidrs: ["0.0.0.0/0"] }), /publicAccessCidrs entry "0\.0\.0\.0\/0"/],
+            ["EksCluster one subnet", () => new EksCluster("c", { ...eks, privateSubnetIds: ["a"] }), /privateSubnetIds needs subnets in at least 2 zones/],
+            ["AwsApiGateway a throttle of zero", () => new AwsApiGateway("a", { vpcId: "v", vpcCidr: "10.0.0.0/16", privateSubnetIds: [], throttleBurstLimit: 0, throttleRateLimit: 10, logsKmsKeyArn: key, logRetentionDays: 365, certificateArn: "c", certificateHostname: "h" }), /AwsApiGateway a: throttleBurstLimit 0 must be a whole number of at least 1/],
+            ["AwsOrigin a rate limit under the WAF minimum", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", rateLimitPer5Min: 50, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365 }), /AwsOrigin o: rateLimitPer5Min 50/],
+            ["AwsRedis a single node", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["10.0.0.0/18"], nodeType: "cache.t4g.micro", nodeCount: 1, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /AwsRedis r: nodeCount 1 must be from 2 to 6/],
+            ["AwsRedis open to the internet", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["0.0.0.0/0"], nodeType: "cache.t4g.micro", nodeCount: 2, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /clientCidrs must list the client networks, never 0\.0\.0\.0\/0/],
+            ["AwsRegistry a service name that is not kebab-case", () => new AwsRegistry("g", { services: ["Market Data"], kmsKeyArn: key, protect: false }), /AwsRegistry g: services must be kebab-case/],
+            ["AwsBackup cold storage kept under 90 days", () => new AwsBackup("b", { kmsKeyArn: key, replicaProvider: undefined as never, replicaKmsKeyArn: key, resourceArns: [], lockVault: false, protect: false, rules: [{ ...BACKUP_RULES[2], deleteAfterDays: 120 }] }), /rule monthly deleteAfterDays 120 must be at least coldStorageAfterDays \+ 90 \(180\)/],
+            ["SecureBucket noncurrent versions kept 0 days", () => new SecureBucket("s", { encryption: key, noncurrentVersionDays: 0 }), /SecureBucket s: noncurrentVersionDays 0/],
+            ["AwsMonitoring audit logs kept under a year", () => new AwsMonitoring("m", { logsKmsKeyArn: key, auditRetentionDays: 30, alarmEmail: "", loadBalancerArnSuffix: "x", targetGroupArnSuffix: "x", redisReplicationGroupId: "x", nodeAutoScalingGroupName: "x", protect: false }), /AwsMonitoring m: auditRetentionDays 30 must be at least 365/],
+        ];
+        for (const [what, construct, message] of cases) {
+            it(what, () => assert.throws(construct, message));
+        }
+    });
+});
