@@ -12,7 +12,8 @@ export = async () => {
     switch (config.role) {
         case "all-in-one": {
             const aws = deployAwsSite(config);
-            const azure = deployAzureSite(config);
+            // One stack holds both sites: the Azure site is active exactly when the edge sends it traffic.
+            const azure = deployAzureSite({ ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity });
             const edge = deployEdge(config, { aws: aws.identity, azure: azure.identity });
             return { role: config.role, aws: aws.outputs, azure: azure.outputs, edge: edge.outputs };
         }

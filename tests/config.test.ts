@@ -91,7 +91,7 @@ describe("stack config validation", () => {
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "" };
+            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "" };
             const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: new Set() });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);

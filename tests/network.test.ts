@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsNetwork } from "../components/aws/network";
 import { AzureNetwork, DENY_ALL_INBOUND_PRIORITY } from "../components/azure/network";
 import { blocksOverlap, mustParse } from "../components/network/addressing";
+import { AZURE_TAGGABLE } from "../policies/rules/tagging";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { resourceNamed, resourcesOfType } from "./helpers";
 
@@ -137,11 +138,15 @@ describe("network slice", () => {
             assert.deepEqual(allows.map((rule) => rule.sourceAddressPrefix), ["10.110.0.0/17"]);
         });
 
-        it("tags every resource with the same tag set as AWS", () => {
-            for (const resource of prodAzure.resources.filter((candidate) => candidate.type.startsWith("azure-native:"))) {
-                assert.equal((resource.inputs.tags as Record<string, string>)["data-classification"], "restricted", resource.name);
-                assert.equal((resource.inputs.tags as Record<string, string>).service, "crypto-beacon", resource.name);
+        it("tags every taggable resource with the same tag set as AWS, and the tag policy knows every taggable type", () => {
+            const azure = prodAzure.resources.filter((candidate) => candidate.type.startsWith("azure-native:"));
+            for (const resource of azure.filter((candidate) => AZURE_TAGGABLE.has(candidate.type))) {
+                const tags = resource.inputs.tags as Record<string, string> | undefined;
+                assert.equal(tags?.["data-classification"], "restricted", resource.urn);
+                assert.equal(tags?.service, "crypto-beacon", resource.urn);
             }
+            const tagged = new Set(azure.filter((candidate) => "tags" in candidate.inputs).map((candidate) => candidate.type));
+            assert.deepEqual([...tagged].filter((type) => !AZURE_TAGGABLE.has(type)), [], "types that take tags but that required-tags would not check");
         });
     });
 
@@ -152,13 +157,19 @@ describe("network slice", () => {
                 call: () => assert.fail("nothing is invoked when the arguments are bad"),
             });
         });
+        const azureArgs = {
+            resourceGroupName: "rg", location: "eastus2", addressSpace: "10.0.0.0/16", tags: {},
+            gatewaySourceRanges: ["173.245.48.0/20"], flowLogStorageAccountId: "st", flowLogRetentionDays: 30, workspaceId: "ws",
+        };
         const cases: [string, () => unknown, RegExp][] = [
+            ["gatewaySourceRanges", () => new AzureNetwork("n", { ...azureArgs, gatewaySourceRanges: ["0.0.0.0/0"] }), /AzureNetwork n: gatewaySourceRanges must list the edge's ranges, never \* or 0\.0\.0\.0\/0/],
+            ["flowLogRetentionDays", () => new AzureNetwork("n", { ...azureArgs, flowLogRetentionDays: 0 }), /AzureNetwork n: flowLogRetentionDays 0 must be from 1 to 365/],
             ["cidrBlock", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/8", logsKmsKeyArn: KEY }), /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must be .* from \/16 to \/20/],
             ["zoneCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 4, logsKmsKeyArn: KEY }), /zoneCount 4 must be 2 or 3/],
             ["natGatewayCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 2, natGatewayCount: 3, logsKmsKeyArn: KEY }), /natGatewayCount 3 must be from 1 to zoneCount \(2\)/],
             ["flowLogRetentionDays", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", flowLogRetentionDays: 0, logsKmsKeyArn: KEY }), /flowLogRetentionDays 0 must be a positive/],
-            ["addressSpace", () => new AzureNetwork("n", { resourceGroupName: "rg", location: "eastus2", addressSpace: "10.0.0.1/16", tags: {} }), /AzureNetwork n: addressSpace "10\.0\.0\.1\/16"/],
-            ["location", () => new AzureNetwork("n", { resourceGroupName: "rg", location: "", addressSpace: "10.0.0.0/16", tags: {} }), /AzureNetwork n: location is required/],
+            ["addressSpace", () => new AzureNetwork("n", { ...azureArgs, addressSpace: "10.0.0.1/16" }), /AzureNetwork n: addressSpace "10\.0\.0\.1\/16"/],
+            ["location", () => new AzureNetwork("n", { ...azureArgs, location: "" }), /AzureNetwork n: location is required/],
         ];
         for (const [argument, construct, message] of cases) {
             it(argument, () => assert.throws(construct, message));

@@ -12,13 +12,13 @@ import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceN
 const COMPONENTS_BY_ROLE: Record<string, string[]> = {
     "all-in-one": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:azure:Network"],
     "aws-site": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:aws:ApiGateway", "beacon:aws:Redis", "beacon:aws:Registry", "beacon:aws:StaticAssets", "beacon:aws:Backup", "beacon:aws:Monitoring"],
-    "azure-site": ["beacon:azure:Network"],
+    "azure-site": ["beacon:azure:Network", "beacon:azure:AksCluster", "beacon:azure:Origin", "beacon:azure:Redis", "beacon:azure:KeyVault", "beacon:azure:Registry", "beacon:azure:Backup", "beacon:azure:Logs", "beacon:azure:Alerts"],
     edge: [],
 };
 const PROVIDERS_BY_ROLE: Record<string, string[]> = {
-    "all-in-one": ["aws", "aws", "azure-native", "cloudflare", "kubernetes"],
+    "all-in-one": ["aws", "aws", "azure-native", "cloudflare", "kubernetes", "kubernetes"],
     "aws-site": ["aws", "aws", "kubernetes"],
-    "azure-site": ["azure-native"],
+    "azure-site": ["azure-native", "kubernetes"],
     edge: ["cloudflare"],
 };
 

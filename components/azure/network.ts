@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
 import { formatCidr, parseIpv4Cidr, subBlock, type Ipv4Block } from "../network/addressing";
 
 export interface AzureNetworkArgs {
@@ -11,7 +12,28 @@ export interface AzureNetworkArgs {
     readonly addressSpace: string;
     /** Tags for every resource. Azure has no provider-level default tags. */
     readonly tags: Readonly<Record<string, string>>;
+    /** The only sources that may reach the Application Gateway on 443 and 80 (Cloudflare's edge). */
+    readonly gatewaySourceRanges: readonly string[];
+    /** Storage account that receives the VNet flow logs. */
+    readonly flowLogStorageAccountId: pulumi.Input<string>;
+    readonly flowLogRetentionDays: number;
+    /** Log Analytics workspace for traffic analytics. */
+    readonly workspaceId: pulumi.Input<string>;
+    /**
+     * The region's Network Watcher, which Azure creates with the first virtual network.
+     * @default { name: "NetworkWatcher_<location>", resourceGroupName: "NetworkWatcherRG" }
+     */
+    readonly networkWatcher?: { readonly name: string; readonly resourceGroupName: string };
 }
+
+/** Private DNS zones that resolve the site's private endpoints, by private-link sub-resource. */
+export const PRIVATE_DNS_ZONES = {
+    vault: "privatelink.vaultcore.azure.net",
+    registry: "privatelink.azurecr.io",
+    blob: "privatelink.blob.core.windows.net",
+    redisEnterprise: "privatelink.redis.azure.net",
+} as const;
+export type PrivateLinkGroup = keyof typeof PRIVATE_DNS_ZONES;
 
 /** The subnets of the Azure site, carved from the address space (prefix p). */
 export const AZURE_SUBNETS = {
@@ -41,6 +63,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
     public readonly addressSpace: string;
     public readonly subnetIds: Record<AzureSubnet, pulumi.Output<string>>;
     public readonly subnetPrefixes: Record<AzureSubnet, string>;
+    public readonly privateDnsZoneIds: Record<PrivateLinkGroup, pulumi.Output<string>>;
 
     constructor(name: string, args: AzureNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const block = parseIpv4Cidr(args.addressSpace);
@@ -49,6 +72,12 @@ export class AzureNetwork extends pulumi.ComponentResource {
         }
         if (!args.location) {
             throw new Error(`AzureNetwork ${name}: location is required, e.g. "eastus2"`);
+        }
+        if (args.gatewaySourceRanges.length === 0 || args.gatewaySourceRanges.some((range) => range === "*" || range.endsWith("/0"))) {
+            throw new Error(`AzureNetwork ${name}: gatewaySourceRanges must list the edge's ranges, never * or 0.0.0.0/0`);
+        }
+        if (!Number.isInteger(args.flowLogRetentionDays) || args.flowLogRetentionDays < 1 || args.flowLogRetentionDays > 365) {
+            throw new Error(`AzureNetwork ${name}: flowLogRetentionDays ${args.flowLogRetentionDays} must be from 1 to 365`);
         }
         super("beacon:azure:Network", name, {}, opts);
         const parent = { parent: this };
@@ -62,10 +91,11 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 allowInbound("azure-load-balancer", 110, "AzureLoadBalancer", "*", "*"),
             ],
             gateway: [
-                // Application Gateway v2 needs its control plane and the load balancer probe;
-                // client traffic is allowed from Cloudflare's ranges by the origin component.
+                // Application Gateway v2 needs its control plane and the load balancer probe.
                 allowInbound("gateway-manager", 100, "GatewayManager", "Tcp", "65200-65535"),
                 allowInbound("azure-load-balancer", 110, "AzureLoadBalancer", "*", "*"),
+                allowInbound("edge-https", 120, args.gatewaySourceRanges, "Tcp", "443"),
+                allowInbound("edge-http-redirect", 130, args.gatewaySourceRanges, "Tcp", "80"),
             ],
             privateEndpoints: [
                 allowInbound("from-aks-nodes", 100, this.subnetPrefixes.aksNodes, "Tcp", "*"),
@@ -104,6 +134,44 @@ export class AzureNetwork extends pulumi.ComponentResource {
             ]),
         ) as Record<AzureSubnet, pulumi.Output<string>>;
 
+        this.privateDnsZoneIds = Object.fromEntries(
+            (Object.keys(PRIVATE_DNS_ZONES) as PrivateLinkGroup[]).map((group) => {
+                const zone = new privatedns.PrivateZone(`${name}-${group}`, {
+                    resourceGroupName: args.resourceGroupName,
+                    privateZoneName: PRIVATE_DNS_ZONES[group],
+                    location: "Global",
+                    tags: { ...args.tags },
+                }, parent);
+                new privatedns.VirtualNetworkLink(`${name}-${group}`, {
+                    resourceGroupName: args.resourceGroupName,
+                    privateZoneName: zone.name,
+                    location: "Global",
+                    virtualNetwork: { id: vnet.id },
+                    registrationEnabled: false,
+                    tags: { ...args.tags },
+                }, parent);
+                return [group, zone.id];
+            }),
+        ) as Record<PrivateLinkGroup, pulumi.Output<string>>;
+
+        // NSG flow logs can no longer be created (since June 2025); VNet flow logs replace them
+        // and record every subnet's traffic, with the NSG rule that allowed or denied it.
+        const watcher = args.networkWatcher ?? { name: `NetworkWatcher_${args.location}`, resourceGroupName: "NetworkWatcherRG" };
+        new network.FlowLog(name, {
+            resourceGroupName: watcher.resourceGroupName,
+            networkWatcherName: watcher.name,
+            location: args.location,
+            targetResourceId: vnet.id,
+            storageId: args.flowLogStorageAccountId,
+            enabled: true,
+            retentionPolicy: { days: args.flowLogRetentionDays, enabled: true },
+            format: { type: "JSON", version: 2 },
+            flowAnalyticsConfiguration: {
+                networkWatcherFlowAnalyticsConfiguration: { enabled: true, workspaceResourceId: args.workspaceId, trafficAnalyticsInterval: 10 },
+            },
+            tags: { ...args.tags },
+        }, parent);
+
         this.registerOutputs({ vnetId: this.vnetId, vnetName: this.vnetName, subnetIds: this.subnetIds });
     }
 }
@@ -117,14 +185,15 @@ function carve(block: Ipv4Block): Record<AzureSubnet, string> {
     ) as Record<AzureSubnet, string>;
 }
 
-function allowInbound(name: string, priority: number, source: string, protocol: "Tcp" | "*", ports: string): SecurityRule {
+/** An inbound allow from one source (an address prefix or a service tag) or a list of prefixes. */
+function allowInbound(name: string, priority: number, source: string | readonly string[], protocol: "Tcp" | "*", ports: string): SecurityRule {
     return {
         name: `allow-${name}`,
         priority,
         direction: "Inbound",
         access: "Allow",
         protocol,
-        sourceAddressPrefix: source,
+        ...(typeof source === "string" ? { sourceAddressPrefix: source } : { sourceAddressPrefixes: [...source] }),
         sourcePortRange: "*",
         destinationAddressPrefix: "*",
         destinationPortRange: ports,

@@ -1,11 +1,29 @@
 import { awsDefaultTags, objectInput } from "../lib/props";
 import { resourceRule } from "../lib/rules";
 
-/** azure-native resource types of this project that take tags. */
-const AZURE_TAGGABLE = new Set([
+/** azure-native resource types of this project that take tags (a test keeps the list complete). */
+export const AZURE_TAGGABLE: ReadonlySet<string> = new Set([
     "azure-native:resources:ResourceGroup",
     "azure-native:network:VirtualNetwork",
     "azure-native:network:NetworkSecurityGroup",
+    "azure-native:network:FlowLog",
+    "azure-native:network:PrivateEndpoint",
+    "azure-native:network:PublicIPAddress",
+    "azure-native:network:ApplicationGateway",
+    "azure-native:network:WebApplicationFirewallPolicy",
+    "azure-native:privatedns:PrivateZone",
+    "azure-native:privatedns:VirtualNetworkLink",
+    "azure-native:storage:StorageAccount",
+    "azure-native:keyvault:Vault",
+    "azure-native:containerregistry:Registry",
+    "azure-native:redisenterprise:RedisEnterprise",
+    "azure-native:containerservice:ManagedCluster",
+    "azure-native:containerservice:AgentPool",
+    "azure-native:managedidentity:UserAssignedIdentity",
+    "azure-native:dataprotection:BackupVault",
+    "azure-native:operationalinsights:Workspace",
+    "azure-native:monitor:ActionGroup",
+    "azure-native:monitor:MetricAlert",
 ]);
 
 interface TagConfig {

@@ -121,6 +121,23 @@ const awsSiteKeys = {
 const azureSiteKeys = {
     azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
     azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
+    azureCapacity: enumOf(["standby", "active"], "capacity mode")
+        .default("standby")
+        .describe("standby: cheap warm capacity while AWS serves; active: the primary's prod capacity. The DR drill checks it before switching."),
+    azureOriginHostname: hostname.describe("Hostname Cloudflare reaches the Azure origin by, e.g. azure-origin.trade.example.com."),
+    azureAksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the AKS cluster."),
+    azureAksAuthorizedIpRanges: z
+        .array(publicAllowListCidr)
+        .default([])
+        .describe("CIDRs allowed to reach the AKS API; empty makes the cluster private."),
+    azureNodeVmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { error: "must be an Azure VM size such as Standard_D4s_v5" }).default("Standard_D4s_v5").describe("VM size of the AKS user node pool."),
+    azureStandbyNodeMinCount: integerBetween(1, 100).default(1).describe("Fewest user nodes while standing by."),
+    azureStandbyNodeMaxCount: integerBetween(1, 100).default(3).describe("Most user nodes while standing by."),
+    azureActiveNodeMinCount: integerBetween(1, 100).default(3).describe("Fewest user nodes when active: match the primary's prod minimum."),
+    azureActiveNodeMaxCount: integerBetween(1, 100).default(12).describe("Most user nodes when active: match the primary's prod maximum."),
+    azureRedisSku: z.string().regex(/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/, { error: "must be an Azure Managed Redis SKU such as Balanced_B5" }).default("Balanced_B5").describe("Azure Managed Redis SKU."),
+    azureLogRetentionDays: integerBetween(30, 730).default(365).describe("Days that the Log Analytics workspace and flow logs keep data."),
+    azureAlarmEmail: z.string().regex(/^$|^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, { error: "must be an email address, or empty for none" }).default("").describe("Email the site's alerts go to; empty for none."),
 };
 
 const edgeKeys = {
@@ -177,6 +194,18 @@ const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof 
     }
 };
 
+const azureSiteRules: Refinement<z.output<z.ZodObject<typeof azureSiteKeys & typeof commonKeys>>> = (config, ctx) => {
+    for (const mode of ["Standby", "Active"] as const) {
+        if (config[`azure${mode}NodeMinCount`] > config[`azure${mode}NodeMaxCount`]) {
+            ctx.addIssue({
+                code: "custom",
+                path: [`azure${mode}NodeMinCount`],
+                message: `${config[`azure${mode}NodeMinCount`]} exceeds azure${mode}NodeMaxCount (${config[`azure${mode}NodeMaxCount`]})`,
+            });
+        }
+    }
+};
+
 export const roleSchemas = {
     "all-in-one": z
         .strictObject({
@@ -188,6 +217,7 @@ export const roleSchemas = {
         })
         .superRefine((config, ctx) => {
             awsSiteRules(config, ctx);
+            azureSiteRules(config, ctx);
             if (cidrsOverlap(config.awsVpcCidr, config.azureVnetCidr)) {
                 ctx.addIssue({
                     code: "custom",
@@ -197,7 +227,7 @@ export const roleSchemas = {
             }
         }),
     "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys }).superRefine(awsSiteRules),
-    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys }),
+    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys }).superRefine(azureSiteRules),
     edge: z
         .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...siteReferenceKeys })
         .superRefine((config, ctx) => {

@@ -1,20 +1,106 @@
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
-import { AzureNetwork } from "../../components/azure/network";
+import { SITE_HEADER } from "../../components/aws/origin";
+import { AksCluster } from "../../components/azure/aks";
+import { AzureAlerts } from "../../components/azure/alerts";
+import { AzureBackup } from "../../components/azure/backup";
+import { AzureKeyVault } from "../../components/azure/keyVault";
+import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
+import { AZURE_SUBNETS, AzureNetwork } from "../../components/azure/network";
+import { AzureOrigin } from "../../components/azure/origin";
+import { AzureRedis } from "../../components/azure/redis";
+import { AzureRegistry } from "../../components/azure/registry";
+import { SecureStorageAccount } from "../../components/azure/storage";
+import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
+import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
 import { type AzureSiteSettings } from "../config/schema";
 import { type SiteIdentity } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
-/** The Azure backup site: its provider, resource group and network. */
+/** Capacity of the Azure site in each mode: standby is cheap, active matches the primary's prod. */
+export function azureCapacity(config: AzureSiteSettings) {
+    const active = config.azureCapacity === "active";
+    return {
+        mode: config.azureCapacity,
+        userNodeMinCount: active ? config.azureActiveNodeMinCount : config.azureStandbyNodeMinCount,
+        userNodeMaxCount: active ? config.azureActiveNodeMaxCount : config.azureStandbyNodeMaxCount,
+        gatewayMinCapacity: active ? 2 : 1,
+        gatewayMaxCapacity: active ? 10 : 2,
+    };
+}
+
+/**
+ * The Azure backup site: a warm standby that can take all traffic. AKS behind an Application
+ * Gateway WAF that only Cloudflare reaches, Managed Redis, Key Vault, a registry and storage
+ * reached through private endpoints, backups, logs and alerts. Its capacity follows
+ * `azureCapacity`: one config change turns standby into active.
+ */
 export function deployAzureSite(config: AzureSiteSettings) {
     const tags = resourceTags(config);
+    const prod = config.environment === "prod";
+    const capacity = azureCapacity(config);
     const provider = new AzureProvider("azure", { location: config.azureLocation });
     const resourceGroup = new ResourceGroup("azure-site", { location: config.azureLocation, tags }, { provider });
+    const common = { resourceGroupName: resourceGroup.name, location: config.azureLocation, tags };
 
+    const logs = new AzureLogs("azure-logs", { ...common, retentionDays: config.azureLogRetentionDays, alertEmail: config.azureAlarmEmail }, { provider });
+    const flowLogStorage = new SecureStorageAccount("azure-flow-logs", { ...common, sku: "Standard_ZRS" }, { provider });
     const network = new AzureNetwork("azure-site", {
-        resourceGroupName: resourceGroup.name,
-        location: config.azureLocation,
+        ...common,
         addressSpace: config.azureVnetCidr,
+        gatewaySourceRanges: CLOUDFLARE_IPV4_RANGES,
+        flowLogStorageAccountId: flowLogStorage.accountId,
+        flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
+        workspaceId: logs.workspaceId,
+    }, { provider });
+
+    const endpoints = { privateEndpointSubnetId: network.subnetIds.privateEndpoints, workspaceId: logs.workspaceId, protect: prod };
+    const keyVault = new AzureKeyVault("azure-vault", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider });
+    const registry = new AzureRegistry("azure-registry", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.registry }, { provider });
+    const redis = new AzureRedis("azure-redis", { ...common, ...endpoints, sku: config.azureRedisSku, privateDnsZoneId: network.privateDnsZoneIds.redisEnterprise }, { provider });
+
+    const cluster = new AksCluster("azure-site", {
+        ...common,
+        nodeSubnetId: network.subnetIds.aksNodes,
+        kubernetesVersion: config.azureAksVersion,
+        authorizedIpRanges: config.azureAksAuthorizedIpRanges,
+        userNodeVmSize: config.azureNodeVmSize,
+        userNodeMinCount: capacity.userNodeMinCount,
+        userNodeMaxCount: capacity.userNodeMaxCount,
+        workspaceId: logs.workspaceId,
+    }, { provider });
+
+    // The in-cluster gateway's internal load balancer takes this address near the top of the node subnet.
+    const nodeSubnet = mustParse(network.subnetPrefixes.aksNodes);
+    const ingressIp = formatCidr(subBlock(nodeSubnet, 32, 2 ** (32 - nodeSubnet.prefixLength) - 6)).split("/")[0];
+    const origin = new AzureOrigin("azure-origin", {
+        ...common,
+        gatewaySubnetId: network.subnetIds.gateway,
+        hostname: config.azureOriginHostname,
+        keyVaultId: keyVault.vaultId,
+        keyVaultUri: keyVault.vaultUri,
+        backendIp: ingressIp,
+        minCapacity: capacity.gatewayMinCapacity,
+        maxCapacity: capacity.gatewayMaxCapacity,
+        workspaceId: logs.workspaceId,
+    }, { provider });
+
+    const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: ["assets"] }, { provider, protect: prod, retainOnDelete: true });
+    diagnosticsToWorkspace("azure-assets-diagnostics", assets.blobServiceId, logs.workspaceId, { provider, parent: assets });
+
+    const backups = new AzureBackup("azure-backup", {
+        ...common,
+        storageAccounts: [{ name: "assets", id: assets.accountId, containers: ["assets"] }],
+        lockImmutability: prod,
+        protect: prod,
+    }, { provider });
+
+    new AzureAlerts("azure-alerts", {
+        resourceGroupName: resourceGroup.name,
+        actionGroupId: logs.actionGroupId,
+        gatewayId: origin.gatewayId,
+        clusterId: cluster.clusterId,
+        assetsAccountId: assets.accountId,
         tags,
     }, { provider });
 
@@ -23,11 +109,27 @@ export function deployAzureSite(config: AzureSiteSettings) {
         identity,
         provider,
         network,
+        cluster,
         outputs: {
             location: config.azureLocation,
+            capacity: capacity.mode,
             resourceGroupName: resourceGroup.name,
             vnetId: network.vnetId,
             subnetIds: network.subnetIds,
+            origin: {
+                hostname: config.azureOriginHostname,
+                publicIp: origin.publicIpAddress,
+                healthCheckPath: origin.healthCheckPath,
+                siteHeader: SITE_HEADER,
+                ingressPrivateIp: ingressIp,
+                subnet: AZURE_SUBNETS.gateway.name,
+            },
+            kubernetes: { clusterName: cluster.clusterName, oidcIssuerUrl: cluster.oidcIssuerUrl },
+            keyVaultUri: keyVault.vaultUri,
+            registryLoginServer: registry.loginServer,
+            redisHostName: redis.hostName,
+            assetsAccount: assets.accountName,
+            backupVaultId: backups.vaultId,
         },
     };
 }

@@ -116,6 +116,22 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const elbAccount = ELB_LOG_ACCOUNTS[region] ?? "797873946194";
                 return { id: elbAccount, arn: `arn:aws:iam::${elbAccount}:root` };
             }
+            case "azure-native:containerservice:listManagedClusterUserCredentials": {
+                const server = `https://${String(args.inputs.resourceName)}-${this.hex(`aks:${String(args.inputs.resourceName)}`, 8)}.hcp.eastus2.azmk8s.io:443`;
+                const kubeconfig = [
+                    "apiVersion: v1",
+                    "kind: Config",
+                    "clusters:",
+                    `- name: ${String(args.inputs.resourceName)}`,
+                    "  cluster:",
+                    `    server: ${server}`,
+                    `    certificate-authority-data: ${Buffer.from("offline plan CA").toString("base64")}`,
+                    "users:",
+                    "- name: clusterUser",
+                    "  user: {}",
+                ].join("\n");
+                return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+            }
             case "azure-native:authorization:getClientConfig":
                 return {
                     clientId: "22222222-2222-2222-2222-222222222222",
@@ -301,7 +317,32 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             type === "azure-native:resources:ResourceGroup"
                 ? `${subscription}/resourceGroups/${physicalName}`
                 : `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${armType}/${physicalName}`;
-        return { id, state: { ...inputs, name: physicalName, type: armType, provisioningState: "Succeeded" } };
+        const extra: Record<string, unknown> = {};
+        switch (type) {
+            case "azure-native:containerservice:ManagedCluster":
+                extra.oidcIssuerProfile = { enabled: true, issuerURL: `https://eastus2.oic.prod-aks.azure.com/${OFFLINE_AZURE_TENANT}/${this.uuid(`${name}:oidc`)}/` };
+                extra.fqdn = `${physicalName}.hcp.eastus2.azmk8s.io`;
+                break;
+            case "azure-native:network:PublicIPAddress":
+                extra.ipAddress = `198.51.100.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                break;
+            case "azure-native:managedidentity:UserAssignedIdentity":
+                Object.assign(extra, { principalId: this.uuid(`${name}:principal`), clientId: this.uuid(`${name}:client`), tenantId: OFFLINE_AZURE_TENANT });
+                break;
+            case "azure-native:dataprotection:BackupVault":
+                extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
+                break;
+            case "azure-native:keyvault:Vault":
+                extra.properties = { ...(inputs.properties as object), vaultUri: `https://${physicalName}.vault.azure.net/` };
+                break;
+            case "azure-native:containerregistry:Registry":
+                extra.loginServer = `${physicalName.toLowerCase()}.azurecr.io`;
+                break;
+            case "azure-native:redisenterprise:RedisEnterprise":
+                extra.hostName = `${physicalName}.${String(inputs.location)}.redis.azure.net`;
+                break;
+        }
+        return { id, state: { ...inputs, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra } };
     }
 
     private hex(seed: string, length: number): string {

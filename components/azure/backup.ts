@@ -1,0 +1,142 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as dataprotection from "@pulumi/azure-native/dataprotection";
+
+export interface AzureBackupArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    /** Storage accounts whose blobs are backed up, with their containers. */
+    readonly storageAccounts: readonly { readonly name: string; readonly id: pulumi.Input<string>; readonly containers: readonly string[] }[];
+    /** Days daily recovery points are kept. @default 30 */
+    readonly dailyRetentionDays?: number;
+    /** Months the first-of-month recovery points are kept. @default 12 */
+    readonly monthlyRetentionMonths?: number;
+    /** Immutability locked: recovery points cannot be deleted early, even by an owner (prod). */
+    readonly lockImmutability: boolean;
+    readonly protect: boolean;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Built-in role "Storage Account Backup Contributor". */
+const STORAGE_ACCOUNT_BACKUP_CONTRIBUTOR = "e5e2a7ff-d759-4cd2-bb51-3152d37e2eb1";
+const VAULT_STORE = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" };
+
+/**
+ * The Azure site's backups: a geo-redundant Backup vault with immutability and soft delete, and
+ * a blob policy that keeps a daily recovery point 30 days and the first of each month a year, for
+ * every storage account of the site. The site's other stores rebuild (Redis) or replicate
+ * (the database, in Atlas) rather than restore from here.
+ */
+export class AzureBackup extends pulumi.ComponentResource {
+    public readonly vaultId: pulumi.Output<string>;
+    public readonly policyId: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        const dailyRetentionDays = args.dailyRetentionDays ?? 30;
+        const monthlyRetentionMonths = args.monthlyRetentionMonths ?? 12;
+        if (!Number.isInteger(dailyRetentionDays) || dailyRetentionDays < 30) {
+            throw new Error(`AzureBackup ${name}: dailyRetentionDays ${dailyRetentionDays} must be at least 30 (the deployment guide's policy)`);
+        }
+        if (!Number.isInteger(monthlyRetentionMonths) || monthlyRetentionMonths < 12) {
+            throw new Error(`AzureBackup ${name}: monthlyRetentionMonths ${monthlyRetentionMonths} must be at least 12 (the deployment guide's policy)`);
+        }
+        if (args.storageAccounts.length === 0) {
+            throw new Error(`AzureBackup ${name}: storageAccounts must name the site's data stores`);
+        }
+        super("beacon:azure:Backup", name, {}, opts);
+        const parent = { parent: this };
+        const subscription = getClientConfigOutput(parent).subscriptionId;
+
+        const vault = new dataprotection.BackupVault(name, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            identity: { type: "SystemAssigned" },
+            properties: {
+                storageSettings: [{ datastoreType: "VaultStore", type: "GeoRedundant" }],
+                securitySettings: {
+                    softDeleteSettings: { state: args.lockImmutability ? "AlwaysOn" : "On", retentionDurationInDays: 14 },
+                    immutabilitySettings: { state: args.lockImmutability ? "Locked" : "Unlocked" },
+                },
+                featureSettings: { crossRegionRestoreSettings: { state: "Enabled" } },
+            },
+            tags: { ...args.tags },
+        }, { parent: this, protect: args.protect, retainOnDelete: true });
+
+        const policy = new dataprotection.BackupPolicy(name, {
+            resourceGroupName: args.resourceGroupName,
+            vaultName: vault.name,
+            properties: {
+                objectType: "BackupPolicy",
+                datasourceTypes: ["Microsoft.Storage/storageAccounts/blobServices"],
+                policyRules: [
+                    {
+                        objectType: "AzureBackupRule",
+                        name: "daily",
+                        dataStore: VAULT_STORE,
+                        backupParameters: { objectType: "AzureBackupParams", backupType: "Discrete" },
+                        trigger: {
+                            objectType: "ScheduleBasedTriggerContext",
+                            schedule: { repeatingTimeIntervals: ["R/2026-01-01T05:00:00+00:00/P1D"], timeZone: "UTC" },
+                            taggingCriteria: [
+                                { isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } },
+                                {
+                                    isDefault: false,
+                                    taggingPriority: 20,
+                                    tagInfo: { tagName: "Monthly" },
+                                    criteria: [{ objectType: "ScheduleBasedBackupCriteria", absoluteCriteria: ["FirstOfMonth"] }],
+                                },
+                            ],
+                        },
+                    },
+                    {
+                        objectType: "AzureRetentionRule",
+                        name: "Default",
+                        isDefault: true,
+                        lifecycles: [{ sourceDataStore: VAULT_STORE, deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${dailyRetentionDays}D` } }],
+                    },
+                    {
+                        objectType: "AzureRetentionRule",
+                        name: "Monthly",
+                        isDefault: false,
+                        lifecycles: [{ sourceDataStore: VAULT_STORE, deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${monthlyRetentionMonths}M` } }],
+                    },
+                ],
+            },
+        }, parent);
+
+        for (const account of args.storageAccounts) {
+            const access = new authorization.RoleAssignment(`${name}-${account.name}`, {
+                scope: account.id,
+                principalId: vault.identity.apply((identity) => identity?.principalId ?? ""),
+                principalType: "ServicePrincipal",
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_ACCOUNT_BACKUP_CONTRIBUTOR}`,
+            }, parent);
+            new dataprotection.BackupInstance(`${name}-${account.name}`, {
+                resourceGroupName: args.resourceGroupName,
+                vaultName: vault.name,
+                properties: {
+                    objectType: "BackupInstance",
+                    friendlyName: account.name,
+                    dataSourceInfo: {
+                        objectType: "Datasource",
+                        resourceID: account.id,
+                        resourceLocation: args.location,
+                        resourceName: account.name,
+                        resourceType: "Microsoft.Storage/storageAccounts",
+                        resourceUri: account.id,
+                        datasourceType: "Microsoft.Storage/storageAccounts/blobServices",
+                    },
+                    policyInfo: {
+                        policyId: policy.id,
+                        policyParameters: { backupDatasourceParametersList: [{ objectType: "BlobBackupDatasourceParameters", containersList: [...account.containers] }] },
+                    },
+                },
+            }, { parent: this, dependsOn: [access] });
+        }
+
+        this.vaultId = vault.id;
+        this.policyId = policy.id;
+        this.registerOutputs({ vaultId: this.vaultId, policyId: this.policyId });
+    }
+}

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+
+export interface AzureLogsArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    readonly retentionDays: number;
+    /** Email the alerts go to; empty for none. */
+    readonly alertEmail: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The Azure site's Log Analytics workspace and the action group its alerts notify. */
+export class AzureLogs extends pulumi.ComponentResource {
+    public readonly workspaceId: pulumi.Output<string>;
+    public readonly actionGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureLogsArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!Number.isInteger(args.retentionDays) || args.retentionDays < 30 || args.retentionDays > 730) {
+            throw new Error(`AzureLogs ${name}: retentionDays ${args.retentionDays} must be from 30 to 730`);
+        }
+        super("beacon:azure:Logs", name, {}, opts);
+        const workspace = new operationalinsights.Workspace(name, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            sku: { name: "PerGB2018" },
+            retentionInDays: args.retentionDays,
+            // Queries and ingestion authenticate with Entra ID only.
+            features: { disableLocalAuth: true },
+            tags: { ...args.tags },
+        }, { parent: this });
+        const actionGroup = new monitor.ActionGroup(name, {
+            resourceGroupName: args.resourceGroupName,
+            location: "Global",
+            groupShortName: "beacon",
+            enabled: true,
+            emailReceivers: args.alertEmail ? [{ name: "on-call", emailAddress: args.alertEmail, useCommonAlertSchema: true }] : [],
+            tags: { ...args.tags },
+        }, { parent: this });
+        this.workspaceId = workspace.id;
+        this.actionGroupId = actionGroup.id;
+        this.registerOutputs({ workspaceId: this.workspaceId, actionGroupId: this.actionGroupId });
+    }
+}
+
+/** Sends every log category and all metrics of a resource to the site's workspace. */
+export function diagnosticsToWorkspace(
+    name: string,
+    resourceUri: pulumi.Input<string>,
+    workspaceId: pulumi.Input<string>,
+    opts: pulumi.CustomResourceOptions,
+    { metrics = true }: { metrics?: boolean } = {},
+): monitor.DiagnosticSetting {
+    return new monitor.DiagnosticSetting(name, {
+        name: "to-log-analytics",
+        resourceUri,
+        workspaceId,
+        logs: [{ categoryGroup: "allLogs", enabled: true }],
+        metrics: metrics ? [{ category: "AllMetrics", enabled: true }] : [],
+    }, opts);
+}

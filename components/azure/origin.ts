@@ -1,0 +1,163 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as network from "@pulumi/azure-native/network";
+import { AKS_ZONES } from "./aks";
+import { diagnosticsToWorkspace } from "./logs";
+
+export interface AzureOriginArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    readonly gatewaySubnetId: pulumi.Input<string>;
+    /** Hostname Cloudflare connects with; the listener requires it (SNI). */
+    readonly hostname: string;
+    /** Key Vault holding the origin certificate (secret "origin-tls"), and its URI. */
+    readonly keyVaultId: pulumi.Input<string>;
+    readonly keyVaultUri: pulumi.Input<string>;
+    /** Private IP of the in-cluster gateway's internal load balancer, in the AKS node subnet. */
+    readonly backendIp: string;
+    /** Path the gateway and Cloudflare's monitors probe. @default "/healthz" */
+    readonly healthCheckPath?: string;
+    readonly minCapacity: number;
+    readonly maxCapacity: number;
+    readonly workspaceId: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The Key Vault secret the operator imports the origin certificate as (docs/runbooks/azure-origin.md). */
+export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
+/** Built-in role "Key Vault Secrets User". */
+const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+
+/**
+ * The Azure site's origin: Application Gateway WAF v2 across zones, with an OWASP 3.2 policy in
+ * prevention mode, HTTPS only with a TLS 1.2+ policy (HTTP redirects), its certificate from Key
+ * Vault, routing to the in-cluster gateway. Only Cloudflare reaches it: the gateway subnet's NSG
+ * admits 443 and 80 from Cloudflare's ranges alone.
+ */
+export class AzureOrigin extends pulumi.ComponentResource {
+    public readonly publicIpAddress: pulumi.Output<string>;
+    public readonly gatewayId: pulumi.Output<string>;
+    public readonly healthCheckPath: string;
+
+    constructor(name: string, args: AzureOriginArgs, opts?: pulumi.ComponentResourceOptions) {
+        const healthCheckPath = args.healthCheckPath ?? "/healthz";
+        if (!Number.isInteger(args.minCapacity) || args.minCapacity < 1 || args.maxCapacity < args.minCapacity || args.maxCapacity > 125) {
+            throw new Error(`AzureOrigin ${name}: capacity must satisfy 1 <= minCapacity (${args.minCapacity}) <= maxCapacity (${args.maxCapacity}) <= 125`);
+        }
+        if (!healthCheckPath.startsWith("/")) {
+            throw new Error(`AzureOrigin ${name}: healthCheckPath "${healthCheckPath}" must start with /`);
+        }
+        super("beacon:azure:Origin", name, {}, opts);
+        const parent = { parent: this };
+        const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } };
+        this.healthCheckPath = healthCheckPath;
+        const subscription = getClientConfigOutput(parent).subscriptionId;
+
+        const publicIp = new network.PublicIPAddress(name, {
+            ...common,
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            zones: AKS_ZONES,
+        }, parent);
+        const identity = new managedidentity.UserAssignedIdentity(name, common, parent);
+        const readsCertificate = new authorization.RoleAssignment(`${name}-certificate`, {
+            scope: args.keyVaultId,
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: pulumi.interpolate`/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
+        }, parent);
+
+        const policy = new network.WebApplicationFirewallPolicy(name, {
+            ...common,
+            policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true },
+            managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2" }] },
+        }, parent);
+
+        // Sub-resources reference each other by ID, so the gateway's name is fixed up front.
+        const gatewayName = `${name}-${pulumi.getStack()}`;
+        const part = (kind: string, partName: string) =>
+            pulumi.interpolate`/subscriptions/${subscription}/resourceGroups/${args.resourceGroupName}/providers/Microsoft.Network/applicationGateways/${gatewayName}/${kind}/${partName}`;
+        const gateway = new network.ApplicationGateway(name, {
+            ...common,
+            applicationGatewayName: gatewayName,
+            sku: { name: "WAF_v2", tier: "WAF_v2" },
+            autoscaleConfiguration: { minCapacity: args.minCapacity, maxCapacity: args.maxCapacity },
+            zones: AKS_ZONES,
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            firewallPolicy: { id: policy.id },
+            gatewayIPConfigurations: [{ name: "gateway", subnet: { id: args.gatewaySubnetId } }],
+            frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: publicIp.id } }],
+            frontendPorts: [{ name: "https", port: 443 }, { name: "http", port: 80 }],
+            sslCertificates: [{ name: "origin", keyVaultSecretId: pulumi.interpolate`${args.keyVaultUri}secrets/${ORIGIN_CERTIFICATE_SECRET}` }],
+            sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" },
+            httpListeners: [
+                {
+                    name: "https",
+                    protocol: "Https",
+                    hostName: args.hostname,
+                    requireServerNameIndication: true,
+                    frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
+                    frontendPort: { id: part("frontendPorts", "https") },
+                    sslCertificate: { id: part("sslCertificates", "origin") },
+                },
+                {
+                    name: "http",
+                    protocol: "Http",
+                    hostName: args.hostname,
+                    frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
+                    frontendPort: { id: part("frontendPorts", "http") },
+                },
+            ],
+            backendAddressPools: [{ name: "in-cluster-gateway", backendAddresses: [{ ipAddress: args.backendIp }] }],
+            probes: [{
+                name: "health",
+                protocol: "Https",
+                host: args.hostname,
+                path: healthCheckPath,
+                interval: 10,
+                timeout: 5,
+                unhealthyThreshold: 2,
+                match: { statusCodes: ["200"] },
+            }],
+            backendHttpSettingsCollection: [{
+                name: "https",
+                port: 443,
+                protocol: "Https",
+                hostName: args.hostname,
+                requestTimeout: 30,
+                probe: { id: part("probes", "health") },
+            }],
+            redirectConfigurations: [{
+                name: "http-to-https",
+                redirectType: "Permanent",
+                targetListener: { id: part("httpListeners", "https") },
+                includePath: true,
+                includeQueryString: true,
+            }],
+            requestRoutingRules: [
+                {
+                    name: "https",
+                    ruleType: "Basic",
+                    priority: 100,
+                    httpListener: { id: part("httpListeners", "https") },
+                    backendAddressPool: { id: part("backendAddressPools", "in-cluster-gateway") },
+                    backendHttpSettings: { id: part("backendHttpSettingsCollection", "https") },
+                },
+                {
+                    name: "http",
+                    ruleType: "Basic",
+                    priority: 200,
+                    httpListener: { id: part("httpListeners", "http") },
+                    redirectConfiguration: { id: part("redirectConfigurations", "http-to-https") },
+                },
+            ],
+        }, { parent: this, dependsOn: [readsCertificate] });
+        diagnosticsToWorkspace(`${name}-diagnostics`, gateway.id, args.workspaceId, parent);
+
+        this.publicIpAddress = publicIp.ipAddress.apply((address) => address ?? "");
+        this.gatewayId = gateway.id;
+        this.registerOutputs({ publicIpAddress: this.publicIpAddress, gatewayId: this.gatewayId });
+    }
+}

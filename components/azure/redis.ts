@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
+import { diagnosticsToWorkspace } from "./logs";
+import { privateEndpoint } from "./privateEndpoint";
+
+export interface AzureRedisArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    /** Azure Managed Redis SKU, e.g. "Balanced_B5". */
+    readonly sku: string;
+    readonly privateEndpointSubnetId: pulumi.Input<string>;
+    readonly privateDnsZoneId: pulumi.Input<string>;
+    readonly workspaceId: pulumi.Input<string>;
+    readonly protect: boolean;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The site's cache on Azure Managed Redis (Azure Cache for Redis is being retired): TLS 1.2
+ * only, encrypted client protocol, Entra ID authentication instead of access keys, no public
+ * network access, reached through a private endpoint. Like the AWS cache, it is rebuilt per site.
+ */
+export class AzureRedis extends pulumi.ComponentResource {
+    public readonly hostName: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureRedisArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/.test(args.sku)) {
+            throw new Error(`AzureRedis ${name}: sku "${args.sku}" must be an Azure Managed Redis SKU such as Balanced_B5`);
+        }
+        super("beacon:azure:Redis", name, {}, opts);
+        const parent = { parent: this };
+        const cluster = new redisenterprise.RedisEnterprise(name, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            sku: { name: args.sku },
+            minimumTlsVersion: "1.2",
+            publicNetworkAccess: "Disabled",
+            highAvailability: "Enabled",
+            tags: { ...args.tags },
+        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        new redisenterprise.Database(name, {
+            resourceGroupName: args.resourceGroupName,
+            clusterName: cluster.name,
+            databaseName: "default",
+            clientProtocol: "Encrypted",
+            port: 10000,
+            clusteringPolicy: "OSSCluster",
+            evictionPolicy: "VolatileLRU",
+            accessKeysAuthentication: "Disabled",
+        }, parent);
+        privateEndpoint(`${name}-redis`, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            subnetId: args.privateEndpointSubnetId,
+            resourceId: cluster.id,
+            groupId: "redisEnterprise",
+            privateDnsZoneId: args.privateDnsZoneId,
+            tags: args.tags,
+        }, parent);
+        diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent, { metrics: false });
+        this.hostName = cluster.hostName;
+        this.registerOutputs({ hostName: this.hostName });
+    }
+}

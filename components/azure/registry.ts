@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import { diagnosticsToWorkspace } from "./logs";
+import { privateEndpoint } from "./privateEndpoint";
+
+export interface AzureRegistryArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    readonly privateEndpointSubnetId: pulumi.Input<string>;
+    readonly privateDnsZoneId: pulumi.Input<string>;
+    readonly workspaceId: pulumi.Input<string>;
+    /** Days untagged manifests are kept. @default 30 */
+    readonly untaggedRetentionDays?: number;
+    readonly protect: boolean;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The site's container registry: Premium, zone-redundant, admin user disabled, no public network
+ * access, a retention policy for untagged manifests, a private endpoint and diagnostic logs.
+ * Images arrive from the primary pipeline with `az acr import` from ECR (docs/registry.md).
+ */
+export class AzureRegistry extends pulumi.ComponentResource {
+    public readonly registryId: pulumi.Output<string>;
+    public readonly loginServer: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        const untaggedRetentionDays = args.untaggedRetentionDays ?? 30;
+        if (!Number.isInteger(untaggedRetentionDays) || untaggedRetentionDays < 1 || untaggedRetentionDays > 365) {
+            throw new Error(`AzureRegistry ${name}: untaggedRetentionDays ${untaggedRetentionDays} must be from 1 to 365`);
+        }
+        super("beacon:azure:Registry", name, {}, opts);
+        const parent = { parent: this };
+        const registry = new containerregistry.Registry(name, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            sku: { name: "Premium" },
+            adminUserEnabled: false,
+            zoneRedundancy: "Enabled",
+            publicNetworkAccess: "Disabled",
+            networkRuleBypassOptions: "AzureServices",
+            anonymousPullEnabled: false,
+            policies: { retentionPolicy: { days: untaggedRetentionDays, status: "enabled" } },
+            tags: { ...args.tags },
+        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        privateEndpoint(`${name}-registry`, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            subnetId: args.privateEndpointSubnetId,
+            resourceId: registry.id,
+            groupId: "registry",
+            privateDnsZoneId: args.privateDnsZoneId,
+            tags: args.tags,
+        }, parent);
+        diagnosticsToWorkspace(`${name}-diagnostics`, registry.id, args.workspaceId, parent);
+        this.registryId = registry.id;
+        this.loginServer = registry.loginServer;
+        this.registerOutputs({ registryId: this.registryId, loginServer: this.loginServer });
+    }
+}
