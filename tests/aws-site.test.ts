@@ -121,7 +121,9 @@ describe("AWS primary site", () => {
             assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
             const http = resourceNamed(prod, "aws:lb/listener:Listener", "aws-origin-http");
             assert.deepEqual((http.inputs.defaultActions as { redirect: unknown }[])[0].redirect, { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" });
-            assert.equal(one(prod, "aws:acm/certificate:Certificate").inputs.domainName, "aws-origin.trade.example.com");
+            const certificate = one(prod, "aws:acm/certificate:Certificate");
+            assert.equal(certificate.inputs.privateKey, "[secret]", "an imported Origin CA certificate: its key stays secret, no DNS validation to wait for");
+            assert.equal(certificate.inputs.validationMethod, undefined);
         });
 
         it("protects the load balancer from deletion in prod only", () => {
@@ -223,6 +225,10 @@ describe("AWS primary site", () => {
             assert.ok(child("aws:s3/bucketLogging:BucketLogging"));
             const statements = JSON.parse(String(child("aws:s3/bucketPolicy:BucketPolicy").inputs.policy)).Statement as { Sid: string; Effect: string }[];
             assert.deepEqual(statements.map((statement) => `${statement.Effect}:${statement.Sid}`), ["Deny:DenyWithoutTls", "Deny:ReadOnlyThroughTheVpcEndpoint"]);
+            const readDeny = statements[1] as unknown as { Condition: { StringNotEqualsIfExists: Record<string, string>; ArnNotLike: Record<string, string[]> } };
+            assert.match(readDeny.Condition.StringNotEqualsIfExists["aws:SourceVpce"], /^vpce-/);
+            assert.deepEqual(readDeny.Condition.ArnNotLike["aws:PrincipalArn"], ["arn:aws:iam::123456789012:role/aws-backup-selection-*"], "AWS Backup still reads the objects");
+            assert.match(resourceNamed(prod, "aws:iam/role:Role", "aws-backup-selection").urn, /aws-backup-selection$/, "the role the pattern names");
         });
 
         it("replicates to a KMS-encrypted twin in the second region", () => {
@@ -314,7 +320,7 @@ describe("AWS primary site", () => {
             ["EksCluster publicAccessCidrs of the whole internet", () => new EksCluster("c", { ...eks, publicAccessCidrs: ["0.0.0.0/0"] }), /publicAccessCidrs entry "0\.0\.0\.0\/0"/],
             ["EksCluster one subnet", () => new EksCluster("c", { ...eks, privateSubnetIds: ["a"] }), /privateSubnetIds needs subnets in at least 2 zones/],
             ["AwsApiGateway a throttle of zero", () => new AwsApiGateway("a", { vpcId: "v", vpcCidr: "10.0.0.0/16", privateSubnetIds: [], throttleBurstLimit: 0, throttleRateLimit: 10, logsKmsKeyArn: key, logRetentionDays: 365, certificateArn: "c", certificateHostname: "h" }), /AwsApiGateway a: throttleBurstLimit 0 must be a whole number of at least 1/],
-            ["AwsOrigin a rate limit under the WAF minimum", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", rateLimitPer5Min: 50, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365 }), /AwsOrigin o: rateLimitPer5Min 50/],
+            ["AwsOrigin a rate limit under the WAF minimum", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", rateLimitPer5Min: 50, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365 }), /AwsOrigin o: rateLimitPer5Min 50/],
             ["AwsRedis a single node", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["10.0.0.0/18"], nodeType: "cache.t4g.micro", nodeCount: 1, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /AwsRedis r: nodeCount 1 must be from 2 to 6/],
             ["AwsRedis open to the internet", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["0.0.0.0/0"], nodeType: "cache.t4g.micro", nodeCount: 2, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /clientCidrs must list the client networks, never 0\.0\.0\.0\/0/],
             ["AwsRegistry a service name that is not kebab-case", () => new AwsRegistry("g", { services: ["Market Data"], kmsKeyArn: key, protect: false }), /AwsRegistry g: services must be kebab-case/],

@@ -38,7 +38,7 @@ describe("stack config validation", () => {
                 fragments: ['crypto-beacon:awsSiteStack: stack "organization/crypto-beacon/staging-aws" is environment "staging"'],
             },
             { fixture: "wrong-role-key", fragments: ['crypto-beacon:awsVpcCidr: not used by role "azure-site"; only by all-in-one, aws-site'] },
-            { fixture: "bad-yaml", fragments: ["Pulumi.bad-yaml.yaml:2:", "not valid YAML"] },
+            { fixture: "bad-yaml", fragments: ["Pulumi.bad-yaml.yaml:4:", "not valid YAML"] },
         ];
         for (const { fixture, fragments } of cases) {
             it(`Pulumi.${fixture}.yaml`, async () => {
@@ -67,6 +67,9 @@ describe("stack config validation", () => {
     });
 
     describe("inside the program, as the Pulumi CLI hands config over", () => {
+        /** The origin certificate an AWS site needs, as ESC hands it over: secret. */
+        const originTls = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----" };
+        const originTlsSecret = new Set(Object.keys(originTls));
         const edge = {
             role: "edge",
             environment: "prod",
@@ -102,16 +105,16 @@ describe("stack config validation", () => {
         });
 
         it("requires one NAT gateway per zone in prod", () => {
-            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1" };
+            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1", ...originTls };
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: new Set() }),
+                () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: originTlsSecret }),
                 /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
             );
         });
 
         describe("sizes and limits of the AWS site", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com" };
-            const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: new Set() });
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...originTls };
+            const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: originTlsSecret });
 
             it("rejects node group sizes out of order", () => {
                 assert.throws(parse({ awsNodeMinSize: "5", awsNodeDesiredSize: "2", awsNodeMaxSize: "4" }), /crypto-beacon:awsNodeDesiredSize: node group sizes must satisfy awsNodeMinSize \(5\) <= awsNodeDesiredSize \(2\) <= awsNodeMaxSize \(4\)/);
@@ -128,9 +131,9 @@ describe("stack config validation", () => {
         });
 
         it("keeps the replica region apart from the primary", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1" };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...originTls };
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: new Set() }),
+                () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: originTlsSecret }),
                 /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,
             );
         });

@@ -12,6 +12,11 @@ export interface AwsStaticAssetsArgs {
     readonly accessLogBucket: pulumi.Input<string>;
     /** The S3 gateway endpoint: objects are read only through it, by the web tier. */
     readonly readThroughVpcEndpointId: pulumi.Input<string>;
+    /**
+     * Roles that read objects from outside the VPC on AWS's side (AWS Backup's service role),
+     * as ARN patterns. @default none
+     */
+    readonly outsideReaderRoleArnPatterns?: pulumi.Input<string>[];
     readonly protect: boolean;
 }
 
@@ -35,7 +40,11 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
             Principal: "*",
             Action: "s3:GetObject",
             Resource: pulumi.interpolate`${arn}/*`,
-            Condition: { StringNotEquals: { "aws:SourceVpce": args.readThroughVpcEndpointId } },
+            // Both must hold to deny: not through the endpoint, and not a service reader such as AWS Backup.
+            Condition: {
+                StringNotEqualsIfExists: { "aws:SourceVpce": args.readThroughVpcEndpointId },
+                ...(args.outsideReaderRoleArnPatterns?.length ? { ArnNotLike: { "aws:PrincipalArn": args.outsideReaderRoleArnPatterns } } : {}),
+            },
         }];
         const primary = new SecureBucket(name, {
             encryption: args.kmsKeyArn,

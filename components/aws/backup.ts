@@ -39,6 +39,11 @@ export interface AwsBackupArgs {
     readonly rules?: readonly BackupRule[];
 }
 
+/** The ARN pattern of the service role a Backup component named `name` creates and reads data with. */
+export function backupRoleArnPattern(name: string, scope: { account: pulumi.Input<string>; partition: pulumi.Input<string> }): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${scope.partition}:iam::${scope.account}:role/${name}-selection-*`;
+}
+
 /**
  * AWS Backup for the site: a KMS-encrypted vault (locked in prod) and a copy vault in the second
  * region, a plan with the guide's rules, and a selection of every data store.

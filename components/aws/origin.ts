@@ -12,6 +12,13 @@ export interface AwsOriginArgs {
     readonly publicSubnetIds: pulumi.Input<string>[];
     /** Hostname Cloudflare connects with; the certificate names it. */
     readonly hostname: string;
+    /**
+     * The origin's certificate and key, PEM: a Cloudflare Origin CA certificate for the hostname.
+     * Imported into ACM, it needs no DNS validation, so the site deploys before the edge exists,
+     * and Cloudflare's Full (strict) mode trusts it.
+     */
+    readonly certificatePem: pulumi.Input<string>;
+    readonly privateKeyPem: pulumi.Input<string>;
     /** Path the load balancer and Cloudflare's monitors probe. @default "/healthz" */
     readonly healthCheckPath?: string;
     /** Requests one client IP may make in 5 minutes before the WAF blocks it. */
@@ -49,8 +56,6 @@ export class AwsOrigin extends pulumi.ComponentResource {
     public readonly healthCheckPath: string;
     /** The origin hostname's certificate; the internal service load balancer presents it too. */
     public readonly certificateArn: pulumi.Output<string>;
-    /** DNS records that prove ownership of the hostname to ACM; the edge stack publishes them. */
-    public readonly certificateValidationRecords: pulumi.Output<{ name: string; type: string; value: string }[]>;
 
     constructor(name: string, args: AwsOriginArgs, opts?: pulumi.ComponentResourceOptions) {
         if (!Number.isInteger(args.rateLimitPer5Min) || args.rateLimitPer5Min < 100) {
@@ -81,10 +86,9 @@ export class AwsOrigin extends pulumi.ComponentResource {
         }, parent);
 
         const certificate = new acm.Certificate(name, {
-            domainName: args.hostname,
-            validationMethod: "DNS",
-            keyAlgorithm: "EC_prime256v1",
-        }, { parent: this, deleteBeforeReplace: false });
+            certificateBody: args.certificatePem,
+            privateKey: pulumi.secret(args.privateKeyPem),
+        }, parent);
 
         const loadBalancer = new lb.LoadBalancer(name, {
             loadBalancerType: "application",
@@ -169,9 +173,6 @@ export class AwsOrigin extends pulumi.ComponentResource {
         this.targetGroupArnSuffix = targetGroup.arnSuffix;
         this.securityGroupId = securityGroup.id;
         this.certificateArn = certificate.arn;
-        this.certificateValidationRecords = certificate.domainValidationOptions.apply((options) =>
-            options.map((option) => ({ name: option.resourceRecordName ?? "", type: option.resourceRecordType ?? "CNAME", value: option.resourceRecordValue ?? "" })),
-        );
         this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
     }
 }

@@ -25,7 +25,7 @@ export interface AzureOriginArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** The Key Vault secret the operator imports the origin certificate as (docs/runbooks/azure-origin.md). */
+/** The Key Vault secret the operator imports the origin certificate as (docs/azure-site.md). */
 export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
 /** Built-in role "Key Vault Secrets User". */
 const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";

@@ -3,6 +3,7 @@ import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { projectConfigDeclarations, type ConfigDeclaration } from "./declarations";
 import { ConfigError, stackFileName } from "./errors";
+import { isOfflineEscPlaceholder } from "./offline";
 import { ALL_KEYS, PROJECT, ROLES, SECRET_KEYS, roleSchemas, rolesUsingKey, type Role, type StackConfig } from "./schema";
 
 /**
@@ -48,8 +49,9 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
             }
             continue;
         }
-        // The CLI injects every declared default, so a default here says nothing about intent.
-        if (!isDeclaredDefault(key, raw.values[key])) {
+        // The CLI injects every declared default, so a default here says nothing about intent;
+        // nor does the offline planner's stand-in for a secret an ESC environment may hold.
+        if (!isDeclaredDefault(key, raw.values[key]) && !isOfflineEscPlaceholder(raw.values[key])) {
             problems.push(`${qualified(key)}: not used by role "${stackRole}"; only by ${rolesUsingKey(key).join(", ")}`);
         }
         delete values[key];

@@ -22,7 +22,7 @@ export const SITES = ["aws", "azure"] as const;
 export type Site = (typeof SITES)[number];
 
 /** Keys whose stack value must be a `secure:` value or come from an ESC environment. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["cloudflareApiToken"]);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["cloudflareApiToken", "awsOriginTlsCertificate", "awsOriginTlsPrivateKey"]);
 
 /** CloudWatch Logs only accepts these retention periods (PutRetentionPolicy). */
 const CLOUDWATCH_RETENTION_DAYS = [
@@ -100,6 +100,14 @@ const awsSiteKeys = {
         .default(365)
         .describe("Days that the site's CloudWatch log groups (flow, cluster, WAF, API, audit logs) keep events."),
     awsOriginHostname: hostname.describe("Hostname Cloudflare reaches the AWS origin by; its ACM certificate names it, e.g. aws-origin.trade.example.com."),
+    awsOriginTlsCertificate: z
+        .string()
+        .min(1)
+        .describe("PEM certificate of the AWS origin (a Cloudflare Origin CA certificate for awsOriginHostname); from ESC or `config set --secret`."),
+    awsOriginTlsPrivateKey: z
+        .string()
+        .min(1)
+        .describe("PEM private key of the AWS origin certificate (secret: ESC or `config set --secret`)."),
     awsEksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the EKS cluster."),
     awsEksPublicAccessCidrs: z
         .array(publicAllowListCidr)

@@ -1,7 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { AwsApiGateway } from "../../components/aws/apiGateway";
 import { AwsStaticAssets } from "../../components/aws/assets";
-import { AwsBackup } from "../../components/aws/backup";
+import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
+import { awsScope } from "../../components/aws/identity";
 import { EksCluster } from "../../components/aws/eks";
 import { AwsKeys } from "../../components/aws/keys";
 import { AwsLogBucket } from "../../components/aws/logBucket";
@@ -60,6 +62,8 @@ export function deployAwsSite(config: AwsSiteSettings) {
         vpcCidr: config.awsVpcCidr,
         publicSubnetIds: network.publicSubnetIds,
         hostname: config.awsOriginHostname,
+        certificatePem: pulumi.secret(config.awsOriginTlsCertificate),
+        privateKeyPem: pulumi.secret(config.awsOriginTlsPrivateKey),
         rateLimitPer5Min: config.awsWafRateLimit,
         accessLogBucket: logBucket.bucketName,
         logsKmsKeyArn: keys.logsKeyArn,
@@ -98,6 +102,8 @@ export function deployAwsSite(config: AwsSiteSettings) {
         replicaKmsKeyArn: replicaKeys.dataKeyArn,
         accessLogBucket: logBucket.bucketName,
         readThroughVpcEndpointId: network.s3EndpointId,
+        // AWS Backup reads the objects as its own role, from AWS's side of the endpoint.
+        outsideReaderRoleArnPatterns: [backupRoleArnPattern("aws-backup", awsScope(keys))],
         protect: prod,
     }, { provider: primary });
 
@@ -140,7 +146,6 @@ export function deployAwsSite(config: AwsSiteSettings) {
                 loadBalancerDnsName: origin.dnsName,
                 healthCheckPath: origin.healthCheckPath,
                 siteHeader: SITE_HEADER,
-                certificateValidationRecords: origin.certificateValidationRecords,
             },
             apiEndpoint: api.apiEndpoint,
             kubernetes: { clusterName: cluster.clusterName, endpoint: cluster.endpoint, certificateAuthority: cluster.certificateAuthority },

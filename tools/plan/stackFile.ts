@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { OFFLINE_ESC_PLACEHOLDER_MARK, OFFLINE_ESC_PLACEHOLDER_PREFIX } from "../../stacks/config/offline";
 import { CommandError } from "../command";
 
 /** Bad input to the planner: a missing or malformed file, a bad flag. Exit status 2. */
@@ -40,12 +41,12 @@ export interface StackSettings {
 
 /** Offline stand-in for a `secure:` value: clearly marked, never decrypted. */
 export function securePlaceholder(key: string): string {
-    return `[offline placeholder for secure value ${key}; not decrypted]`;
+    return `${OFFLINE_ESC_PLACEHOLDER_PREFIX}secure value ${key}; not decrypted]`;
 }
 
 /** Offline stand-in for a secret that the stack's ESC environment provides. */
 export function environmentPlaceholder(key: string, environments: readonly string[]): string {
-    return `[offline placeholder for ${key} from ESC environment ${environments.join(", ")}; not resolved]`;
+    return `${OFFLINE_ESC_PLACEHOLDER_PREFIX}${key}${OFFLINE_ESC_PLACEHOLDER_MARK}${environments.join(", ")}; not resolved]`;
 }
 
 /** Reads `Pulumi.yaml` from a program directory (or the directory of a program file). */
