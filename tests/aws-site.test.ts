@@ -81,7 +81,15 @@ describe("AWS primary site", () => {
             const oidc = one(prod, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
             assert.match(String(oidc.inputs.url), /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
             assert.deepEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
-            assert.deepEqual(resourcesOfType(prod, "aws:eks/addon:Addon").map((addon) => addon.inputs.addonName).sort(), [...EKS_CORE_ADDONS].sort());
+            const addons = resourcesOfType(prod, "aws:eks/addon:Addon");
+            assert.deepEqual(addons.map((addon) => addon.inputs.addonName).sort(), [...EKS_CORE_ADDONS].sort());
+            // Networking is in place before nodes join; CoreDNS needs nodes to run on.
+            const nodeGroup = one(prod, "aws:eks/nodeGroup:NodeGroup");
+            const byName = (addonName: string) => addons.find((addon) => addon.inputs.addonName === addonName)!;
+            for (const early of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
+                assert.ok(nodeGroup.dependencies.includes(byName(early).urn), `${early} before the nodes`);
+            }
+            assert.ok(byName("coredns").dependencies.includes(nodeGroup.urn), "coredns after the nodes");
             const kubernetes = one(prod, "pulumi:providers:kubernetes");
             const kubeconfig = JSON.parse(String(kubernetes.inputs.kubeconfig));
             assert.deepEqual(kubeconfig.users[0].user.exec.args.slice(0, 2), ["eks", "get-token"]);

@@ -36,6 +36,12 @@ export const EKS_CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"] as const
 export const EKS_CORE_ADDONS = ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"] as const;
 
 /**
+ * Add-ons that run as pods and need nodes to schedule on; the others (networking, pod identity)
+ * must exist before the nodes join, or the nodes never become ready.
+ */
+const ADDONS_NEEDING_NODES: ReadonlySet<string> = new Set(["coredns"]);
+
+/**
  * An EKS cluster built from AWS primitives: private API endpoint (public only for listed
  * CIDRs), secrets encrypted with KMS, control-plane logs, managed nodes in private subnets with
  * IMDSv2 required and encrypted volumes, an OIDC provider for service-account roles, the core
@@ -108,6 +114,15 @@ export class EksCluster extends pulumi.ComponentResource {
             tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-node` } }],
         }, parent);
 
+        const addon = (addonName: string, dependsOn: pulumi.Resource[]) =>
+            new eks.Addon(`${name}-${addonName}`, {
+                clusterName: cluster.name,
+                addonName,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+            }, { parent: this, dependsOn });
+        const nodePrerequisites = EKS_CORE_ADDONS.filter((addonName) => !ADDONS_NEEDING_NODES.has(addonName)).map((addonName) => addon(addonName, [cluster]));
+
         const nodeGroup = new eks.NodeGroup(`${name}-general`, {
             clusterName: cluster.name,
             nodeRoleArn: nodeRole.arn,
@@ -119,18 +134,13 @@ export class EksCluster extends pulumi.ComponentResource {
             labels: { "beacon/pool": "general" },
         }, {
             parent: this,
-            dependsOn: nodePolicies,
+            dependsOn: [...nodePolicies, ...nodePrerequisites],
             // The cluster autoscaler moves the desired size; a deploy must not reset it.
             ignoreChanges: ["scalingConfig.desiredSize"],
         });
 
-        for (const addon of EKS_CORE_ADDONS) {
-            new eks.Addon(`${name}-${addon}`, {
-                clusterName: cluster.name,
-                addonName: addon,
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "PRESERVE",
-            }, { parent: this, dependsOn: [nodeGroup] });
+        for (const addonName of ADDONS_NEEDING_NODES) {
+            addon(addonName, [nodeGroup]);
         }
 
         this.clusterName = cluster.name;

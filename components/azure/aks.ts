@@ -93,7 +93,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 // Only the cluster's own add-ons run on the system pool.
                 nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
                 enableEncryptionAtHost: true,
-                osDiskType: "Ephemeral",
+                // Ephemeral OS disks need a local cache or temp disk, which D*s_v5 sizes lack.
+                osDiskType: "Managed",
             }],
             tags: { ...args.tags },
         }, { parent: this, ignoreChanges: ["agentPoolProfiles[0].count"] });
