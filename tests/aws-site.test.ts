@@ -11,16 +11,9 @@ import { AwsRegistry } from "../components/aws/registry";
 import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
 import { parseIpv4Cidr } from "../components/network/addressing";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
-import { resourceNamed, resourcesOfType } from "./helpers";
+import { planStack, type StackPlan } from "../tools/plan/planner";
+import { one, parentOf, providerOf, resourceNamed, resourcesOfType } from "./helpers";
 
-const one = (plan: StackPlan, type: string) => {
-    const found = resourcesOfType(plan, type);
-    assert.equal(found.length, 1, `one ${type} in ${plan.stack}`);
-    return found[0];
-};
-const parentOf = (plan: StackPlan, resource: PlannedResource) => plan.resources.find((candidate) => candidate.urn === resource.parent);
-const providerOf = (plan: StackPlan, resource: PlannedResource) => plan.resources.find((candidate) => candidate.urn === resource.provider);
 
 describe("AWS primary site", () => {
     let dev: StackPlan;

@@ -11,15 +11,9 @@ import { CLOUDFLARE_IPV4_RANGES } from "../components/cloudflare/ipRanges";
 import { parseStackConfig } from "../stacks/config/load";
 import type { AzureSiteConfig } from "../stacks/config/schema";
 import { azureCapacity } from "../stacks/roles/azureSite";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
-import { resourceNamed, resourcesOfType } from "./helpers";
+import { planStack, type StackPlan } from "../tools/plan/planner";
+import { one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
 
-const one = (plan: StackPlan, type: string) => {
-    const found = resourcesOfType(plan, type);
-    assert.equal(found.length, 1, `one ${type} in ${plan.stack}`);
-    return found[0];
-};
-const parentOf = (plan: StackPlan, resource: PlannedResource) => plan.resources.find((candidate) => candidate.urn === resource.parent);
 
 describe("Azure backup site", () => {
     let prod: StackPlan;

@@ -32,3 +32,18 @@ export function resourceNamed(plan: StackPlan, type: string, name: string): Plan
     assert.ok(found, `no ${type} named ${name} in the plan of ${plan.stack}`);
     return found;
 }
+
+/** The one resource of a type in the plan; fails when there are none or several. */
+export function one(plan: StackPlan, type: string): PlannedResource {
+    const found = resourcesOfType(plan, type);
+    assert.equal(found.length, 1, `one ${type} in ${plan.stack}`);
+    return found[0];
+}
+
+export function parentOf(plan: StackPlan, resource: PlannedResource): PlannedResource | undefined {
+    return plan.resources.find((candidate) => candidate.urn === resource.parent);
+}
+
+export function providerOf(plan: StackPlan, resource: PlannedResource): PlannedResource | undefined {
+    return plan.resources.find((candidate) => candidate.urn === resource.provider);
+}
