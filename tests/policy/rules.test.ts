@@ -135,6 +135,7 @@ describe("policy rules, through the Analyzer protocol", function () {
             }),
             expect: /subnet gateway has no network security group/,
         },
+        ...platformCases(),
     ];
 
     for (const { rule, site, broken, expect, level } of cases) {
@@ -183,3 +184,25 @@ describe("policy rules, through the Analyzer protocol", function () {
         });
     });
 });
+
+/** Cases for the rules that guard the sites' platform defaults: one property broken each. */
+function platformCases() {
+    const set = (type: string, name: string, change: (inputs: Record<string, unknown>) => void) => (resources: PlannedResource[]) => mutate(resources, type, name, change);
+    const nested = (key: string, change: (value: Record<string, unknown>) => void) => (inputs: Record<string, unknown>) => change(inputs[key] as Record<string, unknown>);
+    return [
+        { rule: "aws-s3-public-access-blocked", site: "aws" as const, broken: set("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws-assets", (inputs) => (inputs.blockPublicPolicy = false)), expect: /blockPublicPolicy not true/ },
+        { rule: "aws-s3-default-encryption", site: "aws" as const, broken: set("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws-assets", (inputs) => (inputs.rules = [])), expect: /has no default encryption rule/ },
+        { rule: "aws-alb-drops-invalid-headers", site: "aws" as const, broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.dropInvalidHeaderFields = false)), expect: /dropInvalidHeaderFields is not true/ },
+        { rule: "aws-listener-https-only", site: "aws" as const, broken: set("aws:lb/listener:Listener", "aws-origin-https", (inputs) => (inputs.sslPolicy = "ELBSecurityPolicy-2016-08")), expect: /sslPolicy ELBSecurityPolicy-2016-08 allows TLS below 1\.2/ },
+        { rule: "aws-elasticache-encrypted", site: "aws" as const, broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.transitEncryptionMode = "preferred")), expect: /TLS is not required in transit/ },
+        { rule: "aws-ecr-immutable-scanned", site: "aws" as const, broken: set("aws:ecr/repository:Repository", "aws-registry-api", (inputs) => (inputs.imageTagMutability = "MUTABLE")), expect: /tags are mutable/ },
+        { rule: "aws-eks-private-encrypted", site: "aws" as const, broken: set("aws:eks/cluster:Cluster", "aws-site", (inputs) => (inputs.enabledClusterLogTypes = ["api"])), expect: /the audit log is off/ },
+        { rule: "aws-imdsv2-required", site: "aws" as const, broken: set("aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes", nested("metadataOptions", (options) => (options.httpTokens = "optional"))), expect: /IMDSv2 is not required/ },
+        { rule: "aws-cloudtrail-validated", site: "aws" as const, broken: set("aws:cloudtrail/trail:Trail", "aws-monitoring", (inputs) => (inputs.enableLogFileValidation = false)), expect: /log files are not validated/ },
+        { rule: "azure-storage-secure", site: "azure" as const, broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.allowSharedKeyAccess = true)), expect: /allows shared-key access/ },
+        { rule: "azure-key-vault-protected", site: "azure" as const, broken: set("azure-native:keyvault:Vault", "azure-vault", nested("properties", (properties) => (properties.enablePurgeProtection = false))), expect: /purge protection is off/ },
+        { rule: "azure-aks-locked-down", site: "azure" as const, broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.disableLocalAccounts = false)), expect: /local accounts are enabled/ },
+        { rule: "azure-acr-locked-down", site: "azure" as const, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.adminUserEnabled = true)), expect: /the admin user is enabled/ },
+        { rule: "azure-waf-prevention", site: "azure" as const, broken: set("azure-native:network:WebApplicationFirewallPolicy", "azure-origin", nested("policySettings", (settings) => (settings.mode = "Detection"))), expect: /not enabled in prevention mode/ },
+    ];
+}
