@@ -12,7 +12,7 @@ import { parseStackConfig } from "../stacks/config/load";
 import type { AzureSiteConfig } from "../stacks/config/schema";
 import { azureCapacity } from "../stacks/roles/azureSite";
 import { planStack, type StackPlan } from "../tools/plan/planner";
-import { one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
+import { one, parentOf, planFixtureStack, resourceNamed, resourcesOfType } from "./helpers";
 
 
 describe("Azure backup site", () => {
@@ -201,8 +201,12 @@ describe("Azure backup site", () => {
             assert.equal((prod.outputs.azure as { capacity: string }).capacity, "standby");
             const scale = (plan: StackPlan) => (one(plan, "azure-native:network:ApplicationGateway").inputs.autoscaleConfiguration as { minCapacity: number }).minCapacity;
             assert.equal(scale(prod), 1);
-            const devPlan = await planStack({ stack: "dev" });
-            assert.equal((devPlan.outputs.azure as { capacity: string }).capacity, "standby", "dev's edge sends traffic to AWS");
+            assert.equal((dev.outputs.azure as { capacity: string }).capacity, "standby", "dev's edge sends traffic to AWS");
+            const failedOver = await planFixtureStack("all-in-one-azure-active");
+            assert.equal((failedOver.outputs.azure as { capacity: string }).capacity, "active");
+            assert.deepEqual([pool(failedOver).minCount, pool(failedOver).maxCount], [3, 12]);
+            assert.equal(scale(failedOver), 2);
+            assert.deepEqual((failedOver.outputs.edge as { failoverOrder: string[] }).failoverOrder, ["azure", "aws"]);
         });
     });
 
