@@ -3,4 +3,3 @@
  * gateway and a background worker. Each gets an image repository and a secret per site.
  */
 export const HUB_SERVICES = ["web", "api", "market-data", "worker"] as const;
-export type HubService = (typeof HUB_SERVICES)[number];

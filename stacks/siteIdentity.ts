@@ -12,6 +12,9 @@ export interface SiteIdentity {
     readonly addressSpace: string;
 }
 
+/** The header each site's in-cluster gateway adds to name the site that served; the DR drill reads it. */
+export const SITE_HEADER = "x-beacon-site";
+
 export const SITE_ROLE: Record<Site, SiteIdentity["role"]> = { aws: "aws-site", azure: "azure-site" };
 
 /** The config key of an edge stack that names each site's stack. */

@@ -5,12 +5,13 @@ import { AwsBackup, BACKUP_RULES } from "../components/aws/backup";
 import { EKS_CONTROL_PLANE_LOGS, EKS_CORE_ADDONS, EksCluster } from "../components/aws/eks";
 import { AwsMonitoring } from "../components/aws/monitoring";
 import { AWS_INTERFACE_ENDPOINTS } from "../components/aws/network";
-import { AWS_MANAGED_RULE_GROUPS, AwsOrigin, SITE_HEADER } from "../components/aws/origin";
+import { AWS_MANAGED_RULE_GROUPS, AwsOrigin } from "../components/aws/origin";
 import { AwsRedis } from "../components/aws/redis";
 import { AwsRegistry } from "../components/aws/registry";
 import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
 import { parseIpv4Cidr } from "../components/network/addressing";
+import { SITE_HEADER } from "../stacks/siteIdentity";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, providerOf, resourceNamed, resourcesOfType } from "./helpers";
 

@@ -49,7 +49,6 @@ export type AwsSubnetTier = keyof typeof AWS_SUBNET_TIERS;
  */
 export class AwsNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
-    public readonly cidrBlock: string;
     public readonly publicSubnetIds: pulumi.Output<string>[];
     public readonly privateSubnetIds: pulumi.Output<string>[];
     public readonly isolatedSubnetIds: pulumi.Output<string>[];
@@ -61,7 +60,6 @@ export class AwsNetwork extends pulumi.ComponentResource {
         const { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays } = validateAwsNetworkArgs(name, args);
         super("beacon:aws:Network", name, {}, opts);
         const parent = { parent: this };
-        this.cidrBlock = args.cidrBlock;
 
         const zones = getAvailabilityZonesOutput(
             { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },

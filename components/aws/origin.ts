@@ -31,9 +31,6 @@ export interface AwsOriginArgs {
     readonly deletionProtection?: boolean;
 }
 
-/** The header the in-cluster gateway adds to name the serving site; the drill tool reads it. */
-export const SITE_HEADER = "x-beacon-site";
-
 /** AWS managed rule groups the web ACL runs, cheapest verdicts first. */
 export const AWS_MANAGED_RULE_GROUPS = [
     "AWSManagedRulesAmazonIpReputationList",

@@ -2,17 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { diagnosticsToWorkspace } from "./logs";
-import { privateEndpoint } from "./privateEndpoint";
+import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
-export interface AzureKeyVaultArgs {
-    readonly resourceGroupName: pulumi.Input<string>;
-    readonly location: string;
-    readonly privateEndpointSubnetId: pulumi.Input<string>;
-    readonly privateDnsZoneId: pulumi.Input<string>;
-    readonly workspaceId: pulumi.Input<string>;
-    readonly protect: boolean;
-    readonly tags: Readonly<Record<string, string>>;
-}
+export type AzureKeyVaultArgs = PrivateServiceArgs;
 
 /**
  * The site's Key Vault: Azure RBAC authorization, purge protection, 90-day soft delete, public

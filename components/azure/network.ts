@@ -60,7 +60,6 @@ type SecurityRule = pulumi.Unwrap<network.NetworkSecurityGroupArgs["securityRule
 export class AzureNetwork extends pulumi.ComponentResource {
     public readonly vnetId: pulumi.Output<string>;
     public readonly vnetName: pulumi.Output<string>;
-    public readonly addressSpace: string;
     public readonly subnetIds: Record<AzureSubnet, pulumi.Output<string>>;
     public readonly subnetPrefixes: Record<AzureSubnet, string>;
     public readonly privateDnsZoneIds: Record<PrivateLinkGroup, pulumi.Output<string>>;
@@ -82,7 +81,6 @@ export class AzureNetwork extends pulumi.ComponentResource {
         super("beacon:azure:Network", name, {}, opts);
         const parent = { parent: this };
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } };
-        this.addressSpace = args.addressSpace;
         this.subnetPrefixes = carve(block);
 
         const rulesBySubnet: Record<AzureSubnet, SecurityRule[]> = {

@@ -1,6 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 
+/** Where an Azure data service of the site lives and how it is reached: privately, and logged. */
+export interface PrivateServiceArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    /** The site's private-endpoint subnet. */
+    readonly privateEndpointSubnetId: pulumi.Input<string>;
+    /** The private DNS zone of the service's private-link sub-resource. */
+    readonly privateDnsZoneId: pulumi.Input<string>;
+    /** Log Analytics workspace for its diagnostic logs. */
+    readonly workspaceId: pulumi.Input<string>;
+    /** Keep it if the stack is destroyed by mistake (prod). */
+    readonly protect: boolean;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface PrivateEndpointArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;

@@ -1,18 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import { diagnosticsToWorkspace } from "./logs";
-import { privateEndpoint } from "./privateEndpoint";
+import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
-export interface AzureRedisArgs {
-    readonly resourceGroupName: pulumi.Input<string>;
-    readonly location: string;
+export interface AzureRedisArgs extends PrivateServiceArgs {
     /** Azure Managed Redis SKU, e.g. "Balanced_B5". */
     readonly sku: string;
-    readonly privateEndpointSubnetId: pulumi.Input<string>;
-    readonly privateDnsZoneId: pulumi.Input<string>;
-    readonly workspaceId: pulumi.Input<string>;
-    readonly protect: boolean;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,18 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { diagnosticsToWorkspace } from "./logs";
-import { privateEndpoint } from "./privateEndpoint";
+import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
-export interface AzureRegistryArgs {
-    readonly resourceGroupName: pulumi.Input<string>;
-    readonly location: string;
-    readonly privateEndpointSubnetId: pulumi.Input<string>;
-    readonly privateDnsZoneId: pulumi.Input<string>;
-    readonly workspaceId: pulumi.Input<string>;
+export interface AzureRegistryArgs extends PrivateServiceArgs {
     /** Days untagged manifests are kept. @default 30 */
     readonly untaggedRetentionDays?: number;
-    readonly protect: boolean;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 /**

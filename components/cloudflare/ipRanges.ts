@@ -7,4 +7,3 @@ import ranges from "./ip-ranges.json";
  */
 export const CLOUDFLARE_IPV4_RANGES: readonly string[] = ranges.ipv4;
 export const CLOUDFLARE_IPV6_RANGES: readonly string[] = ranges.ipv6;
-export const CLOUDFLARE_RANGES_SOURCE = { source: ranges.source, checked: ranges.checked };

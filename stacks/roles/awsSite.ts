@@ -9,12 +9,12 @@ import { AwsKeys } from "../../components/aws/keys";
 import { AwsLogBucket } from "../../components/aws/logBucket";
 import { AwsMonitoring } from "../../components/aws/monitoring";
 import { AwsNetwork } from "../../components/aws/network";
-import { AwsOrigin, SITE_HEADER } from "../../components/aws/origin";
+import { AwsOrigin } from "../../components/aws/origin";
 import { AwsRedis } from "../../components/aws/redis";
 import { AwsRegistry } from "../../components/aws/registry";
 import { type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES } from "../services";
-import { type SiteIdentity } from "../siteIdentity";
+import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
 /**

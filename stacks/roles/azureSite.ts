@@ -1,6 +1,5 @@
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
-import { SITE_HEADER } from "../../components/aws/origin";
 import { AksCluster } from "../../components/azure/aks";
 import { AzureAlerts } from "../../components/azure/alerts";
 import { AzureBackup } from "../../components/azure/backup";
@@ -14,7 +13,7 @@ import { SecureStorageAccount } from "../../components/azure/storage";
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
 import { type AzureSiteSettings } from "../config/schema";
-import { type SiteIdentity } from "../siteIdentity";
+import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
 /** Capacity of the Azure site in each mode: standby is cheap, active matches the primary's prod. */
