@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { cidrsOverlap, parseIpv4Cidr } from "../components/network/addressing";
 import { type Environment, type Site } from "./config/schema";
 
@@ -10,7 +11,22 @@ export interface SiteIdentity {
     readonly environment: Environment;
     /** The site's private address space. */
     readonly addressSpace: string;
+    /** "active" runs at full capacity; "standby" is warm but small. The AWS primary is always active. */
+    readonly capacity: "active" | "standby";
+    /** The hostname Cloudflare sends as Host and SNI to the site's origin. */
+    readonly originHostname: string;
+    /** The path the site's origin answers health probes on. */
+    readonly healthPath: string;
 }
+
+/** A site as the edge sees it: who it is, and the public address of its origin. */
+export interface SiteEndpoint {
+    readonly identity: SiteIdentity;
+    readonly originAddress: pulumi.Input<string>;
+}
+
+/** The stack output that holds a site's origin address (computed, so not part of its identity). */
+export const SITE_ORIGIN_ADDRESS_OUTPUT = "siteOriginAddress";
 
 /** The header each site's in-cluster gateway adds to name the site that served; the DR drill reads it. */
 export const SITE_HEADER = "x-beacon-site";
@@ -28,8 +44,9 @@ export function siteReferenceProblems(
     site: Site,
     stackName: string,
     identity: unknown,
-    edgeEnvironment: Environment,
+    edge: { environment: Environment; healthMonitorPath: string },
 ): string[] {
+    const edgeEnvironment = edge.environment;
     const key = `crypto-beacon:${SITE_REFERENCE_KEY[site]}`;
     const expectedRole = SITE_ROLE[site];
     if (!isSiteIdentity(identity)) {
@@ -42,6 +59,12 @@ export function siteReferenceProblems(
     if (identity.environment !== edgeEnvironment) {
         problems.push(
             `${key}: stack "${stackName}" is environment "${identity.environment}"; allowed: a "${edgeEnvironment}" stack, like this edge`,
+        );
+    }
+    if (identity.healthPath !== edge.healthMonitorPath) {
+        problems.push(
+            `crypto-beacon:healthMonitorPath: "${edge.healthMonitorPath}" is not the health path of stack "${stackName}" ("${identity.healthPath}"); ` +
+                `allowed: "${identity.healthPath}", or Cloudflare would mark the site down`,
         );
     }
     return problems;
@@ -62,6 +85,9 @@ function isSiteIdentity(value: unknown): value is SiteIdentity {
         typeof candidate.role === "string" &&
         typeof candidate.environment === "string" &&
         typeof candidate.addressSpace === "string" &&
+        (candidate.capacity === "active" || candidate.capacity === "standby") &&
+        typeof candidate.originHostname === "string" &&
+        typeof candidate.healthPath === "string" &&
         parseIpv4Cidr(candidate.addressSpace) !== undefined
     );
 }

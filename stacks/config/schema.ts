@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CLOUDFLARE_PLANS, failoverDetectionSec, minimumMonitorIntervalSec } from "../../components/cloudflare/failover";
+import { databaseTopologyProblems } from "../../components/data/topology";
 import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
 import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
 
@@ -22,7 +24,20 @@ export const SITES = ["aws", "azure"] as const;
 export type Site = (typeof SITES)[number];
 
 /** Keys whose stack value must be a `secure:` value or come from an ESC environment. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["cloudflareApiToken", "awsOriginTlsCertificate", "awsOriginTlsPrivateKey"]);
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+    "cloudflareApiToken",
+    "awsOriginTlsCertificate",
+    "awsOriginTlsPrivateKey",
+    "atlasClientId",
+    "atlasClientSecret",
+    "databaseAppPassword",
+]);
+
+/**
+ * The longest worst-case failover detection each environment accepts, in seconds. Prod's is our
+ * target (the deployment guide's RTO is 4 h; we aim for detection in 35 s); staging mirrors prod.
+ */
+export const FAILOVER_DETECTION_LIMIT_SEC: Readonly<Record<Environment, number>> = { dev: 130, test: 130, staging: 35, prod: 35 };
 
 /** CloudWatch Logs only accepts these retention periods (PutRetentionPolicy). */
 const CLOUDWATCH_RETENTION_DAYS = [
@@ -71,6 +86,11 @@ const stackReferenceName = z
         error: "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. acme/crypto-beacon/prod-aws",
     });
 
+/** An Atlas region name, e.g. US_EAST_1 (AWS), US_EAST_2 (Azure), CENTRAL_US (GCP). */
+const atlasRegion = z.string().regex(/^[A-Z][A-Z0-9_]+$/, { error: "must be an Atlas region name in capitals, such as US_EAST_1" });
+
+const email = z.string().regex(/^$|^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, { error: "must be an email address, or empty for none" });
+
 const commonKeys = {
     environment: enumOf(ENVIRONMENTS, "environment").describe(
         "Environment class: drives sizing, deletion protection and policy enforcement.",
@@ -80,6 +100,12 @@ const commonKeys = {
     dataClassification: enumOf(["public", "internal", "confidential", "restricted"], "data classification")
         .default("confidential")
         .describe("Highest class of data the stack holds; the `data-classification` tag."),
+    atlasProjectId: z
+        .string()
+        .regex(/^[0-9a-f]{24}$/, { error: "must be a MongoDB Atlas project id: 24 lower-case hex characters" })
+        .describe("MongoDB Atlas project of the trading hub's database; the sites attach their private endpoints to it."),
+    atlasClientId: z.string().min(1).describe("Client id of the Atlas service account Pulumi uses (secret: ESC or `config set --secret`)."),
+    atlasClientSecret: z.string().min(1).describe("Client secret of the Atlas service account (secret: ESC or `config set --secret`)."),
 };
 
 const awsSiteKeys = {
@@ -123,7 +149,7 @@ const awsSiteKeys = {
     awsRedisNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small").describe("ElastiCache node type."),
     awsRedisNodeCount: integerBetween(2, 6).default(2).describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
     awsRedisSnapshotRetentionDays: integerBetween(1, 35).default(7).describe("Days that Redis keeps its daily snapshots."),
-    awsAlarmEmail: z.string().regex(/^$|^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, { error: "must be an email address, or empty for none" }).default("").describe("Email subscribed to the site's alarms; empty for none."),
+    awsAlarmEmail: email.default("").describe("Email subscribed to the site's alarms; empty for none."),
 };
 
 const azureSiteKeys = {
@@ -145,7 +171,7 @@ const azureSiteKeys = {
     azureActiveNodeMaxCount: integerBetween(1, 100).default(12).describe("Most user nodes when active: match the primary's prod maximum."),
     azureRedisSku: z.string().regex(/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/, { error: "must be an Azure Managed Redis SKU such as Balanced_B5" }).default("Balanced_B5").describe("Azure Managed Redis SKU."),
     azureLogRetentionDays: integerBetween(30, 730).default(365).describe("Days that the Log Analytics workspace and flow logs keep data."),
-    azureAlarmEmail: z.string().regex(/^$|^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, { error: "must be an email address, or empty for none" }).default("").describe("Email the site's alerts go to; empty for none."),
+    azureAlarmEmail: email.default("").describe("Email the site's alerts go to; empty for none."),
 };
 
 const edgeKeys = {
@@ -158,7 +184,47 @@ const edgeKeys = {
         .string()
         .min(1)
         .describe("Cloudflare API token (secret: `pulumi config set --secret` or an ESC environment)."),
+    cloudflareAccountId: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id: 32 lower-case hex characters" })
+        .describe("Cloudflare account that owns the load-balancer pools, monitors and notifications."),
+    cloudflarePlan: enumOf(CLOUDFLARE_PLANS, "Cloudflare plan")
+        .default("business")
+        .describe("Cloudflare plan of the zone: it sets the shortest health-monitor interval (pro 60 s, business 15 s, enterprise 10 s)."),
     activeSite: enumOf(SITES, "site").default("aws").describe("Site that takes traffic; the other is the failover."),
+    standbyTrafficPercent: integerBetween(0, 100)
+        .default(0)
+        .describe("Share of traffic sent to the standby site, to shift gradually between sites; 0 is pure failover, 100 moves everything."),
+    healthMonitorPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "must be a URL path starting with /" }).default("/healthz").describe("Path Cloudflare's monitors probe on each site."),
+    healthMonitorExpectedCodes: z.string().regex(/^([1-5]\d\d|[1-5]xx)$/, { error: "must be an HTTP status code such as 200, or a class such as 2xx" }).default("200").describe("Status the health path must answer with."),
+    healthMonitorIntervalSec: integerBetween(10, 3600).default(15).describe("Seconds between health probes; at least the plan's minimum."),
+    healthMonitorTimeoutSec: integerBetween(1, 10).default(5).describe("Seconds a probe waits for an answer."),
+    healthMonitorRetries: integerBetween(0, 5).default(0).describe("Immediate retries of a failed probe before it counts as down."),
+    healthMonitorConsecutiveDown: integerBetween(1, 10).default(2).describe("Failed probes in a row that mark a site unhealthy."),
+    healthMonitorConsecutiveUp: integerBetween(1, 10).default(2).describe("Good probes in a row that mark a site healthy again."),
+    apiRateLimitPerMinute: integerBetween(10, 100000).default(600).describe("Requests per minute one client IP may make to /api/ before it is blocked."),
+    loginRateLimitPerMinute: integerBetween(1, 1000).default(10).describe("Requests per minute one client IP may make to the login paths before it is blocked."),
+    contentSecurityPolicy: z
+        .string()
+        .min(1)
+        .refine((value) => !/[\r\n]/.test(value), { error: "must be one line" })
+        .default("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; upgrade-insecure-requests")
+        .describe("Content-Security-Policy header the edge sets on every response."),
+    edgeAlertEmail: email.default("").describe("Email that Cloudflare's pool-health notifications go to; empty for none."),
+};
+
+const databaseKeys = {
+    databaseInstanceSize: z.string().regex(/^M\d{2,3}$/, { error: "must be an Atlas dedicated tier such as M30" }).default("M30").describe("Atlas tier of every electable node."),
+    databaseAwsRegion: atlasRegion.default("US_EAST_1").describe("Atlas region of the database nodes in AWS; the AWS site's region."),
+    databaseAwsElectableNodes: integerBetween(0, 7).default(2).describe("Electable database nodes in AWS."),
+    databaseAzureRegion: atlasRegion.default("US_EAST_2").describe("Atlas region of the database nodes in Azure; the Azure site's region."),
+    databaseAzureElectableNodes: integerBetween(0, 7).default(2).describe("Electable database nodes in Azure."),
+    databaseTieBreakerRegion: atlasRegion.default("CENTRAL_US").describe("Atlas GCP region of the tie-breaker node, a third failure domain."),
+    databaseTieBreakerElectableNodes: integerBetween(0, 7).default(1).describe("Electable nodes in the tie-breaker region."),
+    databaseOutageSimulation: enumOf(["none", ...SITES], "outage simulation")
+        .default("none")
+        .describe("Opt-in database drill: simulate the loss of that cloud's region in Atlas; none in normal running."),
+    databaseAppPassword: z.string().min(16, { error: "must be at least 16 characters" }).describe("Password of the applications' database user (secret: ESC or `config set --secret`)."),
 };
 
 const siteReferenceKeys = {
@@ -214,6 +280,52 @@ const azureSiteRules: Refinement<z.output<z.ZodObject<typeof azureSiteKeys & typ
     }
 };
 
+const edgeRules: Refinement<z.output<z.ZodObject<typeof edgeKeys & typeof databaseKeys & typeof commonKeys>>> = (config, ctx) => {
+    const minimumInterval = minimumMonitorIntervalSec(config.cloudflarePlan);
+    if (config.healthMonitorIntervalSec < minimumInterval) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["healthMonitorIntervalSec"],
+            message: `${config.healthMonitorIntervalSec} is below the ${config.cloudflarePlan} plan's minimum; allowed: ${minimumInterval} or more`,
+        });
+    }
+    if (config.healthMonitorTimeoutSec >= config.healthMonitorIntervalSec) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["healthMonitorTimeoutSec"],
+            message: `${config.healthMonitorTimeoutSec} must be shorter than healthMonitorIntervalSec (${config.healthMonitorIntervalSec})`,
+        });
+    }
+    const detectionSec = failoverDetectionSec({
+        intervalSec: config.healthMonitorIntervalSec,
+        timeoutSec: config.healthMonitorTimeoutSec,
+        retries: config.healthMonitorRetries,
+        consecutiveDown: config.healthMonitorConsecutiveDown,
+    });
+    const limitSec = FAILOVER_DETECTION_LIMIT_SEC[config.environment];
+    if (detectionSec > limitSec) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["healthMonitorIntervalSec"],
+            message:
+                `worst-case failover detection is ${detectionSec} s (interval ${config.healthMonitorIntervalSec} s x consecutiveDown ${config.healthMonitorConsecutiveDown}` +
+                ` + timeout ${config.healthMonitorTimeoutSec} s x (retries ${config.healthMonitorRetries} + 1)); ${config.environment} allows at most ${limitSec} s`,
+        });
+    }
+    for (const problem of databaseTopologyProblems(databaseTopology(config))) {
+        ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
+    }
+};
+
+/** The database's node placement, as the topology checks and the cluster component take it. */
+export function databaseTopology(config: z.output<z.ZodObject<typeof databaseKeys>>) {
+    return {
+        aws: { region: config.databaseAwsRegion, electableNodes: config.databaseAwsElectableNodes },
+        azure: { region: config.databaseAzureRegion, electableNodes: config.databaseAzureElectableNodes },
+        tieBreaker: { region: config.databaseTieBreakerRegion, electableNodes: config.databaseTieBreakerElectableNodes },
+    };
+}
+
 export const roleSchemas = {
     "all-in-one": z
         .strictObject({
@@ -222,10 +334,12 @@ export const roleSchemas = {
             ...awsSiteKeys,
             ...azureSiteKeys,
             ...edgeKeys,
+            ...databaseKeys,
         })
         .superRefine((config, ctx) => {
             awsSiteRules(config, ctx);
             azureSiteRules(config, ctx);
+            edgeRules(config, ctx);
             if (cidrsOverlap(config.awsVpcCidr, config.azureVnetCidr)) {
                 ctx.addIssue({
                     code: "custom",
@@ -237,8 +351,9 @@ export const roleSchemas = {
     "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys }).superRefine(awsSiteRules),
     "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys }).superRefine(azureSiteRules),
     edge: z
-        .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...siteReferenceKeys })
+        .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...databaseKeys, ...siteReferenceKeys })
         .superRefine((config, ctx) => {
+            edgeRules(config, ctx);
             if (config.awsSiteStack === config.azureSiteStack) {
                 ctx.addIssue({ code: "custom", path: ["azureSiteStack"], message: "must name a different stack than awsSiteStack" });
             }
@@ -255,8 +370,8 @@ export type StackConfig = AllInOneConfig | AwsSiteConfig | AzureSiteConfig | Edg
 export type AwsSiteSettings = Pick<AllInOneConfig, keyof typeof awsSiteKeys | keyof typeof commonKeys>;
 /** The config an Azure site needs. */
 export type AzureSiteSettings = Pick<AllInOneConfig, keyof typeof azureSiteKeys | keyof typeof commonKeys>;
-/** The config the Cloudflare edge needs. */
-export type EdgeSettings = Pick<AllInOneConfig, keyof typeof edgeKeys | keyof typeof commonKeys>;
+/** The config the Cloudflare edge and the cross-cloud database need. */
+export type EdgeSettings = Pick<AllInOneConfig, keyof typeof edgeKeys | keyof typeof databaseKeys | keyof typeof commonKeys>;
 
 /** Every key of the namespace with its schema, for declarations and error messages. */
 export const ALL_KEYS: Readonly<Record<string, z.ZodType>> = {
@@ -267,6 +382,7 @@ export const ALL_KEYS: Readonly<Record<string, z.ZodType>> = {
     ...awsSiteKeys,
     ...azureSiteKeys,
     ...edgeKeys,
+    ...databaseKeys,
     ...siteReferenceKeys,
 };
 

@@ -3,6 +3,7 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { AwsApiGateway } from "../../components/aws/apiGateway";
 import { AwsStaticAssets } from "../../components/aws/assets";
 import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
+import { AwsDatabaseEndpoint } from "../../components/aws/databaseEndpoint";
 import { awsScope } from "../../components/aws/identity";
 import { EksCluster } from "../../components/aws/eks";
 import { AwsKeys } from "../../components/aws/keys";
@@ -12,6 +13,7 @@ import { AwsNetwork } from "../../components/aws/network";
 import { AwsOrigin } from "../../components/aws/origin";
 import { AwsRedis } from "../../components/aws/redis";
 import { AwsRegistry } from "../../components/aws/registry";
+import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES } from "../services";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
@@ -22,7 +24,7 @@ import { resourceTags } from "../tags";
  * Redis, registries and secrets, static assets replicated to the second region, backups,
  * monitoring and audit. Data stores are protected in prod and kept if the stack is destroyed.
  */
-export function deployAwsSite(config: AwsSiteSettings) {
+export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
     const defaultTags = { tags: resourceTags(config) };
     const primary = new AwsProvider("aws-primary", { region: config.awsRegion, defaultTags });
     // Replicas and backup copies go through this one.
@@ -94,6 +96,15 @@ export function deployAwsSite(config: AwsSiteSettings) {
         protect: prod,
     }, { provider: primary });
 
+    new AwsDatabaseEndpoint("aws-database", {
+        atlasProjectId: config.atlasProjectId,
+        atlasProvider: atlas,
+        region: config.awsRegion,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        clientCidrs: network.privateSubnetCidrs,
+    }, { provider: primary });
+
     const registry = new AwsRegistry("aws-registry", { services: HUB_SERVICES, kmsKeyArn: keys.dataKeyArn, protect: prod }, { provider: primary });
 
     const assets = new AwsStaticAssets("aws-assets", {
@@ -127,9 +138,17 @@ export function deployAwsSite(config: AwsSiteSettings) {
         protect: prod,
     }, { provider: primary });
 
-    const identity: SiteIdentity = { role: "aws-site", environment: config.environment, addressSpace: config.awsVpcCidr };
+    const identity: SiteIdentity = {
+        role: "aws-site",
+        environment: config.environment,
+        addressSpace: config.awsVpcCidr,
+        capacity: "active",
+        originHostname: config.awsOriginHostname,
+        healthPath: origin.healthCheckPath,
+    };
     return {
         identity,
+        originAddress: origin.dnsName,
         providers: { primary, replica },
         network,
         cluster,

@@ -1,8 +1,10 @@
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
+import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { AksCluster } from "../../components/azure/aks";
 import { AzureAlerts } from "../../components/azure/alerts";
 import { AzureBackup } from "../../components/azure/backup";
+import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
 import { AZURE_SUBNETS, AzureNetwork } from "../../components/azure/network";
@@ -34,7 +36,7 @@ export function azureCapacity(config: AzureSiteSettings) {
  * reached through private endpoints, backups, logs and alerts. Its capacity follows
  * `azureCapacity`: one config change turns standby into active.
  */
-export function deployAzureSite(config: AzureSiteSettings) {
+export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider) {
     const tags = resourceTags(config);
     const prod = config.environment === "prod";
     const capacity = azureCapacity(config);
@@ -57,6 +59,15 @@ export function deployAzureSite(config: AzureSiteSettings) {
     const keyVault = new AzureKeyVault("azure-vault", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider });
     const registry = new AzureRegistry("azure-registry", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.registry }, { provider });
     const redis = new AzureRedis("azure-redis", { ...common, ...endpoints, sku: config.azureRedisSku, privateDnsZoneId: network.privateDnsZoneIds.redisEnterprise }, { provider });
+
+    new AzureDatabaseEndpoint("azure-database", {
+        atlasProjectId: config.atlasProjectId,
+        atlasProvider: atlas,
+        resourceGroupName: resourceGroup.name,
+        location: config.azureLocation,
+        subnetId: network.subnetIds.privateEndpoints,
+        tags,
+    }, { provider });
 
     const cluster = new AksCluster("azure-site", {
         ...common,
@@ -103,9 +114,17 @@ export function deployAzureSite(config: AzureSiteSettings) {
         tags,
     }, { provider });
 
-    const identity: SiteIdentity = { role: "azure-site", environment: config.environment, addressSpace: config.azureVnetCidr };
+    const identity: SiteIdentity = {
+        role: "azure-site",
+        environment: config.environment,
+        addressSpace: config.azureVnetCidr,
+        capacity: capacity.mode,
+        originHostname: config.azureOriginHostname,
+        healthPath: origin.healthCheckPath,
+    };
     return {
         identity,
+        originAddress: origin.publicIpAddress,
         provider,
         network,
         cluster,

@@ -1,23 +1,107 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as CloudflareProvider } from "@pulumi/cloudflare/provider";
+import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
+import { EdgeZone } from "../../components/cloudflare/edgeZone";
+import { SiteLoadBalancer } from "../../components/cloudflare/siteLoadBalancer";
+import { CONNECTION_SETTINGS, TradingDatabase } from "../../components/data/tradingDatabase";
+import { survivorsAfterLosing } from "../../components/data/topology";
 import { ConfigError, stackFileName } from "../config/errors";
-import { SITES, type EdgeConfig, type EdgeSettings, type Site } from "../config/schema";
-import { addressOverlapProblems, siteReferenceProblems, SITE_REFERENCE_KEY, type SiteIdentity } from "../siteIdentity";
+import { databaseTopology, FAILOVER_DETECTION_LIMIT_SEC, SITES, type EdgeConfig, type EdgeSettings, type Site } from "../config/schema";
+import {
+    addressOverlapProblems,
+    siteReferenceProblems,
+    SITE_HEADER,
+    SITE_ORIGIN_ADDRESS_OUTPUT,
+    SITE_REFERENCE_KEY,
+    type SiteEndpoint,
+    type SiteIdentity,
+} from "../siteIdentity";
+import { resourceTags } from "../tags";
+
+/** The name of the edge's load balancer and database cluster, which the DR drill looks for. */
+export const EDGE_LOAD_BALANCER_NAME = "edge";
 
 /**
- * The Cloudflare edge in front of both sites. `activeSite` is the failover switch: it orders the
- * sites, primary first.
+ * The Cloudflare edge in front of both sites, and the cross-cloud database both sites use.
+ * `activeSite` is the failover switch: it orders the pools, primary first, and moves the
+ * database primary's preferred region with the traffic.
  */
-export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteIdentity>) {
+export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoint>, atlas: AtlasProvider) {
     const provider = new CloudflareProvider("cloudflare", { apiToken: pulumi.secret(config.cloudflareApiToken) });
+    const prod = config.environment === "prod";
     const standbySite: Site = config.activeSite === "aws" ? "azure" : "aws";
+    if (sites[config.activeSite].identity.capacity !== "active") {
+        pulumi.log.warn(
+            `crypto-beacon:activeSite is "${config.activeSite}", but that site runs at ${sites[config.activeSite].identity.capacity} capacity; ` +
+                `scale it to active first unless this is an emergency failover`,
+        );
+    }
+
+    new EdgeZone("edge", {
+        zoneId: config.cloudflareZoneId,
+        domain: config.domain,
+        apiRateLimitPerMinute: config.apiRateLimitPerMinute,
+        loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+        contentSecurityPolicy: config.contentSecurityPolicy,
+    }, { provider });
+
+    const loadBalancer = new SiteLoadBalancer(EDGE_LOAD_BALANCER_NAME, {
+        accountId: config.cloudflareAccountId,
+        zoneId: config.cloudflareZoneId,
+        hostname: config.domain,
+        origins: {
+            aws: { address: sites.aws.originAddress, hostname: sites.aws.identity.originHostname },
+            azure: { address: sites.azure.originAddress, hostname: sites.azure.identity.originHostname },
+        },
+        activeSite: config.activeSite,
+        standbyTrafficPercent: config.standbyTrafficPercent,
+        monitor: {
+            path: config.healthMonitorPath,
+            expectedCodes: config.healthMonitorExpectedCodes,
+            intervalSec: config.healthMonitorIntervalSec,
+            timeoutSec: config.healthMonitorTimeoutSec,
+            retries: config.healthMonitorRetries,
+            consecutiveDown: config.healthMonitorConsecutiveDown,
+            consecutiveUp: config.healthMonitorConsecutiveUp,
+        },
+        alertEmail: config.edgeAlertEmail,
+    }, { provider });
+
+    const topology = databaseTopology(config);
+    const database = new TradingDatabase("trading-hub", {
+        projectId: config.atlasProjectId,
+        topology,
+        activeSite: config.activeSite,
+        instanceSize: config.databaseInstanceSize,
+        appUserPassword: pulumi.secret(config.databaseAppPassword),
+        outageSimulation: config.databaseOutageSimulation,
+        protect: prod,
+        tags: resourceTags(config),
+    }, { provider: atlas });
+
     return {
         provider,
         outputs: {
             domain: config.domain,
             activeSite: config.activeSite,
             failoverOrder: [config.activeSite, standbySite],
-            sites,
+            trafficWeights: loadBalancer.split.weights,
+            failover: {
+                detectionSec: loadBalancer.failoverDetectionSec,
+                detectionLimitSec: FAILOVER_DETECTION_LIMIT_SEC[config.environment],
+                healthPath: config.healthMonitorPath,
+                siteHeader: SITE_HEADER,
+            },
+            poolIds: loadBalancer.poolIds,
+            sites: { aws: sites.aws.identity, azure: sites.azure.identity },
+            database: {
+                clusterName: database.clusterName,
+                topology,
+                primaryPriorities: database.priorities,
+                survivesLossOf: { aws: survivorsAfterLosing(topology, "aws"), azure: survivorsAfterLosing(topology, "azure") },
+                connectionSettings: CONNECTION_SETTINGS,
+                privateEndpointConnectionStrings: database.privateEndpointConnectionStrings,
+            },
         },
     };
 }
@@ -26,24 +110,23 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteIdentit
  * Reads both site stacks through StackReference and checks that each is the site it claims to
  * be, of this edge's environment, before anything points traffic at it.
  */
-export async function readSiteStacks(config: EdgeConfig): Promise<Record<Site, SiteIdentity>> {
-    const identities = await Promise.all(
+export async function readSiteStacks(config: EdgeConfig): Promise<Record<Site, SiteEndpoint>> {
+    const references = await Promise.all(
         SITES.map(async (site) => {
             const stackName = config[SITE_REFERENCE_KEY[site]];
             const reference = new pulumi.StackReference(`${site}-site`, { name: stackName });
             const identity = (await reference.getOutputDetails("siteIdentity")).value as unknown;
-            return { site, stackName, identity };
+            return { site, stackName, identity, originAddress: reference.requireOutput(SITE_ORIGIN_ADDRESS_OUTPUT) as pulumi.Output<string> };
         }),
     );
-    const problems = identities.flatMap(({ site, stackName, identity }) =>
-        siteReferenceProblems(site, stackName, identity, config.environment),
-    );
+    const problems = references.flatMap(({ site, stackName, identity }) => siteReferenceProblems(site, stackName, identity, config));
     if (problems.length === 0) {
-        const [aws, azure] = identities.map(({ identity }) => identity as SiteIdentity);
+        const [aws, azure] = references.map(({ identity }) => identity as SiteIdentity);
         problems.push(...addressOverlapProblems(aws, azure));
     }
     if (problems.length > 0) {
         throw new ConfigError(stackFileName(pulumi.getStack()), problems);
     }
-    return { aws: identities[0].identity as SiteIdentity, azure: identities[1].identity as SiteIdentity };
+    const [aws, azure] = references.map(({ identity, originAddress }) => ({ identity: identity as SiteIdentity, originAddress }));
+    return { aws, azure };
 }

@@ -3,12 +3,13 @@ import * as path from "node:path";
 import { CommandError, parseFlags, runCommand } from "../command";
 import { checkPlannedStack } from "../policy/check";
 import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
+import { diagramDocument } from "./diagram";
 import { planStack } from "./planner";
 import { planJson, renderPlan } from "./report";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
-const USAGE = `Usage: npm run plan -- --stack <name> [--json <file>] [--skip-policy]
+const USAGE = `Usage: npm run plan -- --stack <name> [--json <file>] [--diagram <file>] [--skip-policy]
        npm run plan -- --program <dir|file> --config <Pulumi.<stack>.yaml> [--json <file>]
 
 Runs a stack's program offline under the Pulumi runtime's mocks and shows what
@@ -20,6 +21,8 @@ as 'npm run policy' does. No Pulumi CLI, cloud account or network needed.
   --config <file>       the stack file to plan it with
   --organization <org>  organization the program sees (default: organization)
   --json <file>         also write { stack, resources, outputs } as JSON
+  --diagram <file>      also write a Mermaid diagram of the topology as Markdown
+                        (edge and all-in-one stacks)
   --skip-policy         plan only; skip the policy check
   --help                show this help
 
@@ -34,6 +37,7 @@ runCommand("the planner", async () => {
             config: { type: "string" },
             organization: { type: "string" },
             json: { type: "string" },
+            diagram: { type: "string" },
             "skip-policy": { type: "boolean" },
             help: { type: "boolean" },
         },
@@ -55,6 +59,10 @@ runCommand("the planner", async () => {
         if (flags.json) {
             fs.writeFileSync(flags.json, `${JSON.stringify(planJson(plan), null, 2)}\n`);
             process.stdout.write(`\nWrote ${flags.json}\n`);
+        }
+        if (flags.diagram) {
+            fs.writeFileSync(flags.diagram, diagramDocument(plan));
+            process.stdout.write(`\nWrote ${flags.diagram}\n`);
         }
         if (!starting) {
             return 0;

@@ -80,6 +80,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs));
             case "azure-native":
                 return this.azureResource(type, module, name, inputs);
+            case "mongodbatlas":
+                return this.atlasResource(type, name, inputs);
             default:
                 return { id: this.hex(`${type}:${name}`, 32), state: inputs };
         }
@@ -142,6 +144,55 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             default:
                 this.unmockedInvokes.add(args.token);
                 throw new UnmockedInvokeError(args.token);
+        }
+    }
+
+    /** Atlas ids are 24 hex characters; endpoint services carry their cloud's own identifiers. */
+    private atlasResource(type: string, name: string, inputs: Record<string, unknown>) {
+        const id = this.hex(`${type}:${name}`, 24);
+        switch (type) {
+            case "mongodbatlas:index/advancedCluster:AdvancedCluster": {
+                const host = `${String(inputs.name ?? name)}.${this.hex(`cluster:${name}`, 5)}.mongodb.net`;
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        clusterId: id,
+                        stateName: "IDLE",
+                        replicationSpecs: ((inputs.replicationSpecs as Record<string, unknown>[] | undefined) ?? []).map((spec, index) => ({
+                            ...spec,
+                            zoneId: this.hex(`zone:${name}:${index}`, 24),
+                            externalId: this.hex(`spec:${name}:${index}`, 24),
+                        })),
+                        connectionStrings: {
+                            standard: `mongodb://${host}:27017`,
+                            standardSrv: `mongodb+srv://${host}`,
+                            private: "",
+                            privateSrv: "",
+                            privateEndpoints: [{ type: "MONGOD", srvConnectionString: `mongodb+srv://${String(inputs.name ?? name)}-pl-0.${this.hex(`pl:${name}`, 5)}.mongodb.net`, connectionString: "", srvShardOptimizedConnectionString: "", endpoints: [] }],
+                        },
+                    },
+                };
+            }
+            case "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": {
+                const region = String(inputs.region ?? "us-east-1");
+                const aws = inputs.providerName === "AWS";
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        privateLinkId: id,
+                        status: aws ? "WAITING_FOR_USER" : "AVAILABLE",
+                        endpointServiceName: aws ? `com.amazonaws.vpce.${region}.vpce-svc-${this.hex(`svc:${name}`, 17)}` : "",
+                        privateLinkServiceName: aws ? "" : `pls_${id}`,
+                        privateLinkServiceResourceId: aws
+                            ? ""
+                            : `/subscriptions/${this.uuid(`atlas-subscription:${name}`)}/resourceGroups/rg_${id}_${region}/providers/Microsoft.Network/privateLinkServices/pls_${id}`,
+                    },
+                };
+            }
+            default:
+                return { id, state: inputs };
         }
     }
 

@@ -67,6 +67,12 @@ export interface PlanOptions {
     readonly configFile?: string;
     /** The organization that `pulumi.getOrganization()` reports. @default "organization" */
     readonly organization?: string;
+    /**
+     * Config values that replace the stack files' own, by stack name then full key, as
+     * `pulumi config set` would before an update; the files are not touched. The DR drill plans
+     * its switch this way. @default none
+     */
+    readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
@@ -95,7 +101,7 @@ async function planStackNow(options: PlanOptions): Promise<StackPlan> {
     } else {
         throw new PlanInputError("name a stack with --stack <name>, or a stack file with --config <Pulumi.<stack>.yaml>");
     }
-    const session = new PlanSession(project, options.organization ?? "organization");
+    const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {});
     return session.plan(stackFilePath, []);
 }
 
@@ -106,6 +112,7 @@ class PlanSession {
     constructor(
         private readonly project: Project,
         private readonly organization: string,
+        private readonly configOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>,
     ) {}
 
     async plan(stackFilePath: string, chain: readonly string[]): Promise<StackPlan> {
@@ -133,7 +140,7 @@ class PlanSession {
 
     private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
         const settings = readStackFile(this.project, stackFilePath);
-        pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+        pulumi.runtime.setAllConfig({ ...settings.config, ...this.configOverrides[settings.stack] }, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
             stackReferenceOutputs: (name) => {

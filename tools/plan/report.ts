@@ -22,8 +22,29 @@ export function renderPlan(plan: StackPlan): string {
     lines.push(`Previewing stack ${plan.stack} (${plan.stackFile}) offline, under the Pulumi runtime's mocks`, "");
     lines.push(...renderTree(plan.resources), "");
     lines.push(...renderCounts(plan.resources), "");
+    lines.push(...renderFailover(plan.outputs));
     lines.push("Outputs:", ...stringify(plan.outputs, { lineWidth: 0 }).trimEnd().split("\n").map((line) => `    ${line}`));
     return lines.join("\n");
+}
+
+interface EdgeFailoverOutputs {
+    failoverOrder: string[];
+    trafficWeights: Record<string, number>;
+    failover: { detectionSec: number; detectionLimitSec: number };
+}
+
+/** The edge's failover summary: pool order, traffic split and worst-case detection time. */
+function renderFailover(outputs: Record<string, unknown>): string[] {
+    const edge = outputs.edge as EdgeFailoverOutputs | undefined;
+    if (!edge?.failover) {
+        return [];
+    }
+    const split = edge.failoverOrder.map((site) => `${site} ${Math.round(edge.trafficWeights[site] * 100)}%`).join(", ");
+    return [
+        `Failover: ${edge.failoverOrder.join(" first, then ")} (traffic while both are healthy: ${split})`,
+        `Failover detection: worst case ${edge.failover.detectionSec} s (limit for this environment: ${edge.failover.detectionLimitSec} s)`,
+        "",
+    ];
 }
 
 function renderTree(resources: readonly PlannedResource[]): string[] {

@@ -1,0 +1,186 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AuthenticatedOriginPullsSettings } from "@pulumi/cloudflare/authenticatedOriginPullsSettings";
+import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
+import { Ruleset } from "@pulumi/cloudflare/ruleset";
+import { ZoneDnssec } from "@pulumi/cloudflare/zoneDnssec";
+import { ZoneSetting } from "@pulumi/cloudflare/zoneSetting";
+
+/** Cloudflare's managed WAF rulesets (fixed ids across every account). */
+export const MANAGED_RULESET_IDS = {
+    cloudflareManaged: "efb7b8c949ac4650a09736fc376e9aee",
+    owaspCore: "4814384a9e5d4991b9815dcfc25d2f1f",
+} as const;
+
+/** HSTS max-age: one year, above the six months the deployment guide asks for. */
+export const HSTS_MAX_AGE_SEC = 31_536_000;
+
+/** Paths where credentials are posted; they get their own, much lower, rate limit. */
+export const LOGIN_PATHS = ["/login", "/api/auth/login", "/api/auth/token"] as const;
+
+export interface EdgeZoneArgs {
+    readonly zoneId: pulumi.Input<string>;
+    /** The public hostname the load balancer answers on; `www.` is a proxied alias of it. */
+    readonly domain: string;
+    /** Requests per minute one client IP may send to `/api/`. */
+    readonly apiRateLimitPerMinute: number;
+    /** Requests per minute one client IP may send to the login paths. */
+    readonly loginRateLimitPerMinute: number;
+    /** The Content-Security-Policy header set on every response. */
+    readonly contentSecurityPolicy: string;
+    /** Edge cache lifetime of static assets (`/assets/`, `/static/`). @default 86400 */
+    readonly staticAssetTtlSec?: number;
+}
+
+/**
+ * The zone's security posture: strict TLS 1.2+ with 1.3 and HSTS, DNSSEC, authenticated origin
+ * pulls, Cloudflare's managed and OWASP WAF rulesets plus our own rules, rate limits on the API
+ * and login paths, security response headers and caching of static assets. Each ruleset is the
+ * zone's entry point for its phase: a zone may hold only one per phase.
+ */
+export class EdgeZone extends pulumi.ComponentResource {
+    constructor(name: string, args: EdgeZoneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("beacon:cloudflare:EdgeZone", name, {}, opts);
+        if (args.loginRateLimitPerMinute > args.apiRateLimitPerMinute) {
+            throw new Error(`EdgeZone ${name}: loginRateLimitPerMinute (${args.loginRateLimitPerMinute}) must not exceed apiRateLimitPerMinute (${args.apiRateLimitPerMinute})`);
+        }
+        const parent = { parent: this };
+        const zoneId = args.zoneId;
+
+        const settings: Record<string, unknown> = {
+            ssl: "strict",
+            min_tls_version: "1.2",
+            tls_1_3: "on",
+            always_use_https: "on",
+            automatic_https_rewrites: "on",
+            security_header: {
+                strict_transport_security: { enabled: true, max_age: HSTS_MAX_AGE_SEC, include_subdomains: true, preload: true, nosniff: true },
+            },
+        };
+        for (const [settingId, value] of Object.entries(settings)) {
+            new ZoneSetting(`${name}-${settingId.replace(/_/g, "-")}`, { zoneId, settingId, value }, parent);
+        }
+        new ZoneDnssec(`${name}-dnssec`, { zoneId, status: "active" }, parent);
+        // The origin lock's edge half: Cloudflare presents its client certificate to the origins,
+        // whose inbound rules already admit only Cloudflare's address ranges.
+        new AuthenticatedOriginPullsSettings(`${name}-origin-pulls`, { zoneId, enabled: true }, parent);
+
+        new DnsRecord(`${name}-www`, {
+            zoneId,
+            name: `www.${args.domain}`,
+            type: "CNAME",
+            content: args.domain,
+            proxied: true,
+            ttl: 1, // "automatic": required for proxied records
+            comment: "Alias of the load-balanced hostname; proxied, so the WAF and headers apply",
+        }, parent);
+
+        new Ruleset(`${name}-managed-waf`, {
+            zoneId,
+            kind: "zone",
+            phase: "http_request_firewall_managed",
+            name: "Managed WAF",
+            description: "Cloudflare Managed and OWASP Core rulesets on every request",
+            rules: [
+                { action: "execute", expression: "true", description: "Cloudflare Managed Ruleset", actionParameters: { id: MANAGED_RULESET_IDS.cloudflareManaged } },
+                { action: "execute", expression: "true", description: "Cloudflare OWASP Core Ruleset", actionParameters: { id: MANAGED_RULESET_IDS.owaspCore } },
+            ],
+        }, parent);
+
+        new Ruleset(`${name}-custom-waf`, {
+            zoneId,
+            kind: "zone",
+            phase: "http_request_firewall_custom",
+            name: "Custom WAF rules",
+            rules: [
+                {
+                    action: "block",
+                    expression: `not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"}`,
+                    description: "Block HTTP methods the hub does not serve",
+                },
+                {
+                    action: "block",
+                    expression: `(http.request.uri.path contains "/.git") or (http.request.uri.path contains "/.env") or (http.request.uri.path contains "/wp-admin")`,
+                    description: "Block probes for source, secrets and foreign admin panels",
+                },
+                {
+                    action: "managed_challenge",
+                    expression: `(cf.threat_score gt 30) and (${loginPathExpression()})`,
+                    description: "Challenge risky clients on the login paths",
+                },
+            ],
+        }, parent);
+
+        new Ruleset(`${name}-rate-limits`, {
+            zoneId,
+            kind: "zone",
+            phase: "http_ratelimit",
+            name: "Rate limits",
+            rules: [
+                rateLimitRule("Login paths, per client IP", loginPathExpression(), args.loginRateLimitPerMinute, 600),
+                rateLimitRule("API, per client IP", `starts_with(http.request.uri.path, "/api/")`, args.apiRateLimitPerMinute, 60),
+            ],
+        }, parent);
+
+        new Ruleset(`${name}-security-headers`, {
+            zoneId,
+            kind: "zone",
+            phase: "http_response_headers_transform",
+            name: "Security response headers",
+            rules: [{
+                action: "rewrite",
+                expression: "true",
+                description: "CSP, HSTS, nosniff, referrer and permissions policies on every response",
+                actionParameters: {
+                    headers: {
+                        "Content-Security-Policy": { operation: "set", value: args.contentSecurityPolicy },
+                        "Strict-Transport-Security": { operation: "set", value: `max-age=${HSTS_MAX_AGE_SEC}; includeSubDomains; preload` },
+                        "X-Content-Type-Options": { operation: "set", value: "nosniff" },
+                        "Referrer-Policy": { operation: "set", value: "strict-origin-when-cross-origin" },
+                        "Permissions-Policy": { operation: "set", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+                    },
+                },
+            }],
+        }, parent);
+
+        new Ruleset(`${name}-cache`, {
+            zoneId,
+            kind: "zone",
+            phase: "http_request_cache_settings",
+            name: "Cache rules",
+            rules: [
+                {
+                    action: "set_cache_settings",
+                    expression: `starts_with(http.request.uri.path, "/assets/") or starts_with(http.request.uri.path, "/static/")`,
+                    description: "Cache static assets at the edge",
+                    actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: args.staticAssetTtlSec ?? 86_400 } },
+                },
+                {
+                    action: "set_cache_settings",
+                    expression: `starts_with(http.request.uri.path, "/api/")`,
+                    description: "Never cache API answers: they carry account data",
+                    actionParameters: { cache: false },
+                },
+            ],
+        }, parent);
+
+        this.registerOutputs({});
+    }
+}
+
+function loginPathExpression(): string {
+    return `http.request.uri.path in {${LOGIN_PATHS.map((path) => `"${path}"`).join(" ")}}`;
+}
+
+function rateLimitRule(description: string, expression: string, requestsPerMinute: number, mitigationTimeoutSec: number) {
+    return {
+        action: "block",
+        description,
+        expression,
+        ratelimit: {
+            characteristics: ["ip.src", "cf.colo.id"],
+            period: 60,
+            requestsPerPeriod: requestsPerMinute,
+            mitigationTimeout: mitigationTimeoutSec,
+        },
+    };
+}

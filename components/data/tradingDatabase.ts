@@ -1,0 +1,140 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AdvancedCluster } from "@pulumi/mongodbatlas/advancedCluster";
+import { CloudBackupSchedule } from "@pulumi/mongodbatlas/cloudBackupSchedule";
+import { ClusterOutageSimulation } from "@pulumi/mongodbatlas/clusterOutageSimulation";
+import { DatabaseUser } from "@pulumi/mongodbatlas/databaseUser";
+import { ATLAS_PROVIDER, DATABASE_DOMAINS, databaseTopologyProblems, type DatabaseDomain, type DatabaseTopology } from "./topology";
+
+export type SiteDomain = Exclude<DatabaseDomain, "tieBreaker">;
+
+/**
+ * How the applications must talk to the database so that a committed write survives a failover:
+ * acknowledged by a majority of electable nodes (which always spans two clouds), journaled, and
+ * read back at majority so that a read never sees a write a failover could roll back.
+ */
+export const CONNECTION_SETTINGS = {
+    writeConcern: "majority",
+    journal: true,
+    readConcern: "majority",
+    retryWrites: true,
+    retryReads: true,
+    uriOptions: "w=majority&journal=true&readConcernLevel=majority&retryWrites=true&retryReads=true&tls=true",
+} as const;
+
+/** Backup retention the deployment guide asks for: 30 days of dailies, a year of monthlies. */
+export const BACKUP_RETENTION = { hourlyDays: 2, dailyDays: 30, monthlyMonths: 12 } as const;
+
+export interface TradingDatabaseArgs {
+    readonly projectId: pulumi.Input<string>;
+    readonly topology: DatabaseTopology;
+    /** The site whose region the primary prefers; the DR switch moves it with the traffic. */
+    readonly activeSite: SiteDomain;
+    /** Atlas tier of every electable node, e.g. "M30". */
+    readonly instanceSize: string;
+    readonly appUserPassword: pulumi.Input<string>;
+    /** Opt-in drill: simulate the loss of this site's database region. @default "none" */
+    readonly outageSimulation?: SiteDomain | "none";
+    /** Termination protection, `protect` and retain on delete. */
+    readonly protect: boolean;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The trading hub's database: one MongoDB Atlas replica set across AWS, Azure and a GCP
+ * tie-breaker, placed so that losing a whole cloud leaves a majority. The primary prefers the
+ * active site's region. Continuous backup with hourly, daily and monthly snapshots, copied with
+ * their oplog to the standby cloud's region. No IP access list entries: the sites reach it only
+ * through their private endpoints.
+ */
+export class TradingDatabase extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    /** One SRV connection string per private endpoint; each site uses the one in its own network. */
+    public readonly privateEndpointConnectionStrings: pulumi.Output<string[]>;
+    /** Electable-node priority per failure domain (7 is preferred for primary). */
+    public readonly priorities: Readonly<Record<DatabaseDomain, number>>;
+
+    constructor(name: string, args: TradingDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("beacon:data:TradingDatabase", name, {}, opts);
+        const problems = databaseTopologyProblems(args.topology);
+        if (problems.length > 0) {
+            throw new Error(`TradingDatabase ${name}: topology does not survive the loss of a cloud: ${problems.map((problem) => `${problem.key}: ${problem.message}`).join("; ")}`);
+        }
+        const standbySite: SiteDomain = args.activeSite === "aws" ? "azure" : "aws";
+        this.priorities = { [args.activeSite]: 7, [standbySite]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
+        const resourceOpts = { parent: this, protect: args.protect, retainOnDelete: true };
+
+        const regionConfigs = DATABASE_DOMAINS.filter((domain) => args.topology[domain].electableNodes > 0)
+            .sort((a, b) => this.priorities[b] - this.priorities[a])
+            .map((domain) => ({
+                providerName: ATLAS_PROVIDER[domain],
+                regionName: args.topology[domain].region,
+                priority: this.priorities[domain],
+                electableSpecs: { instanceSize: args.instanceSize, nodeCount: args.topology[domain].electableNodes },
+                autoScaling: { diskGbEnabled: true },
+            }));
+
+        const cluster = new AdvancedCluster(name, {
+            projectId: args.projectId,
+            name,
+            clusterType: "REPLICASET",
+            replicationSpecs: [{ regionConfigs }],
+            backupEnabled: true,
+            pitEnabled: true,
+            terminationProtectionEnabled: args.protect,
+            advancedConfiguration: {
+                defaultWriteConcern: CONNECTION_SETTINGS.writeConcern,
+                minimumEnabledTlsProtocol: "TLS1_2",
+                javascriptEnabled: false,
+                // Room to rebuild a node that was cut off during a long cloud outage.
+                oplogMinRetentionHours: 48,
+            },
+            tags: { ...args.tags },
+        }, resourceOpts);
+
+        const zoneId = cluster.replicationSpecs.apply((specs) => specs[0]?.zoneId ?? "");
+        new CloudBackupSchedule(name, {
+            projectId: args.projectId,
+            clusterName: cluster.name,
+            referenceHourOfDay: 3,
+            referenceMinuteOfHour: 0,
+            restoreWindowDays: 7,
+            policyItemHourly: { frequencyInterval: 1, retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
+            policyItemDaily: { frequencyInterval: 1, retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
+            policyItemMonthlies: [{ frequencyInterval: 1, retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths }],
+            // Snapshots and the oplog also land in the other cloud, so a restore needs neither
+            // the primary's cloud nor its region.
+            copySettings: [{
+                cloudProvider: ATLAS_PROVIDER[standbySite],
+                regionName: args.topology[standbySite].region,
+                zoneId,
+                frequencies: ["HOURLY", "DAILY", "MONTHLY"],
+                shouldCopyOplogs: true,
+            }],
+        }, { parent: this });
+
+        new DatabaseUser(`${name}-app`, {
+            projectId: args.projectId,
+            username: "trading-hub-app",
+            password: args.appUserPassword,
+            authDatabaseName: "admin",
+            roles: [{ roleName: "readWrite", databaseName: "trading" }],
+            scopes: [{ name: cluster.name, type: "CLUSTER" }],
+            description: "The trading hub's services; read and write on the trading database only",
+        }, { parent: this });
+
+        const simulated = args.outageSimulation ?? "none";
+        if (simulated !== "none") {
+            new ClusterOutageSimulation(`${name}-outage-${simulated}`, {
+                projectId: args.projectId,
+                clusterName: cluster.name,
+                outageFilters: [{ cloudProvider: ATLAS_PROVIDER[simulated], regionName: args.topology[simulated].region, type: "REGION" }],
+            }, { parent: this });
+        }
+
+        this.clusterName = cluster.name;
+        this.privateEndpointConnectionStrings = cluster.connectionStrings.apply((strings) =>
+            (strings?.privateEndpoints ?? []).map((endpoint) => endpoint.srvConnectionString),
+        );
+        this.registerOutputs({ clusterName: this.clusterName, privateEndpointConnectionStrings: this.privateEndpointConnectionStrings });
+    }
+}
