@@ -1,11 +1,8 @@
+import { CommandError } from "../command";
+import { plannedLoadBalancer } from "./loadBalancerPlan";
 import type { PlannedResource, StackPlan } from "./planner";
 
-const TYPES = {
-    loadBalancer: "cloudflare:index/loadBalancer:LoadBalancer",
-    pool: "cloudflare:index/loadBalancerPool:LoadBalancerPool",
-    monitor: "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor",
-    atlasCluster: "mongodbatlas:index/advancedCluster:AdvancedCluster",
-} as const;
+const ATLAS_CLUSTER_TYPE = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 
 /** What each site's boxes are, by resource type. */
 const SITE_PARTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -38,32 +35,28 @@ interface RegionConfig {
  */
 export function renderDiagram(plan: StackPlan): string {
     const resources = [...plan.referencedStacks.flatMap((referenced) => referenced.resources), ...plan.resources];
-    const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
-    const loadBalancer = resources.find((resource) => resource.type === TYPES.loadBalancer);
+    const loadBalancer = plannedLoadBalancer(plan);
     if (!loadBalancer) {
-        throw new Error(`stack ${plan.stack} plans no Cloudflare load balancer: a diagram needs an edge or all-in-one stack`);
+        throw new DiagramError(`stack ${plan.stack} plans no Cloudflare load balancer: a diagram needs an edge or all-in-one stack`);
     }
-    const poolOrder = (loadBalancer.propertyDependencies.defaultPools ?? []).map((urn) => byUrn.get(urn)).filter(isResource);
-    const siteOfPool = (pool: PlannedResource) => String((pool.inputs.origins as { name?: string }[] | undefined)?.[0]?.name ?? pool.name);
+    const poolOrder = loadBalancer.pools;
     // Pool weights are keyed by pool id, which a plan does not know; the edge outputs them by site.
     const weights = (plan.outputs.edge as { trafficWeights?: Record<string, number> } | undefined)?.trafficWeights;
 
     const lines = ["```mermaid", "flowchart TB", `    users(["Traders"]) -->|"HTTPS"| lb`];
-    lines.push(`    subgraph cloudflare["Cloudflare edge: ${String(loadBalancer.inputs.name)}"]`);
-    lines.push(`        lb{{"Load balancer, proxied<br/>steering: ${String(loadBalancer.inputs.steeringPolicy)}"}}`);
-    for (const pool of poolOrder) {
-        const site = siteOfPool(pool);
-        const monitor = resources.find((resource) => resource.type === TYPES.monitor && pool.propertyDependencies.monitor?.includes(resource.urn));
+    lines.push(`    subgraph cloudflare["Cloudflare edge: ${loadBalancer.hostname}"]`);
+    lines.push(`        lb{{"Load balancer, proxied<br/>steering: ${loadBalancer.steeringPolicy}"}}`);
+    for (const { site, monitor } of poolOrder) {
         lines.push(`        pool_${site}["Pool ${site}"]`);
         if (monitor) {
-            const m = monitor.inputs;
-            lines.push(`        monitor_${site}[/"Monitor ${site}: GET ${String(m.path)} every ${String(m.interval)} s,<br/>down after ${String(m.consecutiveDown)}"/]`);
+            const m = monitor.settings;
+            lines.push(`        monitor_${site}[/"Monitor ${site}: GET ${m.path} every ${m.intervalSec} s,<br/>down after ${m.consecutiveDown}"/]`);
             lines.push(`        monitor_${site} -.- pool_${site}`);
         }
     }
     lines.push("    end");
 
-    const cluster = resources.find((resource) => resource.type === TYPES.atlasCluster);
+    const cluster = resources.find((resource) => resource.type === ATLAS_CLUSTER_TYPE);
     const regionConfigs = ((cluster?.inputs.replicationSpecs as { regionConfigs?: RegionConfig[] }[] | undefined)?.[0]?.regionConfigs ?? []);
     for (const site of ["aws", "azure"]) {
         // Internal load balancers (the API gateway's private link) take no traffic from the edge.
@@ -85,7 +78,7 @@ export function renderDiagram(plan: StackPlan): string {
                 lines.push(`    ${nodeId(site, kube)} -->|"private endpoint"| db_${site}`);
             }
         }
-        const pool = poolOrder.find((candidate) => siteOfPool(candidate) === site);
+        const pool = poolOrder.find((candidate) => candidate.site === site);
         if (pool && origin) {
             const rank = poolOrder.indexOf(pool);
             const share = weights?.[site];
@@ -133,6 +126,9 @@ function nodeId(site: string, resource: PlannedResource): string {
     return `${site}_${resource.name.replace(/[^A-Za-z0-9]/g, "_")}`;
 }
 
-function isResource(value: PlannedResource | undefined): value is PlannedResource {
-    return value !== undefined;
+/** The stack cannot be drawn: it has no edge. A usage error, not a failed plan. */
+export class DiagramError extends CommandError {
+    constructor(message: string) {
+        super(message, 2);
+    }
 }

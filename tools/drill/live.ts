@@ -1,0 +1,96 @@
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { CommandError } from "../command";
+import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
+
+const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
+
+interface PoolHealthResponse {
+    success: boolean;
+    errors?: { message: string }[];
+    result?: { pop_health?: Record<string, { healthy?: boolean }> };
+}
+
+/**
+ * The drill against the real stacks: config changes and updates go through the Pulumi Automation
+ * API (the Pulumi CLI and the stacks' credentials must be at hand), site health comes from
+ * Cloudflare's own pool health, and the public hostname is polled over HTTPS.
+ */
+export class LiveBackend implements DrillBackend {
+    readonly mode = "live" as const;
+    private view?: EdgeView;
+
+    private constructor(
+        private readonly workDir: string,
+        private readonly edgeStack: Stack,
+        private readonly cloudflareToken: string,
+        private readonly log: (line: string) => void,
+    ) {}
+
+    static async start(stackName: string, workDir: string, log: (line: string) => void): Promise<LiveBackend> {
+        const token = process.env.CLOUDFLARE_API_TOKEN;
+        if (!token) {
+            throw new CommandError("CLOUDFLARE_API_TOKEN is not set: the drill reads pool health from Cloudflare with a token that may read load balancers", 2);
+        }
+        const stack = await LocalWorkspace.selectStack({ stackName, workDir });
+        const backend = new LiveBackend(workDir, stack, token, log);
+        await backend.describeEdge();
+        return backend;
+    }
+
+    get publicUrl(): string {
+        const view = this.requireView();
+        return `https://${view.domain}${view.failover.healthPath}`;
+    }
+
+    async describeEdge(): Promise<EdgeView> {
+        const outputs = await this.edgeStack.outputs();
+        this.view = edgeViewFromOutputs(this.edgeStack.name, Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])));
+        return this.view;
+    }
+
+    async siteHealth(site: Site): Promise<SiteHealth> {
+        const outputs = await this.edgeStack.outputs();
+        const poolId = (outputs.edge?.value as { poolIds?: Record<Site, string> } | undefined)?.poolIds?.[site];
+        const accountId = (await this.edgeStack.getConfig("crypto-beacon:cloudflareAccountId")).value;
+        const response = await fetch(`${CLOUDFLARE_API}/accounts/${accountId}/load_balancers/pools/${poolId}/health`, {
+            headers: { authorization: `Bearer ${this.cloudflareToken}` },
+            signal: AbortSignal.timeout(10_000),
+        });
+        const body = (await response.json()) as PoolHealthResponse;
+        if (!body.success) {
+            return { healthy: false, detail: `Cloudflare pool health failed: ${(body.errors ?? []).map((error) => error.message).join("; ")}` };
+        }
+        const pops = Object.entries(body.result?.pop_health ?? {});
+        const unhealthy = pops.filter(([, health]) => health.healthy !== true).map(([pop]) => pop);
+        return {
+            healthy: pops.length > 0 && unhealthy.length === 0,
+            detail: `${pops.length - unhealthy.length} of ${pops.length} Cloudflare regions see the pool healthy${unhealthy.length ? `; not: ${unhealthy.join(", ")}` : ""}`,
+        };
+    }
+
+    async scaleToActive(site: Site): Promise<void> {
+        if (site === "aws") {
+            return; // The AWS primary always runs at active capacity.
+        }
+        const siteStackName = (await this.edgeStack.getConfig("crypto-beacon:azureSiteStack")).value;
+        const siteStack = await LocalWorkspace.selectStack({ stackName: siteStackName, workDir: this.workDir });
+        await siteStack.setConfig("crypto-beacon:azureCapacity", { value: "active" });
+        await siteStack.up({ onOutput: this.log });
+    }
+
+    async switchTo(site: Site): Promise<void> {
+        await this.edgeStack.setConfig("crypto-beacon:activeSite", { value: site });
+        await this.edgeStack.up({ onOutput: this.log });
+    }
+
+    async close(): Promise<void> {
+        return undefined;
+    }
+
+    private requireView(): EdgeView {
+        if (!this.view) {
+            throw new Error("the edge stack has not been read yet");
+        }
+        return this.view;
+    }
+}

@@ -1,0 +1,31 @@
+import type { DrillReport } from "./drill";
+
+/** The drill report as Markdown, for the DR evidence folder and the change ticket. */
+export function renderDrillMarkdown(report: DrillReport): string {
+    const seconds = (value: number | null) => (value === null ? "not reached" : `${value} s`);
+    const lines = [
+        `# DR drill: ${report.stack}, ${report.from} -> ${report.to} (${report.mode})`,
+        "",
+        `- Outcome: **${report.outcome}**`,
+        `- Started ${report.startedAt}, ended ${report.endedAt}`,
+        `- Measured RTO (switch start to the target serving steadily): ${seconds(report.measured.rtoSec)}`,
+        `- Failover detection by the edge's monitors (configured worst case): ${report.measured.detectionSec} s`,
+        `- RPO: ${seconds(report.measured.rpo.rpoSec)}. ${report.measured.rpo.evidence}`,
+        "",
+        "## Steps",
+        "",
+        "| Step | Started | Duration | Outcome | Detail |",
+        "|---|---|---|---|---|",
+        ...report.steps.map((step) => `| ${step.name} | ${step.startedAt} | ${step.durationMs} ms | ${step.outcome} | ${step.detail.replace(/\|/g, "\\|")} |`),
+        "",
+        "## Targets",
+        "",
+        "| Target | Limit | Measured | Verdict |",
+        "|---|---|---|---|",
+        ...report.verdicts.map((verdict) => `| ${verdict.target} | ${verdict.limit} s | ${seconds(verdict.measured)} | ${verdict.passed ? "pass" : "FAIL"} |`),
+    ];
+    if (report.notes.length > 0) {
+        lines.push("", "## Notes", "", ...report.notes.map((note) => `- ${note}`));
+    }
+    return `${lines.join("\n")}\n`;
+}
