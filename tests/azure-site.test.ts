@@ -186,8 +186,16 @@ describe("Azure backup site", () => {
         const config = (capacity: "standby" | "active") =>
             parseStackConfig({
                 stackFile: "Pulumi.prod-azure.yaml",
-                values: { role: "azure-site", environment: "prod", azureOriginHostname: "azure-origin.trade.example.com", azureCapacity: capacity },
-                secretKeys: new Set(),
+                values: {
+                    role: "azure-site",
+                    environment: "prod",
+                    azureOriginHostname: "azure-origin.trade.example.com",
+                    azureCapacity: capacity,
+                    atlasProjectId: "6a1f0c2e9b8d7a6f5e4d3c24",
+                    atlasClientId: "from-esc",
+                    atlasClientSecret: "from-esc",
+                },
+                secretKeys: new Set(["atlasClientId", "atlasClientSecret"]),
             }) as AzureSiteConfig;
 
         it("stands by cheaply and, made active, matches the primary's prod capacity", () => {

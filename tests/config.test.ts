@@ -67,54 +67,60 @@ describe("stack config validation", () => {
     });
 
     describe("inside the program, as the Pulumi CLI hands config over", () => {
+        /** What every stack needs from ESC to reach Atlas: the project, and the service account (secret). */
+        const atlas = { atlasProjectId: "6a1f0c2e9b8d7a6f5e4d3c24", atlasClientId: "mdb_sa_id", atlasClientSecret: "mdb_sa_sk" };
         /** The origin certificate an AWS site needs, as ESC hands it over: secret. */
-        const originTls = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----" };
-        const originTlsSecret = new Set(Object.keys(originTls));
+        const siteSecrets = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----", ...atlas };
+        const siteSecretKeys = new Set(Object.keys(siteSecrets));
         const edge = {
             role: "edge",
             environment: "prod",
             domain: "trade.example.com",
             cloudflareZoneId: "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+            cloudflareAccountId: "1b2c3d4e5f60718293a4b5c6d7e8f90a",
             cloudflareApiToken: "token-from-esc",
+            databaseAppPassword: "a-long-password-from-esc",
             awsSiteStack: "acme/crypto-beacon/prod-aws",
             azureSiteStack: "acme/crypto-beacon/prod-azure",
+            ...atlas,
         };
+        const edgeSecretKeys = new Set(["cloudflareApiToken", "databaseAppPassword", "atlasClientId", "atlasClientSecret"]);
 
         it("accepts a secret value and types the result", () => {
-            const config = parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: new Set(["cloudflareApiToken"]) });
+            const config = parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: edgeSecretKeys });
             assert.equal(config.role, "edge");
             assert.equal(config.activeSite, "aws", "the default applies");
         });
 
         it("rejects a plaintext value where a secret is required, e.g. an ESC value not marked fn::secret", () => {
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: new Set() }),
+                () => parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: new Set([...edgeSecretKeys].filter((key) => key !== "cloudflareApiToken")) }),
                 /Pulumi\.prod\.yaml: invalid stack config\n {2}- crypto-beacon:cloudflareApiToken: holds a plaintext value; a secret must be a secure: value/,
             );
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "" };
-            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: new Set() });
+            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas };
+            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: siteSecretKeys });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: new Set() }),
+                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsZoneCount: not used by role "azure-site"/,
             );
         });
 
         it("requires one NAT gateway per zone in prod", () => {
-            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1", ...originTls };
+            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1", ...siteSecrets };
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: originTlsSecret }),
+                () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
             );
         });
 
         describe("sizes and limits of the AWS site", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...originTls };
-            const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: originTlsSecret });
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...siteSecrets };
+            const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: siteSecretKeys });
 
             it("rejects node group sizes out of order", () => {
                 assert.throws(parse({ awsNodeMinSize: "5", awsNodeDesiredSize: "2", awsNodeMaxSize: "4" }), /crypto-beacon:awsNodeDesiredSize: node group sizes must satisfy awsNodeMinSize \(5\) <= awsNodeDesiredSize \(2\) <= awsNodeMaxSize \(4\)/);
@@ -131,9 +137,9 @@ describe("stack config validation", () => {
         });
 
         it("keeps the replica region apart from the primary", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...originTls };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...siteSecrets };
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: originTlsSecret }),
+                () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,
             );
         });

@@ -17,7 +17,8 @@ describe("Pulumi.yaml", () => {
         for (const [key, declaration] of Object.entries(project.config)) {
             assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), key);
             assert.ok(declaration.description.length > 10, `${key} is described`);
-            assert.equal(declaration.default === undefined, ["role", "environment"].includes(key), `${key}'s default`);
+            const everyStackSetsIt = ["role", "environment", "atlasProjectId", "atlasClientId", "atlasClientSecret"].includes(key);
+            assert.equal(declaration.default === undefined, everyStackSetsIt, `${key}'s default`);
         }
     });
 
