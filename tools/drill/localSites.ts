@@ -11,6 +11,7 @@ import type { Site } from "./backend";
 export class LocalOrigin {
     private healthy = true;
     private readonly server: http.Server;
+    private port = 0;
 
     private constructor(
         readonly site: Site,
@@ -28,11 +29,13 @@ export class LocalOrigin {
     static async start(site: Site, healthPath: string, siteHeader: string): Promise<LocalOrigin> {
         const origin = new LocalOrigin(site, healthPath, siteHeader);
         await listen(origin.server);
+        // Kept, so that a stopped origin still has an address that refuses connections.
+        origin.port = (origin.server.address() as AddressInfo).port;
         return origin;
     }
 
     get url(): string {
-        return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        return `http://127.0.0.1:${this.port}`;
     }
 
     setHealthy(healthy: boolean): void {
@@ -102,7 +105,8 @@ export class LocalEdge {
             }
             clearInterval(this.timers.get(site));
             const monitor = config.monitors[site];
-            this.timers.set(site, setInterval(() => void this.probe(site, monitor), monitor.intervalSec * 1000 * this.timeScale));
+            // A probe never throws: a failed probe is a down vote, as at Cloudflare.
+            this.timers.set(site, setInterval(() => void this.probe(site, monitor).catch(() => undefined), monitor.intervalSec * 1000 * this.timeScale));
         }
     }
 

@@ -1,0 +1,140 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runDrill, type DrillReport } from "../tools/drill/drill";
+import { OfflineBackend } from "../tools/drill/offline";
+import { REPOSITORY_ROOT } from "./helpers";
+
+/** Monitors at 1/50 of prod's pace: a 15 s interval probes every 0.3 s. */
+const MONITOR_TIME_SCALE = 0.02;
+
+function stepNames(report: DrillReport): string[] {
+    return report.steps.map((step) => step.name);
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+    const start = Date.now();
+    while (!condition()) {
+        assert.ok(Date.now() - start < timeoutMs, "condition not met in time");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+describe("DR drill, offline, through real local sockets", () => {
+    let backend: OfflineBackend;
+    beforeEach(async () => {
+        backend = await OfflineBackend.start({ stack: "prod", monitorTimeScale: MONITOR_TIME_SCALE });
+    });
+    afterEach(async () => {
+        await backend.close();
+    });
+
+    it("moves prod from AWS to Azure: scales Azure to active, switches the edge, and measures the RTO", async () => {
+        const before = await backend.describeEdge();
+        assert.equal(before.sites.azure.capacity, "standby");
+        const report = await runDrill(backend, { to: "azure", pollIntervalMs: 50 });
+        assert.equal(report.outcome, "passed", JSON.stringify(report.steps, null, 2));
+        assert.deepEqual(stepNames(report), ["read-edge", "preflight-target-health", "preflight-database-majority", "scale-target", "baseline", "switch", "verify"]);
+        assert.match(report.steps[4].detail, /answered 200 from aws/);
+        const after = await backend.describeEdge();
+        assert.equal(after.activeSite, "azure");
+        assert.deepEqual(after.failoverOrder, ["azure", "aws"]);
+        assert.equal(after.sites.azure.capacity, "active");
+        // The RTO is measured from the switch to the first of the stable answers from Azure.
+        const switchStep = report.steps.find((step) => step.name === "switch")!;
+        assert.ok(report.measured.rtoSec !== null && report.measured.rtoSec * 1000 >= switchStep.durationMs - 1);
+        assert.equal(report.measured.rpo.rpoSec, 0);
+        assert.match(report.measured.rpo.evidence, /without aws 3 of 5 electable nodes remain/);
+        assert.ok(report.verdicts.every((verdict) => verdict.passed));
+        assert.equal(report.measured.verification?.answers["azure 200"], 3);
+    });
+
+    it("fails back on request, and refuses to move traffic to the site that already serves", async () => {
+        assert.equal((await runDrill(backend, { to: "azure", pollIntervalMs: 50 })).outcome, "passed");
+        const failback = await runDrill(backend, { to: "aws", pollIntervalMs: 50 });
+        assert.equal(failback.outcome, "passed");
+        assert.deepEqual([failback.from, failback.to], ["azure", "aws"]);
+        assert.ok(!stepNames(failback).includes("scale-target"), "AWS always runs active");
+        await assert.rejects(runDrill(backend, { to: "aws" }), (error: Error & { exitCode?: number }) => error.exitCode === 2 && /already serves from aws; to fail back, run the drill with --to azure/.test(error.message));
+    });
+
+    it("completes when the primary dies mid-drill: the edge fails over on its own and no poll sees an error", async () => {
+        const report = await runDrill(backend, {
+            to: "azure",
+            pollIntervalMs: 50,
+            afterStep: async (name) => {
+                if (name === "baseline") {
+                    await backend.origins.aws.stop();
+                    // Cloudflare's monitors notice before the switch lands.
+                    await until(() => !backend.edge.isHealthy("aws"), 5000);
+                }
+            },
+        });
+        assert.equal(report.outcome, "passed");
+        assert.equal(report.measured.verification?.answers.error, undefined);
+        assert.equal(backend.edge.isHealthy("aws"), false);
+    });
+
+    it("aborts before switching when the target is unhealthy, and changes nothing", async () => {
+        backend.origins.azure.setHealthy(false);
+        const report = await runDrill(backend, { to: "azure", pollIntervalMs: 50 });
+        assert.equal(report.outcome, "aborted");
+        assert.deepEqual(stepNames(report), ["read-edge", "preflight-target-health"]);
+        assert.match(report.steps[1].detail, /answered 503/);
+        assert.equal((await backend.describeEdge()).activeSite, "aws");
+        assert.equal((await backend.describeEdge()).sites.azure.capacity, "standby");
+    });
+
+    it("rolls back to AWS when Azure never becomes healthy within the deadline", async () => {
+        const report = await runDrill(backend, {
+            to: "azure",
+            deadlineSec: 3,
+            pollIntervalMs: 50,
+            afterStep: (name) => {
+                if (name === "baseline") {
+                    backend.origins.azure.setHealthy(false);
+                }
+            },
+        });
+        assert.equal(report.outcome, "rolled-back");
+        assert.deepEqual(stepNames(report).slice(-4), ["switch", "verify", "rollback", "verify-rollback"]);
+        assert.deepEqual(report.steps.slice(-4).map((step) => step.outcome), ["ok", "failed", "ok", "ok"]);
+        assert.match(report.steps.at(-3)!.detail, /azure did not serve within 3 s/);
+        assert.equal(report.measured.rtoSec, null);
+        assert.ok(report.verdicts.some((verdict) => verdict.target === "ours: RTO" && !verdict.passed));
+        assert.equal((await backend.describeEdge()).activeSite, "aws");
+        assert.equal(backend.edge.isHealthy("azure"), false, "the edge's monitor marked Azure down");
+    });
+});
+
+describe("drill command", () => {
+    function drill(args: string[]) {
+        return spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/drill/cli.ts", ...args], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+    }
+
+    it("runs the documented offline drill and writes the report as JSON and Markdown", () => {
+        const directory = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
+        const reportFile = path.join(directory, "r.json");
+        const result = drill(["--stack", "prod", "--to", "azure", "--offline", "--report", reportFile]);
+        assert.equal(result.status, 0, result.stderr + result.stdout);
+        const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as DrillReport;
+        assert.equal(report.outcome, "passed");
+        assert.ok(typeof report.measured.rtoSec === "number");
+        const markdown = fs.readFileSync(path.join(directory, "r.md"), "utf8");
+        assert.match(markdown, /# DR drill: prod, aws -> azure \(offline\)/);
+        assert.match(markdown, /\| guide: RTO \| 14400 s \|/);
+        assert.ok(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8").includes("crypto-beacon:activeSite: aws"), "offline, the stack file is untouched");
+    });
+
+    it("rejects bad usage and non-edge stacks with exit 2 and no stack trace", () => {
+        const badSite = drill(["--stack", "prod", "--to", "gcp", "--offline"]);
+        assert.equal(badSite.status, 2);
+        assert.match(badSite.stderr, /--to "gcp" is not a site; allowed: aws, azure/);
+        const siteStack = drill(["--stack", "prod-aws", "--to", "azure", "--offline"]);
+        assert.equal(siteStack.status, 2);
+        assert.match(siteStack.stderr, /stack prod-aws has role "aws-site"; the drill switches an edge stack/);
+        assert.doesNotMatch(siteStack.stderr, /\n\s+at /);
+    });
+});
