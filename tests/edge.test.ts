@@ -11,10 +11,14 @@ const RULESET = "cloudflare:index/ruleset:Ruleset";
 const LOAD_BALANCER = "cloudflare:index/loadBalancer:LoadBalancer";
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 
-/** Plans prod with edge config changed as `pulumi config set` would, leaving the file alone. */
+/**
+ * Plans prod with edge config changed as `pulumi config set` would, leaving the file alone. Azure
+ * is scaled to active whenever it is made the active site, as the runbook does first.
+ */
 function planProd(edgeConfig: Record<string, string> = {}): Promise<StackPlan> {
     const overrides = Object.fromEntries(Object.entries(edgeConfig).map(([key, value]) => [`crypto-beacon:${key}`, value]));
-    return planStack({ stack: "prod", configOverrides: { prod: overrides } });
+    const azureCapacity = edgeConfig.activeSite === "azure" ? "active" : "standby";
+    return planStack({ stack: "prod", configOverrides: { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } } });
 }
 
 function ruleset(plan: StackPlan, phase: string) {
