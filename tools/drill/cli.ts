@@ -72,6 +72,7 @@ runCommand("the drill", async () => {
         process.stdout.write(`\n${markdown}`);
         if (flags.report) {
             const markdownFile = flags.report.replace(/\.json$/, ".md");
+            fs.mkdirSync(path.dirname(path.resolve(flags.report)), { recursive: true });
             fs.writeFileSync(flags.report, `${JSON.stringify(report, null, 2)}\n`);
             fs.writeFileSync(markdownFile, markdown);
             process.stdout.write(`\nWrote ${flags.report} and ${markdownFile}\n`);
