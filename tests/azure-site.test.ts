@@ -226,7 +226,7 @@ describe("Azure backup site", () => {
             });
         });
         const aks = { resourceGroupName: "rg", location: "eastus2", nodeSubnetId: "s", kubernetesVersion: "1.33", userNodeVmSize: "Standard_D4s_v5", userNodeMinCount: 3, userNodeMaxCount: 6, workspaceId: "w", tags: {} };
-        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultUri: "https://k.vault.azure.net/", backendIp: "10.0.0.1", minCapacity: 1, maxCapacity: 2, workspaceId: "w", tags: {} };
+        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultUri: "https://k.vault.azure.net/", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", tags: {} };
         const cases: [string, () => unknown, RegExp][] = [
             ["AksCluster userNodeMaxCount below userNodeMinCount", () => new AksCluster("a", { ...aks, userNodeMaxCount: 2 }), /AksCluster a: userNodeMaxCount 2 must be at least userNodeMinCount \(3\)/],
             ["AksCluster authorizedIpRanges of the whole internet", () => new AksCluster("a", { ...aks, authorizedIpRanges: ["0.0.0.0/0"] }), /authorizedIpRanges entry "0\.0\.0\.0\/0"/],

@@ -54,6 +54,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly isolatedSubnetIds: pulumi.Output<string>[];
     public readonly flowLogGroupName: pulumi.Output<string>;
     public readonly privateSubnetCidrs: string[];
+    public readonly publicSubnetCidrs: string[];
     public readonly s3EndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -83,13 +84,15 @@ export class AwsNetwork extends pulumi.ComponentResource {
         // nothing can be attached to an open group by accident (CIS AWS 5.4).
         new ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, tags: { Name: `${name}-default-deny` } }, parent);
 
+        const tierCidrs = (tier: AwsSubnetTier) =>
+            Array.from({ length: zoneCount }, (_, zone) =>
+                formatCidr(subBlock(vpcBlock, vpcBlock.prefixLength + AWS_SUBNET_TIERS[tier].prefixOffset, AWS_SUBNET_TIERS[tier].firstIndex + zone)),
+            );
         const subnets = (tier: AwsSubnetTier) =>
-            Array.from({ length: zoneCount }, (_, zone) => {
-                const layout = AWS_SUBNET_TIERS[tier];
-                const block = subBlock(vpcBlock, vpcBlock.prefixLength + layout.prefixOffset, layout.firstIndex + zone);
+            tierCidrs(tier).map((cidrBlock, zone) => {
                 return new ec2.Subnet(`${name}-${tier}-${zone}`, {
                     vpcId: vpc.id,
-                    cidrBlock: formatCidr(block),
+                    cidrBlock,
                     availabilityZone: zones[zone],
                     // Nothing gets a public address by default, not even in public subnets.
                     mapPublicIpOnLaunch: false,
@@ -137,9 +140,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
             new ec2.RouteTableAssociation(`${name}-isolated-${zone}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }, parent),
         );
 
-        this.privateSubnetCidrs = Array.from({ length: zoneCount }, (_, zone) =>
-            formatCidr(subBlock(vpcBlock, vpcBlock.prefixLength + AWS_SUBNET_TIERS.private.prefixOffset, AWS_SUBNET_TIERS.private.firstIndex + zone)),
-        );
+        this.privateSubnetCidrs = tierCidrs("private");
+        this.publicSubnetCidrs = tierCidrs("public");
         const region = getRegionOutput({}, parent).region;
         const endpointGroup = new ec2.SecurityGroup(`${name}-endpoints`, {
             vpcId: vpc.id,

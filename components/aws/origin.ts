@@ -21,6 +21,12 @@ export interface AwsOriginArgs {
     readonly privateKeyPem: pulumi.Input<string>;
     /** Path the load balancer and Cloudflare's monitors probe. @default "/healthz" */
     readonly healthCheckPath?: string;
+    /**
+     * The node port of the in-cluster gateway on the cluster's nodes. TLS ends here, at the load
+     * balancer; the hop to the nodes stays inside the VPC, admitted by the nodes' security group
+     * from this load balancer only.
+     */
+    readonly targetNodePort: number;
     /** Requests one client IP may make in 5 minutes before the WAF blocks it. */
     readonly rateLimitPer5Min: number;
     /** Bucket for access logs (SSE-S3; its policy admits the ELB log writer). */
@@ -55,6 +61,9 @@ export class AwsOrigin extends pulumi.ComponentResource {
     public readonly certificateArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsOriginArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!Number.isInteger(args.targetNodePort) || args.targetNodePort < 30000 || args.targetNodePort > 32767) {
+            throw new Error(`AwsOrigin ${name}: targetNodePort ${args.targetNodePort} must be in the node-port range 30000-32767`);
+        }
         if (!Number.isInteger(args.rateLimitPer5Min) || args.rateLimitPer5Min < 100) {
             throw new Error(`AwsOrigin ${name}: rateLimitPer5Min ${args.rateLimitPer5Min} must be a whole number of at least 100 (the WAF minimum)`);
         }
@@ -101,10 +110,10 @@ export class AwsOrigin extends pulumi.ComponentResource {
 
         const targetGroup = new lb.TargetGroup(name, {
             vpcId: args.vpcId,
-            targetType: "ip",
-            port: 8443,
-            protocol: "HTTPS",
-            healthCheck: { path: healthCheckPath, protocol: "HTTPS", matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2, timeout: 5 },
+            targetType: "instance",
+            port: args.targetNodePort,
+            protocol: "HTTP",
+            healthCheck: { path: healthCheckPath, protocol: "HTTP", port: "traffic-port", matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2, timeout: 5 },
             deregistrationDelay: 30,
         }, parent);
 

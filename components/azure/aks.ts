@@ -41,6 +41,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
     public readonly oidcIssuerUrl: pulumi.Output<string>;
     public readonly clusterId: pulumi.Output<string>;
+    /** The cluster's own identity, which creates load balancers in the node subnet. */
+    public readonly principalId: pulumi.Output<string>;
     public readonly kubernetesProvider: KubernetesProvider;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -77,7 +79,11 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             oidcIssuerProfile: { enabled: true },
             securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 48 } },
-            addonProfiles: { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } } },
+            addonProfiles: {
+                omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } },
+                // The Secrets Store CSI driver with the Key Vault provider: pods mount their secrets as files.
+                azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+            },
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
             agentPoolProfiles: [{
                 name: "system",
@@ -144,6 +150,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
         this.clusterName = cluster.name;
         this.clusterId = cluster.id;
+        this.principalId = cluster.identity.apply((identity) => identity?.principalId ?? "");
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
         this.registerOutputs({ clusterName: this.clusterName, oidcIssuerUrl: this.oidcIssuerUrl });
     }

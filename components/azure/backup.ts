@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as dataprotection from "@pulumi/azure-native/dataprotection";
+import { builtInRoleId } from "./roles";
 
 export interface AzureBackupArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -18,8 +19,6 @@ export interface AzureBackupArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Built-in role "Storage Account Backup Contributor". */
-const STORAGE_ACCOUNT_BACKUP_CONTRIBUTOR = "e5e2a7ff-d759-4cd2-bb51-3152d37e2eb1";
 const VAULT_STORE = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" };
 
 /**
@@ -110,7 +109,7 @@ export class AzureBackup extends pulumi.ComponentResource {
                 scope: account.id,
                 principalId: vault.identity.apply((identity) => identity?.principalId ?? ""),
                 principalType: "ServicePrincipal",
-                roleDefinitionId: pulumi.interpolate`/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_ACCOUNT_BACKUP_CONTRIBUTOR}`,
+                roleDefinitionId: builtInRoleId(subscription, "storageAccountBackupContributor"),
             }, parent);
             new dataprotection.BackupInstance(`${name}-${account.name}`, {
                 resourceGroupName: args.resourceGroupName,

@@ -13,6 +13,7 @@ export type AzureKeyVaultArgs = PrivateServiceArgs;
 export class AzureKeyVault extends pulumi.ComponentResource {
     public readonly vaultId: pulumi.Output<string>;
     public readonly vaultUri: pulumi.Output<string>;
+    public readonly vaultName: pulumi.Output<string>;
 
     constructor(name: string, args: AzureKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:azure:KeyVault", name, {}, opts);
@@ -44,6 +45,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
         }, parent);
         diagnosticsToWorkspace(`${name}-diagnostics`, vault.id, args.workspaceId, parent);
         this.vaultId = vault.id;
+        this.vaultName = vault.name;
         this.vaultUri = vault.properties.apply((properties) => properties.vaultUri ?? "");
         this.registerOutputs({ vaultId: this.vaultId, vaultUri: this.vaultUri });
     }

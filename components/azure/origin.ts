@@ -4,6 +4,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import { AKS_ZONES } from "./aks";
+import { builtInRoleId } from "./roles";
 import { diagnosticsToWorkspace } from "./logs";
 
 export interface AzureOriginArgs {
@@ -17,6 +18,11 @@ export interface AzureOriginArgs {
     readonly keyVaultUri: pulumi.Input<string>;
     /** Private IP of the in-cluster gateway's internal load balancer, in the AKS node subnet. */
     readonly backendIp: string;
+    /**
+     * The in-cluster gateway's port. TLS ends here, at the gateway; the hop to the cluster stays
+     * inside the VNet, and the cluster's NetworkPolicy admits it from this subnet only.
+     */
+    readonly backendPort: number;
     /** Path the gateway and Cloudflare's monitors probe. @default "/healthz" */
     readonly healthCheckPath?: string;
     readonly minCapacity: number;
@@ -27,8 +33,6 @@ export interface AzureOriginArgs {
 
 /** The Key Vault secret the operator imports the origin certificate as (docs/azure-site.md). */
 export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
-/** Built-in role "Key Vault Secrets User". */
-const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
 
 /**
  * The Azure site's origin: Application Gateway WAF v2 across zones, with an OWASP 3.2 policy in
@@ -66,7 +70,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
             scope: args.keyVaultId,
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: pulumi.interpolate`/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
+            roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
         }, parent);
 
         const policy = new network.WebApplicationFirewallPolicy(name, {
@@ -113,7 +117,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
             backendAddressPools: [{ name: "in-cluster-gateway", backendAddresses: [{ ipAddress: args.backendIp }] }],
             probes: [{
                 name: "health",
-                protocol: "Https",
+                protocol: "Http",
                 host: args.hostname,
                 path: healthCheckPath,
                 interval: 10,
@@ -122,9 +126,9 @@ export class AzureOrigin extends pulumi.ComponentResource {
                 match: { statusCodes: ["200"] },
             }],
             backendHttpSettingsCollection: [{
-                name: "https",
-                port: 443,
-                protocol: "Https",
+                name: "in-cluster-gateway",
+                port: args.backendPort,
+                protocol: "Http",
                 hostName: args.hostname,
                 requestTimeout: 30,
                 probe: { id: part("probes", "health") },
@@ -143,7 +147,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
                     priority: 100,
                     httpListener: { id: part("httpListeners", "https") },
                     backendAddressPool: { id: part("backendAddressPools", "in-cluster-gateway") },
-                    backendHttpSettings: { id: part("backendHttpSettingsCollection", "https") },
+                    backendHttpSettings: { id: part("backendHttpSettingsCollection", "in-cluster-gateway") },
                 },
                 {
                     name: "http",

@@ -174,6 +174,24 @@ const azureSiteKeys = {
     azureAlarmEmail: email.default("").describe("Email the site's alerts go to; empty for none."),
 };
 
+/** A release tag that cannot move: semantic version (ECR repositories are immutable) or a digest. */
+const releaseTag = z.string().regex(/^(v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?|sha256:[0-9a-f]{64})$/, {
+    error: "must be an immutable release: a semantic version such as 1.42.0, or an image digest sha256:<64 hex>; never latest or a branch",
+});
+
+/** Blue/green releases of the hub's services, the same on both sites. */
+const workloadKeys = {
+    hubLiveColour: enumOf(["blue", "green"], "colour").default("blue").describe("Colour that serves the hub's traffic."),
+    hubCandidateWeight: integerBetween(0, 100)
+        .default(0)
+        .describe("Percent of each service's traffic sent to the other colour: 0 is none (rollback), 100 all (then make it live)."),
+    hubIdleColour: enumOf(["warm", "scaled-down"], "idle mode")
+        .default("warm")
+        .describe("What the other colour does while it takes no traffic: warm (at minimum replicas, for an instant rollback) or scaled-down (no pods)."),
+    hubBlueRelease: releaseTag.describe("Release the blue colour runs: one immutable tag for every service's image."),
+    hubGreenRelease: releaseTag.describe("Release the green colour runs: one immutable tag for every service's image."),
+};
+
 const edgeKeys = {
     domain: hostname.describe("Public hostname that Cloudflare serves, e.g. trade.example.com."),
     cloudflareZoneId: z
@@ -333,6 +351,7 @@ export const roleSchemas = {
             ...commonKeys,
             ...awsSiteKeys,
             ...azureSiteKeys,
+            ...workloadKeys,
             ...edgeKeys,
             ...databaseKeys,
         })
@@ -348,8 +367,8 @@ export const roleSchemas = {
                 });
             }
         }),
-    "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys }).superRefine(awsSiteRules),
-    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys }).superRefine(azureSiteRules),
+    "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys, ...workloadKeys }).superRefine(awsSiteRules),
+    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys }).superRefine(azureSiteRules),
     edge: z
         .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...databaseKeys, ...siteReferenceKeys })
         .superRefine((config, ctx) => {
@@ -367,9 +386,11 @@ export type EdgeConfig = z.output<(typeof roleSchemas)["edge"]>;
 export type StackConfig = AllInOneConfig | AwsSiteConfig | AzureSiteConfig | EdgeConfig;
 
 /** The config an AWS site needs, whether in its own stack or inside an all-in-one stack. */
-export type AwsSiteSettings = Pick<AllInOneConfig, keyof typeof awsSiteKeys | keyof typeof commonKeys>;
+export type AwsSiteSettings = Pick<AllInOneConfig, keyof typeof awsSiteKeys | keyof typeof workloadKeys | keyof typeof commonKeys>;
 /** The config an Azure site needs. */
-export type AzureSiteSettings = Pick<AllInOneConfig, keyof typeof azureSiteKeys | keyof typeof commonKeys>;
+export type AzureSiteSettings = Pick<AllInOneConfig, keyof typeof azureSiteKeys | keyof typeof workloadKeys | keyof typeof commonKeys>;
+/** The blue/green release both sites deploy. */
+export type WorkloadSettings = Pick<AllInOneConfig, keyof typeof workloadKeys>;
 /** The config the Cloudflare edge and the cross-cloud database need. */
 export type EdgeSettings = Pick<AllInOneConfig, keyof typeof edgeKeys | keyof typeof databaseKeys | keyof typeof commonKeys>;
 
@@ -381,6 +402,7 @@ export const ALL_KEYS: Readonly<Record<string, z.ZodType>> = {
     ...commonKeys,
     ...awsSiteKeys,
     ...azureSiteKeys,
+    ...workloadKeys,
     ...edgeKeys,
     ...databaseKeys,
     ...siteReferenceKeys,

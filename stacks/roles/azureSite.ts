@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
@@ -12,11 +13,15 @@ import { AzureOrigin } from "../../components/azure/origin";
 import { AzureRedis } from "../../components/azure/redis";
 import { AzureRegistry } from "../../components/azure/registry";
 import { SecureStorageAccount } from "../../components/azure/storage";
+import { AzureWorkloadAccess, serviceSecretName } from "../../components/azure/workloadAccess";
+import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
 import { type AzureSiteSettings } from "../config/schema";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
+import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../services";
 import { resourceTags } from "../tags";
+import { hubRelease } from "../workloads";
 
 /** Capacity of the Azure site in each mode: standby is cheap, active matches the primary's prod. */
 export function azureCapacity(config: AzureSiteSettings) {
@@ -90,10 +95,60 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         keyVaultId: keyVault.vaultId,
         keyVaultUri: keyVault.vaultUri,
         backendIp: ingressIp,
+        backendPort: GATEWAY_PORT,
         minCapacity: capacity.gatewayMinCapacity,
         maxCapacity: capacity.gatewayMaxCapacity,
         workspaceId: logs.workspaceId,
     }, { provider });
+
+    const access = new AzureWorkloadAccess("azure-workloads", {
+        ...common,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        namespace: HUB_NAMESPACE,
+        services: HUB_SERVICES,
+        keyVaultId: keyVault.vaultId,
+        clusterPrincipalId: cluster.principalId,
+        nodeSubnetId: network.subnetIds.aksNodes,
+    }, { provider });
+    const workloads = new HubWorkloads("azure-hub", {
+        site: "azure",
+        hostname: config.azureOriginHostname,
+        siteHeader: SITE_HEADER,
+        services: HUB_SERVICE_SPECS,
+        binding: (service) => ({
+            serviceAccountAnnotations: { "azure.workload.identity/client-id": access.clientIds[service] },
+            // Azure's workload identity webhook only injects the token into pods with this label.
+            podLabels: { "azure.workload.identity/use": "true" },
+            secretProvider: {
+                provider: "azure",
+                parameters: {
+                    clientID: access.clientIds[service],
+                    keyvaultName: keyVault.vaultName,
+                    tenantId: access.tenantId,
+                    objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
+                },
+            },
+            imageRepository: pulumi.interpolate`${registry.loginServer}/crypto-beacon/${service}`,
+        }),
+        release: hubRelease(config),
+        capacity: capacity.mode,
+        exposure: {
+            type: "LoadBalancer",
+            loadBalancerIp: ingressIp,
+            annotations: {
+                "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+                "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": AZURE_SUBNETS.aksNodes.name,
+                "service.beta.kubernetes.io/azure-load-balancer-ipv4": ingressIp,
+            },
+        },
+        networks: {
+            loadBalancerCidrs: [network.subnetPrefixes.gateway],
+            privateCidr: config.azureVnetCidr,
+            // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
+            dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
+            publicHttpsEgress: true,
+        },
+    }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
 
     const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: ["assets"] }, { provider, protect: prod, retainOnDelete: true });
     diagnosticsToWorkspace("azure-assets-diagnostics", assets.blobServiceId, logs.workspaceId, { provider, parent: assets });
@@ -143,6 +198,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
                 subnet: AZURE_SUBNETS.gateway.name,
             },
             kubernetes: { clusterName: cluster.clusterName, oidcIssuerUrl: cluster.oidcIssuerUrl },
+            workloads: { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights },
             keyVaultUri: keyVault.vaultUri,
             registryLoginServer: registry.loginServer,
             redisHostName: redis.hostName,

@@ -1,0 +1,116 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import { Release } from "@pulumi/kubernetes/helm/v3";
+import { type Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+
+/**
+ * The AWS Secrets Manager provider for the Secrets Store CSI driver, which it installs too.
+ * Pinned; bump deliberately.
+ */
+export const SECRETS_STORE_PROVIDER_CHART = {
+    chart: "secrets-store-csi-driver-provider-aws",
+    repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
+    version: "3.1.1",
+} as const;
+
+export interface AwsWorkloadAccessArgs {
+    /** The cluster's IAM OIDC provider, and its issuer URL. */
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuer: pulumi.Input<string>;
+    /** The namespace the services' ServiceAccounts live in. */
+    readonly namespace: string;
+    /** Each service's Secrets Manager secret: the only one its role may read. */
+    readonly secretArns: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The KMS key those secrets are encrypted with. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly region: string;
+    readonly kubernetesProvider: KubernetesProvider;
+    /** The origin load balancer's target group and security group, and the port it forwards to. */
+    readonly targetGroupArn: pulumi.Input<string>;
+    readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+    readonly nodeSecurityGroupId: pulumi.Input<string>;
+    readonly nodeAutoScalingGroupName: pulumi.Input<string>;
+    readonly gatewayNodePort: number;
+}
+
+/**
+ * What the hub's workloads need from AWS: an IAM role per service, assumed only by that
+ * service's ServiceAccount (IRSA), that reads only that service's secret; the Secrets Store CSI
+ * driver that mounts it; and the glue from the origin load balancer to the in-cluster gateway
+ * (the node group in its target group, and the nodes admitting it on the gateway's port).
+ */
+export class AwsWorkloadAccess extends pulumi.ComponentResource {
+    public readonly roleArns: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: AwsWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("beacon:aws:WorkloadAccess", name, {}, opts);
+        const parent = { parent: this };
+        const issuerHost = pulumi.output(args.oidcIssuer).apply((issuer) => issuer.replace(/^https:\/\//, ""));
+
+        this.roleArns = {};
+        for (const [service, secretArn] of Object.entries(args.secretArns)) {
+            const role = new iam.Role(`${name}-${service}`, {
+                description: `The ${service} service's pods (IRSA)`,
+                assumeRolePolicy: pulumi.all([args.oidcProviderArn, issuerHost]).apply(([providerArn, host]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{
+                            Effect: "Allow",
+                            Principal: { Federated: providerArn },
+                            Action: "sts:AssumeRoleWithWebIdentity",
+                            Condition: {
+                                StringEquals: { [`${host}:sub`]: `system:serviceaccount:${args.namespace}:${service}`, [`${host}:aud`]: "sts.amazonaws.com" },
+                            },
+                        }],
+                    }),
+                ),
+            }, parent);
+            new iam.RolePolicy(`${name}-${service}`, {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArn },
+                        {
+                            Sid: "DecryptThroughSecretsManager",
+                            Effect: "Allow",
+                            Action: "kms:Decrypt",
+                            Resource: args.kmsKeyArn,
+                            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+                        },
+                    ],
+                }),
+            }, parent);
+            this.roleArns[service] = role.arn;
+        }
+
+        new Release(`${name}-secrets-store`, {
+            name: "secrets-store",
+            chart: SECRETS_STORE_PROVIDER_CHART.chart,
+            repositoryOpts: { repo: SECRETS_STORE_PROVIDER_CHART.repository },
+            version: SECRETS_STORE_PROVIDER_CHART.version,
+            namespace: "kube-system",
+            atomic: true,
+            // Secrets stay files in the pods; never copies as Kubernetes Secrets.
+            values: { "secrets-store-csi-driver": { install: true, syncSecret: { enabled: false }, enableSecretRotation: true } },
+        }, { parent: this, provider: args.kubernetesProvider });
+
+        new autoscaling.Attachment(`${name}-gateway-targets`, {
+            autoscalingGroupName: args.nodeAutoScalingGroupName,
+            lbTargetGroupArn: args.targetGroupArn,
+        }, parent);
+        new ec2.SecurityGroupRule(`${name}-gateway-from-origin`, {
+            type: "ingress",
+            securityGroupId: args.nodeSecurityGroupId,
+            sourceSecurityGroupId: args.loadBalancerSecurityGroupId,
+            protocol: "tcp",
+            fromPort: args.gatewayNodePort,
+            toPort: args.gatewayNodePort,
+            description: "Origin load balancer to the in-cluster gateway",
+        }, parent);
+
+        this.registerOutputs({ roleArns: this.roleArns });
+    }
+}

@@ -1,0 +1,193 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { Deployment } from "@pulumi/kubernetes/apps/v1";
+import { HorizontalPodAutoscaler } from "@pulumi/kubernetes/autoscaling/v2";
+import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { COLOURS, type Colour, type ColourState } from "./blueGreen";
+
+/** The port every service listens on, for traffic and probes. */
+export const SERVICE_PORT = 8080;
+/** Where the service's secrets from the cloud secret store appear, as files. */
+export const SECRETS_MOUNT_PATH = "/var/run/secrets/beacon";
+/** The user every container runs as: not root, and not a user the image may have baked in. */
+const RUN_AS_USER = 10001;
+
+export interface HubServiceSpec {
+    /** Path prefixes the gateway routes to it; none for a background worker. */
+    readonly paths: readonly string[];
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+    /** Replicas on an active site; the autoscaler keeps it between these. */
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    /** Services it calls inside the cluster. */
+    readonly callsServices: readonly string[];
+    /** Seconds a pod has to finish after SIGTERM. @default 30 */
+    readonly terminationGracePeriodSec?: number;
+}
+
+/** How a site ties a service to its cloud: identity, secrets and images. */
+export interface ServiceCloudBinding {
+    /** Annotations that bind the ServiceAccount to a cloud identity (IRSA role, workload identity client). */
+    readonly serviceAccountAnnotations: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Labels the pods need for that identity (Azure's webhook selects on one). */
+    readonly podLabels: Readonly<Record<string, string>>;
+    /** The Secrets Store CSI provider and its parameters for this service's secrets. */
+    readonly secretProvider: { readonly provider: "aws" | "azure"; readonly parameters: pulumi.Input<Record<string, pulumi.Input<string>>> };
+    /** The image repository in the site's own registry, without tag. */
+    readonly imageRepository: pulumi.Input<string>;
+}
+
+export interface HubServiceArgs {
+    /** The service's name, e.g. "api"; Kubernetes objects are named from it. */
+    readonly service: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly site: "aws" | "azure";
+    readonly spec: HubServiceSpec;
+    readonly cloud: ServiceCloudBinding;
+    readonly colours: Readonly<Record<Colour, ColourState>>;
+    /** standby runs one replica per colour that serves, however many the spec asks for. */
+    readonly capacity: "active" | "standby";
+}
+
+/** The image reference for a release tag: a digest pins by content, a version by immutable tag. */
+export function imageReference(repository: string, tag: string): string {
+    return tag.startsWith("sha256:") ? `${repository}@${tag}` : `${repository}:${tag}`;
+}
+
+/**
+ * One service of the hub in blue and green: a ServiceAccount bound to the site's cloud identity,
+ * its secrets from the cloud secret store, and per colour a Deployment (hardened container,
+ * probes, zone spread), a Service, and while it serves an autoscaler and a disruption budget.
+ */
+export class HubService extends pulumi.ComponentResource {
+    /** The per-colour Service names and route weights, for the gateway's routes. */
+    public readonly backends: readonly { readonly name: string; readonly weight: number }[];
+
+    constructor(name: string, args: HubServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { spec } = args;
+        if (!(spec.minReplicas >= 1 && spec.minReplicas <= spec.maxReplicas)) {
+            throw new Error(`HubService ${name}: replicas must satisfy 1 <= minReplicas (${spec.minReplicas}) <= maxReplicas (${spec.maxReplicas})`);
+        }
+        super("beacon:kubernetes:HubService", name, {}, opts);
+        const parent = { parent: this };
+        const service = args.service;
+        const standby = args.capacity === "standby";
+        const minReplicas = standby ? 1 : spec.minReplicas;
+        const maxReplicas = standby ? Math.max(1, Math.ceil(spec.maxReplicas / 4)) : spec.maxReplicas;
+
+        const account = new ServiceAccount(name, {
+            metadata: { name: service, namespace: args.namespace, annotations: args.cloud.serviceAccountAnnotations },
+            // The pods never call the Kubernetes API; their cloud token is projected separately.
+            automountServiceAccountToken: false,
+        }, parent);
+        const secrets = new CustomResource(`${name}-secrets`, {
+            apiVersion: "secrets-store.csi.x-k8s.io/v1",
+            kind: "SecretProviderClass",
+            metadata: { name: `${service}-secrets`, namespace: args.namespace },
+            spec: { provider: args.cloud.secretProvider.provider, parameters: args.cloud.secretProvider.parameters },
+        }, parent);
+
+        const backends: { name: string; weight: number }[] = [];
+        for (const colour of COLOURS) {
+            const state = args.colours[colour];
+            const workload = `${service}-${colour}`;
+            const resourceName = `${name}-${colour}`;
+            const selector = { "app.kubernetes.io/name": service, "beacon.io/colour": colour };
+            const labels = { ...selector, "app.kubernetes.io/part-of": "crypto-beacon", "app.kubernetes.io/version": state.tag.replace(/^sha256:/, "").slice(0, 63), ...args.cloud.podLabels };
+            const image = pulumi.output(args.cloud.imageRepository).apply((repository) => imageReference(repository, state.tag));
+            const httpProbe = (path: string) => ({ httpGet: { path, port: "http" }, periodSeconds: 10, timeoutSeconds: 2 });
+            const serving = state.mode === "serving";
+
+            new Deployment(resourceName, {
+                metadata: { name: workload, namespace: args.namespace, labels },
+                spec: {
+                    // While the autoscaler owns the count, the Deployment must not set it too.
+                    replicas: serving ? undefined : state.mode === "warm" ? minReplicas : 0,
+                    selector: { matchLabels: selector },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: account.metadata.name,
+                            automountServiceAccountToken: false,
+                            terminationGracePeriodSeconds: spec.terminationGracePeriodSec ?? 30,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: RUN_AS_USER,
+                                runAsGroup: RUN_AS_USER,
+                                fsGroup: RUN_AS_USER,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            topologySpreadConstraints: [{
+                                maxSkew: 1,
+                                topologyKey: "topology.kubernetes.io/zone",
+                                // A standby site's single replica must still schedule when a zone is full.
+                                whenUnsatisfiable: standby ? "ScheduleAnyway" : "DoNotSchedule",
+                                labelSelector: { matchLabels: selector },
+                            }],
+                            containers: [{
+                                name: service,
+                                image,
+                                ports: [{ name: "http", containerPort: SERVICE_PORT, protocol: "TCP" }],
+                                // Plain settings only; every secret comes as a file from the store below.
+                                env: [
+                                    { name: "BEACON_SITE", value: args.site },
+                                    { name: "BEACON_COLOUR", value: colour },
+                                    { name: "BEACON_SECRETS_DIR", value: SECRETS_MOUNT_PATH },
+                                ],
+                                resources: { requests: { ...spec.requests }, limits: { ...spec.limits } },
+                                startupProbe: { ...httpProbe("/healthz"), failureThreshold: 30 },
+                                livenessProbe: { ...httpProbe("/livez"), failureThreshold: 3 },
+                                readinessProbe: { ...httpProbe("/readyz"), failureThreshold: 2 },
+                                securityContext: {
+                                    runAsNonRoot: true,
+                                    allowPrivilegeEscalation: false,
+                                    readOnlyRootFilesystem: true,
+                                    privileged: false,
+                                    capabilities: { drop: ["ALL"] },
+                                    seccompProfile: { type: "RuntimeDefault" },
+                                },
+                                volumeMounts: [
+                                    { name: "tmp", mountPath: "/tmp" },
+                                    { name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
+                                ],
+                            }],
+                            volumes: [
+                                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                                { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: `${service}-secrets` } } },
+                            ],
+                        },
+                    },
+                },
+            }, { parent: this, dependsOn: [secrets] });
+
+            if (spec.paths.length > 0) {
+                new Service(resourceName, {
+                    metadata: { name: workload, namespace: args.namespace, labels: selector },
+                    spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }] },
+                }, parent);
+                backends.push({ name: workload, weight: state.weight });
+            }
+            if (serving) {
+                new HorizontalPodAutoscaler(resourceName, {
+                    metadata: { name: workload, namespace: args.namespace },
+                    spec: {
+                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: workload },
+                        minReplicas,
+                        maxReplicas,
+                        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+                    },
+                }, parent);
+                new PodDisruptionBudget(resourceName, {
+                    metadata: { name: workload, namespace: args.namespace },
+                    // One pod at a time goes during drains and node upgrades.
+                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                }, parent);
+            }
+        }
+        this.backends = backends;
+        this.registerOutputs({});
+    }
+}

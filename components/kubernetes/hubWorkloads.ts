@@ -1,0 +1,234 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { Release } from "@pulumi/kubernetes/helm/v3";
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import { colourStates, type BlueGreenRelease } from "./blueGreen";
+import { HardenedNamespace } from "./hardenedNamespace";
+import { HubService, SERVICE_PORT, type HubServiceSpec, type ServiceCloudBinding } from "./hubService";
+
+/** The namespaces of the hub: its services, and the gateway that fronts them. */
+export const HUB_NAMESPACE = "trading-hub";
+export const GATEWAY_NAMESPACE = "hub-gateway";
+/** The port the in-cluster gateway listens on; the site's load balancer forwards to it. */
+export const GATEWAY_PORT = 8080;
+/**
+ * Envoy Gateway implements the Gateway API in both clusters, so blue/green weights are plain
+ * HTTPRoute backend weights, the same on EKS and AKS. Pinned; bump deliberately.
+ */
+export const ENVOY_GATEWAY_CHART = { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.7.4" } as const;
+
+/** How the in-cluster gateway is exposed to the site's load balancer. */
+export interface GatewayExposure {
+    readonly type: "NodePort" | "LoadBalancer";
+    readonly annotations?: Readonly<Record<string, string>>;
+    /** LoadBalancer only: the private address it must take (the Application Gateway's backend). */
+    readonly loadBalancerIp?: string;
+    /** NodePort only: the fixed node port the load balancer's target group forwards to. */
+    readonly nodePort?: number;
+}
+
+/** The site's networks, for the namespaces' NetworkPolicies. */
+export interface WorkloadNetworks {
+    /** Where the site's load balancer sends from: only these reach the gateway. */
+    readonly loadBalancerCidrs: readonly string[];
+    /** The site's private address space: data-store endpoints, cloud API endpoints, the API server. */
+    readonly privateCidr: string;
+    /** Ports of the private data stores the services use (cache, database endpoint range). */
+    readonly dataPorts: readonly { readonly port: number; readonly endPort?: number }[];
+    /**
+     * Whether the services may reach public HTTPS. Azure needs it: workload identity exchanges its
+     * token with Entra ID, which has no private endpoint. AWS reaches STS through the VPC.
+     */
+    readonly publicHttpsEgress: boolean;
+}
+
+export interface HubWorkloadsArgs {
+    readonly site: "aws" | "azure";
+    /** The hostname the load balancers and Cloudflare send as Host. */
+    readonly hostname: string;
+    /** The response header that names the serving site; the DR drill reads it. */
+    readonly siteHeader: string;
+    readonly services: Readonly<Record<string, HubServiceSpec>>;
+    readonly binding: (service: string) => ServiceCloudBinding;
+    readonly release: BlueGreenRelease;
+    readonly capacity: "active" | "standby";
+    readonly exposure: GatewayExposure;
+    readonly networks: WorkloadNetworks;
+}
+
+/**
+ * The trading hub's workloads on one cluster, identical on both sites apart from the cloud
+ * binding: hardened namespaces, Envoy Gateway with one Gateway, a blue and a green version of
+ * every service, and weighted HTTPRoutes that add the header naming the serving site.
+ */
+export class HubWorkloads extends pulumi.ComponentResource {
+    /** The weights each routed service's colours get, for outputs and tests. */
+    public readonly routeWeights: Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+    constructor(name: string, args: HubWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (args.exposure.type === "NodePort" && !(args.exposure.nodePort && args.exposure.nodePort >= 30000 && args.exposure.nodePort <= 32767)) {
+            throw new Error(`HubWorkloads ${name}: exposure.nodePort ${args.exposure.nodePort} must be in the node-port range 30000-32767`);
+        }
+        super("beacon:kubernetes:HubWorkloads", name, {}, opts);
+        const parent = { parent: this };
+        const colours = colourStates(args.release);
+        const serviceNames = Object.keys(args.services);
+        const routed = serviceNames.filter((service) => args.services[service].paths.length > 0);
+        const appPort = [{ protocol: "TCP", port: SERVICE_PORT }];
+        const namespaceSelector = (namespace: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } });
+        const appSelector = (services: readonly string[]) => ({
+            podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...services] }] },
+        });
+
+        const gatewayNamespace = new HardenedNamespace(`${name}-${GATEWAY_NAMESPACE}`, {
+            namespace: GATEWAY_NAMESPACE,
+            quota: { requestsCpu: "4", requestsMemory: "8Gi", limitsCpu: "16", limitsMemory: "16Gi", pods: 40 },
+            allow: [
+                // The controller and its proxies talk xDS inside the namespace.
+                { name: "allow-within-namespace", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] } },
+                {
+                    name: "allow-from-load-balancer",
+                    spec: {
+                        podSelector: {},
+                        policyTypes: ["Ingress"],
+                        ingress: [{ from: args.networks.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: GATEWAY_PORT }] }],
+                    },
+                },
+                { name: "allow-to-services", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ...namespaceSelector(HUB_NAMESPACE), ...appSelector(routed) }], ports: appPort }] } },
+                // The controller watches the API server, whose endpoints live in the private network.
+                { name: "allow-to-api-server", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: args.networks.privateCidr } }], ports: [{ protocol: "TCP", port: 443 }] }] } },
+            ],
+        }, parent);
+
+        const serviceEgress: k8s.networking.v1.NetworkPolicyEgressRule[] = [
+            { to: [{ ipBlock: { cidr: args.networks.privateCidr } }], ports: [...args.networks.dataPorts.map((port) => ({ protocol: "TCP", ...port })), { protocol: "TCP", port: 443 }] },
+        ];
+        if (args.networks.publicHttpsEgress) {
+            serviceEgress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [args.networks.privateCidr] } }], ports: [{ protocol: "TCP", port: 443 }] });
+        }
+        const callers = serviceNames.flatMap((caller) => args.services[caller].callsServices.map((callee) => ({ caller, callee })));
+        const hubNamespace = new HardenedNamespace(`${name}-${HUB_NAMESPACE}`, {
+            namespace: HUB_NAMESPACE,
+            quota: { requestsCpu: "64", requestsMemory: "128Gi", limitsCpu: "192", limitsMemory: "256Gi", pods: 300 },
+            allow: [
+                { name: "allow-from-gateway", spec: { ...appSelector(routed), policyTypes: ["Ingress"], ingress: [{ from: [namespaceSelector(GATEWAY_NAMESPACE)], ports: appPort }] } },
+                ...callers.map(({ caller, callee }) => ({
+                    name: `allow-${caller}-to-${callee}`,
+                    spec: {
+                        podSelector: {},
+                        policyTypes: ["Ingress", "Egress"] as string[],
+                        ingress: [{ from: [appSelector([caller])], ports: appPort }],
+                        egress: [{ to: [appSelector([callee])], ports: appPort }],
+                    },
+                })),
+                { name: "allow-to-data-and-cloud", spec: { podSelector: {}, policyTypes: ["Egress"], egress: serviceEgress } },
+            ],
+        }, parent);
+
+        const controller = new Release(`${name}-envoy-gateway`, {
+            name: "envoy-gateway",
+            chart: ENVOY_GATEWAY_CHART.chart,
+            version: ENVOY_GATEWAY_CHART.version,
+            namespace: gatewayNamespace.name,
+            atomic: true,
+            values: { deployment: { replicas: args.capacity === "active" ? 2 : 1 } },
+        }, parent);
+
+        const proxyReplicas = args.capacity === "active" ? 3 : 1;
+        const envoyProxy = new CustomResource(`${name}-proxy`, {
+            apiVersion: "gateway.envoyproxy.io/v1alpha1",
+            kind: "EnvoyProxy",
+            metadata: { name: "hub-proxy", namespace: gatewayNamespace.name },
+            spec: {
+                provider: {
+                    type: "Kubernetes",
+                    kubernetes: {
+                        envoyDeployment: {
+                            replicas: proxyReplicas,
+                            container: { resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "2", memory: "1Gi" } } },
+                            pod: {
+                                topologySpreadConstraints: [{
+                                    maxSkew: 1,
+                                    topologyKey: "topology.kubernetes.io/zone",
+                                    whenUnsatisfiable: proxyReplicas > 1 ? "DoNotSchedule" : "ScheduleAnyway",
+                                    labelSelector: { matchLabels: { "app.kubernetes.io/component": "proxy" } },
+                                }],
+                            },
+                        },
+                        envoyService: {
+                            type: args.exposure.type,
+                            annotations: { ...args.exposure.annotations },
+                            // Keeps the load balancer's source address, so the NetworkPolicy can admit
+                            // it alone; nodes without a proxy fail the load balancer's health check.
+                            externalTrafficPolicy: "Local",
+                            ...(args.exposure.loadBalancerIp ? { loadBalancerIP: args.exposure.loadBalancerIp } : {}),
+                            ...(args.exposure.nodePort
+                                ? { patch: { type: "StrategicMerge", value: { spec: { ports: [{ port: GATEWAY_PORT, nodePort: args.exposure.nodePort }] } } } }
+                                : {}),
+                        },
+                    },
+                },
+            },
+        }, { parent: this, dependsOn: [controller] });
+
+        const gatewayClass = new CustomResource(`${name}-class`, {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "GatewayClass",
+            metadata: { name: "hub" },
+            spec: {
+                controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+                parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "hub-proxy", namespace: GATEWAY_NAMESPACE },
+            },
+        }, { parent: this, dependsOn: [envoyProxy] });
+
+        const gateway = new CustomResource(`${name}-gateway`, {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: { name: "hub", namespace: gatewayNamespace.name },
+            spec: {
+                gatewayClassName: "hub",
+                listeners: [{
+                    name: "http",
+                    protocol: "HTTP",
+                    port: GATEWAY_PORT,
+                    hostname: args.hostname,
+                    allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": HUB_NAMESPACE } } } },
+                }],
+            },
+        }, { parent: this, dependsOn: [gatewayClass] });
+
+        const routeWeights: Record<string, Record<string, number>> = {};
+        for (const service of serviceNames) {
+            const spec = args.services[service];
+            const hubService = new HubService(`${name}-${service}`, {
+                service,
+                namespace: hubNamespace.name,
+                site: args.site,
+                spec,
+                cloud: args.binding(service),
+                colours,
+                capacity: args.capacity,
+            }, parent);
+            if (spec.paths.length === 0) {
+                continue;
+            }
+            routeWeights[service] = Object.fromEntries(hubService.backends.map((backend) => [backend.name, backend.weight]));
+            new CustomResource(`${name}-${service}-route`, {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata: { name: service, namespace: hubNamespace.name },
+                spec: {
+                    parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: "http" }],
+                    hostnames: [args.hostname],
+                    rules: spec.paths.map((path) => ({
+                        matches: [{ path: { type: path === "/" ? "PathPrefix" : path.endsWith("/") ? "PathPrefix" : "Exact", value: path } }],
+                        filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] } }],
+                        backendRefs: hubService.backends.map((backend) => ({ name: backend.name, port: SERVICE_PORT, weight: backend.weight })),
+                    })),
+                },
+            }, { parent: this, dependsOn: [gateway] });
+        }
+        this.routeWeights = routeWeights;
+        this.registerOutputs({});
+    }
+}
