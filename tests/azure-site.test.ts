@@ -194,6 +194,8 @@ describe("Azure backup site", () => {
                     atlasProjectId: "6a1f0c2e9b8d7a6f5e4d3c24",
                     atlasClientId: "from-esc",
                     atlasClientSecret: "from-esc",
+                    hubBlueRelease: "1.42.0",
+                    hubGreenRelease: "1.43.0",
                 },
                 secretKeys: new Set(["atlasClientId", "atlasClientSecret"]),
             }) as AzureSiteConfig;

@@ -69,6 +69,8 @@ describe("stack config validation", () => {
     describe("inside the program, as the Pulumi CLI hands config over", () => {
         /** What every stack needs from ESC to reach Atlas: the project, and the service account (secret). */
         const atlas = { atlasProjectId: "6a1f0c2e9b8d7a6f5e4d3c24", atlasClientId: "mdb_sa_id", atlasClientSecret: "mdb_sa_sk" };
+        /** The blue/green releases every site stack names. */
+        const releases = { hubBlueRelease: "1.42.0", hubGreenRelease: "1.43.0" };
         /** The origin certificate an AWS site needs, as ESC hands it over: secret. */
         const siteSecrets = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----", ...atlas };
         const siteSecretKeys = new Set(Object.keys(siteSecrets));
@@ -100,7 +102,7 @@ describe("stack config validation", () => {
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas };
+            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
             const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: siteSecretKeys });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);
@@ -111,7 +113,7 @@ describe("stack config validation", () => {
         });
 
         it("requires one NAT gateway per zone in prod", () => {
-            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1", ...siteSecrets };
+            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1", ...siteSecrets, ...releases };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
@@ -119,7 +121,7 @@ describe("stack config validation", () => {
         });
 
         describe("sizes and limits of the AWS site", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...siteSecrets };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...siteSecrets, ...releases };
             const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: siteSecretKeys });
 
             it("rejects node group sizes out of order", () => {
@@ -137,7 +139,7 @@ describe("stack config validation", () => {
         });
 
         it("keeps the replica region apart from the primary", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...siteSecrets };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...siteSecrets, ...releases };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,
