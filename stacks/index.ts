@@ -1,9 +1,13 @@
 import { atlasProvider } from "./atlas";
 import { loadStackConfig } from "./config/load";
-import { deployAwsSite } from "./roles/awsSite";
-import { deployAzureSite } from "./roles/azureSite";
+import * as pulumi from "@pulumi/pulumi";
+import { deployAwsSite, exportAssets } from "./roles/awsSite";
+import { deployAzureSite, syncAssets } from "./roles/azureSite";
 import { deployEdge, readSiteStacks } from "./roles/edge";
 import { SITE_ORIGIN_ADDRESS_OUTPUT } from "./siteIdentity";
+
+/** The output by which an AWS site stack tells the Azure site where to copy assets from. */
+const ASSET_EXPORT_OUTPUT = "assetExport";
 
 /**
  * The program of every stack. The stack's `role` config says what it deploys; its name means
@@ -17,15 +21,26 @@ export = async () => {
             const aws = deployAwsSite(config, atlas);
             // One stack holds both sites: the Azure site is active exactly when the edge sends it traffic.
             const azure = deployAzureSite({ ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity }, atlas);
+            exportAssets(aws, azure.assetSyncTarget.oidcIssuerUrl);
+            syncAssets(azure, aws.assetSource);
             const edge = deployEdge(config, { aws, azure }, atlas);
             return { role: config.role, aws: aws.outputs, azure: azure.outputs, edge: edge.outputs };
         }
         case "aws-site": {
             const aws = deployAwsSite(config, atlas);
-            return { role: config.role, siteIdentity: aws.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: aws.originAddress, aws: aws.outputs };
+            // The Azure site's issuer is known only once that site exists: set after its first deploy.
+            if (config.awsAssetSyncIssuerUrl) {
+                exportAssets(aws, config.awsAssetSyncIssuerUrl);
+            }
+            return { role: config.role, siteIdentity: aws.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: aws.originAddress, [ASSET_EXPORT_OUTPUT]: aws.assetSource, aws: aws.outputs };
         }
         case "azure-site": {
             const azure = deployAzureSite(config, atlas);
+            if (config.azureAssetSourceStack) {
+                const reference = new pulumi.StackReference("aws-assets", { name: config.azureAssetSourceStack });
+                const exported = reference.requireOutput(ASSET_EXPORT_OUTPUT) as pulumi.Output<{ bucket: string; region: string; roleArn: string }>;
+                syncAssets(azure, { bucket: exported.bucket, region: exported.region, roleArn: exported.roleArn });
+            }
             return { role: config.role, siteIdentity: azure.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress, azure: azure.outputs };
         }
         case "edge": {

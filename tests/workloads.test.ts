@@ -162,9 +162,14 @@ describe("Kubernetes workloads", () => {
     }
 
     it("deploys the same workloads on both clusters, each through its own cluster's provider", () => {
+        const hubNamespaces = [HUB_NAMESPACE, GATEWAY_NAMESPACE];
+        const isHubResource = (resource: PlannedResource) => {
+            const metadata = resource.inputs.metadata as { name?: string; namespace?: string } | undefined;
+            return hubNamespaces.includes(metadata?.namespace ?? "") || hubNamespaces.includes(metadata?.name ?? "") || resource.type.endsWith(":GatewayClass");
+        };
         const shape = (plan: StackPlan) =>
             plan.resources
-                .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm"))
+                .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm") && isHubResource(resource))
                 .map((resource) => `${resource.type} ${(resource.inputs.metadata as { namespace?: string }).namespace ?? ""}/${metadataName(resource)}`)
                 .sort();
         assert.deepEqual(shape(plans.aws), shape(plans.azure));
@@ -258,7 +263,9 @@ describe("Kubernetes workloads", () => {
         it("lets each Azure service identity read only its own Key Vault secret", () => {
             const assignments = resourcesOfType(plans.azure, "azure-native:authorization:RoleAssignment").filter((assignment) => String(assignment.inputs.scope).includes("/secrets/hub-"));
             assert.deepEqual(assignments.map((assignment) => String(assignment.inputs.scope).split("/secrets/")[1]).sort(), HUB_SERVICES.map((service) => `hub-${service}`).sort());
-            const credentials = resourcesOfType(plans.azure, "azure-native:managedidentity:FederatedIdentityCredential").map((credential) => credential.inputs.subject);
+            const credentials = resourcesOfType(plans.azure, "azure-native:managedidentity:FederatedIdentityCredential")
+                .map((credential) => String(credential.inputs.subject))
+                .filter((subject) => subject.includes(`:${HUB_NAMESPACE}:`));
             assert.deepEqual(credentials.sort(), HUB_SERVICES.map((service) => `system:serviceaccount:${HUB_NAMESPACE}:${service}`).sort());
         });
 
@@ -272,5 +279,63 @@ describe("Kubernetes workloads", () => {
                 assert.ok(Object.entries(condition).some(([key, value]) => key.endsWith(":sub") && value === `system:serviceaccount:${HUB_NAMESPACE}:${service}`), role.name);
             }
         });
+    });
+});
+
+describe("static asset copy, S3 to Azure Blob", () => {
+    let aws: StackPlan;
+    let azure: StackPlan;
+    before(async () => {
+        azure = await planStack({ stack: "prod-azure" });
+        aws = azure.referencedStacks.find((referenced) => referenced.stack === "prod-aws")!;
+    });
+
+    it("runs rclone hourly on AKS as a restricted job, reading S3 as the AWS site's export role", () => {
+        const job = one(azure, "kubernetes:batch/v1:CronJob").inputs.spec as any;
+        assert.equal(job.schedule, "17 * * * *");
+        assert.equal(job.concurrencyPolicy, "Forbid");
+        const pod = job.jobTemplate.spec.template;
+        assert.equal(pod.metadata.labels["azure.workload.identity/use"], "true");
+        const container = pod.spec.containers[0];
+        assert.deepEqual(container.args.slice(0, 3), ["sync", `s3:${(aws.outputs.aws as { assetsBucket: string }).assetsBucket}`, "blob:assets"]);
+        const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((variable) => [variable.name, variable.value]));
+        assert.equal(env.AWS_ROLE_ARN, (aws.outputs.assetExport as { roleArn: string }).roleArn);
+        assert.deepEqual([container.securityContext.readOnlyRootFilesystem, container.securityContext.allowPrivilegeEscalation, container.securityContext.capabilities.drop], [true, false, ["ALL"]]);
+        const token = pod.spec.volumes.find((volume: { name: string }) => volume.name === "aws-token").projected.sources[0].serviceAccountToken;
+        assert.equal(token.audience, "sts.amazonaws.com");
+    });
+
+    it("lets the job's identity write only the assets container, federated with its ServiceAccount only", () => {
+        const credential = resourcesOfType(azure, "azure-native:managedidentity:FederatedIdentityCredential").find((candidate) => candidate.name === "azure-asset-sync")!;
+        assert.equal(credential.inputs.subject, "system:serviceaccount:asset-sync:asset-sync");
+        const assignment = resourcesOfType(azure, "azure-native:authorization:RoleAssignment").find((candidate) => candidate.name === "azure-asset-sync")!;
+        assert.match(String(assignment.inputs.scope), /\/blobServices\/default\/containers\/assets$/);
+        assert.match(String(assignment.inputs.roleDefinitionId), /ba92f5b4-2d11-453d-a403-e96b0029c9fe$/);
+        const endpoint = resourcesOfType(azure, "azure-native:network:PrivateEndpoint").find((candidate) => candidate.name === "azure-assets-blob")!;
+        assert.deepEqual((endpoint.inputs.privateLinkServiceConnections as { groupIds: string[] }[])[0].groupIds, ["blob"]);
+    });
+
+    it("gives the AWS export role to that ServiceAccount of the configured AKS issuer only, to list and read the assets bucket", () => {
+        const role = resourcesOfType(aws, "aws:iam/role:Role").find((candidate) => candidate.name === "aws-asset-export")!;
+        const condition = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals;
+        assert.deepEqual(condition, {
+            "eastus2.oic.prod-aks.azure.com/7f3e2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b/9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/:sub": "system:serviceaccount:asset-sync:asset-sync",
+            "eastus2.oic.prod-aks.azure.com/7f3e2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b/9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/:aud": "sts.amazonaws.com",
+        });
+        const policy = JSON.parse(String(resourcesOfType(aws, "aws:iam/rolePolicy:RolePolicy").find((candidate) => candidate.name === "aws-asset-export")!.inputs.policy));
+        assert.deepEqual(policy.Statement.map((statement: { Action: string }) => statement.Action), ["s3:ListBucket", "s3:GetObject", "kms:Decrypt"]);
+        const bucketPolicy = resourcesOfType(aws, "aws:s3/bucketPolicy:BucketPolicy").map((candidate) => String(candidate.inputs.policy)).join("\n");
+        assert.match(bucketPolicy, /:role\/crypto-beacon-prod-aws-asset-export"/, "the bucket admits the export role from outside the VPC");
+        assert.equal(role.inputs.name, "crypto-beacon-prod-aws-asset-export");
+        assert.match(String((aws.outputs.assetExport as { roleArn: string }).roleArn), /:role\/crypto-beacon-prod-aws-asset-export$/);
+    });
+
+    it("links the two sides directly in an all-in-one stack, and not at all in a site stack that names no source", async () => {
+        const dev = await planStack({ stack: "dev" });
+        const role = resourcesOfType(dev, "aws:iam/role:Role").find((candidate) => candidate.name === "aws-asset-export")!;
+        assert.ok(role.propertyDependencies.assumeRolePolicy?.some((urn) => urn.endsWith("::aws-asset-export")), "trusts the OIDC provider of the stack's own AKS issuer");
+        assert.equal(resourcesOfType(dev, "kubernetes:batch/v1:CronJob").length, 1);
+        const standalone = await planStack({ stack: "prod-azure", configOverrides: { "prod-azure": { "crypto-beacon:azureAssetSourceStack": "" } } });
+        assert.equal(resourcesOfType(standalone, "kubernetes:batch/v1:CronJob").length, 0);
     });
 });

@@ -22,6 +22,8 @@ export class SecureStorageAccount extends pulumi.ComponentResource {
     public readonly accountId: pulumi.Output<string>;
     public readonly accountName: pulumi.Output<string>;
     public readonly blobServiceId: pulumi.Output<string>;
+    /** Resource ids of the containers, by name. */
+    public readonly containerIds: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: SecureStorageAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         const softDeleteDays = args.softDeleteDays ?? 30;
@@ -55,12 +57,12 @@ export class SecureStorageAccount extends pulumi.ComponentResource {
             changeFeed: { enabled: true },
         }, parent);
         for (const container of args.containers ?? []) {
-            new storage.BlobContainer(`${name}-${container}`, {
+            this.containerIds[container] = new storage.BlobContainer(`${name}-${container}`, {
                 resourceGroupName: args.resourceGroupName,
                 accountName: account.name,
                 containerName: container,
                 publicAccess: "None",
-            }, { parent: this, dependsOn: [blobService] });
+            }, { parent: this, dependsOn: [blobService] }).id;
         }
         this.accountId = account.id;
         this.accountName = account.name;

@@ -149,6 +149,11 @@ const awsSiteKeys = {
     awsRedisNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small").describe("ElastiCache node type."),
     awsRedisNodeCount: integerBetween(2, 6).default(2).describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
     awsRedisSnapshotRetentionDays: integerBetween(1, 35).default(7).describe("Days that Redis keeps its daily snapshots."),
+    awsAssetSyncIssuerUrl: z
+        .string()
+        .regex(/^$|^https:\/\/[^\s]+$/, { error: "must be an https:// OIDC issuer URL, or empty for none" })
+        .default("")
+        .describe("OIDC issuer of the Azure site's AKS cluster, whose asset copy job may then read the assets bucket; empty for none (see docs/azure-site.md)."),
     awsAlarmEmail: email.default("").describe("Email subscribed to the site's alarms; empty for none."),
 };
 
@@ -171,6 +176,12 @@ const azureSiteKeys = {
     azureActiveNodeMaxCount: integerBetween(1, 100).default(12).describe("Most user nodes when active: match the primary's prod maximum."),
     azureRedisSku: z.string().regex(/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/, { error: "must be an Azure Managed Redis SKU such as Balanced_B5" }).default("Balanced_B5").describe("Azure Managed Redis SKU."),
     azureLogRetentionDays: integerBetween(30, 730).default(365).describe("Days that the Log Analytics workspace and flow logs keep data."),
+    azureAssetSourceStack: z
+        .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/)], {
+            error: "must be a fully qualified stack name <organization>/<project>/<stack>, or empty for none",
+        })
+        .default("")
+        .describe("The AWS site stack whose static assets this site copies hourly, e.g. acme/crypto-beacon/prod-aws; empty for none."),
     azureAlarmEmail: email.default("").describe("Email the site's alerts go to; empty for none."),
 };
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { AwsApiGateway } from "../../components/aws/apiGateway";
 import { AwsStaticAssets } from "../../components/aws/assets";
+import { AwsAssetExport, assetExportRoleArn } from "../../components/aws/assetExport";
 import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
 import { AwsDatabaseEndpoint } from "../../components/aws/databaseEndpoint";
 import { awsScope } from "../../components/aws/identity";
@@ -14,13 +15,16 @@ import { AwsOrigin } from "../../components/aws/origin";
 import { AwsRedis } from "../../components/aws/redis";
 import { AwsRegistry } from "../../components/aws/registry";
 import { AwsWorkloadAccess } from "../../components/aws/workloadAccess";
+import { ASSET_SYNC_SUBJECT, type AssetSource } from "../../components/azure/assetSync";
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
-import { type AwsSiteSettings } from "../config/schema";
+import { PROJECT, type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../services";
 import { GATEWAY_NODE_PORT, hubRelease } from "../workloads";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { resourceTags } from "../tags";
+
+const ASSET_EXPORT = "aws-asset-export";
 
 /**
  * The AWS primary site: load balancer -> web tier and API gateway -> services on EKS, with
@@ -36,6 +40,9 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
     const retention = config.awsLogRetentionDays;
 
     const keys = new AwsKeys("aws-site", {}, { provider: primary });
+    // Named, so that the Azure site can be pointed at it before it exists (docs/azure-site.md).
+    const exportRoleName = `${PROJECT}-${pulumi.getStack()}-asset-export`;
+    const assetExportRole = { name: exportRoleName, arn: assetExportRoleArn(exportRoleName, awsScope(keys)) };
     const replicaKeys = new AwsKeys("aws-replica", {}, { provider: replica });
 
     const network = new AwsNetwork("aws-site", {
@@ -157,8 +164,9 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         replicaKmsKeyArn: replicaKeys.dataKeyArn,
         accessLogBucket: logBucket.bucketName,
         readThroughVpcEndpointId: network.s3EndpointId,
-        // AWS Backup reads the objects as its own role, from AWS's side of the endpoint.
-        outsideReaderRoleArnPatterns: [backupRoleArnPattern("aws-backup", awsScope(keys))],
+        // AWS Backup reads the objects as its own role, from AWS's side of the endpoint; the Azure
+        // site's copy job as the export role, from Azure (a pattern of a role that may not exist).
+        outsideReaderRoleArnPatterns: [backupRoleArnPattern("aws-backup", awsScope(keys)), assetExportRole.arn],
         protect: prod,
     }, { provider: primary });
 
@@ -193,6 +201,9 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
     return {
         identity,
         originAddress: origin.dnsName,
+        assets: { bucketName: assets.bucketName, bucketArn: assets.bucketArn, kmsKeyArn: keys.dataKeyArn, region: config.awsRegion, exportRole: assetExportRole },
+        /** Where the Azure site's copy job reads the assets, as the role it will assume. */
+        assetSource: { bucket: assets.bucketName, region: config.awsRegion, roleArn: assetExportRole.arn } satisfies AssetSource,
         providers: { primary, replica },
         network,
         cluster,
@@ -222,4 +233,16 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             alarmTopicArn: monitoring.alarmTopicArn,
         },
     };
+}
+
+/** Lets the Azure site's asset copy job, signed in through its cluster's OIDC issuer, read the assets bucket. */
+export function exportAssets(aws: ReturnType<typeof deployAwsSite>, issuerUrl: pulumi.Input<string>): AwsAssetExport {
+    return new AwsAssetExport(ASSET_EXPORT, {
+        roleName: aws.assets.exportRole.name,
+        issuerUrl,
+        subject: ASSET_SYNC_SUBJECT,
+        bucketArn: aws.assets.bucketArn,
+        kmsKeyArn: aws.assets.kmsKeyArn,
+        region: aws.assets.region,
+    }, { provider: aws.providers.primary });
 }

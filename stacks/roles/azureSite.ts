@@ -4,12 +4,14 @@ import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { AksCluster } from "../../components/azure/aks";
 import { AzureAlerts } from "../../components/azure/alerts";
+import { AzureAssetSync, type AssetSource } from "../../components/azure/assetSync";
 import { AzureBackup } from "../../components/azure/backup";
 import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
 import { AZURE_SUBNETS, AzureNetwork } from "../../components/azure/network";
 import { AzureOrigin } from "../../components/azure/origin";
+import { privateEndpoint } from "../../components/azure/privateEndpoint";
 import { AzureRedis } from "../../components/azure/redis";
 import { AzureRegistry } from "../../components/azure/registry";
 import { SecureStorageAccount } from "../../components/azure/storage";
@@ -22,6 +24,8 @@ import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../services";
 import { resourceTags } from "../tags";
 import { hubRelease } from "../workloads";
+
+const ASSETS_CONTAINER = "assets";
 
 /** Capacity of the Azure site in each mode: standby is cheap, active matches the primary's prod. */
 export function azureCapacity(config: AzureSiteSettings) {
@@ -150,12 +154,20 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         },
     }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
 
-    const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: ["assets"] }, { provider, protect: prod, retainOnDelete: true });
+    const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: [ASSETS_CONTAINER] }, { provider, protect: prod, retainOnDelete: true });
+    // The asset copy job reaches the account privately, like every other data service.
+    privateEndpoint("azure-assets-blob", {
+        ...common,
+        subnetId: network.subnetIds.privateEndpoints,
+        resourceId: assets.accountId,
+        groupId: "blob",
+        privateDnsZoneId: network.privateDnsZoneIds.blob,
+    }, { provider, parent: assets });
     diagnosticsToWorkspace("azure-assets-diagnostics", assets.blobServiceId, logs.workspaceId, { provider, parent: assets });
 
     const backups = new AzureBackup("azure-backup", {
         ...common,
-        storageAccounts: [{ name: "assets", id: assets.accountId, containers: ["assets"] }],
+        storageAccounts: [{ name: "assets", id: assets.accountId, containers: [ASSETS_CONTAINER] }],
         lockImmutability: prod,
         protect: prod,
     }, { provider });
@@ -180,6 +192,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     return {
         identity,
         originAddress: origin.publicIpAddress,
+        assetSyncTarget: { ...common, accountName: assets.accountName, containerId: assets.containerIds[ASSETS_CONTAINER], oidcIssuerUrl: cluster.oidcIssuerUrl, kubernetesProvider: cluster.kubernetesProvider, provider },
         provider,
         network,
         cluster,
@@ -206,4 +219,10 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             backupVaultId: backups.vaultId,
         },
     };
+}
+
+/** Copies the primary's static assets into this site's storage, hourly (docs/azure-site.md). */
+export function syncAssets(azure: ReturnType<typeof deployAzureSite>, source: AssetSource): AzureAssetSync {
+    const { provider, ...target } = azure.assetSyncTarget;
+    return new AzureAssetSync("azure-asset-sync", { ...target, source, container: ASSETS_CONTAINER }, { provider });
 }

@@ -364,15 +364,19 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
         const armType = `${namespace}/${lowerFirst(resource)}s`;
+        const resourceGroup = `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}`;
         const id =
             type === "azure-native:resources:ResourceGroup"
                 ? `${subscription}/resourceGroups/${physicalName}`
-                : `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${armType}/${physicalName}`;
+                : type === "azure-native:storage:BlobContainer"
+                  ? `${resourceGroup}/providers/Microsoft.Storage/storageAccounts/${String(inputs.accountName)}/blobServices/default/containers/${String(inputs.containerName ?? physicalName)}`
+                  : `${resourceGroup}/providers/${armType}/${physicalName}`;
         const extra: Record<string, unknown> = {};
         switch (type) {
             case "azure-native:containerservice:ManagedCluster":
                 extra.oidcIssuerProfile = { enabled: true, issuerURL: `https://eastus2.oic.prod-aks.azure.com/${OFFLINE_AZURE_TENANT}/${this.uuid(`${name}:oidc`)}/` };
                 extra.fqdn = `${physicalName}.hcp.eastus2.azmk8s.io`;
+                extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
                 break;
             case "azure-native:network:PublicIPAddress":
                 extra.ipAddress = `198.51.100.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
