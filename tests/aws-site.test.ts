@@ -73,7 +73,7 @@ describe("AWS primary site", () => {
         });
 
         it("has an OIDC provider for service-account roles, the core add-ons and a Kubernetes provider that holds no credential", () => {
-            const oidc = one(prod, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+            const oidc = resourceNamed(prod, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws-site");
             assert.match(String(oidc.inputs.url), /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
             assert.deepEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
             const addons = resourcesOfType(prod, "aws:eks/addon:Addon");
@@ -230,7 +230,11 @@ describe("AWS primary site", () => {
             assert.deepEqual(statements.map((statement) => `${statement.Effect}:${statement.Sid}`), ["Deny:DenyWithoutTls", "Deny:ReadOnlyThroughTheVpcEndpoint"]);
             const readDeny = statements[1] as unknown as { Condition: { StringNotEqualsIfExists: Record<string, string>; ArnNotLike: Record<string, string[]> } };
             assert.match(readDeny.Condition.StringNotEqualsIfExists["aws:SourceVpce"], /^vpce-/);
-            assert.deepEqual(readDeny.Condition.ArnNotLike["aws:PrincipalArn"], ["arn:aws:iam::123456789012:role/aws-backup-selection-*"], "AWS Backup still reads the objects");
+            assert.deepEqual(
+                readDeny.Condition.ArnNotLike["aws:PrincipalArn"],
+                ["arn:aws:iam::123456789012:role/aws-backup-selection-*", "arn:aws:iam::123456789012:role/crypto-beacon-prod-aws-asset-export"],
+                "AWS Backup and the Azure site's copy job still read the objects",
+            );
             assert.match(resourceNamed(prod, "aws:iam/role:Role", "aws-backup-selection").urn, /aws-backup-selection$/, "the role the pattern names");
         });
 

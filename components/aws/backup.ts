@@ -51,6 +51,8 @@ export function backupRoleArnPattern(name: string, scope: { account: pulumi.Inpu
 export class AwsBackup extends pulumi.ComponentResource {
     public readonly vaultName: pulumi.Output<string>;
     public readonly planId: pulumi.Output<string>;
+    /** The role AWS Backup runs as; an on-demand backup job takes it too. */
+    public readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsBackupArgs, opts?: pulumi.ComponentResourceOptions) {
         const rules = args.rules ?? BACKUP_RULES;
@@ -104,6 +106,7 @@ export class AwsBackup extends pulumi.ComponentResource {
 
         this.vaultName = vault.name;
         this.planId = plan.id;
+        this.roleArn = role.arn;
         this.registerOutputs({ vaultName: this.vaultName, planId: this.planId });
     }
 }

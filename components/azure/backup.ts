@@ -30,6 +30,9 @@ const VAULT_STORE = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBas
 export class AzureBackup extends pulumi.ComponentResource {
     public readonly vaultId: pulumi.Output<string>;
     public readonly policyId: pulumi.Output<string>;
+    public readonly vaultName: pulumi.Output<string>;
+    /** The backup instances, one per protected storage account, for on-demand backups. */
+    public readonly instanceNames: pulumi.Output<string>[] = [];
 
     constructor(name: string, args: AzureBackupArgs, opts?: pulumi.ComponentResourceOptions) {
         const dailyRetentionDays = args.dailyRetentionDays ?? 30;
@@ -111,7 +114,7 @@ export class AzureBackup extends pulumi.ComponentResource {
                 principalType: "ServicePrincipal",
                 roleDefinitionId: builtInRoleId(subscription, "storageAccountBackupContributor"),
             }, parent);
-            new dataprotection.BackupInstance(`${name}-${account.name}`, {
+            const instance = new dataprotection.BackupInstance(`${name}-${account.name}`, {
                 resourceGroupName: args.resourceGroupName,
                 vaultName: vault.name,
                 properties: {
@@ -132,8 +135,10 @@ export class AzureBackup extends pulumi.ComponentResource {
                     },
                 },
             }, { parent: this, dependsOn: [access] });
+            this.instanceNames.push(instance.name);
         }
 
+        this.vaultName = vault.name;
         this.vaultId = vault.id;
         this.policyId = policy.id;
         this.registerOutputs({ vaultId: this.vaultId, policyId: this.policyId });

@@ -100,6 +100,7 @@ export function loadStackConfig(): StackConfig {
  * plaintext inside a program, so we reach it through this one typed shim.
  */
 function isConfigSecret(fullKey: string): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, typed by this shim
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
     return runtimeConfig.isConfigSecret(fullKey);
 }

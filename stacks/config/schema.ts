@@ -177,7 +177,8 @@ const azureSiteKeys = {
     azureRedisSku: z.string().regex(/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/, { error: "must be an Azure Managed Redis SKU such as Balanced_B5" }).default("Balanced_B5").describe("Azure Managed Redis SKU."),
     azureLogRetentionDays: integerBetween(30, 730).default(365).describe("Days that the Log Analytics workspace and flow logs keep data."),
     azureAssetSourceStack: z
-        .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/)], {
+        .string()
+        .regex(/^$|^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
             error: "must be a fully qualified stack name <organization>/<project>/<stack>, or empty for none",
         })
         .default("")

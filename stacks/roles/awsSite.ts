@@ -170,11 +170,13 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         protect: prod,
     }, { provider: primary });
 
+    // Redis is a cache each site rebuilds; the database is backed up by Atlas.
+    const backedUp = [assets.bucketArn];
     const backups = new AwsBackup("aws-backup", {
         kmsKeyArn: keys.dataKeyArn,
         replicaProvider: replica,
         replicaKmsKeyArn: replicaKeys.dataKeyArn,
-        resourceArns: [assets.bucketArn],
+        resourceArns: backedUp,
         lockVault: prod,
         protect: prod,
     }, { provider: primary });
@@ -230,6 +232,8 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             assetsBucket: assets.bucketName,
             assetsReplicaBucket: assets.replicaBucketName,
             backupVault: backups.vaultName,
+            /** What the pre-deploy backup starts jobs for (.github/actions/predeploy-backup). */
+            backup: { vaultName: backups.vaultName, roleArn: backups.roleArn, resourceArns: backedUp },
             alarmTopicArn: monitoring.alarmTopicArn,
         },
     };

@@ -217,6 +217,8 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             redisHostName: redis.hostName,
             assetsAccount: assets.accountName,
             backupVaultId: backups.vaultId,
+            /** What the pre-deploy backup backs up on demand (.github/actions/predeploy-backup). */
+            backup: { vaultName: backups.vaultName, instanceNames: backups.instanceNames },
         },
     };
 }

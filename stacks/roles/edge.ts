@@ -31,7 +31,7 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
     const prod = config.environment === "prod";
     const standbySite: Site = config.activeSite === "aws" ? "azure" : "aws";
     if (sites[config.activeSite].identity.capacity !== "active") {
-        pulumi.log.warn(
+        void pulumi.log.warn(
             `crypto-beacon:activeSite is "${config.activeSite}", but that site runs at ${sites[config.activeSite].identity.capacity} capacity; ` +
                 `scale it to active first unless this is an emergency failover`,
         );

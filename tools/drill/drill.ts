@@ -177,14 +177,15 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
     }
 
     async function rollBack() {
-        const rollbackStart = Date.now();
         try {
             await step("rollback", async () => {
                 await backend.switchTo(from);
                 return { outcome: "ok", detail: `activeSite=${from} restored on ${view.stack}` };
             });
+            // The source had been serving: it gets the full deadline once the edge points back at it.
+            const restoredAt = Date.now();
             await step("verify-rollback", async () => {
-                const result = await waitForSite(backend.publicUrl, view.failover.siteHeader, from, rollbackStart, deadlineSec, pollIntervalMs, stableAnswers);
+                const result = await waitForSite(backend.publicUrl, view.failover.siteHeader, from, restoredAt, deadlineSec, pollIntervalMs, stableAnswers);
                 return { outcome: result.reached ? "ok" : "failed", detail: result.reached ? `${from} serves again (${describeAnswers(result)})` : `${from} does not serve either: page the on-call now (${describeAnswers(result)})` };
             });
         } catch (error) {

@@ -165,6 +165,7 @@ class PlanSession {
             delete require.cache[this.project.entry];
             await pulumi.runtime.runInPulumiStack(async () => {
                 // What Pulumi's run.js does: a function export is the program, its result the outputs.
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the program as the runtime does, fresh each run
                 const programExport: unknown = require(this.project.entry);
                 return programExport instanceof Function ? programExport() : programExport;
             });

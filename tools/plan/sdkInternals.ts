@@ -48,6 +48,7 @@ export interface ProtobufStruct {
 
 type MockMonitorConstructor = new (mocks: unknown) => MockMonitorLike;
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal SDK modules, typed by this shim
 export const MockMonitor = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: MockMonitorConstructor }).MockMonitor;
 
 interface RuntimeStore {
@@ -57,5 +58,6 @@ interface RuntimeStore {
 
 /** The runtime's global store; holds the monitor in use and the count of logged errors. */
 export function runtimeStore(): RuntimeStore {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal SDK modules, typed by this shim
     return (require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore }).getStore();
 }

@@ -1,0 +1,28 @@
+// Lint: typescript-eslint's recommended rules, Pulumi's rules against Outputs in template
+// literals (they need type information, so the linter reads tsconfig.json), and the few habits
+// of STYLE.md a machine can check.
+import pulumi from "@pulumi/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/**", "tests/fixtures/policy-packs/**"] },
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+            eqeqeq: "error",
+            "no-var": "error",
+            "prefer-const": "error",
+            "@typescript-eslint/no-floating-promises": "error",
+        },
+    },
+    {
+        // Tests read planned inputs, which are untyped JSON by nature.
+        files: ["tests/**/*.ts"],
+        rules: { "@typescript-eslint/no-explicit-any": "off" },
+    },
+);
