@@ -64,8 +64,8 @@ describe("delivery workflows", () => {
         assert.ok(problems.some((problem) => problem.includes("potentially untrusted")), problems.join("\n"));
     });
 
-    it("cover pull requests, test, staging, production, hotfix, drift, the DR drill and releases", () => {
-        assert.deepEqual(Object.keys(workflows).sort(), ["deploy-production", "deploy-staging", "deploy-test", "dr-drill", "drift", "hotfix", "pull-request", "release"]);
+    it("cover pull requests, test, staging, production, hotfix, drift, the DR drill, releases and state backups", () => {
+        assert.deepEqual(Object.keys(workflows).sort(), ["deploy-production", "deploy-staging", "deploy-test", "dr-drill", "drift", "hotfix", "pull-request", "release", "state-backup"]);
     });
 
     it("give this repository's composite actions only the inputs they declare, and every required one", () => {
@@ -173,11 +173,22 @@ describe("delivery workflows", () => {
         assert.ok(drillSteps.some((step) => step.uses === "actions/upload-artifact@v4" && step.with?.path === "drill/"));
     });
 
-    it("only name npm scripts that exist", () => {
+    it("and the runbooks only name npm scripts, workflows and files that exist", () => {
         const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
-        for (const { workflow, job, step } of allSteps()) {
-            for (const [, script] of (step.run ?? "").matchAll(/npm run ([a-z:-]+)/g)) {
-                assert.ok(scripts.includes(script), `${workflow}/${job}: npm run ${script}`);
+        const texts = [
+            ...allSteps().map(({ workflow, job, step }) => [`${workflow}/${job}`, step.run ?? ""]),
+            ...fs.readdirSync(path.join(REPOSITORY_ROOT, "docs", "runbooks")).map((file) => [`docs/runbooks/${file}`, read(`docs/runbooks/${file}`)]),
+            ["docs/state-and-secrets.md", read("docs/state-and-secrets.md")],
+        ];
+        for (const [where, text] of texts) {
+            for (const [, script] of text.matchAll(/npm run ([a-z:-]+)/g)) {
+                assert.ok(scripts.includes(script), `${where}: npm run ${script}`);
+            }
+            for (const [, file] of text.matchAll(/`((?:\.github|docs|policies|stacks|components|tools)\/[^`*<> ]+)`/g)) {
+                assert.ok(fs.existsSync(path.join(REPOSITORY_ROOT, file.replace(/\/$/, ""))), `${where} names ${file}`);
+            }
+            for (const [, workflow] of text.matchAll(/`([a-z-]+)\.yml`/g)) {
+                assert.ok(workflow in workflows, `${where} names ${workflow}.yml`);
             }
         }
     });
