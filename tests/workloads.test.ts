@@ -208,7 +208,14 @@ describe("Kubernetes workloads", () => {
             assert.equal((green.inputs.spec as { replicas: number }).replicas, HUB_SERVICE_SPECS.api.minReplicas, "warm: at the minimum, ready for a retry");
         });
 
-        it("promotes in one change: the other colour becomes live", async () => {
+        it("renames the colours after a promotion without moving traffic", () => {
+            const promoted = colourStates(release(100));
+            const renamed = colourStates({ ...release(0), liveColour: "green" });
+            assert.deepEqual([promoted.blue.weight, promoted.green.weight], [renamed.blue.weight, renamed.green.weight]);
+            assert.deepEqual([promoted.blue.mode, renamed.blue.mode], ["warm", "warm"], "the old colour stays warm for a rollback");
+        });
+
+        it("makes the other colour live when asked", async () => {
             const plan = await planSite("prod-aws", { hubLiveColour: "green" });
             assert.deepEqual(routeWeights(plan, "web"), { "web-blue": 0, "web-green": 100 });
         });
