@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
+import { webIdentityTrustPolicy } from "./identity";
 
 export interface AwsAssetExportArgs {
     /**
@@ -37,21 +38,10 @@ export class AwsAssetExport extends pulumi.ComponentResource {
         super("beacon:aws:AssetExport", name, {}, opts);
         const parent = { parent: this };
         const provider = new iam.OpenIdConnectProvider(name, { url: args.issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, parent);
-        const issuerHost = pulumi.output(args.issuerUrl).apply((issuer) => issuer.replace(/^https:\/\//, ""));
         const role = new iam.Role(name, {
             name: args.roleName,
             description: "The Azure site's asset copy job (web identity from AKS)",
-            assumeRolePolicy: pulumi.all([provider.arn, issuerHost]).apply(([providerArn, host]) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Effect: "Allow",
-                        Principal: { Federated: providerArn },
-                        Action: "sts:AssumeRoleWithWebIdentity",
-                        Condition: { StringEquals: { [`${host}:sub`]: args.subject, [`${host}:aud`]: "sts.amazonaws.com" } },
-                    }],
-                }),
-            ),
+            assumeRolePolicy: webIdentityTrustPolicy(provider.arn, args.issuerUrl, args.subject),
             maxSessionDuration: 3600,
         }, { parent: this, deleteBeforeReplace: true });
         new iam.RolePolicy(name, {

@@ -4,6 +4,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { type Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import { webIdentityTrustPolicy } from "./identity";
 
 /**
  * The AWS Secrets Manager provider for the Secrets Store CSI driver, which it installs too.
@@ -47,25 +48,12 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
     constructor(name: string, args: AwsWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:aws:WorkloadAccess", name, {}, opts);
         const parent = { parent: this };
-        const issuerHost = pulumi.output(args.oidcIssuer).apply((issuer) => issuer.replace(/^https:\/\//, ""));
 
         this.roleArns = {};
         for (const [service, secretArn] of Object.entries(args.secretArns)) {
             const role = new iam.Role(`${name}-${service}`, {
                 description: `The ${service} service's pods (IRSA)`,
-                assumeRolePolicy: pulumi.all([args.oidcProviderArn, issuerHost]).apply(([providerArn, host]) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{
-                            Effect: "Allow",
-                            Principal: { Federated: providerArn },
-                            Action: "sts:AssumeRoleWithWebIdentity",
-                            Condition: {
-                                StringEquals: { [`${host}:sub`]: `system:serviceaccount:${args.namespace}:${service}`, [`${host}:aud`]: "sts.amazonaws.com" },
-                            },
-                        }],
-                    }),
-                ),
+                assumeRolePolicy: webIdentityTrustPolicy(args.oidcProviderArn, args.oidcIssuer, `system:serviceaccount:${args.namespace}:${service}`),
             }, parent);
             new iam.RolePolicy(`${name}-${service}`, {
                 role: role.name,

@@ -6,6 +6,7 @@ import { CronJob } from "@pulumi/kubernetes/batch/v1";
 import { ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { type Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { HardenedNamespace } from "../kubernetes/hardenedNamespace";
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../kubernetes/podSecurity";
 import { builtInRoleId } from "./roles";
 
 /** Where the copy job runs, and the ServiceAccount both clouds trust. */
@@ -115,7 +116,7 @@ export class AzureAssetSync extends pulumi.ComponentResource {
                                 serviceAccountName: account.metadata.name,
                                 automountServiceAccountToken: false,
                                 restartPolicy: "Never",
-                                securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
                                 containers: [{
                                     name: "rclone",
                                     image: RCLONE_IMAGE,
@@ -133,14 +134,7 @@ export class AzureAssetSync extends pulumi.ComponentResource {
                                     ],
                                     env,
                                     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-                                    securityContext: {
-                                        runAsNonRoot: true,
-                                        allowPrivilegeEscalation: false,
-                                        readOnlyRootFilesystem: true,
-                                        privileged: false,
-                                        capabilities: { drop: ["ALL"] },
-                                        seccompProfile: { type: "RuntimeDefault" },
-                                    },
+                                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                                     volumeMounts: [
                                         { name: "tmp", mountPath: "/tmp" },
                                         { name: "aws-token", mountPath: "/var/run/secrets/aws", readOnly: true },

@@ -5,13 +5,12 @@ import { HorizontalPodAutoscaler } from "@pulumi/kubernetes/autoscaling/v2";
 import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { COLOURS, type Colour, type ColourState } from "./blueGreen";
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "./podSecurity";
 
 /** The port every service listens on, for traffic and probes. */
 export const SERVICE_PORT = 8080;
 /** Where the service's secrets from the cloud secret store appear, as files. */
 export const SECRETS_MOUNT_PATH = "/var/run/secrets/beacon";
-/** The user every container runs as: not root, and not a user the image may have baked in. */
-const RUN_AS_USER = 10001;
 
 export interface HubServiceSpec {
     /** Path prefixes the gateway routes to it; none for a background worker. */
@@ -113,13 +112,7 @@ export class HubService extends pulumi.ComponentResource {
                             serviceAccountName: account.metadata.name,
                             automountServiceAccountToken: false,
                             terminationGracePeriodSeconds: spec.terminationGracePeriodSec ?? 30,
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: RUN_AS_USER,
-                                runAsGroup: RUN_AS_USER,
-                                fsGroup: RUN_AS_USER,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
                             topologySpreadConstraints: [{
                                 maxSkew: 1,
                                 topologyKey: "topology.kubernetes.io/zone",
@@ -141,14 +134,7 @@ export class HubService extends pulumi.ComponentResource {
                                 startupProbe: { ...httpProbe("/healthz"), failureThreshold: 30 },
                                 livenessProbe: { ...httpProbe("/livez"), failureThreshold: 3 },
                                 readinessProbe: { ...httpProbe("/readyz"), failureThreshold: 2 },
-                                securityContext: {
-                                    runAsNonRoot: true,
-                                    allowPrivilegeEscalation: false,
-                                    readOnlyRootFilesystem: true,
-                                    privileged: false,
-                                    capabilities: { drop: ["ALL"] },
-                                    seccompProfile: { type: "RuntimeDefault" },
-                                },
+                                securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                                 volumeMounts: [
                                     { name: "tmp", mountPath: "/tmp" },
                                     { name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
