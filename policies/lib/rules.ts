@@ -8,6 +8,9 @@ import type {
 } from "@pulumi/policy";
 import { controlTags, type Controls } from "./controls";
 
+/** The tag prefix that names a resource type a resource rule checks; `*` for every type. */
+export const APPLIES_TO = "applies-to:";
+
 /** What every rule says about itself: reports and the evidence report are built from this. */
 export interface RuleInfo {
     /** kebab-case, unique across all packs. */
@@ -40,8 +43,11 @@ export function resourceRule<Config = Record<string, never>>(
     },
 ): ResourceValidationPolicy {
     const types = info.types === "*" ? undefined : new Set(info.types);
+    const metadata = policyMetadata(info);
     return {
-        ...policyMetadata(info),
+        ...metadata,
+        // What it checks travels with it, so the evidence report can list the resources that passed.
+        tags: [...metadata.tags, ...(info.types === "*" ? [`${APPLIES_TO}*`] : info.types.map((type) => `${APPLIES_TO}${type}`))],
         validateResource: (args, reportViolation) => {
             if (types && !types.has(args.type)) {
                 return;

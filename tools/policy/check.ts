@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackPlan } from "../plan/planner";
 import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
+import { FRAMEWORKS, type Framework } from "../../policies/lib/controls";
 import { renderConsole } from "./reports/console";
+import { renderEvidence } from "./reports/evidence";
 import { renderJson } from "./reports/json";
 import { renderMarkdown } from "./reports/markdown";
 import { renderSarif } from "./reports/sarif";
@@ -12,6 +14,8 @@ export interface ReportFiles {
     readonly json?: string;
     readonly sarif?: string;
     readonly markdown?: string;
+    /** A directory for the evidence report: `<framework>.md` and `.html` per framework. */
+    readonly evidence?: string;
 }
 
 /** The policy config of a stack: the file given, else the repository's file for the stack, if any. */
@@ -64,5 +68,13 @@ export async function checkPlannedStack(
     write(files.json, `${JSON.stringify(renderJson(check), null, 2)}\n`);
     write(files.sarif, `${JSON.stringify(renderSarif(check, { root, stackFile: path.join(root, plan.stackFile), resources }), null, 2)}\n`);
     write(files.markdown, `${renderMarkdown(check)}\n`);
+    if (files.evidence) {
+        const generatedAt = new Date();
+        for (const framework of Object.keys(FRAMEWORKS) as Framework[]) {
+            const evidence = renderEvidence(check, resources, framework, generatedAt);
+            write(path.join(files.evidence, `${framework}.md`), evidence.markdown);
+            write(path.join(files.evidence, `${framework}.html`), evidence.html);
+        }
+    }
     return { check, exitCode: blockingViolations(check).length > 0 ? 1 : 0 };
 }

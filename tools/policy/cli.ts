@@ -6,7 +6,7 @@ import { checkPlannedStack } from "./check";
 import { policyListing, renderListing } from "./list";
 import { PolicyRunner, DEFAULT_PACKS } from "./runner";
 
-const USAGE = `Usage: npm run policy -- --stack <name> [--json <file>] [--sarif <file>] [--markdown <file>]
+const USAGE = `Usage: npm run policy -- --stack <name> [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>]
        npm run policy -- --program <dir|file> --config <Pulumi.<stack>.yaml> [...]
        npm run policy -- --list [--json <file>]
 
@@ -23,6 +23,9 @@ each pack in its own process, spoken to over the Analyzer gRPC protocol.
   --json <file>           write the violations (with --list: the policies) as JSON
   --sarif <file>          write SARIF 2.1.0 for GitHub code scanning
   --markdown <file>       write a summary for a pull-request comment
+  --evidence <dir>        write the evidence report per framework (PCI DSS 4.0, SOC 2,
+                          GDPR, CCPA) as Markdown and HTML: each control, its rules, and
+                          their verdict per resource; controls no rule covers are listed
   --timeout-sec <n>       seconds one pack call may take before the pack counts as hung (default 60)
   --help                  show this help
 
@@ -41,6 +44,7 @@ runCommand("the policy runner", async () => {
             json: { type: "string" },
             sarif: { type: "string" },
             markdown: { type: "string" },
+            evidence: { type: "string" },
             "timeout-sec": { type: "string" },
             help: { type: "boolean" },
         },

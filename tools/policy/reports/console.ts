@@ -1,4 +1,5 @@
 import { controlsFromTags, FRAMEWORKS } from "../../../policies/lib/controls";
+import { APPLIES_TO } from "../../../policies/lib/rules";
 import { blockingViolations, policyOf, type PolicyCheck, type Violation } from "../runner";
 
 export const SEVERITY_ORDER = ["critical", "high", "medium", "low", "unspecified"] as const;
@@ -7,7 +8,7 @@ export const SEVERITY_ORDER = ["critical", "high", "medium", "low", "unspecified
 export function controlsText(tags: readonly string[]): string {
     const controls = controlsFromTags(tags);
     if (controls.length === 0) {
-        return tags.join(", ") || "none";
+        return tags.filter((tag) => !tag.startsWith(APPLIES_TO)).join(", ") || "none";
     }
     return controls.map(({ framework, control }) => `${FRAMEWORKS[framework].title} ${control}`).join(", ");
 }

@@ -1,0 +1,54 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CONTROL_CATALOG } from "../../policies/lib/catalog";
+import { controlsFromTags } from "../../policies/lib/controls";
+import { planStack, type PlannedResource } from "../../tools/plan/planner";
+import { renderEvidence } from "../../tools/policy/reports/evidence";
+import { DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
+import { REPOSITORY_ROOT } from "../helpers";
+import { mutate } from "./helpers";
+
+describe("evidence report", () => {
+    let runner: PolicyRunner;
+    let prodAws: PlannedResource[];
+    before(async () => {
+        [runner, prodAws] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod-aws" }).then((plan) => [...plan.resources])]);
+    });
+    after(() => runner?.close());
+
+    it("names only controls that the catalog has, so a typo cannot hide a control", () => {
+        const catalogued = new Set(Object.entries(CONTROL_CATALOG).flatMap(([framework, controls]) => controls.map((control) => `${framework}:${control.id}`)));
+        for (const policy of runner.packs.flatMap((pack) => pack.policies)) {
+            for (const { framework, control } of controlsFromTags(policy.tags)) {
+                assert.ok(catalogued.has(`${framework}:${control}`), `${policy.name} names ${framework} ${control}, which the catalog lacks`);
+            }
+        }
+    });
+
+    it("gives each control its rules and their verdict per resource, and states what no rule covers", async () => {
+        const broken = mutate(prodAws, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false));
+        const check = await runner.check("prod-aws", broken, undefined);
+        const { markdown, html } = renderEvidence(check, broken, "pciDss", new Date("2026-11-27T00:00:00Z"));
+        assert.match(markdown, /\| \[3\.7\.4\]\(#374\) \| Cryptographic keys are changed at the end of their cryptoperiod \| 1 \| fail \|/);
+        const rotation = markdown.slice(markdown.indexOf("### 3.7.4"), markdown.indexOf("### 4.2.1"));
+        assert.match(rotation, /- fail \(mandatory\): urn:pulumi:prod-aws::crypto-beacon::beacon:aws:Keys\$aws:kms\/key:Key::aws-site-logs: enableKeyRotation is not true/);
+        assert.match(rotation, /- pass: `urn:pulumi:prod-aws::[^`]*aws:kms\/key:Key::aws-site-data`/, "the other keys passed");
+        assert.match(markdown, /\| \[5\.2\.1\]\(#521\) \| [^|]+ \| 0 \| manual \|/);
+        assert.match(markdown, /No automated coverage: host and workload protection agents/);
+        assert.match(markdown, /\| 0 \| not covered \|/);
+        assert.match(html, /<table>/);
+        assert.match(html, /<h3>3\.7\.4<\/h3>/);
+    });
+
+    it("is written per framework by npm run policy -- --evidence", () => {
+        const directory = fs.mkdtempSync(path.join(os.tmpdir(), "evidence-"));
+        const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/policy/cli.ts", "--stack", "prod-azure", "--evidence", directory], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual(fs.readdirSync(directory).sort(), ["ccpa.html", "ccpa.md", "gdpr.html", "gdpr.md", "pciDss.html", "pciDss.md", "soc2.html", "soc2.md"]);
+        // prod-azure reads prod-aws (its asset source), so both are planned and checked.
+        assert.match(fs.readFileSync(path.join(directory, "gdpr.md"), "utf8"), /^# GDPR evidence: prod-aws, prod-azure\n/);
+    });
+});
