@@ -138,11 +138,12 @@ describe("Kubernetes workloads", () => {
                 assert.deepEqual((fromGateway.inputs.spec as any).ingress[0].from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": GATEWAY_NAMESPACE } } }]);
             });
 
-            it("gives every serving Deployment an autoscaler and a disruption budget", () => {
+            it("gives every serving Deployment an autoscaler, and every running one a disruption budget", () => {
                 const plan = plans[site];
                 const serving = HUB_SERVICES.map((service) => `${service}-blue`);
+                const warm = HUB_SERVICES.map((service) => `${service}-green`);
                 assert.deepEqual(resourcesOfType(plan, HPA).map(metadataName).sort(), [...serving].sort());
-                assert.deepEqual(resourcesOfType(plan, PDB).map(metadataName).sort(), [...serving].sort());
+                assert.deepEqual(resourcesOfType(plan, PDB).map(metadataName).sort(), [...serving, ...warm].sort());
                 for (const budget of resourcesOfType(plan, PDB)) {
                     assert.equal((budget.inputs.spec as { maxUnavailable: number }).maxUnavailable, 1);
                 }

@@ -58,7 +58,8 @@ export function imageReference(repository: string, tag: string): string {
 /**
  * One service of the hub in blue and green: a ServiceAccount bound to the site's cloud identity,
  * its secrets from the cloud secret store, and per colour a Deployment (hardened container,
- * probes, zone spread), a Service, and while it serves an autoscaler and a disruption budget.
+ * probes, zone spread), a Service, an autoscaler while it serves, and a disruption budget while
+ * it runs at all.
  */
 export class HubService extends pulumi.ComponentResource {
     /** The per-colour Service names and route weights, for the gateway's routes. */
@@ -166,6 +167,9 @@ export class HubService extends pulumi.ComponentResource {
                         metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
                     },
                 }, parent);
+            }
+            // A warm colour is a rollback target: drains must keep it up too.
+            if (state.mode !== "off") {
                 new PodDisruptionBudget(resourceName, {
                     metadata: { name: workload, namespace: args.namespace },
                     // One pod at a time goes during drains and node upgrades.

@@ -3,10 +3,11 @@ import { withExemptions } from "../lib/exemptions";
 import { awsLogGroupEncrypted, awsLogGroupRetention } from "../rules/aws/logging";
 import { awsVpcFlowLogs } from "../rules/aws/network";
 import { awsCloudTrailValidated } from "../rules/aws/platform";
+import { atlasClusterBackup, backupRetention } from "../rules/continuity";
 import { requiredTags } from "../rules/tagging";
 
 new PolicyPack("crypto-beacon-compliance", {
     description: "Audit logging, retention, encryption and tagging, mapped to PCI DSS 4.0, SOC 2, GDPR and CCPA.",
     enforcementLevel: "mandatory",
-    policies: withExemptions([awsVpcFlowLogs, awsCloudTrailValidated, awsLogGroupRetention, awsLogGroupEncrypted, requiredTags]),
+    policies: withExemptions([awsVpcFlowLogs, awsCloudTrailValidated, awsLogGroupRetention, awsLogGroupEncrypted, requiredTags, backupRetention, atlasClusterBackup]),
 });
