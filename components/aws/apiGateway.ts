@@ -14,6 +14,8 @@ export interface AwsApiGatewayArgs {
     readonly throttleRateLimit: number;
     readonly logsKmsKeyArn: pulumi.Input<string>;
     readonly logRetentionDays: number;
+    /** Bucket for the internal load balancer's access logs (SSE-S3; its policy admits the ELB log writer). */
+    readonly accessLogBucket: pulumi.Input<string>;
     /** Certificate the internal load balancer presents, and the name the gateway verifies on it. */
     readonly certificateArn: pulumi.Input<string>;
     readonly certificateHostname: string;
@@ -57,6 +59,8 @@ export class AwsApiGateway extends pulumi.ComponentResource {
             subnets: args.privateSubnetIds,
             securityGroups: [internalGroup.id],
             dropInvalidHeaderFields: true,
+            desyncMitigationMode: "strictest",
+            accessLogs: { bucket: args.accessLogBucket, prefix: "api-internal", enabled: true },
         }, parent);
         const targetGroup = new lb.TargetGroup(`${name}-services`, {
             vpcId: args.vpcId,

@@ -148,3 +148,19 @@ export class StackIndex {
             .map((referrer) => referrer.resource);
     }
 }
+
+/** A resource rule that checks one thing: `problem` says what is wrong, or undefined when it passes. */
+export function propertyRule(
+    info: RuleInfo & {
+        readonly types: readonly string[];
+        readonly problem: (props: Record<string, unknown>, resource: CheckedResource) => string | undefined;
+    },
+): ResourceValidationPolicy {
+    return resourceRule({
+        ...info,
+        check: (resource) => {
+            const problem = info.problem(resource.props, resource);
+            return problem ? [problem] : [];
+        },
+    });
+}

@@ -1,8 +1,32 @@
 import { PolicyPack } from "@pulumi/policy";
 import { withExemptions } from "../lib/exemptions";
+import {
+    awsApiThrottled,
+    awsElasticacheFailover,
+    awsElasticacheSnapshots,
+    awsKmsDeletionWindow,
+    awsS3Versioning,
+    awsTargetGroupHealthCheck,
+} from "../rules/aws/hardening";
 import { awsNatGatewayPerZone, awsSubnetsSpanZones } from "../rules/aws/network";
-import { atlasMajorityWrites, databaseMajoritySurvives, failoverDetection, loadBalancerBothClouds } from "../rules/continuity";
-import { k8sDisruptionBudgets, k8sProbes } from "../rules/kubernetes";
+import { azureBackupVaultResilient, azureRegistryZoneRedundant, azureStorageVersioning } from "../rules/azure/hardening";
+import { cloudflarePoolMonitored } from "../rules/cloudflare";
+import {
+    atlasBackupCopied,
+    atlasMajorityWrites,
+    databaseMajoritySurvives,
+    failoverDetection,
+    loadBalancerBothClouds,
+} from "../rules/continuity";
+import {
+    k8sAutoscalerMetric,
+    k8sCronJobForbidConcurrency,
+    k8sDisruptionBudgets,
+    k8sNamespaceQuota,
+    k8sProbes,
+    k8sRoutesNameSite,
+    k8sZoneSpread,
+} from "../rules/kubernetes";
 
 new PolicyPack("crypto-beacon-resilience", {
     description: "Zone spread, failover across clouds, database majority, backups and workload availability.",
@@ -16,5 +40,21 @@ new PolicyPack("crypto-beacon-resilience", {
         atlasMajorityWrites,
         k8sDisruptionBudgets,
         k8sProbes,
+        awsElasticacheFailover,
+        awsElasticacheSnapshots,
+        awsS3Versioning,
+        awsTargetGroupHealthCheck,
+        awsKmsDeletionWindow,
+        awsApiThrottled,
+        azureStorageVersioning,
+        azureBackupVaultResilient,
+        atlasBackupCopied,
+        k8sCronJobForbidConcurrency,
+        k8sNamespaceQuota,
+        k8sRoutesNameSite,
+        k8sZoneSpread,
+        cloudflarePoolMonitored,
+        azureRegistryZoneRedundant,
+        k8sAutoscalerMetric,
     ]),
 });

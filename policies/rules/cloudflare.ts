@@ -216,3 +216,50 @@ export const cloudflareSecurityHeaders = stackRule({
         return missing.length > 0 ? [{ message: `responses lack ${missing.join(", ")}` }] : [];
     },
 });
+
+export const cloudflarePoolMonitored = resourceRule({
+    name: "cloudflare-pool-monitored",
+    description: "Every load-balancer pool has a health monitor and needs at least one healthy origin.",
+    severity: "high",
+    remediation: "Set monitor and minimumOrigins (1 or more) on the pool.",
+    controls: { soc2: ["A1.2"] },
+    types: ["cloudflare:index/loadBalancerPool:LoadBalancerPool"],
+    check: ({ props }) => [...(props.monitor ? [] : ["the pool has no health monitor"]), ...(Number(props.minimumOrigins ?? 1) >= 1 ? [] : ["minimumOrigins is 0"])],
+});
+
+export const cloudflarePoolNotifications = stackRule({
+    name: "cloudflare-pool-health-notifications",
+    description: "Someone is told when a site's pool turns unhealthy, because traffic moved between clouds.",
+    severity: "medium",
+    remediation: "Add a notification policy of type load_balancing_health_alert (crypto-beacon:edgeAlertEmail).",
+    controls: { pciDss: ["10.7.2"], soc2: ["CC7.2"] },
+    check: (stack) =>
+        stack.ofType("cloudflare:index/loadBalancer:LoadBalancer").length > 0 &&
+        !stack.ofType("cloudflare:index/notificationPolicy:NotificationPolicy").some((policy) => policy.props.alertType === "load_balancing_health_alert" && policy.props.enabled !== false)
+            ? [{ message: "no notification policy for pool health" }]
+            : [],
+});
+
+export const cloudflareCustomWaf = stackRule({
+    name: "cloudflare-custom-waf",
+    description: "A zone the stack manages has custom WAF rules that block what the hub never serves.",
+    severity: "medium",
+    remediation: "Add a ruleset in phase http_request_firewall_custom with block rules.",
+    controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"] },
+    check: (stack) =>
+        managesZone(stack) && !rulesInPhase(stack.ofType(RULESET), "http_request_firewall_custom").some((rule) => rule.action === "block")
+            ? [{ message: "the zone has no blocking custom WAF rule" }]
+            : [],
+});
+
+export const cloudflareApiNotCached = stackRule({
+    name: "cloudflare-api-not-cached",
+    description: "The edge never caches API answers: they carry account data.",
+    severity: "high",
+    remediation: "Make every cache rule that matches /api/ set cache: false.",
+    controls: { pciDss: ["3.5.1"], gdpr: ["32"], ccpa: ["1798.150"] },
+    check: (stack) =>
+        rulesInPhase(stack.ofType(RULESET), "http_request_cache_settings")
+            .filter((rule) => String(rule.expression).includes("/api/") && objectInput(rule.actionParameters)?.cache === true)
+            .map((rule) => ({ message: `cache rule "${String(rule.description ?? rule.expression)}" caches API answers` })),
+});

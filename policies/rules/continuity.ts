@@ -165,3 +165,16 @@ export const albWafAssociated = stackRule({
             .filter((balancer) => stack.referencing(balancer.urn, "aws:wafv2/webAclAssociation:WebAclAssociation", "resourceArn").length === 0)
             .map((balancer) => ({ message: `internet-facing load balancer ${balancer.name} has no WAF web ACL`, urn: balancer.urn })),
 });
+
+export const atlasBackupCopied = resourceRule({
+    name: "atlas-backup-copied-to-other-cloud",
+    description: "Database snapshots and the oplog are copied to another region, so a restore needs neither the primary's region nor its cloud.",
+    severity: "high",
+    remediation: "Add copySettings to a region of the other cloud with shouldCopyOplogs and the DAILY frequency at least.",
+    controls: { soc2: ["A1.2", "CC9.1"], gdpr: ["32"] },
+    types: ["mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"],
+    check: ({ props }) =>
+        arrayInput(props.copySettings).some((copy) => copy.shouldCopyOplogs === true && Array.isArray(copy.frequencies) && (copy.frequencies as unknown[]).includes("DAILY"))
+            ? []
+            : ["snapshots are not copied, with the oplog, to another region"],
+});

@@ -262,3 +262,94 @@ export const k8sDisruptionBudgets = stackRule({
         });
     },
 });
+
+export const k8sNamespaceQuota = stackRule({
+    name: "k8s-namespace-quota",
+    description: "Every namespace the stack creates has a ResourceQuota and a LimitRange.",
+    severity: "medium",
+    remediation: "Add a ResourceQuota and a LimitRange to the namespace (HardenedNamespace does).",
+    controls: { soc2: ["A1.2"] },
+    check: (stack) => {
+        const namespacesWith = (type: string) => new Set(stack.ofType(type).map((resource) => String(metadataOf(resource.props).namespace)));
+        const quotas = namespacesWith("kubernetes:core/v1:ResourceQuota");
+        const limits = namespacesWith("kubernetes:core/v1:LimitRange");
+        return stack.ofType("kubernetes:core/v1:Namespace").flatMap((namespace) => {
+            const name = String(metadataOf(namespace.props).name);
+            const missing = [...(quotas.has(name) ? [] : ["ResourceQuota"]), ...(limits.has(name) ? [] : ["LimitRange"])];
+            return missing.length > 0 ? [{ message: `namespace ${name} has no ${missing.join(" or ")}`, urn: namespace.urn }] : [];
+        });
+    },
+});
+
+export const k8sCronJobForbidConcurrency = resourceRule({
+    name: "k8s-cronjob-no-overlap",
+    description: "Scheduled jobs never overlap: a slow run is not joined by the next.",
+    severity: "low",
+    remediation: "Set concurrencyPolicy: Forbid.",
+    controls: { soc2: ["A1.2"] },
+    types: ["kubernetes:batch/v1:CronJob"],
+    check: ({ props }) => (objectInput(props.spec)?.concurrencyPolicy === "Forbid" ? [] : [`concurrencyPolicy is ${String(objectInput(props.spec)?.concurrencyPolicy ?? "Allow")}`]),
+});
+
+export const k8sServiceAccountNoToken = resourceRule({
+    name: "k8s-service-account-no-token",
+    description: "ServiceAccounts do not hand out Kubernetes API tokens by default.",
+    severity: "low",
+    remediation: "Set automountServiceAccountToken: false on the ServiceAccount.",
+    controls: { pciDss: ["7.2.1"], soc2: ["CC6.1"] },
+    types: ["kubernetes:core/v1:ServiceAccount"],
+    check: ({ props }) => (props.automountServiceAccountToken === false ? [] : ["mounts an API token into every pod by default"]),
+});
+
+export const k8sRoutesNameSite = resourceRule<{ siteHeader: string }>({
+    name: "k8s-routes-name-site",
+    description: "Every route adds the header naming the serving site, which the DR drill and the smoke tests read.",
+    severity: "medium",
+    remediation: "Add a ResponseHeaderModifier filter that sets the site header on every rule.",
+    controls: { soc2: ["A1.3"] },
+    configSchema: { properties: { siteHeader: { type: "string", default: "x-beacon-site" } } },
+    types: ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"],
+    check: ({ props }, config) =>
+        arrayInput(objectInput(props.spec)?.rules).every((rule) =>
+            arrayInput(rule.filters).some((filter) => arrayInput(objectInput(filter.responseHeaderModifier)?.set).some((header) => String(header.name).toLowerCase() === config.siteHeader)),
+        )
+            ? []
+            : [`a rule does not set ${config.siteHeader}`],
+});
+
+export const k8sHelmPinned = resourceRule({
+    name: "k8s-helm-chart-pinned",
+    description: "Helm releases pin their chart version.",
+    severity: "medium",
+    remediation: "Set version on the release to an exact chart version.",
+    controls: { pciDss: ["6.3.2"], soc2: ["CC8.1"] },
+    types: ["kubernetes:helm.sh/v3:Release"],
+    check: ({ props }) => (/^v?\d+\.\d+\.\d+$/.test(String(props.version ?? "")) ? [] : [`chart ${String(props.chart)} is not pinned to an exact version`]),
+});
+
+export const k8sZoneSpread = resourceRule({
+    name: "k8s-zone-spread",
+    description: "Deployments spread their pods across zones.",
+    severity: "medium",
+    remediation: "Add a topologySpreadConstraint on topology.kubernetes.io/zone.",
+    controls: { soc2: ["A1.2"] },
+    types: ["kubernetes:apps/v1:Deployment"],
+    check: (resource) =>
+        arrayInput(podOf(resource)?.pod.topologySpreadConstraints).some((constraint) => constraint.topologyKey === "topology.kubernetes.io/zone") ? [] : ["pods are not spread across zones"],
+});
+
+export const k8sAutoscalerMetric = resourceRule({
+    name: "k8s-autoscaler-has-metric",
+    description: "Every autoscaler scales on a metric, between a minimum and a larger maximum.",
+    severity: "low",
+    remediation: "Give the HorizontalPodAutoscaler a CPU (or custom) metric and maxReplicas above minReplicas.",
+    controls: { soc2: ["A1.2"] },
+    types: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"],
+    check: ({ props }) => {
+        const spec = objectInput(props.spec) ?? {};
+        return [
+            ...(arrayInput(spec.metrics).length > 0 ? [] : ["the autoscaler has no metric"]),
+            ...(Number(spec.maxReplicas) >= Number(spec.minReplicas ?? 1) ? [] : ["maxReplicas is below minReplicas"]),
+        ];
+    },
+});

@@ -1,9 +1,26 @@
 import { PolicyPack } from "@pulumi/policy";
 import { withExemptions } from "../lib/exemptions";
+import {
+    awsAlbDesyncMitigation,
+    awsBackupVaultEncrypted,
+    awsBackupVaultLocked,
+    awsEcrKms,
+    awsEcrLifecycle,
+    awsEndpointsPrivateDns,
+    awsIamNoAdministratorAccess,
+    awsIamNoWildcardPolicy,
+    awsLaunchTemplateEncrypted,
+    awsS3AclsDisabled,
+    awsS3TlsOnly,
+    awsSecretsEncrypted,
+    awsSecurityGroupNoOpenIngress,
+    awsSecurityGroupRuleNoOpenIngress,
+    awsSnsEncrypted,
+    awsWafManagedRules,
+    awsWafRateLimit,
+} from "../rules/aws/hardening";
 import { awsKmsKeyRotation } from "../rules/aws/kms";
 import { awsDefaultSecurityGroupClosed, awsSubnetNoAutoPublicIp } from "../rules/aws/network";
-import { azureNsgNoOpenInbound, azureSubnetHasNsg } from "../rules/azure/network";
-import { azureAcrLockedDown, azureAksLockedDown, azureKeyVaultProtected, azureStorageSecure, azureWafPrevention } from "../rules/azure/platform";
 import {
     awsAlbDropsInvalidHeaders,
     awsEcrImmutableScanned,
@@ -15,7 +32,31 @@ import {
     awsS3PublicAccessBlocked,
 } from "../rules/aws/platform";
 import {
+    azureAksEncryptionAtHost,
+    azureAksMonitoring,
+    azureAksSecretsProvider,
+    azureAksWorkloadIdentity,
+    azureContainerPrivate,
+    azureGatewayTlsPolicy,
+    azurePublicIpStandard,
+    azureRedisDatabaseLocked,
+    azureRedisTls,
+    azureRoleAssignmentScoped,
+    azureStorageDoubleEncryption,
+    azureStorageNetworkDeny,
+} from "../rules/azure/hardening";
+import { azureNsgNoOpenInbound, azureSubnetHasNsg } from "../rules/azure/network";
+import {
+    azureAcrLockedDown,
+    azureAksLockedDown,
+    azureKeyVaultProtected,
+    azureStorageSecure,
+    azureWafPrevention,
+} from "../rules/azure/platform";
+import {
     cloudflareAlwaysHttps,
+    cloudflareApiNotCached,
+    cloudflareCustomWaf,
     cloudflareDnsProxied,
     cloudflareDnssec,
     cloudflareHsts,
@@ -33,6 +74,7 @@ import {
 import { albWafAssociated, atlasClusterTls, atlasNoOpenAccess, atlasUserLeastPrivilege } from "../rules/continuity";
 import {
     k8sDropAllCapabilities,
+    k8sHelmPinned,
     k8sImagePinned,
     k8sNamespaceDefaultDeny,
     k8sNamespaceRestricted,
@@ -45,6 +87,7 @@ import {
     k8sResourceLimits,
     k8sRunAsNonRoot,
     k8sSeccompRuntimeDefault,
+    k8sServiceAccountNoToken,
 } from "../rules/kubernetes";
 import { explicitProviders } from "../rules/providers";
 
@@ -102,5 +145,38 @@ new PolicyPack("crypto-beacon-security", {
         k8sNoTokenAutomount,
         k8sNamespaceRestricted,
         k8sNamespaceDefaultDeny,
+        awsS3AclsDisabled,
+        awsS3TlsOnly,
+        awsSecretsEncrypted,
+        awsSnsEncrypted,
+        awsBackupVaultEncrypted,
+        awsBackupVaultLocked,
+        awsWafManagedRules,
+        awsWafRateLimit,
+        awsAlbDesyncMitigation,
+        awsLaunchTemplateEncrypted,
+        awsIamNoWildcardPolicy,
+        awsIamNoAdministratorAccess,
+        awsEndpointsPrivateDns,
+        awsSecurityGroupNoOpenIngress,
+        awsSecurityGroupRuleNoOpenIngress,
+        awsEcrLifecycle,
+        azureContainerPrivate,
+        azureStorageDoubleEncryption,
+        azureStorageNetworkDeny,
+        azureAksWorkloadIdentity,
+        azureAksEncryptionAtHost,
+        azureAksMonitoring,
+        azureAksSecretsProvider,
+        azureRedisTls,
+        azureRedisDatabaseLocked,
+        azureGatewayTlsPolicy,
+        azurePublicIpStandard,
+        azureRoleAssignmentScoped,
+        k8sHelmPinned,
+        k8sServiceAccountNoToken,
+        cloudflareCustomWaf,
+        awsEcrKms,
+        cloudflareApiNotCached,
     ]),
 });

@@ -94,7 +94,8 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         logRetentionDays: retention,
         certificateArn: origin.certificateArn,
         certificateHostname: config.awsOriginHostname,
-    }, { provider: primary });
+        accessLogBucket: logBucket.bucketName,
+    }, { provider: primary, dependsOn: logBucket.ready });
 
     const redis = new AwsRedis("aws-redis", {
         vpcId: network.vpcId,

@@ -141,6 +141,7 @@ describe("policy rules, through the Analyzer protocol", function () {
         ...platformCases(),
         ...edgeCases(),
         ...workloadCases(),
+        ...hardeningCases(),
     ];
 
     for (const { rule, site, broken, expect, level } of cases) {
@@ -355,5 +356,112 @@ function workloadCases() {
             broken: set("aws:backup/plan:Plan", "aws-backup", (inputs) => (inputs.rules[2].lifecycle.deleteAfter = 90)),
             expect: /backup plan: no rule kept 365 days/,
         },
+    ];
+}
+
+/** Cases for the hardening rules of both sites and the edge: one property broken each. */
+function hardeningCases() {
+    const aws = "aws" as const;
+    const azure = "azure" as const;
+    const edge = "edge" as const;
+    const without = (type: string, name?: string) => (resources: PlannedResource[]) => resources.filter((resource) => !(resource.type === type && (name === undefined || resource.name === name)));
+    const policyJson = (type: string, name: string, change: (document: { Statement: Record<string, any>[] }) => void) =>
+        set(type, name, (inputs) => {
+            const document = JSON.parse(inputs.policy);
+            change(document);
+            inputs.policy = JSON.stringify(document);
+        });
+    return [
+        { rule: "aws-s3-versioning", site: aws, broken: set("aws:s3/bucketVersioning:BucketVersioning", "aws-assets", (inputs) => (inputs.versioningConfiguration.status = "Suspended")), expect: /versioning is not enabled/ },
+        { rule: "aws-s3-acls-disabled", site: aws, broken: set("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws-assets", (inputs) => (inputs.rule.objectOwnership = "ObjectWriter")), expect: /objectOwnership is ObjectWriter/ },
+        { rule: "aws-s3-tls-only", site: aws, broken: policyJson("aws:s3/bucketPolicy:BucketPolicy", "aws-assets", (document) => document.Statement.shift()), expect: /no statement denies requests without TLS/ },
+        { rule: "aws-s3-lifecycle", site: aws, broken: set("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws-assets", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.status = "Disabled"))), expect: /no enabled lifecycle rule/ },
+        { rule: "aws-secrets-manager-kms", site: aws, broken: set("aws:secretsmanager/secret:Secret", "aws-redis-auth-token", (inputs) => delete inputs.kmsKeyId), expect: /uses the default AWS-managed key/ },
+        { rule: "aws-secrets-manager-recovery-window", site: aws, broken: set("aws:secretsmanager/secret:Secret", "aws-redis-auth-token", (inputs) => (inputs.recoveryWindowInDays = 0)), expect: /recoveryWindowInDays is 0/ },
+        { rule: "aws-sns-encrypted", site: aws, broken: set("aws:sns/topic:Topic", "aws-monitoring-alarms", (inputs) => delete inputs.kmsMasterKeyId), expect: /the topic is not encrypted/ },
+        { rule: "aws-backup-vault-kms", site: aws, broken: set("aws:backup/vault:Vault", "aws-backup", (inputs) => delete inputs.kmsKeyArn), expect: /the vault uses the default key/ },
+        { rule: "aws-backup-vault-lock", site: aws, broken: set("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws-backup", (inputs) => delete inputs.changeableForDays), expect: /not in compliance mode/ },
+        { rule: "aws-waf-managed-rules", site: aws, broken: set("aws:wafv2/webAcl:WebAcl", "aws-origin", (inputs) => (inputs.rules = inputs.rules.filter((rule: Record<string, any>) => rule.name !== "AWSManagedRulesKnownBadInputsRuleSet"))), expect: /missing AWSManagedRulesKnownBadInputsRuleSet/ },
+        { rule: "aws-waf-rate-limit", site: aws, broken: set("aws:wafv2/webAcl:WebAcl", "aws-origin", (inputs) => (inputs.rules = inputs.rules.filter((rule: Record<string, any>) => !rule.statement.rateBasedStatement))), expect: /no blocking rate-based rule/ },
+        { rule: "aws-waf-logged", site: aws, broken: without("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"), expect: /web ACL aws-origin does not log/ },
+        { rule: "aws-api-gateway-access-logs", site: aws, broken: set("aws:apigatewayv2/stage:Stage", "aws-api", (inputs) => delete inputs.accessLogSettings), expect: /the stage has no access log/ },
+        { rule: "aws-api-gateway-throttled", site: aws, broken: set("aws:apigatewayv2/stage:Stage", "aws-api", (inputs) => delete inputs.defaultRouteSettings), expect: /the stage is not throttled/ },
+        { rule: "aws-alb-access-logs", site: aws, broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.accessLogs.enabled = false)), expect: /access logs are off/ },
+        { rule: "aws-alb-desync-mitigation", site: aws, broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.desyncMitigationMode = "monitor")), expect: /desyncMitigationMode is monitor/ },
+        { rule: "aws-node-volumes-encrypted", site: aws, broken: set("aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes", (inputs) => (inputs.blockDeviceMappings[0].ebs.encrypted = "false")), expect: /a volume is not encrypted/ },
+        {
+            rule: "aws-iam-no-wildcard-policy",
+            site: aws,
+            broken: policyJson("aws:iam/rolePolicy:RolePolicy", "aws-workloads-api", (document) => document.Statement.push({ Effect: "Allow", Action: "*", Resource: "*" })),
+            expect: /allows \* on \*/,
+        },
+        {
+            rule: "aws-iam-no-administrator-access",
+            site: aws,
+            broken: set("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws-site-cluster", (inputs) => (inputs.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess")),
+            expect: /attaches arn:aws:iam::aws:policy\/AdministratorAccess/,
+        },
+        { rule: "aws-alarms-notify", site: aws, broken: set("aws:cloudwatch/metricAlarm:MetricAlarm", "aws-monitoring-redis-cpu", (inputs) => (inputs.alarmActions = [])), expect: /the alarm notifies nobody/ },
+        { rule: "aws-elasticache-multi-az", site: aws, broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.multiAzEnabled = false)), expect: /no automatic multi-zone failover/ },
+        { rule: "aws-elasticache-snapshots", site: aws, broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.snapshotRetentionLimit = 0)), expect: /no snapshots are kept/ },
+        { rule: "aws-vpc-endpoint-private-dns", site: aws, broken: set("aws:ec2/vpcEndpoint:VpcEndpoint", "aws-site-sts", (inputs) => (inputs.privateDnsEnabled = false)), expect: /private DNS is off/ },
+        {
+            rule: "aws-security-group-no-open-ingress",
+            site: aws,
+            broken: set("aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => inputs.ingress.push({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] })),
+            expect: /admits the internet on ports 22-22/,
+        },
+        { rule: "aws-security-group-rule-no-open-ingress", site: aws, broken: set("aws:ec2/securityGroupRule:SecurityGroupRule", "aws-workloads-gateway-from-origin", (inputs) => { delete inputs.sourceSecurityGroupId; inputs.cidrBlocks = ["0.0.0.0/0"]; }), expect: /admits the internet/ },
+        { rule: "aws-kms-deletion-window", site: aws, broken: set("aws:kms/key:Key", "aws-site-data", (inputs) => (inputs.deletionWindowInDays = 7)), expect: /deletionWindowInDays is 7/ },
+        { rule: "aws-target-group-health-check", site: aws, broken: set("aws:lb/targetGroup:TargetGroup", "aws-origin", (inputs) => (inputs.healthCheck.enabled = false)), expect: /no health check/ },
+        { rule: "aws-ecr-lifecycle", site: aws, broken: without("aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws-registry-api"), expect: /repository aws-registry-api keeps every image forever/ },
+        { rule: "azure-storage-versioning", site: azure, broken: set("azure-native:storage:BlobServiceProperties", "azure-assets", (inputs) => (inputs.isVersioningEnabled = false)), expect: /versioning or soft delete is off/ },
+        { rule: "azure-storage-container-private", site: azure, broken: set("azure-native:storage:BlobContainer", "azure-assets-assets", (inputs) => (inputs.publicAccess = "Blob")), expect: /publicAccess is Blob/ },
+        { rule: "azure-storage-infrastructure-encryption", site: azure, broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.encryption.requireInfrastructureEncryption = false)), expect: /infrastructure encryption is off/ },
+        { rule: "azure-storage-network-deny", site: azure, broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.networkRuleSet.defaultAction = "Allow")), expect: /network access is allowed by default/ },
+        { rule: "azure-aks-workload-identity", site: azure, broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.securityProfile.workloadIdentity.enabled = false)), expect: /workload identity is off/ },
+        { rule: "azure-aks-encryption-at-host", site: azure, broken: set("azure-native:containerservice:AgentPool", "azure-site-user", (inputs) => (inputs.enableEncryptionAtHost = false)), expect: /a node pool is not encrypted at host/ },
+        { rule: "azure-aks-container-insights", site: azure, broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.addonProfiles.omsagent.enabled = false)), expect: /Container Insights is off/ },
+        {
+            rule: "azure-aks-key-vault-secrets-provider",
+            site: azure,
+            broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation = "false")),
+            expect: /does not rotate/,
+        },
+        { rule: "azure-redis-tls-private", site: azure, broken: set("azure-native:redisenterprise:RedisEnterprise", "azure-redis", (inputs) => (inputs.minimumTlsVersion = "1.0")), expect: /TLS below 1\.2 or public access allowed/ },
+        { rule: "azure-redis-database-entra-tls", site: azure, broken: set("azure-native:redisenterprise:Database", "azure-redis", (inputs) => (inputs.accessKeysAuthentication = "Enabled")), expect: /access keys enabled/ },
+        { rule: "azure-backup-vault-resilient", site: azure, broken: set("azure-native:dataprotection:BackupVault", "azure-backup", (inputs) => (inputs.properties.storageSettings[0].type = "LocallyRedundant")), expect: /not geo-redundant/ },
+        { rule: "azure-flow-log-retention", site: azure, broken: set("azure-native:network:FlowLog", "azure-site", (inputs) => (inputs.retentionPolicy.days = 7)), expect: /flow logs are kept 7 days/ },
+        { rule: "azure-app-gateway-tls-policy", site: azure, broken: set("azure-native:network:ApplicationGateway", "azure-origin", (inputs) => (inputs.sslPolicy = { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" })), expect: /AppGwSslPolicy20150501 allows TLS below 1\.2/ },
+        { rule: "azure-log-analytics-retention", site: azure, broken: set("azure-native:operationalinsights:Workspace", "azure-logs", (inputs) => (inputs.retentionInDays = 90)), expect: /retentionInDays is 90; at least 365 required/ },
+        { rule: "azure-public-ip-standard", site: azure, broken: set("azure-native:network:PublicIPAddress", "azure-origin", (inputs) => (inputs.sku = { name: "Basic" })), expect: /sku is Basic/ },
+        {
+            rule: "azure-role-assignment-least-privilege",
+            site: azure,
+            broken: set("azure-native:authorization:RoleAssignment", "azure-workloads-api", (inputs) => (inputs.roleDefinitionId = String(inputs.roleDefinitionId).replace(/[0-9a-f-]+$/, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"))),
+            expect: /assigns a broad administrative role/,
+        },
+        { rule: "azure-diagnostics-all-logs", site: azure, broken: set("azure-native:monitor:DiagnosticSetting", "azure-vault-diagnostics", (inputs) => (inputs.logs = [])), expect: /not every log reaches the workspace/ },
+        { rule: "azure-alerts-notify", site: azure, broken: set("azure-native:monitor:MetricAlert", "azure-alerts-cluster-node-cpu", (inputs) => (inputs.actions = [])), expect: /the alert notifies nobody/ },
+        { rule: "azure-acr-retention", site: azure, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.policies.retentionPolicy.status = "disabled")), expect: /no retention policy/ },
+        { rule: "k8s-namespace-quota", site: aws, broken: without("kubernetes:core/v1:ResourceQuota", "aws-hub-trading-hub-quota"), expect: /namespace trading-hub has no ResourceQuota/ },
+        { rule: "k8s-cronjob-no-overlap", site: azure, broken: set("kubernetes:batch/v1:CronJob", "azure-asset-sync", (inputs) => (inputs.spec.concurrencyPolicy = "Allow")), expect: /concurrencyPolicy is Allow/ },
+        { rule: "k8s-service-account-no-token", site: aws, broken: set("kubernetes:core/v1:ServiceAccount", "aws-hub-api", (inputs) => delete inputs.automountServiceAccountToken), expect: /mounts an API token into every pod by default/ },
+        { rule: "k8s-routes-name-site", site: aws, broken: set("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "aws-hub-api-route", (inputs) => (inputs.spec.rules[0].filters = [])), expect: /a rule does not set x-beacon-site/ },
+        { rule: "k8s-helm-chart-pinned", site: aws, broken: set("kubernetes:helm.sh/v3:Release", "aws-hub-envoy-gateway", (inputs) => delete inputs.version), expect: /is not pinned to an exact version/ },
+        { rule: "k8s-zone-spread", site: aws, broken: set("kubernetes:apps/v1:Deployment", "aws-hub-web-blue", (inputs) => delete inputs.spec.template.spec.topologySpreadConstraints), expect: /pods are not spread across zones/ },
+        { rule: "cloudflare-pool-monitored", site: edge, broken: set("cloudflare:index/loadBalancerPool:LoadBalancerPool", "edge-azure", (inputs) => (inputs.minimumOrigins = 0)), expect: /minimumOrigins is 0/ },
+        { rule: "cloudflare-pool-health-notifications", site: edge, broken: without("cloudflare:index/notificationPolicy:NotificationPolicy"), expect: /no notification policy for pool health/ },
+        { rule: "cloudflare-custom-waf", site: edge, broken: set("cloudflare:index/ruleset:Ruleset", "edge-custom-waf", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.action = "log"))), expect: /no blocking custom WAF rule/ },
+        { rule: "aws-ecr-kms", site: aws, broken: set("aws:ecr/repository:Repository", "aws-registry-api", (inputs) => (inputs.encryptionConfigurations = [{ encryptionType: "AES256" }])), expect: /layers use the default AES-256 key/ },
+        { rule: "azure-acr-zone-redundant", site: azure, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.zoneRedundancy = "Disabled")), expect: /not zone-redundant/ },
+        { rule: "k8s-autoscaler-has-metric", site: aws, broken: set("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "aws-hub-api-blue", (inputs) => (inputs.spec.metrics = [])), expect: /the autoscaler has no metric/ },
+        {
+            rule: "cloudflare-api-not-cached",
+            site: edge,
+            broken: set("cloudflare:index/ruleset:Ruleset", "edge-cache", (inputs) => (inputs.rules[1].actionParameters = { cache: true })),
+            expect: /cache rule "Never cache API answers: they carry account data" caches API answers/,
+        },
+        { rule: "atlas-backup-copied-to-other-cloud", site: edge, broken: set("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "trading-hub", (inputs) => (inputs.copySettings[0].shouldCopyOplogs = false)), expect: /not copied, with the oplog/ },
     ];
 }
