@@ -90,6 +90,7 @@ import {
     k8sServiceAccountNoToken,
 } from "../rules/kubernetes";
 import { explicitProviders } from "../rules/providers";
+import { noHardcodedCredentials } from "../rules/secrets";
 
 new PolicyPack("crypto-beacon-security", {
     description: "Network exposure, encryption, edge security, workload hardening and provider hygiene.",
@@ -178,5 +179,6 @@ new PolicyPack("crypto-beacon-security", {
         cloudflareCustomWaf,
         awsEcrKms,
         cloudflareApiNotCached,
+        noHardcodedCredentials,
     ]),
 });

@@ -453,6 +453,12 @@ function hardeningCases() {
         { rule: "cloudflare-pool-monitored", site: edge, broken: set("cloudflare:index/loadBalancerPool:LoadBalancerPool", "edge-azure", (inputs) => (inputs.minimumOrigins = 0)), expect: /minimumOrigins is 0/ },
         { rule: "cloudflare-pool-health-notifications", site: edge, broken: without("cloudflare:index/notificationPolicy:NotificationPolicy"), expect: /no notification policy for pool health/ },
         { rule: "cloudflare-custom-waf", site: edge, broken: set("cloudflare:index/ruleset:Ruleset", "edge-custom-waf", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.action = "log"))), expect: /no blocking custom WAF rule/ },
+        {
+            rule: "no-hardcoded-credentials",
+            site: aws,
+            broken: set("aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token", (inputs) => (inputs.secretString = "AKIAIOSFODNN7EXAMPLE")),
+            expect: /secretString holds an AWS access key id/,
+        },
         { rule: "aws-ecr-kms", site: aws, broken: set("aws:ecr/repository:Repository", "aws-registry-api", (inputs) => (inputs.encryptionConfigurations = [{ encryptionType: "AES256" }])), expect: /layers use the default AES-256 key/ },
         { rule: "azure-acr-zone-redundant", site: azure, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.zoneRedundancy = "Disabled")), expect: /not zone-redundant/ },
         { rule: "k8s-autoscaler-has-metric", site: aws, broken: set("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "aws-hub-api-blue", (inputs) => (inputs.spec.metrics = [])), expect: /the autoscaler has no metric/ },
