@@ -19,7 +19,7 @@ import {
     azureRegistryRetention,
 } from "../rules/azure/hardening";
 import { cloudflarePoolNotifications } from "../rules/cloudflare";
-import { atlasClusterBackup, backupRetention } from "../rules/continuity";
+import { atlasClusterBackup, backupRetention, dataStoresBackedUp } from "../rules/continuity";
 import { requiredTags } from "../rules/tagging";
 
 new PolicyPack("crypto-beacon-compliance", {
@@ -45,5 +45,6 @@ new PolicyPack("crypto-beacon-compliance", {
         azureAlertsNotify,
         azureRegistryRetention,
         cloudflarePoolNotifications,
+        dataStoresBackedUp,
     ]),
 });

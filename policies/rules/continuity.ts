@@ -178,3 +178,38 @@ export const atlasBackupCopied = resourceRule({
             ? []
             : ["snapshots are not copied, with the oplog, to another region"],
 });
+
+/** Primary data stores, found in the stack: what a backup must cover. */
+function dataStores(stack: Parameters<Parameters<typeof stackRule>[0]["check"]>[0]) {
+    // A bucket that replicates to another region holds primary data; logs and replicas do not.
+    const replicatedBuckets = stack
+        .ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+        .flatMap((replication) => (replication.propertyDependencies?.bucket ?? []).map((bucket) => bucket.urn))
+        .map((urn) => stack.get(urn))
+        .filter((bucket) => bucket !== undefined);
+    const awsStores = [...replicatedBuckets, ...stack.ofType("aws:dynamodb/table:Table", "aws:rds/cluster:Cluster", "aws:rds/instance:Instance", "aws:efs/fileSystem:FileSystem")];
+    // Storage accounts that hold containers hold data; the flow-log account holds none.
+    const azureStores = stack
+        .ofType("azure-native:storage:BlobContainer")
+        .flatMap((container) => (container.propertyDependencies?.accountName ?? []).map((account) => account.urn))
+        .map((urn) => stack.get(urn))
+        .filter((account) => account !== undefined && account.type === "azure-native:storage:StorageAccount");
+    return { awsStores, azureStores: [...new Map(azureStores.map((account) => [account!.urn, account!])).values()], clusters: stack.ofType(ATLAS_CLUSTER) };
+}
+
+export const dataStoresBackedUp = stackRule({
+    name: "data-stores-backed-up",
+    description: "Every data store is in a backup: AWS data in an AWS Backup selection, Azure storage in a Backup vault instance, the database in an Atlas backup schedule.",
+    severity: "critical",
+    remediation: "Add the store's ARN to the site's backup selection, protect the storage account with a Backup instance, or give the cluster a CloudBackupSchedule.",
+    controls: { soc2: ["A1.2"], gdpr: ["32"] },
+    check: (stack) => {
+        const { awsStores, azureStores, clusters } = dataStores(stack);
+        const unprotected = [
+            ...awsStores.filter((store) => stack.referencing(store.urn, "aws:backup/selection:Selection", "resources").length === 0),
+            ...azureStores.filter((account) => stack.referencing(account.urn, "azure-native:dataprotection:BackupInstance", "properties").length === 0),
+            ...clusters.filter((cluster) => stack.referencing(cluster.urn, "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "clusterName").length === 0),
+        ];
+        return unprotected.map((store) => ({ message: `${store.type.split(":").pop()} ${store.name} is in no backup`, urn: store.urn }));
+    },
+});
