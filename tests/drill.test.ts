@@ -1,9 +1,12 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import { type AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runDrill, type DrillReport } from "../tools/drill/drill";
+import { cloudflarePoolHealth } from "../tools/drill/live";
 import { OfflineBackend } from "../tools/drill/offline";
 import { REPOSITORY_ROOT } from "./helpers";
 
@@ -136,5 +139,42 @@ describe("drill command", () => {
         assert.equal(siteStack.status, 2);
         assert.match(siteStack.stderr, /stack prod-aws has role "aws-site"; the drill switches an edge stack/);
         assert.doesNotMatch(siteStack.stderr, /\n\s+at /);
+    });
+});
+
+describe("live drill: Cloudflare pool health", () => {
+    /** A stand-in for Cloudflare's API on 127.0.0.1 that answers one pool-health request. */
+    async function cloudflare(answer: unknown): Promise<{ base: string; requests: { url: string; auth: string }[]; close: () => Promise<void> }> {
+        const requests: { url: string; auth: string }[] = [];
+        const server = http.createServer((request, response) => {
+            requests.push({ url: request.url ?? "", auth: String(request.headers.authorization) });
+            response.writeHead(200, { "content-type": "application/json" });
+            response.end(JSON.stringify(answer));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    }
+
+    it("is healthy only when every probing region says so, and asks with the token for the right pool", async () => {
+        const api = await cloudflare({ success: true, result: { pop_health: { "Ashburn, VA": { healthy: true }, "Frankfurt, DE": { healthy: false } } } });
+        try {
+            const health = await cloudflarePoolHealth({ apiBase: api.base, accountId: "acct", poolId: "pool-azure", token: "t0ken" });
+            assert.deepEqual(health, { healthy: false, detail: "1 of 2 Cloudflare regions see the pool healthy; not: Frankfurt, DE" });
+            assert.deepEqual(api.requests, [{ url: "/client/v4/accounts/acct/load_balancers/pools/pool-azure/health", auth: "Bearer t0ken" }]);
+        } finally {
+            await api.close();
+        }
+    });
+
+    it("reports Cloudflare's own error, and an API that does not answer", async () => {
+        const api = await cloudflare({ success: false, errors: [{ message: "Authentication error" }] });
+        try {
+            assert.deepEqual(await cloudflarePoolHealth({ apiBase: api.base, accountId: "a", poolId: "p", token: "t" }), { healthy: false, detail: "Cloudflare pool health failed: Authentication error" });
+        } finally {
+            await api.close();
+        }
+        const gone = await cloudflarePoolHealth({ apiBase: "http://127.0.0.1:9/client/v4", accountId: "a", poolId: "p", token: "t" });
+        assert.equal(gone.healthy, false);
+        assert.match(gone.detail, /did not answer/);
     });
 });

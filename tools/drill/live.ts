@@ -2,7 +2,7 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { CommandError } from "../command";
 import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
 
-const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
+export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
 interface PoolHealthResponse {
     success: boolean;
@@ -52,20 +52,10 @@ export class LiveBackend implements DrillBackend {
         const outputs = await this.edgeStack.outputs();
         const poolId = (outputs.edge?.value as { poolIds?: Record<Site, string> } | undefined)?.poolIds?.[site];
         const accountId = (await this.edgeStack.getConfig("crypto-beacon:cloudflareAccountId")).value;
-        const response = await fetch(`${CLOUDFLARE_API}/accounts/${accountId}/load_balancers/pools/${poolId}/health`, {
-            headers: { authorization: `Bearer ${this.cloudflareToken}` },
-            signal: AbortSignal.timeout(10_000),
-        });
-        const body = (await response.json()) as PoolHealthResponse;
-        if (!body.success) {
-            return { healthy: false, detail: `Cloudflare pool health failed: ${(body.errors ?? []).map((error) => error.message).join("; ")}` };
+        if (!poolId) {
+            return { healthy: false, detail: `the edge stack outputs no pool id for ${site}` };
         }
-        const pops = Object.entries(body.result?.pop_health ?? {});
-        const unhealthy = pops.filter(([, health]) => health.healthy !== true).map(([pop]) => pop);
-        return {
-            healthy: pops.length > 0 && unhealthy.length === 0,
-            detail: `${pops.length - unhealthy.length} of ${pops.length} Cloudflare regions see the pool healthy${unhealthy.length ? `; not: ${unhealthy.join(", ")}` : ""}`,
-        };
+        return cloudflarePoolHealth({ accountId, poolId, token: this.cloudflareToken });
     }
 
     async scaleToActive(site: Site): Promise<void> {
@@ -93,4 +83,28 @@ export class LiveBackend implements DrillBackend {
         }
         return this.view;
     }
+}
+
+/**
+ * A pool's health as Cloudflare's own monitors see it, from every region that probes it: healthy
+ * only when every region reports it healthy.
+ */
+export async function cloudflarePoolHealth(request: { accountId: string; poolId: string; token: string; apiBase?: string }): Promise<SiteHealth> {
+    const url = `${request.apiBase ?? CLOUDFLARE_API}/accounts/${request.accountId}/load_balancers/pools/${request.poolId}/health`;
+    let body: PoolHealthResponse;
+    try {
+        const response = await fetch(url, { headers: { authorization: `Bearer ${request.token}` }, signal: AbortSignal.timeout(10_000) });
+        body = (await response.json()) as PoolHealthResponse;
+    } catch (error) {
+        return { healthy: false, detail: `Cloudflare pool health did not answer: ${(error as Error).message}` };
+    }
+    if (!body.success) {
+        return { healthy: false, detail: `Cloudflare pool health failed: ${(body.errors ?? []).map((error) => error.message).join("; ")}` };
+    }
+    const pops = Object.entries(body.result?.pop_health ?? {});
+    const unhealthy = pops.filter(([, health]) => health.healthy !== true).map(([pop]) => pop);
+    return {
+        healthy: pops.length > 0 && unhealthy.length === 0,
+        detail: `${pops.length - unhealthy.length} of ${pops.length} Cloudflare regions see the pool healthy${unhealthy.length ? `; not: ${unhealthy.join(", ")}` : ""}`,
+    };
 }
