@@ -1,8 +1,12 @@
+import { failoverDetectionSec } from "../../components/cloudflare/failover";
+import { ATLAS_PROVIDER, DATABASE_DOMAINS, survivorsAfterLosing, type DatabaseTopology } from "../../components/data/topology";
 import { arrayInput, objectInput } from "../lib/props";
-import { resourceRule, stackRule } from "../lib/rules";
+import { AWS_LOAD_BALANCER_TYPES } from "./aws/platform";
+import { resourceRule, stackRule, type StackIndex } from "../lib/rules";
 
 const ATLAS_CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
-const ATLAS_PROVIDER_SITE: Readonly<Record<string, string>> = { AWS: "aws", AZURE: "azure" };
+/** The two sites, each a cloud the database must survive losing. */
+const SITE_DOMAINS = ["aws", "azure"] as const;
 
 /** The deployment guide's retention: 30 days of dailies, a year of monthlies; restore points at most an hour apart. */
 const DAILY_DAYS = 30;
@@ -78,12 +82,16 @@ export const databaseMajoritySurvives = stackRule({
     controls: { soc2: ["A1.2", "CC9.1"] },
     check: (stack) =>
         stack.ofType(ATLAS_CLUSTER).flatMap((cluster) => {
+            // The planned placement, read back into the topology the schema checks before planning.
             const regions = arrayInput(arrayInput(cluster.props.replicationSpecs)[0]?.regionConfigs);
-            const nodes = regions.map((region) => ({ provider: String(region.providerName), count: Number(objectInput(region.electableSpecs)?.nodeCount ?? 0) }));
-            const total = nodes.reduce((sum, node) => sum + node.count, 0);
-            return Object.keys(ATLAS_PROVIDER_SITE).flatMap((provider) => {
-                const remaining = total - nodes.filter((node) => node.provider === provider).reduce((sum, node) => sum + node.count, 0);
-                return remaining > total / 2 ? [] : [{ message: `losing ${provider} leaves ${remaining} of ${total} electable nodes, no majority`, urn: cluster.urn }];
+            const placement = (domain: (typeof DATABASE_DOMAINS)[number]) => {
+                const inCloud = regions.filter((region) => region.providerName === ATLAS_PROVIDER[domain]);
+                return { region: String(inCloud[0]?.regionName ?? ""), electableNodes: inCloud.reduce((sum, region) => sum + Number(objectInput(region.electableSpecs)?.nodeCount ?? 0), 0) };
+            };
+            const topology = Object.fromEntries(DATABASE_DOMAINS.map((domain) => [domain, placement(domain)])) as DatabaseTopology;
+            return SITE_DOMAINS.flatMap((site) => {
+                const { remaining, total, majority } = survivorsAfterLosing(topology, site);
+                return majority ? [] : [{ message: `losing ${ATLAS_PROVIDER[site]} leaves ${remaining} of ${total} electable nodes, no majority`, urn: cluster.urn }];
             });
         }),
 });
@@ -130,7 +138,7 @@ export const loadBalancerBothClouds = stackRule({
             const monitored = pools.filter((pool) => (pool.propertyDependencies?.monitor ?? []).length > 0);
             const sites = new Set(monitored.flatMap((pool) => arrayInput(pool.props.origins).map((origin) => String(origin.name))));
             const problems = [];
-            const missing = Object.values(ATLAS_PROVIDER_SITE).filter((site) => !sites.has(site));
+            const missing = SITE_DOMAINS.filter((site) => !sites.has(site));
             if (missing.length > 0) problems.push(`no monitored pool for ${missing.join(", ")}`);
             if (!balancer.props.fallbackPool) problems.push("no fallback pool");
             return problems.map((problem) => ({ message: problem, urn: balancer.urn }));
@@ -147,7 +155,13 @@ export const failoverDetection = stackRule<{ maxDetectionSec: number }>({
     check: (stack, config) =>
         stack.ofType("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor").flatMap((monitor) => {
             const props = monitor.props;
-            const detection = Number(props.interval ?? 60) * Number(props.consecutiveDown ?? 1) + Number(props.timeout ?? 5) * (Number(props.retries ?? 2) + 1);
+            // Cloudflare's defaults for the settings a monitor leaves out.
+            const detection = failoverDetectionSec({
+                intervalSec: Number(props.interval ?? 60),
+                consecutiveDown: Number(props.consecutiveDown ?? 1),
+                timeoutSec: Number(props.timeout ?? 5),
+                retries: Number(props.retries ?? 2),
+            });
             return detection > config.maxDetectionSec ? [{ message: `worst-case detection is ${detection} s; at most ${config.maxDetectionSec} s allowed`, urn: monitor.urn }] : [];
         }),
 });
@@ -160,7 +174,7 @@ export const albWafAssociated = stackRule({
     controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"], ccpa: ["1798.150"] },
     check: (stack) =>
         stack
-            .ofType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+            .ofType(...AWS_LOAD_BALANCER_TYPES)
             .filter((balancer) => balancer.props.internal !== true && (balancer.props.loadBalancerType ?? "application") === "application")
             .filter((balancer) => stack.referencing(balancer.urn, "aws:wafv2/webAclAssociation:WebAclAssociation", "resourceArn").length === 0)
             .map((balancer) => ({ message: `internet-facing load balancer ${balancer.name} has no WAF web ACL`, urn: balancer.urn })),
@@ -180,7 +194,7 @@ export const atlasBackupCopied = resourceRule({
 });
 
 /** Primary data stores, found in the stack: what a backup must cover. */
-function dataStores(stack: Parameters<Parameters<typeof stackRule>[0]["check"]>[0]) {
+function dataStores(stack: StackIndex) {
     // A bucket that replicates to another region holds primary data; logs and replicas do not.
     const replicatedBuckets = stack
         .ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")

@@ -18,9 +18,6 @@ import {
 } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
-/** The name of the edge's load balancer and database cluster, which the DR drill looks for. */
-export const EDGE_LOAD_BALANCER_NAME = "edge";
-
 /**
  * The Cloudflare edge in front of both sites, and the cross-cloud database both sites use.
  * `activeSite` is the failover switch: it orders the pools, primary first, and moves the
@@ -45,7 +42,7 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
         contentSecurityPolicy: config.contentSecurityPolicy,
     }, { provider });
 
-    const loadBalancer = new SiteLoadBalancer(EDGE_LOAD_BALANCER_NAME, {
+    const loadBalancer = new SiteLoadBalancer("edge", {
         accountId: config.cloudflareAccountId,
         zoneId: config.cloudflareZoneId,
         hostname: config.domain,

@@ -1,7 +1,7 @@
+import { SITES, type Site } from "../../stacks/config/schema";
 import { CommandError } from "../command";
 
-export const SITES = ["aws", "azure"] as const;
-export type Site = (typeof SITES)[number];
+export { SITES, type Site };
 
 export function otherSite(site: Site): Site {
     return site === "aws" ? "azure" : "aws";

@@ -1,7 +1,7 @@
 import { arrayInput, objectInput } from "../../lib/props";
 import { propertyRule, stackRule } from "../../lib/rules";
+import { AWS_LOAD_BALANCER_TYPES } from "./platform";
 
-const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 
 /** A policy document, whether the input holds it as JSON text or as an object. */
 function statements(policy: unknown): Record<string, unknown>[] {
@@ -176,7 +176,7 @@ export const awsAlbAccessLogs = propertyRule({
     severity: "medium",
     remediation: "Set accessLogs { bucket, enabled: true }.",
     controls: { pciDss: ["10.2.1"], soc2: ["CC7.2"] },
-    types: LOAD_BALANCER,
+    types: AWS_LOAD_BALANCER_TYPES,
     problem: (props) => (objectInput(props.accessLogs)?.enabled === true ? undefined : "access logs are off"),
 });
 
@@ -186,7 +186,7 @@ export const awsAlbDesyncMitigation = propertyRule({
     severity: "medium",
     remediation: "Set desyncMitigationMode to strictest (or defensive).",
     controls: { pciDss: ["6.4.1"], soc2: ["CC6.6"] },
-    types: LOAD_BALANCER,
+    types: AWS_LOAD_BALANCER_TYPES,
     problem: (props) =>
         (props.loadBalancerType ?? "application") !== "application" || ["strictest", "defensive"].includes(String(props.desyncMitigationMode ?? "defensive"))
             ? undefined

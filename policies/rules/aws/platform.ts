@@ -1,6 +1,9 @@
 import { arrayInput, objectInput } from "../../lib/props";
 import { resourceRule } from "../../lib/rules";
 
+/** Load balancer types: the v7 `lb` token and the `alb` alias that still exists. */
+export const AWS_LOAD_BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+
 /** S3 bucket types: the v7 name and the old V2 one, which still exists. */
 const S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 
@@ -38,7 +41,7 @@ export const awsAlbDropsInvalidHeaders = resourceRule({
     severity: "medium",
     remediation: "Set dropInvalidHeaderFields: true on the load balancer.",
     controls: { pciDss: ["6.4.1"], soc2: ["CC6.6"] },
-    types: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+    types: AWS_LOAD_BALANCER_TYPES,
     check: ({ props }) => ((props.loadBalancerType ?? "application") === "application" && props.dropInvalidHeaderFields !== true ? ["dropInvalidHeaderFields is not true"] : []),
 });
 
