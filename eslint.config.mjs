@@ -5,8 +5,8 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    // The lint fixture breaks a rule on purpose; tests/lint.test.ts lints it explicitly.
-    { ignores: ["node_modules/**", "tests/fixtures/policy-packs/**", "tests/fixtures/lint/**"] },
+    // The lint fixture breaks a rule on purpose; tests/lint.test.ts lints it explicitly. out/ is built.
+    { ignores: ["node_modules/**", "out/**", "tests/fixtures/policy-packs/**", "tests/fixtures/lint/**"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

@@ -82,7 +82,7 @@ runCommand("the policy runner", async () => {
     if (!values.stack && !values.config) {
         throw new CommandError(`name a stack with --stack, or a stack file with --config\n\n${USAGE}`, 2);
     }
-    // Packs start (ts-node type-checks them) while the stack is planned in this process.
+    // Packs start (from their JavaScript build) while the stack is planned in this process.
     const starting = PolicyRunner.start(packs, { callTimeoutSec: timeout });
     let plan: StackPlan;
     try {

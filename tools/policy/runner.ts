@@ -3,6 +3,7 @@ import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/
 import type { PlannedResource } from "../plan/planner";
 import { AnalysisRequests, AnalyzerSession, type CallLimits, type Diagnostic, type EnforcementLevel, type PackInfo, type PolicyConfig, type PolicyInfo, type Severity } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
+import { ensurePolicyPacksBuilt, SOURCE_ROOT } from "./packBuild";
 import type { PackProcessOptions } from "./packProcess";
 
 /** This repository's packs, run when no `--policy-pack` is given. */
@@ -45,8 +46,15 @@ export function policyOf(check: Pick<PolicyCheck, "packs">, violation: Pick<Viol
 export class PolicyRunner {
     private constructor(readonly sessions: readonly AnalyzerSession[]) {}
 
-    /** Starts every pack at once; if one fails, stops the others and throws naming it. */
+    /**
+     * Starts every pack at once; if one fails, stops the others and throws naming it. Our own
+     * packs run from their JavaScript build, rebuilt first when it is older than its sources.
+     */
     static async start(packDirectories: readonly string[], options: PackProcessOptions & CallLimits = {}): Promise<PolicyRunner> {
+        const policiesDirectory = path.join(SOURCE_ROOT, "policies") + path.sep;
+        if (packDirectories.some((directory) => path.resolve(directory).startsWith(policiesDirectory))) {
+            await ensurePolicyPacksBuilt();
+        }
         const started = await Promise.allSettled(packDirectories.map((directory) => AnalyzerSession.open(directory, options)));
         const sessions = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
         const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
