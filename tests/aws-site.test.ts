@@ -12,16 +12,16 @@ import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
 import { parseIpv4Cidr } from "../components/network/addressing";
 import { SITE_HEADER } from "../stacks/siteIdentity";
-import { planStack, type StackPlan } from "../tools/plan/planner";
-import { one, parentOf, providerOf, resourceNamed, resourcesOfType } from "./helpers";
+import type { StackPlan } from "../tools/plan/planner";
+import { one, parentOf, providerOf, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 
 describe("AWS primary site", () => {
     let dev: StackPlan;
     let prod: StackPlan;
     before(async () => {
-        dev = await planStack({ stack: "dev" });
-        prod = await planStack({ stack: "prod-aws" });
+        dev = await sharedPlan("dev");
+        prod = await sharedPlan("prod-aws");
     });
 
     describe("network", () => {

@@ -11,16 +11,16 @@ import { CLOUDFLARE_IPV4_RANGES } from "../components/cloudflare/ipRanges";
 import { parseStackConfig } from "../stacks/config/load";
 import type { AzureSiteConfig } from "../stacks/config/schema";
 import { azureCapacity } from "../stacks/roles/azureSite";
-import { planStack, type StackPlan } from "../tools/plan/planner";
-import { one, parentOf, planFixtureStack, resourceNamed, resourcesOfType } from "./helpers";
+import type { StackPlan } from "../tools/plan/planner";
+import { one, parentOf, planFixtureStack, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 
 describe("Azure backup site", () => {
     let prod: StackPlan;
     let dev: StackPlan;
     before(async () => {
-        prod = await planStack({ stack: "prod-azure" });
-        dev = await planStack({ stack: "dev" });
+        prod = await sharedPlan("prod-azure");
+        dev = await sharedPlan("dev");
     });
 
     describe("network", () => {

@@ -6,17 +6,17 @@ import * as path from "node:path";
 import { renderDiagram } from "../tools/plan/diagram";
 import { planStack } from "../tools/plan/planner";
 import { DIAGRAM_STACK, README_FILE, renderReadme } from "../tools/readmeDiagram";
-import { REPOSITORY_ROOT } from "./helpers";
+import { REPOSITORY_ROOT, sharedPlan } from "./helpers";
 
 describe("topology diagram", () => {
     it("in the README is the current prod plan's: npm run diagram rewrites it", async () => {
         const current = fs.readFileSync(README_FILE, "utf8");
-        const plan = await planStack({ stack: DIAGRAM_STACK });
+        const plan = await sharedPlan(DIAGRAM_STACK);
         assert.equal(renderReadme(current, plan), current, "README's diagram is stale: run npm run diagram");
     });
 
     it("draws Cloudflare's pools and monitors, both sites' origins, clusters and caches, and the database nodes of three clouds", async () => {
-        const diagram = renderDiagram(await planStack({ stack: "prod" }));
+        const diagram = renderDiagram(await sharedPlan("prod"));
         for (const part of ["Pool aws", "Pool azure", "Monitor aws: GET /healthz every 15 s", "EKS cluster", "AKS cluster", "ElastiCache Redis", "Azure Managed Redis", "ALB + WAF (origin)", "Application Gateway WAF v2 (origin)", "Atlas US_EAST_1", "Atlas US_EAST_2", "Atlas CENTRAL_US"]) {
             assert.ok(diagram.includes(part), `${part} in the diagram`);
         }

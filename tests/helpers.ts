@@ -5,6 +5,32 @@ import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/p
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const FIXTURES = path.join(__dirname, "fixtures");
 
+const sharedPlans = new Map<string, Promise<StackPlan>>();
+
+/**
+ * The plan of one of this project's stacks, planned once per test run and shared by every test
+ * file that asks: planning is most of the suite's time, and a plan is a pure function of the
+ * program and its stack file. The plan is deep-frozen, so a test that needs a changed plan works
+ * on a copy (`structuredClone`, or `mutate` in tests/policy/helpers.ts) and cannot change what
+ * the next test reads.
+ */
+export function sharedPlan(stack: string): Promise<StackPlan> {
+    let plan = sharedPlans.get(stack);
+    if (!plan) {
+        plan = planStack({ stack }).then(deepFreeze);
+        sharedPlans.set(stack, plan);
+    }
+    return plan;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        Object.values(value).forEach(deepFreeze);
+    }
+    return value;
+}
+
 /** Plans a stack file under tests/fixtures/stacks with this repository's program. */
 export function planFixtureStack(name: string): Promise<StackPlan> {
     return planStack({ configFile: path.join(FIXTURES, "stacks", `Pulumi.${name}.yaml`) });

@@ -4,8 +4,8 @@ import { AwsNetwork } from "../components/aws/network";
 import { AzureNetwork, DENY_ALL_INBOUND_PRIORITY } from "../components/azure/network";
 import { blocksOverlap, mustParse } from "../components/network/addressing";
 import { AZURE_TAGGABLE } from "../policies/rules/tagging";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
-import { resourceNamed, resourcesOfType } from "./helpers";
+import type { PlannedResource, StackPlan } from "../tools/plan/planner";
+import { resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-a000-000000000000";
 
@@ -14,9 +14,9 @@ describe("network slice", () => {
     let prod: StackPlan;
     let prodAzure: StackPlan;
     before(async () => {
-        dev = await planStack({ stack: "dev" });
-        prod = await planStack({ stack: "prod-aws" });
-        prodAzure = await planStack({ stack: "prod-azure" });
+        dev = await sharedPlan("dev");
+        prod = await sharedPlan("prod-aws");
+        prodAzure = await sharedPlan("prod-azure");
     });
 
     describe("AWS VPC", () => {

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { listStacks } from "../tools/plan/stackFile";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
 import { planJson, providerPackage } from "../tools/plan/report";
-import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceNamed } from "./helpers";
+import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceNamed, sharedPlan } from "./helpers";
 
 /** What each role deploys, by the component types its plan must hold. */
 const COMPONENTS_BY_ROLE: Record<string, string[]> = {
@@ -33,7 +33,7 @@ describe("offline plan", () => {
         describe(`stack ${stack}`, () => {
             let plan: StackPlan;
             before(async () => {
-                plan = await planStack({ stack });
+                plan = await sharedPlan(stack);
             });
 
             it("plans the components and providers of its role", () => {
@@ -68,7 +68,7 @@ describe("offline plan", () => {
     }
 
     it("plans the site stacks of a split environment first and feeds their outputs through StackReference", async () => {
-        const plan = await planStack({ stack: "prod" });
+        const plan = await sharedPlan("prod");
         assert.deepEqual(plan.referencedStacks.map((referenced) => referenced.stack), ["prod-aws", "prod-azure"]);
         const reads = plan.resources.filter((resource) => resource.type === "pulumi:pulumi:StackReference");
         assert.deepEqual(reads.map((read) => read.inputs.name).sort(), ["organization/crypto-beacon/prod-aws", "organization/crypto-beacon/prod-azure"]);
@@ -130,7 +130,7 @@ describe("offline plan", () => {
     });
 
     it("answers the invokes components use with plausible values", async () => {
-        const plan = await planStack({ stack: "prod-aws" });
+        const plan = await sharedPlan("prod-aws");
         const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
         assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZone))].sort(), ["us-east-1a", "us-east-1b", "us-east-1c"]);
         const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-logs");

@@ -3,7 +3,7 @@ import { colourStates, type BlueGreenRelease } from "../components/kubernetes/bl
 import { GATEWAY_NAMESPACE, HUB_NAMESPACE } from "../components/kubernetes/hubWorkloads";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../stacks/services";
-import { assertPlanFails, one, providerOf, resourcesOfType } from "./helpers";
+import { assertPlanFails, one, providerOf, resourcesOfType, sharedPlan } from "./helpers";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
@@ -294,7 +294,7 @@ describe("static asset copy, S3 to Azure Blob", () => {
     let aws: StackPlan;
     let azure: StackPlan;
     before(async () => {
-        azure = await planStack({ stack: "prod-azure" });
+        azure = await sharedPlan("prod-azure");
         aws = azure.referencedStacks.find((referenced) => referenced.stack === "prod-aws")!;
     });
 
@@ -339,7 +339,7 @@ describe("static asset copy, S3 to Azure Blob", () => {
     });
 
     it("links the two sides directly in an all-in-one stack, and not at all in a site stack that names no source", async () => {
-        const dev = await planStack({ stack: "dev" });
+        const dev = await sharedPlan("dev");
         const role = resourcesOfType(dev, "aws:iam/role:Role").find((candidate) => candidate.name === "aws-asset-export")!;
         assert.ok(role.propertyDependencies.assumeRolePolicy?.some((urn) => urn.endsWith("::aws-asset-export")), "trusts the OIDC provider of the stack's own AKS issuer");
         assert.equal(resourcesOfType(dev, "kubernetes:batch/v1:CronJob").length, 1);

@@ -5,17 +5,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CONTROL_CATALOG } from "../../policies/lib/catalog";
 import { controlsFromTags } from "../../policies/lib/controls";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
+import type { PlannedResource } from "../../tools/plan/planner";
 import { renderEvidence } from "../../tools/policy/reports/evidence";
 import { DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
-import { REPOSITORY_ROOT } from "../helpers";
+import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
 import { mutate } from "./helpers";
 
 describe("evidence report", () => {
     let runner: PolicyRunner;
     let prodAws: PlannedResource[];
     before(async () => {
-        [runner, prodAws] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod-aws" }).then((plan) => [...plan.resources])]);
+        [runner, prodAws] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), sharedPlan("prod-aws").then((plan) => [...plan.resources])]);
     });
     after(() => runner?.close());
 

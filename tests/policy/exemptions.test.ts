@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { loadExemptions } from "../../policies/lib/exemptions";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
+import type { PlannedResource } from "../../tools/plan/planner";
+import { sharedPlan } from "../helpers";
 import { blockingViolations, DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
 import { mutate, POLICY_FIXTURES, restack, violationsOf } from "./helpers";
 
@@ -12,7 +13,7 @@ describe("exemptions, applied by the packs themselves", () => {
         // Only the security pack: it owns the three policies the fixture exempts.
         [runner, resources] = await Promise.all([
             PolicyRunner.start([DEFAULT_PACKS[0]], { env: { BEACON_POLICY_EXEMPTIONS: path.join(POLICY_FIXTURES, "exemptions.yaml") } }),
-            planStack({ stack: "prod-aws" }).then((plan) => restack(plan.resources, "exempt-test")),
+            sharedPlan("prod-aws").then((plan) => restack(plan.resources, "exempt-test")),
         ]);
     });
     after(() => runner?.close());

@@ -2,14 +2,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { planStack, type StackPlan } from "../../tools/plan/planner";
+import type { StackPlan } from "../../tools/plan/planner";
 import { renderConsole } from "../../tools/policy/reports/console";
 import { renderJson } from "../../tools/policy/reports/json";
 import { renderMarkdown } from "../../tools/policy/reports/markdown";
 import { renderSarif } from "../../tools/policy/reports/sarif";
 import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "../../tools/policy/runner";
 import { readPolicyConfigFile } from "../../tools/policy/config";
-import { REPOSITORY_ROOT } from "../helpers";
+import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
 import { mutate } from "./helpers";
 
 const SARIF_SCHEMA = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
@@ -19,7 +19,7 @@ describe("policy reports", () => {
     let plan: StackPlan;
     let check: PolicyCheck;
     before(async () => {
-        [runner, plan] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "dev" })]);
+        [runner, plan] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), sharedPlan("dev")]);
         // dev's own two advisory findings, plus a mandatory one made advisory by dev's config.
         const broken = mutate(plan.resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false));
         check = await runner.check("dev", broken, readPolicyConfigFile("policies/config/dev.json"));
