@@ -1,22 +1,27 @@
 /**
- * `npm run bench`: how much the offline plan and the type-check cost beyond the provider SDKs
- * they cannot avoid loading. Reports medians and ratios against two floors:
+ * `npm run bench`: how much the offline plan and the type-check cost beyond what the Pulumi SDKs
+ * cost on their own. Reports medians and ratios against two floors:
  *
- *  - plan: `npm run plan -- --stack prod` (prod-aws, prod-azure, then the edge, in one process)
- *    against a bare node process that only loads the same provider modules. The provider
- *    packages load their resource classes lazily, so "the same modules" means the same files:
- *    the floor requires exactly the `@pulumi/*` files that a real plan of prod loaded;
- *  - typecheck: `npm run typecheck` against type-checking a one-file program that imports the
- *    same provider modules, with the same compiler options.
+ *  - plan: `npm run plan -- --stack prod --skip-policy` (prod-aws, prod-azure, then the edge, in
+ *    one process) against bench/sdkFloor.ts, which loads the same `@pulumi/*` files and registers
+ *    the same resources (types, names, parents, providers, inputs) straight through
+ *    `@pulumi/pulumi` under its mocks, with no component code, config or planner. Loading the
+ *    files alone is reported too, to show what the per-resource SDK cost adds;
+ *  - typecheck: `npm run typecheck` (tsgo, TypeScript 7's native compiler) against tsgo checking
+ *    a one-file program that imports the same provider modules, with the same compiler options.
+ *    TypeScript 5.9's tsc on the whole repository is measured once, for comparison.
  *
- * Timings on a shared machine are noisy, so this is a benchmark to read, never a test that fails.
+ * Runs alternate between a command and its floor, so that load from other work on a shared
+ * machine falls on both; this is a benchmark to read, never a test that fails.
  * Last line: `plan-ratio=<x> typecheck-ratio=<y>`.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { planStack } from "../tools/plan/planner";
+import { planStack, type StackPlan } from "../tools/plan/planner";
+import type { FloorStack } from "./sdkFloor";
 
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE_DIRECTORIES = ["stacks", "components"];
@@ -55,17 +60,39 @@ function median(values: number[]): number {
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function measure(label: string, runs: number, command: string, args: string[]): number {
-    const times = Array.from({ length: runs }, () => timeCommand(command, args));
-    const result = median(times);
-    console.log(`${label.padEnd(34)} median ${result.toFixed(2)} s  (runs: ${times.map((time) => time.toFixed(2)).join(", ")})`);
-    return result;
+interface Measured {
+    readonly label: string;
+    readonly command: string;
+    readonly args: string[];
 }
 
-/** The `@pulumi/*` files a plan of prod loads, found by planning it in this process. */
-async function providerFilesLoadedByPlan(): Promise<string[]> {
-    await planStack({ stack: "prod" });
-    return Object.keys(require.cache).filter((file) => file.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`));
+/** Runs the commands in turn, `runs` rounds, and prints each one's median; returns the medians. */
+function measureSideBySide(runs: number, commands: readonly Measured[]): number[] {
+    const times = commands.map(() => [] as number[]);
+    for (let round = 0; round < runs; round++) {
+        commands.forEach((measured, index) => times[index].push(timeCommand(measured.command, measured.args)));
+    }
+    return commands.map((measured, index) => {
+        const result = median(times[index]);
+        console.log(`${measured.label.padEnd(40)} median ${result.toFixed(2)} s  (runs: ${times[index].map((time) => time.toFixed(2)).join(", ")})`);
+        return result;
+    });
+}
+
+/**
+ * Plans prod in this process and returns what the SDK floor registers: the `@pulumi/*` files the
+ * plan loaded and, per stack the plan ran (the sites it references first), its resources.
+ */
+async function floorOfPlan(): Promise<FloorStack[]> {
+    const plan = await planStack({ stack: "prod" });
+    const sdkFiles = Object.keys(require.cache).filter((file) => file.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`));
+    const stacks: StackPlan[] = [...plan.referencedStacks, plan];
+    return stacks.map((stack) => ({
+        project: stack.project,
+        stack: stack.stack,
+        sdkFiles,
+        resources: stack.resources.map(({ type, name, urn, parent, provider, custom, inputs }) => ({ type, name, urn, parent, provider, custom, inputs })),
+    }));
 }
 
 async function main(): Promise<void> {
@@ -76,11 +103,19 @@ async function main(): Promise<void> {
     console.log(`Provider modules the program imports: ${modules.join(", ")}`);
     const node = process.execPath;
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const tsgo = path.join(ROOT, "node_modules", ".bin", "tsgo");
 
-    const providerFiles = await providerFilesLoadedByPlan();
-    console.log(`Provider files a plan of prod loads: ${providerFiles.length}`);
-    const planFloor = measure("floor: node loads those files", runs, node, ["-e", `for (const file of ${JSON.stringify(providerFiles)}) require(file);`]);
-    const plan = measure("plan --stack prod (3 stacks)", runs, node, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod", "--skip-policy"]);
+    const floorStacks = await floorOfPlan();
+    const sdkFiles = floorStacks[0].sdkFiles;
+    console.log(`SDK files a plan of prod loads: ${sdkFiles.length}; resources it registers: ${floorStacks.map((stack) => `${stack.stack} ${stack.resources.length}`).join(", ")}`);
+    const floorFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "beacon-sdk-floor-")), "stacks.json");
+    fs.writeFileSync(floorFile, JSON.stringify(floorStacks));
+    const [, planFloor, plan] = measureSideBySide(runs, [
+        { label: "node loads those SDK files", command: node, args: ["-e", `for (const file of ${JSON.stringify(sdkFiles)}) require(file);`] },
+        { label: "floor: SDK registers the same resources", command: node, args: ["--require", "tsx/cjs", "bench/sdkFloor.ts", floorFile] },
+        { label: "plan --stack prod --skip-policy", command: node, args: ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod", "--skip-policy"] },
+    ]);
+    fs.rmSync(path.dirname(floorFile), { recursive: true, force: true });
 
     // The floor program lives inside the repository so that it resolves the same node_modules.
     const floorDirectory = fs.mkdtempSync(path.join(ROOT, "bench", ".typecheck-floor-"));
@@ -95,8 +130,11 @@ async function main(): Promise<void> {
             path.join(floorDirectory, "tsconfig.json"),
             JSON.stringify({ compilerOptions: { ...repositoryOptions.compilerOptions, types: ["node"] }, files: ["index.ts"] }),
         );
-        const typecheckFloor = measure("floor: tsc one file, same imports", typecheckRuns, node, [tsc, "-p", floorDirectory]);
-        const typecheck = measure("npm run typecheck (whole repo)", typecheckRuns, node, [tsc, "-p", "tsconfig.json"]);
+        const [typecheckFloor, typecheck] = measureSideBySide(typecheckRuns, [
+            { label: "floor: tsgo one file, same imports", command: tsgo, args: ["-p", floorDirectory] },
+            { label: "npm run typecheck (tsgo, whole repo)", command: tsgo, args: ["-p", "tsconfig.json"] },
+        ]);
+        measureSideBySide(1, [{ label: "tsc 5.9, whole repo (for comparison)", command: node, args: [tsc, "-p", "tsconfig.json"] }]);
         console.log(`plan-ratio=${(plan / planFloor).toFixed(2)} typecheck-ratio=${(typecheck / typecheckFloor).toFixed(2)}`);
     } finally {
         fs.rmSync(floorDirectory, { recursive: true, force: true });
