@@ -1,15 +1,25 @@
 /**
- * `npm run bench:policy`: pushes synthetic stacks of 2,500 and 5,000 resources through all three
+ * `npm run bench:policy`: pushes synthetic stacks of 5,000 and 10,000 resources through all three
  * packs over the Analyzer protocol and reports resources per second. The stacks are copies of
  * the planned prod AWS and Azure sites with renamed URNs, so every rule, stack rules included,
- * sees realistic resources and references. Pack start-up (ts-node type-checks each pack) is
- * reported on its own line and not counted. Last line: `policy-5000-sec=<s> scale-ratio=<t5000/t2500>`.
+ * sees realistic resources and references. Pack start-up (from their JavaScript build) is
+ * reported on its own line and not counted.
+ *
+ * Then, side by side in alternating runs so that load from other work on a shared machine falls
+ * on both: `npm run policy -- --stack prod` against the plan alone (`npm run plan -- --stack prod
+ * --skip-policy`), both as fresh processes the way a user runs them.
+ * Last line: `policy-5000-sec=<s> scale-ratio=<t10000/t5000> policy-vs-plan=<x>`.
  */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { planStack, type PlannedResource } from "../tools/plan/planner";
 import { readPolicyConfigFile } from "../tools/policy/config";
 import { DEFAULT_PACKS, PolicyRunner } from "../tools/policy/runner";
 
 const RUNS = 3;
+const SIZES = [5000, 10000] as const;
+const ROOT = path.resolve(__dirname, "..");
 
 /** `copies` copies of the resources, each copy's URNs (and references to them) suffixed. */
 function replicate(resources: readonly PlannedResource[], count: number): PlannedResource[] {
@@ -38,7 +48,31 @@ function median(values: number[]): number {
     return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
+/** Seconds a command of this repository takes, run as a user runs it; its exit status must be 0 or 1 (findings). */
+function timeCommand(script: string, args: string[]): number {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ["--require", "tsx/cjs", script, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (result.status !== 0 && result.status !== 1) {
+        throw new Error(`${script} ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
+    }
+    return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** `npm run policy -- --stack prod` against the plan alone, alternating; returns the ratio of medians. */
+function policyAgainstPlan(runs: number): number {
+    const plan: number[] = [];
+    const policy: number[] = [];
+    for (let run = 0; run < runs; run++) {
+        plan.push(timeCommand("tools/plan/cli.ts", ["--stack", "prod", "--skip-policy"]));
+        policy.push(timeCommand("tools/policy/cli.ts", ["--stack", "prod"]));
+    }
+    console.log(`plan --stack prod --skip-policy: median ${median(plan).toFixed(2)} s (runs: ${plan.map((time) => time.toFixed(2)).join(", ")})`);
+    console.log(`policy --stack prod:             median ${median(policy).toFixed(2)} s (runs: ${policy.map((time) => time.toFixed(2)).join(", ")})`);
+    return median(policy) / median(plan);
+}
+
 async function main(): Promise<void> {
+    const { values } = parseArgs({ options: { "cli-runs": { type: "string", default: "3" } } });
     const startedAt = Date.now();
     const [runner, aws, azure] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod-aws" }), planStack({ stack: "prod-azure" })]);
     console.log(`packs started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (not counted)`);
@@ -46,7 +80,7 @@ async function main(): Promise<void> {
         const site = [...aws.resources, ...azure.resources];
         const config = readPolicyConfigFile("policies/config/prod-aws.json");
         const seconds: Record<number, number> = {};
-        for (const size of [2500, 5000]) {
+        for (const size of SIZES) {
             const resources = replicate(site, size);
             await runner.check("bench", resources.slice(0, 200), config); // warm the packs' code paths
             const times: number[] = [];
@@ -61,7 +95,9 @@ async function main(): Promise<void> {
             seconds[size] = median(times);
             console.log(`${String(size).padStart(5)} resources x 3 packs: median ${seconds[size].toFixed(2)} s, ${Math.round(size / seconds[size])} resources/s (runs: ${times.map((time) => time.toFixed(2)).join(", ")})`);
         }
-        console.log(`policy-5000-sec=${seconds[5000].toFixed(2)} scale-ratio=${(seconds[5000] / seconds[2500]).toFixed(2)}`);
+        runner.close();
+        const againstPlan = policyAgainstPlan(Number(values["cli-runs"]));
+        console.log(`policy-5000-sec=${seconds[5000].toFixed(2)} scale-ratio=${(seconds[10000] / seconds[5000]).toFixed(2)} policy-vs-plan=${againstPlan.toFixed(2)}`);
     } finally {
         runner.close();
     }
