@@ -13,6 +13,7 @@ import {
     type RegisterResourceResponse,
 } from "./sdkInternals";
 import { PlanInputError, readProject, readStackFile, type Project } from "./stackFile";
+import { PROJECT, SECRET_KEYS } from "../../stacks/config/schema";
 
 /** A resource as `pulumi preview` would create it. */
 export interface PlannedResource {
@@ -101,7 +102,10 @@ async function planStackNow(options: PlanOptions): Promise<StackPlan> {
     } else {
         throw new PlanInputError("name a stack with --stack <name>, or a stack file with --config <Pulumi.<stack>.yaml>");
     }
-    const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {});
+    // This project's ESC environments hold its secrets (docs/runbooks/secret-rotation.md), the
+    // optional ones too, which Pulumi.yaml cannot declare secret; another project's are unknown.
+    const offlineEscSecrets = project.directory === REPOSITORY_ROOT && project.name === PROJECT ? [...SECRET_KEYS].map((key) => `${PROJECT}:${key}`) : [];
+    const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {}, offlineEscSecrets);
     return session.plan(stackFilePath, []);
 }
 
@@ -113,6 +117,7 @@ class PlanSession {
         private readonly project: Project,
         private readonly organization: string,
         private readonly configOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>,
+        private readonly offlineEscSecrets: readonly string[],
     ) {}
 
     async plan(stackFilePath: string, chain: readonly string[]): Promise<StackPlan> {
@@ -139,7 +144,7 @@ class PlanSession {
     }
 
     private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
-        const settings = readStackFile(this.project, stackFilePath);
+        const settings = readStackFile(this.project, stackFilePath, this.offlineEscSecrets);
         pulumi.runtime.setAllConfig({ ...settings.config, ...this.configOverrides[settings.stack] }, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
