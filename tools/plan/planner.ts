@@ -166,6 +166,9 @@ class PlanSession {
         process.on("unhandledRejection", onRejection);
         const modulesBefore = new Set(Object.keys(require.cache));
         let programError: unknown;
+        // The language host runs the program from the project directory: relative reads resolve there.
+        const workingDirectory = process.cwd();
+        process.chdir(this.project.directory);
         try {
             delete require.cache[this.project.entry];
             await pulumi.runtime.runInPulumiStack(async () => {
@@ -181,6 +184,8 @@ class PlanSession {
             await pulumi.runtime.disconnect();
         } catch (error) {
             failures.push(error);
+        } finally {
+            process.chdir(workingDirectory);
         }
         // Node reports an unhandled rejection a macrotask after it happens: let those of this run
         // arrive here, not after the handler is gone.
@@ -205,9 +210,11 @@ class PlanSession {
             throw new PlanRunError(`${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
                 [...mocks.unmockedInvokes].map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`).join("\n"));
         }
-        const errors = [programError, ...failures].filter((error) => error !== undefined);
+        // One error rejects every promise chained on it: report each once, as the language host
+        // does (pulumi/pulumi sdk/nodejs/cmd/run/run.ts, isErrorReported).
+        const errors = [...new Set([programError, ...failures])].filter((error) => error !== undefined);
         if (errors.length > 0 || runtimeStore().logErrorCount > 0) {
-            const details = errors.map((error) => (error instanceof Error ? error.stack ?? error.message : String(error)));
+            const details = errors.map(describeProgramError);
             throw new PlanRunError(`${settings.file}: the program failed while planning\n${details.join("\n") || "see the errors above"}`);
         }
         return {
@@ -337,6 +344,29 @@ function plain(value: unknown, maskSecrets: boolean): unknown {
         return record.urn;
     }
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plain(item, maskSecrets)]));
+}
+
+const PLANNER_DIRECTORY = __dirname;
+
+/**
+ * A program error as the language host reports it: a RunError, or a ResourceError that hides its
+ * stack, by its message alone; anything else with its trace, cut to the program's own frames
+ * (the loader's, the runtime's and the planner's frames say nothing about the program).
+ */
+function describeProgramError(error: unknown): string {
+    if (!(error instanceof Error)) {
+        return String(error);
+    }
+    if (pulumi.RunError.isInstance(error) || (pulumi.ResourceError.isInstance(error) && (error as pulumi.ResourceError).hideStack)) {
+        return error.message;
+    }
+    const lines = (error.stack ?? error.message).split("\n");
+    const frames = lines.filter((line) => /^\s+at /.test(line));
+    const heading = lines.filter((line) => !/^\s+at /.test(line));
+    const programFrames = frames.filter(
+        (frame) => !frame.includes("node:internal") && !frame.includes(`${path.sep}node_modules${path.sep}`) && !frame.includes(PLANNER_DIRECTORY),
+    );
+    return [...heading, ...(programFrames.length > 0 ? programFrames : frames.slice(0, 1))].join("\n");
 }
 
 function sourcePosition(request: RegisterResourceRequest): PlannedResource["sourcePosition"] {

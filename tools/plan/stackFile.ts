@@ -382,14 +382,37 @@ function findProjectDirectory(start: string): string {
     }
 }
 
+/**
+ * The program's entry as the Node.js language host finds it (pulumi/pulumi
+ * `sdk/nodejs/cmd/run/run.ts`): `main` from Pulumi.yaml, else the nearest package.json's
+ * `exports` or `main`, else the project directory; a directory then resolves as `require` does
+ * (its package.json `main`, then `index`).
+ */
 function resolveEntry(directory: string, main: string | undefined, projectFile: string): string {
-    const base = main ? path.resolve(directory, main) : directory;
-    const candidates = fs.existsSync(base) && fs.statSync(base).isDirectory()
-        ? [path.join(base, "index.ts"), path.join(base, "index.js")]
-        : [base];
-    const entry = candidates.find((candidate) => fs.existsSync(candidate));
-    if (!entry) {
-        throw new PlanInputError(`${projectFile}: no program entry at ${candidates.join(" or ")}`);
+    const target = main ? path.resolve(directory, main) : packageEntry(directory) ?? directory;
+    const isDirectory = fs.existsSync(target) && fs.statSync(target).isDirectory();
+    try {
+        return require.resolve(isDirectory ? `${target}${path.sep}` : target);
+    } catch {
+        const source = main ? `main: ${main}` : "no main, so the project directory";
+        throw new PlanInputError(`${projectFile}: no program entry at ${target} (${source}); allowed: a .ts or .js file, or a directory with an index.ts or index.js`);
     }
-    return entry;
+}
+
+/** The entry the nearest package.json names through `exports` or `main`, if it names one that exists. */
+function packageEntry(directory: string): string | undefined {
+    for (let root = directory; ; root = path.dirname(root)) {
+        const manifest = path.join(root, "package.json");
+        if (fs.existsSync(manifest)) {
+            const { exports, main } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: unknown; main?: unknown };
+            const dot = typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>)["."] : exports;
+            const conditional = typeof dot === "object" && dot !== null ? (dot as Record<string, unknown>) : undefined;
+            const named = conditional ? conditional.default ?? conditional.require ?? conditional.import : exports !== undefined ? dot : main;
+            const entry = typeof named === "string" ? path.join(root, named) : undefined;
+            return entry && fs.existsSync(entry) ? entry : undefined;
+        }
+        if (path.dirname(root) === root) {
+            return undefined;
+        }
+    }
 }
