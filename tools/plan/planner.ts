@@ -34,6 +34,16 @@ export interface PlannedResource {
     readonly analyzerInputs: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** @default false */
+    readonly deleteBeforeReplace?: boolean;
+    /** Input properties whose changes the engine ignores (`ignoreChanges`). @default none */
+    readonly ignoreChanges?: readonly string[];
+    /** Outputs the engine keeps secret beyond the provider's own (`additionalSecretOutputs`). @default none */
+    readonly additionalSecretOutputs?: readonly string[];
+    /**
+     * The URNs the engine records as this resource's dependencies: its explicit `dependsOn` and
+     * the resources its inputs came from (the SDK sends them as one list).
+     */
     readonly dependencies: readonly string[];
     /** For each input, the URNs of the resources its value came from. */
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
@@ -149,7 +159,9 @@ class PlanSession {
         const mocks = new OfflineMocks({
             stack: settings.stack,
             stackReferenceOutputs: (name) => {
-                const plan = this.plans.get(this.localStack(name, settings.stack));
+                // A stack outside this project is left unplanned: plan() then refuses it, exit 2.
+                const local = this.localStackName(name);
+                const plan = local === undefined ? undefined : this.plans.get(local);
                 // Offline secrets are placeholders already: the masked outputs are what a
                 // referencing program may read, as it would read an unknown during preview.
                 return plan && { outputs: plan.outputs, secretOutputNames: [] };
@@ -232,16 +244,31 @@ class PlanSession {
 
     /** Maps a StackReference name (`org/project/stack` or `stack`) to a stack of this project. */
     private localStack(reference: string, fromStack: string): string {
-        const parts = reference.split("/");
-        const project = parts.length === 3 ? parts[1] : this.project.name;
-        if (project !== this.project.name || parts.length === 2 || parts.length > 3) {
+        const local = this.localStackName(reference);
+        if (local === undefined) {
             throw new PlanInputError(
-                `Pulumi.${fromStack}.yaml: StackReference "${reference}" is not a stack of project ${this.project.name}; ` +
-                    "offline plans resolve <organization>/<project>/<stack> names of the same project",
+                `Pulumi.${fromStack}.yaml: StackReference "${reference}" names a stack outside project ${this.project.name}, ` +
+                    "whose program and stack file are not here to plan; offline plans resolve <organization>/<project>/<stack> " +
+                    `(or <stack>) names of project ${this.project.name} only`,
             );
         }
-        return parts[parts.length - 1];
+        return local;
     }
+
+    /** The stack of this project that a StackReference name names, if it names one. */
+    private localStackName(reference: string): string | undefined {
+        const parts = reference.split("/");
+        if (parts.length === 1 || (parts.length === 3 && parts[1] === this.project.name)) {
+            return parts[parts.length - 1];
+        }
+        return undefined;
+    }
+}
+
+/** The options of a registration that `sdkInternals.ts`'s request type does not list. */
+interface RegisterResourceRequestOptions {
+    getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
 }
 
 /**
@@ -257,7 +284,7 @@ class PlanMonitor extends MockMonitor {
     }
 
     override async registerResource(
-        request: RegisterResourceRequest,
+        request: RegisterResourceRequest & RegisterResourceRequestOptions,
         callback: (error: Error | null, response?: RegisterResourceResponse) => void,
     ): Promise<void> {
         await super.registerResource(request, (error, response) => {
@@ -277,6 +304,9 @@ class PlanMonitor extends MockMonitor {
                     analyzerInputs: inputs,
                     protect: request.getProtect(),
                     retainOnDelete: request.getRetainondelete(),
+                    deleteBeforeReplace: request.getDeletebeforereplace(),
+                    ignoreChanges: request.getIgnorechangesList(),
+                    additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependencies(request),
                     sourcePosition: sourcePosition(request),
@@ -303,6 +333,9 @@ class PlanMonitor extends MockMonitor {
                     analyzerInputs: request.getProperties()?.toJavaScript() ?? {},
                     protect: false,
                     retainOnDelete: false,
+                    deleteBeforeReplace: false,
+                    ignoreChanges: [],
+                    additionalSecretOutputs: [],
                     dependencies: [],
                     propertyDependencies: {},
                 });
@@ -354,11 +387,14 @@ const PLANNER_DIRECTORY = __dirname;
  * (the loader's, the runtime's and the planner's frames say nothing about the program).
  */
 function describeProgramError(error: unknown): string {
+    if (pulumi.RunError.isInstance(error)) {
+        return (error as Error).message;
+    }
+    if (pulumi.ResourceError.isInstance(error) && error.hideStack) {
+        return error.message;
+    }
     if (!(error instanceof Error)) {
         return String(error);
-    }
-    if (pulumi.RunError.isInstance(error) || (pulumi.ResourceError.isInstance(error) && (error as pulumi.ResourceError).hideStack)) {
-        return error.message;
     }
     const lines = (error.stack ?? error.message).split("\n");
     const frames = lines.filter((line) => /^\s+at /.test(line));
