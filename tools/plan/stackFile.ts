@@ -399,12 +399,20 @@ function resolveEntry(directory: string, main: string | undefined, projectFile: 
     }
 }
 
+function readPackageManifest(manifest: string): { exports?: unknown; main?: unknown } {
+    try {
+        return JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: unknown; main?: unknown };
+    } catch (error) {
+        throw new PlanInputError(`${manifest}: not valid JSON (${(error as Error).message}); the language host reads the program's entry from it`);
+    }
+}
+
 /** The entry the nearest package.json names through `exports` or `main`, if it names one that exists. */
 function packageEntry(directory: string): string | undefined {
     for (let root = directory; ; root = path.dirname(root)) {
         const manifest = path.join(root, "package.json");
         if (fs.existsSync(manifest)) {
-            const { exports, main } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: unknown; main?: unknown };
+            const { exports, main } = readPackageManifest(manifest);
             const dot = typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>)["."] : exports;
             const conditional = typeof dot === "object" && dot !== null ? (dot as Record<string, unknown>) : undefined;
             const named = conditional ? conditional.default ?? conditional.require ?? conditional.import : exports !== undefined ? dot : main;
