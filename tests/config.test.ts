@@ -9,7 +9,7 @@ describe("stack config validation", () => {
     describe("rejects bad stack files with one clear error naming the file, the key and what is allowed", () => {
         const cases: { fixture: string; fragments: string[] }[] = [
             { fixture: "typo", fragments: ["crypto-beacon:awsVpcCidrr: unknown key", "did you mean crypto-beacon:awsVpcCidr?"] },
-            { fixture: "wrong-type", fragments: ["crypto-beacon:awsZoneCount: must be a whole number from 2 to 3", 'got "three"'] },
+            { fixture: "wrong-type", fragments: ["crypto-beacon:awsZoneCount: must be a whole number (Pulumi.yaml declares type integer)", 'got the string "three"'] },
             { fixture: "bad-cidr", fragments: ["crypto-beacon:awsVpcCidr: must be a canonical IPv4 CIDR block"] },
             { fixture: "unknown-region", fragments: ['crypto-beacon:awsRegion: "us-east-7" is not a known AWS region', "allowed:", "us-east-1"] },
             {
@@ -24,7 +24,7 @@ describe("stack config validation", () => {
             { fixture: "edge-missing-domain", fragments: ['crypto-beacon:domain: missing; role "edge" requires it'] },
             {
                 fixture: "edge-plaintext-secret",
-                fragments: ["crypto-beacon:cloudflareApiToken: must be encrypted", "pulumi config set --secret crypto-beacon:cloudflareApiToken"],
+                fragments: ["crypto-beacon:cloudflareApiToken: holds a plaintext value", "pulumi config set --secret crypto-beacon:cloudflareApiToken"],
             },
             {
                 fixture: "edge-wrong-role",

@@ -95,16 +95,59 @@ describe("offline plan", () => {
         execFileSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "dev", "--json", output, "--skip-policy"], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
         const written = JSON.parse(fs.readFileSync(output, "utf8")) as ReturnType<typeof planJson>;
         assert.equal(written.stack, "dev");
-        assert.deepEqual(Object.keys(written).sort(), ["outputs", "resources", "stack"]);
+        assert.deepEqual(Object.keys(written).sort(), ["outputs", "project", "resources", "stack", "stackFile", "stacks"]);
+        assert.deepEqual(written.stacks, [], "an all-in-one stack reads no other stack");
         const urns = new Set(written.resources.map((resource) => resource.urn));
         for (const resource of written.resources) {
-            assert.deepEqual(Object.keys(resource).sort(), ["inputs", "name", "parent", "provider", "type", "urn"]);
+            assert.deepEqual(Object.keys(resource).sort(), ["inputs", "name", "options", "parent", "provider", "type", "urn"]);
             assert.ok(resource.parent === null || urns.has(resource.parent), `${resource.urn}'s parent is a planned URN`);
         }
         const vpc = written.resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc")!;
         assert.equal(vpc.parent, "urn:pulumi:dev::crypto-beacon::pulumi:pulumi:Stack$beacon:aws:Network::aws-site");
         assert.equal(vpc.inputs.cidrBlock, "10.10.0.0/16");
         assert.equal(written.outputs.role, "all-in-one");
+    });
+
+    it("writes each resource's options into the JSON: protect, retainOnDelete, dependsOn, ignoreChanges, deleteBeforeReplace, additionalSecretOutputs", async () => {
+        const program = path.join(FIXTURES, "conformance", "resource-options");
+        const json = planJson(await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }));
+        const logs = json.resources.find((resource) => resource.name === "logs")!;
+        const reports = json.resources.find((resource) => resource.name === "reports")!;
+        assert.deepEqual(logs.options, { protect: false, retainOnDelete: false, dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false, additionalSecretOutputs: [] });
+        assert.deepEqual(reports.options, {
+            protect: true,
+            retainOnDelete: true,
+            dependsOn: [logs.urn],
+            ignoreChanges: ["tags"],
+            deleteBeforeReplace: true,
+            additionalSecretOutputs: ["bucketDomainName"],
+        });
+    });
+
+    it("writes the stacks a stack reads into its JSON under stacks, each with its own resources", async () => {
+        const program = path.join(FIXTURES, "conformance", "stack-references");
+        const json = planJson(await planStack({ program, configFile: path.join(program, "Pulumi.edge.yaml") }));
+        assert.equal(json.stack, "edge");
+        assert.deepEqual(json.stacks.map((referenced) => [referenced.stack, referenced.stackFile, referenced.outputs]), [["site", "Pulumi.site.yaml", { addressSpace: "10.60.0.0/16" }]]);
+        assert.deepEqual(json.stacks[0].resources.map((resource) => resource.urn), ["urn:pulumi:site::stack-references::pulumi:pulumi:Stack::stack-references-site"]);
+        assert.ok(json.resources.some((resource) => resource.type === "pulumi:pulumi:StackReference" && resource.name === "organization/stack-references/site"));
+    });
+
+    it("refuses a StackReference to another project's stack with exit 2, naming the reference", async () => {
+        const program = path.join(FIXTURES, "conformance", "stack-references");
+        await assertPlanFails(
+            planStack({ program, configFile: path.join(program, "Pulumi.foreign.yaml") }),
+            2,
+            'Pulumi.foreign.yaml: StackReference "organization/another-project/site" names a stack outside project stack-references',
+        );
+    });
+
+    it("reports a program's error once, with the program's own frames only", async () => {
+        const program = path.join(FIXTURES, "conformance", "program-error");
+        const message = await assertPlanFails(planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }), 1, "Error: sizeGiB must be positive");
+        assert.equal(message.split("sizeGiB must be positive").length, 2, "printed once");
+        const frames = message.split("\n").filter((line) => /^\s+at /.test(line));
+        assert.ok(frames.length > 0 && frames.every((frame) => frame.includes(path.join("conformance", "program-error", "index.ts"))), frames.join("\n"));
     });
 
     it("plans another Pulumi program with --program and --config, top-level resources and secrets included", async () => {

@@ -22,9 +22,15 @@ describe("Pulumi.yaml", () => {
         }
     });
 
-    it("marks secret keys secret, so the CLI refuses a plaintext value too", () => {
+    it("declares secret the secrets every stack sets, so the CLI refuses a plaintext value too", () => {
         for (const key of SECRET_KEYS) {
-            assert.equal(project.config[key].secret, true, key);
+            assert.equal(project.config[key].secret, project.config[key].default === undefined ? true : undefined, key);
+        }
+    });
+
+    it("never declares a secret with a default, which the CLI would inject as plaintext and then refuse", () => {
+        for (const [key, declaration] of Object.entries(project.config)) {
+            assert.ok(!(declaration.secret && declaration.default !== undefined), key);
         }
     });
 

@@ -16,7 +16,8 @@ export interface ConfigDeclaration {
  * The CLI injects a declared default into every stack that does not set the key, and treats a
  * key declared without a default as required in every stack. So only keys that every role needs
  * go without a default; a key that some roles require and others don't use is declared with the
- * empty default `""`, which the loader reads as "not set".
+ * empty default `""`, which the loader reads as "not set". Only the secrets every role needs are
+ * declared `secret: true`.
  */
 export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
     const declarations: Record<string, ConfigDeclaration> = {};
@@ -36,7 +37,11 @@ export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
         } else if (rolesUsingKey(key).length < ROLES.length) {
             declaration.default = "";
         }
-        if (SECRET_KEYS.has(key)) {
+        // The CLI injects a default as plaintext and then refuses plaintext for a `secret: true`
+        // key (pulumi/pulumi pkg/workspace/config.go, mergeConfig and validateStackConfigValue),
+        // so a secret that some roles do without cannot be declared secret: `load.ts` refuses a
+        // plaintext value for it instead.
+        if (SECRET_KEYS.has(key) && declaration.default === undefined) {
             declaration.secret = true;
         }
         declarations[key] = declaration;

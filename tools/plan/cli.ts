@@ -20,14 +20,17 @@ as 'npm run policy' does. No Pulumi CLI, cloud account or network needed.
   --program <path>      plan another Pulumi TypeScript program (directory or entry file)
   --config <file>       the stack file to plan it with
   --organization <org>  organization the program sees (default: organization)
-  --json <file>         also write { stack, resources, outputs } as JSON
+  --json <file>         also write the plan as JSON: { project, stack, stackFile,
+                        resources (each with its options), outputs, stacks (the
+                        stacks it reads through StackReference, in the same form) }
   --diagram <file>      also write a Mermaid diagram of the topology as Markdown
                         (edge and all-in-one stacks)
   --skip-policy         plan only; skip the policy check
   --help                show this help
 
 Exit status: 0 planned (and no mandatory policy violation), 1 the program failed or a
-mandatory policy violation, 2 bad usage or bad config.`;
+mandatory policy violation, 2 bad usage, bad config, a bad Pulumi.yaml or a
+StackReference to another project's stack.`;
 
 runCommand("the planner", async () => {
     const flags = parseFlags(

@@ -13,6 +13,7 @@ import {
     type RegisterResourceResponse,
 } from "./sdkInternals";
 import { PlanInputError, readProject, readStackFile, type Project } from "./stackFile";
+import { PROJECT, SECRET_KEYS } from "../../stacks/config/schema";
 
 /** A resource as `pulumi preview` would create it. */
 export interface PlannedResource {
@@ -33,6 +34,16 @@ export interface PlannedResource {
     readonly analyzerInputs: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** @default false */
+    readonly deleteBeforeReplace?: boolean;
+    /** Input properties whose changes the engine ignores (`ignoreChanges`). @default none */
+    readonly ignoreChanges?: readonly string[];
+    /** Outputs the engine keeps secret beyond the provider's own (`additionalSecretOutputs`). @default none */
+    readonly additionalSecretOutputs?: readonly string[];
+    /**
+     * The URNs the engine records as this resource's dependencies: its explicit `dependsOn` and
+     * the resources its inputs came from (the SDK sends them as one list).
+     */
     readonly dependencies: readonly string[];
     /** For each input, the URNs of the resources its value came from. */
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
@@ -101,7 +112,10 @@ async function planStackNow(options: PlanOptions): Promise<StackPlan> {
     } else {
         throw new PlanInputError("name a stack with --stack <name>, or a stack file with --config <Pulumi.<stack>.yaml>");
     }
-    const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {});
+    // This project's ESC environments hold its secrets (docs/runbooks/secret-rotation.md), the
+    // optional ones too, which Pulumi.yaml cannot declare secret; another project's are unknown.
+    const offlineEscSecrets = project.directory === REPOSITORY_ROOT && project.name === PROJECT ? [...SECRET_KEYS].map((key) => `${PROJECT}:${key}`) : [];
+    const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {}, offlineEscSecrets);
     return session.plan(stackFilePath, []);
 }
 
@@ -113,6 +127,7 @@ class PlanSession {
         private readonly project: Project,
         private readonly organization: string,
         private readonly configOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>,
+        private readonly offlineEscSecrets: readonly string[],
     ) {}
 
     async plan(stackFilePath: string, chain: readonly string[]): Promise<StackPlan> {
@@ -139,12 +154,14 @@ class PlanSession {
     }
 
     private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
-        const settings = readStackFile(this.project, stackFilePath);
+        const settings = readStackFile(this.project, stackFilePath, this.offlineEscSecrets);
         pulumi.runtime.setAllConfig({ ...settings.config, ...this.configOverrides[settings.stack] }, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
             stackReferenceOutputs: (name) => {
-                const plan = this.plans.get(this.localStack(name, settings.stack));
+                // A stack outside this project is left unplanned: plan() then refuses it, exit 2.
+                const local = this.localStackName(name);
+                const plan = local === undefined ? undefined : this.plans.get(local);
                 // Offline secrets are placeholders already: the masked outputs are what a
                 // referencing program may read, as it would read an unknown during preview.
                 return plan && { outputs: plan.outputs, secretOutputNames: [] };
@@ -161,6 +178,9 @@ class PlanSession {
         process.on("unhandledRejection", onRejection);
         const modulesBefore = new Set(Object.keys(require.cache));
         let programError: unknown;
+        // The language host runs the program from the project directory: relative reads resolve there.
+        const workingDirectory = process.cwd();
+        process.chdir(this.project.directory);
         try {
             delete require.cache[this.project.entry];
             await pulumi.runtime.runInPulumiStack(async () => {
@@ -176,6 +196,8 @@ class PlanSession {
             await pulumi.runtime.disconnect();
         } catch (error) {
             failures.push(error);
+        } finally {
+            process.chdir(workingDirectory);
         }
         // Node reports an unhandled rejection a macrotask after it happens: let those of this run
         // arrive here, not after the handler is gone.
@@ -200,9 +222,11 @@ class PlanSession {
             throw new PlanRunError(`${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
                 [...mocks.unmockedInvokes].map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`).join("\n"));
         }
-        const errors = [programError, ...failures].filter((error) => error !== undefined);
+        // One error rejects every promise chained on it: report each once, as the language host
+        // does (pulumi/pulumi sdk/nodejs/cmd/run/run.ts, isErrorReported).
+        const errors = [...new Set([programError, ...failures])].filter((error) => error !== undefined);
         if (errors.length > 0 || runtimeStore().logErrorCount > 0) {
-            const details = errors.map((error) => (error instanceof Error ? error.stack ?? error.message : String(error)));
+            const details = errors.map(describeProgramError);
             throw new PlanRunError(`${settings.file}: the program failed while planning\n${details.join("\n") || "see the errors above"}`);
         }
         return {
@@ -220,16 +244,31 @@ class PlanSession {
 
     /** Maps a StackReference name (`org/project/stack` or `stack`) to a stack of this project. */
     private localStack(reference: string, fromStack: string): string {
-        const parts = reference.split("/");
-        const project = parts.length === 3 ? parts[1] : this.project.name;
-        if (project !== this.project.name || parts.length === 2 || parts.length > 3) {
+        const local = this.localStackName(reference);
+        if (local === undefined) {
             throw new PlanInputError(
-                `Pulumi.${fromStack}.yaml: StackReference "${reference}" is not a stack of project ${this.project.name}; ` +
-                    "offline plans resolve <organization>/<project>/<stack> names of the same project",
+                `Pulumi.${fromStack}.yaml: StackReference "${reference}" names a stack outside project ${this.project.name}, ` +
+                    "whose program and stack file are not here to plan; offline plans resolve <organization>/<project>/<stack> " +
+                    `(or <stack>) names of project ${this.project.name} only`,
             );
         }
-        return parts[parts.length - 1];
+        return local;
     }
+
+    /** The stack of this project that a StackReference name names, if it names one. */
+    private localStackName(reference: string): string | undefined {
+        const parts = reference.split("/");
+        if (parts.length === 1 || (parts.length === 3 && parts[1] === this.project.name)) {
+            return parts[parts.length - 1];
+        }
+        return undefined;
+    }
+}
+
+/** The options of a registration that `sdkInternals.ts`'s request type does not list. */
+interface RegisterResourceRequestOptions {
+    getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
 }
 
 /**
@@ -245,7 +284,7 @@ class PlanMonitor extends MockMonitor {
     }
 
     override async registerResource(
-        request: RegisterResourceRequest,
+        request: RegisterResourceRequest & RegisterResourceRequestOptions,
         callback: (error: Error | null, response?: RegisterResourceResponse) => void,
     ): Promise<void> {
         await super.registerResource(request, (error, response) => {
@@ -265,6 +304,9 @@ class PlanMonitor extends MockMonitor {
                     analyzerInputs: inputs,
                     protect: request.getProtect(),
                     retainOnDelete: request.getRetainondelete(),
+                    deleteBeforeReplace: request.getDeletebeforereplace(),
+                    ignoreChanges: request.getIgnorechangesList(),
+                    additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependencies(request),
                     sourcePosition: sourcePosition(request),
@@ -291,6 +333,9 @@ class PlanMonitor extends MockMonitor {
                     analyzerInputs: request.getProperties()?.toJavaScript() ?? {},
                     protect: false,
                     retainOnDelete: false,
+                    deleteBeforeReplace: false,
+                    ignoreChanges: [],
+                    additionalSecretOutputs: [],
                     dependencies: [],
                     propertyDependencies: {},
                 });
@@ -332,6 +377,32 @@ function plain(value: unknown, maskSecrets: boolean): unknown {
         return record.urn;
     }
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plain(item, maskSecrets)]));
+}
+
+const PLANNER_DIRECTORY = __dirname;
+
+/**
+ * A program error as the language host reports it: a RunError, or a ResourceError that hides its
+ * stack, by its message alone; anything else with its trace, cut to the program's own frames
+ * (the loader's, the runtime's and the planner's frames say nothing about the program).
+ */
+function describeProgramError(error: unknown): string {
+    if (pulumi.RunError.isInstance(error)) {
+        return (error as Error).message;
+    }
+    if (pulumi.ResourceError.isInstance(error) && error.hideStack) {
+        return error.message;
+    }
+    if (!(error instanceof Error)) {
+        return String(error);
+    }
+    const lines = (error.stack ?? error.message).split("\n");
+    const frames = lines.filter((line) => /^\s+at /.test(line));
+    const heading = lines.filter((line) => !/^\s+at /.test(line));
+    const programFrames = frames.filter(
+        (frame) => !frame.includes("node:internal") && !frame.includes(`${path.sep}node_modules${path.sep}`) && !frame.includes(PLANNER_DIRECTORY),
+    );
+    return [...heading, ...(programFrames.length > 0 ? programFrames : frames.slice(0, 1))].join("\n");
 }
 
 function sourcePosition(request: RegisterResourceRequest): PlannedResource["sourcePosition"] {

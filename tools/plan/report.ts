@@ -1,13 +1,51 @@
 import { stringify } from "yaml";
 import type { PlannedResource, StackPlan } from "./planner";
 
-/** The JSON form of a plan that `--json` writes. */
+/**
+ * The JSON form of a plan that `--json` writes: the stack, and under `stacks` each stack it read
+ * through StackReference (planned first, referenced ones before those that read them), each in
+ * the same form without a `stacks` of its own.
+ */
 export function planJson(plan: StackPlan) {
+    return { ...stackJson(plan), stacks: referencedStacksOf(plan).map(stackJson) };
+}
+
+function stackJson(plan: StackPlan) {
     return {
+        project: plan.project,
         stack: plan.stack,
-        resources: plan.resources.map(({ urn, type, name, parent, provider, inputs }) => ({ urn, type, name, parent, provider, inputs })),
+        stackFile: plan.stackFile,
+        resources: plan.resources.map((resource) => ({
+            urn: resource.urn,
+            type: resource.type,
+            name: resource.name,
+            parent: resource.parent,
+            provider: resource.provider,
+            inputs: resource.inputs,
+            options: {
+                protect: resource.protect,
+                retainOnDelete: resource.retainOnDelete,
+                dependsOn: resource.dependencies,
+                ignoreChanges: resource.ignoreChanges ?? [],
+                deleteBeforeReplace: resource.deleteBeforeReplace ?? false,
+                additionalSecretOutputs: resource.additionalSecretOutputs ?? [],
+            },
+        })),
         outputs: plan.outputs,
     };
+}
+
+/** Every stack a plan read, directly or through another, each once, referenced ones first. */
+function referencedStacksOf(plan: StackPlan): StackPlan[] {
+    const seen = new Map<string, StackPlan>();
+    const visit = (referencing: StackPlan) => {
+        for (const referenced of referencing.referencedStacks) {
+            visit(referenced);
+            seen.set(referenced.stack, referenced);
+        }
+    };
+    visit(plan);
+    return [...seen.values()];
 }
 
 /** What `pulumi preview` shows: the resource tree, counts by provider and type, and the outputs. */

@@ -11,11 +11,23 @@ export class PlanInputError extends CommandError {
     }
 }
 
-/** A project config declaration in `Pulumi.yaml`, as far as the planner applies it. */
+/** The element type of a declared array, as `Pulumi.yaml` writes it (`items:`). */
+interface ItemsType {
+    readonly type: string;
+    readonly items?: ItemsType;
+}
+
+/**
+ * A project config declaration in `Pulumi.yaml`, after the CLI's shorthand rewrite: a bare value
+ * of a project key is its `default`, of another namespace's key its `value`.
+ */
 interface Declaration {
-    default?: unknown;
-    secret?: boolean;
-    description?: string;
+    readonly type?: string;
+    readonly items?: ItemsType;
+    readonly default?: unknown;
+    readonly value?: unknown;
+    readonly secret?: boolean;
+    readonly description?: string;
 }
 
 /** What the planner needs of a Pulumi project. */
@@ -24,6 +36,7 @@ export interface Project {
     readonly name: string;
     /** The program's entry file, resolved as the Node.js language host resolves it. */
     readonly entry: string;
+    /** Declarations by full key (`namespace:key`). */
     readonly declarations: Readonly<Record<string, Declaration>>;
 }
 
@@ -49,7 +62,10 @@ export function environmentPlaceholder(key: string, environments: readonly strin
     return `${OFFLINE_ESC_PLACEHOLDER_PREFIX}${key}${OFFLINE_ESC_PLACEHOLDER_MARK}${environments.join(", ")}; not resolved]`;
 }
 
-/** Reads `Pulumi.yaml` from a program directory (or the directory of a program file). */
+/**
+ * Reads `Pulumi.yaml` from a program directory (or the directory of a program file) and checks
+ * its config declarations as the CLI does when it loads a project.
+ */
 export function readProject(program: string): Project {
     const resolved = path.resolve(program);
     if (!fs.existsSync(resolved)) {
@@ -67,20 +83,131 @@ export function readProject(program: string): Project {
     }
     const explicitEntry = fs.statSync(resolved).isFile() ? resolved : undefined;
     const entry = explicitEntry ?? resolveEntry(directory, typeof project.main === "string" ? project.main : undefined, projectFile);
-    const declarations: Record<string, Declaration> = {};
-    for (const [key, value] of Object.entries((project.config ?? {}) as Record<string, unknown>)) {
-        declarations[key.includes(":") ? key : `${project.name}:${key}`] =
-            typeof value === "object" && value !== null ? (value as Declaration) : { default: value };
-    }
-    return { directory, name: project.name, entry, declarations };
+    return { directory, name: project.name, entry, declarations: readDeclarations(projectFile, project.name, project.config) };
 }
 
 /**
- * Reads a stack file and builds the config the CLI would give the program: stack values, then
- * the project's declared defaults for keys the stack does not set. `secure:` values become
- * marked placeholders; declared secrets that an ESC environment supplies do too.
+ * The project's `config:` block, checked as the CLI checks it on load. Upstream:
+ * pulumi/pulumi `sdk/go/common/workspace/project.go` (`RewriteShorthandConfigValues`,
+ * `Project.Validate`) and `project.json` (`configTypeDeclaration`, `configItemsType`).
  */
-export function readStackFile(project: Project, stackFilePath: string): StackSettings {
+function readDeclarations(projectFile: string, projectName: string, config: unknown): Record<string, Declaration> {
+    // A string `config:` is the deprecated spelling of `stackConfigDir`, not declarations.
+    if (config === undefined || config === null || typeof config === "string") {
+        return {};
+    }
+    if (typeof config !== "object" || Array.isArray(config)) {
+        throw new PlanInputError(`${projectFile}: config must be a map of keys to declarations`);
+    }
+    const declarations: Record<string, Declaration> = {};
+    const problems: string[] = [];
+    for (const [key, raw] of Object.entries(config as Record<string, unknown>)) {
+        const ownNamespace = isProjectNamespaced(projectName, key);
+        const isShorthand = typeof raw !== "object" || raw === null || Array.isArray(raw);
+        const declaration: Declaration = isShorthand ? (ownNamespace ? { default: raw } : { value: raw }) : (raw as Declaration);
+        problems.push(...declarationProblems(key, declaration, ownNamespace));
+        declarations[key.includes(":") ? key : `${projectName}:${key}`] = declaration;
+    }
+    if (problems.length > 0) {
+        throw new PlanInputError(`${projectFile}: invalid config declarations (the CLI refuses this project)\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    }
+    return declarations;
+}
+
+const DECLARATION_FIELDS = ["type", "items", "description", "secret", "default", "value"];
+const CONFIG_TYPES = ["string", "integer", "boolean", "array", "object"];
+
+function declarationProblems(key: string, declaration: Declaration, ownNamespace: boolean): string[] {
+    const problems: string[] = [];
+    const unknownFields = Object.keys(declaration).filter((field) => !DECLARATION_FIELDS.includes(field));
+    if (unknownFields.length > 0) {
+        problems.push(`${key}: unknown field ${unknownFields.join(", ")}; allowed: ${DECLARATION_FIELDS.join(", ")}`);
+    }
+    if (declaration.type !== undefined && !CONFIG_TYPES.includes(declaration.type)) {
+        problems.push(`${key}: type ${JSON.stringify(declaration.type)} is not allowed; allowed: ${CONFIG_TYPES.join(", ")}`);
+    }
+    if (declaration.default !== undefined && declaration.value !== undefined) {
+        problems.push(`${key}: has both default and value; give one`);
+    }
+    if (ownNamespace) {
+        if (declaration.type === "array" && declaration.items === undefined) {
+            problems.push(`${key}: type array needs items: { type: ... } naming the element type`);
+        }
+        if (declaration.type !== undefined && declaration.default !== undefined && !matchesType(declaration.type, declaration.items, declaration.default)) {
+            problems.push(`${key}: the default ${JSON.stringify(declaration.default)} is not of the declared type ${fullTypeName(declaration.type, declaration.items)}`);
+        }
+    } else if (declaration.type !== undefined || declaration.default !== undefined) {
+        problems.push(`${key}: a key of another namespace takes only a value; type and default are for keys of this project`);
+    } else if (declaration.value === undefined) {
+        problems.push(`${key}: a key of another namespace must give a value`);
+    }
+    return problems;
+}
+
+/** A key without a namespace, or in the project's own, is the project's (project.go). */
+function isProjectNamespaced(projectName: string, key: string): boolean {
+    return !key.includes(":") || key.startsWith(`${projectName}:`);
+}
+
+/** How the CLI names a declared type in its messages: `array<string>`. */
+function fullTypeName(type: string, items: ItemsType | undefined): string {
+    return items ? `array<${fullTypeName(items.type, items.items)}>` : type;
+}
+
+/**
+ * Whether a value has the declared type, by the CLI's rule (`ValidateConfigValue` in
+ * `sdk/go/common/workspace/project.go`): a scalar stack value is a string, so an integer or a
+ * boolean may be its text; an array must be a real list, so a quoted JSON array is a string and
+ * fails; elements of a list keep their JSON types.
+ */
+function matchesType(type: string, items: ItemsType | undefined, value: unknown): boolean {
+    switch (type) {
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+        case "boolean":
+            return typeof value === "boolean" || value === "true" || value === "false";
+        case "object":
+            return typeof value === "object" && value !== null && !Array.isArray(value);
+        default:
+            return Array.isArray(value) && items !== undefined && value.every((item) => matchesType(items.type, items.items, item));
+    }
+}
+
+/** What a declared type allows, in the words of a stack file's author. */
+function allowedFor(type: string, items: ItemsType | undefined): string {
+    switch (type) {
+        case "string":
+            return "a string";
+        case "integer":
+            return "a whole number";
+        case "boolean":
+            return "true or false";
+        case "object":
+            return "a YAML map";
+        default:
+            return items ? `a YAML list of ${allowedFor(items.type, items.items).replace(/^an? /, "")} values` : "a YAML list";
+    }
+}
+
+/**
+ * Reads a stack file and builds the config the CLI would give the program, validating it as the
+ * CLI does before it runs anything. Upstream: pulumi/pulumi `pkg/workspace/config.go`
+ * (`mergeConfig`, `validateStackConfigValues`, `validateStackConfigValue`):
+ *
+ *  1. the stack's ESC environments are merged in first. Offline their values are unknown: each key
+ *     declared secret with no default (which must come from somewhere) and each `offlineEscSecrets`
+ *     key (those the project documents its environments to hold), if the file does not set it, is
+ *     stood in for by a marked secret placeholder;
+ *  2. a declared key of the project's namespace that the stack does not set, with no default or
+ *     value, is missing; otherwise the declared default (or value) is injected as plaintext;
+ *  3. every explicitly typed declaration is checked: a `secret: true` key must hold a secure value
+ *     (an injected plaintext default fails too), and the value must have the declared type.
+ *
+ * The CLI stops at the first problem; this lists them all, each naming the key and what is allowed.
+ */
+export function readStackFile(project: Project, stackFilePath: string, offlineEscSecrets: readonly string[] = []): StackSettings {
     const file = path.basename(stackFilePath);
     const match = /^Pulumi\.(.+)\.ya?ml$/.exec(file);
     if (!match) {
@@ -92,38 +219,122 @@ export function readStackFile(project: Project, stackFilePath: string): StackSet
     }
     const document = (readYaml(stackFilePath) ?? {}) as { config?: unknown; environment?: unknown };
     const environments = readEnvironments(file, document.environment);
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const problems: string[] = [];
-
+    const values = new Map<string, StackValue>();
     for (const [key, value] of Object.entries((document.config ?? {}) as Record<string, unknown>)) {
         const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
-        const { text, secret } = toConfigString(fullKey, value);
-        config[fullKey] = text;
-        if (secret) {
-            secretKeys.push(fullKey);
-        } else if (project.declarations[fullKey]?.secret) {
-            problems.push(`${fullKey}: must be encrypted, Pulumi.yaml declares it secret; set it with pulumi config set --secret ${fullKey}`);
+        values.set(fullKey, fromStackFile(fullKey, value));
+    }
+    const setInFile = new Set(values.keys());
+    if (environments.length > 0) {
+        // A required secret must come from somewhere: with an environment imported, that is it.
+        const requiredSecrets = Object.keys(project.declarations).filter((key) => {
+            const declaration = project.declarations[key];
+            return declaration.secret && declaration.default === undefined && declaration.value === undefined;
+        });
+        for (const fullKey of new Set([...requiredSecrets, ...offlineEscSecrets])) {
+            if (!values.has(fullKey)) {
+                values.set(fullKey, { secure: true, content: environmentPlaceholder(fullKey, environments) });
+            }
         }
     }
-    for (const [fullKey, declaration] of Object.entries(project.declarations)) {
-        if (fullKey in config) {
+
+    const problems: string[] = [];
+    const fullKeys = Object.keys(project.declarations).sort();
+    for (const fullKey of fullKeys) {
+        const declaration = project.declarations[fullKey];
+        const declared = declaration.default ?? declaration.value;
+        if (values.has(fullKey)) {
             continue;
         }
-        if (declaration.secret && environments.length > 0) {
-            config[fullKey] = environmentPlaceholder(fullKey, environments);
-            secretKeys.push(fullKey);
-        } else if (declaration.default !== undefined) {
-            config[fullKey] = typeof declaration.default === "string" ? declaration.default : JSON.stringify(declaration.default);
-        } else {
-            const about = declaration.description ? `: ${declaration.description}` : "";
-            problems.push(`${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it${about}`);
+        if (declared !== undefined) {
+            values.set(fullKey, { secure: false, content: declared });
+        } else if (fullKey.startsWith(`${project.name}:`)) {
+            const about = declaration.description ? ` (${declaration.description})` : "";
+            const hint = declaration.secret ? `pulumi config set --secret ${fullKey}, or an ESC environment` : `pulumi config set ${fullKey}`;
+            problems.push(`${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it${about}; set it with ${hint}`);
+        }
+    }
+    for (const fullKey of fullKeys) {
+        const declaration = project.declarations[fullKey];
+        const value = values.get(fullKey);
+        if (declaration.type === undefined || value === undefined) {
+            continue;
+        }
+        if (declaration.secret && !value.secure) {
+            problems.push(
+                `${fullKey}: must be encrypted, Pulumi.yaml declares it secret` +
+                    (setInFile.has(fullKey)
+                        ? `; set it with pulumi config set --secret ${fullKey}`
+                        : "; the stack does not set it, so the CLI injects the declared default as plaintext and refuses that " +
+                          "(unless an ESC environment sets it, which cannot be read offline): declare a secret without a default"),
+            );
+        } else if (!value.secure && !matchesType(declaration.type, declaration.items, value.content)) {
+            problems.push(typeProblem(fullKey, declaration, value.content));
         }
     }
     if (problems.length > 0) {
         throw new PlanInputError(`${file}: invalid stack config\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     }
+
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [fullKey, value] of values) {
+        config[fullKey] = typeof value.content === "string" ? value.content : JSON.stringify(value.content);
+        if (value.secure) {
+            secretKeys.push(fullKey);
+        }
+    }
     return { stack: match[1], path: stackFilePath, file, config, secretKeys, environments };
+}
+
+/** A config value as the CLI holds it: scalars as text, lists and maps as structure. */
+interface StackValue {
+    readonly secure: boolean;
+    readonly content: unknown;
+}
+
+function typeProblem(fullKey: string, declaration: Declaration, content: unknown): string {
+    const typeName = fullTypeName(declaration.type!, declaration.items);
+    const got = typeof content === "string" ? `the string ${JSON.stringify(content)}` : JSON.stringify(content);
+    let fix = "";
+    if (declaration.type === "array" && typeof content === "string") {
+        const parsed = parseJson(content);
+        fix = Array.isArray(parsed)
+            ? `; a quoted JSON array is a string to the CLI: write it as a YAML list, e.g. ${fullKey}: ${JSON.stringify(parsed)} without the quotes`
+            : "; write it as a YAML list";
+    }
+    return `${fullKey}: must be ${allowedFor(declaration.type!, declaration.items)} (Pulumi.yaml declares type ${typeName}); got ${got}${fix}`;
+}
+
+function parseJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * A stack file's value as the CLI loads it: a scalar becomes its text; a list or map stays
+ * structured, with `secure:` leaves replaced by marked placeholders, and a secure leaf makes the
+ * whole value secure.
+ */
+function fromStackFile(fullKey: string, value: unknown): StackValue {
+    if (isSecure(value)) {
+        return { secure: true, content: securePlaceholder(fullKey) };
+    }
+    if (value === null || typeof value !== "object") {
+        return { secure: false, content: value === null || value === undefined ? "" : String(value) };
+    }
+    let secure = false;
+    const content = JSON.parse(JSON.stringify(value, (_, leaf: unknown) => {
+        if (isSecure(leaf)) {
+            secure = true;
+            return securePlaceholder(fullKey);
+        }
+        return leaf;
+    })) as unknown;
+    return { secure, content };
 }
 
 /** The stacks that have a stack file in the project directory. */
@@ -133,28 +344,6 @@ export function listStacks(directory: string): string[] {
         .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined)
         .sort();
-}
-
-function toConfigString(fullKey: string, value: unknown): { text: string; secret: boolean } {
-    if (isSecure(value)) {
-        return { text: securePlaceholder(fullKey), secret: true };
-    }
-    if (typeof value === "string") {
-        return { text: value, secret: false };
-    }
-    if (value === null || typeof value !== "object") {
-        return { text: String(value), secret: false };
-    }
-    // Structured values travel as JSON; a secure leaf makes the whole value secret, as in the CLI.
-    let secret = false;
-    const text = JSON.stringify(value, (_, leaf: unknown) => {
-        if (isSecure(leaf)) {
-            secret = true;
-            return securePlaceholder(fullKey);
-        }
-        return leaf;
-    });
-    return { text, secret };
 }
 
 function isSecure(value: unknown): value is { secure: string } {
@@ -193,14 +382,45 @@ function findProjectDirectory(start: string): string {
     }
 }
 
+/**
+ * The program's entry as the Node.js language host finds it (pulumi/pulumi
+ * `sdk/nodejs/cmd/run/run.ts`): `main` from Pulumi.yaml, else the nearest package.json's
+ * `exports` or `main`, else the project directory; a directory then resolves as `require` does
+ * (its package.json `main`, then `index`).
+ */
 function resolveEntry(directory: string, main: string | undefined, projectFile: string): string {
-    const base = main ? path.resolve(directory, main) : directory;
-    const candidates = fs.existsSync(base) && fs.statSync(base).isDirectory()
-        ? [path.join(base, "index.ts"), path.join(base, "index.js")]
-        : [base];
-    const entry = candidates.find((candidate) => fs.existsSync(candidate));
-    if (!entry) {
-        throw new PlanInputError(`${projectFile}: no program entry at ${candidates.join(" or ")}`);
+    const target = main ? path.resolve(directory, main) : packageEntry(directory) ?? directory;
+    const isDirectory = fs.existsSync(target) && fs.statSync(target).isDirectory();
+    try {
+        return require.resolve(isDirectory ? `${target}${path.sep}` : target);
+    } catch {
+        const source = main ? `main: ${main}` : "no main, so the project directory";
+        throw new PlanInputError(`${projectFile}: no program entry at ${target} (${source}); allowed: a .ts or .js file, or a directory with an index.ts or index.js`);
     }
-    return entry;
+}
+
+function readPackageManifest(manifest: string): { exports?: unknown; main?: unknown } {
+    try {
+        return JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: unknown; main?: unknown };
+    } catch (error) {
+        throw new PlanInputError(`${manifest}: not valid JSON (${(error as Error).message}); the language host reads the program's entry from it`);
+    }
+}
+
+/** The entry the nearest package.json names through `exports` or `main`, if it names one that exists. */
+function packageEntry(directory: string): string | undefined {
+    for (let root = directory; ; root = path.dirname(root)) {
+        const manifest = path.join(root, "package.json");
+        if (fs.existsSync(manifest)) {
+            const { exports, main } = readPackageManifest(manifest);
+            const dot = typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>)["."] : exports;
+            const conditional = typeof dot === "object" && dot !== null ? (dot as Record<string, unknown>) : undefined;
+            const named = conditional ? conditional.default ?? conditional.require ?? conditional.import : exports !== undefined ? dot : main;
+            const entry = typeof named === "string" ? path.join(root, named) : undefined;
+            return entry && fs.existsSync(entry) ? entry : undefined;
+        }
+        if (path.dirname(root) === root) {
+            return undefined;
+        }
+    }
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { StackPlan } from "../plan/planner";
 import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
 import { FRAMEWORKS, type Framework } from "../../policies/lib/controls";
+import { PROJECT } from "../../stacks/config/schema";
 import { renderConsole } from "./reports/console";
 import { renderEvidence } from "./reports/evidence";
 import { renderJson } from "./reports/json";
@@ -18,12 +19,19 @@ export interface ReportFiles {
     readonly evidence?: string;
 }
 
-/** The policy config of a stack: the file given, else the repository's file for the stack, if any. */
-export function policyConfigFor(stack: string, explicitFile: string | undefined): PolicyConfigFile | undefined {
+/**
+ * The policy config of a planned stack: the file given, else the repository's file for the stack,
+ * if any. The repository's files are this project's: another project's stack that shares a stack
+ * name (a `--program` plan) gets none of them.
+ */
+export function policyConfigFor(plan: Pick<StackPlan, "project" | "stack">, explicitFile: string | undefined): PolicyConfigFile | undefined {
     if (explicitFile) {
         return readPolicyConfigFile(explicitFile);
     }
-    const file = stackPolicyConfigFile(stack);
+    if (plan.project !== PROJECT) {
+        return undefined;
+    }
+    const file = stackPolicyConfigFile(plan.stack);
     return fs.existsSync(file) ? readPolicyConfigFile(file) : undefined;
 }
 
@@ -48,7 +56,7 @@ export async function checkPlannedStack(
     const stacks = stacksOf(plan);
     const checks: PolicyCheck[] = [];
     for (const stack of stacks) {
-        checks.push(await runner.check(stack.stack, stack.resources, policyConfigFor(stack.stack, explicitConfigFile)));
+        checks.push(await runner.check(stack.stack, stack.resources, policyConfigFor(stack, explicitConfigFile)));
     }
     const check: PolicyCheck = {
         stack: stacks.map((stack) => stack.stack).join(", "),
