@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { checkName, describeViolation, type CheckedName, type NameViolation } from "./naming";
 
 /** AWS's documentation account and a zeroed Azure subscription: plausible, never real. */
 export const OFFLINE_AWS_ACCOUNT = "123456789012";
@@ -11,6 +12,14 @@ export class UnmockedInvokeError extends Error {
     constructor(readonly token: string) {
         super(`no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`);
         this.name = "UnmockedInvokeError";
+    }
+}
+
+/** Thrown where the provider's Check would refuse a resource's name, naming the resource, the name and the rule. */
+export class NameRuleError extends Error {
+    constructor(readonly violation: NameViolation) {
+        super(describeViolation(violation));
+        this.name = "NameRuleError";
     }
 }
 
@@ -59,6 +68,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private readonly providers = new Map<string, Record<string, unknown>>();
     readonly unmockedInvokes = new Set<string>();
     readonly unplannedReferences = new Set<string>();
+    readonly nameViolations: NameViolation[] = [];
 
     constructor(private readonly options: OfflineMocksOptions) {}
 
@@ -77,9 +87,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const [pkg, module] = type.split(":");
         switch (pkg) {
             case "aws":
-                return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs));
+                return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs), this.checkedName(type, name, inputs));
             case "azure-native":
-                return this.azureResource(type, module, name, inputs);
+                return this.azureResource(type, module, name, inputs, this.checkedName(type, name, inputs));
             case "mongodbatlas":
                 return this.atlasResource(type, name, inputs);
             default:
@@ -196,6 +206,32 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         }
     }
 
+    /**
+     * The inputs as the engine holds them after the provider's Check: with the name the provider
+     * generated when the program gave none. Plans and policies see these, as in `pulumi preview`.
+     */
+    checkedInputs<Inputs extends Record<string, unknown>>(type: string, name: string, inputs: Inputs): Inputs {
+        if (!type.startsWith("aws:") && !type.startsWith("azure-native:")) {
+            return inputs;
+        }
+        const checked = this.nameOf(type, name, inputs);
+        return checked.generated && checked.property && !checked.violation ? { ...inputs, [checked.property]: checked.name } : inputs;
+    }
+
+    private nameOf(type: string, name: string, inputs: Record<string, unknown>): CheckedName {
+        return checkName(type, name, inputs, (length) => this.hex(`name:${type}:${name}`, length));
+    }
+
+    /** The physical name, or the provider's refusal of it. */
+    private checkedName(type: string, name: string, inputs: Record<string, unknown>): CheckedName {
+        const checked = this.nameOf(type, name, inputs);
+        if (checked.violation) {
+            this.nameViolations.push(checked.violation);
+            throw new NameRuleError(checked.violation);
+        }
+        return checked;
+    }
+
     /** Remembers a provider's inputs under the reference its resources will carry. */
     recordProvider(reference: string, inputs: Record<string, unknown>): void {
         this.providers.set(reference, inputs);
@@ -215,10 +251,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return typeof region === "string" ? region : "us-east-1";
     }
 
-    private awsResource(type: string, service: string, name: string, inputs: Record<string, unknown>, region: string) {
+    private awsResource(type: string, service: string, name: string, inputs: Record<string, unknown>, region: string, checked: CheckedName) {
         const resource = type.split(":")[2];
         const account = OFFLINE_AWS_ACCOUNT;
-        const physicalName = typeof inputs.name === "string" ? inputs.name : `${name}-${this.hex(`name:${type}:${name}`, 7)}`;
+        const physicalName = checked.name;
         const prefix = service === "ec2" ? EC2_ID_PREFIXES[resource] : undefined;
         let id = prefix ? `${prefix}-${this.hex(`${type}:${name}`, 17)}` : physicalName;
         let arn = `arn:aws:${service}:${region}:${account}:${kebab(resource)}/${id}`;
@@ -238,9 +274,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2": {
-                const bucket = typeof inputs.bucket === "string"
-                    ? inputs.bucket
-                    : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${this.hex(`bucket:${name}`, 12)}`;
+                // A bucketPrefix replaces the auto-name: the provider appends its own 26 characters.
+                const bucket = typeof inputs.bucketPrefix === "string" && inputs.bucket === undefined
+                    ? `${inputs.bucketPrefix}${this.hex(`bucket:${name}`, 26)}`
+                    : physicalName;
                 id = bucket;
                 arn = `arn:aws:s3:::${bucket}`;
                 Object.assign(extra, { bucket, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
@@ -354,13 +391,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
                 break;
         }
-        return { id, state: { ...inputs, name: physicalName, arn, region, ...extra } };
+        const checkedProperty = checked.property && checked.property !== "name" ? { [checked.property]: physicalName } : {};
+        return { id, state: { ...inputs, name: physicalName, ...checkedProperty, arn, region, ...extra } };
     }
 
-    private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>) {
+    private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>, checked: CheckedName) {
         const resource = type.split(":")[2];
-        const nameInput = inputs[`${lowerFirst(resource)}Name`] ?? inputs.name;
-        const physicalName = typeof nameInput === "string" ? nameInput : `${name}${this.hex(`name:${type}:${name}`, 8)}`;
+        const nameInput = checked.property ? undefined : inputs[`${lowerFirst(resource)}Name`] ?? inputs.name;
+        const physicalName = typeof nameInput === "string" ? nameInput : checked.name;
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
         const armType = `${namespace}/${lowerFirst(resource)}s`;
@@ -397,7 +435,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.hostName = `${physicalName}.${String(inputs.location)}.redis.azure.net`;
                 break;
         }
-        return { id, state: { ...inputs, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra } };
+        const checkedProperty = checked.property ? { [checked.property]: physicalName } : {};
+        return { id, state: { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra } };
     }
 
     private hex(seed: string, length: number): string {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { CommandError } from "../command";
 import { OfflineMocks } from "./mocks";
+import { describeViolation } from "./naming";
 import {
     MockMonitor,
     runtimeStore,
@@ -200,6 +201,10 @@ class PlanSession {
             throw new PlanRunError(`${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
                 [...mocks.unmockedInvokes].map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`).join("\n"));
         }
+        if (mocks.nameViolations.length > 0) {
+            throw new PlanRunError(`${settings.file}: the providers would refuse these names:\n` +
+                [...new Set(mocks.nameViolations.map(describeViolation))].map((violation) => `  - ${violation}`).join("\n"));
+        }
         const errors = [programError, ...failures].filter((error) => error !== undefined);
         if (errors.length > 0 || runtimeStore().logErrorCount > 0) {
             const details = errors.map((error) => (error instanceof Error ? error.stack ?? error.message : String(error)));
@@ -250,7 +255,7 @@ class PlanMonitor extends MockMonitor {
     ): Promise<void> {
         await super.registerResource(request, (error, response) => {
             if (!error && response) {
-                const inputs = request.getObject()?.toJavaScript() ?? {};
+                const inputs = this.mocks.checkedInputs(request.getType(), request.getName(), request.getObject()?.toJavaScript() ?? {});
                 if (request.getType().startsWith("pulumi:providers:")) {
                     this.mocks.recordProvider(`${response.getUrn()}::${response.getId()}`, plain(inputs, false) as Record<string, unknown>);
                 }
