@@ -125,7 +125,7 @@ describe("offline plan", () => {
         await assertPlanFails(
             planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") }),
             1,
-            'no offline mock for invoke "aws:ec2/getAmi:getAmi"',
+            'no offline mock for invoke "aws:ec2/getKeyPair:getKeyPair"',
         );
     });
 

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { parseAllDocuments } from "yaml";
+import { renderPolicyDocument } from "./iamPolicyDocument";
 import { checkName, describeViolation, type CheckedName, type NameViolation } from "./naming";
 
 /** AWS's documentation account and a zeroed Azure subscription: plausible, never real. */
@@ -23,6 +25,14 @@ export class NameRuleError extends Error {
     }
 }
 
+/** Thrown for content that lives on the network (a remote chart or manifest), naming what needed it. */
+export class RemoteContentError extends Error {
+    constructor(what: string, why: string) {
+        super(`${what} cannot be fetched by the offline planner: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`);
+        this.name = "RemoteContentError";
+    }
+}
+
 /** Thrown for a StackReference whose stack has not been planned yet in this run. */
 export class UnplannedStackReferenceError extends Error {
     constructor(readonly stackName: string) {
@@ -36,6 +46,12 @@ export interface OfflineMocksOptions {
     /** Planned outputs of a referenced stack, or undefined when it has not been planned yet. */
     readonly stackReferenceOutputs: (name: string) => { outputs: Record<string, unknown>; secretOutputNames: string[] } | undefined;
 }
+
+/** A fixed, plausible creation time for keys and images: offline plans must not change between runs. */
+const OFFLINE_TIMESTAMP = "2026-01-01T00:00:00.000Z";
+
+/** AWS's own account ids for the owner aliases that `getAmi` accepts. */
+const AMI_OWNER_ALIASES: Record<string, string> = { amazon: "137112412989", "aws-marketplace": "679593333241", self: OFFLINE_AWS_ACCOUNT };
 
 /** EC2 physical id prefixes, so that ids read like the real ones in plans and policies. */
 const EC2_ID_PREFIXES: Record<string, string> = {
@@ -144,6 +160,49 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 ].join("\n");
                 return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
             }
+            case "aws:iam/getPolicyDocument:getPolicyDocument":
+                return renderPolicyDocument(args.inputs);
+            case "aws:ec2/getAmi:getAmi":
+                return this.ami(args.inputs, region);
+            case "azure-native:storage:listStorageAccountKeys":
+                return { keys: ["key1", "key2"].map((keyName) => ({ keyName, value: this.key(`${String(args.inputs.accountName)}:${keyName}`), permissions: "FULL", creationTime: OFFLINE_TIMESTAMP })) };
+            case "azure-native:containerregistry:listRegistryCredentials":
+                return {
+                    username: String(args.inputs.registryName),
+                    passwords: ["password", "password2"].map((name) => ({ name, value: this.key(`${String(args.inputs.registryName)}:${name}`) })),
+                };
+            case "azure-native:redisenterprise:listDatabaseKeys":
+            case "azure-native:cache:listRedisKeys": {
+                const owner = String(args.inputs.clusterName ?? args.inputs.name);
+                return { primaryKey: this.key(`${owner}:primary`), secondaryKey: this.key(`${owner}:secondary`) };
+            }
+            case "azure-native:operationalinsights:getSharedKeys":
+                return { primarySharedKey: this.key(`${String(args.inputs.workspaceName)}:primary`), secondarySharedKey: this.key(`${String(args.inputs.workspaceName)}:secondary`) };
+            case "azure-native:documentdb:listDatabaseAccountKeys": {
+                const account = String(args.inputs.accountName);
+                return Object.fromEntries(["primaryMasterKey", "secondaryMasterKey", "primaryReadonlyMasterKey", "secondaryReadonlyMasterKey"].map((key) => [key, this.key(`${account}:${key}`)]));
+            }
+            case "azure-native:network:getPublicIPAddress": {
+                const name = String(args.inputs.publicIpAddressName);
+                return {
+                    id: `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}/resourceGroups/${String(args.inputs.resourceGroupName)}/providers/Microsoft.Network/publicIPAddresses/${name}`,
+                    name,
+                    type: "Microsoft.Network/publicIPAddresses",
+                    ipAddress: this.documentationAddress("198.51.100", name),
+                    publicIPAddressVersion: "IPv4",
+                    publicIPAllocationMethod: "Static",
+                    sku: { name: "Standard", tier: "Regional" },
+                    provisioningState: "Succeeded",
+                };
+            }
+            case "kubernetes:yaml:decode":
+                // The provider returns every non-empty document of the text, in order.
+                return { result: parseAllDocuments(String(args.inputs.text)).map((document) => document.toJS() as unknown).filter((object) => object !== null && object !== undefined) };
+            case "kubernetes:helm:template": {
+                // helm.v3.Chart renders through the provider's `helm template`, which needs the chart's repository.
+                const chart = JSON.parse(String(args.inputs.jsonOpts ?? "{}")) as { chart?: string; path?: string; releaseName?: string };
+                throw new RemoteContentError(`Helm chart "${chart.chart ?? chart.path ?? ""}" of release "${chart.releaseName ?? ""}"`, "the provider renders it with helm template from its repository");
+            }
             case "azure-native:authorization:getClientConfig":
                 return {
                     clientId: "22222222-2222-2222-2222-222222222222",
@@ -155,6 +214,56 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 this.unmockedInvokes.add(args.token);
                 throw new UnmockedInvokeError(args.token);
         }
+    }
+
+    /**
+     * The image `getAmi` would pick, derived from the filters: its name is the name filter with
+     * wildcards filled, its architecture the architecture filter's, its owner the first owner.
+     */
+    private ami(inputs: Record<string, unknown>, region: string) {
+        const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];
+        const filter = (name: string) => filters.find((candidate) => candidate.name === name)?.values[0];
+        const seed = `ami:${region}:${JSON.stringify(inputs)}`;
+        const imageId = `ami-${this.hex(seed, 17)}`;
+        const owners = (inputs.owners as string[] | undefined) ?? [];
+        const ownerId = AMI_OWNER_ALIASES[owners[0]] ?? owners[0] ?? OFFLINE_AWS_ACCOUNT;
+        const name = (filter("name") ?? imageId).replace(/\*/g, "20260101").replace(/\?/g, "0");
+        const architecture = filter("architecture") ?? (/arm64|aarch64/.test(name) ? "arm64" : "x86_64");
+        return {
+            id: imageId,
+            imageId,
+            arn: `arn:aws:ec2:${region}::image/${imageId}`,
+            name,
+            architecture,
+            ownerId,
+            imageOwnerAlias: owners[0] === "amazon" || owners[0] === "aws-marketplace" ? owners[0] : undefined,
+            imageLocation: `${owners[0] ?? ownerId}/${name}`,
+            state: "available",
+            public: owners[0] !== "self",
+            rootDeviceName: filter("root-device-name") ?? "/dev/xvda",
+            rootDeviceType: filter("root-device-type") ?? "ebs",
+            virtualizationType: filter("virtualization-type") ?? "hvm",
+            hypervisor: "xen",
+            imageType: "machine",
+            platformDetails: filter("platform") === "windows" ? "Windows" : "Linux/UNIX",
+            creationDate: OFFLINE_TIMESTAMP,
+            enaSupport: true,
+            blockDeviceMappings: [{ deviceName: filter("root-device-name") ?? "/dev/xvda", ebs: { volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true" } }],
+            tags: {},
+            mostRecent: inputs.mostRecent ?? false,
+            owners,
+            filters,
+        };
+    }
+
+    /** A base64 access key, like Azure's, derived from its owner; plainly an offline stand-in. */
+    private key(seed: string): string {
+        return Buffer.from(`offline:${this.hex(`key:${seed}`, 48)}`).toString("base64");
+    }
+
+    /** An address from a documentation range (RFC 5737), derived from the seed. */
+    private documentationAddress(prefix: string, seed: string): string {
+        return `${prefix}.${parseInt(this.hex(`${seed}:ip`, 2), 16) % 254 + 1}`;
     }
 
     /** Atlas ids are 24 hex characters; endpoint services carry their cloud's own identifiers. */
@@ -385,10 +494,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:ec2/eip:Eip":
                 extra.allocationId = id;
-                extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                extra.publicIp = this.documentationAddress("203.0.113", name);
                 break;
             case "aws:ec2/natGateway:NatGateway":
-                extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                extra.publicIp = this.documentationAddress("203.0.113", name);
                 break;
         }
         const checkedProperty = checked.property && checked.property !== "name" ? { [checked.property]: physicalName } : {};
@@ -417,7 +526,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
                 break;
             case "azure-native:network:PublicIPAddress":
-                extra.ipAddress = `198.51.100.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                // Keyed by the physical name, so that getPublicIPAddress of the same address agrees.
+                extra.ipAddress = this.documentationAddress("198.51.100", physicalName);
                 break;
             case "azure-native:managedidentity:UserAssignedIdentity":
                 Object.assign(extra, { principalId: this.uuid(`${name}:principal`), clientId: this.uuid(`${name}:client`), tenantId: OFFLINE_AZURE_TENANT });
