@@ -2,10 +2,10 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
-import { planStack, type StackPlan } from "../tools/plan/planner";
+import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
 import { engineProperties } from "../tools/policy/analyzer";
 import { PolicyRunner } from "../tools/policy/runner";
-import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed } from "./helpers";
+import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
 
 const CONFORMANCE = path.join(FIXTURES, "conformance");
 
@@ -107,6 +107,42 @@ describe("conformance: invokes answered from their inputs", function () {
             ],
         });
         assert.equal(rendered.json, JSON.stringify(JSON.parse(rendered.minifiedJson), null, 2));
+    });
+});
+
+describe("conformance: Kubernetes yaml/v2 components expand from local files as the provider expands them", function () {
+    this.timeout(120_000);
+    let plan: StackPlan;
+    before(async () => {
+        plan = await planConformance("engine-yaml-expansion");
+    });
+
+    it("registers a ConfigFile's objects under it, named <prefix>-<namespace>/<name> with the component's name as prefix", () => {
+        const deployment = resourceNamed(plan, "kubernetes:apps/v1:Deployment", "app-apps/web");
+        assert.equal(parentOf(plan, deployment)?.type, "kubernetes:yaml/v2:ConfigFile");
+        assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
+    });
+
+    it("marks a Secret's stringData secret, as the provider does for raw YAML", () => {
+        assert.equal(resourceNamed(plan, "kubernetes:core/v1:Secret", "app-apps/web-credentials").inputs.stringData, SECRET_MARKER);
+    });
+
+    it("reads a ConfigGroup's inline yaml, then its globbed files, flattening List kinds into their items", () => {
+        const children = plan.resources.filter((resource) => parentOf(plan, resource)?.type === "kubernetes:yaml/v2:ConfigGroup");
+        assert.deepEqual(children.map((child) => `${child.type} ${child.name}`), [
+            "kubernetes:core/v1:Namespace policies-apps",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy policies-apps/default-deny",
+        ]);
+        assert.equal(resourcesOfType(plan, "kubernetes:core/v1:List").length, 0);
+    });
+});
+
+describe("conformance: remote content", function () {
+    this.timeout(120_000);
+
+    it("fails a chart from a repository, naming the resource and the chart, since nothing can be fetched offline", async () => {
+        await assertPlanFails(planConformance("engine-remote-chart"), 1,
+            'kubernetes:helm.sh/v4:Chart "ingress": chart "ingress-nginx" cannot be fetched by the offline planner');
     });
 });
 

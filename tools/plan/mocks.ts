@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
 import { renderPolicyDocument } from "./iamPolicyDocument";
+import { configChildren, RemoteManifestError, type KubernetesChild } from "./kubernetesYaml";
 import { checkName, describeViolation, type CheckedName, type NameViolation } from "./naming";
+import { registeredUrns, rpcKeepAlive } from "./sdkInternals";
 
 /** AWS's documentation account and a zeroed Azure subscription: plausible, never real. */
 export const OFFLINE_AWS_ACCOUNT = "123456789012";
@@ -96,6 +98,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         }
         if (type === "pulumi:pulumi:StackReference") {
             return this.stackReference(String(inputs.name ?? name));
+        }
+        if (type === "kubernetes:yaml/v2:ConfigFile" || type === "kubernetes:yaml/v2:ConfigGroup") {
+            return this.kubernetesConfig(type, name, inputs);
+        }
+        if (type === "kubernetes:helm.sh/v4:Chart" && !isLocalPath(String(inputs.chart ?? ""))) {
+            throw new RemoteContentError(`${type} "${name}": chart "${String(inputs.chart ?? "")}"`, "the provider pulls it from its repository");
         }
         if (!args.custom) {
             return { id: undefined, state: {} };
@@ -214,6 +222,37 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 this.unmockedInvokes.add(args.token);
                 throw new UnmockedInvokeError(args.token);
         }
+    }
+
+    /**
+     * A yaml/v2 component, expanded as the provider's Construct does: its objects become resources
+     * parented to it. They are registered once the component's own registration has returned, as
+     * the provider registers them after creating the component.
+     */
+    private kubernetesConfig(type: string, name: string, inputs: Record<string, unknown>) {
+        let objects: KubernetesChild[];
+        try {
+            objects = configChildren(name, inputs, type.endsWith("ConfigGroup"));
+        } catch (error) {
+            if (error instanceof RemoteManifestError) {
+                throw new RemoteContentError(`${type} "${name}": ${error.message}`, "the provider downloads it");
+            }
+            throw error;
+        }
+        const done = rpcKeepAlive();
+        void (async () => {
+            try {
+                const urn = await registeredUrn(type, name);
+                const component = new pulumi.ComponentResource(type, name, {}, { urn });
+                for (const child of objects) {
+                    const props = Object.fromEntries(Object.entries(child.object).map(([key, value]) => [key, child.secretKeys.includes(key) ? pulumi.secret(value) : value]));
+                    new pulumi.CustomResource(child.type, child.name, props, { parent: component });
+                }
+            } finally {
+                done();
+            }
+        })();
+        return { id: undefined, state: { ...inputs, resources: [] } };
     }
 
     /**
@@ -383,9 +422,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2": {
-                // A bucketPrefix replaces the auto-name: the provider appends its own 26 characters.
+                // A bucketPrefix replaces the auto-name: Terraform's PrefixedUniqueId appends a
+                // timestamp (18 digits) and an 8-hex-digit counter.
                 const bucket = typeof inputs.bucketPrefix === "string" && inputs.bucket === undefined
-                    ? `${inputs.bucketPrefix}${this.hex(`bucket:${name}`, 26)}`
+                    ? `${inputs.bucketPrefix}${OFFLINE_TIMESTAMP.replace(/\D/g, "").slice(0, 14)}0000${this.hex(`bucket:${name}`, 8)}`
                     : physicalName;
                 id = bucket;
                 arn = `arn:aws:s3:::${bucket}`;
@@ -557,6 +597,24 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const hex = this.hex(seed, 32);
         return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     }
+}
+
+/** The URN the monitor gives a registration that is under way, once it has finished. */
+async function registeredUrn(type: string, name: string): Promise<string> {
+    for (let attempt = 0; attempt < 1000; attempt++) {
+        // The type is the last of the URN's parent-type chain: `...$<type>::<name>` or `...::<type>::<name>`.
+        const urn = registeredUrns().find((candidate) => candidate.endsWith(`$${type}::${name}`) || candidate.endsWith(`::${type}::${name}`));
+        if (urn) {
+            return urn;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`${type} "${name}" was never registered`);
+}
+
+/** A Helm chart given as a path on disk rather than a repository reference or URL. */
+function isLocalPath(chart: string): boolean {
+    return chart.startsWith(".") || chart.startsWith("/");
 }
 
 function kebab(value: string): string {

@@ -182,6 +182,11 @@ export function checkName(type: string, logicalName: string, inputs: Record<stri
     if (typeof given === "string") {
         return { property: rule.property, name: given, generated: false, violation: apiViolation(type, logicalName, rule, given) };
     }
+    // A prefix input (namePrefix, bucketPrefix) makes the provider build the name itself, not auto-name it.
+    const prefixInput = inputs[`${rule.property}Prefix`];
+    if (typeof prefixInput === "string") {
+        return { property: rule.property, name: prefixInput, generated: false };
+    }
     const { separator, randomLength, maxLength, lowercase } = rule.autoNaming;
     const prefix = `${logicalName}${separator}`;
     if (maxLength !== undefined && prefix.length + randomLength > maxLength) {
