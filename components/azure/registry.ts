@@ -1,11 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { diagnosticsToWorkspace } from "./logs";
+import { alphanumericName, CONTAINER_REGISTRY_NAME, satisfies } from "./names";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
 export interface AzureRegistryArgs extends PrivateServiceArgs {
     /** Days untagged manifests are kept. @default 30 */
     readonly untaggedRetentionDays?: number;
+    /**
+     * The registry's global name (its login server is `<name>.azurecr.io`). @default the
+     * component name and the stack name, letters and digits only
+     */
+    readonly registryName?: string;
 }
 
 /**
@@ -22,9 +28,14 @@ export class AzureRegistry extends pulumi.ComponentResource {
         if (!Number.isInteger(untaggedRetentionDays) || untaggedRetentionDays < 1 || untaggedRetentionDays > 365) {
             throw new Error(`AzureRegistry ${name}: untaggedRetentionDays ${untaggedRetentionDays} must be from 1 to 365`);
         }
+        const registryName = args.registryName ?? alphanumericName([name, pulumi.getStack()], CONTAINER_REGISTRY_NAME);
+        if (!satisfies(registryName, CONTAINER_REGISTRY_NAME)) {
+            throw new Error(`AzureRegistry ${name}: registryName "${registryName}" must be ${CONTAINER_REGISTRY_NAME.allowed}`);
+        }
         super("beacon:azure:Registry", name, {}, opts);
         const parent = { parent: this };
         const registry = new containerregistry.Registry(name, {
+            registryName,
             resourceGroupName: args.resourceGroupName,
             location: args.location,
             sku: { name: "Premium" },

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
+import { alphanumericName, satisfies, STORAGE_ACCOUNT_NAME } from "./names";
 
 export interface SecureStorageAccountArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -11,6 +12,11 @@ export interface SecureStorageAccountArgs {
     /** Private containers to create. */
     readonly containers?: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
+    /**
+     * The account's global name. @default the component name and the stack name, letters and
+     * digits only, within 24 characters
+     */
+    readonly accountName?: string;
 }
 
 /**
@@ -30,9 +36,14 @@ export class SecureStorageAccount extends pulumi.ComponentResource {
         if (!Number.isInteger(softDeleteDays) || softDeleteDays < 1 || softDeleteDays > 365) {
             throw new Error(`SecureStorageAccount ${name}: softDeleteDays ${softDeleteDays} must be from 1 to 365`);
         }
+        const accountName = args.accountName ?? alphanumericName([name, pulumi.getStack()], STORAGE_ACCOUNT_NAME);
+        if (!satisfies(accountName, STORAGE_ACCOUNT_NAME)) {
+            throw new Error(`SecureStorageAccount ${name}: accountName "${accountName}" must be ${STORAGE_ACCOUNT_NAME.allowed}`);
+        }
         super("beacon:azure:SecureStorageAccount", name, {}, opts);
         const parent = { parent: this };
         const account = new storage.StorageAccount(name, {
+            accountName,
             resourceGroupName: args.resourceGroupName,
             location: args.location,
             kind: "StorageV2",

@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { parseAllDocuments } from "yaml";
+import { renderPolicyDocument } from "./iamPolicyDocument";
+import { configChildren, RemoteManifestError, type KubernetesChild } from "./kubernetesYaml";
+import { checkName, describeViolation, type CheckedName, type NameViolation } from "./naming";
+import { registeredUrns, rpcKeepAlive } from "./sdkInternals";
 
 /** AWS's documentation account and a zeroed Azure subscription: plausible, never real. */
 export const OFFLINE_AWS_ACCOUNT = "123456789012";
@@ -11,6 +16,22 @@ export class UnmockedInvokeError extends Error {
     constructor(readonly token: string) {
         super(`no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`);
         this.name = "UnmockedInvokeError";
+    }
+}
+
+/** Thrown where the provider's Check would refuse a resource's name, naming the resource, the name and the rule. */
+export class NameRuleError extends Error {
+    constructor(readonly violation: NameViolation) {
+        super(describeViolation(violation));
+        this.name = "NameRuleError";
+    }
+}
+
+/** Thrown for content that lives on the network (a remote chart or manifest), naming what needed it. */
+export class RemoteContentError extends Error {
+    constructor(what: string, why: string) {
+        super(`${what} cannot be fetched by the offline planner: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`);
+        this.name = "RemoteContentError";
     }
 }
 
@@ -27,6 +48,12 @@ export interface OfflineMocksOptions {
     /** Planned outputs of a referenced stack, or undefined when it has not been planned yet. */
     readonly stackReferenceOutputs: (name: string) => { outputs: Record<string, unknown>; secretOutputNames: string[] } | undefined;
 }
+
+/** A fixed, plausible creation time for keys and images: offline plans must not change between runs. */
+const OFFLINE_TIMESTAMP = "2026-01-01T00:00:00.000Z";
+
+/** AWS's own account ids for the owner aliases that `getAmi` accepts. */
+const AMI_OWNER_ALIASES: Record<string, string> = { amazon: "137112412989", "aws-marketplace": "679593333241", self: OFFLINE_AWS_ACCOUNT };
 
 /** EC2 physical id prefixes, so that ids read like the real ones in plans and policies. */
 const EC2_ID_PREFIXES: Record<string, string> = {
@@ -59,6 +86,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private readonly providers = new Map<string, Record<string, unknown>>();
     readonly unmockedInvokes = new Set<string>();
     readonly unplannedReferences = new Set<string>();
+    readonly nameViolations: NameViolation[] = [];
 
     constructor(private readonly options: OfflineMocksOptions) {}
 
@@ -71,15 +99,21 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         if (type === "pulumi:pulumi:StackReference") {
             return this.stackReference(String(inputs.name ?? name));
         }
+        if (type === "kubernetes:yaml/v2:ConfigFile" || type === "kubernetes:yaml/v2:ConfigGroup") {
+            return this.kubernetesConfig(type, name, inputs);
+        }
+        if (type === "kubernetes:helm.sh/v4:Chart" && !isLocalPath(String(inputs.chart ?? ""))) {
+            throw new RemoteContentError(`${type} "${name}": chart "${String(inputs.chart ?? "")}"`, "the provider pulls it from its repository");
+        }
         if (!args.custom) {
             return { id: undefined, state: {} };
         }
         const [pkg, module] = type.split(":");
         switch (pkg) {
             case "aws":
-                return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs));
+                return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs), this.checkedName(type, name, inputs));
             case "azure-native":
-                return this.azureResource(type, module, name, inputs);
+                return this.azureResource(type, module, name, inputs, this.checkedName(type, name, inputs));
             case "mongodbatlas":
                 return this.atlasResource(type, name, inputs);
             default:
@@ -134,6 +168,49 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 ].join("\n");
                 return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
             }
+            case "aws:iam/getPolicyDocument:getPolicyDocument":
+                return renderPolicyDocument(args.inputs);
+            case "aws:ec2/getAmi:getAmi":
+                return this.ami(args.inputs, region);
+            case "azure-native:storage:listStorageAccountKeys":
+                return { keys: ["key1", "key2"].map((keyName) => ({ keyName, value: this.key(`${String(args.inputs.accountName)}:${keyName}`), permissions: "FULL", creationTime: OFFLINE_TIMESTAMP })) };
+            case "azure-native:containerregistry:listRegistryCredentials":
+                return {
+                    username: String(args.inputs.registryName),
+                    passwords: ["password", "password2"].map((name) => ({ name, value: this.key(`${String(args.inputs.registryName)}:${name}`) })),
+                };
+            case "azure-native:redisenterprise:listDatabaseKeys":
+            case "azure-native:cache:listRedisKeys": {
+                const owner = String(args.inputs.clusterName ?? args.inputs.name);
+                return { primaryKey: this.key(`${owner}:primary`), secondaryKey: this.key(`${owner}:secondary`) };
+            }
+            case "azure-native:operationalinsights:getSharedKeys":
+                return { primarySharedKey: this.key(`${String(args.inputs.workspaceName)}:primary`), secondarySharedKey: this.key(`${String(args.inputs.workspaceName)}:secondary`) };
+            case "azure-native:documentdb:listDatabaseAccountKeys": {
+                const account = String(args.inputs.accountName);
+                return Object.fromEntries(["primaryMasterKey", "secondaryMasterKey", "primaryReadonlyMasterKey", "secondaryReadonlyMasterKey"].map((key) => [key, this.key(`${account}:${key}`)]));
+            }
+            case "azure-native:network:getPublicIPAddress": {
+                const name = String(args.inputs.publicIpAddressName);
+                return {
+                    id: `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}/resourceGroups/${String(args.inputs.resourceGroupName)}/providers/Microsoft.Network/publicIPAddresses/${name}`,
+                    name,
+                    type: "Microsoft.Network/publicIPAddresses",
+                    ipAddress: this.documentationAddress("198.51.100", name),
+                    publicIPAddressVersion: "IPv4",
+                    publicIPAllocationMethod: "Static",
+                    sku: { name: "Standard", tier: "Regional" },
+                    provisioningState: "Succeeded",
+                };
+            }
+            case "kubernetes:yaml:decode":
+                // The provider returns every non-empty document of the text, in order.
+                return { result: parseAllDocuments(String(args.inputs.text)).map((document) => document.toJS() as unknown).filter((object) => object !== null && object !== undefined) };
+            case "kubernetes:helm:template": {
+                // helm.v3.Chart renders through the provider's `helm template`, which needs the chart's repository.
+                const chart = JSON.parse(String(args.inputs.jsonOpts ?? "{}")) as { chart?: string; path?: string; releaseName?: string };
+                throw new RemoteContentError(`Helm chart "${chart.chart ?? chart.path ?? ""}" of release "${chart.releaseName ?? ""}"`, "the provider renders it with helm template from its repository");
+            }
             case "azure-native:authorization:getClientConfig":
                 return {
                     clientId: "22222222-2222-2222-2222-222222222222",
@@ -145,6 +222,87 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 this.unmockedInvokes.add(args.token);
                 throw new UnmockedInvokeError(args.token);
         }
+    }
+
+    /**
+     * A yaml/v2 component, expanded as the provider's Construct does: its objects become resources
+     * parented to it. They are registered once the component's own registration has returned, as
+     * the provider registers them after creating the component.
+     */
+    private kubernetesConfig(type: string, name: string, inputs: Record<string, unknown>) {
+        let objects: KubernetesChild[];
+        try {
+            objects = configChildren(name, inputs, type.endsWith("ConfigGroup"));
+        } catch (error) {
+            if (error instanceof RemoteManifestError) {
+                throw new RemoteContentError(`${type} "${name}": ${error.message}`, "the provider downloads it");
+            }
+            throw error;
+        }
+        const done = rpcKeepAlive();
+        void (async () => {
+            try {
+                const urn = await registeredUrn(type, name);
+                const component = new pulumi.ComponentResource(type, name, {}, { urn });
+                for (const child of objects) {
+                    const props = Object.fromEntries(Object.entries(child.object).map(([key, value]) => [key, child.secretKeys.includes(key) ? pulumi.secret(value) : value]));
+                    new pulumi.CustomResource(child.type, child.name, props, { parent: component });
+                }
+            } finally {
+                done();
+            }
+        })();
+        return { id: undefined, state: { ...inputs, resources: [] } };
+    }
+
+    /**
+     * The image `getAmi` would pick, derived from the filters: its name is the name filter with
+     * wildcards filled, its architecture the architecture filter's, its owner the first owner.
+     */
+    private ami(inputs: Record<string, unknown>, region: string) {
+        const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];
+        const filter = (name: string) => filters.find((candidate) => candidate.name === name)?.values[0];
+        const seed = `ami:${region}:${JSON.stringify(inputs)}`;
+        const imageId = `ami-${this.hex(seed, 17)}`;
+        const owners = (inputs.owners as string[] | undefined) ?? [];
+        const ownerId = AMI_OWNER_ALIASES[owners[0]] ?? owners[0] ?? OFFLINE_AWS_ACCOUNT;
+        const name = (filter("name") ?? imageId).replace(/\*/g, "20260101").replace(/\?/g, "0");
+        const architecture = filter("architecture") ?? (/arm64|aarch64/.test(name) ? "arm64" : "x86_64");
+        return {
+            id: imageId,
+            imageId,
+            arn: `arn:aws:ec2:${region}::image/${imageId}`,
+            name,
+            architecture,
+            ownerId,
+            imageOwnerAlias: owners[0] === "amazon" || owners[0] === "aws-marketplace" ? owners[0] : undefined,
+            imageLocation: `${owners[0] ?? ownerId}/${name}`,
+            state: "available",
+            public: owners[0] !== "self",
+            rootDeviceName: filter("root-device-name") ?? "/dev/xvda",
+            rootDeviceType: filter("root-device-type") ?? "ebs",
+            virtualizationType: filter("virtualization-type") ?? "hvm",
+            hypervisor: "xen",
+            imageType: "machine",
+            platformDetails: filter("platform") === "windows" ? "Windows" : "Linux/UNIX",
+            creationDate: OFFLINE_TIMESTAMP,
+            enaSupport: true,
+            blockDeviceMappings: [{ deviceName: filter("root-device-name") ?? "/dev/xvda", ebs: { volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true" } }],
+            tags: {},
+            mostRecent: inputs.mostRecent ?? false,
+            owners,
+            filters,
+        };
+    }
+
+    /** A base64 access key, like Azure's, derived from its owner; plainly an offline stand-in. */
+    private key(seed: string): string {
+        return Buffer.from(`offline:${this.hex(`key:${seed}`, 48)}`).toString("base64");
+    }
+
+    /** An address from a documentation range (RFC 5737), derived from the seed. */
+    private documentationAddress(prefix: string, seed: string): string {
+        return `${prefix}.${parseInt(this.hex(`${seed}:ip`, 2), 16) % 254 + 1}`;
     }
 
     /** Atlas ids are 24 hex characters; endpoint services carry their cloud's own identifiers. */
@@ -196,6 +354,32 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         }
     }
 
+    /**
+     * The inputs as the engine holds them after the provider's Check: with the name the provider
+     * generated when the program gave none. Plans and policies see these, as in `pulumi preview`.
+     */
+    checkedInputs<Inputs extends Record<string, unknown>>(type: string, name: string, inputs: Inputs): Inputs {
+        if (!type.startsWith("aws:") && !type.startsWith("azure-native:")) {
+            return inputs;
+        }
+        const checked = this.nameOf(type, name, inputs);
+        return checked.generated && checked.property && !checked.violation ? { ...inputs, [checked.property]: checked.name } : inputs;
+    }
+
+    private nameOf(type: string, name: string, inputs: Record<string, unknown>): CheckedName {
+        return checkName(type, name, inputs, (length) => this.hex(`name:${type}:${name}`, length));
+    }
+
+    /** The physical name, or the provider's refusal of it. */
+    private checkedName(type: string, name: string, inputs: Record<string, unknown>): CheckedName {
+        const checked = this.nameOf(type, name, inputs);
+        if (checked.violation) {
+            this.nameViolations.push(checked.violation);
+            throw new NameRuleError(checked.violation);
+        }
+        return checked;
+    }
+
     /** Remembers a provider's inputs under the reference its resources will carry. */
     recordProvider(reference: string, inputs: Record<string, unknown>): void {
         this.providers.set(reference, inputs);
@@ -215,10 +399,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return typeof region === "string" ? region : "us-east-1";
     }
 
-    private awsResource(type: string, service: string, name: string, inputs: Record<string, unknown>, region: string) {
+    private awsResource(type: string, service: string, name: string, inputs: Record<string, unknown>, region: string, checked: CheckedName) {
         const resource = type.split(":")[2];
         const account = OFFLINE_AWS_ACCOUNT;
-        const physicalName = typeof inputs.name === "string" ? inputs.name : `${name}-${this.hex(`name:${type}:${name}`, 7)}`;
+        const physicalName = checked.name;
         const prefix = service === "ec2" ? EC2_ID_PREFIXES[resource] : undefined;
         let id = prefix ? `${prefix}-${this.hex(`${type}:${name}`, 17)}` : physicalName;
         let arn = `arn:aws:${service}:${region}:${account}:${kebab(resource)}/${id}`;
@@ -238,9 +422,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2": {
-                const bucket = typeof inputs.bucket === "string"
-                    ? inputs.bucket
-                    : `${typeof inputs.bucketPrefix === "string" ? inputs.bucketPrefix : `${name}-`}${this.hex(`bucket:${name}`, 12)}`;
+                // A bucketPrefix replaces the auto-name: Terraform's PrefixedUniqueId appends a
+                // timestamp (18 digits) and an 8-hex-digit counter.
+                const bucket = typeof inputs.bucketPrefix === "string" && inputs.bucket === undefined
+                    ? `${inputs.bucketPrefix}${OFFLINE_TIMESTAMP.replace(/\D/g, "").slice(0, 14)}0000${this.hex(`bucket:${name}`, 8)}`
+                    : physicalName;
                 id = bucket;
                 arn = `arn:aws:s3:::${bucket}`;
                 Object.assign(extra, { bucket, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
@@ -348,19 +534,20 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:ec2/eip:Eip":
                 extra.allocationId = id;
-                extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                extra.publicIp = this.documentationAddress("203.0.113", name);
                 break;
             case "aws:ec2/natGateway:NatGateway":
-                extra.publicIp = `203.0.113.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                extra.publicIp = this.documentationAddress("203.0.113", name);
                 break;
         }
-        return { id, state: { ...inputs, name: physicalName, arn, region, ...extra } };
+        const checkedProperty = checked.property && checked.property !== "name" ? { [checked.property]: physicalName } : {};
+        return { id, state: { ...inputs, name: physicalName, ...checkedProperty, arn, region, ...extra } };
     }
 
-    private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>) {
+    private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>, checked: CheckedName) {
         const resource = type.split(":")[2];
-        const nameInput = inputs[`${lowerFirst(resource)}Name`] ?? inputs.name;
-        const physicalName = typeof nameInput === "string" ? nameInput : `${name}${this.hex(`name:${type}:${name}`, 8)}`;
+        const nameInput = checked.property ? undefined : inputs[`${lowerFirst(resource)}Name`] ?? inputs.name;
+        const physicalName = typeof nameInput === "string" ? nameInput : checked.name;
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
         const armType = `${namespace}/${lowerFirst(resource)}s`;
@@ -379,7 +566,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
                 break;
             case "azure-native:network:PublicIPAddress":
-                extra.ipAddress = `198.51.100.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
+                // Keyed by the physical name, so that getPublicIPAddress of the same address agrees.
+                extra.ipAddress = this.documentationAddress("198.51.100", physicalName);
                 break;
             case "azure-native:managedidentity:UserAssignedIdentity":
                 Object.assign(extra, { principalId: this.uuid(`${name}:principal`), clientId: this.uuid(`${name}:client`), tenantId: OFFLINE_AZURE_TENANT });
@@ -397,7 +585,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.hostName = `${physicalName}.${String(inputs.location)}.redis.azure.net`;
                 break;
         }
-        return { id, state: { ...inputs, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra } };
+        const checkedProperty = checked.property ? { [checked.property]: physicalName } : {};
+        return { id, state: { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra } };
     }
 
     private hex(seed: string, length: number): string {
@@ -408,6 +597,24 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const hex = this.hex(seed, 32);
         return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     }
+}
+
+/** The URN the monitor gives a registration that is under way, once it has finished. */
+async function registeredUrn(type: string, name: string): Promise<string> {
+    for (let attempt = 0; attempt < 1000; attempt++) {
+        // The type is the last of the URN's parent-type chain: `...$<type>::<name>` or `...::<type>::<name>`.
+        const urn = registeredUrns().find((candidate) => candidate.endsWith(`$${type}::${name}`) || candidate.endsWith(`::${type}::${name}`));
+        if (urn) {
+            return urn;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`${type} "${name}" was never registered`);
+}
+
+/** A Helm chart given as a path on disk rather than a repository reference or URL. */
+function isLocalPath(chart: string): boolean {
+    return chart.startsWith(".") || chart.startsWith("/");
 }
 
 function kebab(value: string): string {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { CommandError } from "../command";
 import { OfflineMocks } from "./mocks";
+import { describeViolation } from "./naming";
 import {
     MockMonitor,
     runtimeStore,
@@ -222,6 +223,10 @@ class PlanSession {
             throw new PlanRunError(`${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
                 [...mocks.unmockedInvokes].map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`).join("\n"));
         }
+        if (mocks.nameViolations.length > 0) {
+            throw new PlanRunError(`${settings.file}: the providers would refuse these names:\n` +
+                [...new Set(mocks.nameViolations.map(describeViolation))].map((violation) => `  - ${violation}`).join("\n"));
+        }
         // One error rejects every promise chained on it: report each once, as the language host
         // does (pulumi/pulumi sdk/nodejs/cmd/run/run.ts, isErrorReported).
         const errors = [...new Set([programError, ...failures])].filter((error) => error !== undefined);
@@ -289,7 +294,7 @@ class PlanMonitor extends MockMonitor {
     ): Promise<void> {
         await super.registerResource(request, (error, response) => {
             if (!error && response) {
-                const inputs = request.getObject()?.toJavaScript() ?? {};
+                const inputs = this.mocks.checkedInputs(request.getType(), request.getName(), request.getObject()?.toJavaScript() ?? {});
                 if (request.getType().startsWith("pulumi:providers:")) {
                     this.mocks.recordProvider(`${response.getUrn()}::${response.getId()}`, plain(inputs, false) as Record<string, unknown>);
                 }

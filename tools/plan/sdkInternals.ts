@@ -61,3 +61,19 @@ export function runtimeStore(): RuntimeStore {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal SDK modules, typed by this shim
     return (require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore }).getStore();
 }
+
+/** The URNs the installed mock monitor has registered so far. */
+export function registeredUrns(): string[] {
+    const monitor = runtimeStore().settings.monitor as { getRegisteredResources?(): Map<string, unknown> };
+    return [...(monitor.getRegisteredResources?.().keys() ?? [])];
+}
+
+/**
+ * Keeps the program from finishing until the returned function is called, as an outstanding RPC
+ * does: what a provider registers inside a component (yaml/v2) happens after the component's own
+ * registration returns.
+ */
+export function rpcKeepAlive(): () => void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal SDK modules, typed by this shim
+    return (require("@pulumi/pulumi/runtime/settings") as { rpcKeepAlive(): () => void }).rpcKeepAlive();
+}

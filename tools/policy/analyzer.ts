@@ -1,7 +1,9 @@
+import { status as grpcStatus } from "@grpc/grpc-js";
 import { AnalyzerService } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { PlannedResource } from "../plan/planner";
 import { PackProcess, type PackProcessOptions } from "./packProcess";
 
@@ -111,8 +113,34 @@ export class AnalyzerSession {
         );
     }
 
+    /**
+     * Tells the pack which stack it checks, as the engine does right after starting a pack
+     * (`NewPolicyAnalyzer` in pulumi's `sdk/go/common/resource/plugin/analyzer_plugin.go`); a pack
+     * that does not implement the call is left alone, as the engine leaves it.
+     */
+    private async configureStack(stack: AnalyzedStack): Promise<void> {
+        const request = new analyzerProto.AnalyzerStackConfigureRequest();
+        request.setStack(stack.stack);
+        request.setProject(stack.project);
+        request.setOrganization(stack.organization);
+        // An offline plan is a preview. The stack's config and tags are not part of a plan, so
+        // they go empty: a pack reading them sees a stack without any.
+        request.setDryRun(true);
+        await this.process.call("configureStack", this.limits.callTimeoutSec, (metadata, options, callback) =>
+            this.process.client.configureStack(request, metadata, options, (error, response) =>
+                error?.code === grpcStatus.UNIMPLEMENTED ? callback(null, new analyzerProto.AnalyzerStackConfigureResponse()) : callback(error, response),
+            ),
+        );
+    }
+
+    private stackConfigured: string | undefined;
+
     /** Analyzes each resource as the engine does when it registers; returns the diagnostics. */
     async analyze(requests: AnalysisRequests): Promise<Diagnostic[]> {
+        if (requests.context && this.stackConfigured !== requests.context.stack) {
+            await this.configureStack(requests.context);
+            this.stackConfigured = requests.context.stack;
+        }
         const diagnostics: Diagnostic[] = [];
         let next = 0;
         const worker = async () => {
@@ -156,6 +184,8 @@ export class AnalysisRequests {
     private constructor(
         readonly resources: readonly { urn: string; bytes: Buffer }[],
         readonly stack: Buffer,
+        /** The stack and project the resources belong to, read from their URNs. */
+        readonly context: AnalyzedStack | undefined,
     ) {}
 
     static of(resources: readonly PlannedResource[]): AnalysisRequests {
@@ -165,7 +195,7 @@ export class AnalysisRequests {
             return found && providerResource(found);
         };
         // Each resource's properties go into both its Analyze and the AnalyzeStack request.
-        const properties = new Map(resources.map((resource) => [resource.urn, Struct.fromJavaScript(resource.analyzerInputs as never)]));
+        const properties = new Map(resources.map((resource) => [resource.urn, Struct.fromJavaScript(engineProperties(resource.analyzerInputs) as never)]));
         // Reads (StackReference) are not registrations; the engine does not analyze them.
         const describe = <Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(message: Message, resource: PlannedResource) => {
             message.setType(resource.type);
@@ -194,8 +224,51 @@ export class AnalysisRequests {
                 return message;
             }),
         );
-        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()));
+        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()), stackOf(resources));
     }
+}
+
+/** What the engine tells a pack about the stack (`AnalyzerStackConfigureRequest`). */
+export interface AnalyzedStack {
+    readonly stack: string;
+    readonly project: string;
+    readonly organization: string;
+}
+
+/** URNs are `urn:pulumi:<stack>::<project>::<type>::<name>`; offline plans run as organization "organization". */
+function stackOf(resources: readonly PlannedResource[]): AnalyzedStack | undefined {
+    const match = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resources[0].urn) : null;
+    return match ? { stack: match[1], project: match[2], organization: "organization" } : undefined;
+}
+
+/**
+ * Properties as the engine marshals them for analyzers: `MarshalProperties` with KeepUnknowns,
+ * KeepSecrets and SkipInternalKeys, but neither KeepResources nor KeepOutputValues (pulumi's
+ * `sdk/go/common/resource/plugin/analyzer_plugin.go` and `rpc.go`). So a resource reference
+ * becomes its id, or its URN when it has none (a component); an output value becomes its value,
+ * or the unknown sentinel, wrapped as a secret when it is one; keys starting with "__" are
+ * dropped. Secrets, unknowns, assets and archives pass as the runtime sent them. A pack therefore
+ * never sees a signature `@pulumi/policy` cannot decode.
+ */
+export function engineProperties(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(engineProperties);
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const record = value as Record<string, unknown>;
+    switch (record[specialSigKey]) {
+        case specialResourceSig:
+            return "id" in record ? engineProperties(record.id) : record.urn;
+        case specialOutputValueSig: {
+            const element = "value" in record ? engineProperties(record.value) : unknownValue;
+            return record.secret === true ? { [specialSigKey]: specialSecretSig, value: element } : element;
+        }
+        case specialSecretSig:
+            return { [specialSigKey]: specialSecretSig, value: engineProperties(record.value) };
+    }
+    return Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith("__")).map(([key, item]) => [key, engineProperties(item)]));
 }
 
 function resourceOptions(resource: PlannedResource): analyzerProto.AnalyzerResourceOptions {
@@ -215,7 +288,7 @@ function providerResource(provider: PlannedResource): analyzerProto.AnalyzerProv
     message.setType(provider.type);
     message.setUrn(provider.urn);
     message.setName(provider.name);
-    message.setProperties(Struct.fromJavaScript(provider.analyzerInputs as never));
+    message.setProperties(Struct.fromJavaScript(engineProperties(provider.analyzerInputs) as never));
     return message;
 }
 

@@ -1,0 +1,177 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
+import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
+import { engineProperties } from "../tools/policy/analyzer";
+import { PolicyRunner } from "../tools/policy/runner";
+import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
+
+const CONFORMANCE = path.join(FIXTURES, "conformance");
+
+function planConformance(behaviour: string, config: Record<string, string> = {}): Promise<StackPlan> {
+    const program = path.join(CONFORMANCE, behaviour);
+    return planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml"), configOverrides: { dev: config } });
+}
+
+describe("conformance: names as the providers' Check builds and the APIs check them", function () {
+    this.timeout(120_000);
+    const nameCase = (name: string) => planConformance("engine-name-rules", { "engine-name-rules:case": name });
+
+    it("refuses an azure-native auto-name the storage API would reject, naming the resource, the name and the rule", async () => {
+        await assertPlanFails(nameCase("storage-auto-name"), 1,
+            'azure-native:storage:StorageAccount "app-assets": accountName "app-assets', "3-24 lowercase letters and digits");
+    });
+
+    it("accepts an explicit storage account name within the rule", async () => {
+        const plan = await nameCase("storage-explicit-valid");
+        assert.equal(one(plan, "azure-native:storage:StorageAccount").inputs.accountName, "appassets01");
+    });
+
+    it("refuses a registry auto-name, which keeps the logical name's hyphen", async () => {
+        await assertPlanFails(nameCase("registry-auto-name"), 1, 'registryName "app-registry', "5-50 letters and digits");
+    });
+
+    it("fails as pulumi-aws does when the logical name leaves no room for the 7 random characters", async () => {
+        await assertPlanFails(nameCase("target-group-too-long"), 1,
+            `name "payment-api-services-tg-blue-" plus 7 random chars is longer than maximum length 32`);
+    });
+
+    it("shows the provider's auto-name in the planned inputs: logical name, hyphen, 7 hex characters", async () => {
+        const plan = await nameCase("target-group-auto-name");
+        assert.match(String(one(plan, "aws:lb/targetGroup:TargetGroup").inputs.name), /^api-[0-9a-f]{7}$/);
+    });
+
+    it("lowercases S3 bucket auto-names as pulumi-aws does", async () => {
+        const plan = await nameCase("bucket-auto-name");
+        assert.match(String(one(plan, "aws:s3/bucket:Bucket").inputs.bucket), /^assets-[0-9a-f]{7}$/);
+    });
+
+    it("refuses an explicit bucket name S3 would reject", async () => {
+        await assertPlanFails(nameCase("bucket-explicit-invalid"), 1, 'bucket "Assets_Bucket" breaks the API\'s name rule: 3-63 lowercase letters');
+    });
+});
+
+describe("conformance: invokes answered from their inputs", function () {
+    this.timeout(120_000);
+    let plan: StackPlan;
+    before(async () => {
+        plan = await planConformance("engine-invokes");
+    });
+
+    it("computes getPolicyDocument's JSON from the statements, as the provider renders it", () => {
+        assert.deepEqual(JSON.parse(String(plan.outputs.policy)), {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "Assume",
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Principal: { Service: "ec2.amazonaws.com" },
+                Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+            }],
+        });
+        assert.equal(one(plan, "aws:iam/role:Role").inputs.assumeRolePolicy, plan.outputs.policy);
+    });
+
+    it("derives getAmi's image from the name filter and its architecture", () => {
+        assert.equal(plan.outputs.amiName, "al2023-ami-20260101-arm64");
+        assert.equal(plan.outputs.amiArchitecture, "arm64");
+        assert.match(String(one(plan, "aws:ec2/instance:Instance").inputs.ami), /^ami-[0-9a-f]{17}$/);
+    });
+
+    it("answers listStorageAccountKeys and getPublicIPAddress in the API's shapes", () => {
+        assert.equal(plan.outputs.firstKeyName, "key1");
+        assert.match(String(plan.outputs.gatewayAddress), /^198\.51\.100\.\d+$/);
+    });
+
+    it("expands yaml.ConfigFile into its objects through kubernetes:yaml:decode, parented to the ConfigFile", () => {
+        const configMap = resourceNamed(plan, "kubernetes:core/v1:ConfigMap", "apps/settings");
+        assert.deepEqual(configMap.inputs.data, { mode: "offline" });
+        assert.equal(parentOf(plan, configMap)?.type, "kubernetes:yaml:ConfigFile");
+        assert.equal(resourceNamed(plan, "kubernetes:core/v1:Namespace", "apps").inputs.kind, "Namespace");
+    });
+
+    it("renders several statements in order, merging overrides by Sid and writing a lone wildcard principal bare", () => {
+        const rendered = renderPolicyDocument({
+            statements: [
+                { sid: "Read", actions: ["s3:GetObject", "s3:ListBucket"], resources: ["*"], principals: [{ type: "*", identifiers: ["*"] }] },
+                { sid: "Deny", effect: "Deny", actions: ["s3:DeleteObject"], resources: ["arn:aws:s3:::b/*"] },
+            ],
+            overridePolicyDocuments: [JSON.stringify({ Statement: [{ Sid: "Deny", Effect: "Deny", Action: "s3:*", Resource: "*" }] })],
+        });
+        assert.deepEqual(JSON.parse(rendered.minifiedJson), {
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*", Principal: "*" },
+                { Sid: "Deny", Effect: "Deny", Action: "s3:*", Resource: "*" },
+            ],
+        });
+        assert.equal(rendered.json, JSON.stringify(JSON.parse(rendered.minifiedJson), null, 2));
+    });
+});
+
+describe("conformance: Kubernetes yaml/v2 components expand from local files as the provider expands them", function () {
+    this.timeout(120_000);
+    let plan: StackPlan;
+    before(async () => {
+        plan = await planConformance("engine-yaml-expansion");
+    });
+
+    it("registers a ConfigFile's objects under it, named <prefix>-<namespace>/<name> with the component's name as prefix", () => {
+        const deployment = resourceNamed(plan, "kubernetes:apps/v1:Deployment", "app-apps/web");
+        assert.equal(parentOf(plan, deployment)?.type, "kubernetes:yaml/v2:ConfigFile");
+        assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
+    });
+
+    it("marks a Secret's stringData secret, as the provider does for raw YAML", () => {
+        assert.equal(resourceNamed(plan, "kubernetes:core/v1:Secret", "app-apps/web-credentials").inputs.stringData, SECRET_MARKER);
+    });
+
+    it("reads a ConfigGroup's inline yaml, then its globbed files, flattening List kinds into their items", () => {
+        const children = plan.resources.filter((resource) => parentOf(plan, resource)?.type === "kubernetes:yaml/v2:ConfigGroup");
+        assert.deepEqual(children.map((child) => `${child.type} ${child.name}`), [
+            "kubernetes:core/v1:Namespace policies-apps",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy policies-apps/default-deny",
+        ]);
+        assert.equal(resourcesOfType(plan, "kubernetes:core/v1:List").length, 0);
+    });
+});
+
+describe("conformance: remote content", function () {
+    this.timeout(120_000);
+
+    it("fails a chart from a repository, naming the resource and the chart, since nothing can be fetched offline", async () => {
+        await assertPlanFails(planConformance("engine-remote-chart"), 1,
+            'kubernetes:helm.sh/v4:Chart "ingress": chart "ingress-nginx" cannot be fetched by the offline planner');
+    });
+});
+
+describe("conformance: analyzer requests as the engine marshals them", function () {
+    this.timeout(180_000);
+
+    it("turns a resource reference into its id, or its URN when it has none", () => {
+        assert.equal(engineProperties({ [specialSigKey]: specialResourceSig, urn: "urn:a", id: "role-1" }), "role-1");
+        assert.equal(engineProperties({ [specialSigKey]: specialResourceSig, urn: "urn:component" }), "urn:component");
+    });
+
+    it("unwraps output values, keeping secrecy and unknowns, and drops internal keys", () => {
+        assert.deepEqual(engineProperties({
+            known: { [specialSigKey]: specialOutputValueSig, value: "v", dependencies: ["urn:x"] },
+            unknownSecret: { [specialSigKey]: specialOutputValueSig, secret: true },
+            __internal: 1,
+        }), { known: "v", unknownSecret: { [specialSigKey]: specialSecretSig, value: unknownValue } });
+    });
+
+    it("runs an outside pack over a program that passes a resource as an input, which sees the resource's id", async () => {
+        const plan = await planConformance("engine-resource-inputs");
+        const runner = await PolicyRunner.start([path.join(CONFORMANCE, "engine-resource-inputs", "pack")]);
+        try {
+            const check = await runner.check(plan.stack, plan.resources, undefined);
+            const roleName = String(one(plan, "aws:iam/role:Role").inputs.name);
+            assert.match(roleName, /^app-[0-9a-f]{7}$/);
+            assert.deepEqual(check.violations.map((violation) => violation.message).sort(), [`role is "${roleName}"`, `role is "${roleName}"`]);
+        } finally {
+            runner.close();
+        }
+    });
+});
