@@ -1,5 +1,5 @@
 import { UnknownValueError } from "@pulumi/policy";
-import { stackRule } from "../lib/rules";
+import { stackRule } from "../../lib/rules";
 
 /**
  * Credential formats that must never appear in a resource's inputs. CrossGuard hands policies

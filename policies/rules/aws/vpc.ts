@@ -1,8 +1,55 @@
-import { resourceRule, stackRule } from "../../lib/rules";
+import { arrayInput, asList } from "../../lib/props";
+import { propertyRule, resourceRule, stackRule } from "../../lib/rules";
+
+export const awsEndpointsPrivateDns = propertyRule({
+    name: "aws-vpc-endpoint-private-dns",
+    description: "Interface endpoints for AWS services resolve the services' public names privately, so clients use them without configuration.",
+    severity: "low",
+    remediation: "Set privateDnsEnabled on interface endpoints of AWS services.",
+    controls: { pciDss: ["1.3.2"], soc2: ["CC6.6"] },
+    types: ["aws:ec2/vpcEndpoint:VpcEndpoint"],
+    problem: (props) =>
+        // Endpoint services of other parties (com.amazonaws.vpce.<region>.vpce-svc-...) have no AWS name to resolve.
+        props.vpcEndpointType === "Interface" && !String(props.serviceName).includes(".vpce-svc-") && props.privateDnsEnabled !== true ? "private DNS is off" : undefined,
+});
+
+/** Ingress rules that admit the whole internet. */
+function openIngress(rules: Record<string, unknown>[]): string[] {
+    return rules
+        .filter((rule) => asList(rule.cidrBlocks).includes("0.0.0.0/0") || asList(rule.ipv6CidrBlocks).includes("::/0"))
+        .map((rule) => `${String(rule.fromPort)}-${String(rule.toPort)}`);
+}
+
+export const awsSecurityGroupNoOpenIngress = propertyRule({
+    name: "aws-security-group-no-open-ingress",
+    description: "No security group admits the whole internet; the origins admit only Cloudflare's ranges.",
+    severity: "critical",
+    remediation: "List the networks that need access (for the origin: Cloudflare's published ranges).",
+    controls: { pciDss: ["1.3.1", "1.4.2"], soc2: ["CC6.6"], gdpr: ["32"], ccpa: ["1798.150"] },
+    types: ["aws:ec2/securityGroup:SecurityGroup"],
+    problem: (props) => {
+        const open = openIngress(arrayInput(props.ingress));
+        return open.length > 0 ? `admits the internet on ports ${open.join(", ")}` : undefined;
+    },
+});
+
+export const awsSecurityGroupRuleNoOpenIngress = propertyRule({
+    name: "aws-security-group-rule-no-open-ingress",
+    description: "No standalone security group rule admits the whole internet.",
+    severity: "critical",
+    remediation: "Admit a security group or the networks that need access instead.",
+    controls: { pciDss: ["1.3.1", "1.4.2"], soc2: ["CC6.6"] },
+    types: ["aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
+    problem: (props) =>
+        (props.type ?? "ingress") === "ingress" && (asList(props.cidrBlocks).includes("0.0.0.0/0") || props.cidrIpv4 === "0.0.0.0/0") ? "admits the internet" : undefined,
+});
 
 const VPC = "aws:ec2/vpc:Vpc";
+
 const SUBNET = "aws:ec2/subnet:Subnet";
+
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+
 const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 
 export const awsDefaultSecurityGroupClosed = resourceRule({

@@ -1,4 +1,4 @@
-import { resourceRule } from "../lib/rules";
+import { resourceRule } from "../../lib/rules";
 
 export const explicitProviders = resourceRule({
     name: "explicit-providers",

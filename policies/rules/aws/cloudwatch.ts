@@ -1,4 +1,15 @@
-import { resourceRule } from "../../lib/rules";
+import { asList } from "../../lib/props";
+import { propertyRule, resourceRule } from "../../lib/rules";
+
+export const awsAlarmsNotify = propertyRule({
+    name: "aws-alarms-notify",
+    description: "Every alarm notifies someone.",
+    severity: "medium",
+    remediation: "Set alarmActions to the site's alarm topic.",
+    controls: { pciDss: ["10.7.2"], soc2: ["CC7.2"] },
+    types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+    problem: (props) => (asList(props.alarmActions).length > 0 ? undefined : "the alarm notifies nobody"),
+});
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 

@@ -1,5 +1,5 @@
-import { awsDefaultTags, objectInput } from "../lib/props";
-import { resourceRule } from "../lib/rules";
+import { awsDefaultTags, objectInput } from "../../lib/props";
+import { resourceRule } from "../../lib/rules";
 
 /** azure-native resource types of this project that take tags (a test keeps the list complete). */
 export const AZURE_TAGGABLE: ReadonlySet<string> = new Set([
