@@ -3,6 +3,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const atlasNoOpenAccess = resourceRule({
     name: "atlas-no-public-access",
+    pack: "security",
     description: "No IP access list entry opens the database project to the internet; the sites use private endpoints.",
     severity: "critical",
     remediation: "Remove the access list entry; reach the cluster through the sites' private endpoints.",
@@ -16,6 +17,7 @@ export const atlasNoOpenAccess = resourceRule({
 
 export const atlasUserLeastPrivilege = resourceRule({
     name: "atlas-user-least-privilege",
+    pack: "security",
     description: "Application database users hold no administrative or any-database role, and are scoped to their cluster.",
     severity: "high",
     remediation: "Grant readWrite on the application's database only, and scope the user to its cluster.",

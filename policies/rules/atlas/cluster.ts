@@ -7,6 +7,7 @@ export const ATLAS_CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster
 
 export const atlasClusterTls = resourceRule({
     name: "atlas-cluster-tls-1-2",
+    pack: "security",
     description: "The database accepts only TLS 1.2 or later.",
     severity: "high",
     remediation: "Set advancedConfiguration.minimumEnabledTlsProtocol to TLS1_2.",
@@ -20,6 +21,7 @@ export const atlasClusterTls = resourceRule({
 
 export const atlasClusterBackup = resourceRule({
     name: "atlas-cluster-continuous-backup",
+    pack: "compliance",
     description: "The database takes snapshots and keeps its oplog for point-in-time restore.",
     severity: "high",
     remediation: "Set backupEnabled and pitEnabled to true.",
@@ -30,6 +32,7 @@ export const atlasClusterBackup = resourceRule({
 
 export const atlasMajorityWrites = resourceRule({
     name: "atlas-majority-write-concern",
+    pack: "resilience",
     description: "Writes are acknowledged by a majority of electable nodes by default, so a committed write survives a failover.",
     severity: "high",
     remediation: "Set advancedConfiguration.defaultWriteConcern to majority.",
@@ -43,6 +46,7 @@ export const atlasMajorityWrites = resourceRule({
 
 export const databaseMajoritySurvives = stackRule({
     name: "database-majority-survives-cloud-loss",
+    pack: "resilience",
     description: "The database's electable nodes are placed so that losing all of AWS, or all of Azure, leaves a majority.",
     severity: "critical",
     remediation: "Place the electable nodes 2 AWS + 2 Azure + 1 in a third cloud (or another split where no cloud holds half).",
@@ -65,6 +69,7 @@ export const databaseMajoritySurvives = stackRule({
 
 export const atlasBackupCopied = resourceRule({
     name: "atlas-backup-copied-to-other-cloud",
+    pack: "resilience",
     description: "Database snapshots and the oplog are copied to another region, so a restore needs neither the primary's region nor its cloud.",
     severity: "high",
     remediation: "Add copySettings to a region of the other cloud with shouldCopyOplogs and the DAILY frequency at least.",

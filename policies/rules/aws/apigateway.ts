@@ -3,6 +3,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const awsApiAccessLogs = propertyRule({
     name: "aws-api-gateway-access-logs",
+    pack: "compliance",
     description: "API stages write access logs.",
     severity: "medium",
     remediation: "Set accessLogSettings.destinationArn to an encrypted log group.",
@@ -13,6 +14,7 @@ export const awsApiAccessLogs = propertyRule({
 
 export const awsApiThrottled = propertyRule({
     name: "aws-api-gateway-throttled",
+    pack: "resilience",
     description: "API stages throttle requests, so one client cannot exhaust the services.",
     severity: "medium",
     remediation: "Set defaultRouteSettings.throttlingBurstLimit and throttlingRateLimit.",

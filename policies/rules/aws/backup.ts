@@ -2,6 +2,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const awsBackupVaultEncrypted = propertyRule({
     name: "aws-backup-vault-kms",
+    pack: "security",
     description: "Backup vaults encrypt recovery points with our own KMS key.",
     severity: "high",
     remediation: "Set kmsKeyArn on the vault.",
@@ -12,6 +13,7 @@ export const awsBackupVaultEncrypted = propertyRule({
 
 export const awsBackupVaultLocked = propertyRule({
     name: "aws-backup-vault-lock",
+    pack: "security",
     description: "Backup vaults are locked: recovery points cannot be deleted before their minimum retention, even by an administrator.",
     severity: "high",
     remediation: "Give the vault a lock configuration with minRetentionDays and a changeableForDays grace period (compliance mode).",

@@ -2,6 +2,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const awsCloudTrailValidated = resourceRule({
     name: "aws-cloudtrail-validated",
+    pack: "compliance",
     description: "CloudTrail trails cover every region, validate their log files and encrypt them with KMS.",
     severity: "high",
     remediation: "Set isMultiRegionTrail, enableLogFileValidation and kmsKeyId on the trail.",

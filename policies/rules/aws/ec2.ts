@@ -3,6 +3,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const awsImdsv2Required = resourceRule({
     name: "aws-imdsv2-required",
+    pack: "security",
     description: "Launch templates require IMDSv2 tokens, so SSRF cannot read the instance's credentials.",
     severity: "high",
     remediation: "Set metadataOptions.httpTokens to required (and the hop limit to 1 where pods must not reach it).",
@@ -13,6 +14,7 @@ export const awsImdsv2Required = resourceRule({
 
 export const awsLaunchTemplateEncrypted = propertyRule({
     name: "aws-node-volumes-encrypted",
+    pack: "security",
     description: "Cluster nodes' volumes are encrypted.",
     severity: "high",
     remediation: "Set ebs.encrypted on every block device mapping of the launch template.",

@@ -3,6 +3,7 @@ import { propertyRule, resourceRule, stackRule } from "../../lib/rules";
 
 export const awsEcrImmutableScanned = resourceRule({
     name: "aws-ecr-immutable-scanned",
+    pack: "security",
     description: "Image repositories refuse to overwrite tags and scan every pushed image.",
     severity: "medium",
     remediation: "Set imageTagMutability: IMMUTABLE and imageScanningConfiguration.scanOnPush: true.",
@@ -16,6 +17,7 @@ export const awsEcrImmutableScanned = resourceRule({
 
 export const awsEcrLifecycle = stackRule({
     name: "aws-ecr-lifecycle",
+    pack: "security",
     description: "Every image repository expires untagged and old images.",
     severity: "low",
     remediation: "Add an ecr.LifecyclePolicy for the repository.",
@@ -29,6 +31,7 @@ export const awsEcrLifecycle = stackRule({
 
 export const awsEcrKms = propertyRule({
     name: "aws-ecr-kms",
+    pack: "security",
     description: "Image repositories encrypt their layers with our own KMS key.",
     severity: "medium",
     remediation: "Set encryptionConfigurations [{ encryptionType: KMS, kmsKey }].",

@@ -3,6 +3,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const awsEksPrivateEncrypted = resourceRule({
     name: "aws-eks-private-encrypted",
+    pack: "security",
     description: "EKS clusters keep a private API endpoint (public only for listed networks), encrypt secrets and log audit events.",
     severity: "high",
     remediation: "Enable endpointPrivateAccess, list publicAccessCidrs when the endpoint is public, encrypt secrets with KMS, enable the audit log.",

@@ -2,6 +2,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const awsElasticacheEncrypted = resourceRule({
     name: "aws-elasticache-encrypted",
+    pack: "security",
     description: "Redis replication groups require TLS in transit and encrypt at rest.",
     severity: "high",
     remediation: "Set transitEncryptionEnabled: true, transitEncryptionMode: required and atRestEncryptionEnabled: true.",
@@ -15,6 +16,7 @@ export const awsElasticacheEncrypted = resourceRule({
 
 export const awsElasticacheFailover = propertyRule({
     name: "aws-elasticache-multi-az",
+    pack: "resilience",
     description: "Redis replication groups span zones and fail over automatically.",
     severity: "medium",
     remediation: "Set automaticFailoverEnabled and multiAzEnabled to true, with at least two nodes.",
@@ -25,6 +27,7 @@ export const awsElasticacheFailover = propertyRule({
 
 export const awsElasticacheSnapshots = propertyRule({
     name: "aws-elasticache-snapshots",
+    pack: "resilience",
     description: "Redis keeps daily snapshots.",
     severity: "low",
     remediation: "Set snapshotRetentionLimit to at least 1.",

@@ -6,6 +6,7 @@ export const AWS_LOAD_BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws
 
 export const awsAlbDropsInvalidHeaders = resourceRule({
     name: "aws-alb-drops-invalid-headers",
+    pack: "security",
     description: "Application load balancers drop invalid HTTP headers, closing a request-smuggling path.",
     severity: "medium",
     remediation: "Set dropInvalidHeaderFields: true on the load balancer.",
@@ -16,6 +17,7 @@ export const awsAlbDropsInvalidHeaders = resourceRule({
 
 export const awsListenerEncrypted = resourceRule({
     name: "aws-listener-https-only",
+    pack: "security",
     description: "Load balancer listeners serve HTTPS with a TLS 1.2+ policy; plain HTTP only redirects to HTTPS.",
     severity: "high",
     remediation: "Serve HTTPS with an ELBSecurityPolicy-TLS13-1-2-* policy; make HTTP listeners redirect to HTTPS.",
@@ -35,6 +37,7 @@ export const awsListenerEncrypted = resourceRule({
 
 export const awsAlbAccessLogs = propertyRule({
     name: "aws-alb-access-logs",
+    pack: "compliance",
     description: "Load balancers write access logs.",
     severity: "medium",
     remediation: "Set accessLogs { bucket, enabled: true }.",
@@ -45,6 +48,7 @@ export const awsAlbAccessLogs = propertyRule({
 
 export const awsAlbDesyncMitigation = propertyRule({
     name: "aws-alb-desync-mitigation",
+    pack: "security",
     description: "Application load balancers reject ambiguous requests (HTTP desync).",
     severity: "medium",
     remediation: "Set desyncMitigationMode to strictest (or defensive).",
@@ -58,6 +62,7 @@ export const awsAlbDesyncMitigation = propertyRule({
 
 export const awsTargetGroupHealthCheck = propertyRule({
     name: "aws-target-group-health-check",
+    pack: "resilience",
     description: "Target groups check their targets' health on a path, so dead nodes leave the rotation.",
     severity: "medium",
     remediation: "Set healthCheck { path, matcher } and leave it enabled.",

@@ -3,6 +3,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const awsIamNoWildcardPolicy = propertyRule({
     name: "aws-iam-no-wildcard-policy",
+    pack: "security",
     description: "No inline policy allows every action on every resource.",
     severity: "critical",
     remediation: "Name the actions and resources the role needs.",
@@ -16,6 +17,7 @@ export const awsIamNoWildcardPolicy = propertyRule({
 
 export const awsIamNoAdministratorAccess = propertyRule({
     name: "aws-iam-no-administrator-access",
+    pack: "security",
     description: "No role is given AWS's AdministratorAccess or IAMFullAccess managed policy.",
     severity: "critical",
     remediation: "Attach a policy scoped to what the role does.",

@@ -2,6 +2,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const awsKmsDeletionWindow = propertyRule({
     name: "aws-kms-deletion-window",
+    pack: "resilience",
     description: "A KMS key scheduled for deletion can be rescued for at least 14 days.",
     severity: "medium",
     remediation: "Set deletionWindowInDays to 14 or more (we use 30).",
@@ -12,6 +13,7 @@ export const awsKmsDeletionWindow = propertyRule({
 
 export const awsKmsKeyRotation = resourceRule({
     name: "aws-kms-key-rotation",
+    pack: "security",
     description: "Symmetric KMS keys rotate their key material automatically.",
     severity: "medium",
     remediation: "Set enableKeyRotation: true on the key.",

@@ -5,6 +5,7 @@ const S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAcces
 
 export const awsS3PublicAccessBlocked = resourceRule({
     name: "aws-s3-public-access-blocked",
+    pack: "security",
     description: "Every bucket's public access block blocks public ACLs and policies, and ignores and restricts them.",
     severity: "critical",
     remediation: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true (SecureBucket does).",
@@ -18,6 +19,7 @@ export const awsS3PublicAccessBlocked = resourceRule({
 
 export const awsS3DefaultEncryption = resourceRule({
     name: "aws-s3-default-encryption",
+    pack: "security",
     description: "Buckets encrypt objects by default, with KMS unless the writer demands SSE-S3.",
     severity: "high",
     remediation: "Give the bucket a server-side encryption configuration with sseAlgorithm aws:kms (or AES256 for log buckets).",
@@ -33,6 +35,7 @@ export const awsS3DefaultEncryption = resourceRule({
 
 export const awsS3Versioning = propertyRule({
     name: "aws-s3-versioning",
+    pack: "resilience",
     description: "Buckets keep every version of every object, so an overwrite or delete can be undone.",
     severity: "medium",
     remediation: "Set versioningConfiguration.status to Enabled (SecureBucket does).",
@@ -43,6 +46,7 @@ export const awsS3Versioning = propertyRule({
 
 export const awsS3AclsDisabled = propertyRule({
     name: "aws-s3-acls-disabled",
+    pack: "security",
     description: "Bucket ACLs are disabled: the bucket owner owns every object, and only policies grant access.",
     severity: "medium",
     remediation: "Set the ownership controls rule's objectOwnership to BucketOwnerEnforced.",
@@ -56,6 +60,7 @@ export const awsS3AclsDisabled = propertyRule({
 
 export const awsS3TlsOnly = propertyRule({
     name: "aws-s3-tls-only",
+    pack: "security",
     description: "Bucket policies deny every request that is not made over TLS.",
     severity: "high",
     remediation: "Add a Deny statement for s3:* when aws:SecureTransport is false (SecureBucket does).",
@@ -69,6 +74,7 @@ export const awsS3TlsOnly = propertyRule({
 
 export const awsS3Lifecycle = propertyRule({
     name: "aws-s3-lifecycle",
+    pack: "compliance",
     description: "Buckets expire what they no longer need (old versions, logs), so data is not kept longer than its purpose.",
     severity: "low",
     remediation: "Give the bucket a lifecycle configuration with at least one enabled rule.",

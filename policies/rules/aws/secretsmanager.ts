@@ -2,6 +2,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const awsSecretsEncrypted = propertyRule({
     name: "aws-secrets-manager-kms",
+    pack: "security",
     description: "Secrets Manager secrets are encrypted with our own KMS key, not the account's default key.",
     severity: "medium",
     remediation: "Set kmsKeyId to the site's data key.",
@@ -12,6 +13,7 @@ export const awsSecretsEncrypted = propertyRule({
 
 export const awsSecretsRecoveryWindow = propertyRule({
     name: "aws-secrets-manager-recovery-window",
+    pack: "compliance",
     description: "A deleted secret can be recovered for at least 7 days.",
     severity: "low",
     remediation: "Set recoveryWindowInDays to 7 or more (we use 30).",

@@ -2,6 +2,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const awsSnsEncrypted = propertyRule({
     name: "aws-sns-encrypted",
+    pack: "security",
     description: "SNS topics (alarm notifications) are encrypted with KMS.",
     severity: "medium",
     remediation: "Set kmsMasterKeyId on the topic.",

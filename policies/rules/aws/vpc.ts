@@ -3,6 +3,7 @@ import { propertyRule, resourceRule, stackRule } from "../../lib/rules";
 
 export const awsEndpointsPrivateDns = propertyRule({
     name: "aws-vpc-endpoint-private-dns",
+    pack: "security",
     description: "Interface endpoints for AWS services resolve the services' public names privately, so clients use them without configuration.",
     severity: "low",
     remediation: "Set privateDnsEnabled on interface endpoints of AWS services.",
@@ -22,6 +23,7 @@ function openIngress(rules: Record<string, unknown>[]): string[] {
 
 export const awsSecurityGroupNoOpenIngress = propertyRule({
     name: "aws-security-group-no-open-ingress",
+    pack: "security",
     description: "No security group admits the whole internet; the origins admit only Cloudflare's ranges.",
     severity: "critical",
     remediation: "List the networks that need access (for the origin: Cloudflare's published ranges).",
@@ -35,6 +37,7 @@ export const awsSecurityGroupNoOpenIngress = propertyRule({
 
 export const awsSecurityGroupRuleNoOpenIngress = propertyRule({
     name: "aws-security-group-rule-no-open-ingress",
+    pack: "security",
     description: "No standalone security group rule admits the whole internet.",
     severity: "critical",
     remediation: "Admit a security group or the networks that need access instead.",
@@ -54,6 +57,7 @@ const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 
 export const awsDefaultSecurityGroupClosed = resourceRule({
     name: "aws-default-security-group-closed",
+    pack: "security",
     description: "A VPC's default security group allows no traffic, so nothing attached to it by default is reachable.",
     severity: "high",
     remediation: "Manage the default security group with aws.ec2.DefaultSecurityGroup and give it no ingress and no egress rules.",
@@ -67,6 +71,7 @@ export const awsDefaultSecurityGroupClosed = resourceRule({
 
 export const awsSubnetNoAutoPublicIp = resourceRule({
     name: "aws-subnet-no-auto-public-ip",
+    pack: "security",
     description: "No subnet hands out public IP addresses by default; only load balancers and NAT gateways face the internet.",
     severity: "medium",
     remediation: "Set mapPublicIpOnLaunch: false on the subnet.",
@@ -77,6 +82,7 @@ export const awsSubnetNoAutoPublicIp = resourceRule({
 
 export const awsVpcFlowLogs = stackRule({
     name: "aws-vpc-flow-logs",
+    pack: "compliance",
     description: "Every VPC has a flow log that captures all traffic.",
     severity: "high",
     remediation: "Add an aws.ec2.FlowLog with trafficType ALL and vpcId set to the VPC (the AwsNetwork component does).",
@@ -108,6 +114,7 @@ function zonesOf(subnets: { props: Record<string, unknown> }[], tier: string): S
 
 export const awsSubnetsSpanZones = stackRule<ZoneConfig>({
     name: "aws-subnets-span-zones",
+    pack: "resilience",
     description: "Workload subnets span enough availability zones to survive losing one.",
     severity: "high",
     remediation: "Raise crypto-beacon:awsZoneCount, or add private subnets in more zones.",
@@ -126,6 +133,7 @@ export const awsSubnetsSpanZones = stackRule<ZoneConfig>({
 
 export const awsNatGatewayPerZone = stackRule({
     name: "aws-nat-gateway-per-zone",
+    pack: "resilience",
     description: "Each zone with private subnets has its own NAT gateway, so losing a zone does not cut the others' egress.",
     severity: "medium",
     remediation: "Set crypto-beacon:awsNatGatewayCount to crypto-beacon:awsZoneCount.",

@@ -4,6 +4,7 @@ import { AWS_LOAD_BALANCER_TYPES } from "./elb";
 
 export const awsWafManagedRules = propertyRule({
     name: "aws-waf-managed-rules",
+    pack: "security",
     description: "The web ACL runs AWS's common and known-bad-inputs rule groups.",
     severity: "high",
     remediation: "Add the AWSManagedRulesCommonRuleSet and AWSManagedRulesKnownBadInputsRuleSet rule groups.",
@@ -18,6 +19,7 @@ export const awsWafManagedRules = propertyRule({
 
 export const awsWafRateLimit = propertyRule({
     name: "aws-waf-rate-limit",
+    pack: "security",
     description: "The web ACL blocks clients that exceed a request rate.",
     severity: "medium",
     remediation: "Add a rate-based rule with a block action.",
@@ -29,6 +31,7 @@ export const awsWafRateLimit = propertyRule({
 
 export const awsWafLogged = stackRule({
     name: "aws-waf-logged",
+    pack: "compliance",
     description: "Every web ACL logs its decisions.",
     severity: "medium",
     remediation: "Add a wafv2.WebAclLoggingConfiguration for the web ACL.",
@@ -42,6 +45,7 @@ export const awsWafLogged = stackRule({
 
 export const albWafAssociated = stackRule({
     name: "aws-alb-waf-associated",
+    pack: "security",
     description: "Every internet-facing application load balancer has a WAF web ACL.",
     severity: "critical",
     remediation: "Associate a WAFv2 web ACL with the load balancer (wafv2.WebAclAssociation).",

@@ -5,6 +5,7 @@ const BROAD_ROLES = ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "b24988ac-6180-42a0
 
 export const azureRoleAssignmentScoped = propertyRule({
     name: "azure-role-assignment-least-privilege",
+    pack: "security",
     description: "No identity is made Owner, Contributor or User Access Administrator by the stacks.",
     severity: "critical",
     remediation: "Assign a data-plane or narrowly scoped built-in role.",

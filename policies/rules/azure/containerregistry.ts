@@ -3,6 +3,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const azureAcrLockedDown = resourceRule({
     name: "azure-acr-locked-down",
+    pack: "security",
     description: "Container registries disable the admin user, anonymous pull and public network access.",
     severity: "medium",
     remediation: "Set adminUserEnabled false, anonymousPullEnabled false and publicNetworkAccess Disabled; use a private endpoint.",
@@ -17,6 +18,7 @@ export const azureAcrLockedDown = resourceRule({
 
 export const azureRegistryRetention = propertyRule({
     name: "azure-acr-retention",
+    pack: "compliance",
     description: "The registry purges untagged manifests after a retention period.",
     severity: "low",
     remediation: "Set policies.retentionPolicy.status to enabled.",
@@ -27,6 +29,7 @@ export const azureRegistryRetention = propertyRule({
 
 export const azureRegistryZoneRedundant = propertyRule({
     name: "azure-acr-zone-redundant",
+    pack: "resilience",
     description: "The registry survives the loss of a zone, so a failover can still pull images.",
     severity: "medium",
     remediation: "Set zoneRedundancy to Enabled (Premium SKU).",

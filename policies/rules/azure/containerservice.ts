@@ -3,6 +3,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const azureAksLockedDown = resourceRule({
     name: "azure-aks-locked-down",
+    pack: "security",
     description: "AKS clusters use Entra ID with Azure RBAC, disable local accounts, enforce network policy and keep the API private or allow-listed.",
     severity: "high",
     remediation: "Enable aadProfile.enableAzureRBAC, disableLocalAccounts, a networkPolicy, and a private cluster or authorizedIPRanges.",
@@ -22,6 +23,7 @@ export const azureAksLockedDown = resourceRule({
 
 export const azureAksWorkloadIdentity = propertyRule({
     name: "azure-aks-workload-identity",
+    pack: "security",
     description: "AKS clusters issue OIDC tokens for workload identity, so pods need no stored credentials.",
     severity: "medium",
     remediation: "Enable oidcIssuerProfile and securityProfile.workloadIdentity.",
@@ -33,6 +35,7 @@ export const azureAksWorkloadIdentity = propertyRule({
 
 export const azureAksEncryptionAtHost = propertyRule({
     name: "azure-aks-encryption-at-host",
+    pack: "security",
     description: "AKS node pools encrypt their temporary disks and caches at the host.",
     severity: "medium",
     remediation: "Set enableEncryptionAtHost on every node pool.",
@@ -46,6 +49,7 @@ export const azureAksEncryptionAtHost = propertyRule({
 
 export const azureAksMonitoring = propertyRule({
     name: "azure-aks-container-insights",
+    pack: "security",
     description: "AKS clusters send container logs and metrics to Log Analytics.",
     severity: "medium",
     remediation: "Enable the omsagent add-on with the site's workspace.",
@@ -56,6 +60,7 @@ export const azureAksMonitoring = propertyRule({
 
 export const azureAksSecretsProvider = propertyRule({
     name: "azure-aks-key-vault-secrets-provider",
+    pack: "security",
     description: "AKS clusters mount secrets from Key Vault through the Secrets Store CSI driver, with rotation.",
     severity: "medium",
     remediation: "Enable the azureKeyvaultSecretsProvider add-on with enableSecretRotation.",

@@ -3,6 +3,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const azureBackupVaultResilient = propertyRule({
     name: "azure-backup-vault-resilient",
+    pack: "resilience",
     description: "Backup vaults are geo-redundant, soft-delete and immutable.",
     severity: "high",
     remediation: "Use GeoRedundant storage, soft delete On (AlwaysOn in prod) and immutability Unlocked or Locked.",

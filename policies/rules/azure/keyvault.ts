@@ -3,6 +3,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const azureKeyVaultProtected = resourceRule({
     name: "azure-key-vault-protected",
+    pack: "security",
     description: "Key vaults use Azure RBAC, keep purge protection and soft delete on, and deny public network access.",
     severity: "high",
     remediation: "Set enableRbacAuthorization, enablePurgeProtection, enableSoftDelete, and publicNetworkAccess Disabled.",

@@ -3,6 +3,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const azureLogRetention = propertyRule({
     name: "azure-log-analytics-retention",
+    pack: "compliance",
     description: "The Log Analytics workspace keeps logs for at least 12 months, as PCI DSS asks.",
     severity: "medium",
     remediation: "Set retentionInDays to at least 365.",
@@ -13,6 +14,7 @@ export const azureLogRetention = propertyRule({
 
 export const azureDiagnosticsAllLogs = propertyRule({
     name: "azure-diagnostics-all-logs",
+    pack: "compliance",
     description: "Diagnostic settings send every log category to the site's workspace.",
     severity: "medium",
     remediation: "Enable the allLogs category group with a workspaceId.",
@@ -24,6 +26,7 @@ export const azureDiagnosticsAllLogs = propertyRule({
 
 export const azureAlertsNotify = propertyRule({
     name: "azure-alerts-notify",
+    pack: "compliance",
     description: "Every metric alert notifies an action group.",
     severity: "medium",
     remediation: "Add the site's action group to the alert's actions.",

@@ -3,6 +3,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const azureWafPrevention = resourceRule({
     name: "azure-waf-prevention",
+    pack: "security",
     description: "Application Gateway WAF policies are enabled, in prevention mode, with a managed OWASP or Microsoft rule set.",
     severity: "high",
     remediation: "Set policySettings state Enabled and mode Prevention, and add a managed rule set.",
@@ -38,6 +39,7 @@ function portsAllowed(rule: Record<string, unknown>, allowed: readonly number[])
 
 export const azureNsgNoOpenInbound = resourceRule<OpenInboundConfig>({
     name: "azure-nsg-no-open-inbound",
+    pack: "security",
     description: "No network security group allows inbound traffic from any address, except on explicitly allowed ports.",
     severity: "critical",
     remediation: "Narrow the rule's source to known ranges (e.g. Cloudflare's), or list the port in this policy's allowedInternetPorts.",
@@ -63,6 +65,7 @@ const SUBNETS_WITHOUT_NSG = new Set(["GatewaySubnet", "AzureFirewallSubnet", "Az
 
 export const azureSubnetHasNsg = resourceRule({
     name: "azure-subnet-has-nsg",
+    pack: "security",
     description: "Every subnet of a virtual network has a network security group.",
     severity: "high",
     remediation: "Give the subnet a networkSecurityGroup with a deny-all inbound rule after its explicit allows.",
@@ -76,6 +79,7 @@ export const azureSubnetHasNsg = resourceRule({
 
 export const azureFlowLogRetention = propertyRule({
     name: "azure-flow-log-retention",
+    pack: "compliance",
     description: "VNet flow logs are kept at least 90 days.",
     severity: "medium",
     remediation: "Set retentionPolicy { enabled: true, days: 90 or more }.",
@@ -89,6 +93,7 @@ export const azureFlowLogRetention = propertyRule({
 
 export const azureGatewayTlsPolicy = propertyRule({
     name: "azure-app-gateway-tls-policy",
+    pack: "security",
     description: "The Application Gateway negotiates TLS 1.2 or later only.",
     severity: "high",
     remediation: "Use the predefined policy AppGwSslPolicy20220101S (or a custom one with minProtocolVersion TLSv1_2).",
@@ -103,6 +108,7 @@ export const azureGatewayTlsPolicy = propertyRule({
 
 export const azurePublicIpStandard = propertyRule({
     name: "azure-public-ip-standard",
+    pack: "security",
     description: "Public IPs are Standard SKU: closed unless an NSG opens them, and zone-redundant.",
     severity: "medium",
     remediation: "Set sku.name to Standard.",

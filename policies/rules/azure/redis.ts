@@ -2,6 +2,7 @@ import { propertyRule } from "../../lib/rules";
 
 export const azureRedisTls = propertyRule({
     name: "azure-redis-tls-private",
+    pack: "security",
     description: "Azure Managed Redis requires TLS 1.2 and takes no public traffic.",
     severity: "high",
     remediation: "Set minimumTlsVersion 1.2 and publicNetworkAccess Disabled.",
@@ -12,6 +13,7 @@ export const azureRedisTls = propertyRule({
 
 export const azureRedisDatabaseLocked = propertyRule({
     name: "azure-redis-database-entra-tls",
+    pack: "security",
     description: "Redis databases speak TLS only and accept Entra ID, not access keys.",
     severity: "high",
     remediation: "Set clientProtocol Encrypted and accessKeysAuthentication Disabled.",

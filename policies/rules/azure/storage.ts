@@ -3,6 +3,7 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 
 export const azureStorageSecure = resourceRule({
     name: "azure-storage-secure",
+    pack: "security",
     description: "Storage accounts take HTTPS only with TLS 1.2, allow no public blob access and no shared keys.",
     severity: "high",
     remediation: "Set enableHttpsTrafficOnly, minimumTlsVersion TLS1_2, allowBlobPublicAccess false and allowSharedKeyAccess false.",
@@ -18,6 +19,7 @@ export const azureStorageSecure = resourceRule({
 
 export const azureStorageVersioning = propertyRule({
     name: "azure-storage-versioning",
+    pack: "resilience",
     description: "Blob services keep versions and soft-delete blobs and containers, so a delete or overwrite can be undone.",
     severity: "medium",
     remediation: "Set isVersioningEnabled, deleteRetentionPolicy and containerDeleteRetentionPolicy on the blob service.",
@@ -31,6 +33,7 @@ export const azureStorageVersioning = propertyRule({
 
 export const azureContainerPrivate = propertyRule({
     name: "azure-storage-container-private",
+    pack: "security",
     description: "Blob containers allow no anonymous access.",
     severity: "critical",
     remediation: "Set publicAccess to None.",
@@ -41,6 +44,7 @@ export const azureContainerPrivate = propertyRule({
 
 export const azureStorageDoubleEncryption = propertyRule({
     name: "azure-storage-infrastructure-encryption",
+    pack: "security",
     description: "Storage accounts encrypt data twice, at the service and the infrastructure layer.",
     severity: "low",
     remediation: "Set encryption.requireInfrastructureEncryption to true (only possible when the account is created).",
@@ -51,6 +55,7 @@ export const azureStorageDoubleEncryption = propertyRule({
 
 export const azureStorageNetworkDeny = propertyRule({
     name: "azure-storage-network-deny",
+    pack: "security",
     description: "Storage accounts deny network access by default; only private endpoints and trusted Azure services reach them.",
     severity: "high",
     remediation: "Set networkRuleSet.defaultAction to Deny and add a private endpoint.",

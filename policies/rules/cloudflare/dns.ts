@@ -2,6 +2,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const cloudflareDnsProxied = resourceRule<{ unproxiedNames?: string[] }>({
     name: "cloudflare-dns-proxied",
+    pack: "security",
     description: "Address records are proxied, so the origins' addresses stay hidden behind the WAF.",
     severity: "high",
     remediation: "Set proxied: true on A, AAAA and CNAME records, or list a deliberate exception in the policy config (unproxiedNames).",

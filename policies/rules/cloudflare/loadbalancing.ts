@@ -4,6 +4,7 @@ import { resourceRule, stackRule } from "../../lib/rules";
 
 export const cloudflareLoadBalancerProxied = resourceRule({
     name: "cloudflare-load-balancer-proxied",
+    pack: "security",
     description: "The load balancer is proxied: traffic passes the WAF, and failover waits for no DNS TTL.",
     severity: "high",
     remediation: "Set proxied: true on the load balancer.",
@@ -14,6 +15,7 @@ export const cloudflareLoadBalancerProxied = resourceRule({
 
 export const cloudflareZeroDowntimeFailover = resourceRule({
     name: "cloudflare-zero-downtime-failover",
+    pack: "security",
     description: "Sticky sessions move to a healthy pool as soon as theirs fails, instead of erroring until the cookie expires.",
     severity: "medium",
     remediation: "Set sessionAffinityAttributes.zeroDowntimeFailover to sticky (or temporary).",
@@ -28,6 +30,7 @@ export const cloudflareZeroDowntimeFailover = resourceRule({
 
 export const cloudflareMonitorHttps = resourceRule({
     name: "cloudflare-monitor-https",
+    pack: "security",
     description: "Health monitors probe the origins over HTTPS and verify their certificates.",
     severity: "medium",
     remediation: "Set the monitor's type to https and allowInsecure to false.",
@@ -43,6 +46,7 @@ export const cloudflareMonitorHttps = resourceRule({
 
 export const cloudflarePoolMonitored = resourceRule({
     name: "cloudflare-pool-monitored",
+    pack: "resilience",
     description: "Every load-balancer pool has a health monitor and needs at least one healthy origin.",
     severity: "high",
     remediation: "Set monitor and minimumOrigins (1 or more) on the pool.",
@@ -53,6 +57,7 @@ export const cloudflarePoolMonitored = resourceRule({
 
 export const cloudflarePoolNotifications = stackRule({
     name: "cloudflare-pool-health-notifications",
+    pack: "compliance",
     description: "Someone is told when a site's pool turns unhealthy, because traffic moved between clouds.",
     severity: "medium",
     remediation: "Add a notification policy of type load_balancing_health_alert (crypto-beacon:edgeAlertEmail).",
@@ -69,6 +74,7 @@ export const SITE_DOMAINS = ["aws", "azure"] as const;
 
 export const loadBalancerBothClouds = stackRule({
     name: "load-balancer-both-clouds",
+    pack: "resilience",
     description: "The edge load balancer has a monitored pool on each cloud and a fallback pool.",
     severity: "critical",
     remediation: "Give the load balancer defaultPools with one pool per site, each with a health monitor, and a fallbackPool.",
@@ -88,6 +94,7 @@ export const loadBalancerBothClouds = stackRule({
 
 export const failoverDetection = stackRule<{ maxDetectionSec: number }>({
     name: "failover-detection-time",
+    pack: "resilience",
     description: "The edge's health monitors notice a dead site within the limit (prod: 35 s): interval x consecutive-down + timeout x (retries + 1).",
     severity: "high",
     remediation: "Shorten the monitor interval (the plan allows), lower consecutiveDown or retries, or raise maxDetectionSec for a non-prod stack.",

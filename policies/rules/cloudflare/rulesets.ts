@@ -19,6 +19,7 @@ function managesZone(stack: { ofType: (...types: string[]) => unknown[] }): bool
 
 export const cloudflareManagedWaf = stackRule({
     name: "cloudflare-managed-waf",
+    pack: "security",
     description: "A zone the stack manages runs Cloudflare's Managed and OWASP Core rulesets on every request.",
     severity: "critical",
     remediation: "Add a ruleset in phase http_request_firewall_managed that executes both managed rulesets.",
@@ -35,6 +36,7 @@ export const cloudflareManagedWaf = stackRule({
 
 export const cloudflareRateLimits = stackRule({
     name: "cloudflare-rate-limits",
+    pack: "security",
     description: "A zone the stack manages blocks clients that exceed a request rate (credential stuffing, scraping).",
     severity: "high",
     remediation: "Add a ruleset in phase http_ratelimit with block rules for the API and login paths.",
@@ -47,6 +49,7 @@ export const cloudflareRateLimits = stackRule({
 
 export const cloudflareSecurityHeaders = stackRule({
     name: "cloudflare-security-headers",
+    pack: "security",
     description: "A zone the stack manages sets Content-Security-Policy, HSTS and X-Content-Type-Options on every response.",
     severity: "medium",
     remediation: "Add a ruleset in phase http_response_headers_transform that sets the three headers.",
@@ -69,6 +72,7 @@ export const cloudflareSecurityHeaders = stackRule({
 
 export const cloudflareCustomWaf = stackRule({
     name: "cloudflare-custom-waf",
+    pack: "security",
     description: "A zone the stack manages has custom WAF rules that block what the hub never serves.",
     severity: "medium",
     remediation: "Add a ruleset in phase http_request_firewall_custom with block rules.",
@@ -81,6 +85,7 @@ export const cloudflareCustomWaf = stackRule({
 
 export const cloudflareApiNotCached = stackRule({
     name: "cloudflare-api-not-cached",
+    pack: "security",
     description: "The edge never caches API answers: they carry account data.",
     severity: "high",
     remediation: "Make every cache rule that matches /api/ set cache: false.",

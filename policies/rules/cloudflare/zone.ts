@@ -1,5 +1,5 @@
 import { objectInput } from "../../lib/props";
-import { resourceRule } from "../../lib/rules";
+import { resourceRule, type RuleInfo } from "../../lib/rules";
 
 export const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
 
@@ -7,21 +7,19 @@ export const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
 const HSTS_MIN_AGE_SEC = 15_552_000;
 
 /** A zone setting rule: the setting, when a stack sets it, must have an allowed value. */
-function zoneSettingRule(info: { name: string; settingId: string; description: string; remediation: string; allowed: readonly string[]; controls: Parameters<typeof resourceRule>[0]["controls"]; severity: "high" | "medium" }) {
+function zoneSettingRule(info: RuleInfo & { readonly settingId: string; readonly allowed: readonly string[] }) {
+    const { settingId, allowed, ...rest } = info;
     return resourceRule({
-        name: info.name,
-        description: info.description,
-        severity: info.severity,
-        remediation: info.remediation,
-        controls: info.controls,
+        ...rest,
         types: [ZONE_SETTING],
         check: ({ props }) =>
-            props.settingId === info.settingId && !info.allowed.includes(String(props.value)) ? [`${info.settingId} is ${JSON.stringify(props.value)}; allowed: ${info.allowed.join(", ")}`] : [],
+            props.settingId === settingId && !allowed.includes(String(props.value)) ? [`${settingId} is ${JSON.stringify(props.value)}; allowed: ${allowed.join(", ")}`] : [],
     });
 }
 
 export const cloudflareSslStrict = zoneSettingRule({
     name: "cloudflare-ssl-strict",
+    pack: "security",
     settingId: "ssl",
     description: "Cloudflare verifies the origin's certificate (SSL Full (strict)), so nobody can impersonate an origin.",
     remediation: "Set the zone's ssl setting to strict; the origins present Cloudflare Origin CA certificates.",
@@ -32,6 +30,7 @@ export const cloudflareSslStrict = zoneSettingRule({
 
 export const cloudflareMinTls = zoneSettingRule({
     name: "cloudflare-min-tls-1-2",
+    pack: "security",
     settingId: "min_tls_version",
     description: "Clients must speak TLS 1.2 or later to the edge.",
     remediation: "Set the zone's min_tls_version to 1.2 (or 1.3).",
@@ -42,6 +41,7 @@ export const cloudflareMinTls = zoneSettingRule({
 
 export const cloudflareTls13 = zoneSettingRule({
     name: "cloudflare-tls-1-3",
+    pack: "security",
     settingId: "tls_1_3",
     description: "The edge offers TLS 1.3.",
     remediation: "Set the zone's tls_1_3 setting to on.",
@@ -52,6 +52,7 @@ export const cloudflareTls13 = zoneSettingRule({
 
 export const cloudflareAlwaysHttps = zoneSettingRule({
     name: "cloudflare-always-https",
+    pack: "security",
     settingId: "always_use_https",
     description: "Plain HTTP requests are redirected to HTTPS at the edge.",
     remediation: "Set the zone's always_use_https setting to on.",
@@ -62,6 +63,7 @@ export const cloudflareAlwaysHttps = zoneSettingRule({
 
 export const cloudflareHsts = resourceRule({
     name: "cloudflare-hsts",
+    pack: "security",
     description: "The zone sends HSTS for at least six months, to subdomains too, so browsers never fall back to HTTP.",
     severity: "medium",
     remediation: `Set security_header.strict_transport_security: enabled, max_age >= ${HSTS_MIN_AGE_SEC}, include_subdomains.`,
@@ -82,6 +84,7 @@ export const cloudflareHsts = resourceRule({
 
 export const cloudflareDnssec = resourceRule({
     name: "cloudflare-dnssec",
+    pack: "security",
     description: "The zone is signed with DNSSEC, so resolvers reject forged answers for the trading hub's names.",
     severity: "medium",
     remediation: "Set the zone's DNSSEC status to active, and publish the DS record at the registrar.",
@@ -92,6 +95,7 @@ export const cloudflareDnssec = resourceRule({
 
 export const cloudflareOriginPulls = resourceRule({
     name: "cloudflare-authenticated-origin-pulls",
+    pack: "security",
     description: "Cloudflare presents its client certificate to the origins (authenticated origin pulls), the edge half of the origin lock.",
     severity: "medium",
     remediation: "Enable authenticated origin pulls on the zone.",

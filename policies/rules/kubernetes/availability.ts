@@ -5,6 +5,7 @@ import { podOf } from "../../lib/workloads";
 
 export const k8sProbes = resourceRule({
     name: "k8s-probes",
+    pack: "resilience",
     description: "Long-running containers have readiness and liveness probes, so traffic only reaches healthy pods.",
     severity: "medium",
     remediation: "Give each container of a Deployment or StatefulSet a readinessProbe and a livenessProbe.",
@@ -19,6 +20,7 @@ export const k8sProbes = resourceRule({
 
 export const k8sDisruptionBudgets = stackRule({
     name: "k8s-disruption-budget",
+    pack: "resilience",
     description: "Every Deployment that runs two or more replicas (itself or through its autoscaler) has a PodDisruptionBudget, so drains keep it serving.",
     severity: "medium",
     remediation: "Add a PodDisruptionBudget (maxUnavailable: 1) whose selector matches the Deployment's pods.",
@@ -54,6 +56,7 @@ export const k8sDisruptionBudgets = stackRule({
 
 export const k8sCronJobForbidConcurrency = resourceRule({
     name: "k8s-cronjob-no-overlap",
+    pack: "resilience",
     description: "Scheduled jobs never overlap: a slow run is not joined by the next.",
     severity: "low",
     remediation: "Set concurrencyPolicy: Forbid.",
@@ -64,6 +67,7 @@ export const k8sCronJobForbidConcurrency = resourceRule({
 
 export const k8sZoneSpread = resourceRule({
     name: "k8s-zone-spread",
+    pack: "resilience",
     description: "Deployments spread their pods across zones.",
     severity: "medium",
     remediation: "Add a topologySpreadConstraint on topology.kubernetes.io/zone.",
@@ -75,6 +79,7 @@ export const k8sZoneSpread = resourceRule({
 
 export const k8sAutoscalerMetric = resourceRule({
     name: "k8s-autoscaler-has-metric",
+    pack: "resilience",
     description: "Every autoscaler scales on a metric, between a minimum and a larger maximum.",
     severity: "low",
     remediation: "Give the HorizontalPodAutoscaler a CPU (or custom) metric and maxReplicas above minReplicas.",

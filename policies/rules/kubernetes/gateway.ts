@@ -3,6 +3,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const k8sRoutesNameSite = resourceRule<{ siteHeader: string }>({
     name: "k8s-routes-name-site",
+    pack: "resilience",
     description: "Every route adds the header naming the serving site, which the DR drill and the smoke tests read.",
     severity: "medium",
     remediation: "Add a ResponseHeaderModifier filter that sets the site header on every rule.",

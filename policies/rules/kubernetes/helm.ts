@@ -2,6 +2,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const k8sHelmPinned = resourceRule({
     name: "k8s-helm-chart-pinned",
+    pack: "security",
     description: "Helm releases pin their chart version.",
     severity: "medium",
     remediation: "Set version on the release to an exact chart version.",

@@ -3,6 +3,7 @@ import { resourceRule, stackRule } from "../../lib/rules";
 
 export const k8sNamespaceRestricted = resourceRule({
     name: "k8s-namespace-restricted",
+    pack: "security",
     description: "Namespaces enforce the restricted Pod Security Standard.",
     severity: "high",
     remediation: "Label the namespace pod-security.kubernetes.io/enforce: restricted.",
@@ -18,6 +19,7 @@ export const metadataOf = (props: Record<string, unknown>) => objectInput(props.
 
 export const k8sNamespaceDefaultDeny = stackRule({
     name: "k8s-namespace-default-deny",
+    pack: "security",
     description: "Every namespace the stack creates denies all ingress and egress unless a NetworkPolicy allows it.",
     severity: "high",
     remediation: "Add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules to the namespace.",
@@ -42,6 +44,7 @@ export const k8sNamespaceDefaultDeny = stackRule({
 
 export const k8sNamespaceQuota = stackRule({
     name: "k8s-namespace-quota",
+    pack: "resilience",
     description: "Every namespace the stack creates has a ResourceQuota and a LimitRange.",
     severity: "medium",
     remediation: "Add a ResourceQuota and a LimitRange to the namespace (HardenedNamespace does).",

@@ -4,6 +4,7 @@ import { WORKLOAD_TYPES, containerRule, podContext, podOf } from "../../lib/work
 
 export const k8sRunAsNonRoot = containerRule({
     name: "k8s-run-as-non-root",
+    pack: "security",
     description: "Containers run as a non-root user.",
     severity: "high",
     remediation: "Set securityContext.runAsNonRoot: true (and a runAsUser) on the pod or the container.",
@@ -13,6 +14,7 @@ export const k8sRunAsNonRoot = containerRule({
 
 export const k8sReadOnlyRootFilesystem = containerRule({
     name: "k8s-read-only-root-filesystem",
+    pack: "security",
     description: "Containers cannot write to their image's filesystem; scratch space is an explicit volume.",
     severity: "medium",
     remediation: "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes.",
@@ -22,6 +24,7 @@ export const k8sReadOnlyRootFilesystem = containerRule({
 
 export const k8sNoPrivilegeEscalation = containerRule({
     name: "k8s-no-privilege-escalation",
+    pack: "security",
     description: "Containers cannot gain more privileges than they start with.",
     severity: "high",
     remediation: "Set securityContext.allowPrivilegeEscalation: false.",
@@ -31,6 +34,7 @@ export const k8sNoPrivilegeEscalation = containerRule({
 
 export const k8sNoPrivileged = containerRule({
     name: "k8s-not-privileged",
+    pack: "security",
     description: "No container runs privileged: it would be root on the node.",
     severity: "critical",
     remediation: "Remove securityContext.privileged, or set it to false.",
@@ -40,6 +44,7 @@ export const k8sNoPrivileged = containerRule({
 
 export const k8sDropAllCapabilities = containerRule({
     name: "k8s-drop-all-capabilities",
+    pack: "security",
     description: "Containers drop every Linux capability.",
     severity: "medium",
     remediation: "Set securityContext.capabilities.drop: [ALL]; add back only what a process provably needs.",
@@ -52,6 +57,7 @@ export const k8sDropAllCapabilities = containerRule({
 
 export const k8sSeccompRuntimeDefault = containerRule({
     name: "k8s-seccomp-runtime-default",
+    pack: "security",
     description: "Containers run under the runtime's default seccomp profile (or a stricter local one).",
     severity: "medium",
     remediation: "Set securityContext.seccompProfile.type: RuntimeDefault on the pod or the container.",
@@ -64,6 +70,7 @@ export const k8sSeccompRuntimeDefault = containerRule({
 
 export const k8sResourceLimits = containerRule({
     name: "k8s-resource-requests-limits",
+    pack: "security",
     description: "Every container declares CPU and memory requests and limits, so one workload cannot starve the node.",
     severity: "medium",
     remediation: "Set resources.requests and resources.limits for cpu and memory.",
@@ -79,6 +86,7 @@ export const k8sResourceLimits = containerRule({
 
 export const k8sImagePinned = containerRule({
     name: "k8s-image-pinned",
+    pack: "security",
     description: "Images are pinned by digest or an immutable version tag, never latest or no tag.",
     severity: "high",
     remediation: "Reference images as repository:1.2.3 or repository@sha256:<digest>.",
@@ -95,6 +103,7 @@ export const k8sImagePinned = containerRule({
 
 export const k8sNoLiteralSecrets = containerRule({
     name: "k8s-no-literal-secret-env",
+    pack: "security",
     description: "No environment variable carries a credential as a literal value; secrets come from the cloud secret store.",
     severity: "critical",
     remediation: "Mount the secret through the Secrets Store CSI driver (or reference a Secret) instead of a literal value.",
@@ -107,6 +116,7 @@ export const k8sNoLiteralSecrets = containerRule({
 
 export const k8sNoHostNamespaces = resourceRule({
     name: "k8s-no-host-namespaces",
+    pack: "security",
     description: "Pods do not share the node's network, process or IPC namespaces.",
     severity: "high",
     remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec.",
@@ -121,6 +131,7 @@ export const k8sNoHostNamespaces = resourceRule({
 
 export const k8sNoTokenAutomount = resourceRule({
     name: "k8s-no-service-account-token",
+    pack: "security",
     description: "Pods that never call the Kubernetes API get no API token mounted.",
     severity: "medium",
     remediation: "Set automountServiceAccountToken: false on the pod spec (cloud identity tokens are projected separately).",

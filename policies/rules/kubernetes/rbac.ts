@@ -2,6 +2,7 @@ import { resourceRule } from "../../lib/rules";
 
 export const k8sServiceAccountNoToken = resourceRule({
     name: "k8s-service-account-no-token",
+    pack: "security",
     description: "ServiceAccounts do not hand out Kubernetes API tokens by default.",
     severity: "low",
     remediation: "Set automountServiceAccountToken: false on the ServiceAccount.",

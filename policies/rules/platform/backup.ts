@@ -9,6 +9,7 @@ const MONTHLY_DAYS = 365;
 
 export const backupRetention = stackRule({
     name: "backup-retention",
+    pack: "compliance",
     description: "Backups keep 30 days of dailies and a year of monthlies, with restore points at most an hour apart.",
     severity: "high",
     remediation: "AWS Backup plans: an hourly or continuous rule, a daily rule kept 30 days, a monthly rule kept 365 days. Atlas: hourly snapshots, dailies for 30 days, monthlies for 12 months.",
@@ -57,6 +58,7 @@ function dataStores(stack: StackIndex) {
 
 export const dataStoresBackedUp = stackRule({
     name: "data-stores-backed-up",
+    pack: "compliance",
     description: "Every data store is in a backup: AWS data in an AWS Backup selection, Azure storage in a Backup vault instance, the database in an Atlas backup schedule.",
     severity: "critical",
     remediation: "Add the store's ARN to the site's backup selection, protect the storage account with a Backup instance, or give the cluster a CloudBackupSchedule.",

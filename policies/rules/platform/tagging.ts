@@ -32,6 +32,7 @@ interface TagConfig {
 
 export const requiredTags = resourceRule<TagConfig>({
     name: "required-tags",
+    pack: "compliance",
     description: "Every taggable resource carries the tag set that names its environment, owner, data classification and cost center.",
     severity: "low",
     remediation: "Set the tags through the AWS provider's defaultTags, or the tags input of Azure resources (stacks/tags.ts builds them).",
