@@ -1,8 +1,10 @@
 import { arrayInput, objectInput } from "./props";
 import { resourceRule, type CheckedResource } from "./rules";
 
-/** Workload kinds and where each keeps its pod template. */
+/** Every pod-bearing kind and where each keeps its pod spec: pod rules apply to all of them. */
 const WORKLOADS: Readonly<Record<string, (spec: Record<string, unknown>) => Record<string, unknown> | undefined>> = {
+    "kubernetes:core/v1:Pod": (spec) => spec,
+    "kubernetes:apps/v1:ReplicaSet": (spec) => objectInput(objectInput(spec.template)?.spec),
     "kubernetes:apps/v1:Deployment": (spec) => objectInput(objectInput(spec.template)?.spec),
     "kubernetes:apps/v1:StatefulSet": (spec) => objectInput(objectInput(spec.template)?.spec),
     "kubernetes:apps/v1:DaemonSet": (spec) => objectInput(objectInput(spec.template)?.spec),

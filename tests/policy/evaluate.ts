@@ -1,4 +1,5 @@
 import type { EnforcementLevel, PolicyResource } from "@pulumi/policy";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { allRules, type RegisteredRule } from "../../policies/lib/registry";
 import { StackIndex } from "../../policies/lib/rules";
 import type { PlannedResource } from "../../tools/plan/planner";
@@ -6,8 +7,8 @@ import type { PlannedResource } from "../../tools/plan/planner";
 /**
  * A plan's resources as the policy SDK hands them to a stack policy: inputs as `props`, the
  * provider with its inputs, and parents and dependencies resolved to resources
- * (pulumi/pulumi-policy sdk/nodejs/policy/server.ts builds them the same way from AnalyzeStack).
- * The inputs are shared, not copied: rules only read them.
+ * (pulumi/pulumi-policy sdk/nodejs/policy/server.ts builds them the same way from AnalyzeStack,
+ * and its own deserializer unwraps secrets, as here).
  */
 export function policyResources(planned: readonly PlannedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
@@ -16,7 +17,7 @@ export function policyResources(planned: readonly PlannedResource[]): PolicyReso
             type: resource.type,
             urn: resource.urn,
             name: resource.name,
-            props: resource.analyzerInputs,
+            props: policyProps(resource.analyzerInputs),
             opts: { protect: resource.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, parent: resource.parent ?? undefined },
             dependencies: [],
             propertyDependencies: {},
@@ -37,6 +38,21 @@ export function policyResources(planned: readonly PlannedResource[]): PolicyReso
         converted.propertyDependencies = Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.flatMap((urn) => byUrn.get(urn) ?? [])]));
     });
     return resources;
+}
+
+// The policy server's own deserializer; its types mark it @internal, so it has no declaration.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties: (properties: Struct, proxySecrets: boolean) => unknown };
+
+const deserialized = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
+/** Inputs as a policy sees them; a plan shared across cases is deserialized once. */
+function policyProps(inputs: Record<string, unknown>): Record<string, unknown> {
+    let props = deserialized.get(inputs);
+    if (!props) {
+        props = deserializeProperties(Struct.fromJavaScript(inputs as never), false) as Record<string, unknown>;
+        deserialized.set(inputs, props);
+    }
+    return props;
 }
 
 /** A finding of one rule, with the level the pack gives it. */

@@ -4,6 +4,7 @@ import { PACKS } from "../../policies/lib/rules";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { readPolicyConfigFile, type PolicyConfigFile } from "../../tools/policy/config";
 import { blockingViolations, DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
+import { BREADTH_CASES } from "./breadthCases";
 import { evaluateRules, firingRules, frozen } from "./evaluate";
 import { firingPolicies, mutate, violationsOf } from "./helpers";
 
@@ -167,8 +168,8 @@ describe("policy rules", function () {
         });
     }
 
-    it("covers every rule with a case", () => {
-        const covered = new Set(cases.map((testCase) => testCase.rule));
+    it("covers every rule with a case, here or on the breadth fixtures", () => {
+        const covered = new Set([...cases, ...BREADTH_CASES].map((testCase) => testCase.rule));
         assert.deepEqual(allRules().map(({ rule }) => rule.name).filter((name) => !covered.has(name)), []);
     });
 

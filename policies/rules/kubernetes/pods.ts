@@ -1,4 +1,4 @@
-import { arrayInput, objectInput } from "../../lib/props";
+import { arrayInput, asList, objectInput } from "../../lib/props";
 import { resourceRule } from "../../lib/rules";
 import { WORKLOAD_TYPES, containerRule, podContext, podOf } from "../../lib/workloads";
 
@@ -45,13 +45,18 @@ export const k8sNoPrivileged = containerRule({
 export const k8sDropAllCapabilities = containerRule({
     name: "k8s-drop-all-capabilities",
     pack: "security",
-    description: "Containers drop every Linux capability.",
+    description: "Containers drop every Linux capability and add back none but NET_BIND_SERVICE (the restricted Pod Security Standard).",
     severity: "medium",
-    remediation: "Set securityContext.capabilities.drop: [ALL]; add back only what a process provably needs.",
+    remediation: "Set securityContext.capabilities.drop: [ALL]; add back at most NET_BIND_SERVICE.",
     controls: { pciDss: ["2.2.1"], soc2: ["CC6.8"] },
     check: (container) => {
-        const dropped = (objectInput(container.context.capabilities)?.drop as unknown[] | undefined) ?? [];
-        return dropped.includes("ALL") ? undefined : "does not drop all capabilities";
+        const capabilities = objectInput(container.context.capabilities) ?? {};
+        const added = asList(capabilities.add).filter((capability) => capability !== "NET_BIND_SERVICE");
+        const problems = [
+            ...(asList(capabilities.drop).includes("ALL") ? [] : ["does not drop all capabilities"]),
+            ...(added.length > 0 ? [`adds ${added.join(", ")}`] : []),
+        ];
+        return problems.length > 0 ? problems.join("; ") : undefined;
     },
 });
 
@@ -138,4 +143,18 @@ export const k8sNoTokenAutomount = resourceRule({
     controls: { pciDss: ["7.2.1"], soc2: ["CC6.1"] },
     types: WORKLOAD_TYPES,
     check: (resource) => (podOf(resource)?.pod.automountServiceAccountToken === false ? [] : ["mounts a Kubernetes API token"]),
+});
+
+export const k8sNoHostPath = resourceRule({
+    name: "k8s-no-host-path",
+    pack: "security",
+    description: "Pods mount no directory of the node (hostPath): a container that can write the node's files can take the node.",
+    severity: "high",
+    remediation: "Use an emptyDir, a ConfigMap, a Secret (through the Secrets Store CSI driver) or a persistent volume claim instead of hostPath.",
+    controls: { pciDss: ["2.2.1"], soc2: ["CC6.1", "CC6.8"] },
+    types: WORKLOAD_TYPES,
+    check: (resource) =>
+        arrayInput(podOf(resource)?.pod.volumes)
+            .filter((volume) => objectInput(volume.hostPath))
+            .map((volume) => `volume ${String(volume.name)} mounts the node's ${String(objectInput(volume.hostPath)?.path)}`),
 });
