@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsNetwork } from "../components/aws/network";
 import { AzureNetwork, DENY_ALL_INBOUND_PRIORITY } from "../components/azure/network";
 import { blocksOverlap, mustParse } from "../components/network/addressing";
-import { AZURE_TAGGABLE } from "../policies/rules/tagging";
+import { AZURE_TAGGABLE } from "../policies/rules/platform/tagging";
 import type { PlannedResource, StackPlan } from "../tools/plan/planner";
 import { resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 

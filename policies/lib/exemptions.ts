@@ -50,6 +50,20 @@ export function loadExemptions(file: string = process.env.BEACON_POLICY_EXEMPTIO
     return parsed.data.exemptions;
 }
 
+/**
+ * The URN of the stack itself (its root `pulumi:pulumi:Stack` resource), which a violation of the
+ * stack as a whole is held against, so that an exemption for `urn:pulumi:<stack>::<project>::*`
+ * can excuse it.
+ */
+export function stackUrn(resources: readonly { readonly urn: string }[]): string | undefined {
+    const [prefix, project] = resources[0]?.urn.split("::") ?? [];
+    if (!prefix || !project) {
+        return undefined;
+    }
+    const stack = prefix.slice("urn:pulumi:".length);
+    return `${prefix}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+}
+
 /** `*` matches any run of characters, `/` and `::` included. */
 function patternMatcher(pattern: string): RegExp {
     return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
@@ -130,12 +144,14 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
         if ("validateStack" in policy) {
             return {
                 ...policy,
-                validateStack: (args, reportViolation) =>
-                    policy.validateStack(args, (message, urn) => {
-                        if (!ledger.excuse(policy.name, urn, message)) {
+                validateStack: (args, reportViolation) => {
+                    const wholeStack = stackUrn(args.resources);
+                    return policy.validateStack(args, (message, urn) => {
+                        if (!ledger.excuse(policy.name, urn ?? wholeStack, message)) {
                             reportViolation(message, urn);
                         }
-                    }),
+                    });
+                },
             };
         }
         const validations = [policy.validateResource ?? []].flat();

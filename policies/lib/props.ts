@@ -21,3 +21,14 @@ export function arrayInput(value: unknown): Record<string, unknown>[] {
 export function awsDefaultTags(providerProps: Record<string, unknown>): Record<string, unknown> {
     return objectInput(objectInput(providerProps.defaultTags)?.tags) ?? {};
 }
+/** A policy document, whether the input holds it as JSON text or as an object. */
+export function statements(policy: unknown): Record<string, unknown>[] {
+    const document = objectInput(policy);
+    const list = document?.Statement;
+    return Array.isArray(list) ? arrayInput(list) : arrayInput(list === undefined ? [] : [list]);
+}
+
+export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
+/** An ARM resource's `properties` object, or an empty one. */
+export const armProperties = (props: Record<string, unknown>) => objectInput(props.properties) ?? {};

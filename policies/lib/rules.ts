@@ -11,10 +11,16 @@ import { controlTags, type Controls } from "./controls";
 /** The tag prefix that names a resource type a resource rule checks; `*` for every type. */
 export const APPLIES_TO = "applies-to:";
 
+/** The packs a rule can belong to; each pack's entry selects its rules by this. */
+export const PACKS = ["security", "compliance", "resilience"] as const;
+export type PackName = (typeof PACKS)[number];
+
 /** What every rule says about itself: reports and the evidence report are built from this. */
 export interface RuleInfo {
     /** kebab-case, unique across all packs. */
     readonly name: string;
+    /** The pack that runs it. */
+    readonly pack: PackName;
     readonly description: string;
     readonly severity: Severity;
     /** What to change so that the rule passes. */
@@ -34,6 +40,40 @@ export interface CheckedResource {
     readonly provider?: { readonly type: string; readonly name: string; readonly urn: string; readonly props: Record<string, unknown> };
 }
 
+/** A violation a rule found, on a resource or on the stack as a whole. */
+export interface StackFinding {
+    readonly message: string;
+    readonly urn?: string;
+}
+
+/**
+ * One rule: the CrossGuard policy a pack runs, and the same check as a pure function over a
+ * stack's resources, so that tests and tools can evaluate it without the Analyzer protocol.
+ * Every `Rule` a module under policies/rules exports is registered (policies/lib/registry.ts).
+ */
+export class Rule<Config = Record<string, never>> {
+    constructor(
+        readonly info: RuleInfo,
+        readonly policy: ResourceValidationPolicy | StackValidationPolicy,
+        private readonly findings: (stack: StackIndex, config: Config) => readonly StackFinding[],
+    ) {}
+
+    get name(): string {
+        return this.info.name;
+    }
+
+    /**
+     * What the rule finds in a stack, with `config` over its schema's defaults: the config a
+     * pack receives through `configure` (tools/policy/config.ts builds it the same way).
+     */
+    evaluate(stack: StackIndex, config: Partial<Config> = {}): readonly StackFinding[] {
+        const defaults = Object.entries(this.info.configSchema?.properties ?? {})
+            .filter(([, schema]) => typeof schema === "object" && schema !== null && "default" in schema)
+            .map(([key, schema]) => [key, (schema as { default: unknown }).default]);
+        return this.findings(stack, { ...Object.fromEntries(defaults), ...config } as Config);
+    }
+}
+
 /** A rule over one resource at a time: returns what is wrong with it, nothing when it passes. */
 export function resourceRule<Config = Record<string, never>>(
     info: RuleInfo & {
@@ -41,10 +81,10 @@ export function resourceRule<Config = Record<string, never>>(
         readonly types: readonly string[] | "*";
         readonly check: (resource: CheckedResource, config: Config) => readonly string[];
     },
-): ResourceValidationPolicy {
+): Rule<Config> {
     const types = info.types === "*" ? undefined : new Set(info.types);
     const metadata = policyMetadata(info);
-    return {
+    const policy: ResourceValidationPolicy = {
         ...metadata,
         // What it checks travels with it, so the evidence report can list the resources that passed.
         tags: [...metadata.tags, ...(info.types === "*" ? [`${APPLIES_TO}*`] : info.types.map((type) => `${APPLIES_TO}${type}`))],
@@ -58,19 +98,17 @@ export function resourceRule<Config = Record<string, never>>(
             }
         },
     };
-}
-
-/** A violation a stack rule found, on a resource or on the stack as a whole. */
-export interface StackFinding {
-    readonly message: string;
-    readonly urn?: string;
+    const checked = (stack: StackIndex) => (types ? stack.ofType(...types) : stack.resources);
+    return new Rule<Config>(info, policy, (stack, config) =>
+        checked(stack).flatMap((resource) => info.check(resource, config).map((message) => ({ message, urn: resource.urn }))),
+    );
 }
 
 /** A rule over the whole stack, given an index built once per analysis. */
 export function stackRule<Config = Record<string, never>>(
     info: RuleInfo & { readonly check: (stack: StackIndex, config: Config) => readonly StackFinding[] },
-): StackValidationPolicy {
-    return {
+): Rule<Config> {
+    const policy: StackValidationPolicy = {
         ...policyMetadata(info),
         validateStack: (args, reportViolation) => {
             const config = args.getConfig<Config & object>() as Config;
@@ -79,6 +117,7 @@ export function stackRule<Config = Record<string, never>>(
             }
         },
     };
+    return new Rule<Config>(info, policy, info.check);
 }
 
 function policyMetadata(info: RuleInfo) {
@@ -155,7 +194,7 @@ export function propertyRule(
         readonly types: readonly string[];
         readonly problem: (props: Record<string, unknown>, resource: CheckedResource) => string | undefined;
     },
-): ResourceValidationPolicy {
+): Rule {
     return resourceRule({
         ...info,
         check: (resource) => {

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { loadExemptions } from "../../policies/lib/exemptions";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { EXEMPTED_VIOLATIONS_POLICY, loadExemptions, stackUrn, withExemptions, type Exemption } from "../../policies/lib/exemptions";
 import type { PlannedResource } from "../../tools/plan/planner";
-import { sharedPlan } from "../helpers";
+import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
 import { blockingViolations, DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
 import { mutate, POLICY_FIXTURES, restack, violationsOf } from "./helpers";
 
@@ -79,5 +81,56 @@ describe("exemptions, applied by the packs themselves", () => {
 
     it("the repository's own exemptions file is valid", () => {
         assert.ok(Array.isArray(loadExemptions()));
+    });
+
+    it("the policy command refuses an invalid exemptions file with exit 2, naming the entry and the field once, before starting any pack", () => {
+        const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/policy/cli.ts", "--list"], {
+            cwd: REPOSITORY_ROOT,
+            encoding: "utf8",
+            env: { ...process.env, BEACON_POLICY_EXEMPTIONS: path.join(POLICY_FIXTURES, "invalid-exemptions.yaml") },
+        });
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, /invalid-exemptions\.yaml: invalid exemptions/);
+        assert.match(result.stderr, /exemptions\.0\.expires: must be a date, YYYY-MM-DD/);
+        assert.equal(result.stderr.match(/invalid exemptions/g)?.length, 1);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+    });
+});
+
+/** Stack-level violations (no resource URN) are held against the stack's own URN, so an exemption for the stack excuses them. */
+describe("exemptions of a violation of the stack as a whole", () => {
+    const stack = "staging-aws";
+    const resources = [{ urn: `urn:pulumi:${stack}::crypto-beacon::aws:ec2/vpc:Vpc::aws-site` }] as unknown as PolicyResource[];
+    const zoneRule: StackValidationPolicy = {
+        name: "aws-nat-gateway-per-zone",
+        description: "fixture stack rule",
+        enforcementLevel: "advisory",
+        validateStack: (_, reportViolation) => reportViolation("1 NAT gateway(s) serve private subnets in 3 zones"),
+    };
+    const exemption = (resource: string): Exemption => ({ policy: zoneRule.name, resource, reason: "Staging shares one NAT gateway to halve its cost.", owner: "platform-team", expires: "2099-12-31" });
+
+    /** Runs the wrapped rule and then the exemptions' own report, as a pack does for one analysis. */
+    function analyse(exemptions: Exemption[]) {
+        const reported: { policy: string; message: string }[] = [];
+        for (const policy of withExemptions([zoneRule], exemptions) as StackValidationPolicy[]) {
+            void policy.validateStack({ resources, getConfig: () => ({}) } as never, (message) => reported.push({ policy: policy.name, message: String(message) }));
+        }
+        return reported;
+    }
+
+    it("the stack's URN is its root resource's", () => {
+        assert.equal(stackUrn(resources), `urn:pulumi:${stack}::crypto-beacon::pulumi:pulumi:Stack::crypto-beacon-${stack}`);
+    });
+
+    it("an exemption for the whole stack excuses it, and reports it as exempted instead of stale", () => {
+        const reported = analyse([exemption(`urn:pulumi:${stack}::crypto-beacon::*`)]);
+        assert.deepEqual(reported.map((entry) => entry.policy), [EXEMPTED_VIOLATIONS_POLICY]);
+        assert.match(reported[0].message, /aws-nat-gateway-per-zone is exempted: 1 NAT gateway/);
+    });
+
+    it("an exemption for one resource of the stack does not excuse it", () => {
+        const reported = analyse([exemption(`urn:pulumi:${stack}::crypto-beacon::aws:ec2/vpc:Vpc::aws-site`)]);
+        assert.deepEqual(reported.map((entry) => entry.policy), [zoneRule.name, EXEMPTED_VIOLATIONS_POLICY]);
+        assert.match(reported[1].message, /stale exemption/);
     });
 });

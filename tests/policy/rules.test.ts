@@ -1,35 +1,49 @@
 import * as assert from "node:assert/strict";
+import { allRules, selectRules } from "../../policies/lib/registry";
+import { PACKS } from "../../policies/lib/rules";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { readPolicyConfigFile, type PolicyConfigFile } from "../../tools/policy/config";
 import { blockingViolations, DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
+import { BREADTH_CASES } from "./breadthCases";
+import { evaluateRules, firingRules, frozen } from "./evaluate";
 import { firingPolicies, mutate, violationsOf } from "./helpers";
 
+/** The prod plans every test of this file reads: planned once, frozen, and cloned where a case breaks them. */
+interface ProdPlans {
+    readonly aws: readonly PlannedResource[];
+    readonly azure: readonly PlannedResource[];
+    readonly edge: readonly PlannedResource[];
+}
+const STACK_OF = { aws: "prod-aws", azure: "prod-azure", edge: "prod" } as const;
+
+let plans: Promise<ProdPlans> | undefined;
+function prodPlans(): Promise<ProdPlans> {
+    // The edge's plan plans both sites first (it reads them): take the three from it.
+    plans ??= planStack({ stack: "prod" }).then((edgePlan) =>
+        frozen({
+            edge: [...edgePlan.resources],
+            aws: [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-aws")!.resources],
+            azure: [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-azure")!.resources],
+        }),
+    );
+    return plans;
+}
+
 /**
- * Every rule of our packs, through the real protocol: the packs run as their own processes and
- * see a compliant prod plan (passing case), then the same plan with the one property the rule
- * checks broken (failing case), where that rule, and no other, must fire.
+ * Every rule as a pure function over prod's plans: the compliant plan (passing case), then the
+ * same plan with the one property the rule checks broken (failing case), where that rule, and
+ * no other, must fire.
  */
-describe("policy rules, through the Analyzer protocol", function () {
-    let runner: PolicyRunner;
-    let prodAws: PlannedResource[];
-    let prodAzure: PlannedResource[];
-    let prodEdge: PlannedResource[];
+describe("policy rules", function () {
+    let prod: ProdPlans;
     before(async () => {
-        // The edge's plan plans both sites first (it reads them): take the three from it.
-        const [started, edgePlan] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod" })]);
-        runner = started;
-        prodEdge = [...edgePlan.resources];
-        prodAws = [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-aws")!.resources];
-        prodAzure = [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-azure")!.resources];
+        prod = await prodPlans();
     });
-    after(() => runner?.close());
 
-    const check = (resources: readonly PlannedResource[], config?: PolicyConfigFile) => runner.check("prod-aws", resources, config);
-
-    it("passes the compliant prod stacks: no rule fires", async () => {
-        assert.deepEqual((await check(prodAws)).violations, []);
-        assert.deepEqual((await runner.check("prod-azure", prodAzure, undefined)).violations, []);
-        assert.deepEqual((await runner.check("prod", prodEdge, undefined)).violations, []);
+    it("passes the compliant prod stacks: no rule fires", () => {
+        assert.deepEqual(evaluateRules(prod.aws), []);
+        assert.deepEqual(evaluateRules(prod.azure), []);
+        assert.deepEqual(evaluateRules(prod.edge), []);
     });
 
     interface Case {
@@ -145,49 +159,93 @@ describe("policy rules, through the Analyzer protocol", function () {
     ];
 
     for (const { rule, site, broken, expect, level } of cases) {
-        it(`${rule}: fires on the broken property, and no other rule does`, async () => {
-            const resources = { aws: prodAws, azure: prodAzure, edge: prodEdge }[site];
-            const result = await runner.check(site === "edge" ? "prod" : `prod-${site}`, broken(resources), undefined);
-            assert.deepEqual(firingPolicies(result), [rule]);
-            const [violation] = violationsOf(result, rule);
-            assert.match(violation.message, expect);
-            assert.equal(violation.enforcementLevel, level ?? "mandatory");
-            assert.equal(violation.exempted, false);
+        it(`${rule}: fires on the broken property, and no other rule does`, () => {
+            const findings = evaluateRules(broken([...prod[site]]));
+            assert.deepEqual(firingRules(findings), [rule]);
+            const [finding] = findings;
+            assert.match(finding.message, expect);
+            assert.equal(finding.enforcementLevel, level ?? "mandatory");
         });
     }
 
-    it("covers every policy of our packs with a case", () => {
-        const policies = runner.packs.flatMap((pack) => pack.policies.map((policy) => policy.name));
-        const covered = new Set([...cases.map((testCase) => testCase.rule), "exempted-violations", "expired-exemptions"]);
-        assert.deepEqual(policies.filter((policy) => !covered.has(policy)), []);
+    it("covers every rule with a case, here or on the breadth fixtures", () => {
+        const covered = new Set([...cases, ...BREADTH_CASES].map((testCase) => testCase.rule));
+        assert.deepEqual(allRules().map(({ rule }) => rule.name).filter((name) => !covered.has(name)), []);
     });
 
-    describe("config reaches the policies", () => {
-        it("a property from the stack's config file changes the verdict (minimumDays)", async () => {
-            const shortRetention = mutate(prodAws, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30));
-            const lenient: PolicyConfigFile = { file: "inline", entries: { "aws-log-group-retention": { properties: { minimumDays: 30 } } } };
-            assert.deepEqual((await check(shortRetention, lenient)).violations, []);
+    describe("config reaches the rules", () => {
+        it("a property from the stack's config changes the verdict (minimumDays)", () => {
+            const shortRetention = mutate(prod.aws, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30));
+            assert.deepEqual(firingRules(evaluateRules(shortRetention)), ["aws-log-group-retention"]);
+            assert.deepEqual(evaluateRules(shortRetention, { "aws-log-group-retention": { minimumDays: 30 } }), []);
         });
 
-        it("an allowed port in the config lets an open rule through", async () => {
-            const openSsh = mutate(prodAzure, "azure-native:network:NetworkSecurityGroup", "azure-site-gateway", (inputs) => {
+        it("an allowed port in the config lets an open rule through", () => {
+            const openHttps = mutate(prod.azure, "azure-native:network:NetworkSecurityGroup", "azure-site-gateway", (inputs) => {
                 (inputs.securityRules as Record<string, unknown>[]).push({
                     name: "allow-https", priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp",
                     sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443",
                 });
             });
-            const allowHttps: PolicyConfigFile = { file: "inline", entries: { "azure-nsg-no-open-inbound": { properties: { allowedInternetPorts: [443] } } } };
-            assert.equal(violationsOf(await runner.check("prod-azure", openSsh, undefined), "azure-nsg-no-open-inbound").length, 1);
-            assert.deepEqual((await runner.check("prod-azure", openSsh, allowHttps)).violations, []);
+            assert.deepEqual(firingRules(evaluateRules(openHttps)), ["azure-nsg-no-open-inbound"]);
+            assert.deepEqual(evaluateRules(openHttps, { "azure-nsg-no-open-inbound": { allowedInternetPorts: [443] } }), []);
         });
+    });
+});
 
-        it("dev's config makes every policy advisory, so nothing blocks", async () => {
-            const broken = mutate(prodAws, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false));
-            const result = await check(broken, readPolicyConfigFile("policies/config/dev.json"));
-            assert.equal(violationsOf(result, "aws-kms-key-rotation")[0].enforcementLevel, "advisory");
-            assert.deepEqual(blockingViolations(result), []);
-            assert.equal(blockingViolations(await check(broken, readPolicyConfigFile("policies/config/prod-aws.json"))).length, 1);
+/**
+ * Each pack once through the real protocol: the pack runs as its own process, offers exactly the
+ * rules whose metadata names it, passes prod, and reports a broken rule at its level; dev's
+ * config makes it advisory.
+ */
+describe("policy packs, through the Analyzer protocol", function () {
+    let runner: PolicyRunner;
+    let prod: ProdPlans;
+    let compliant: Awaited<ReturnType<PolicyRunner["check"]>>[];
+    before(async () => {
+        [runner, prod] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), prodPlans()]);
+        compliant = await Promise.all((["aws", "azure", "edge"] as const).map((site) => runner.check(STACK_OF[site], prod[site], undefined)));
+    });
+    after(() => runner?.close());
+
+    const endToEnd: Record<(typeof PACKS)[number], { site: keyof ProdPlans; rule: string; broken: (resources: readonly PlannedResource[]) => PlannedResource[]; level: "mandatory" | "advisory" }> = {
+        security: { site: "aws", rule: "aws-kms-key-rotation", broken: (resources) => mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)), level: "mandatory" },
+        compliance: { site: "aws", rule: "aws-log-group-retention", broken: (resources) => mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30)), level: "mandatory" },
+        resilience: {
+            site: "aws",
+            rule: "aws-nat-gateway-per-zone",
+            broken: (resources) => resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
+            level: "advisory",
+        },
+    };
+
+    for (const pack of PACKS) {
+        it(`crypto-beacon-${pack}: offers the rules filed for it, passes prod, and reports a broken rule`, async () => {
+            const session = runner.packs.find((candidate) => candidate.name === `crypto-beacon-${pack}`)!;
+            assert.deepEqual(
+                session.policies.map((policy) => policy.name).sort(),
+                [...selectRules({ pack }).map(({ rule }) => rule.name), "exempted-violations", "expired-exemptions"].sort(),
+            );
+            for (const result of compliant) {
+                assert.deepEqual(result.violations.filter((violation) => violation.pack === session.name), []);
+            }
+            const { site, rule, broken, level } = endToEnd[pack];
+            const stack = STACK_OF[site];
+            const result = await runner.check(stack, broken(prod[site]), undefined);
+            assert.deepEqual(firingPolicies(result), [rule]);
+            const [violation] = violationsOf(result, rule);
+            assert.equal(violation.enforcementLevel, level);
+            assert.equal(violation.exempted, false);
+            const dev = await runner.check(stack, broken(prod[site]), readPolicyConfigFile("policies/config/dev.json"));
+            assert.equal(violationsOf(dev, rule)[0].enforcementLevel, "advisory");
+            assert.deepEqual(blockingViolations(dev), []);
         });
+    }
+
+    it("a property from the stack's config file reaches the pack (minimumDays)", async () => {
+        const shortRetention = endToEnd.compliance.broken(prod.aws);
+        const lenient: PolicyConfigFile = { file: "inline", entries: { "aws-log-group-retention": { properties: { minimumDays: 30 } } } };
+        assert.deepEqual((await runner.check("prod-aws", shortRetention, lenient)).violations, []);
     });
 });
 

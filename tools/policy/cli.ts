@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, type StackPlan } from "../plan/planner";
 import { CommandError, parseFlags, runCommand } from "../command";
+import { loadExemptions } from "../../policies/lib/exemptions";
 import { checkPlannedStack } from "./check";
 import { policyListing, renderListing } from "./list";
 import { PolicyRunner, DEFAULT_PACKS } from "./runner";
@@ -63,6 +64,12 @@ runCommand("the policy runner", async () => {
         if (!fs.existsSync(pack) || !fs.statSync(pack).isDirectory()) {
             throw new CommandError(`--policy-pack ${pack}: no such directory`, 2);
         }
+    }
+    // Every pack reads the exemptions file as it loads: a bad file is bad config (exit 2), said once, not three pack crashes.
+    try {
+        loadExemptions();
+    } catch (error) {
+        throw new CommandError((error as Error).message, 2);
     }
 
     if (values.list) {

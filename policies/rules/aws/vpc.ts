@@ -1,12 +1,63 @@
-import { resourceRule, stackRule } from "../../lib/rules";
+import { arrayInput, asList } from "../../lib/props";
+import { propertyRule, resourceRule, stackRule } from "../../lib/rules";
+
+export const awsEndpointsPrivateDns = propertyRule({
+    name: "aws-vpc-endpoint-private-dns",
+    pack: "security",
+    description: "Interface endpoints for AWS services resolve the services' public names privately, so clients use them without configuration.",
+    severity: "low",
+    remediation: "Set privateDnsEnabled on interface endpoints of AWS services.",
+    controls: { pciDss: ["1.3.2"], soc2: ["CC6.6"] },
+    types: ["aws:ec2/vpcEndpoint:VpcEndpoint"],
+    problem: (props) =>
+        // Endpoint services of other parties (com.amazonaws.vpce.<region>.vpce-svc-...) have no AWS name to resolve.
+        props.vpcEndpointType === "Interface" && !String(props.serviceName).includes(".vpce-svc-") && props.privateDnsEnabled !== true ? "private DNS is off" : undefined,
+});
+
+/** Ingress rules that admit the whole internet. */
+function openIngress(rules: Record<string, unknown>[]): string[] {
+    return rules
+        .filter((rule) => asList(rule.cidrBlocks).includes("0.0.0.0/0") || asList(rule.ipv6CidrBlocks).includes("::/0"))
+        .map((rule) => `${String(rule.fromPort)}-${String(rule.toPort)}`);
+}
+
+export const awsSecurityGroupNoOpenIngress = propertyRule({
+    name: "aws-security-group-no-open-ingress",
+    pack: "security",
+    description: "No security group admits the whole internet; the origins admit only Cloudflare's ranges.",
+    severity: "critical",
+    remediation: "List the networks that need access (for the origin: Cloudflare's published ranges).",
+    controls: { pciDss: ["1.3.1", "1.4.2"], soc2: ["CC6.6"], gdpr: ["32"], ccpa: ["1798.150"] },
+    types: ["aws:ec2/securityGroup:SecurityGroup"],
+    problem: (props) => {
+        const open = openIngress(arrayInput(props.ingress));
+        return open.length > 0 ? `admits the internet on ports ${open.join(", ")}` : undefined;
+    },
+});
+
+export const awsSecurityGroupRuleNoOpenIngress = propertyRule({
+    name: "aws-security-group-rule-no-open-ingress",
+    pack: "security",
+    description: "No standalone security group rule admits the whole internet.",
+    severity: "critical",
+    remediation: "Admit a security group or the networks that need access instead.",
+    controls: { pciDss: ["1.3.1", "1.4.2"], soc2: ["CC6.6"] },
+    types: ["aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
+    problem: (props) =>
+        (props.type ?? "ingress") === "ingress" && (asList(props.cidrBlocks).includes("0.0.0.0/0") || props.cidrIpv4 === "0.0.0.0/0") ? "admits the internet" : undefined,
+});
 
 const VPC = "aws:ec2/vpc:Vpc";
+
 const SUBNET = "aws:ec2/subnet:Subnet";
+
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+
 const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 
 export const awsDefaultSecurityGroupClosed = resourceRule({
     name: "aws-default-security-group-closed",
+    pack: "security",
     description: "A VPC's default security group allows no traffic, so nothing attached to it by default is reachable.",
     severity: "high",
     remediation: "Manage the default security group with aws.ec2.DefaultSecurityGroup and give it no ingress and no egress rules.",
@@ -20,6 +71,7 @@ export const awsDefaultSecurityGroupClosed = resourceRule({
 
 export const awsSubnetNoAutoPublicIp = resourceRule({
     name: "aws-subnet-no-auto-public-ip",
+    pack: "security",
     description: "No subnet hands out public IP addresses by default; only load balancers and NAT gateways face the internet.",
     severity: "medium",
     remediation: "Set mapPublicIpOnLaunch: false on the subnet.",
@@ -30,6 +82,7 @@ export const awsSubnetNoAutoPublicIp = resourceRule({
 
 export const awsVpcFlowLogs = stackRule({
     name: "aws-vpc-flow-logs",
+    pack: "compliance",
     description: "Every VPC has a flow log that captures all traffic.",
     severity: "high",
     remediation: "Add an aws.ec2.FlowLog with trafficType ALL and vpcId set to the VPC (the AwsNetwork component does).",
@@ -61,6 +114,7 @@ function zonesOf(subnets: { props: Record<string, unknown> }[], tier: string): S
 
 export const awsSubnetsSpanZones = stackRule<ZoneConfig>({
     name: "aws-subnets-span-zones",
+    pack: "resilience",
     description: "Workload subnets span enough availability zones to survive losing one.",
     severity: "high",
     remediation: "Raise crypto-beacon:awsZoneCount, or add private subnets in more zones.",
@@ -79,6 +133,7 @@ export const awsSubnetsSpanZones = stackRule<ZoneConfig>({
 
 export const awsNatGatewayPerZone = stackRule({
     name: "aws-nat-gateway-per-zone",
+    pack: "resilience",
     description: "Each zone with private subnets has its own NAT gateway, so losing a zone does not cut the others' egress.",
     severity: "medium",
     remediation: "Set crypto-beacon:awsNatGatewayCount to crypto-beacon:awsZoneCount.",

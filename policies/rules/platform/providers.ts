@@ -1,7 +1,8 @@
-import { resourceRule } from "../lib/rules";
+import { resourceRule } from "../../lib/rules";
 
 export const explicitProviders = resourceRule({
     name: "explicit-providers",
+    pack: "security",
     description: "Every cloud resource uses an explicit provider, so region, account and tags never come from the environment.",
     severity: "medium",
     remediation: "Build the provider in stacks/ and pass it to the component as { provider } (components pass it to their children).",

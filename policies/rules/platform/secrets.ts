@@ -1,5 +1,5 @@
 import { UnknownValueError } from "@pulumi/policy";
-import { stackRule } from "../lib/rules";
+import { stackRule } from "../../lib/rules";
 
 /**
  * Credential formats that must never appear in a resource's inputs. CrossGuard hands policies
@@ -43,6 +43,7 @@ function findCredentials(value: unknown, path: string, found: { path: string; wh
 
 export const noHardcodedCredentials = stackRule({
     name: "no-hardcoded-credentials",
+    pack: "security",
     description: "No resource input holds a credential in a recognisable format (access keys, tokens, private keys) outside the inputs made to carry one.",
     severity: "critical",
     remediation: "Move the credential to ESC or `pulumi config set --secret`, or better, replace it with an identity (OIDC, IRSA, workload identity).",

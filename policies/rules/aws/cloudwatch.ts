@@ -1,4 +1,16 @@
-import { resourceRule } from "../../lib/rules";
+import { asList } from "../../lib/props";
+import { propertyRule, resourceRule } from "../../lib/rules";
+
+export const awsAlarmsNotify = propertyRule({
+    name: "aws-alarms-notify",
+    pack: "compliance",
+    description: "Every alarm notifies someone.",
+    severity: "medium",
+    remediation: "Set alarmActions to the site's alarm topic.",
+    controls: { pciDss: ["10.7.2"], soc2: ["CC7.2"] },
+    types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+    problem: (props) => (asList(props.alarmActions).length > 0 ? undefined : "the alarm notifies nobody"),
+});
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
@@ -8,6 +20,7 @@ interface RetentionConfig {
 
 export const awsLogGroupRetention = resourceRule<RetentionConfig>({
     name: "aws-log-group-retention",
+    pack: "compliance",
     description: "CloudWatch log groups keep their events at least as long as audits need them.",
     severity: "medium",
     remediation: "Set retentionInDays to at least the configured minimum (PCI DSS asks for 12 months).",
@@ -30,6 +43,7 @@ export const awsLogGroupRetention = resourceRule<RetentionConfig>({
 
 export const awsLogGroupEncrypted = resourceRule({
     name: "aws-log-group-encrypted",
+    pack: "compliance",
     description: "CloudWatch log groups are encrypted with a customer-managed KMS key.",
     severity: "medium",
     remediation: "Set kmsKeyId to the ARN of a KMS key whose policy lets CloudWatch Logs use it.",

@@ -1,5 +1,5 @@
-import { awsDefaultTags, objectInput } from "../lib/props";
-import { resourceRule } from "../lib/rules";
+import { awsDefaultTags, objectInput } from "../../lib/props";
+import { resourceRule } from "../../lib/rules";
 
 /** azure-native resource types of this project that take tags (a test keeps the list complete). */
 export const AZURE_TAGGABLE: ReadonlySet<string> = new Set([
@@ -32,6 +32,7 @@ interface TagConfig {
 
 export const requiredTags = resourceRule<TagConfig>({
     name: "required-tags",
+    pack: "compliance",
     description: "Every taggable resource carries the tag set that names its environment, owner, data classification and cost center.",
     severity: "low",
     remediation: "Set the tags through the AWS provider's defaultTags, or the tags input of Azure resources (stacks/tags.ts builds them).",
