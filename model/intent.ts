@@ -200,7 +200,7 @@ export function accessNeeds(site: Site): AccessNeed[] {
             need("web-reads-assets", "service", "read the static assets", ["s3:GetObject"], "assets", "the web tier serves /assets/ from the bucket", "web"),
             need("deployer-administers-cluster", "deployer", "administer the cluster", ["AmazonEKSClusterAdminPolicy"], "cluster", "the deploy runner applies the workloads"),
             need("backup-reads-assets", "backup", "back up the assets", ["s3:GetObject"], "assets", "AWS Backup copies the assets into the vault"),
-            need("log-delivery-writes-logs", "log-delivery", "write access and flow logs", ["s3:PutObject", "logs:PutLogEvents"], "log-store", "load balancer, S3 and VPC flow logs"),
+            need("log-delivery-writes-logs", "log-delivery", "write the VPC flow logs", ["logs:PutLogEvents"], "log-store", "VPC flow logs into their log group"),
             need("asset-copy-reads-assets", "asset-copy", "read the assets", ["s3:GetObject", "s3:ListBucket"], "assets", "the Azure site's hourly copy of the assets"),
             need("replication-copies-assets", "replication", "replicate the assets", ["s3:ReplicateObject"], "assets-replica", "the assets bucket is replicated to the second region"),
             need("cluster-runs-control-plane", "cluster", "run the EKS control plane", ["AmazonEKSClusterPolicy"], "cluster-network", "EKS manages the cluster's network interfaces"),
@@ -217,6 +217,34 @@ export function accessNeeds(site: Site): AccessNeed[] {
         need("cluster-places-load-balancer", "cluster", "place the gateway's internal load balancer", ["Network Contributor"], "node-subnet", "AKS puts the internal load balancer in the node subnet"),
     ];
 }
+
+/**
+ * Everything each identity may hold: the grants of its needs plus what the cloud needs alongside
+ * them (KMS decrypt through the service, the managed policies EKS requires of its roles). A grant
+ * outside this list is access beyond the needs.
+ */
+export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly string[]>>>> = {
+    aws: {
+        nodes: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", ...ECR_PULL_ACTIONS],
+        service: [...SECRET_READ_ACTIONS, "s3:GetObject", "kms:Decrypt"],
+        deployer: ["AmazonEKSClusterAdminPolicy", "eks:DescribeCluster"],
+        backup: ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores", "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore"],
+        "log-delivery": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        "asset-copy": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
+        replication: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "kms:Decrypt", "kms:Encrypt"],
+        cluster: ["AmazonEKSClusterPolicy"],
+    },
+    azure: {
+        nodes: ["AcrPull"],
+        service: ["Key Vault Secrets User", "default"],
+        deployer: ["Azure Kubernetes Service RBAC Cluster Admin", "Azure Kubernetes Service Cluster User Role"],
+        backup: ["Storage Account Backup Contributor"],
+        "origin-gateway": ["Key Vault Secrets User"],
+        "asset-copy": ["Storage Blob Data Contributor"],
+        "log-delivery": ["Storage Blob Data Contributor"],
+        cluster: ["Network Contributor"],
+    },
+};
 
 /** What a node keeps for the system and what the workloads must leave free. */
 export const CAPACITY = {

@@ -73,6 +73,19 @@ export class PlanView {
         return urn ? this.byUrn.get(urn) : undefined;
     }
 
+    /**
+     * The physical name of a bucket: auto-named buckets carry none in their own inputs, so it is
+     * read from a resource that names the bucket by its `bucket` input.
+     */
+    bucketName(bucket: IntentResource): string {
+        const own = bucket.props.bucket;
+        if (typeof own === "string") {
+            return own;
+        }
+        const referring = this.resources.find((resource) => (resource.deps.bucket ?? []).includes(bucket.urn) && typeof resource.props.bucket === "string");
+        return referring ? String(referring.props.bucket) : bucket.name;
+    }
+
     /** True when the resource sits (at any depth) under a component of this type. */
     static under(resource: IntentResource, componentType: string): boolean {
         return resource.urn.split("::")[2]?.split("$").slice(0, -1).includes(componentType) ?? false;

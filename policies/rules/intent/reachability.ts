@@ -153,7 +153,6 @@ function defaultPodFlow(flow: Flow, pods: Map<string, Peer>, gateway: Peer, poli
 function awsBucketFlow(site: AwsSite, kind: "backup" | "logs"): Evidence {
     const view = site.view;
     const policyOf = (bucketUrn: string) => view.ofType("aws:s3/bucketPolicy:BucketPolicy").find((policy) => (policy.deps.bucket ?? []).includes(bucketUrn));
-    const arnOfBucket = (bucketUrn: string, fallback: unknown) => `arn:aws:s3:::${String(view.get(bucketUrn)?.props.bucket ?? fallback)}`;
     if (kind === "backup") {
         const selection = view.ofType("aws:backup/selection:Selection")[0];
         if (!selection) {
@@ -162,7 +161,7 @@ function awsBucketFlow(site: AwsSite, kind: "backup" | "logs"): Evidence {
         const roleArn = String(selection.props.iamRoleArn);
         const results = view.dependencies(selection, "resources").filter((resource) => resource.type.startsWith("aws:s3/bucket")).map((bucket) => {
             const policy = policyOf(bucket.urn);
-            const denied = policy && denyingStatement(policy.props.policy, { action: "s3:GetObject", resource: `${arnOfBucket(bucket.urn, bucket.name)}/any`, principal: { arn: roleArn }, context: { "aws:SecureTransport": "true", "aws:PrincipalArn": roleArn } }, true);
+            const denied = policy && denyingStatement(policy.props.policy, { action: "s3:GetObject", resource: `arn:aws:s3:::${view.bucketName(bucket)}/any`, principal: { arn: roleArn }, context: { "aws:SecureTransport": "true", "aws:PrincipalArn": roleArn } }, true);
             return denied ? missing(`the bucket policy of ${bucket.name} denies AWS Backup (${denied})`) : { by: [`backup selection ${selection.name}`, `bucket policy of ${bucket.name} does not deny the backup role`], problems: [] };
         });
         return results.length > 0 ? merge(...results) : missing("the backup selection names no bucket");
