@@ -18,6 +18,7 @@ import {
     failoverDetection,
     loadBalancerBothClouds,
 } from "../rules/continuity";
+import { autoscalersHaveMetrics, nodePoolsAutoscale, quotasCoverMaxReplicas, workloadsFitCapacity } from "../rules/intent/rules";
 import {
     k8sAutoscalerMetric,
     k8sCronJobForbidConcurrency,
@@ -56,5 +57,9 @@ new PolicyPack("crypto-beacon-resilience", {
         cloudflarePoolMonitored,
         azureRegistryZoneRedundant,
         k8sAutoscalerMetric,
+        workloadsFitCapacity,
+        quotasCoverMaxReplicas,
+        autoscalersHaveMetrics,
+        nodePoolsAutoscale,
     ]),
 });

@@ -89,6 +89,7 @@ import {
     k8sSeccompRuntimeDefault,
     k8sServiceAccountNoToken,
 } from "../rules/kubernetes";
+import { accessNeedsGranted, intendedFlowsAllowed, noAccessBeyondNeeds, noUnintendedFlows } from "../rules/intent/rules";
 import { explicitProviders } from "../rules/providers";
 import { noHardcodedCredentials } from "../rules/secrets";
 
@@ -180,5 +181,9 @@ new PolicyPack("crypto-beacon-security", {
         awsEcrKms,
         cloudflareApiNotCached,
         noHardcodedCredentials,
+        intendedFlowsAllowed,
+        noUnintendedFlows,
+        accessNeedsGranted,
+        noAccessBeyondNeeds,
     ]),
 });

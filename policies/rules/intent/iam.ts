@@ -76,19 +76,16 @@ export function denyingStatement(document: unknown, request: IamRequest, withPri
 }
 
 /**
- * What AWS managed policies we attach grant, for the actions intent checks ask about
- * (docs.aws.amazon.com/aws-managed-policy/latest/reference/): a managed policy is not in the plan.
+ * The actions that intent checks ask about which AWS managed policies we attach hold: a managed
+ * policy is not in the plan. From the managed policy reference
+ * (docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html); the service-role
+ * `AWSBackupServiceRolePolicyForBackup` holds no S3 actions, `…ForS3Backup` does.
  */
 export const AWS_MANAGED_POLICIES: Readonly<Record<string, readonly string[]>> = {
     AmazonEC2ContainerRegistryReadOnly: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings"],
     AmazonEC2ContainerRegistryPullOnly: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-    AmazonEKSWorkerNodePolicy: ["ec2:DescribeInstances", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVpcs", "eks:DescribeCluster"],
-    AmazonEKS_CNI_Policy: ["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses"],
-    AmazonEKSClusterPolicy: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "elasticloadbalancing:*", "iam:CreateServiceLinkedRole", "kms:DescribeKey"],
-    AWSBackupServiceRolePolicyForBackup: ["backup:*", "s3:GetObject"],
-    AWSBackupServiceRolePolicyForRestores: ["backup:*", "s3:PutObject"],
-    AWSBackupServiceRolePolicyForS3Backup: ["s3:GetObject", "s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectAcl", "kms:Decrypt"],
-    AWSBackupServiceRolePolicyForS3Restore: ["s3:PutObject", "s3:CreateBucket", "s3:ListBucket", "kms:Decrypt", "kms:GenerateDataKey"],
+    AWSBackupServiceRolePolicyForS3Backup: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObjectTagging", "s3:GetObjectAcl", "kms:Decrypt"],
+    AWSBackupServiceRolePolicyForS3Restore: ["s3:CreateBucket", "s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
 };
 
 /** The name of a managed policy from its ARN (`arn:aws:iam::aws:policy/service-role/X` → `X`). */

@@ -9,6 +9,8 @@ export interface IntentResource {
     readonly props: Record<string, unknown>;
     /** For each input, the URNs of the resources its value came from. */
     readonly deps: Readonly<Record<string, readonly string[]>>;
+    /** The URN of the provider that manages it, when it has one. */
+    readonly provider?: string;
 }
 
 export function fromPolicyResources(resources: readonly PolicyResource[]): IntentResource[] {
@@ -18,6 +20,7 @@ export function fromPolicyResources(resources: readonly PolicyResource[]): Inten
         urn: resource.urn,
         props: resource.props as Record<string, unknown>,
         deps: Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)])),
+        ...(resource.provider ? { provider: resource.provider.urn } : {}),
     }));
 }
 
@@ -71,6 +74,18 @@ export class PlanView {
     owner(reference: string): IntentResource | undefined {
         const urn = this.owners.get(reference);
         return urn ? this.byUrn.get(urn) : undefined;
+    }
+
+    /**
+     * The same plan with only the Kubernetes resources of one site's cluster: an all-in-one stack
+     * runs the same workloads on both, told apart by the provider whose kubeconfig names the cluster.
+     */
+    forSite(clusterType: string): PlanView {
+        const clusterOf = (resource: IntentResource) => {
+            const provider = resource.provider ? this.byUrn.get(resource.provider.split("::").slice(0, 4).join("::")) : undefined;
+            return provider ? this.dependencies(provider, "kubeconfig").map((dependency) => dependency.type) : [];
+        };
+        return new PlanView(this.resources.filter((resource) => !resource.type.startsWith("kubernetes:") || !resource.provider || clusterOf(resource).includes(clusterType)));
     }
 
     /**

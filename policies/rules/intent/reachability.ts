@@ -7,6 +7,13 @@ import { networkPolicies, networkPoliciesAllow, servicePods, type Peer } from ".
 import { object, PlanView, portsCover } from "./plan";
 import { verdict, type Excess, type Verdict } from "./verdict";
 
+export const CLUSTER_TYPES: Readonly<Record<Site, string>> = { aws: "aws:eks/cluster:Cluster", azure: "azure-native:containerservice:ManagedCluster" };
+
+/** The plan as one site sees it: its own cluster's Kubernetes resources only. */
+export function siteView(view: PlanView, site: Site): PlanView {
+    return view.forSite(CLUSTER_TYPES[site]);
+}
+
 /** The sites a stack holds: an all-in-one stack holds both, an edge stack none. */
 export function sitesIn(view: PlanView): Site[] {
     return [
@@ -26,7 +33,8 @@ const missing = (what: string): Evidence => ({ by: [], problems: [what] });
 /** The verdict of every intended flow of every site in the stack. */
 export function evaluateFlows(view: PlanView): Verdict[] {
     return sitesIn(view).flatMap((site) => {
-        const evaluate = site === "aws" ? awsFlow(new AwsSite(view)) : azureFlow(new AzureSite(view));
+        const own = siteView(view, site);
+        const evaluate = site === "aws" ? awsFlow(new AwsSite(own)) : azureFlow(new AzureSite(own));
         return intendedFlows(site).map((flow) => {
             const evidence = evaluate(flow);
             return verdict(flow.id, site, [...new Set(evidence.by)], evidence.problems);
@@ -309,11 +317,12 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
  * the flows they serve; admissions from anywhere; and pod networks left open because the CNI does
  * not enforce the NetworkPolicies written for them.
  */
-export function unintendedOpenings(view: PlanView, verdicts: readonly Verdict[]): Excess[] {
+export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]): Excess[] {
     const used = new Set(verdicts.flatMap((item) => item.by));
     const flowsUsing = (label: string) => intendedFlows("aws").concat(intendedFlows("azure")).filter((flow) => verdicts.some((item) => item.id === flow.id && item.site === flow.site && item.by.includes(label)));
     const openings: Excess[] = [];
-    for (const site of sitesIn(view)) {
+    for (const site of sitesIn(whole)) {
+        const view = siteView(whole, site);
         if (site === "aws") {
             const aws = new AwsSite(view);
             for (const rule of aws.rules.filter((candidate) => !candidate.label.startsWith("EKS cluster security group"))) {
