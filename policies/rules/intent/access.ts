@@ -262,7 +262,7 @@ function assetsBucketPolicyProblems(view: PlanView, grants: readonly Grant[]): s
 }
 
 function describe(need: AccessNeed): string {
-    return need.service ? `the ${need.service} service` : `the ${need.identity}`;
+    return need.service ? `the ${need.service} service` : `the ${need.identity} identity`;
 }
 
 /** Grants beyond the needs: to identities the intent does not know, or of actions and roles no need of theirs asks for. */

@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import type { PolicyResource } from "@pulumi/policy";
+import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
 
 /** A planned resource as the intent checks read it: what CrossGuard hands a stack policy, flattened. */
 export interface IntentResource {
@@ -18,10 +18,44 @@ export function fromPolicyResources(resources: readonly PolicyResource[]): Inten
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
-        props: resource.props as Record<string, unknown>,
+        props: known(resource.props) as Record<string, unknown>,
         deps: Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)])),
         ...(resource.provider ? { provider: resource.provider.urn } : {}),
     }));
+}
+
+/**
+ * A plain copy of the inputs without the values a preview cannot know yet: CrossGuard hands them
+ * over behind a proxy that throws `UnknownValueError` when one is read, and the intent checks walk
+ * whole inputs. An unknown value reads as absent, which makes a check fail rather than pass.
+ */
+function known(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.flatMap((item, index) => {
+            try {
+                return [known(value[index] ?? item)];
+            } catch (error) {
+                if (error instanceof UnknownValueError) {
+                    return [];
+                }
+                throw error;
+            }
+        });
+    }
+    if (value && typeof value === "object") {
+        const copy: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+            try {
+                copy[key] = known((value as Record<string, unknown>)[key]);
+            } catch (error) {
+                if (!(error instanceof UnknownValueError)) {
+                    throw error;
+                }
+            }
+        }
+        return copy;
+    }
+    return value;
 }
 
 // Cloud ids and ARNs as the providers print them; anything else in an input is not a reference.
