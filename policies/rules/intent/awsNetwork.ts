@@ -123,8 +123,9 @@ export function securityGroupsAllow(rules: readonly SecurityGroupRule[], from: A
             }
             return !covering;
         });
+        // Rules that admit part of the peer serve the flow even while it is blocked for the rest.
+        by.push(...used);
         if (peer.cidrs.length > 0 && uncovered.length === 0) {
-            by.push(...used);
             return;
         }
         const what = direction === "ingress" ? `no ingress rule of ${to.name}'s security groups admits ${from.name}` : `no egress rule of ${from.name}'s security groups lets it reach ${to.name}`;
