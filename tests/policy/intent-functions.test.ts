@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { accessNeeds, intendedFlows, SITES } from "../../model/intent";
-import { securityGroupsAllow, type SecurityGroupRule } from "../../policies/rules/intent/awsNetwork";
+import { AwsSite, securityGroupsAllow, type SecurityGroupRule } from "../../policies/rules/intent/awsNetwork";
 import { nsgAllows } from "../../policies/rules/intent/azureNetwork";
 import { parseQuantity } from "../../policies/rules/intent/capacity";
 import { allowingStatement, denyingStatement } from "../../policies/rules/intent/iam";
@@ -69,6 +69,30 @@ describe("security group evaluation", () => {
     it("blocks it on a port outside the rule's range", () => {
         const result = securityGroupsAllow([egress, rule({ peers: ["app"] })], app, db, { from: 5433, to: 5433 }, "tcp");
         assert.equal(result.problems.length, 1);
+    });
+});
+
+describe("network ACL evaluation", () => {
+    const subnet = (name: string, cidr: string) => resource("aws:ec2/subnet:Subnet", name, { cidrBlock: cidr });
+    const nodes = subnet("nodes", "10.0.0.0/24");
+    const data = subnet("data", "10.0.1.0/24");
+    const acl = (ingress: Record<string, unknown>[], egress: Record<string, unknown>[]) =>
+        resource("aws:ec2/networkAcl:NetworkAcl", "data-acl", { ingress, egress }, { subnetIds: [data.urn] });
+    const allow = (ruleNo: number, cidr: string, from: number, to: number) => ({ ruleNo, action: "allow", protocol: "tcp", cidrBlock: cidr, fromPort: from, toPort: to });
+    const flow = (view: PlanView) => new AwsSite(view).naclsAllow({ name: "nodes", groups: [], cidrs: ["10.0.0.0/24"] }, { name: "data", groups: [], cidrs: ["10.0.1.0/24"] }, { from: 6379, to: 6379 }, "tcp");
+
+    it("passes through subnets whose NACL is the VPC's default", () => {
+        assert.deepEqual(flow(new PlanView([nodes, data])).problems, []);
+    });
+
+    it("needs the flow in and its replies out of the destination's stateless NACL", () => {
+        assert.deepEqual(flow(new PlanView([nodes, data, acl([allow(100, "10.0.0.0/16", 6379, 6379)], [allow(100, "10.0.0.0/16", 1024, 65535)])])).problems, []);
+        assert.match(flow(new PlanView([nodes, data, acl([allow(100, "10.0.0.0/16", 6379, 6379)], [])])).problems.join(), /network ACL data-acl .* does not pass tcp 6379 and its replies/);
+    });
+
+    it("lets the lowest-numbered matching rule decide", () => {
+        const deny = { ruleNo: 50, action: "deny", protocol: "-1", cidrBlock: "10.0.0.0/24", fromPort: 0, toPort: 0 };
+        assert.equal(flow(new PlanView([nodes, data, acl([deny, allow(100, "10.0.0.0/16", 6379, 6379)], [allow(100, "10.0.0.0/16", 1024, 65535)])])).problems.length, 1);
     });
 });
 

@@ -140,6 +140,57 @@ export function formatPorts(ports: PortRange): string {
     return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
 }
 
+interface NaclRule {
+    readonly number: number;
+    readonly egress: boolean;
+    readonly allow: boolean;
+    readonly protocol: string;
+    readonly cidr: string;
+    readonly ports: PortRange;
+}
+
+/** The ports a reply uses on its way back through a stateless NACL: the client's ephemeral range. */
+const EPHEMERAL: PortRange = { from: 1024, to: 65535 };
+
+function naclRulesOf(view: PlanView, acl: IntentResource): NaclRule[] {
+    const inline = (["ingress", "egress"] as const).flatMap((direction) =>
+        list(acl.props[direction]).map((rule) => ({
+            number: Number(rule.ruleNo),
+            egress: direction === "egress",
+            allow: String(rule.action).toLowerCase() === "allow",
+            protocol: String(rule.protocol ?? "-1").toLowerCase(),
+            cidr: String(rule.cidrBlock ?? rule.ipv6CidrBlock),
+            ports: { from: Number(rule.fromPort ?? 0), to: Number(rule.toPort ?? 65535) },
+        })),
+    );
+    const separate = view
+        .ofType("aws:ec2/networkAclRule:NetworkAclRule")
+        .filter((rule) => (rule.deps.networkAclId ?? []).includes(acl.urn))
+        .map((rule) => ({
+            number: Number(rule.props.ruleNumber),
+            egress: rule.props.egress === true,
+            allow: String(rule.props.ruleAction).toLowerCase() === "allow",
+            protocol: String(rule.props.protocol ?? "-1").toLowerCase(),
+            cidr: String(rule.props.cidrBlock ?? rule.props.ipv6CidrBlock),
+            ports: { from: Number(rule.props.fromPort ?? 0), to: Number(rule.props.toPort ?? 65535) },
+        }));
+    // Protocol -1 is every protocol on every port, whatever ports the rule states.
+    return [...inline, ...separate]
+        .map((rule) => (rule.protocol === "-1" || rule.protocol === "all" ? { ...rule, protocol: "-1", ports: { from: 0, to: 65535 } } : rule))
+        .sort((left, right) => left.number - right.number);
+}
+
+/**
+ * A stateless NACL decides by its lowest-numbered matching rule, and denies what none matches
+ * (docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html); every peer address must pass.
+ */
+function naclAllows(rules: readonly NaclRule[], egress: boolean, peerCidrs: readonly string[], ports: PortRange, protocol: Protocol): boolean {
+    return peerCidrs.every((cidr) => {
+        const rule = rules.find((candidate) => candidate.egress === egress && protocolMatches(candidate.protocol, protocol) && cidrContains(candidate.cidr, cidr) && candidate.ports.from <= ports.to && ports.from <= candidate.ports.to);
+        return rule !== undefined && rule.allow && portsCover(rule.ports, ports);
+    });
+}
+
 /** The site's parts, found by type and by what references what. */
 export class AwsSite {
     readonly rules: SecurityGroupRule[];
@@ -213,6 +264,45 @@ export class AwsSite {
             groups: [...new Set(runners.flatMap((runner) => ["vpcSecurityGroupIds", "securityGroups", "networkInterfaces"].flatMap((property) => this.groupsOf(runner, property))))],
             cidrs: [...new Set(runners.flatMap((runner) => ["subnetId", "vpcZoneIdentifiers"].flatMap((property) => this.subnetCidrs(runner, property))))],
         };
+    }
+
+    /** The NACL of a subnet: one associated with it, else the VPC's default (which allows all unless the plan manages it). */
+    private naclOf(subnetCidr: string): IntentResource | undefined {
+        const subnet = this.view.ofType("aws:ec2/subnet:Subnet").find((candidate) => candidate.props.cidrBlock === subnetCidr);
+        if (!subnet) {
+            return undefined;
+        }
+        const associated = this.view.ofType("aws:ec2/networkAcl:NetworkAcl").find((acl) => (acl.deps.subnetIds ?? []).includes(subnet.urn))
+            ?? this.view.ofType("aws:ec2/networkAclAssociation:NetworkAclAssociation").filter((association) => (association.deps.subnetId ?? []).includes(subnet.urn)).flatMap((association) => this.view.dependencies(association, "networkAclId"))[0];
+        return associated ?? this.view.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")[0];
+    }
+
+    /**
+     * Whether the NACLs of both ends pass the flow and its replies: out of the source's subnets and
+     * into the destination's on the flow's port, and back on the ephemeral ports. Traffic within
+     * one subnet crosses no NACL.
+     */
+    naclsAllow(from: AwsParty, to: AwsParty, ports: PortRange, protocol: Protocol): { by: string[]; problems: string[] } {
+        const by: string[] = [];
+        const problems: string[] = [];
+        const check = (own: readonly string[], peer: readonly string[], outbound: PortRange, inbound: PortRange, role: string) => {
+            for (const cidr of own) {
+                const acl = this.naclOf(cidr);
+                const others = peer.filter((peerCidr) => peerCidr !== cidr);
+                if (!acl || others.length === 0) {
+                    continue;
+                }
+                const rules = naclRulesOf(this.view, acl);
+                if (!naclAllows(rules, true, others, outbound, protocol) || !naclAllows(rules, false, others, inbound, protocol)) {
+                    problems.push(`network ACL ${acl.name} of ${role} subnet ${cidr} does not pass ${protocol} ${formatPorts(ports)} and its replies`);
+                } else {
+                    by.push(`network ACL ${acl.name}`);
+                }
+            }
+        };
+        check(from.cidrs, to.cidrs, ports, EPHEMERAL, "the source's");
+        check(to.cidrs, from.cidrs, EPHEMERAL, ports, "the destination's");
+        return { by, problems };
     }
 
     /** The route tables of the subnets a party uses (through their associations). */

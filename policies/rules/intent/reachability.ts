@@ -62,7 +62,7 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
     const pods = servicePods(view, SERVICES_NAMESPACE, nodes.cidrs);
     const gateway = gatewayPod(nodes.cidrs);
     const policies = podPolicies(view, enforced);
-    const sg = (from: AwsParty, to: AwsParty, ports: PortRange, flow: Flow) => securityGroupsAllow(site.rules, from, to, ports, flow.protocol);
+    const sg = (from: AwsParty, to: AwsParty, ports: PortRange, flow: Flow) => merge(securityGroupsAllow(site.rules, from, to, ports, flow.protocol), site.naclsAllow(from, to, ports, flow.protocol));
     const allServicePods = [...pods.values()];
     const fromEveryPod = (to: Peer, flow: Flow) => merge(...allServicePods.map((pod) => policies(pod, to, flow)));
     const endpointFlow = (service: string, flow: Flow, podsToo: boolean): Evidence => {
