@@ -48,18 +48,26 @@ export function securityGroupRules(view: PlanView): SecurityGroupRule[] {
         rules.push({ ...all, label: `EKS cluster security group of ${cluster.name}: all from itself`, direction: "ingress", cidrs: [], peers: [cluster.urn] });
         rules.push({ ...all, label: `EKS cluster security group of ${cluster.name}: all egress`, direction: "egress", cidrs: ["0.0.0.0/0"], peers: [] });
     }
+    // At a real preview the ids of groups not yet created are unknown: the engine's property
+    // dependencies still say which groups a property came from.
+    const groupsFrom = (resource: IntentResource, property: string) =>
+        view.dependencies(resource, property).filter((dependency) => dependency.type === SECURITY_GROUP || dependency.type === EKS_CLUSTER).map((dependency) => dependency.urn);
     for (const group of view.ofType(SECURITY_GROUP)) {
         for (const direction of ["ingress", "egress"] as const) {
+            const referring = list(group.props[direction]).filter((rule) => rule.securityGroups !== undefined);
             list(group.props[direction]).forEach((rule, index) => {
-                const peers = [...list<string>(rule.securityGroups).map(groupOf), ...(rule.self ? [group.urn] : [])];
+                const resolved = list<string>(rule.securityGroups).map(groupOf).filter((peer) => view.get(peer));
+                const fromDependencies = rule.securityGroups !== undefined && resolved.length === 0 && referring.length === 1 ? groupsFrom(group, direction) : [];
+                const peers = [...resolved, ...fromDependencies, ...(rule.self ? [group.urn] : [])];
                 rules.push(ruleOf(group, group.urn, direction, rule, peers, `security group ${group.name} ${direction}[${index}]`));
             });
         }
     }
     for (const rule of view.ofType(SECURITY_GROUP_RULE)) {
-        const owner = groupOf(rule.props.securityGroupId);
+        const owner = groupsFrom(rule, "securityGroupId")[0] ?? groupOf(rule.props.securityGroupId);
         const direction = rule.props.type === "egress" ? "egress" : "ingress";
-        const peers = [...(rule.props.sourceSecurityGroupId ? [groupOf(rule.props.sourceSecurityGroupId)] : []), ...(rule.props.self ? [owner] : [])];
+        const source = groupsFrom(rule, "sourceSecurityGroupId")[0] ?? (rule.props.sourceSecurityGroupId ? groupOf(rule.props.sourceSecurityGroupId) : undefined);
+        const peers = [...(source ? [source] : []), ...(rule.props.self ? [owner] : [])];
         rules.push(ruleOf(rule, owner, direction, rule.props, peers, `security group rule ${rule.name}`));
     }
     for (const rule of view.ofType(INGRESS_RULE, EGRESS_RULE)) {
