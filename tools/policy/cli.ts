@@ -3,11 +3,12 @@ import * as path from "node:path";
 import { planStack, type StackPlan } from "../plan/planner";
 import { CommandError, parseFlags, runCommand } from "../command";
 import { loadExemptions } from "../../policies/lib/exemptions";
-import { checkPlannedStack } from "./check";
+import { checkPlannedStack, stacksOf } from "./check";
+import { evaluateStacks, renderIntentReport } from "./reports/intent";
 import { policyListing, renderListing } from "./list";
 import { PolicyRunner, DEFAULT_PACKS } from "./runner";
 
-const USAGE = `Usage: npm run policy -- --stack <name> [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>]
+const USAGE = `Usage: npm run policy -- --stack <name> [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>] [--intent <dir>]
        npm run policy -- --program <dir|file> --config <Pulumi.<stack>.yaml> [...]
        npm run policy -- --list [--json <file>]
 
@@ -27,11 +28,23 @@ each pack in its own process, spoken to over the Analyzer gRPC protocol.
   --evidence <dir>        write the evidence report per framework (PCI DSS 4.0, SOC 2,
                           GDPR, CCPA) as Markdown and HTML: each control, its rules, and
                           their verdict per resource; controls no rule covers are listed
+  --intent <dir>          write the intent report (intent.md with Mermaid, intent.html): each
+                          intended flow and access need of model/intent.ts, allowed or not and
+                          by which rule or grant, the openings and grants beyond them, capacity
   --timeout-sec <n>       seconds one pack call may take before the pack counts as hung (default 60)
   --help                  show this help
 
 Exit status: 0 clean or advisory only, 1 a mandatory violation, an expired exemption or a failed
 pack, 2 bad usage or bad config.`;
+
+function writeIntentReport(directory: string, stacks: readonly StackPlan[]): void {
+    const report = renderIntentReport(evaluateStacks(stacks), new Date());
+    fs.mkdirSync(directory, { recursive: true });
+    for (const [file, content] of [["intent.md", report.markdown], ["intent.html", report.html]] as const) {
+        fs.writeFileSync(path.join(directory, file), content);
+        process.stdout.write(`Wrote ${path.join(directory, file)}\n`);
+    }
+}
 
 runCommand("the policy runner", async () => {
     const values = parseFlags(
@@ -46,6 +59,7 @@ runCommand("the policy runner", async () => {
             sarif: { type: "string" },
             markdown: { type: "string" },
             evidence: { type: "string" },
+            intent: { type: "string" },
             "timeout-sec": { type: "string" },
             help: { type: "boolean" },
         },
@@ -102,6 +116,9 @@ runCommand("the policy runner", async () => {
     try {
         const root = values.program ? path.dirname(path.resolve(values.config ?? ".")) : path.resolve(__dirname, "..", "..");
         const { exitCode } = await checkPlannedStack(runner, plan, values["policy-config"], values, root);
+        if (values.intent) {
+            writeIntentReport(values.intent, stacksOf(plan));
+        }
         return exitCode;
     } finally {
         runner.close();

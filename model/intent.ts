@@ -1,0 +1,296 @@
+/**
+ * The declared intent of each site: which flows the design needs, which identity needs which
+ * access, and what the workloads need from the nodes. Plain data, no SDK: the intent policies
+ * (`policies/rules/intent/`) prove the planned controls against it, the intent report prints it
+ * as matrices, and the README's flow description is generated from it (`npm run intent:readme`).
+ */
+
+export type Site = "aws" | "azure";
+export const SITES: readonly Site[] = ["aws", "azure"];
+
+/** What sits at either end of a flow, by its role in the design (never by a resource name). */
+export type Place =
+    | "cloudflare-edge"
+    | "origin-load-balancer"
+    | "api-gateway"
+    | "internal-load-balancer"
+    | "in-cluster-gateway"
+    | "service"
+    | "cluster-dns"
+    | "nodes"
+    | "pods"
+    | "redis"
+    | "database-endpoint"
+    | "registry"
+    | "secret-store"
+    | "identity-api"
+    | "cluster-api"
+    | "deployer"
+    | "backup-service"
+    | "log-delivery"
+    | "log-store"
+    | "assets-store";
+
+export type Protocol = "tcp" | "udp";
+
+export interface PortRange {
+    readonly from: number;
+    readonly to: number;
+}
+
+export interface Flow {
+    /** Stable and unique per site: the row of the flow matrix and the name in findings. */
+    readonly id: string;
+    readonly site: Site;
+    readonly from: Place;
+    readonly to: Place;
+    /** The service at `from`/`to` when the place is `service`. */
+    readonly fromService?: string;
+    readonly toService?: string;
+    readonly ports: PortRange;
+    readonly protocol: Protocol;
+    readonly why: string;
+}
+
+/** The services of the trading hub and whom each calls; both sites run the same set. */
+export const SERVICES = {
+    web: { routed: true, calls: ["api"] },
+    api: { routed: true, calls: [] },
+    "market-data": { routed: true, calls: [] },
+    worker: { routed: false, calls: [] },
+} as const satisfies Record<string, { readonly routed: boolean; readonly calls: readonly string[] }>;
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+/** The namespaces the workloads run in. */
+export const SERVICES_NAMESPACE = "trading-hub";
+export const GATEWAY_NAMESPACE = "hub-gateway";
+/** Where CoreDNS runs and how its pods are labelled, on both EKS and AKS. */
+export const CLUSTER_DNS = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } as const;
+
+/** Ports the design fixes. */
+export const PORTS = {
+    https: 443,
+    http: 80,
+    /** The in-cluster gateway's listener and every service's port. */
+    workload: 8080,
+    dns: 53,
+    awsRedis: 6379,
+    azureRedis: 10000,
+} as const;
+/** Atlas private endpoints map each node to its own port in this range (AWS and Azure Private Link). */
+export const DATABASE_PORTS: PortRange = { from: 1024, to: 65535 };
+
+/**
+ * Entra ID's sign-in addresses (the `AzureActiveDirectory` service tag's login ranges), where
+ * workload identity exchanges its tokens: public HTTPS from the Azure site's pods.
+ */
+export const ENTRA_ID_RANGES: readonly string[] = ["20.190.128.0/18", "40.126.0.0/18"];
+
+const single = (port: number): PortRange => ({ from: port, to: port });
+
+/** The flows one site needs; nothing else may be open. */
+export function intendedFlows(site: Site): Flow[] {
+    const flow = (id: string, from: Place, to: Place, port: PortRange | number, why: string, extra: Partial<Flow> = {}): Flow => ({
+        id,
+        site,
+        from,
+        to,
+        ports: typeof port === "number" ? single(port) : port,
+        protocol: "tcp",
+        why,
+        ...extra,
+    });
+    const flows: Flow[] = [
+        flow("edge-to-origin-https", "cloudflare-edge", "origin-load-balancer", PORTS.https, "traders' HTTPS, proxied by Cloudflare; Cloudflare's health monitor"),
+        flow("edge-to-origin-http", "cloudflare-edge", "origin-load-balancer", PORTS.http, "plain HTTP, answered with a redirect to HTTPS"),
+        flow("origin-to-gateway", "origin-load-balancer", "in-cluster-gateway", PORTS.workload, "requests and the load balancer's health checks to the in-cluster gateway"),
+        ...SERVICE_NAMES.filter((service) => SERVICES[service].routed).map((service) =>
+            flow(`gateway-to-${service}`, "in-cluster-gateway", "service", PORTS.workload, `routes to ${service}`, { toService: service }),
+        ),
+        ...SERVICE_NAMES.flatMap((service) =>
+            SERVICES[service].calls.map((callee) =>
+                flow(`${service}-to-${callee}`, "service", "service", PORTS.workload, `${service} calls ${callee}`, { fromService: service, toService: callee }),
+            ),
+        ),
+        flow("pods-to-dns-udp", "pods", "cluster-dns", PORTS.dns, "name resolution", { protocol: "udp" }),
+        flow("pods-to-dns-tcp", "pods", "cluster-dns", PORTS.dns, "name resolution of large answers"),
+        flow("services-to-redis", "pods", "redis", site === "aws" ? PORTS.awsRedis : PORTS.azureRedis, "sessions and market-data cache, TLS"),
+        flow("services-to-database", "pods", "database-endpoint", DATABASE_PORTS, "the trading database through the site's private endpoint"),
+        flow("nodes-to-registry", "nodes", "registry", PORTS.https, "image pulls from the site's own registry"),
+        flow("nodes-to-secret-store", "nodes", "secret-store", PORTS.https, "the Secrets Store CSI driver mounts each service's secrets"),
+        flow("pods-to-identity-api", "pods", "identity-api", PORTS.https, site === "aws" ? "IRSA exchanges tokens with STS" : "workload identity exchanges tokens with Entra ID"),
+        flow("deployer-to-cluster-api", "deployer", "cluster-api", PORTS.https, "the deploy runner applies the workloads to the private cluster API"),
+        flow("backup-to-assets", "backup-service", "assets-store", PORTS.https, "backups of the assets"),
+        flow("log-delivery-to-log-store", "log-delivery", "log-store", PORTS.https, site === "aws" ? "load balancer and S3 access logs" : "VNet flow logs"),
+    ];
+    if (site === "aws") {
+        flows.push(flow("api-to-internal-load-balancer", "api-gateway", "internal-load-balancer", PORTS.https, "the HTTP API reaches the services' internal load balancer through its VPC link"));
+    }
+    if (site === "azure") {
+        flows.push(flow("gateway-to-key-vault", "origin-load-balancer", "secret-store", PORTS.https, "Application Gateway fetches its TLS certificate from Key Vault"));
+    }
+    return flows;
+}
+
+/** Who needs access, by role. */
+export type Identity =
+    | "nodes"
+    | "service"
+    | "deployer"
+    | "backup"
+    | "log-delivery"
+    | "origin-gateway"
+    | "asset-copy"
+    | "cluster"
+    | "replication";
+
+/** What is accessed, by role. */
+export type Target =
+    | "registry"
+    | "own-secret"
+    | "redis-auth"
+    | "assets"
+    | "cluster"
+    | "log-store"
+    | "gateway-certificate"
+    | "node-subnet"
+    | "cluster-network"
+    | "assets-replica";
+
+export interface AccessNeed {
+    readonly id: string;
+    readonly site: Site;
+    readonly identity: Identity;
+    /** The service the identity belongs to, when `identity` is `service`. */
+    readonly service?: string;
+    /** What it does, for people. */
+    readonly action: string;
+    /**
+     * The cloud's names for what it is granted: IAM actions on AWS, built-in role names on Azure
+     * (the catalog in `policies/rules/intent/catalog.ts` gives their ids).
+     */
+    readonly grants: readonly string[];
+    readonly target: Target;
+    readonly why: string;
+}
+
+/** Actions the kubelet needs to pull from ECR (what `AmazonEC2ContainerRegistryReadOnly` holds for pulls). */
+export const ECR_PULL_ACTIONS = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
+export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"] as const;
+
+/** The access each identity of one site needs; no identity may hold more. */
+export function accessNeeds(site: Site): AccessNeed[] {
+    const need = (id: string, identity: Identity, action: string, grants: readonly string[], target: Target, why: string, service?: string): AccessNeed => ({
+        id,
+        site,
+        identity,
+        action,
+        grants,
+        target,
+        why,
+        ...(service ? { service } : {}),
+    });
+    const perService = (build: (service: ServiceName) => AccessNeed) => SERVICE_NAMES.map(build);
+    if (site === "aws") {
+        return [
+            need("nodes-pull-images", "nodes", "pull images", ECR_PULL_ACTIONS, "registry", "the kubelet pulls every service's image from ECR"),
+            ...perService((service) => need(`${service}-reads-own-secret`, "service", "read its own secret", SECRET_READ_ACTIONS, "own-secret", "mounted by the Secrets Store CSI driver", service)),
+            ...perService((service) => need(`${service}-reads-redis-auth`, "service", "read the Redis AUTH token", SECRET_READ_ACTIONS, "redis-auth", "Redis requires AUTH", service)),
+            need("web-reads-assets", "service", "read the static assets", ["s3:GetObject"], "assets", "the web tier serves /assets/ from the bucket", "web"),
+            need("deployer-administers-cluster", "deployer", "administer the cluster", ["AmazonEKSClusterAdminPolicy"], "cluster", "the deploy runner applies the workloads"),
+            need("backup-reads-assets", "backup", "back up the assets", ["s3:GetObject"], "assets", "AWS Backup copies the assets into the vault"),
+            need("log-delivery-writes-logs", "log-delivery", "write the VPC flow logs", ["logs:PutLogEvents"], "log-store", "VPC flow logs into their log group"),
+            need("asset-copy-reads-assets", "asset-copy", "read the assets", ["s3:GetObject", "s3:ListBucket"], "assets", "the Azure site's hourly copy of the assets"),
+            need("replication-copies-assets", "replication", "replicate the assets", ["s3:ReplicateObject"], "assets-replica", "the assets bucket is replicated to the second region"),
+            need("cluster-runs-control-plane", "cluster", "run the EKS control plane", ["AmazonEKSClusterPolicy"], "cluster-network", "EKS manages the cluster's network interfaces"),
+        ];
+    }
+    return [
+        need("nodes-pull-images", "nodes", "pull images", ["AcrPull"], "registry", "the kubelet identity pulls every service's image from ACR"),
+        ...perService((service) => need(`${service}-reads-own-secret`, "service", "read its own secret", ["Key Vault Secrets User"], "own-secret", "mounted by the Key Vault CSI add-on", service)),
+        ...perService((service) => need(`${service}-signs-in-to-redis`, "service", "sign in to Redis", ["default"], "redis-auth", "Managed Redis with access keys disabled admits only identities with an access policy assignment", service)),
+        need("deployer-administers-cluster", "deployer", "administer the cluster", ["Azure Kubernetes Service RBAC Cluster Admin"], "cluster", "the deploy runner applies the workloads"),
+        need("backup-reads-assets", "backup", "back up the assets", ["Storage Account Backup Contributor"], "assets", "the Backup vault protects the assets' blobs"),
+        need("gateway-reads-certificate", "origin-gateway", "read its TLS certificate", ["Key Vault Secrets User"], "gateway-certificate", "Application Gateway terminates TLS with the certificate from Key Vault"),
+        need("asset-copy-writes-assets", "asset-copy", "write the assets container", ["Storage Blob Data Contributor"], "assets", "the hourly copy of the primary's assets"),
+        need("cluster-places-load-balancer", "cluster", "place the gateway's internal load balancer", ["Network Contributor"], "node-subnet", "AKS puts the internal load balancer in the node subnet"),
+    ];
+}
+
+/**
+ * Everything each identity may hold: the grants of its needs plus what the cloud needs alongside
+ * them (KMS decrypt through the service, the managed policies EKS requires of its roles). A grant
+ * outside this list is access beyond the needs.
+ */
+export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly string[]>>>> = {
+    aws: {
+        nodes: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", ...ECR_PULL_ACTIONS],
+        service: [...SECRET_READ_ACTIONS, "s3:GetObject", "kms:Decrypt"],
+        deployer: ["AmazonEKSClusterAdminPolicy", "eks:DescribeCluster"],
+        backup: ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores", "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore"],
+        "log-delivery": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        "asset-copy": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
+        replication: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "kms:Decrypt", "kms:Encrypt"],
+        cluster: ["AmazonEKSClusterPolicy"],
+    },
+    azure: {
+        nodes: ["AcrPull"],
+        service: ["Key Vault Secrets User", "default"],
+        deployer: ["Azure Kubernetes Service RBAC Cluster Admin", "Azure Kubernetes Service Cluster User Role"],
+        backup: ["Storage Account Backup Contributor"],
+        "origin-gateway": ["Key Vault Secrets User"],
+        "asset-copy": ["Storage Blob Data Contributor"],
+        "log-delivery": ["Storage Blob Data Contributor"],
+        cluster: ["Network Contributor"],
+    },
+};
+
+/** What a node keeps for the system and what the workloads must leave free. */
+export const CAPACITY = {
+    /** Share of a pool's allocatable CPU and memory the workloads must leave free at its minimum size. */
+    headroom: 0.2,
+} as const;
+
+/** A chart or managed add-on we install, with the requests it declares (from its default values). */
+export interface ChartRequests {
+    /** How it is recognised in the plan: a Helm release's chart or an add-on's name. */
+    readonly chart: string;
+    readonly site: Site | "both";
+    /** Per pod. */
+    readonly cpuMilli: number;
+    readonly memoryMiB: number;
+    /** `per-node` for a DaemonSet; else the replica count, or the chart's `deployment.replicas` value when set. */
+    readonly replicas: number | "per-node";
+}
+
+/**
+ * Requests of what we install besides our own workloads. Values are the charts' defaults at the
+ * pinned versions; the cloud's own system pods (kube-proxy, CNI, CoreDNS) are counted too, because
+ * at a pool's minimum size they share the same nodes.
+ */
+export const CHART_REQUESTS: readonly ChartRequests[] = [
+    { chart: "gateway-helm", site: "both", cpuMilli: 100, memoryMiB: 256, replicas: 1 },
+    { chart: "secrets-store-csi-driver-provider-aws", site: "aws", cpuMilli: 100, memoryMiB: 100, replicas: "per-node" },
+    { chart: "metrics-server", site: "aws", cpuMilli: 100, memoryMiB: 200, replicas: 1 },
+    { chart: "cluster-autoscaler", site: "aws", cpuMilli: 100, memoryMiB: 300, replicas: 1 },
+    { chart: "coredns", site: "aws", cpuMilli: 100, memoryMiB: 70, replicas: 2 },
+    { chart: "vpc-cni", site: "aws", cpuMilli: 25, memoryMiB: 0, replicas: "per-node" },
+    { chart: "kube-proxy", site: "aws", cpuMilli: 100, memoryMiB: 0, replicas: "per-node" },
+    { chart: "eks-pod-identity-agent", site: "aws", cpuMilli: 0, memoryMiB: 0, replicas: "per-node" },
+];
+
+/** vCPU and memory of the instance types a pool may use; a type not listed fails the capacity check. */
+export const INSTANCE_TYPES: Readonly<Record<string, { readonly vcpu: number; readonly memoryGiB: number }>> = {
+    "t3.large": { vcpu: 2, memoryGiB: 8 },
+    "t3.xlarge": { vcpu: 4, memoryGiB: 16 },
+    "m6i.large": { vcpu: 2, memoryGiB: 8 },
+    "m6i.xlarge": { vcpu: 4, memoryGiB: 16 },
+    "m6i.2xlarge": { vcpu: 8, memoryGiB: 32 },
+    "m6a.large": { vcpu: 2, memoryGiB: 8 },
+    "m6a.xlarge": { vcpu: 4, memoryGiB: 16 },
+    "m6a.2xlarge": { vcpu: 8, memoryGiB: 32 },
+    Standard_D2s_v5: { vcpu: 2, memoryGiB: 8 },
+    Standard_D4s_v5: { vcpu: 4, memoryGiB: 16 },
+    Standard_D8s_v5: { vcpu: 8, memoryGiB: 32 },
+};

@@ -1,0 +1,287 @@
+import { accessNeeds, ALLOWANCES, SERVICES_NAMESPACE, type AccessNeed, type Identity, type Site } from "../../../model/intent";
+import { DEPLOY_RUNNER } from "./awsNetwork";
+import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
+import { list, object, PlanView, statements, wildcardMatch, type IntentResource } from "./plan";
+import { sitesIn } from "./reachability";
+import { verdict, type Excess, type Verdict } from "./verdict";
+
+/** Built-in Azure roles by id (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
+export const AZURE_ROLES: Readonly<Record<string, string>> = {
+    "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
+    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
+    "e5e2a7ff-d759-4cd2-bb51-3152d37e2eb1": "Storage Account Backup Contributor",
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
+    "4d97b98b-1d4f-4787-a291-c67834d212e7": "Network Contributor",
+    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
+    "4abbcc35-e782-43d8-92c5-2d3f1bd2253f": "Azure Kubernetes Service Cluster User Role",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+};
+
+/** One grant an identity holds, as the access checks read it. */
+interface Grant {
+    readonly identity?: Identity;
+    readonly service?: string;
+    /** An IAM action, a managed policy name or an Azure role name. */
+    readonly grant: string;
+    /** ARN pattern, or Azure scope. */
+    readonly resource: string;
+    readonly label: string;
+    readonly urn: string;
+    readonly scopeProblem?: string;
+}
+
+const SERVICE_ACCOUNT = /system:serviceaccount:([^:]+):([^:"]+)/;
+
+/** Who an IAM role is for, from its trust policy and what uses it. */
+function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identity; service?: string } {
+    if (DEPLOY_RUNNER.test(role.name)) {
+        return { identity: "deployer" };
+    }
+    if (view.ofType("aws:eks/nodeGroup:NodeGroup").some((group) => (group.deps.nodeRoleArn ?? []).includes(role.urn))) {
+        return { identity: "nodes" };
+    }
+    for (const statement of statements(role.props.assumeRolePolicy)) {
+        const principal = object(statement.Principal);
+        const services = list<string>(principal.Service);
+        if (services.includes("eks.amazonaws.com")) return { identity: "cluster" };
+        if (services.includes("backup.amazonaws.com")) return { identity: "backup" };
+        if (services.includes("vpc-flow-logs.amazonaws.com")) return { identity: "log-delivery" };
+        if (services.includes("s3.amazonaws.com")) return { identity: "replication" };
+        const subject = SERVICE_ACCOUNT.exec(JSON.stringify(statement.Condition ?? {}));
+        if (principal.Federated && subject) {
+            return subject[1] === SERVICES_NAMESPACE ? { identity: "service", service: subject[2] } : subject[2].includes("asset") ? { identity: "asset-copy" } : {};
+        }
+    }
+    return {};
+}
+
+function awsGrants(view: PlanView): Grant[] {
+    const grants: Grant[] = [];
+    for (const role of view.ofType("aws:iam/role:Role")) {
+        const who = awsIdentity(view, role);
+        const ofRole = (resource: IntentResource) => (resource.deps.role ?? []).includes(role.urn);
+        for (const policy of view.ofType("aws:iam/rolePolicy:RolePolicy").filter(ofRole)) {
+            statements(policy.props.policy).filter((statement) => statement.Effect === "Allow").forEach((statement, index) => {
+                for (const action of list<string>(statement.Action)) {
+                    for (const resource of list<string>(statement.Resource ?? "*")) {
+                        grants.push({ ...who, grant: action, resource, label: `inline policy ${policy.name} statement ${String(statement.Sid ?? index)}`, urn: policy.urn });
+                    }
+                }
+            });
+        }
+        for (const attachment of view.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(ofRole)) {
+            const name = managedPolicyName(String(attachment.props.policyArn));
+            grants.push({ ...who, grant: name ?? String(attachment.props.policyArn), resource: "*", label: `managed policy ${name ?? String(attachment.props.policyArn)}`, urn: attachment.urn });
+        }
+    }
+    for (const association of view.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+        const role = view.owner(String(association.props.principalArn)) ?? view.dependencies(association, "principalArn")[0];
+        const who = role?.type === "aws:iam/role:Role" ? awsIdentity(view, role) : {};
+        const entry = view.ofType("aws:eks/accessEntry:AccessEntry").some((candidate) => candidate.props.principalArn === association.props.principalArn);
+        grants.push({
+            ...who,
+            grant: managedPolicyName(String(association.props.policyArn).replace(":eks::aws:cluster-access-policy/", ":iam::aws:policy/")) ?? String(association.props.policyArn),
+            resource: String(object(association.props.accessScope).type ?? "cluster"),
+            label: `EKS access policy association ${association.name}`,
+            urn: association.urn,
+            ...(entry ? {} : { scopeProblem: `no EKS access entry for ${String(association.props.principalArn)}` }),
+        });
+    }
+    return grants;
+}
+
+/** Who an Azure principal is: the resource its id came from tells. */
+function azureIdentity(view: PlanView, principal: IntentResource | undefined, role: string): { identity?: Identity; service?: string } {
+    if (!principal) {
+        return {};
+    }
+    if (DEPLOY_RUNNER.test(principal.name)) return { identity: "deployer" };
+    if (principal.type === "azure-native:containerservice:ManagedCluster") return { identity: role === "AcrPull" ? "nodes" : "cluster" };
+    if (principal.type === "azure-native:dataprotection:BackupVault") return { identity: "backup" };
+    if (principal.type === "azure-native:managedidentity:UserAssignedIdentity") {
+        const federation = view.ofType("azure-native:managedidentity:FederatedIdentityCredential").find((credential) => (credential.deps.resourceName ?? []).includes(principal.urn));
+        const subject = SERVICE_ACCOUNT.exec(String(federation?.props.subject ?? ""));
+        if (subject) {
+            return subject[1] === SERVICES_NAMESPACE ? { identity: "service", service: subject[2] } : subject[2].includes("asset") ? { identity: "asset-copy" } : {};
+        }
+        if (view.ofType("azure-native:network:ApplicationGateway").some((gateway) => JSON.stringify(gateway.deps.identity ?? []).includes(principal.urn))) return { identity: "origin-gateway" };
+        if (view.ofType("azure-native:network:FlowLog").some((flowLog) => JSON.stringify(flowLog.deps.identity ?? []).includes(principal.urn))) return { identity: "log-delivery" };
+    }
+    return {};
+}
+
+/** Collections of ARM ids and the planned types that make them. */
+const SCOPE_TYPES: Readonly<Record<string, { type: string; nameProperty?: string }>> = {
+    vaults: { type: "azure-native:keyvault:Vault" },
+    secrets: { type: "azure-native:keyvault:Secret", nameProperty: "secretName" },
+    registries: { type: "azure-native:containerregistry:Registry" },
+    storageAccounts: { type: "azure-native:storage:StorageAccount" },
+    containers: { type: "azure-native:storage:BlobContainer", nameProperty: "containerName" },
+    managedClusters: { type: "azure-native:containerservice:ManagedCluster" },
+    redisEnterprise: { type: "azure-native:redisenterprise:RedisEnterprise" },
+    databases: { type: "azure-native:redisenterprise:Database", nameProperty: "databaseName" },
+    virtualNetworks: { type: "azure-native:network:VirtualNetwork" },
+};
+
+/**
+ * Whether an assignment's scope is something the plan creates: ARM refuses an assignment at a
+ * scope that does not exist. A subnet is found inline in its VNet or as its own resource.
+ */
+export function scopeProblem(view: PlanView, assignment: IntentResource): string | undefined {
+    const scope = String(assignment.props.scope ?? "");
+    const segments = scope.split("/").filter(Boolean);
+    const [collection, name] = segments.slice(-2);
+    const sources = view.dependencies(assignment, "scope");
+    if (collection === "subnets") {
+        const inVnet = sources.some((vnet) => list(vnet.props.subnets).some((subnet) => subnet.name === name));
+        const separate = view.ofType("azure-native:network:Subnet").some((subnet) => (subnet.props.subnetName ?? subnet.name) === name);
+        return inVnet || separate ? undefined : `scope ${scope}: no subnet ${name} in the plan`;
+    }
+    if (collection === "resourceGroups" || segments.length <= 2) {
+        return undefined;
+    }
+    const kind = SCOPE_TYPES[collection];
+    if (!kind) {
+        return undefined;
+    }
+    const found = kind.nameProperty
+        ? view.ofType(kind.type).some((resource) => resource.props[kind.nameProperty!] === name)
+        : sources.some((resource) => resource.type === kind.type);
+    return found ? undefined : `scope ${scope}: no ${kind.type} ${name} in the plan`;
+}
+
+function azureGrants(view: PlanView): Grant[] {
+    const grants: Grant[] = [];
+    for (const assignment of view.ofType("azure-native:authorization:RoleAssignment")) {
+        const roleId = String(assignment.props.roleDefinitionId ?? "").split("/").pop() ?? "";
+        const role = AZURE_ROLES[roleId] ?? roleId;
+        const principal = view.dependencies(assignment, "principalId")[0];
+        const problem = scopeProblem(view, assignment);
+        grants.push({ ...azureIdentity(view, principal, role), grant: role, resource: String(assignment.props.scope ?? ""), label: `role assignment ${assignment.name} (${role})`, urn: assignment.urn, ...(problem ? { scopeProblem: problem } : {}) });
+    }
+    for (const assignment of view.ofType("azure-native:redisenterprise:AccessPolicyAssignment")) {
+        const principal = view.dependencies(assignment, "user")[0];
+        const policy = String(assignment.props.accessPolicyName ?? "default");
+        grants.push({ ...azureIdentity(view, principal, policy), grant: policy, resource: "redis", label: `Redis access policy assignment ${assignment.name} (${policy})`, urn: assignment.urn });
+    }
+    return grants;
+}
+
+/** The ARN or scope a need's target has on this plan, as a matcher over a grant's resource. */
+function targetMatcher(view: PlanView, site: Site, need: AccessNeed): (resource: string) => boolean {
+    const any = () => true;
+    if (site === "aws") {
+        const secretName = (component: string) =>
+            view.ofType("aws:secretsmanager/secret:Secret").find((secret) => PlanView.under(secret, component) && (component !== "beacon:aws:Registry" || String(secret.props.name ?? "").endsWith(`/${need.service}`)))?.props.name;
+        const secretArn = (name: unknown) => (resource: string) => name !== undefined && (wildcardMatch(resource, `arn:aws:secretsmanager:r:a:secret:${String(name)}-abcdef`) || new RegExp(`:secret:${String(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[A-Za-z0-9]{6}$`).test(resource));
+        const assets = assetsBucket(view);
+        switch (need.target) {
+            case "own-secret":
+                return secretArn(secretName("beacon:aws:Registry"));
+            case "redis-auth":
+                return secretArn(secretName("beacon:aws:Redis"));
+            case "assets":
+                return (resource) => assets !== undefined && (wildcardMatch(resource, `arn:aws:s3:::${assets}/x`) || wildcardMatch(resource, `arn:aws:s3:::${assets}`));
+            default:
+                return any;
+        }
+    }
+    const scopeEndsWith = (pattern: RegExp) => (scope: string) => pattern.test(scope);
+    switch (need.target) {
+        case "own-secret":
+            return scopeEndsWith(new RegExp(`/vaults/[^/]+(/secrets/hub-${need.service})?$`));
+        case "gateway-certificate":
+            return scopeEndsWith(/\/vaults\/[^/]+(\/secrets\/[^/]+)?$/);
+        case "registry":
+            return scopeEndsWith(/\/registries\/[^/]+$/);
+        case "assets":
+            return (scope) => /\/storageAccounts\/[^/]*assets[^/]*(\/blobServices\/default\/containers\/[^/]+)?$/.test(scope);
+        case "cluster":
+            return scopeEndsWith(/\/managedClusters\/[^/]+$/);
+        case "node-subnet":
+            return scopeEndsWith(/\/subnets\/[^/]+$/);
+        default:
+            return any;
+    }
+}
+
+function assetsBucket(view: PlanView): string | undefined {
+    const replicated = view.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig").flatMap((config) => view.dependencies(config, "bucket"))[0];
+    const bucket = replicated ?? view.ofType("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2").find((candidate) => PlanView.under(candidate, "beacon:aws:StaticAssets"));
+    return bucket ? view.bucketName(bucket) : undefined;
+}
+
+/** Whether a grant gives the need's action: an IAM action (wildcards honoured), or a managed policy or role that holds it. */
+function grantCovers(grant: string, wanted: string): boolean {
+    return grant === wanted || wildcardMatch(grant, wanted, true) || (AWS_MANAGED_POLICIES[grant] ?? []).some((action) => wildcardMatch(action, wanted, true));
+}
+
+export function siteGrants(view: PlanView, site: Site): Grant[] {
+    return site === "aws" ? awsGrants(view) : azureGrants(view);
+}
+
+/** The verdict of every access need of every site in the stack. */
+export function evaluateNeeds(view: PlanView): Verdict[] {
+    return sitesIn(view).flatMap((site) => {
+        const grants = siteGrants(view, site);
+        return accessNeeds(site).map((need) => {
+            const mine = grants.filter((grant) => grant.identity === need.identity && (need.service === undefined || grant.service === need.service));
+            const matches = targetMatcher(view, site, need);
+            const by: string[] = [];
+            const problems: string[] = [];
+            for (const wanted of need.grants) {
+                const granting = mine.filter((grant) => grantCovers(grant.grant, wanted) && (grant.resource === "*" || grant.resource === "cluster" || matches(grant.resource)));
+                const valid = granting.find((grant) => !grant.scopeProblem);
+                if (valid) {
+                    by.push(...(by.includes(valid.label) ? [] : [valid.label]));
+                } else {
+                    problems.push(granting[0]?.scopeProblem ?? `${describe(need)} holds no grant of ${wanted} on its ${need.target}`);
+                }
+            }
+            if (site === "aws" && need.id === "web-reads-assets" && problems.length === 0) {
+                problems.push(...assetsBucketPolicyProblems(view, mine));
+            }
+            return verdict(need.id, site, by, problems);
+        });
+    });
+}
+
+/** The web tier reads through the S3 gateway endpoint; the bucket policy must not deny it there. */
+function assetsBucketPolicyProblems(view: PlanView, grants: readonly Grant[]): string[] {
+    const bucket = assetsBucket(view);
+    const policy = view.ofType("aws:s3/bucketPolicy:BucketPolicy").find((candidate) => candidate.props.bucket === bucket);
+    const role = view.get(grants[0]?.urn ?? "");
+    const roleName = role ? String(role.props.role ?? "") : "";
+    const endpoint = view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((candidate) => candidate.props.vpcEndpointType === "Gateway" && String(candidate.props.serviceName).endsWith(".s3"));
+    const endpointId = endpoint ? statements(policy?.props.policy).flatMap((statement) => Object.values(object(statement.Condition)).flatMap((condition) => list<string>(object(condition)["aws:SourceVpce"]))).find((id) => view.owner(id)?.urn === endpoint.urn) : undefined;
+    const request = { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/asset`, principal: { arn: `arn:aws:iam::000000000000:role/${roleName}` }, context: { "aws:SecureTransport": "true", "aws:PrincipalArn": `arn:aws:iam::000000000000:role/${roleName}`, ...(endpointId ? { "aws:SourceVpce": endpointId } : {}) } };
+    const denied = policy && denyingStatement(policy.props.policy, request, true);
+    return denied ? [`the assets bucket policy denies the web tier (${denied})`] : [];
+}
+
+function describe(need: AccessNeed): string {
+    return need.service ? `the ${need.service} service` : `the ${need.identity} identity`;
+}
+
+/** Grants beyond the needs: to identities the intent does not know, or of actions and roles no need of theirs asks for. */
+export function excessGrants(view: PlanView): Excess[] {
+    return sitesIn(view).flatMap((site) =>
+        siteGrants(view, site).flatMap((grant): Excess[] => {
+            const control = `${grant.label}: ${grant.grant} on ${grant.resource}`;
+            if (!grant.identity) {
+                return [{ site, control, reason: "held by an identity the intent does not declare", urn: grant.urn }];
+            }
+            const allowance = ALLOWANCES[site][grant.identity] ?? [];
+            const allowed = allowance.some((permitted) => permitted === grant.grant || (!grant.grant.includes("*") && wildcardMatch(permitted, grant.grant, true)));
+            if (!allowed) {
+                return [{ site, control, reason: `the ${grant.identity}${grant.service ? ` (${grant.service})` : ""} needs no ${grant.grant}`, urn: grant.urn }];
+            }
+            if (site === "azure" && /\/(subscriptions\/[^/]+|resourceGroups\/[^/]+)$/.test(grant.resource)) {
+                return [{ site, control, reason: "assigned at a subscription or resource group; the need is one resource", urn: grant.urn }];
+            }
+            return [];
+        }),
+    );
+}

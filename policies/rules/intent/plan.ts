@@ -1,0 +1,228 @@
+import * as ipaddr from "ipaddr.js";
+import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
+
+/** A planned resource as the intent checks read it: what CrossGuard hands a stack policy, flattened. */
+export interface IntentResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly props: Record<string, unknown>;
+    /** For each input, the URNs of the resources its value came from. */
+    readonly deps: Readonly<Record<string, readonly string[]>>;
+    /** The URN of the provider that manages it, when it has one. */
+    readonly provider?: string;
+}
+
+export function fromPolicyResources(resources: readonly PolicyResource[]): IntentResource[] {
+    return resources.map((resource) => ({
+        type: resource.type,
+        name: resource.name,
+        urn: resource.urn,
+        props: known(resource.props) as Record<string, unknown>,
+        deps: Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)])),
+        ...(resource.provider ? { provider: resource.provider.urn } : {}),
+    }));
+}
+
+/**
+ * A plain copy of the inputs without the values a preview cannot know yet: CrossGuard hands them
+ * over behind a proxy that throws `UnknownValueError` when one is read, and the intent checks walk
+ * whole inputs. An unknown value reads as absent, which makes a check fail rather than pass.
+ */
+function known(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.flatMap((item, index) => {
+            try {
+                return [known(value[index] ?? item)];
+            } catch (error) {
+                if (error instanceof UnknownValueError) {
+                    return [];
+                }
+                throw error;
+            }
+        });
+    }
+    if (value && typeof value === "object") {
+        const copy: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+            try {
+                copy[key] = known((value as Record<string, unknown>)[key]);
+            } catch (error) {
+                if (!(error instanceof UnknownValueError)) {
+                    throw error;
+                }
+            }
+        }
+        return copy;
+    }
+    return value;
+}
+
+// Cloud ids and ARNs as the providers print them; anything else in an input is not a reference.
+const REFERENCE = /^(sg|subnet|vpc|rtb|vpce|lt|igw|nat|eni)-[0-9a-f]+$|^arn:aws[\w-]*:|^\/subscriptions\//i;
+
+/**
+ * The plan of one stack, indexed for the intent checks. It maps the cloud ids and ARNs that
+ * appear in inputs back to the resources they came from, through the engine's property
+ * dependencies: offline and at preview the ids are stand-ins, but where they came from is real.
+ */
+export class PlanView {
+    private readonly byUrn = new Map<string, IntentResource>();
+    private readonly byType = new Map<string, IntentResource[]>();
+    private readonly owners = new Map<string, string>();
+
+    constructor(readonly resources: readonly IntentResource[]) {
+        for (const resource of resources) {
+            this.byUrn.set(resource.urn, resource);
+            this.byType.set(resource.type, [...(this.byType.get(resource.type) ?? []), resource]);
+        }
+        for (const resource of resources) {
+            for (const [property, urns] of Object.entries(resource.deps)) {
+                const references = [...new Set(stringsIn(resource.props[property]).filter((value) => REFERENCE.test(value)))];
+                const sources = [...new Set(urns)];
+                if (references.length > 0 && references.length === sources.length) {
+                    references.forEach((reference, index) => {
+                        if (!this.owners.has(reference)) {
+                            this.owners.set(reference, sources[index]);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    ofType(...types: string[]): IntentResource[] {
+        return types.flatMap((type) => this.byType.get(type) ?? []);
+    }
+
+    get(urn: string): IntentResource | undefined {
+        return this.byUrn.get(urn);
+    }
+
+    /** The resources an input of `resource` was computed from. */
+    dependencies(resource: IntentResource, property: string): IntentResource[] {
+        return (resource.deps[property] ?? []).flatMap((urn) => this.byUrn.get(urn) ?? []);
+    }
+
+    /** The resource a cloud id or ARN came from, when the plan shows it. */
+    owner(reference: string): IntentResource | undefined {
+        const urn = this.owners.get(reference);
+        return urn ? this.byUrn.get(urn) : undefined;
+    }
+
+    /**
+     * The same plan with only the Kubernetes resources of one site's cluster: an all-in-one stack
+     * runs the same workloads on both, told apart by the provider whose kubeconfig names the cluster.
+     */
+    forSite(clusterType: string): PlanView {
+        const clusterOf = (resource: IntentResource) => {
+            const provider = resource.provider ? this.byUrn.get(resource.provider.split("::").slice(0, 4).join("::")) : undefined;
+            return provider ? this.dependencies(provider, "kubeconfig").map((dependency) => dependency.type) : [];
+        };
+        return new PlanView(this.resources.filter((resource) => !resource.type.startsWith("kubernetes:") || !resource.provider || clusterOf(resource).includes(clusterType)));
+    }
+
+    /**
+     * The physical name of a bucket: auto-named buckets carry none in their own inputs, so it is
+     * read from a resource that names the bucket by its `bucket` input.
+     */
+    bucketName(bucket: IntentResource): string {
+        const own = bucket.props.bucket;
+        if (typeof own === "string") {
+            return own;
+        }
+        const referring = this.resources.find((resource) => (resource.deps.bucket ?? []).includes(bucket.urn) && typeof resource.props.bucket === "string");
+        return referring ? String(referring.props.bucket) : bucket.name;
+    }
+
+    /** True when the resource sits (at any depth) under a component of this type. */
+    static under(resource: IntentResource, componentType: string): boolean {
+        return resource.urn.split("::")[2]?.split("$").slice(0, -1).includes(componentType) ?? false;
+    }
+}
+
+/** Every string inside a value, depth first, in order. */
+export function stringsIn(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(stringsIn);
+    }
+    if (value && typeof value === "object") {
+        return Object.values(value).flatMap(stringsIn);
+    }
+    return [];
+}
+
+export function list<T = Record<string, unknown>>(value: unknown): T[] {
+    if (value === undefined || value === null) {
+        return [];
+    }
+    return (Array.isArray(value) ? value : [value]) as T[];
+}
+
+export function object(value: unknown): Record<string, unknown> {
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** An IAM-style policy document (inputs carry them as JSON text), its statements. */
+export function statements(document: unknown): Record<string, unknown>[] {
+    let parsed = document;
+    if (typeof document === "string") {
+        try {
+            parsed = JSON.parse(document);
+        } catch {
+            return [];
+        }
+    }
+    return list(object(parsed).Statement);
+}
+
+/** IAM's wildcard match: `*` any run of characters, `?` one; case-insensitive for actions. */
+export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, caseInsensitive ? "i" : "").test(value);
+}
+
+/** True when `inner` (an address or a CIDR) lies wholly inside `outer`; IPv4 and IPv6 alike. */
+export function cidrContains(outer: string, inner: string): boolean {
+    try {
+        const [outerAddress, outerBits] = parseCidr(outer);
+        const [innerAddress, innerBits] = parseCidr(inner);
+        return outerAddress.kind() === innerAddress.kind() && innerBits >= outerBits && innerAddress.match(outerAddress, outerBits);
+    } catch {
+        return false;
+    }
+}
+
+function parseCidr(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
+    if (text.includes("/")) {
+        return ipaddr.parseCIDR(text);
+    }
+    const address = ipaddr.parse(text);
+    return [address, address.kind() === "ipv4" ? 32 : 128];
+}
+
+export function portsCover(outer: { from: number; to: number }, inner: { from: number; to: number }): boolean {
+    return outer.from <= inner.from && inner.to <= outer.to;
+}
+
+/** `80`, `65200-65535`, `*` as NSGs and NetworkPolicies write ports. */
+export function parsePortRange(text: unknown): { from: number; to: number } | undefined {
+    if (text === undefined || text === null || text === "*") {
+        return { from: 0, to: 65535 };
+    }
+    const match = /^(\d+)(?:-(\d+))?$/.exec(String(text));
+    return match ? { from: Number(match[1]), to: Number(match[2] ?? match[1]) } : undefined;
+}
+
+/** True for an address or CIDR, false for a service tag such as `VirtualNetwork`. */
+export function isAddress(text: string): boolean {
+    try {
+        parseCidr(text);
+        return true;
+    } catch {
+        return false;
+    }
+}

@@ -1,0 +1,170 @@
+import { marked } from "marked";
+import { accessNeeds, intendedFlows, type Place, type Site } from "../../../model/intent";
+import { formatPorts } from "../../../policies/rules/intent/awsNetwork";
+import { evaluateIntent, type IntentEvaluation } from "../../../policies/rules/intent/evaluate";
+import type { IntentResource } from "../../../policies/rules/intent/plan";
+import type { Excess, Verdict } from "../../../policies/rules/intent/verdict";
+import type { PlannedResource } from "../../plan/planner";
+
+/** The planner's resources as the intent checks read them: the inputs the engine hands analyzers. */
+export function intentResources(resources: readonly PlannedResource[]): IntentResource[] {
+    return resources.map((resource) => ({
+        type: resource.type,
+        name: resource.name,
+        urn: resource.urn,
+        props: resource.analyzerInputs,
+        deps: resource.propertyDependencies,
+        ...(resource.provider ? { provider: resource.provider } : {}),
+    }));
+}
+
+/** The intent of the stacks checked together (an edge and its sites), evaluated stack by stack. */
+export function evaluateStacks(stacks: readonly { stack: string; resources: readonly PlannedResource[] }[]): { stack: string; evaluation: IntentEvaluation }[] {
+    return stacks
+        .map((planned) => ({ stack: planned.stack, evaluation: evaluateIntent(intentResources(planned.resources)) }))
+        .filter((entry) => entry.evaluation.sites.length > 0);
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const mark = (holds: boolean, yes: string, no: string) => (holds ? `✅ ${yes}` : `❌ ${no}`);
+
+const PLACE_LABELS: Readonly<Record<Place, string>> = {
+    "cloudflare-edge": "Cloudflare edge",
+    "origin-load-balancer": "Origin load balancer",
+    "api-gateway": "HTTP API (VPC link)",
+    "internal-load-balancer": "Internal load balancer",
+    "in-cluster-gateway": "In-cluster gateway",
+    service: "Service",
+    "cluster-dns": "Cluster DNS",
+    nodes: "Nodes",
+    pods: "Service pods",
+    redis: "Redis",
+    "database-endpoint": "Database private endpoint",
+    registry: "Registry",
+    "secret-store": "Secret store",
+    "identity-api": "Identity API",
+    "cluster-api": "Cluster API",
+    deployer: "Deploy runner",
+    "backup-service": "Backup service",
+    "log-delivery": "Log delivery",
+    "log-store": "Log store",
+    "assets-store": "Assets store",
+};
+
+function endpointId(site: Site, place: Place, service?: string): string {
+    return `${site}_${place}${service ? `_${service}` : ""}`.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A Mermaid flowchart of one site's flows: solid where allowed, dotted and marked where blocked. */
+function flowPicture(site: Site, verdicts: readonly Verdict[]): string[] {
+    const lines = [`    subgraph ${site}["${site === "aws" ? "AWS site" : "Azure site"}"]`];
+    const declared = new Set<string>();
+    const node = (place: Place, service?: string) => {
+        const id = endpointId(site, place, service);
+        if (!declared.has(id)) {
+            declared.add(id);
+            lines.push(`        ${id}["${service ? `${PLACE_LABELS[place]}: ${service}` : PLACE_LABELS[place]}"]`);
+        }
+        return id;
+    };
+    const edges: string[] = [];
+    for (const flow of intendedFlows(site)) {
+        const holds = verdicts.find((item) => item.id === flow.id)?.holds ?? false;
+        const from = node(flow.from, flow.fromService);
+        const to = node(flow.to, flow.toService);
+        const label = `${flow.protocol} ${formatPorts(flow.ports)}`;
+        edges.push(holds ? `        ${from} -->|"${label}"| ${to}` : `        ${from} -.->|"blocked: ${label}"| ${to}`);
+    }
+    return [...lines, ...edges, "    end"];
+}
+
+function flowRows(site: Site, verdicts: readonly Verdict[]): string[] {
+    return intendedFlows(site).map((flow) => {
+        const item = verdicts.find((candidate) => candidate.id === flow.id);
+        const endpoints = `${PLACE_LABELS[flow.from]}${flow.fromService ? ` (${flow.fromService})` : ""} → ${PLACE_LABELS[flow.to]}${flow.toService ? ` (${flow.toService})` : ""}`;
+        const outcome = item ? mark(item.holds, "allowed", "blocked") : "❌ not evaluated";
+        const reason = item ? (item.holds ? item.by : item.problems).join("; ") : "";
+        return `| ${site} | \`${flow.id}\` | ${cell(endpoints)} | ${flow.protocol} ${formatPorts(flow.ports)} | ${cell(flow.why)} | ${outcome} | ${cell(reason)} |`;
+    });
+}
+
+function needRows(site: Site, verdicts: readonly Verdict[]): string[] {
+    return accessNeeds(site).map((need) => {
+        const item = verdicts.find((candidate) => candidate.id === need.id);
+        const outcome = item ? mark(item.holds, "granted", "missing") : "❌ not evaluated";
+        const reason = item ? (item.holds ? item.by : item.problems).join("; ") : "";
+        return `| ${site} | \`${need.id}\` | ${need.service ?? need.identity} | ${cell(need.action)} (${need.grants.join(", ")}) | ${need.target} | ${outcome} | ${cell(reason)} |`;
+    });
+}
+
+const excessRows = (items: readonly Excess[]) => (items.length === 0 ? ["| – | none | – |"] : items.map((item) => `| ${item.site} | ${cell(item.control)} | ${cell(item.reason)} |`));
+
+/**
+ * The intent report for people: per stack, the flow matrix with a Mermaid picture, the access
+ * matrix, what is open or granted beyond the intent, and capacity. Markdown for the repository,
+ * HTML (the same text through `marked`) for everyone else.
+ */
+export function renderIntentReport(entries: readonly { stack: string; evaluation: IntentEvaluation }[], generatedAt: Date): { markdown: string; html: string } {
+    const lines = [
+        `# Intent verification: ${entries.map((entry) => entry.stack).join(", ") || "no site stacks"}`,
+        "",
+        `Generated ${generatedAt.toISOString()} by \`npm run policy -- --intent\` from the offline plan. Rows come from \`model/intent.ts\`; each is proved against the planned controls by the rules in \`policies/rules/intent/\`.`,
+        "",
+    ];
+    for (const { stack, evaluation } of entries) {
+        const count = (items: readonly Verdict[]) => `${items.filter((item) => item.holds).length} of ${items.length}`;
+        lines.push(
+            `## ${stack}`,
+            "",
+            `Flows allowed: ${count(evaluation.flows)}. Needs granted: ${count(evaluation.needs)}. Capacity checks holding: ${count(evaluation.capacity)}. Unintended openings: ${evaluation.openings.length}. Grants beyond needs: ${evaluation.excess.length}.`,
+            "",
+            "### Flows",
+            "",
+            "```mermaid",
+            "flowchart LR",
+            ...evaluation.sites.flatMap((site) => flowPicture(site as Site, evaluation.flows.filter((item) => item.site === site))),
+            "```",
+            "",
+            "| site | flow | from → to | port | why | verdict | by |",
+            "|---|---|---|---|---|---|---|",
+            ...evaluation.sites.flatMap((site) => flowRows(site as Site, evaluation.flows.filter((item) => item.site === site))),
+            "",
+            "### Unintended openings",
+            "",
+            "| site | rule | why it is beyond the intent |",
+            "|---|---|---|",
+            ...excessRows(evaluation.openings),
+            "",
+            "### Access",
+            "",
+            "| site | need | identity | action (grants) | on | verdict | by |",
+            "|---|---|---|---|---|---|---|",
+            ...evaluation.sites.flatMap((site) => needRows(site as Site, evaluation.needs.filter((item) => item.site === site))),
+            "",
+            "### Grants beyond the needs",
+            "",
+            "| site | grant | why it is beyond the needs |",
+            "|---|---|---|",
+            ...excessRows(evaluation.excess),
+            "",
+            "### Capacity",
+            "",
+            "| site | check | verdict | detail |",
+            "|---|---|---|---|",
+            ...evaluation.capacity.map((item) => `| ${item.site} | \`${item.id}\` | ${mark(item.holds, "holds", "fails")} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`),
+            "",
+        );
+    }
+    const markdown = lines.join("\n");
+    const title = lines[0].slice(2);
+    const html = [
+        "<!doctype html>",
+        `<html lang="en"><head><meta charset="utf-8"><title>${title.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</title>`,
+        "<style>body{font-family:system-ui,sans-serif;max-width:90rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}code{font-size:.85em}</style>",
+        "</head><body>",
+        marked.parse(markdown, { async: false }),
+        "</body></html>",
+        "",
+    ].join("\n");
+    return { markdown: `${markdown}\n`, html };
+}
