@@ -333,7 +333,7 @@ describe("AWS primary site", () => {
             ["AwsRedis open to the internet", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["0.0.0.0/0"], nodeType: "cache.t4g.micro", nodeCount: 2, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /clientCidrs must list the client networks, never 0\.0\.0\.0\/0/],
             ["AwsRegistry a service name that is not kebab-case", () => new AwsRegistry("g", { services: ["Market Data"], kmsKeyArn: key, protect: false }), /AwsRegistry g: services must be kebab-case/],
             ["AwsBackup cold storage kept under 90 days", () => new AwsBackup("b", { kmsKeyArn: key, replicaProvider: undefined as never, replicaKmsKeyArn: key, resourceArns: [], lockVault: false, protect: false, rules: [{ ...BACKUP_RULES[2], deleteAfterDays: 120 }] }), /rule monthly deleteAfterDays 120 must be at least coldStorageAfterDays \+ 90 \(180\)/],
-            ["SecureBucket noncurrent versions kept 0 days", () => new SecureBucket("s", { encryption: key, noncurrentVersionDays: 0 }), /SecureBucket s: noncurrentVersionDays 0/],
+            ["SecureBucket noncurrent versions kept 0 days", () => new SecureBucket("s", { encryption: key, noncurrentVersionDays: 0, protect: false }), /SecureBucket s: noncurrentVersionDays 0/],
             ["AwsMonitoring audit logs kept under a year", () => new AwsMonitoring("m", { logsKmsKeyArn: key, auditRetentionDays: 30, alarmEmail: "", loadBalancerArnSuffix: "x", targetGroupArnSuffix: "x", redisReplicationGroupId: "x", nodeAutoScalingGroupName: "x", protect: false }), /AwsMonitoring m: auditRetentionDays 30 must be at least 365/],
         ];
         for (const [what, construct, message] of cases) {

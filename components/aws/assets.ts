@@ -33,7 +33,6 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
 
     constructor(name: string, args: AwsStaticAssetsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:aws:StaticAssets", name, {}, opts);
-        const data = { parent: this, protect: args.protect, retainOnDelete: true };
         const readsOnlyThroughEndpoint = (arn: pulumi.Output<string>) => [{
             Sid: "ReadOnlyThroughTheVpcEndpoint",
             Effect: "Deny",
@@ -48,10 +47,11 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
         }];
         const primary = new SecureBucket(name, {
             encryption: args.kmsKeyArn,
+            protect: args.protect,
             accessLogBucket: args.accessLogBucket,
             policyStatements: readsOnlyThroughEndpoint,
-        }, data);
-        const replica = new SecureBucket(`${name}-replica`, { encryption: args.replicaKmsKeyArn }, { ...data, provider: args.replicaProvider });
+        }, { parent: this });
+        const replica = new SecureBucket(`${name}-replica`, { encryption: args.replicaKmsKeyArn, protect: args.protect }, { parent: this, provider: args.replicaProvider });
 
         const role = new iam.Role(`${name}-replication`, {
             description: `Replicates ${name} to the second region`,

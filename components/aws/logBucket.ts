@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
 import { awsScope } from "./identity";
+import { type DataRetention } from "../data/retention";
 import { SecureBucket } from "./secureBucket";
 
-export interface AwsLogBucketArgs {
+export interface AwsLogBucketArgs extends DataRetention {
     /** Days that access logs are kept. */
     readonly retentionDays: number;
 }
@@ -23,6 +24,7 @@ export class AwsLogBucket extends pulumi.ComponentResource {
         const elbAccount = getServiceAccountOutput({}, { parent: this }).arn;
         const bucket = new SecureBucket(name, {
             encryption: "s3-managed",
+            protect: args.protect,
             expireAfterDays: args.retentionDays,
             policyStatements: (arn) => [
                 {

@@ -57,6 +57,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
         const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${account}:trail/${trailName}`;
         const trailBucket = new SecureBucket(`${name}-trail`, {
             encryption: args.logsKmsKeyArn,
+            protect: args.protect,
             expireAfterDays: args.auditRetentionDays,
             policyStatements: (arn) => [
                 {
@@ -76,7 +77,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
                     Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
                 },
             ],
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, parent);
         const trail = new cloudtrail.Trail(name, {
             name: trailName,
             s3BucketName: trailBucket.bucketName,

@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getRandomPasswordOutput } from "@pulumi/aws/secretsmanager/getRandomPassword";
+import { dataStoreOptions } from "../data/retention";
 
 export interface AwsRedisArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -41,7 +42,6 @@ export class AwsRedis extends pulumi.ComponentResource {
         }
         super("beacon:aws:Redis", name, {}, opts);
         const parent = { parent: this };
-        const data = { parent: this, protect: args.protect, retainOnDelete: true };
 
         // AUTH tokens allow printable ASCII except / " @; Secrets Manager generates it, never the repo.
         const token = getRandomPasswordOutput({ passwordLength: 64, excludePunctuation: true }, parent).randomPassword;
@@ -49,7 +49,7 @@ export class AwsRedis extends pulumi.ComponentResource {
             description: `AUTH token of the ${name} Redis cluster`,
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 30,
-        }, data);
+        }, dataStoreOptions(args, parent));
         new secretsmanager.SecretVersion(`${name}-auth-token`, { secretId: secret.id, secretString: pulumi.secret(token) }, {
             ...parent,
             // The token rotates outside Pulumi (ElastiCache ROTATE strategy); never write it back.
@@ -85,7 +85,7 @@ export class AwsRedis extends pulumi.ComponentResource {
             maintenanceWindow: "sun:05:00-sun:06:00",
             autoMinorVersionUpgrade: true,
             finalSnapshotIdentifier: `${name}-${pulumi.getStack()}-final`,
-        }, { ...data, ignoreChanges: ["authToken"] });
+        }, dataStoreOptions(args, { ...parent, ignoreChanges: ["authToken"] }));
 
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.authTokenSecretArn = secret.arn;

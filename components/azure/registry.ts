@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { diagnosticsToWorkspace } from "./logs";
+import { dataStoreOptions } from "../data/retention";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
 export interface AzureRegistryArgs extends PrivateServiceArgs {
@@ -35,7 +36,7 @@ export class AzureRegistry extends pulumi.ComponentResource {
             anonymousPullEnabled: false,
             policies: { retentionPolicy: { days: untaggedRetentionDays, status: "enabled" } },
             tags: { ...args.tags },
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, dataStoreOptions(args, { parent: this }));
         privateEndpoint(`${name}-registry`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,

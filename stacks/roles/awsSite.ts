@@ -53,7 +53,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         logsKmsKeyArn: keys.logsKeyArn,
     }, { provider: primary });
 
-    const logBucket = new AwsLogBucket("aws-site-access-logs", { retentionDays: Math.max(retention, 90) }, { provider: primary });
+    const logBucket = new AwsLogBucket("aws-site-access-logs", { retentionDays: Math.max(retention, 90), protect: prod }, { provider: primary });
 
     const cluster = new EksCluster("aws-site", {
         vpcId: network.vpcId,
