@@ -16,6 +16,7 @@ export interface AwsApiGatewayArgs {
     readonly logRetentionDays: number;
     /** Bucket for the internal load balancer's access logs (SSE-S3; its policy admits the ELB log writer). */
     readonly accessLogBucket: pulumi.Input<string>;
+    readonly accessLogPrefix: string;
     /** Certificate the internal load balancer presents, and the name the gateway verifies on it. */
     readonly certificateArn: pulumi.Input<string>;
     readonly certificateHostname: string;
@@ -60,7 +61,7 @@ export class AwsApiGateway extends pulumi.ComponentResource {
             securityGroups: [internalGroup.id],
             dropInvalidHeaderFields: true,
             desyncMitigationMode: "strictest",
-            accessLogs: { bucket: args.accessLogBucket, prefix: "api-internal", enabled: true },
+            accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
         }, parent);
         const targetGroup = new lb.TargetGroup(`${name}-services`, {
             vpcId: args.vpcId,

@@ -4,6 +4,9 @@ import * as s3 from "@pulumi/aws/s3";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { SecureBucket } from "./secureBucket";
 
+/** Every action that reads an object's content, current or past: the endpoint-only deny covers them all. */
+export const OBJECT_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
+
 export interface AwsStaticAssetsArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Provider and key of the second region, where the replica lives. */
@@ -37,7 +40,7 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
             Sid: "ReadOnlyThroughTheVpcEndpoint",
             Effect: "Deny",
             Principal: "*",
-            Action: "s3:GetObject",
+            Action: [...OBJECT_READS],
             Resource: pulumi.interpolate`${arn}/*`,
             // Both must hold to deny: not through the endpoint, and not a service reader such as AWS Backup.
             Condition: {

@@ -37,7 +37,8 @@ export class AwsRegistry extends pulumi.ComponentResource {
         this.secretArns = {};
         for (const service of args.services) {
             const repository = new ecr.Repository(`${name}-${service}`, {
-                name: `crypto-beacon/${service}`,
+                // Two stacks may share an account: the stack keeps their repositories apart.
+                name: `crypto-beacon/${pulumi.getStack()}/${service}`,
                 imageTagMutability: "IMMUTABLE",
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
