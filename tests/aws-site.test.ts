@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsApiGateway } from "../components/aws/apiGateway";
 import { AwsBackup, BACKUP_RULES } from "../components/aws/backup";
 import { CLUSTER_AUTOSCALER_CHART, EKS_CONTROL_PLANE_LOGS, EKS_CORE_ADDONS, EKS_SERVICE_CIDR, EksCluster, METRICS_SERVER_CHART } from "../components/aws/eks";
 import { SECRET_FILES } from "../components/kubernetes/hubService";
@@ -130,6 +129,13 @@ describe("AWS primary site", () => {
             assert.equal(certificate.inputs.validationMethod, undefined);
         });
 
+        it("is the site's only way in: no API Gateway, whose execute-api endpoint would bypass Cloudflare and the WAF", () => {
+            for (const plan of [dev, prod]) {
+                assert.deepEqual(plan.resources.filter((resource) => resource.type.startsWith("aws:apigateway")).map((resource) => resource.urn), []);
+                assert.deepEqual(resourcesOfType(plan, "aws:lb/loadBalancer:LoadBalancer").map((loadBalancer) => loadBalancer.name), ["aws-origin"]);
+            }
+        });
+
         it("protects the load balancer from deletion in prod only", () => {
             const protection = (plan: StackPlan) => resourceNamed(plan, "aws:lb/loadBalancer:LoadBalancer", "aws-origin").inputs.enableDeletionProtection;
             assert.deepEqual([protection(dev), protection(prod)], [false, true]);
@@ -148,24 +154,6 @@ describe("AWS primary site", () => {
             assert.deepEqual(association.propertyDependencies.resourceArn, [resourceNamed(prod, "aws:lb/loadBalancer:LoadBalancer", "aws-origin").urn]);
             assert.match(String(resourceNamed(prod, "aws:cloudwatch/logGroup:LogGroup", "aws-origin-waf").inputs.name), /^aws-waf-logs-/);
             assert.equal(one(prod, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").propertyDependencies.logDestinationConfigs.length, 1);
-        });
-    });
-
-    describe("API gateway", () => {
-        it("throttles with the burst and rate from config, and writes access logs", () => {
-            const stage = (plan: StackPlan) => one(plan, "aws:apigatewayv2/stage:Stage").inputs;
-            assert.deepEqual(stage(prod).defaultRouteSettings, { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 });
-            assert.deepEqual(stage(dev).defaultRouteSettings, { throttlingBurstLimit: 200, throttlingRateLimit: 100 });
-            assert.ok((stage(prod).accessLogSettings as { destinationArn: string }).destinationArn);
-        });
-
-        it("reaches the services only through a VPC link to an internal load balancer that admits only the link", () => {
-            const integration = one(prod, "aws:apigatewayv2/integration:Integration");
-            assert.equal(integration.inputs.connectionType, "VPC_LINK");
-            assert.equal((integration.inputs.tlsConfig as { serverNameToVerify: string }).serverNameToVerify, "aws-origin.trade.example.com");
-            assert.equal(resourceNamed(prod, "aws:lb/loadBalancer:LoadBalancer", "aws-api-internal").inputs.internal, true);
-            const internalGroup = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-api-internal");
-            assert.deepEqual(internalGroup.propertyDependencies.ingress, [resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-api-link").urn]);
         });
     });
 
@@ -462,7 +450,6 @@ describe("AWS primary site", () => {
             ["EksCluster nodeDesiredSize outside its bounds", () => new EksCluster("c", { ...eks, nodeDesiredSize: 9 }), /nodeDesiredSize 9 must be from nodeMinSize \(2\) to nodeMaxSize \(4\)/],
             ["EksCluster publicAccessCidrs of the whole internet", () => new EksCluster("c", { ...eks, publicAccessCidrs: ["0.0.0.0/0"] }), /publicAccessCidrs entry "0\.0\.0\.0\/0"/],
             ["EksCluster one subnet", () => new EksCluster("c", { ...eks, privateSubnetIds: ["a"] }), /privateSubnetIds needs subnets in at least 2 zones/],
-            ["AwsApiGateway a throttle of zero", () => new AwsApiGateway("a", { vpcId: "v", vpcCidr: "10.0.0.0/16", privateSubnetIds: [], throttleBurstLimit: 0, throttleRateLimit: 10, logsKmsKeyArn: key, logRetentionDays: 365, certificateArn: "c", certificateHostname: "h", accessLogBucket: "b", accessLogPrefix: "api" }), /AwsApiGateway a: throttleBurstLimit 0 must be a whole number of at least 1/],
             ["AwsOrigin a rate limit under the WAF minimum", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", clientCaCertificatePem: "ca", kmsKeyArn: key, accessLogPrefix: "alb", rateLimitPer5Min: 50, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365, targetNodePort: 30080 }), /AwsOrigin o: rateLimitPer5Min 50/],
             ["AwsOrigin a target port outside the node-port range", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", clientCaCertificatePem: "ca", kmsKeyArn: key, accessLogPrefix: "alb", rateLimitPer5Min: 2000, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365, targetNodePort: 8080 }), /AwsOrigin o: targetNodePort 8080 must be in the node-port range 30000-32767/],
             ["AwsRedis a single node", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["10.0.0.0/18"], nodeType: "cache.t4g.micro", nodeCount: 1, snapshotRetentionDays: 7, authTokenVersion: 1, kmsKeyArn: key, protect: false }), /AwsRedis r: nodeCount 1 must be from 2 to 6/],

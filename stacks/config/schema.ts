@@ -154,8 +154,6 @@ const awsSiteKeys = {
     awsNodeMinSize: integerBetween(1, 100).default(2).describe("Fewest nodes in the managed node group."),
     awsNodeDesiredSize: integerBetween(1, 100).default(2).describe("Nodes the managed node group starts with."),
     awsNodeMaxSize: integerBetween(1, 100).default(4).describe("Most nodes the managed node group may grow to."),
-    awsApiThrottleBurstLimit: integerBetween(1, 10000).default(200).describe("Burst limit of the HTTP API, in requests."),
-    awsApiThrottleRateLimit: integerBetween(1, 10000).default(100).describe("Steady-state limit of the HTTP API, in requests per second."),
     awsWafRateLimit: integerBetween(100, 2000000).default(2000).describe("Requests one client IP may make in 5 minutes before the WAF blocks it."),
     awsRedisNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small").describe("ElastiCache node type."),
     awsRedisNodeCount: integerBetween(2, 6).default(2).describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
@@ -294,13 +292,6 @@ const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof 
             code: "custom",
             path: ["awsNodeDesiredSize"],
             message: `node group sizes must satisfy awsNodeMinSize (${config.awsNodeMinSize}) <= awsNodeDesiredSize (${config.awsNodeDesiredSize}) <= awsNodeMaxSize (${config.awsNodeMaxSize})`,
-        });
-    }
-    if (config.awsApiThrottleBurstLimit < config.awsApiThrottleRateLimit) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["awsApiThrottleBurstLimit"],
-            message: `${config.awsApiThrottleBurstLimit} is below awsApiThrottleRateLimit (${config.awsApiThrottleRateLimit}); a burst must allow at least one second of the steady rate`,
         });
     }
     if (config.environment === "prod" && config.awsNatGatewayCount !== config.awsZoneCount) {

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
-import { AwsApiGateway } from "../../components/aws/apiGateway";
 import { AwsStaticAssets } from "../../components/aws/assets";
 import { AwsAssetExport, assetExportRoleArn } from "../../components/aws/assetExport";
 import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
@@ -27,12 +26,12 @@ import { resourceTags } from "../tags";
 
 const ASSET_EXPORT = "aws-asset-export";
 /** Where each load balancer writes its access logs in the log bucket, whose policy admits exactly these. */
-const LOAD_BALANCER_LOG_PREFIXES = { origin: "alb", internalApi: "api-internal" } as const;
+const LOAD_BALANCER_LOG_PREFIXES = { origin: "alb" } as const;
 /** The services that serve the static assets from the assets bucket. */
 const ASSET_READERS = ["web"] as const;
 
 /**
- * The AWS primary site: load balancer -> web tier and API gateway -> services on EKS, with
+ * The AWS primary site: load balancer -> in-cluster gateway -> web tier and services on EKS, with
  * Redis, registries and secrets, static assets replicated to the second region, backups,
  * monitoring and audit. Data stores are protected in prod and kept if the stack is destroyed.
  */
@@ -91,20 +90,6 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         logRetentionDays: retention,
         targetNodePort: GATEWAY_NODE_PORT,
         deletionProtection: prod,
-    }, { provider: primary, dependsOn: logBucket.ready });
-
-    const api = new AwsApiGateway("aws-api", {
-        vpcId: network.vpcId,
-        vpcCidr: config.awsVpcCidr,
-        privateSubnetIds: network.privateSubnetIds,
-        throttleBurstLimit: config.awsApiThrottleBurstLimit,
-        throttleRateLimit: config.awsApiThrottleRateLimit,
-        logsKmsKeyArn: keys.logsKeyArn,
-        logRetentionDays: retention,
-        certificateArn: origin.certificateArn,
-        certificateHostname: config.awsOriginHostname,
-        accessLogBucket: logBucket.bucketName,
-        accessLogPrefix: LOAD_BALANCER_LOG_PREFIXES.internalApi,
     }, { provider: primary, dependsOn: logBucket.ready });
 
     const redis = new AwsRedis("aws-redis", {
@@ -249,7 +234,6 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 healthCheckPath: origin.healthCheckPath,
                 siteHeader: SITE_HEADER,
             },
-            apiEndpoint: api.apiEndpoint,
             kubernetes: { clusterName: cluster.clusterName, endpoint: cluster.endpoint, certificateAuthority: cluster.certificateAuthority },
             workloads: { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
             redisEndpoint: redis.primaryEndpoint,
