@@ -314,9 +314,12 @@ describe("AWS primary site", () => {
         it("encrypts node root volumes with the site's data key, which Auto Scaling's service-linked role may use", () => {
             const template = one(prod, "aws:ec2/launchTemplate:LaunchTemplate");
             assert.deepEqual(template.propertyDependencies.blockDeviceMappings, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
-            const statements = JSON.parse(String(resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").inputs.policy)).Statement as { Sid: string; Principal: { AWS?: string } }[];
-            const autoScaling = statements.filter((statement) => statement.Principal.AWS?.endsWith("role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"));
+            const statements = JSON.parse(String(resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").inputs.policy)).Statement as { Sid: string; Condition?: Record<string, Record<string, string>> }[];
+            const autoScaling = statements.filter((statement) => statement.Condition?.ArnEquals?.["aws:PrincipalArn"] === "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
             assert.deepEqual(autoScaling.map((statement) => statement.Sid), ["AutoScalingEncryptsNodeVolumes", "AutoScalingAttachesNodeVolumes"]);
+            for (const statement of autoScaling) {
+                assert.deepEqual(statement.Condition!.StringEquals, { "kms:CallerAccount": "123456789012", "kms:ViaService": "ec2.us-east-1.amazonaws.com" }, "only this account, only through EC2");
+            }
         });
 
         it("logs access to the CloudTrail bucket into the access-log bucket", () => {

@@ -26,6 +26,7 @@ export class AwsKeys extends pulumi.ComponentResource {
             Resource: "*",
         };
         const autoScalingRole = pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+        const throughEc2 = { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": pulumi.interpolate`ec2.${region}.amazonaws.com` } };
         const logs = new kms.Key(`${name}-logs`, {
             description: `${name}: CloudWatch Logs, CloudTrail and alarm notifications`,
             enableKeyRotation: true,
@@ -49,9 +50,18 @@ export class AwsKeys extends pulumi.ComponentResource {
                         Sid: "CloudTrailOfThisAccount",
                         Effect: "Allow",
                         Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: ["kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"],
+                        Action: "kms:GenerateDataKey*",
                         Resource: "*",
                         Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": pulumi.interpolate`arn:${partition}:cloudtrail:*:${account}:trail/*` } },
+                    },
+                    {
+                        // DescribeKey carries no encryption context.
+                        Sid: "CloudTrailDescribesKey",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "kms:DescribeKey",
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:SourceAccount": account } },
                     },
                     {
                         Sid: "AlarmNotificationsOfThisAccount",
@@ -75,20 +85,23 @@ export class AwsKeys extends pulumi.ComponentResource {
                     administer,
                     // Managed node groups launch through Auto Scaling, whose service-linked role creates
                     // the encrypted root volumes (EC2 Auto Scaling user guide, key-policy-requirements-EBS-encryption).
+                    // The role is named in a condition, not as the principal: a key policy naming a
+                    // principal that does not exist yet (a new account) is refused.
                     {
                         Sid: "AutoScalingEncryptsNodeVolumes",
                         Effect: "Allow",
-                        Principal: { AWS: autoScalingRole },
+                        Principal: { AWS: "*" },
                         Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                         Resource: "*",
+                        Condition: { ...throughEc2, ArnEquals: { "aws:PrincipalArn": autoScalingRole } },
                     },
                     {
                         Sid: "AutoScalingAttachesNodeVolumes",
                         Effect: "Allow",
-                        Principal: { AWS: autoScalingRole },
+                        Principal: { AWS: "*" },
                         Action: "kms:CreateGrant",
                         Resource: "*",
-                        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+                        Condition: { ...throughEc2, ArnEquals: { "aws:PrincipalArn": autoScalingRole }, Bool: { "kms:GrantIsForAWSResource": true } },
                     },
                 ],
             }),
