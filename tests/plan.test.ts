@@ -136,7 +136,7 @@ describe("offline plan", () => {
         const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-logs");
         const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string | string[]>; Condition?: unknown }[] };
         assert.equal(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
-        assert.ok((policy.Statement[1].Principal.Service as string[]).includes("logs.us-east-1.amazonaws.com"), "CloudWatch Logs of the site's region");
-        assert.deepEqual(policy.Statement[1].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+        assert.equal(policy.Statement[1].Principal.Service, "logs.us-east-1.amazonaws.com", "CloudWatch Logs of the site's region");
+        assert.deepEqual(policy.Statement[1].Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
     });
 });
