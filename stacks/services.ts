@@ -1,4 +1,5 @@
 import { type HubServiceSpec } from "../components/kubernetes/hubService";
+import { type Environment } from "./config/schema";
 
 /**
  * The trading hub's services: the web frontend server, the API, the market-data WebSocket
@@ -27,3 +28,28 @@ export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>>
     },
     worker: { paths: [], requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" }, minReplicas: 2, maxReplicas: 8, callsServices: [] },
 };
+
+/**
+ * dev and test run the hub small, so that both colours and the cluster's own pods fit two small
+ * nodes with headroom (tests/workloads.test.ts holds the arithmetic): one replica per colour at
+ * least, and a fraction of the production requests. Limits stay as in production.
+ */
+const SMALL_SIZING: Readonly<Record<HubServiceName, Pick<HubServiceSpec, "requests" | "minReplicas" | "maxReplicas">>> = {
+    web: { requests: { cpu: "50m", memory: "128Mi" }, minReplicas: 1, maxReplicas: 3 },
+    api: { requests: { cpu: "100m", memory: "256Mi" }, minReplicas: 1, maxReplicas: 3 },
+    "market-data": { requests: { cpu: "100m", memory: "256Mi" }, minReplicas: 1, maxReplicas: 3 },
+    worker: { requests: { cpu: "50m", memory: "128Mi" }, minReplicas: 1, maxReplicas: 2 },
+};
+
+/** Environments whose hub runs small: dev and test. */
+export function runsSmall(environment: Environment): boolean {
+    return environment === "dev" || environment === "test";
+}
+
+/** How each service runs in an environment: production sizing in staging and prod, small below. */
+export function hubServiceSpecs(environment: Environment): Readonly<Record<HubServiceName, HubServiceSpec>> {
+    if (!runsSmall(environment)) {
+        return HUB_SERVICE_SPECS;
+    }
+    return Object.fromEntries(HUB_SERVICES.map((service) => [service, { ...HUB_SERVICE_SPECS[service], ...SMALL_SIZING[service] }])) as Record<HubServiceName, HubServiceSpec>;
+}

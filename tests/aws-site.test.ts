@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsApiGateway } from "../components/aws/apiGateway";
 import { AwsBackup, BACKUP_RULES } from "../components/aws/backup";
-import { EKS_CONTROL_PLANE_LOGS, EKS_CORE_ADDONS, EksCluster } from "../components/aws/eks";
+import { CLUSTER_AUTOSCALER_CHART, EKS_CONTROL_PLANE_LOGS, EKS_CORE_ADDONS, EKS_SERVICE_CIDR, EksCluster, METRICS_SERVER_CHART } from "../components/aws/eks";
+import { SECRET_FILES } from "../components/kubernetes/hubService";
 import { AwsMonitoring } from "../components/aws/monitoring";
 import { AWS_INTERFACE_ENDPOINTS } from "../components/aws/network";
 import { AWS_MANAGED_RULE_GROUPS, AwsOrigin } from "../components/aws/origin";
@@ -94,7 +94,7 @@ describe("AWS primary site", () => {
 
         it("sizes the node group from config: small in dev, highly available in prod", () => {
             const scaling = (plan: StackPlan) => one(plan, "aws:eks/nodeGroup:NodeGroup").inputs.scalingConfig;
-            assert.deepEqual(scaling(dev), { minSize: 1, desiredSize: 1, maxSize: 3 });
+            assert.deepEqual(scaling(dev), { minSize: 2, desiredSize: 2, maxSize: 4 });
             assert.deepEqual(scaling(prod), { minSize: 3, desiredSize: 3, maxSize: 12 });
             assert.deepEqual(one(dev, "aws:eks/nodeGroup:NodeGroup").inputs.instanceTypes, ["t3.large"]);
         });
@@ -129,6 +129,13 @@ describe("AWS primary site", () => {
             assert.equal(certificate.inputs.validationMethod, undefined);
         });
 
+        it("is the site's only way in: no API Gateway, whose execute-api endpoint would bypass Cloudflare and the WAF", () => {
+            for (const plan of [dev, prod]) {
+                assert.deepEqual(plan.resources.filter((resource) => resource.type.startsWith("aws:apigateway")).map((resource) => resource.urn), []);
+                assert.deepEqual(resourcesOfType(plan, "aws:lb/loadBalancer:LoadBalancer").map((loadBalancer) => loadBalancer.name), ["aws-origin"]);
+            }
+        });
+
         it("protects the load balancer from deletion in prod only", () => {
             const protection = (plan: StackPlan) => resourceNamed(plan, "aws:lb/loadBalancer:LoadBalancer", "aws-origin").inputs.enableDeletionProtection;
             assert.deepEqual([protection(dev), protection(prod)], [false, true]);
@@ -150,24 +157,6 @@ describe("AWS primary site", () => {
         });
     });
 
-    describe("API gateway", () => {
-        it("throttles with the burst and rate from config, and writes access logs", () => {
-            const stage = (plan: StackPlan) => one(plan, "aws:apigatewayv2/stage:Stage").inputs;
-            assert.deepEqual(stage(prod).defaultRouteSettings, { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 });
-            assert.deepEqual(stage(dev).defaultRouteSettings, { throttlingBurstLimit: 200, throttlingRateLimit: 100 });
-            assert.ok((stage(prod).accessLogSettings as { destinationArn: string }).destinationArn);
-        });
-
-        it("reaches the services only through a VPC link to an internal load balancer that admits only the link", () => {
-            const integration = one(prod, "aws:apigatewayv2/integration:Integration");
-            assert.equal(integration.inputs.connectionType, "VPC_LINK");
-            assert.equal((integration.inputs.tlsConfig as { serverNameToVerify: string }).serverNameToVerify, "aws-origin.trade.example.com");
-            assert.equal(resourceNamed(prod, "aws:lb/loadBalancer:LoadBalancer", "aws-api-internal").inputs.internal, true);
-            const internalGroup = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-api-internal");
-            assert.deepEqual(internalGroup.propertyDependencies.ingress, [resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-api-link").urn]);
-        });
-    });
-
     describe("Redis", () => {
         it("fails over across zones, requires TLS, encrypts at rest with KMS and takes its AUTH token from Secrets Manager", () => {
             const group = one(prod, "aws:elasticache/replicationGroup:ReplicationGroup");
@@ -176,8 +165,10 @@ describe("AWS primary site", () => {
                 [true, true, true, "required", true],
             );
             assert.deepEqual(group.propertyDependencies.kmsKeyId, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
-            assert.equal(group.inputs.authToken, "[secret]", "the token is a secret in the plan and the state");
-            assert.ok(resourceNamed(prod, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token"));
+            // Write-only inputs: the token reaches ElastiCache and the secret, never Pulumi's state.
+            assert.deepEqual([group.inputs.authToken, group.inputs.authTokenWo, group.inputs.authTokenWoVersion, group.inputs.authTokenUpdateStrategy], [undefined, "[secret]", 1, "ROTATE"]);
+            const version = resourceNamed(prod, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token");
+            assert.deepEqual([version.inputs.secretString, version.inputs.secretStringWo, version.inputs.secretStringWoVersion], [undefined, "[secret]", 1]);
             assert.equal(group.inputs.snapshotRetentionLimit, 7);
         });
 
@@ -186,6 +177,12 @@ describe("AWS primary site", () => {
             assert.deepEqual(group.inputs.ingress, [{ protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: ["10.100.0.0/18", "10.100.64.0/18", "10.100.128.0/18"], description: "Redis over TLS from workloads" }]);
             const isolated = resourcesOfType(prod, "aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.includes("isolated")).map((subnet) => subnet.urn);
             assert.deepEqual([...one(prod, "aws:elasticache/subnetGroup:SubnetGroup").propertyDependencies.subnetIds].sort(), isolated.sort());
+        });
+
+        it("rotates the AUTH token when its version is raised: both the cluster and the secret get the new one", async () => {
+            const rotated = await planStack({ stack: "prod-aws", configOverrides: { "prod-aws": { "crypto-beacon:awsRedisAuthTokenVersion": "2" } } });
+            assert.equal(one(rotated, "aws:elasticache/replicationGroup:ReplicationGroup").inputs.authTokenWoVersion, 2);
+            assert.equal(resourceNamed(rotated, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token").inputs.secretStringWoVersion, 2);
         });
 
         it("is sized from config and protected in prod only, retained everywhere", () => {
@@ -200,7 +197,9 @@ describe("AWS primary site", () => {
     describe("registry and secrets", () => {
         it("gives each service an immutable, scanned, KMS-encrypted repository with a lifecycle, and a KMS secret", () => {
             const repositories = resourcesOfType(prod, "aws:ecr/repository:Repository");
-            assert.deepEqual(repositories.map((repository) => repository.inputs.name).sort(), ["crypto-beacon/api", "crypto-beacon/market-data", "crypto-beacon/web", "crypto-beacon/worker"]);
+            assert.deepEqual(repositories.map((repository) => repository.inputs.name).sort(), ["crypto-beacon/prod-aws/api", "crypto-beacon/prod-aws/market-data", "crypto-beacon/prod-aws/web", "crypto-beacon/prod-aws/worker"]);
+            const devNames = new Set(resourcesOfType(dev, "aws:ecr/repository:Repository").map((repository) => repository.inputs.name));
+            assert.ok(repositories.every((repository) => !devNames.has(repository.inputs.name)), "two environments in one account do not collide");
             for (const repository of repositories) {
                 assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE");
                 assert.deepEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
@@ -280,7 +279,8 @@ describe("AWS primary site", () => {
 
         it("alarms on origin 5xx, unhealthy targets, Redis CPU and memory and failing nodes, into a KMS topic", () => {
             const alarms = resourcesOfType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
-            assert.deepEqual(alarms.map((alarm) => alarm.inputs.metricName).sort(), [
+            const metricOf = (alarm: (typeof alarms)[number]) => alarm.inputs.metricName ?? (alarm.inputs.metricQueries as { metric?: { metricName: string } }[])[0].metric!.metricName;
+            assert.deepEqual(alarms.map(metricOf).sort(), [
                 "DatabaseMemoryUsagePercentage", "EngineCPUUtilization", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "StatusCheckFailed", "UnHealthyHostCount",
             ]);
             const topic = one(prod, "aws:sns/topic:Topic");
@@ -290,6 +290,133 @@ describe("AWS primary site", () => {
             }
             assert.equal(one(prod, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "platform-oncall@example.com");
             assert.equal(resourcesOfType(dev, "aws:sns/topicSubscription:TopicSubscription").length, 0, "dev subscribes nobody");
+        });
+    });
+
+    describe("fixes a real deploy depends on", () => {
+        it("admits every load balancer's access-log prefix in the log bucket's policy, as ELB requires", () => {
+            const policy = JSON.parse(String(resourceNamed(prod, "aws:s3/bucketPolicy:BucketPolicy", "aws-site-access-logs").inputs.policy)) as { Statement: { Sid: string; Resource: string | string[] }[] };
+            const admitted = [policy.Statement.find((statement) => statement.Sid === "LoadBalancerAccessLogs")!.Resource].flat();
+            const loadBalancers = resourcesOfType(prod, "aws:lb/loadBalancer:LoadBalancer");
+            assert.ok(loadBalancers.length >= 1);
+            for (const loadBalancer of loadBalancers) {
+                const { prefix } = loadBalancer.inputs.accessLogs as { prefix: string };
+                assert.ok(admitted.some((resource) => resource.endsWith(`/${prefix}/AWSLogs/123456789012/*`)), `${loadBalancer.name} writes under ${prefix}/, which the policy admits`);
+            }
+        });
+
+        it("lets CloudWatch Logs use the log key only for this account's log groups, by the documented encryption context", () => {
+            const statements = JSON.parse(String(resourceNamed(prod, "aws:kms/key:Key", "aws-site-logs").inputs.policy)).Statement as { Sid: string; Principal: { Service?: string }; Condition?: Record<string, Record<string, string>> }[];
+            const logs = statements.find((statement) => statement.Principal.Service === "logs.us-east-1.amazonaws.com")!;
+            assert.deepEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
+        });
+
+        it("encrypts node root volumes with the site's data key, which Auto Scaling's service-linked role may use", () => {
+            const template = one(prod, "aws:ec2/launchTemplate:LaunchTemplate");
+            assert.deepEqual(template.propertyDependencies.blockDeviceMappings, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
+            const statements = JSON.parse(String(resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").inputs.policy)).Statement as { Sid: string; Condition?: Record<string, Record<string, string>> }[];
+            const autoScaling = statements.filter((statement) => statement.Condition?.ArnEquals?.["aws:PrincipalArn"] === "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
+            assert.deepEqual(autoScaling.map((statement) => statement.Sid), ["AutoScalingEncryptsNodeVolumes", "AutoScalingAttachesNodeVolumes"]);
+            for (const statement of autoScaling) {
+                assert.deepEqual(statement.Condition!.StringEquals, { "kms:CallerAccount": "123456789012", "kms:ViaService": "ec2.us-east-1.amazonaws.com" }, "only this account, only through EC2");
+            }
+        });
+
+        it("logs access to the CloudTrail bucket into the access-log bucket", () => {
+            const trailBucket = prod.resources.find((resource) => resource.type === "beacon:aws:SecureBucket" && resource.name === "aws-monitoring-trail")!;
+            const logging = resourcesOfType(prod, "aws:s3/bucketLogging:BucketLogging").find((resource) => resource.parent === trailBucket.urn);
+            assert.ok(logging, "the trail bucket has access logging");
+            assert.deepEqual(logging.propertyDependencies.targetBucket, [resourcesOfType(prod, "aws:s3/bucket:Bucket").find((bucket) => bucket.name === "aws-site-access-logs")!.urn]);
+        });
+
+        it("enforces NetworkPolicies: the VPC CNI runs its network policy agent", () => {
+            const cni = resourcesOfType(prod, "aws:eks/addon:Addon").find((addon) => addon.inputs.addonName === "vpc-cni")!;
+            assert.deepEqual(JSON.parse(String(cni.inputs.configurationValues)), { enableNetworkPolicy: "true" });
+            assert.deepEqual(one(prod, "aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig, { serviceIpv4Cidr: EKS_SERVICE_CIDR });
+        });
+
+        it("runs metrics-server for the autoscalers and Cluster Autoscaler for the node group, pinned, with explicit requests", () => {
+            const release = (name: string) => resourcesOfType(prod, "kubernetes:helm.sh/v3:Release").find((candidate) => candidate.inputs.name === name)!;
+            const metrics = release("metrics-server");
+            assert.deepEqual([metrics.inputs.chart, metrics.inputs.version, metrics.inputs.namespace], [METRICS_SERVER_CHART.chart, METRICS_SERVER_CHART.version, "kube-system"]);
+            assert.deepEqual((metrics.inputs.values as any).resources.requests, METRICS_SERVER_CHART.requests);
+            const autoscaler = release("cluster-autoscaler");
+            const values = autoscaler.inputs.values as any;
+            assert.deepEqual([autoscaler.inputs.version, values.autoDiscovery.clusterName, values.image.tag], [CLUSTER_AUTOSCALER_CHART.version, one(prod, "aws:eks/cluster:Cluster").inputs.name, "v1.33.1"]);
+            assert.deepEqual(values.resources.requests, CLUSTER_AUTOSCALER_CHART.requests);
+            const role = resourceNamed(prod, "aws:iam/role:Role", "aws-site-autoscaler");
+            assert.ok(autoscaler.propertyDependencies.values.includes(role.urn), "its ServiceAccount is bound to its own role");
+            assert.match(String(role.inputs.assumeRolePolicy), /system:serviceaccount:kube-system:cluster-autoscaler/);
+            const resize = JSON.parse(String(resourceNamed(prod, "aws:iam/rolePolicy:RolePolicy", "aws-site-autoscaler").inputs.policy)).Statement[1];
+            assert.deepEqual(resize.Condition, { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/aws-site-prod-aws": "owned" } }, "resizes only this cluster's groups");
+        });
+
+        it("gives the break-glass role cluster-admin through an access entry", () => {
+            const entry = resourceNamed(prod, "aws:eks/accessEntry:AccessEntry", "aws-site-break-glass");
+            assert.equal(entry.inputs.principalArn, "arn:aws:iam::123456789012:role/crypto-beacon-break-glass");
+            const association = resourceNamed(prod, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws-site-break-glass");
+            assert.deepEqual([association.inputs.policyArn, association.inputs.accessScope], ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }]);
+        });
+
+        it("lets only the web tier read the assets, and every service read its own secret and the Redis AUTH token", () => {
+            const redisSecret = resourceNamed(prod, "aws:secretsmanager/secret:Secret", "aws-redis-auth-token").urn;
+            const assetsBucket = resourcesOfType(prod, "aws:s3/bucket:Bucket").find((bucket) => bucket.name === "aws-assets")!.urn;
+            for (const service of ["web", "api", "market-data", "worker"]) {
+                const policy = resourceNamed(prod, "aws:iam/rolePolicy:RolePolicy", `aws-workloads-${service}`);
+                const statements = JSON.parse(String(policy.inputs.policy)).Statement as { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: any }[];
+                assert.ok(policy.propertyDependencies.policy.includes(redisSecret), `${service} reads the Redis AUTH token`);
+                const readsAssets = statements.find((statement) => statement.Sid === "ReadAssets");
+                assert.equal(Boolean(readsAssets), service === "web", `${service} reads the assets`);
+                const decrypt = statements.find((statement) => statement.Action === "kms:Decrypt")!;
+                assert.equal(decrypt.Condition.StringEquals["kms:ViaService"].includes("s3.us-east-1.amazonaws.com"), service === "web");
+                if (readsAssets) {
+                    assert.deepEqual(readsAssets.Action, ["s3:GetObject", "s3:GetObjectVersion"]);
+                    assert.ok(policy.propertyDependencies.policy.includes(assetsBucket));
+                }
+            }
+        });
+
+        it("denies reading any object version of the assets outside the S3 endpoint", () => {
+            const statements = JSON.parse(String(resourceNamed(prod, "aws:s3/bucketPolicy:BucketPolicy", "aws-assets").inputs.policy)).Statement as { Sid: string; Action: string[] }[];
+            assert.deepEqual(statements.find((statement) => statement.Sid === "ReadOnlyThroughTheVpcEndpoint")!.Action, ["s3:GetObject", "s3:GetObjectVersion"]);
+        });
+
+        it("mounts each service's secret and the Redis AUTH token under file names, not ARNs", () => {
+            for (const providerClass of resourcesOfType(prod, "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass")) {
+                const objects = String((providerClass.inputs.spec as { parameters: { objects: string } }).parameters.objects);
+                assert.deepEqual([...objects.matchAll(/objectAlias: "([^"]+)"/g)].map((match) => match[1]), [SECRET_FILES.runtime, SECRET_FILES.redisAuthToken]);
+                assert.equal([...objects.matchAll(/objectName: "arn:aws:secretsmanager:/g)].length, 2);
+            }
+        });
+
+        it("makes the Redis alarms follow the primary: the worst of every node", () => {
+            for (const name of ["aws-monitoring-redis-cpu", "aws-monitoring-redis-memory"]) {
+                const queries = resourceNamed(prod, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs.metricQueries as { id: string; expression?: string; metric?: { dimensions: { CacheClusterId: string } } }[];
+                const nodes = queries.filter((query) => query.metric).map((query) => query.metric!.dimensions.CacheClusterId);
+                assert.equal(nodes.length, 3, "one query per node of the prod group");
+                assert.deepEqual(nodes.map((node) => node.slice(-4)), ["-001", "-002", "-003"]);
+                assert.equal(queries.at(-1)!.expression, "MAX([node0, node1, node2])");
+            }
+        });
+    });
+
+    describe("origin lock", () => {
+        it("verifies client certificates against this zone's origin-pull CA (mutual TLS, verify mode)", () => {
+            const https = resourceNamed(prod, "aws:lb/listener:Listener", "aws-origin-https");
+            const trustStore = one(prod, "aws:lb/trustStore:TrustStore");
+            assert.deepEqual(https.inputs.mutualAuthentication, { mode: "verify", trustStoreArn: (https.inputs.mutualAuthentication as { trustStoreArn: string }).trustStoreArn, ignoreClientCertificateExpiry: false });
+            assert.deepEqual(https.propertyDependencies.mutualAuthentication, [trustStore.urn]);
+        });
+
+        it("keeps the CA bundle as an object in a private, KMS-encrypted bucket, from stack config", () => {
+            const bundle = one(prod, "aws:s3/bucketObjectv2:BucketObjectv2");
+            assert.match(String(bundle.inputs.content), /^\s*-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\s*$/);
+            const trustStore = one(prod, "aws:lb/trustStore:TrustStore");
+            assert.deepEqual(trustStore.propertyDependencies.caCertificatesBundleS3Key, [bundle.urn]);
+            const bucket = prod.resources.find((resource) => resource.type === "beacon:aws:SecureBucket" && resource.name === "aws-origin-trust-store")!;
+            const encryption = prod.resources.find((resource) => resource.parent === bucket.urn && resource.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")!;
+            assert.equal((encryption.inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+            assert.ok(prod.resources.some((resource) => resource.parent === bucket.urn && resource.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"));
         });
     });
 
@@ -320,21 +447,20 @@ describe("AWS primary site", () => {
             });
         });
         const key = "arn:aws:kms:us-east-1:123456789012:key/x";
-        const eks = { vpcId: "vpc-1", privateSubnetIds: ["a", "b"], version: "1.33", nodeInstanceTypes: ["m6i.large"], nodeMinSize: 2, nodeDesiredSize: 2, nodeMaxSize: 4, secretsKmsKeyArn: key, logsKmsKeyArn: key, logRetentionDays: 365 };
+        const eks = { vpcId: "vpc-1", privateSubnetIds: ["a", "b"], version: "1.33", nodeInstanceTypes: ["m6i.large"], nodeMinSize: 2, nodeDesiredSize: 2, nodeMaxSize: 4, dataKmsKeyArn: key, logsKmsKeyArn: key, logRetentionDays: 365 };
         const cases: [string, () => unknown, RegExp][] = [
             ["EksCluster nodeMinSize above nodeMaxSize", () => new EksCluster("c", { ...eks, nodeMinSize: 5 }), /EksCluster c: nodeMinSize 5 is above nodeMaxSize 4/],
             ["EksCluster nodeDesiredSize outside its bounds", () => new EksCluster("c", { ...eks, nodeDesiredSize: 9 }), /nodeDesiredSize 9 must be from nodeMinSize \(2\) to nodeMaxSize \(4\)/],
             ["EksCluster publicAccessCidrs of the whole internet", () => new EksCluster("c", { ...eks, publicAccessCidrs: ["0.0.0.0/0"] }), /publicAccessCidrs entry "0\.0\.0\.0\/0"/],
             ["EksCluster one subnet", () => new EksCluster("c", { ...eks, privateSubnetIds: ["a"] }), /privateSubnetIds needs subnets in at least 2 zones/],
-            ["AwsApiGateway a throttle of zero", () => new AwsApiGateway("a", { vpcId: "v", vpcCidr: "10.0.0.0/16", privateSubnetIds: [], throttleBurstLimit: 0, throttleRateLimit: 10, logsKmsKeyArn: key, logRetentionDays: 365, certificateArn: "c", certificateHostname: "h", accessLogBucket: "b" }), /AwsApiGateway a: throttleBurstLimit 0 must be a whole number of at least 1/],
-            ["AwsOrigin a rate limit under the WAF minimum", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", rateLimitPer5Min: 50, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365, targetNodePort: 30080 }), /AwsOrigin o: rateLimitPer5Min 50/],
-            ["AwsOrigin a target port outside the node-port range", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", rateLimitPer5Min: 2000, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365, targetNodePort: 8080 }), /AwsOrigin o: targetNodePort 8080 must be in the node-port range 30000-32767/],
-            ["AwsRedis a single node", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["10.0.0.0/18"], nodeType: "cache.t4g.micro", nodeCount: 1, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /AwsRedis r: nodeCount 1 must be from 2 to 6/],
-            ["AwsRedis open to the internet", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["0.0.0.0/0"], nodeType: "cache.t4g.micro", nodeCount: 2, snapshotRetentionDays: 7, kmsKeyArn: key, protect: false }), /clientCidrs must list the client networks, never 0\.0\.0\.0\/0/],
+            ["AwsOrigin a rate limit under the WAF minimum", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", clientCaCertificatePem: "ca", kmsKeyArn: key, accessLogPrefix: "alb", rateLimitPer5Min: 50, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365, targetNodePort: 30080 }), /AwsOrigin o: rateLimitPer5Min 50/],
+            ["AwsOrigin a target port outside the node-port range", () => new AwsOrigin("o", { vpcId: "v", vpcCidr: "10.0.0.0/16", publicSubnetIds: [], hostname: "h.example.com", certificatePem: "c", privateKeyPem: "k", clientCaCertificatePem: "ca", kmsKeyArn: key, accessLogPrefix: "alb", rateLimitPer5Min: 2000, accessLogBucket: "b", logsKmsKeyArn: key, logRetentionDays: 365, targetNodePort: 8080 }), /AwsOrigin o: targetNodePort 8080 must be in the node-port range 30000-32767/],
+            ["AwsRedis a single node", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["10.0.0.0/18"], nodeType: "cache.t4g.micro", nodeCount: 1, snapshotRetentionDays: 7, authTokenVersion: 1, kmsKeyArn: key, protect: false }), /AwsRedis r: nodeCount 1 must be from 2 to 6/],
+            ["AwsRedis open to the internet", () => new AwsRedis("r", { vpcId: "v", subnetIds: [], clientCidrs: ["0.0.0.0/0"], nodeType: "cache.t4g.micro", nodeCount: 2, snapshotRetentionDays: 7, authTokenVersion: 1, kmsKeyArn: key, protect: false }), /clientCidrs must list the client networks, never 0\.0\.0\.0\/0/],
             ["AwsRegistry a service name that is not kebab-case", () => new AwsRegistry("g", { services: ["Market Data"], kmsKeyArn: key, protect: false }), /AwsRegistry g: services must be kebab-case/],
             ["AwsBackup cold storage kept under 90 days", () => new AwsBackup("b", { kmsKeyArn: key, replicaProvider: undefined as never, replicaKmsKeyArn: key, resourceArns: [], lockVault: false, protect: false, rules: [{ ...BACKUP_RULES[2], deleteAfterDays: 120 }] }), /rule monthly deleteAfterDays 120 must be at least coldStorageAfterDays \+ 90 \(180\)/],
-            ["SecureBucket noncurrent versions kept 0 days", () => new SecureBucket("s", { encryption: key, noncurrentVersionDays: 0 }), /SecureBucket s: noncurrentVersionDays 0/],
-            ["AwsMonitoring audit logs kept under a year", () => new AwsMonitoring("m", { logsKmsKeyArn: key, auditRetentionDays: 30, alarmEmail: "", loadBalancerArnSuffix: "x", targetGroupArnSuffix: "x", redisReplicationGroupId: "x", nodeAutoScalingGroupName: "x", protect: false }), /AwsMonitoring m: auditRetentionDays 30 must be at least 365/],
+            ["SecureBucket noncurrent versions kept 0 days", () => new SecureBucket("s", { encryption: key, noncurrentVersionDays: 0, protect: false }), /SecureBucket s: noncurrentVersionDays 0/],
+            ["AwsMonitoring audit logs kept under a year", () => new AwsMonitoring("m", { logsKmsKeyArn: key, auditRetentionDays: 30, alarmEmail: "", loadBalancerArnSuffix: "x", targetGroupArnSuffix: "x", accessLogBucket: "b", redisMemberClusterIds: ["x-001"], nodeAutoScalingGroupName: "x", protect: false }), /AwsMonitoring m: auditRetentionDays 30 must be at least 365/],
         ];
         for (const [what, construct, message] of cases) {
             it(what, () => assert.throws(construct, message));

@@ -236,7 +236,7 @@ describe("Azure backup site", () => {
             ["AzureRedis an unknown SKU", () => new AzureRedis("r", { resourceGroupName: "rg", location: "eastus2", sku: "Premium_P1", privateEndpointSubnetId: "s", privateDnsZoneId: "z", workspaceId: "w", protect: false, tags: {} }), /AzureRedis r: sku "Premium_P1"/],
             ["AzureBackup daily retention under 30 days", () => new AzureBackup("b", { resourceGroupName: "rg", location: "eastus2", storageAccounts: [{ name: "a", id: "i", containers: ["c"] }], dailyRetentionDays: 7, lockImmutability: false, protect: false, tags: {} }), /AzureBackup b: dailyRetentionDays 7 must be at least 30/],
             ["AzureLogs retention beyond 730 days", () => new AzureLogs("l", { resourceGroupName: "rg", location: "eastus2", retentionDays: 1000, alertEmail: "", tags: {} }), /AzureLogs l: retentionDays 1000 must be from 30 to 730/],
-            ["SecureStorageAccount soft delete of 0 days", () => new SecureStorageAccount("s", { resourceGroupName: "rg", location: "eastus2", sku: "Standard_ZRS", softDeleteDays: 0, tags: {} }), /SecureStorageAccount s: softDeleteDays 0 must be from 1 to 365/],
+            ["SecureStorageAccount soft delete of 0 days", () => new SecureStorageAccount("s", { resourceGroupName: "rg", location: "eastus2", sku: "Standard_ZRS", softDeleteDays: 0, protect: false, tags: {} }), /SecureStorageAccount s: softDeleteDays 0 must be from 1 to 365/],
         ];
         for (const [what, construct, message] of cases) {
             it(what, () => assert.throws(construct, message));

@@ -74,6 +74,8 @@ describe("stack config validation", () => {
         /** The origin certificate an AWS site needs, as ESC hands it over: secret. */
         const siteSecrets = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----", ...atlas };
         const siteSecretKeys = new Set(Object.keys(siteSecrets));
+        /** The zone's origin-pull CA an AWS site verifies Cloudflare's client certificate against: public, plain config. */
+        const originPull = { awsOriginPullCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIBfake+base64/material==\n-----END CERTIFICATE-----\n" };
         const edge = {
             role: "edge",
             environment: "prod",
@@ -113,7 +115,7 @@ describe("stack config validation", () => {
         });
 
         it("requires one NAT gateway per zone in prod", () => {
-            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", awsZoneCount: "3", awsNatGatewayCount: "1", ...siteSecrets, ...releases };
+            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", ...originPull, awsZoneCount: "3", awsNatGatewayCount: "1", ...siteSecrets, ...releases };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
@@ -121,16 +123,15 @@ describe("stack config validation", () => {
         });
 
         describe("sizes and limits of the AWS site", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...siteSecrets, ...releases };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...originPull, ...siteSecrets, ...releases };
             const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: siteSecretKeys });
 
             it("rejects node group sizes out of order", () => {
                 assert.throws(parse({ awsNodeMinSize: "5", awsNodeDesiredSize: "2", awsNodeMaxSize: "4" }), /crypto-beacon:awsNodeDesiredSize: node group sizes must satisfy awsNodeMinSize \(5\) <= awsNodeDesiredSize \(2\) <= awsNodeMaxSize \(4\)/);
             });
 
-            it("rejects an API burst below the steady rate, and a throttle of zero", () => {
-                assert.throws(parse({ awsApiThrottleBurstLimit: "10", awsApiThrottleRateLimit: "50" }), /crypto-beacon:awsApiThrottleBurstLimit: 10 is below awsApiThrottleRateLimit \(50\)/);
-                assert.throws(parse({ awsApiThrottleRateLimit: "0" }), /crypto-beacon:awsApiThrottleRateLimit: must be a whole number from 1 to 10000/);
+            it("requires the origin-pull CA as one PEM certificate", () => {
+                assert.throws(parse({ awsOriginPullCaCertificate: "not a certificate" }), /crypto-beacon:awsOriginPullCaCertificate: must be one PEM certificate/);
             });
 
             it("refuses to open the EKS API to the whole internet", () => {
@@ -139,7 +140,7 @@ describe("stack config validation", () => {
         });
 
         it("keeps the replica region apart from the primary", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...siteSecrets, ...releases };
+            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...originPull, awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...siteSecrets, ...releases };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,

@@ -11,7 +11,7 @@ import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceN
 /** What each role deploys, by the component types its plan must hold. */
 const COMPONENTS_BY_ROLE: Record<string, string[]> = {
     "all-in-one": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:azure:Network", "beacon:cloudflare:EdgeZone", "beacon:cloudflare:SiteLoadBalancer", "beacon:data:TradingDatabase"],
-    "aws-site": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:aws:ApiGateway", "beacon:aws:Redis", "beacon:aws:Registry", "beacon:aws:StaticAssets", "beacon:aws:Backup", "beacon:aws:Monitoring", "beacon:aws:DatabaseEndpoint", "beacon:aws:WorkloadAccess", "beacon:kubernetes:HubWorkloads"],
+    "aws-site": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:aws:Redis", "beacon:aws:Registry", "beacon:aws:StaticAssets", "beacon:aws:Backup", "beacon:aws:Monitoring", "beacon:aws:DatabaseEndpoint", "beacon:aws:WorkloadAccess", "beacon:kubernetes:HubWorkloads"],
     "azure-site": ["beacon:azure:Network", "beacon:azure:AksCluster", "beacon:azure:Origin", "beacon:azure:Redis", "beacon:azure:KeyVault", "beacon:azure:Registry", "beacon:azure:Backup", "beacon:azure:Logs", "beacon:azure:Alerts", "beacon:azure:DatabaseEndpoint", "beacon:azure:WorkloadAccess", "beacon:kubernetes:HubWorkloads"],
     edge: ["beacon:cloudflare:EdgeZone", "beacon:cloudflare:SiteLoadBalancer", "beacon:data:TradingDatabase"],
 };
@@ -179,7 +179,7 @@ describe("offline plan", () => {
         const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-logs");
         const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string | string[]>; Condition?: unknown }[] };
         assert.equal(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
-        assert.ok((policy.Statement[1].Principal.Service as string[]).includes("logs.us-east-1.amazonaws.com"), "CloudWatch Logs of the site's region");
-        assert.deepEqual(policy.Statement[1].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+        assert.equal(policy.Statement[1].Principal.Service, "logs.us-east-1.amazonaws.com", "CloudWatch Logs of the site's region");
+        assert.deepEqual(policy.Statement[1].Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
     });
 });

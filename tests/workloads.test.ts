@@ -82,7 +82,7 @@ describe("Kubernetes workloads", () => {
             it("pulls images from the site's own registry, pinned to an immutable release", () => {
                 for (const deployment of deployments(plans[site])) {
                     const image = String((podSpec(deployment).containers as Container[])[0].image);
-                    assert.match(image, site === "aws" ? /\.dkr\.ecr\.us-east-1\.amazonaws\.com\/crypto-beacon\/[a-z-]+:1\.4[23]\.0$/ : /\.azurecr\.io\/crypto-beacon\/[a-z-]+:1\.4[23]\.0$/, image);
+                    assert.match(image, site === "aws" ? /\.dkr\.ecr\.us-east-1\.amazonaws\.com\/crypto-beacon\/prod-aws\/[a-z-]+:1\.4[23]\.0$/ : /\.azurecr\.io\/crypto-beacon\/[a-z-]+:1\.4[23]\.0$/, image);
                 }
             });
 
@@ -173,7 +173,11 @@ describe("Kubernetes workloads", () => {
                 .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm") && isHubResource(resource))
                 .map((resource) => `${resource.type} ${(resource.inputs.metadata as { namespace?: string }).namespace ?? ""}/${metadataName(resource)}`)
                 .sort();
-        assert.deepEqual(shape(plans.aws), shape(plans.azure));
+        // AWS adds what its load balancer and storage need: a Host-free health route (ALB health
+        // checks send no Host) and the web tier's path to S3 through the gateway endpoint.
+        const awsOnly = ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute trading-hub/health", "kubernetes:networking.k8s.io/v1:NetworkPolicy trading-hub/allow-to-object-store"];
+        assert.deepEqual(shape(plans.aws).filter((resource) => !awsOnly.includes(resource)), shape(plans.azure));
+        assert.deepEqual(shape(plans.aws).filter((resource) => awsOnly.includes(resource)), awsOnly.slice().sort());
         const providerOfDeployment = (plan: StackPlan) => providerOf(plan, deployments(plan)[0])!;
         assert.equal(providerOfDeployment(plans.aws).name, "aws-site");
         assert.equal(providerOfDeployment(plans.azure).name, "azure-site");
@@ -235,7 +239,7 @@ describe("Kubernetes workloads", () => {
             const digest = `sha256:${"ab".repeat(32)}`;
             const plan = await planSite("prod-aws", { hubGreenRelease: digest, hubCandidateWeight: "10" });
             const green = deployments(plan).find((deployment) => metadataName(deployment) === "api-green")!;
-            assert.match(String((podSpec(green).containers as Container[])[0].image), new RegExp(`/crypto-beacon/api@${digest}$`));
+            assert.match(String((podSpec(green).containers as Container[])[0].image), new RegExp(`/crypto-beacon/(prod-aws/)?api@${digest}$`));
         });
     });
 

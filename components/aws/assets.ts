@@ -4,6 +4,9 @@ import * as s3 from "@pulumi/aws/s3";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { SecureBucket } from "./secureBucket";
 
+/** Every action that reads an object's content, current or past: the endpoint-only deny covers them all. */
+export const OBJECT_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
+
 export interface AwsStaticAssetsArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Provider and key of the second region, where the replica lives. */
@@ -33,12 +36,11 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
 
     constructor(name: string, args: AwsStaticAssetsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:aws:StaticAssets", name, {}, opts);
-        const data = { parent: this, protect: args.protect, retainOnDelete: true };
         const readsOnlyThroughEndpoint = (arn: pulumi.Output<string>) => [{
             Sid: "ReadOnlyThroughTheVpcEndpoint",
             Effect: "Deny",
             Principal: "*",
-            Action: "s3:GetObject",
+            Action: [...OBJECT_READS],
             Resource: pulumi.interpolate`${arn}/*`,
             // Both must hold to deny: not through the endpoint, and not a service reader such as AWS Backup.
             Condition: {
@@ -48,10 +50,11 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
         }];
         const primary = new SecureBucket(name, {
             encryption: args.kmsKeyArn,
+            protect: args.protect,
             accessLogBucket: args.accessLogBucket,
             policyStatements: readsOnlyThroughEndpoint,
-        }, data);
-        const replica = new SecureBucket(`${name}-replica`, { encryption: args.replicaKmsKeyArn }, { ...data, provider: args.replicaProvider });
+        }, { parent: this });
+        const replica = new SecureBucket(`${name}-replica`, { encryption: args.replicaKmsKeyArn, protect: args.protect }, { parent: this, provider: args.replicaProvider });
 
         const role = new iam.Role(`${name}-replication`, {
             description: `Replicates ${name} to the second region`,

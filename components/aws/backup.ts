@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as backup from "@pulumi/aws/backup";
 import * as iam from "@pulumi/aws/iam";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { dataStoreOptions } from "../data/retention";
 import { awsScope } from "./identity";
 
 /** A backup rule: when it runs and how long its recovery points live, in days. */
@@ -58,7 +59,7 @@ export class AwsBackup extends pulumi.ComponentResource {
         const rules = args.rules ?? BACKUP_RULES;
         validateRules(name, rules);
         super("beacon:aws:Backup", name, {}, opts);
-        const data = { parent: this, protect: args.protect, retainOnDelete: true };
+        const data = dataStoreOptions(args, { parent: this });
         const { partition } = awsScope(this);
 
         const vault = new backup.Vault(name, { kmsKeyArn: args.kmsKeyArn, forceDestroy: false }, data);

@@ -2,9 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
+import { Release } from "@pulumi/kubernetes/helm/v3";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
-import { parseIpv4Cidr } from "../network/addressing";
-import { awsScope } from "./identity";
+import { formatCidr, mustParse, parseIpv4Cidr } from "../network/addressing";
+import { awsScope, webIdentityTrustPolicy } from "./identity";
 import { encryptedLogGroup } from "./logGroup";
 
 export interface EksClusterArgs {
@@ -22,12 +23,64 @@ export interface EksClusterArgs {
     readonly nodeMinSize: number;
     readonly nodeDesiredSize: number;
     readonly nodeMaxSize: number;
-    /** Encrypts Kubernetes secrets (envelope encryption). */
-    readonly secretsKmsKeyArn: pulumi.Input<string>;
+    /** Encrypts Kubernetes secrets (envelope encryption) and the nodes' root volumes. */
+    readonly dataKmsKeyArn: pulumi.Input<string>;
+    /**
+     * IAM principals that get a cluster access policy (EKS access entries): the break-glass role,
+     * deploy runners. @default none besides the creator's bootstrap entry
+     */
+    readonly accessEntries?: readonly EksAccessEntry[];
     /** Encrypts the control-plane log group. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
     readonly logRetentionDays: number;
 }
+
+/** An IAM principal's access to the cluster, through an EKS access entry and one access policy. */
+export interface EksAccessEntry {
+    /** Names the entry's resources. */
+    readonly name: string;
+    readonly principalArn: pulumi.Input<string>;
+    /** An EKS access policy: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy. */
+    readonly accessPolicy: (typeof EKS_ACCESS_POLICIES)[number];
+}
+
+export const EKS_ACCESS_POLICIES = ["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"] as const;
+
+/**
+ * The cluster's Service network, set rather than left to EKS's choice so that NetworkPolicies can
+ * name the API server's ClusterIP: the first address of the range.
+ */
+export const EKS_SERVICE_CIDR = "172.20.0.0/16";
+export const KUBERNETES_API_SERVICE_CIDR = formatCidr({ base: mustParse(EKS_SERVICE_CIDR).base + 1, prefixLength: 32 });
+
+/**
+ * The VPC CNI's add-on configuration: its network policy agent enforces NetworkPolicies only when
+ * this is set (Amazon EKS user guide, cni-network-policy-configure).
+ */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
+/**
+ * Cluster add-ons installed with Helm into kube-system, pinned; bump deliberately. metrics-server
+ * feeds the HorizontalPodAutoscalers; Cluster Autoscaler grows and shrinks the managed node group.
+ * Cluster Autoscaler rather than Karpenter or EKS Auto Mode: it scales the managed node group
+ * this component already defines (launch template with IMDSv2 and the site's volume key, zone
+ * spread, update policy) through the ASG tags EKS puts on it, with no second node definition and
+ * no extra CRDs or EC2 fleet permissions to secure.
+ */
+export const METRICS_SERVER_CHART = {
+    chart: "metrics-server",
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    version: "3.13.0",
+    requests: { cpu: "100m", memory: "200Mi" },
+} as const;
+export const CLUSTER_AUTOSCALER_CHART = {
+    chart: "cluster-autoscaler",
+    repository: "https://kubernetes.github.io/autoscaler",
+    version: "9.49.0",
+    requests: { cpu: "100m", memory: "300Mi" },
+} as const;
+/** Cluster Autoscaler's minor version must match the cluster's; these are the releases we run. */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = { "1.32": "v1.32.3", "1.33": "v1.33.1", "1.34": "v1.34.0" };
 
 /** The control-plane log types we keep: who called the API, what it did, how they authenticated. */
 export const EKS_CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"] as const;
@@ -44,8 +97,9 @@ const ADDONS_NEEDING_NODES: ReadonlySet<string> = new Set(["coredns"]);
 /**
  * An EKS cluster built from AWS primitives: private API endpoint (public only for listed
  * CIDRs), secrets encrypted with KMS, control-plane logs, managed nodes in private subnets with
- * IMDSv2 required and encrypted volumes, an OIDC provider for service-account roles, the core
- * add-ons, and a Kubernetes provider for the workloads.
+ * IMDSv2 required and volumes encrypted with the site's key, an OIDC provider for service-account
+ * roles, the core add-ons with NetworkPolicy enforcement, access entries, metrics-server and
+ * Cluster Autoscaler, and a Kubernetes provider for the workloads.
  */
 export class EksCluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
@@ -62,7 +116,7 @@ export class EksCluster extends pulumi.ComponentResource {
         validateEksArgs(name, args);
         super("beacon:aws:EksCluster", name, {}, opts);
         const parent = { parent: this };
-        const { partition } = awsScope(this);
+        const { partition, region } = awsScope(this);
         const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
         const assumedBy = (service: string) =>
             JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
@@ -89,7 +143,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 endpointPublicAccess: publicAccessCidrs.length > 0,
                 publicAccessCidrs: publicAccessCidrs.length > 0 ? [...publicAccessCidrs] : undefined,
             },
-            encryptionConfig: { provider: { keyArn: args.secretsKmsKeyArn }, resources: ["secrets"] },
+            encryptionConfig: { provider: { keyArn: args.dataKmsKeyArn }, resources: ["secrets"] },
+            kubernetesNetworkConfig: { serviceIpv4Cidr: EKS_SERVICE_CIDR },
             enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOGS],
             accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
             bootstrapSelfManagedAddons: false,
@@ -110,7 +165,7 @@ export class EksCluster extends pulumi.ComponentResource {
             description: `${name} managed nodes: IMDSv2 only, encrypted root volume`,
             // Hop limit 1: pods cannot reach the node's metadata (and its role) through the node.
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50, volumeType: "gp3", deleteOnTermination: "true" } }],
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: args.dataKmsKeyArn, volumeSize: 50, volumeType: "gp3", deleteOnTermination: "true" } }],
             tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-node` } }],
         }, parent);
 
@@ -118,6 +173,7 @@ export class EksCluster extends pulumi.ComponentResource {
             new eks.Addon(`${name}-${addonName}`, {
                 clusterName: cluster.name,
                 addonName,
+                ...(addonName === "vpc-cni" ? { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) } : {}),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "PRESERVE",
             }, { parent: this, dependsOn });
@@ -143,6 +199,16 @@ export class EksCluster extends pulumi.ComponentResource {
             addon(addonName, [nodeGroup]);
         }
 
+        for (const entry of args.accessEntries ?? []) {
+            const accessEntry = new eks.AccessEntry(`${name}-${entry.name}`, { clusterName: cluster.name, principalArn: entry.principalArn, type: "STANDARD" }, parent);
+            new eks.AccessPolicyAssociation(`${name}-${entry.name}`, {
+                clusterName: cluster.name,
+                principalArn: accessEntry.principalArn,
+                policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${entry.accessPolicy}`,
+                accessScope: { type: "cluster" },
+            }, parent);
+        }
+
         this.clusterName = cluster.name;
         this.endpoint = cluster.endpoint;
         this.certificateAuthority = cluster.certificateAuthority.apply((authority) => authority.data ?? "");
@@ -154,6 +220,68 @@ export class EksCluster extends pulumi.ComponentResource {
             kubeconfig: kubeconfig(cluster.name, this.endpoint, this.certificateAuthority),
             enableServerSideApply: true,
         }, parent);
+
+        const onCluster = { parent: this, provider: this.kubernetesProvider, dependsOn: [nodeGroup] };
+        new Release(`${name}-metrics-server`, {
+            name: "metrics-server",
+            chart: METRICS_SERVER_CHART.chart,
+            repositoryOpts: { repo: METRICS_SERVER_CHART.repository },
+            version: METRICS_SERVER_CHART.version,
+            namespace: "kube-system",
+            atomic: true,
+            values: { replicas: 1, resources: { requests: { ...METRICS_SERVER_CHART.requests } } },
+        }, onCluster);
+
+        const autoscalerAccount = "cluster-autoscaler";
+        const autoscalerRole = new iam.Role(`${name}-autoscaler`, {
+            description: `Cluster Autoscaler of ${clusterName} (IRSA)`,
+            assumeRolePolicy: webIdentityTrustPolicy(oidc.arn, issuer, `system:serviceaccount:kube-system:${autoscalerAccount}`),
+        }, parent);
+        // The documented least privilege (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws
+        // README): describe anything, but resize only the groups tagged as this cluster's.
+        new iam.RolePolicy(`${name}-autoscaler`, {
+            role: autoscalerRole.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "Discover",
+                        Effect: "Allow",
+                        Action: [
+                            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
+                            "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+                            "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
+                        ],
+                        Resource: "*",
+                    },
+                    {
+                        Sid: "ResizeThisClustersGroups",
+                        Effect: "Allow",
+                        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                        Resource: "*",
+                        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+                    },
+                ],
+            }),
+        }, parent);
+        new Release(`${name}-cluster-autoscaler`, {
+            name: "cluster-autoscaler",
+            chart: CLUSTER_AUTOSCALER_CHART.chart,
+            repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repository },
+            version: CLUSTER_AUTOSCALER_CHART.version,
+            namespace: "kube-system",
+            atomic: true,
+            values: {
+                cloudProvider: "aws",
+                awsRegion: region,
+                // EKS tags a managed node group's ASG for discovery by the cluster's name.
+                autoDiscovery: { clusterName },
+                image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[args.version] },
+                replicaCount: 1,
+                resources: { requests: { ...CLUSTER_AUTOSCALER_CHART.requests } },
+                rbac: { serviceAccount: { create: true, name: autoscalerAccount, annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn } } },
+            },
+        }, onCluster);
 
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -182,6 +310,14 @@ export function kubeconfig(clusterName: pulumi.Input<string>, endpoint: pulumi.I
 function validateEksArgs(name: string, args: EksClusterArgs): void {
     if (args.privateSubnetIds.length < 2) {
         throw new Error(`EksCluster ${name}: privateSubnetIds needs subnets in at least 2 zones; got ${args.privateSubnetIds.length}`);
+    }
+    if (!(args.version in CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
+        throw new Error(`EksCluster ${name}: version ${args.version} has no pinned Cluster Autoscaler release; allowed: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`);
+    }
+    for (const entry of args.accessEntries ?? []) {
+        if (!/^[a-z][a-z0-9-]*$/.test(entry.name) || !EKS_ACCESS_POLICIES.includes(entry.accessPolicy)) {
+            throw new Error(`EksCluster ${name}: accessEntries entry "${entry.name}" needs a kebab-case name and an accessPolicy from ${EKS_ACCESS_POLICIES.join(", ")}`);
+        }
     }
     if (args.nodeInstanceTypes.length === 0) {
         throw new Error(`EksCluster ${name}: nodeInstanceTypes must name at least one instance type`);

@@ -1,11 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
 import { awsScope } from "./identity";
+import { type DataRetention } from "../data/retention";
 import { SecureBucket } from "./secureBucket";
 
-export interface AwsLogBucketArgs {
+export interface AwsLogBucketArgs extends DataRetention {
     /** Days that access logs are kept. */
     readonly retentionDays: number;
+    /**
+     * The prefixes load balancers write their access logs under. ELB refuses to enable logging
+     * unless the policy admits `<bucket>/<prefix>/AWSLogs/<account>/*` exactly.
+     */
+    readonly loadBalancerLogPrefixes: readonly string[];
 }
 
 /**
@@ -17,12 +23,16 @@ export class AwsLogBucket extends pulumi.ComponentResource {
     public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: AwsLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (args.loadBalancerLogPrefixes.some((prefix) => !/^[a-z0-9][a-z0-9-]*$/.test(prefix))) {
+            throw new Error(`AwsLogBucket ${name}: loadBalancerLogPrefixes ${JSON.stringify(args.loadBalancerLogPrefixes)} must be lowercase words without slashes`);
+        }
         super("beacon:aws:LogBucket", name, {}, opts);
         const { account } = awsScope(this);
         // Regions older than 2022 deliver ALB logs from an AWS-owned account; newer ones from a service.
         const elbAccount = getServiceAccountOutput({}, { parent: this }).arn;
         const bucket = new SecureBucket(name, {
             encryption: "s3-managed",
+            protect: args.protect,
             expireAfterDays: args.retentionDays,
             policyStatements: (arn) => [
                 {
@@ -30,7 +40,7 @@ export class AwsLogBucket extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Principal: { AWS: elbAccount, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                     Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${arn}/alb/AWSLogs/${account}/*`,
+                    Resource: args.loadBalancerLogPrefixes.map((prefix) => pulumi.interpolate`${arn}/${prefix}/AWSLogs/${account}/*`),
                 },
                 {
                     Sid: "S3ServerAccessLogs",

@@ -7,13 +7,16 @@ import { SecureBucket } from "./secureBucket";
 
 export interface AwsMonitoringArgs {
     readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** The site's access-log bucket: who read or wrote the audit trail is logged too. */
+    readonly accessLogBucket: pulumi.Input<string>;
     /** Days that CloudTrail keeps its log files. */
     readonly auditRetentionDays: number;
     /** Email subscribed to the alarms; empty for none. */
     readonly alarmEmail: string;
     readonly loadBalancerArnSuffix: pulumi.Input<string>;
     readonly targetGroupArnSuffix: pulumi.Input<string>;
-    readonly redisReplicationGroupId: pulumi.Input<string>;
+    /** Every Redis node's cache cluster id: the alarms watch whichever is primary now. */
+    readonly redisMemberClusterIds: pulumi.Input<string>[];
     readonly nodeAutoScalingGroupName: pulumi.Input<string>;
     readonly protect: boolean;
 }
@@ -24,6 +27,11 @@ interface AlarmSpec {
     readonly namespace: string;
     readonly metricName: string;
     readonly dimensions: Record<string, pulumi.Input<string>>;
+    /**
+     * Nodes whose worst value the alarm watches, through metric math: a failover moves the
+     * primary to another node, and the alarm must move with it.
+     */
+    readonly worstOfCacheClusters?: pulumi.Input<string>[];
     readonly statistic: "Sum" | "Average" | "Maximum";
     readonly comparison: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold";
     readonly threshold: number;
@@ -57,6 +65,8 @@ export class AwsMonitoring extends pulumi.ComponentResource {
         const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${account}:trail/${trailName}`;
         const trailBucket = new SecureBucket(`${name}-trail`, {
             encryption: args.logsKmsKeyArn,
+            protect: args.protect,
+            accessLogBucket: args.accessLogBucket,
             expireAfterDays: args.auditRetentionDays,
             policyStatements: (arn) => [
                 {
@@ -76,7 +86,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
                     Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
                 },
             ],
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, parent);
         const trail = new cloudtrail.Trail(name, {
             name: trailName,
             s3BucketName: trailBucket.bucketName,
@@ -122,10 +132,11 @@ export class AwsMonitoring extends pulumi.ComponentResource {
             },
             {
                 name: "redis-cpu",
-                description: "The Redis primary's engine CPU is above 80%",
+                description: "The Redis primary's engine CPU is above 80% (the busiest node: the primary takes every write)",
                 namespace: "AWS/ElastiCache",
                 metricName: "EngineCPUUtilization",
-                dimensions: { CacheClusterId: pulumi.interpolate`${args.redisReplicationGroupId}-001` },
+                dimensions: {},
+                worstOfCacheClusters: args.redisMemberClusterIds,
                 statistic: "Average",
                 comparison: "GreaterThanThreshold",
                 threshold: 80,
@@ -136,7 +147,8 @@ export class AwsMonitoring extends pulumi.ComponentResource {
                 description: "Redis memory use is above 80%",
                 namespace: "AWS/ElastiCache",
                 metricName: "DatabaseMemoryUsagePercentage",
-                dimensions: { CacheClusterId: pulumi.interpolate`${args.redisReplicationGroupId}-001` },
+                dimensions: {},
+                worstOfCacheClusters: args.redisMemberClusterIds,
                 statistic: "Maximum",
                 comparison: "GreaterThanThreshold",
                 threshold: 80,
@@ -157,13 +169,20 @@ export class AwsMonitoring extends pulumi.ComponentResource {
         this.alarmNames = alarms.map((alarm) =>
             new cloudwatch.MetricAlarm(`${name}-${alarm.name}`, {
                 alarmDescription: alarm.description,
-                namespace: alarm.namespace,
-                metricName: alarm.metricName,
-                dimensions: alarm.dimensions,
-                statistic: alarm.statistic,
+                ...(alarm.worstOfCacheClusters
+                    ? {
+                        metricQueries: [
+                            ...alarm.worstOfCacheClusters.map((cacheClusterId, index) => ({
+                                id: `node${index}`,
+                                returnData: false,
+                                metric: { namespace: alarm.namespace, metricName: alarm.metricName, dimensions: { CacheClusterId: cacheClusterId }, stat: alarm.statistic, period: 60 },
+                            })),
+                            { id: "worst", expression: `MAX([${alarm.worstOfCacheClusters.map((_, index) => `node${index}`).join(", ")}])`, label: alarm.metricName, returnData: true },
+                        ],
+                    }
+                    : { namespace: alarm.namespace, metricName: alarm.metricName, dimensions: alarm.dimensions, statistic: alarm.statistic, period: 60 }),
                 comparisonOperator: alarm.comparison,
                 threshold: alarm.threshold,
-                period: 60,
                 evaluationPeriods: alarm.periods,
                 treatMissingData: "notBreaching",
                 alarmActions: [topic.arn],

@@ -56,6 +56,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly privateSubnetCidrs: string[];
     public readonly publicSubnetCidrs: string[];
     public readonly s3EndpointId: pulumi.Output<string>;
+    /** The public address ranges that S3 traffic through the gateway endpoint goes to (its prefix list). */
+    public readonly s3EndpointCidrBlocks: pulumi.Output<string[]>;
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays } = validateAwsNetworkArgs(name, args);
@@ -169,6 +171,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
             tags: { Name: `${name}-s3` },
         }, parent);
         this.s3EndpointId = s3Endpoint.id;
+        this.s3EndpointCidrBlocks = s3Endpoint.cidrBlocks;
 
         const flowLogs = this.flowLogs(name, vpc, flowLogRetentionDays, args.logsKmsKeyArn);
         this.flowLogGroupName = flowLogs.name;

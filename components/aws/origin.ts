@@ -2,9 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as acm from "@pulumi/aws/acm";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
+import * as s3 from "@pulumi/aws/s3";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../cloudflare/ipRanges";
 import { encryptedLogGroup } from "./logGroup";
+import { SecureBucket } from "./secureBucket";
 
 export interface AwsOriginArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -19,6 +21,15 @@ export interface AwsOriginArgs {
      */
     readonly certificatePem: pulumi.Input<string>;
     readonly privateKeyPem: pulumi.Input<string>;
+    /**
+     * PEM of the CA that issued this zone's authenticated-origin-pull client certificate. The
+     * HTTPS listener verifies every client certificate against it (mutual TLS, verify mode), so
+     * only this zone's Cloudflare edge gets in: Cloudflare's global origin-pull certificate, which
+     * any Cloudflare customer can present, does not chain to it.
+     */
+    readonly clientCaCertificatePem: pulumi.Input<string>;
+    /** Encrypts the trust store's CA bundle in its bucket. */
+    readonly kmsKeyArn: pulumi.Input<string>;
     /** Path the load balancer and Cloudflare's monitors probe. @default "/healthz" */
     readonly healthCheckPath?: string;
     /**
@@ -29,8 +40,9 @@ export interface AwsOriginArgs {
     readonly targetNodePort: number;
     /** Requests one client IP may make in 5 minutes before the WAF blocks it. */
     readonly rateLimitPer5Min: number;
-    /** Bucket for access logs (SSE-S3; its policy admits the ELB log writer). */
+    /** Bucket for access logs (SSE-S3), and the prefix its policy admits the ELB log writer under. */
     readonly accessLogBucket: pulumi.Input<string>;
+    readonly accessLogPrefix: string;
     readonly logsKmsKeyArn: pulumi.Input<string>;
     readonly logRetentionDays: number;
     /** Refuse deletion of the load balancer (prod). @default true */
@@ -46,8 +58,9 @@ export const AWS_MANAGED_RULE_GROUPS = [
 ] as const;
 
 /**
- * The AWS site's origin: a public ALB that only Cloudflare can reach (443, and 80 for the
- * redirect, from Cloudflare's published ranges), HTTPS only with TLS 1.2+, invalid headers
+ * The AWS site's origin: a public ALB that only this zone's Cloudflare edge can reach: 443, and
+ * 80 for the redirect, from Cloudflare's published ranges, and on 443 only with a client
+ * certificate signed by the zone's origin-pull CA (mutual TLS). HTTPS only with TLS 1.2+, invalid headers
  * dropped, access logs, and a WAFv2 web ACL with AWS managed rules and a per-IP rate limit.
  */
 export class AwsOrigin extends pulumi.ComponentResource {
@@ -104,7 +117,7 @@ export class AwsOrigin extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             desyncMitigationMode: "strictest",
             enableDeletionProtection: args.deletionProtection ?? true,
-            accessLogs: { bucket: args.accessLogBucket, prefix: "alb", enabled: true },
+            accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
             idleTimeout: 60,
         }, parent);
 
@@ -117,12 +130,31 @@ export class AwsOrigin extends pulumi.ComponentResource {
             deregistrationDelay: 30,
         }, parent);
 
+        // ELB reads a trust store's CA bundle from S3 once, when the trust store is created or changed.
+        const trustStoreBucket = new SecureBucket(`${name}-trust-store`, {
+            encryption: args.kmsKeyArn,
+            accessLogBucket: args.accessLogBucket,
+            protect: false,
+        }, parent);
+        const caBundle = new s3.BucketObjectv2(`${name}-client-ca`, {
+            bucket: trustStoreBucket.bucketName,
+            key: "origin-pull-ca.pem",
+            content: args.clientCaCertificatePem,
+            contentType: "application/x-pem-file",
+        }, { parent: this, dependsOn: trustStoreBucket.ready });
+        const trustStore = new lb.TrustStore(name, {
+            caCertificatesBundleS3Bucket: trustStoreBucket.bucketName,
+            caCertificatesBundleS3Key: caBundle.key,
+            caCertificatesBundleS3ObjectVersion: caBundle.versionId,
+        }, parent);
+
         new lb.Listener(`${name}-https`, {
             loadBalancerArn: loadBalancer.arn,
             port: 443,
             protocol: "HTTPS",
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             certificateArn: certificate.arn,
+            mutualAuthentication: { mode: "verify", trustStoreArn: trustStore.arn, ignoreClientCertificateExpiry: false },
             defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
         }, parent);
         new lb.Listener(`${name}-http`, {

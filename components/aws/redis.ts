@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getRandomPasswordOutput } from "@pulumi/aws/secretsmanager/getRandomPassword";
+import { dataStoreOptions } from "../data/retention";
 
 export interface AwsRedisArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -14,6 +15,13 @@ export interface AwsRedisArgs {
     /** Nodes: a primary and replicas, spread across zones. At least 2 for automatic failover. */
     readonly nodeCount: number;
     readonly snapshotRetentionDays: number;
+    /**
+     * The AUTH token's version. Raising it rotates the token: a new one is generated and written
+     * to the cluster (ROTATE: the previous token stays valid, so running clients keep their
+     * connections) and to the secret, whose file the CSI driver refreshes in the pods. Neither
+     * copy is kept in Pulumi's state (write-only inputs).
+     */
+    readonly authTokenVersion: number;
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Keep the cluster when the stack is destroyed or the resource replaced by mistake (prod). */
     readonly protect: boolean;
@@ -28,6 +36,8 @@ export class AwsRedis extends pulumi.ComponentResource {
     public readonly primaryEndpoint: pulumi.Output<string>;
     public readonly authTokenSecretArn: pulumi.Output<string>;
     public readonly replicationGroupId: pulumi.Output<string>;
+    /** Every node's cache cluster id: the primary moves between them on failover. */
+    public readonly memberClusterIds: pulumi.Output<string>[];
 
     constructor(name: string, args: AwsRedisArgs, opts?: pulumi.ComponentResourceOptions) {
         if (!Number.isInteger(args.nodeCount) || args.nodeCount < 2 || args.nodeCount > 6) {
@@ -39,9 +49,11 @@ export class AwsRedis extends pulumi.ComponentResource {
         if (args.clientCidrs.length === 0 || args.clientCidrs.some((cidr) => cidr.endsWith("/0"))) {
             throw new Error(`AwsRedis ${name}: clientCidrs must list the client networks, never 0.0.0.0/0`);
         }
+        if (!Number.isInteger(args.authTokenVersion) || args.authTokenVersion < 1) {
+            throw new Error(`AwsRedis ${name}: authTokenVersion ${args.authTokenVersion} must be a whole number of at least 1`);
+        }
         super("beacon:aws:Redis", name, {}, opts);
         const parent = { parent: this };
-        const data = { parent: this, protect: args.protect, retainOnDelete: true };
 
         // AUTH tokens allow printable ASCII except / " @; Secrets Manager generates it, never the repo.
         const token = getRandomPasswordOutput({ passwordLength: 64, excludePunctuation: true }, parent).randomPassword;
@@ -49,12 +61,13 @@ export class AwsRedis extends pulumi.ComponentResource {
             description: `AUTH token of the ${name} Redis cluster`,
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 30,
-        }, data);
-        new secretsmanager.SecretVersion(`${name}-auth-token`, { secretId: secret.id, secretString: pulumi.secret(token) }, {
-            ...parent,
-            // The token rotates outside Pulumi (ElastiCache ROTATE strategy); never write it back.
-            ignoreChanges: ["secretString"],
-        });
+        }, dataStoreOptions(args, parent));
+        // Write-only: sent only when the version changes, never stored in state.
+        new secretsmanager.SecretVersion(`${name}-auth-token`, {
+            secretId: secret.id,
+            secretStringWo: pulumi.secret(token),
+            secretStringWoVersion: args.authTokenVersion,
+        }, parent);
 
         const subnetGroup = new elasticache.SubnetGroup(name, { subnetIds: args.subnetIds, description: `${name}: isolated subnets` }, parent);
         const securityGroup = new ec2.SecurityGroup(name, {
@@ -78,18 +91,21 @@ export class AwsRedis extends pulumi.ComponentResource {
             transitEncryptionMode: "required",
             atRestEncryptionEnabled: true,
             kmsKeyId: args.kmsKeyArn,
-            authToken: pulumi.secret(token),
+            authTokenWo: pulumi.secret(token),
+            authTokenWoVersion: args.authTokenVersion,
             authTokenUpdateStrategy: "ROTATE",
             snapshotRetentionLimit: args.snapshotRetentionDays,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:05:00-sun:06:00",
             autoMinorVersionUpgrade: true,
             finalSnapshotIdentifier: `${name}-${pulumi.getStack()}-final`,
-        }, { ...data, ignoreChanges: ["authToken"] });
+        }, dataStoreOptions(args, parent));
 
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.authTokenSecretArn = secret.arn;
         this.replicationGroupId = group.id;
+        // ElastiCache names a group's nodes <group>-001, -002, ... in creation order.
+        this.memberClusterIds = Array.from({ length: args.nodeCount }, (_, index) => pulumi.interpolate`${group.id}-${String(index + 1).padStart(3, "0")}`);
         this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, authTokenSecretArn: this.authTokenSecretArn });
     }
 }

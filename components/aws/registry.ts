@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecr from "@pulumi/aws/ecr";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { dataStoreOptions } from "../data/retention";
 
 export interface AwsRegistryArgs {
     /** One repository and one secret per service. */
@@ -31,17 +32,18 @@ export class AwsRegistry extends pulumi.ComponentResource {
             throw new Error(`AwsRegistry ${name}: keepTaggedImages ${keepTaggedImages} must be a whole number of at least 1`);
         }
         super("beacon:aws:Registry", name, {}, opts);
-        const data = { parent: this, protect: args.protect, retainOnDelete: true };
+        const data = dataStoreOptions(args, { parent: this, deleteBeforeReplace: true });
         this.repositoryUrls = {};
         this.secretArns = {};
         for (const service of args.services) {
             const repository = new ecr.Repository(`${name}-${service}`, {
-                name: `crypto-beacon/${service}`,
+                // Two stacks may share an account: the stack keeps their repositories apart.
+                name: `crypto-beacon/${pulumi.getStack()}/${service}`,
                 imageTagMutability: "IMMUTABLE",
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
                 forceDelete: false,
-            }, { ...data, deleteBeforeReplace: true });
+            }, data);
             new ecr.LifecyclePolicy(`${name}-${service}`, {
                 repository: repository.name,
                 policy: JSON.stringify({
@@ -56,7 +58,7 @@ export class AwsRegistry extends pulumi.ComponentResource {
                 description: `Runtime secrets of the ${service} service; values are set outside the repository`,
                 kmsKeyId: args.kmsKeyArn,
                 recoveryWindowInDays: 30,
-            }, { ...data, deleteBeforeReplace: true });
+            }, data);
             this.repositoryUrls[service] = repository.repositoryUrl;
             this.secretArns[service] = secret.arn;
         }

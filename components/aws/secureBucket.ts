@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
+import { dataStoreOptions, type DataRetention } from "../data/retention";
 
-export interface SecureBucketArgs {
+export interface SecureBucketArgs extends DataRetention {
     /**
      * A KMS key ARN, or "s3-managed" for SSE-S3 where the writer requires it (S3 server access
      * logs and ALB access logs cannot be written to KMS-encrypted buckets).
@@ -19,7 +20,8 @@ export interface SecureBucketArgs {
 
 /**
  * An S3 bucket with every public access blocked, ownership enforced (no ACLs), default
- * encryption, versioning, a TLS-only policy and a lifecycle that bounds old versions.
+ * encryption, versioning, a TLS-only policy and a lifecycle that bounds old versions. The bucket
+ * itself is retained on delete, and protected when `protect` is set.
  */
 export class SecureBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -38,7 +40,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         }
         super("beacon:aws:SecureBucket", name, {}, opts);
         const parent = { parent: this };
-        const bucket = new s3.Bucket(name, { forceDestroy: false }, parent);
+        const bucket = new s3.Bucket(name, { forceDestroy: false }, dataStoreOptions(args, parent));
         this.bucket = bucket;
         const publicAccess = new s3.BucketPublicAccessBlock(name, {
             bucket: bucket.id,

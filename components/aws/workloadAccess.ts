@@ -4,6 +4,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { type Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import { OBJECT_READS } from "./assets";
 import { webIdentityTrustPolicy } from "./identity";
 
 /**
@@ -22,9 +23,14 @@ export interface AwsWorkloadAccessArgs {
     readonly oidcIssuer: pulumi.Input<string>;
     /** The namespace the services' ServiceAccounts live in. */
     readonly namespace: string;
-    /** Each service's Secrets Manager secret: the only one its role may read. */
+    /** Each service's own Secrets Manager secret: no other service's role may read it. */
     readonly secretArns: Readonly<Record<string, pulumi.Input<string>>>;
-    /** The KMS key those secrets are encrypted with. */
+    /** Secrets every service reads besides its own: the Redis AUTH token. */
+    readonly sharedSecretArns: readonly pulumi.Input<string>[];
+    /** The static assets bucket, and the services that read its objects (through the S3 gateway endpoint). */
+    readonly assetsBucketArn: pulumi.Input<string>;
+    readonly assetReaderServices: readonly string[];
+    /** The KMS key those secrets and the assets are encrypted with. */
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly region: string;
     readonly kubernetesProvider: KubernetesProvider;
@@ -38,7 +44,8 @@ export interface AwsWorkloadAccessArgs {
 
 /**
  * What the hub's workloads need from AWS: an IAM role per service, assumed only by that
- * service's ServiceAccount (IRSA), that reads only that service's secret; the Secrets Store CSI
+ * service's ServiceAccount (IRSA), that reads its own secret and the shared ones (the Redis AUTH
+ * token), and for the asset readers the assets bucket's objects; the Secrets Store CSI
  * driver that mounts it; and the glue from the origin load balancer to the in-cluster gateway
  * (the node group in its target group, and the nodes admitting it on the gateway's port).
  */
@@ -46,11 +53,16 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
     public readonly roleArns: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AwsWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        const unknownReaders = args.assetReaderServices.filter((service) => !(service in args.secretArns));
+        if (unknownReaders.length > 0) {
+            throw new Error(`AwsWorkloadAccess ${name}: assetReaderServices ${JSON.stringify(unknownReaders)} are not services; allowed: ${Object.keys(args.secretArns).join(", ")}`);
+        }
         super("beacon:aws:WorkloadAccess", name, {}, opts);
         const parent = { parent: this };
 
         this.roleArns = {};
         for (const [service, secretArn] of Object.entries(args.secretArns)) {
+            const readsAssets = args.assetReaderServices.includes(service);
             const role = new iam.Role(`${name}-${service}`, {
                 description: `The ${service} service's pods (IRSA)`,
                 assumeRolePolicy: webIdentityTrustPolicy(args.oidcProviderArn, args.oidcIssuer, `system:serviceaccount:${args.namespace}:${service}`),
@@ -60,13 +72,14 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        { Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArn },
+                        { Sid: "ReadOwnAndSharedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn, ...args.sharedSecretArns] },
+                        ...(readsAssets ? [{ Sid: "ReadAssets", Effect: "Allow", Action: [...OBJECT_READS], Resource: pulumi.interpolate`${args.assetsBucketArn}/*` }] : []),
                         {
-                            Sid: "DecryptThroughSecretsManager",
+                            Sid: readsAssets ? "DecryptThroughSecretsManagerAndS3" : "DecryptThroughSecretsManager",
                             Effect: "Allow",
                             Action: "kms:Decrypt",
                             Resource: args.kmsKeyArn,
-                            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+                            Condition: { StringEquals: { "kms:ViaService": [`secretsmanager.${args.region}.amazonaws.com`, ...(readsAssets ? [`s3.${args.region}.amazonaws.com`] : [])] } },
                         },
                     ],
                 }),
@@ -101,4 +114,22 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
 
         this.registerOutputs({ roleArns: this.roleArns });
     }
+}
+
+/** A secret a pod mounts from Secrets Manager, under a file name of its own (not the ARN). */
+export interface MountedSecret {
+    readonly arn: pulumi.Input<string>;
+    /** The file name in the mount. */
+    readonly fileName: string;
+}
+
+/**
+ * The `objects` parameter of the AWS provider's SecretProviderClass. Without `objectAlias` the
+ * provider names each file after the object name, here a full ARN
+ * (aws/secrets-store-csi-driver-provider-aws README, "objectAlias").
+ */
+export function secretsManagerObjects(secrets: readonly MountedSecret[]): pulumi.Output<string> {
+    return pulumi.all(secrets.map((secret) => secret.arn)).apply((arns) =>
+        arns.map((arn, index) => `- objectName: "${arn}"\n  objectType: "secretsmanager"\n  objectAlias: "${secrets[index].fileName}"\n`).join(""),
+    );
 }

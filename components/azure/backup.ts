@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as dataprotection from "@pulumi/azure-native/dataprotection";
+import { dataStoreOptions } from "../data/retention";
 import { builtInRoleId } from "./roles";
 
 export interface AzureBackupArgs {
@@ -63,7 +64,7 @@ export class AzureBackup extends pulumi.ComponentResource {
                 featureSettings: { crossRegionRestoreSettings: { state: "Enabled" } },
             },
             tags: { ...args.tags },
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, dataStoreOptions(args, { parent: this }));
 
         const policy = new dataprotection.BackupPolicy(name, {
             resourceGroupName: args.resourceGroupName,

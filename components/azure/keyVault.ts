@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { diagnosticsToWorkspace } from "./logs";
+import { dataStoreOptions } from "../data/retention";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
 export type AzureKeyVaultArgs = PrivateServiceArgs;
@@ -33,7 +34,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
                 networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
             },
             tags: { ...args.tags },
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, dataStoreOptions(args, { parent: this }));
         privateEndpoint(`${name}-vault`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,

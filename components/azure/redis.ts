@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import { diagnosticsToWorkspace } from "./logs";
+import { dataStoreOptions } from "../data/retention";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
 export interface AzureRedisArgs extends PrivateServiceArgs {
@@ -30,7 +31,7 @@ export class AzureRedis extends pulumi.ComponentResource {
             publicNetworkAccess: "Disabled",
             highAvailability: "Enabled",
             tags: { ...args.tags },
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, dataStoreOptions(args, { parent: this }));
         new redisenterprise.Database(name, {
             resourceGroupName: args.resourceGroupName,
             clusterName: cluster.name,
@@ -40,7 +41,7 @@ export class AzureRedis extends pulumi.ComponentResource {
             clusteringPolicy: "OSSCluster",
             evictionPolicy: "VolatileLRU",
             accessKeysAuthentication: "Disabled",
-        }, parent);
+        }, dataStoreOptions(args, parent));
         privateEndpoint(`${name}-redis`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { diagnosticsToWorkspace } from "./logs";
+import { dataStoreOptions } from "../data/retention";
 import { alphanumericName, CONTAINER_REGISTRY_NAME, satisfies } from "./names";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
@@ -46,7 +47,7 @@ export class AzureRegistry extends pulumi.ComponentResource {
             anonymousPullEnabled: false,
             policies: { retentionPolicy: { days: untaggedRetentionDays, status: "enabled" } },
             tags: { ...args.tags },
-        }, { parent: this, protect: args.protect, retainOnDelete: true });
+        }, dataStoreOptions(args, { parent: this }));
         privateEndpoint(`${name}-registry`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
+import { dataStoreOptions, type DataRetention } from "../data/retention";
 import { alphanumericName, satisfies, STORAGE_ACCOUNT_NAME } from "./names";
 
-export interface SecureStorageAccountArgs {
+export interface SecureStorageAccountArgs extends DataRetention {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
     /** e.g. "Standard_RAGZRS" for data that must survive a region, "Standard_ZRS" for logs. */
@@ -57,7 +58,7 @@ export class SecureStorageAccount extends pulumi.ComponentResource {
             networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
             encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } },
             tags: { ...args.tags },
-        }, parent);
+        }, dataStoreOptions(args, parent));
         const blobService = new storage.BlobServiceProperties(name, {
             resourceGroupName: args.resourceGroupName,
             accountName: account.name,

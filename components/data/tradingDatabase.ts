@@ -3,6 +3,7 @@ import { AdvancedCluster } from "@pulumi/mongodbatlas/advancedCluster";
 import { CloudBackupSchedule } from "@pulumi/mongodbatlas/cloudBackupSchedule";
 import { ClusterOutageSimulation } from "@pulumi/mongodbatlas/clusterOutageSimulation";
 import { DatabaseUser } from "@pulumi/mongodbatlas/databaseUser";
+import { dataStoreOptions } from "./retention";
 import { ATLAS_PROVIDER, DATABASE_DOMAINS, databaseTopologyProblems, type DatabaseDomain, type DatabaseTopology } from "./topology";
 
 export type SiteDomain = Exclude<DatabaseDomain, "tieBreaker">;
@@ -61,7 +62,7 @@ export class TradingDatabase extends pulumi.ComponentResource {
         }
         const standbySite: SiteDomain = args.activeSite === "aws" ? "azure" : "aws";
         this.priorities = { [args.activeSite]: 7, [standbySite]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
-        const resourceOpts = { parent: this, protect: args.protect, retainOnDelete: true };
+        const resourceOpts = dataStoreOptions(args, { parent: this });
 
         const regionConfigs = DATABASE_DOMAINS.filter((domain) => args.topology[domain].electableNodes > 0)
             .sort((a, b) => this.priorities[b] - this.priorities[a])

@@ -11,6 +11,8 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT 
 export const SERVICE_PORT = 8080;
 /** Where the service's secrets from the cloud secret store appear, as files. */
 export const SECRETS_MOUNT_PATH = "/var/run/secrets/beacon";
+/** The files in that mount, the same on both sites: the service's own secrets, and the cache's AUTH token. */
+export const SECRET_FILES = { runtime: "runtime", redisAuthToken: "redis-auth-token" } as const;
 
 export interface HubServiceSpec {
     /** Path prefixes the gateway routes to it; none for a background worker. */
@@ -103,8 +105,7 @@ export class HubService extends pulumi.ComponentResource {
             new Deployment(resourceName, {
                 metadata: { name: workload, namespace: args.namespace, labels },
                 spec: {
-                    // While the autoscaler owns the count, the Deployment must not set it too.
-                    replicas: serving ? undefined : state.mode === "warm" ? minReplicas : 0,
+                    replicas: state.mode === "off" ? 0 : minReplicas,
                     selector: { matchLabels: selector },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
                     template: {
@@ -148,7 +149,14 @@ export class HubService extends pulumi.ComponentResource {
                         },
                     },
                 },
-            }, { parent: this, dependsOn: [secrets] });
+            }, {
+                parent: this,
+                dependsOn: [secrets],
+                // While serving, the autoscaler owns the count. The field stays in the applied
+                // manifest: under server-side apply, dropping it would reset a warm colour's pods to
+                // one when it starts serving, until the autoscaler caught up.
+                ignoreChanges: serving ? ["spec.replicas"] : [],
+            });
 
             if (spec.paths.length > 0) {
                 new Service(resourceName, {

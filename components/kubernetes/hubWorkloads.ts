@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { colourStates, type BlueGreenRelease } from "./blueGreen";
+import { COLOURS, colourStates, type BlueGreenRelease } from "./blueGreen";
+import { blueGreenQuota } from "./capacity";
 import { HardenedNamespace } from "./hardenedNamespace";
 import { HubService, SERVICE_PORT, type HubServiceSpec, type ServiceCloudBinding } from "./hubService";
 
@@ -16,6 +17,19 @@ export const GATEWAY_PORT = 8080;
  * HTTPRoute backend weights, the same on EKS and AKS. Pinned; bump deliberately.
  */
 export const ENVOY_GATEWAY_CHART = { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.7.4" } as const;
+/**
+ * The Gateway API CRDs come with the Envoy Gateway chart and move only with it. Helm installs a
+ * chart's crds/ folder on first install and never upgrades it, so the chart's CRDs are skipped
+ * and applied as their own manifest from the same release (gateway-crds-helm renders the
+ * Gateway API and Envoy Gateway CRDs, the upgrade path Envoy Gateway documents).
+ */
+export const GATEWAY_CRDS_CHART = { chart: "oci://docker.io/envoyproxy/gateway-crds-helm", version: ENVOY_GATEWAY_CHART.version } as const;
+
+/** What the Envoy Gateway controller and each proxy request: explicit, so that capacity sums hold. */
+export const ENVOY_GATEWAY_CONTROLLER_REQUESTS = { cpu: "100m", memory: "256Mi" } as const;
+
+/** The gateway listener that accepts any Host, for the load balancer's health check only. */
+export const HEALTH_LISTENER = "health";
 
 /** How the in-cluster gateway is exposed to the site's load balancer. */
 export interface GatewayExposure {
@@ -36,6 +50,18 @@ export interface WorkloadNetworks {
     /** Ports of the private data stores the services use (cache, database endpoint range). */
     readonly dataPorts: readonly { readonly port: number; readonly endPort?: number }[];
     /**
+     * The ClusterIP of the `kubernetes` Service, which the gateway's controller calls. A network
+     * policy engine may judge that traffic by the Service address rather than the endpoints'.
+     * @default none - only the API server's endpoint addresses in privateCidr
+     */
+    readonly apiServerServiceCidr?: string;
+    /**
+     * Object storage reached privately, by the services that read it: on AWS, the S3 gateway
+     * endpoint's public address ranges, through which the web tier reads the assets bucket.
+     * @default none
+     */
+    readonly objectStore?: { readonly cidrs: pulumi.Input<string[]>; readonly services: readonly string[] };
+    /**
      * Whether the services may reach public HTTPS. Azure needs it: workload identity exchanges its
      * token with Entra ID, which has no private endpoint. AWS reaches STS through the VPC.
      */
@@ -54,6 +80,17 @@ export interface HubWorkloadsArgs {
     readonly capacity: "active" | "standby";
     readonly exposure: GatewayExposure;
     readonly networks: WorkloadNetworks;
+    /**
+     * A route that answers the load balancer's health check whatever Host it sends: ALB health
+     * checks carry the target's address as Host, never the site's hostname.
+     * @default none - only requests for `hostname` are routed
+     */
+    readonly healthCheck?: { readonly path: string; readonly service: string };
+    /**
+     * Replicas and per-proxy requests of the gateway.
+     * @default by capacity - active: 2 controllers and 3 proxies of 250m/256Mi; standby: 1 and 1
+     */
+    readonly gateway?: { readonly controllerReplicas: number; readonly proxyReplicas: number; readonly proxyRequests: { readonly cpu: string; readonly memory: string } };
 }
 
 /**
@@ -68,6 +105,12 @@ export class HubWorkloads extends pulumi.ComponentResource {
     constructor(name: string, args: HubWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         if (args.exposure.type === "NodePort" && !(args.exposure.nodePort && args.exposure.nodePort >= 30000 && args.exposure.nodePort <= 32767)) {
             throw new Error(`HubWorkloads ${name}: exposure.nodePort ${args.exposure.nodePort} must be in the node-port range 30000-32767`);
+        }
+        if (args.healthCheck && !(args.healthCheck.service in args.services && args.healthCheck.path.startsWith("/"))) {
+            throw new Error(`HubWorkloads ${name}: healthCheck needs a path starting with / and a service from ${Object.keys(args.services).join(", ")}; got ${JSON.stringify(args.healthCheck)}`);
+        }
+        if (args.networks.objectStore?.services.some((service) => !(service in args.services))) {
+            throw new Error(`HubWorkloads ${name}: networks.objectStore.services ${JSON.stringify(args.networks.objectStore.services)} must be services from ${Object.keys(args.services).join(", ")}`);
         }
         super("beacon:kubernetes:HubWorkloads", name, {}, opts);
         const parent = { parent: this };
@@ -95,8 +138,19 @@ export class HubWorkloads extends pulumi.ComponentResource {
                     },
                 },
                 { name: "allow-to-services", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ...namespaceSelector(HUB_NAMESPACE), ...appSelector(routed) }], ports: appPort }] } },
-                // The controller watches the API server, whose endpoints live in the private network.
-                { name: "allow-to-api-server", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: args.networks.privateCidr } }], ports: [{ protocol: "TCP", port: 443 }] }] } },
+                // The controller watches the API server: its endpoints live in the private network, and
+                // it is called by its Service's ClusterIP.
+                {
+                    name: "allow-to-api-server",
+                    spec: {
+                        podSelector: {},
+                        policyTypes: ["Egress"],
+                        egress: [{
+                            to: [args.networks.privateCidr, ...(args.networks.apiServerServiceCidr ? [args.networks.apiServerServiceCidr] : [])].map((cidr) => ({ ipBlock: { cidr } })),
+                            ports: [{ protocol: "TCP", port: 443 }],
+                        }],
+                    },
+                },
             ],
         }, parent);
 
@@ -109,7 +163,7 @@ export class HubWorkloads extends pulumi.ComponentResource {
         const callers = serviceNames.flatMap((caller) => args.services[caller].callsServices.map((callee) => ({ caller, callee })));
         const hubNamespace = new HardenedNamespace(`${name}-${HUB_NAMESPACE}`, {
             namespace: HUB_NAMESPACE,
-            quota: { requestsCpu: "64", requestsMemory: "128Gi", limitsCpu: "192", limitsMemory: "256Gi", pods: 300 },
+            quota: blueGreenQuota(Object.values(args.services), COLOURS.length),
             allow: [
                 { name: "allow-from-gateway", spec: { ...appSelector(routed), policyTypes: ["Ingress"], ingress: [{ from: [namespaceSelector(GATEWAY_NAMESPACE)], ports: appPort }] } },
                 ...callers.map(({ caller, callee }) => ({
@@ -122,19 +176,50 @@ export class HubWorkloads extends pulumi.ComponentResource {
                     },
                 })),
                 { name: "allow-to-data-and-cloud", spec: { podSelector: {}, policyTypes: ["Egress"], egress: serviceEgress } },
+                ...(args.networks.objectStore
+                    ? [{
+                        name: "allow-to-object-store",
+                        spec: {
+                            ...appSelector(args.networks.objectStore.services),
+                            policyTypes: ["Egress"],
+                            egress: [{
+                                to: pulumi.output(args.networks.objectStore.cidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
+                                ports: [{ protocol: "TCP", port: 443 }],
+                            }],
+                        },
+                    }]
+                    : []),
             ],
         }, parent);
 
+        const gatewaySize = args.gateway ?? (args.capacity === "active"
+            ? { controllerReplicas: 2, proxyReplicas: 3, proxyRequests: { cpu: "250m", memory: "256Mi" } }
+            : { controllerReplicas: 1, proxyReplicas: 1, proxyRequests: { cpu: "250m", memory: "256Mi" } });
+        const crds = new Release(`${name}-gateway-crds`, {
+            name: "gateway-crds",
+            chart: GATEWAY_CRDS_CHART.chart,
+            version: GATEWAY_CRDS_CHART.version,
+            namespace: gatewayNamespace.name,
+            atomic: true,
+            values: { crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } },
+        }, parent);
         const controller = new Release(`${name}-envoy-gateway`, {
             name: "envoy-gateway",
             chart: ENVOY_GATEWAY_CHART.chart,
             version: ENVOY_GATEWAY_CHART.version,
             namespace: gatewayNamespace.name,
             atomic: true,
-            values: { deployment: { replicas: args.capacity === "active" ? 2 : 1 } },
-        }, parent);
+            // The CRDs come from their own release above, which upgrades them.
+            skipCrds: true,
+            values: {
+                deployment: {
+                    replicas: gatewaySize.controllerReplicas,
+                    envoyGateway: { resources: { requests: { ...ENVOY_GATEWAY_CONTROLLER_REQUESTS } } },
+                },
+            },
+        }, { parent: this, dependsOn: [crds] });
 
-        const proxyReplicas = args.capacity === "active" ? 3 : 1;
+        const proxyReplicas = gatewaySize.proxyReplicas;
         const envoyProxy = new CustomResource(`${name}-proxy`, {
             apiVersion: "gateway.envoyproxy.io/v1alpha1",
             kind: "EnvoyProxy",
@@ -145,7 +230,7 @@ export class HubWorkloads extends pulumi.ComponentResource {
                     kubernetes: {
                         envoyDeployment: {
                             replicas: proxyReplicas,
-                            container: { resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "2", memory: "1Gi" } } },
+                            container: { resources: { requests: { ...gatewaySize.proxyRequests }, limits: { cpu: "2", memory: "1Gi" } } },
                             pod: {
                                 topologySpreadConstraints: [{
                                     maxSkew: 1,
@@ -181,19 +266,18 @@ export class HubWorkloads extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn: [envoyProxy] });
 
+        const hubRoutesOnly = { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": HUB_NAMESPACE } } } };
         const gateway = new CustomResource(`${name}-gateway`, {
             apiVersion: "gateway.networking.k8s.io/v1",
             kind: "Gateway",
             metadata: { name: "hub", namespace: gatewayNamespace.name },
             spec: {
                 gatewayClassName: "hub",
-                listeners: [{
-                    name: "http",
-                    protocol: "HTTP",
-                    port: GATEWAY_PORT,
-                    hostname: args.hostname,
-                    allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": HUB_NAMESPACE } } } },
-                }],
+                listeners: [
+                    { name: "http", protocol: "HTTP", port: GATEWAY_PORT, hostname: args.hostname, allowedRoutes: hubRoutesOnly },
+                    // No hostname: any Host, for the health route alone.
+                    ...(args.healthCheck ? [{ name: HEALTH_LISTENER, protocol: "HTTP", port: GATEWAY_PORT, allowedRoutes: hubRoutesOnly }] : []),
+                ],
             },
         }, { parent: this, dependsOn: [gatewayClass] });
 
@@ -213,6 +297,21 @@ export class HubWorkloads extends pulumi.ComponentResource {
                 continue;
             }
             routeWeights[service] = Object.fromEntries(hubService.backends.map((backend) => [backend.name, backend.weight]));
+            if (args.healthCheck?.service === service) {
+                new CustomResource(`${name}-health-route`, {
+                    apiVersion: "gateway.networking.k8s.io/v1",
+                    kind: "HTTPRoute",
+                    metadata: { name: "health", namespace: hubNamespace.name },
+                    spec: {
+                        parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: HEALTH_LISTENER }],
+                        rules: [{
+                            matches: [{ path: { type: "Exact", value: args.healthCheck.path } }],
+                            filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] } }],
+                            backendRefs: hubService.backends.map((backend) => ({ name: backend.name, port: SERVICE_PORT, weight: backend.weight })),
+                        }],
+                    },
+                }, { parent: this, dependsOn: [gateway] });
+            }
             new CustomResource(`${name}-${service}-route`, {
                 apiVersion: "gateway.networking.k8s.io/v1",
                 kind: "HTTPRoute",

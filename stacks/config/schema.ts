@@ -134,20 +134,32 @@ const awsSiteKeys = {
         .string()
         .min(1)
         .describe("PEM private key of the AWS origin certificate (secret: ESC or `config set --secret`)."),
+    awsOriginPullCaCertificate: z
+        .string()
+        .regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, { error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)" })
+        .describe(
+            "PEM of the CA that issued this zone's authenticated-origin-pull client certificate; the origin load balancer admits only clients it signed (mutual TLS). Public material, not a secret.",
+        ),
     awsEksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the EKS cluster."),
     awsEksPublicAccessCidrs: z
         .array(publicAllowListCidr)
         .default([])
         .describe("CIDRs allowed to reach the EKS API from the internet; empty keeps the endpoint private."),
+    awsEksBreakGlassRoleArn: z
+        .string()
+        .regex(/^$|^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for none" })
+        .default("")
+        .describe("IAM role that gets cluster-admin on EKS in an emergency (an access entry); assume it only under the break-glass runbook. Empty for none."),
     awsNodeInstanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be EC2 instance types such as m6i.large" })).min(1).default(["m6i.large"]).describe("Instance types of the EKS managed node group."),
     awsNodeMinSize: integerBetween(1, 100).default(2).describe("Fewest nodes in the managed node group."),
     awsNodeDesiredSize: integerBetween(1, 100).default(2).describe("Nodes the managed node group starts with."),
     awsNodeMaxSize: integerBetween(1, 100).default(4).describe("Most nodes the managed node group may grow to."),
-    awsApiThrottleBurstLimit: integerBetween(1, 10000).default(200).describe("Burst limit of the HTTP API, in requests."),
-    awsApiThrottleRateLimit: integerBetween(1, 10000).default(100).describe("Steady-state limit of the HTTP API, in requests per second."),
     awsWafRateLimit: integerBetween(100, 2000000).default(2000).describe("Requests one client IP may make in 5 minutes before the WAF blocks it."),
     awsRedisNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small").describe("ElastiCache node type."),
     awsRedisNodeCount: integerBetween(2, 6).default(2).describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
+    awsRedisAuthTokenVersion: integerBetween(1, 1000000)
+        .default(1)
+        .describe("Version of the Redis AUTH token: raise it to rotate the token (the previous one stays valid until the next rotation)."),
     awsRedisSnapshotRetentionDays: integerBetween(1, 35).default(7).describe("Days that Redis keeps its daily snapshots."),
     awsAssetSyncIssuerUrl: z
         .string()
@@ -280,13 +292,6 @@ const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof 
             code: "custom",
             path: ["awsNodeDesiredSize"],
             message: `node group sizes must satisfy awsNodeMinSize (${config.awsNodeMinSize}) <= awsNodeDesiredSize (${config.awsNodeDesiredSize}) <= awsNodeMaxSize (${config.awsNodeMaxSize})`,
-        });
-    }
-    if (config.awsApiThrottleBurstLimit < config.awsApiThrottleRateLimit) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["awsApiThrottleBurstLimit"],
-            message: `${config.awsApiThrottleBurstLimit} is below awsApiThrottleRateLimit (${config.awsApiThrottleRateLimit}); a burst must allow at least one second of the steady rate`,
         });
     }
     if (config.environment === "prod" && config.awsNatGatewayCount !== config.awsZoneCount) {

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
-import { AwsApiGateway } from "../../components/aws/apiGateway";
 import { AwsStaticAssets } from "../../components/aws/assets";
 import { AwsAssetExport, assetExportRoleArn } from "../../components/aws/assetExport";
 import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
 import { AwsDatabaseEndpoint } from "../../components/aws/databaseEndpoint";
 import { awsScope } from "../../components/aws/identity";
-import { EksCluster } from "../../components/aws/eks";
+import { EksCluster, KUBERNETES_API_SERVICE_CIDR } from "../../components/aws/eks";
 import { AwsKeys } from "../../components/aws/keys";
 import { AwsLogBucket } from "../../components/aws/logBucket";
 import { AwsMonitoring } from "../../components/aws/monitoring";
@@ -14,20 +13,25 @@ import { AwsNetwork } from "../../components/aws/network";
 import { AwsOrigin } from "../../components/aws/origin";
 import { AwsRedis } from "../../components/aws/redis";
 import { AwsRegistry } from "../../components/aws/registry";
-import { AwsWorkloadAccess } from "../../components/aws/workloadAccess";
+import { AwsWorkloadAccess, secretsManagerObjects } from "../../components/aws/workloadAccess";
 import { ASSET_SYNC_SUBJECT, type AssetSource } from "../../components/azure/assetSync";
+import { SECRET_FILES } from "../../components/kubernetes/hubService";
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { PROJECT, type AwsSiteSettings } from "../config/schema";
-import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../services";
-import { GATEWAY_NODE_PORT, hubRelease } from "../workloads";
+import { HUB_SERVICES, hubServiceSpecs } from "../services";
+import { GATEWAY_NODE_PORT, hubGatewaySize, hubRelease } from "../workloads";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
 const ASSET_EXPORT = "aws-asset-export";
+/** Where each load balancer writes its access logs in the log bucket, whose policy admits exactly these. */
+const LOAD_BALANCER_LOG_PREFIXES = { origin: "alb" } as const;
+/** The services that serve the static assets from the assets bucket. */
+const ASSET_READERS = ["web"] as const;
 
 /**
- * The AWS primary site: load balancer -> web tier and API gateway -> services on EKS, with
+ * The AWS primary site: load balancer -> in-cluster gateway -> web tier and services on EKS, with
  * Redis, registries and secrets, static assets replicated to the second region, backups,
  * monitoring and audit. Data stores are protected in prod and kept if the stack is destroyed.
  */
@@ -53,7 +57,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         logsKmsKeyArn: keys.logsKeyArn,
     }, { provider: primary });
 
-    const logBucket = new AwsLogBucket("aws-site-access-logs", { retentionDays: Math.max(retention, 90) }, { provider: primary });
+    const logBucket = new AwsLogBucket("aws-site-access-logs", { retentionDays: Math.max(retention, 90), loadBalancerLogPrefixes: Object.values(LOAD_BALANCER_LOG_PREFIXES), protect: prod }, { provider: primary });
 
     const cluster = new EksCluster("aws-site", {
         vpcId: network.vpcId,
@@ -64,9 +68,10 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         nodeMinSize: config.awsNodeMinSize,
         nodeDesiredSize: config.awsNodeDesiredSize,
         nodeMaxSize: config.awsNodeMaxSize,
-        secretsKmsKeyArn: keys.dataKeyArn,
+        dataKmsKeyArn: keys.dataKeyArn,
         logsKmsKeyArn: keys.logsKeyArn,
         logRetentionDays: retention,
+        accessEntries: config.awsEksBreakGlassRoleArn ? [{ name: "break-glass", principalArn: config.awsEksBreakGlassRoleArn, accessPolicy: "AmazonEKSClusterAdminPolicy" }] : [],
     }, { provider: primary });
 
     const origin = new AwsOrigin("aws-origin", {
@@ -76,25 +81,15 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         hostname: config.awsOriginHostname,
         certificatePem: pulumi.secret(config.awsOriginTlsCertificate),
         privateKeyPem: pulumi.secret(config.awsOriginTlsPrivateKey),
+        clientCaCertificatePem: config.awsOriginPullCaCertificate,
+        kmsKeyArn: keys.dataKeyArn,
         rateLimitPer5Min: config.awsWafRateLimit,
         accessLogBucket: logBucket.bucketName,
+        accessLogPrefix: LOAD_BALANCER_LOG_PREFIXES.origin,
         logsKmsKeyArn: keys.logsKeyArn,
         logRetentionDays: retention,
         targetNodePort: GATEWAY_NODE_PORT,
         deletionProtection: prod,
-    }, { provider: primary, dependsOn: logBucket.ready });
-
-    const api = new AwsApiGateway("aws-api", {
-        vpcId: network.vpcId,
-        vpcCidr: config.awsVpcCidr,
-        privateSubnetIds: network.privateSubnetIds,
-        throttleBurstLimit: config.awsApiThrottleBurstLimit,
-        throttleRateLimit: config.awsApiThrottleRateLimit,
-        logsKmsKeyArn: keys.logsKeyArn,
-        logRetentionDays: retention,
-        certificateArn: origin.certificateArn,
-        certificateHostname: config.awsOriginHostname,
-        accessLogBucket: logBucket.bucketName,
     }, { provider: primary, dependsOn: logBucket.ready });
 
     const redis = new AwsRedis("aws-redis", {
@@ -104,6 +99,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         nodeType: config.awsRedisNodeType,
         nodeCount: config.awsRedisNodeCount,
         snapshotRetentionDays: config.awsRedisSnapshotRetentionDays,
+        authTokenVersion: config.awsRedisAuthTokenVersion,
         kmsKeyArn: keys.dataKeyArn,
         protect: prod,
     }, { provider: primary });
@@ -119,11 +115,26 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
 
     const registry = new AwsRegistry("aws-registry", { services: HUB_SERVICES, kmsKeyArn: keys.dataKeyArn, protect: prod }, { provider: primary });
 
+    const assets = new AwsStaticAssets("aws-assets", {
+        kmsKeyArn: keys.dataKeyArn,
+        replicaProvider: replica,
+        replicaKmsKeyArn: replicaKeys.dataKeyArn,
+        accessLogBucket: logBucket.bucketName,
+        readThroughVpcEndpointId: network.s3EndpointId,
+        // AWS Backup reads the objects as its own role, from AWS's side of the endpoint; the Azure
+        // site's copy job as the export role, from Azure (a pattern of a role that may not exist).
+        outsideReaderRoleArnPatterns: [backupRoleArnPattern("aws-backup", awsScope(keys)), assetExportRole.arn],
+        protect: prod,
+    }, { provider: primary });
+
     const access = new AwsWorkloadAccess("aws-workloads", {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         namespace: HUB_NAMESPACE,
         secretArns: registry.secretArns,
+        sharedSecretArns: [redis.authTokenSecretArn],
+        assetsBucketArn: assets.bucketArn,
+        assetReaderServices: ASSET_READERS,
         kmsKeyArn: keys.dataKeyArn,
         region: config.awsRegion,
         kubernetesProvider: cluster.kubernetesProvider,
@@ -137,39 +148,37 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         site: "aws",
         hostname: config.awsOriginHostname,
         siteHeader: SITE_HEADER,
-        services: HUB_SERVICE_SPECS,
+        services: hubServiceSpecs(config.environment),
         binding: (service) => ({
             serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": access.roleArns[service] },
             podLabels: {},
             secretProvider: {
                 provider: "aws",
-                parameters: { region: config.awsRegion, objects: pulumi.interpolate`- objectName: "${registry.secretArns[service]}"\n  objectType: "secretsmanager"\n` },
+                parameters: {
+                    region: config.awsRegion,
+                    objects: secretsManagerObjects([
+                        { arn: registry.secretArns[service], fileName: SECRET_FILES.runtime },
+                        { arn: redis.authTokenSecretArn, fileName: SECRET_FILES.redisAuthToken },
+                    ]),
+                },
             },
             imageRepository: registry.repositoryUrls[service],
         }),
         release: hubRelease(config),
         capacity: "active",
         exposure: { type: "NodePort", nodePort: GATEWAY_NODE_PORT },
+        healthCheck: { path: origin.healthCheckPath, service: "web" },
+        gateway: hubGatewaySize(config.environment),
         networks: {
             loadBalancerCidrs: network.publicSubnetCidrs,
             privateCidr: config.awsVpcCidr,
+            apiServerServiceCidr: KUBERNETES_API_SERVICE_CIDR,
+            objectStore: { cidrs: network.s3EndpointCidrBlocks, services: ASSET_READERS },
             // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
             dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
             publicHttpsEgress: false,
         },
     }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
-
-    const assets = new AwsStaticAssets("aws-assets", {
-        kmsKeyArn: keys.dataKeyArn,
-        replicaProvider: replica,
-        replicaKmsKeyArn: replicaKeys.dataKeyArn,
-        accessLogBucket: logBucket.bucketName,
-        readThroughVpcEndpointId: network.s3EndpointId,
-        // AWS Backup reads the objects as its own role, from AWS's side of the endpoint; the Azure
-        // site's copy job as the export role, from Azure (a pattern of a role that may not exist).
-        outsideReaderRoleArnPatterns: [backupRoleArnPattern("aws-backup", awsScope(keys)), assetExportRole.arn],
-        protect: prod,
-    }, { provider: primary });
 
     // Redis is a cache each site rebuilds; the database is backed up by Atlas.
     const backedUp = [assets.bucketArn];
@@ -184,11 +193,12 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
 
     const monitoring = new AwsMonitoring("aws-monitoring", {
         logsKmsKeyArn: keys.logsKeyArn,
+        accessLogBucket: logBucket.bucketName,
         auditRetentionDays: Math.max(retention, 365),
         alarmEmail: config.awsAlarmEmail,
         loadBalancerArnSuffix: origin.loadBalancerArnSuffix,
         targetGroupArnSuffix: origin.targetGroupArnSuffix,
-        redisReplicationGroupId: redis.replicationGroupId,
+        redisMemberClusterIds: redis.memberClusterIds,
         nodeAutoScalingGroupName: cluster.autoScalingGroupName,
         protect: prod,
     }, { provider: primary });
@@ -224,7 +234,6 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 healthCheckPath: origin.healthCheckPath,
                 siteHeader: SITE_HEADER,
             },
-            apiEndpoint: api.apiEndpoint,
             kubernetes: { clusterName: cluster.clusterName, endpoint: cluster.endpoint, certificateAuthority: cluster.certificateAuthority },
             workloads: { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
             redisEndpoint: redis.primaryEndpoint,

@@ -54,7 +54,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     const common = { resourceGroupName: resourceGroup.name, location: config.azureLocation, tags };
 
     const logs = new AzureLogs("azure-logs", { ...common, retentionDays: config.azureLogRetentionDays, alertEmail: config.azureAlarmEmail }, { provider });
-    const flowLogStorage = new SecureStorageAccount("azure-flow-logs", { ...common, sku: "Standard_ZRS" }, { provider });
+    const flowLogStorage = new SecureStorageAccount("azure-flow-logs", { ...common, sku: "Standard_ZRS", protect: prod }, { provider });
     const network = new AzureNetwork("azure-site", {
         ...common,
         addressSpace: config.azureVnetCidr,
@@ -154,7 +154,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         },
     }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
 
-    const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: [ASSETS_CONTAINER] }, { provider, protect: prod, retainOnDelete: true });
+    const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: [ASSETS_CONTAINER], protect: prod }, { provider });
     // The asset copy job reaches the account privately, like every other data service.
     privateEndpoint("azure-assets-blob", {
         ...common,
