@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { AKS_AAD_SERVER_APP_ID, AksCluster } from "../components/azure/aks";
 import { AzureBackup } from "../components/azure/backup";
 import { AzureLogs } from "../components/azure/logs";
-import { PRIVATE_DNS_ZONES } from "../components/azure/network";
+import { AKS_POD_CIDR, PRIVATE_DNS_ZONES } from "../components/azure/network";
+import { BUILT_IN_ROLES } from "../components/azure/roles";
+import { REDIS_ACCESS_POLICY, serviceSecretName } from "../components/azure/workloadAccess";
+import { HUB_SERVICES } from "../stacks/services";
 import { AzureOrigin, ORIGIN_CERTIFICATE_SECRET } from "../components/azure/origin";
 import { AzureRedis } from "../components/azure/redis";
 import { SecureStorageAccount } from "../components/azure/storage";
@@ -32,6 +35,23 @@ describe("Azure backup site", () => {
                 assert.deepEqual(rule.sourceAddressPrefixes, [...CLOUDFLARE_IPV4_RANGES]);
                 assert.equal(rule.sourceAddressPrefix, undefined);
             }
+        });
+
+        const inboundRules = (plan: StackPlan, subnet: string) =>
+            resourceNamed(plan, "azure-native:network:NetworkSecurityGroup", `azure-site-${subnet}`).inputs.securityRules as Record<string, unknown>[];
+
+        it("admits the AKS overlay pod range to the node subnet, as Azure CNI Overlay requires", () => {
+            const podCidr = (one(prod, "azure-native:containerservice:ManagedCluster").inputs.networkProfile as { podCidr: string }).podCidr;
+            assert.equal(podCidr, AKS_POD_CIDR);
+            const podRule = inboundRules(prod, "aks-nodes").find((rule) => rule.sourceAddressPrefix === podCidr);
+            assert.deepEqual([podRule?.access, podRule?.protocol, podRule?.destinationPortRange], ["Allow", "*", "*"]);
+        });
+
+        it("lets the Application Gateway reach Key Vault's private endpoint on 443", () => {
+            const subnets = one(prod, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string; addressPrefix: string }[];
+            const gatewayPrefix = subnets.find((subnet) => subnet.name === "gateway")?.addressPrefix;
+            const rule = inboundRules(prod, "private-endpoints").find((candidate) => candidate.sourceAddressPrefix === gatewayPrefix);
+            assert.deepEqual([rule?.access, rule?.protocol, rule?.destinationPortRange], ["Allow", "Tcp", "443"]);
         });
 
         it("resolves every private endpoint through a private DNS zone linked to the VNet", () => {
@@ -110,6 +130,39 @@ describe("Azure backup site", () => {
         });
     });
 
+    describe("workload access", () => {
+        const assignment = (name: string) => resourceNamed(prod, "azure-native:authorization:RoleAssignment", name);
+
+        it("grants the kubelet identity AcrPull on the registry", () => {
+            const pull = assignment("azure-workloads-kubelet-pull");
+            assert.match(String(pull.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.acrPull}$`));
+            assert.deepEqual(pull.propertyDependencies.scope, [one(prod, "azure-native:containerregistry:Registry").urn]);
+            assert.deepEqual(pull.propertyDependencies.principalId, [one(prod, "azure-native:containerservice:ManagedCluster").urn]);
+            assert.match(String(pull.inputs.principalId), /^[0-9a-f-]{36}$/);
+        });
+
+        it("lets each service read only its own vault, a scope that exists when the assignment is made", () => {
+            for (const service of HUB_SERVICES) {
+                const read = assignment(`azure-workloads-${service}`);
+                assert.match(String(read.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.keyVaultSecretsUser}$`));
+                assert.deepEqual(read.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", serviceSecretName(service)).urn], service);
+                assert.doesNotMatch(String(read.inputs.scope), /\/secrets\//);
+            }
+        });
+
+        it("gives each service's identity an access policy assignment on Managed Redis, whose access keys are off", () => {
+            const assignments = resourcesOfType(prod, "azure-native:redisenterprise:AccessPolicyAssignment");
+            assert.equal(assignments.length, HUB_SERVICES.length);
+            for (const service of HUB_SERVICES) {
+                const access = resourceNamed(prod, "azure-native:redisenterprise:AccessPolicyAssignment", `azure-workloads-${service}-redis`);
+                assert.equal(access.inputs.accessPolicyName, REDIS_ACCESS_POLICY);
+                assert.match(String(access.inputs.accessPolicyAssignmentName), /^[A-Za-z0-9]{1,60}$/);
+                assert.deepEqual(access.propertyDependencies.user, [resourceNamed(prod, "azure-native:managedidentity:UserAssignedIdentity", `azure-workloads-${service}`).urn]);
+                assert.deepEqual(access.propertyDependencies.databaseName, [one(prod, "azure-native:redisenterprise:Database").urn]);
+            }
+        });
+    });
+
     describe("data stores", () => {
         it("runs Managed Redis on TLS 1.2 with an encrypted protocol, no access keys and no public access", () => {
             const cluster = one(prod, "azure-native:redisenterprise:RedisEnterprise").inputs;
@@ -119,12 +172,24 @@ describe("Azure backup site", () => {
             assert.ok(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-redis-redis"));
         });
 
+        it("sends Managed Redis's metrics from the cluster and its logs from the database, where each lives", () => {
+            const clusterSetting = resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-redis-diagnostics");
+            assert.deepEqual([clusterSetting.inputs.logs, clusterSetting.inputs.metrics], [[], [{ category: "AllMetrics", enabled: true }]]);
+            assert.deepEqual(clusterSetting.propertyDependencies.resourceUri, [one(prod, "azure-native:redisenterprise:RedisEnterprise").urn]);
+            const databaseSetting = resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-redis-database-diagnostics");
+            assert.deepEqual([databaseSetting.inputs.logs, databaseSetting.inputs.metrics], [[{ categoryGroup: "allLogs", enabled: true }], []]);
+            assert.deepEqual(databaseSetting.propertyDependencies.resourceUri, [one(prod, "azure-native:redisenterprise:Database").urn]);
+        });
+
         it("keeps Key Vault on RBAC with purge protection, soft delete and no public access, through a private endpoint, logged", () => {
-            const properties = one(prod, "azure-native:keyvault:Vault").inputs.properties as Record<string, unknown>;
-            assert.deepEqual(
-                [properties.enableRbacAuthorization, properties.enablePurgeProtection, properties.enableSoftDelete, properties.publicNetworkAccess],
-                [true, true, true, "Disabled"],
-            );
+            for (const vault of resourcesOfType(prod, "azure-native:keyvault:Vault")) {
+                const properties = vault.inputs.properties as Record<string, unknown>;
+                assert.deepEqual(
+                    [properties.enableRbacAuthorization, properties.enablePurgeProtection, properties.enableSoftDelete, properties.publicNetworkAccess],
+                    [true, true, true, "Disabled"],
+                    vault.name,
+                );
+            }
             assert.ok(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-vault-vault"));
             assert.ok(resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-vault-diagnostics"));
         });
@@ -145,8 +210,12 @@ describe("Azure backup site", () => {
 
         it("protects the data stores in prod only, and retains them everywhere", () => {
             for (const type of ["azure-native:keyvault:Vault", "azure-native:containerregistry:Registry", "azure-native:redisenterprise:RedisEnterprise", "azure-native:dataprotection:BackupVault"]) {
-                assert.deepEqual([one(prod, type).protect, one(prod, type).retainOnDelete], [true, true], type);
-                assert.deepEqual([one(dev, type).protect, one(dev, type).retainOnDelete], [false, true], type);
+                for (const resource of resourcesOfType(prod, type)) {
+                    assert.deepEqual([resource.protect, resource.retainOnDelete], [true, true], resource.name);
+                }
+                for (const resource of resourcesOfType(dev, type)) {
+                    assert.deepEqual([resource.protect, resource.retainOnDelete], [false, true], resource.name);
+                }
             }
             assert.equal(resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-assets").protect, true);
         });

@@ -35,6 +35,15 @@ export const PRIVATE_DNS_ZONES = {
 } as const;
 export type PrivateLinkGroup = keyof typeof PRIVATE_DNS_ZONES;
 
+/**
+ * AKS's overlay ranges, outside both sites' address plans. Overlay pod traffic between nodes is
+ * not encapsulated, so the node subnet's NSG sees pod addresses and must admit them
+ * (learn.microsoft.com/azure/aks/azure-cni-overlay: "allow traffic between the pod CIDR").
+ */
+export const AKS_POD_CIDR = "100.64.0.0/16";
+export const AKS_SERVICE_CIDR = "100.65.0.0/16";
+export const AKS_DNS_SERVICE_IP = "100.65.0.10";
+
 /** The subnets of the Azure site, carved from the address space (prefix p). */
 export const AZURE_SUBNETS = {
     /** AKS nodes: the first half, /p+1 (pods use an overlay, not these addresses). */
@@ -87,6 +96,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
             aksNodes: [
                 allowInbound("vnet-internal", 100, args.addressSpace, "*", "*"),
                 allowInbound("azure-load-balancer", 110, "AzureLoadBalancer", "*", "*"),
+                allowInbound("overlay-pods", 120, AKS_POD_CIDR, "*", "*"),
             ],
             gateway: [
                 // Application Gateway v2 needs its control plane and the load balancer probe.
@@ -97,6 +107,9 @@ export class AzureNetwork extends pulumi.ComponentResource {
             ],
             privateEndpoints: [
                 allowInbound("from-aks-nodes", 100, this.subnetPrefixes.aksNodes, "Tcp", "*"),
+                // Application Gateway v2 instances fetch their Key Vault certificate themselves,
+                // through the vault's private endpoint in this subnet.
+                allowInbound("gateway-to-key-vault", 110, this.subnetPrefixes.gateway, "Tcp", "443"),
             ],
         };
         const securityGroups = Object.fromEntries(

@@ -66,6 +66,11 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
 
     const endpoints = { privateEndpointSubnetId: network.subnetIds.privateEndpoints, workspaceId: logs.workspaceId, protect: prod };
     const keyVault = new AzureKeyVault("azure-vault", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider });
+    // One vault per service: the smallest existing scope that lets a service read its own secret only.
+    const serviceVaults = Object.fromEntries(HUB_SERVICES.map((service) => [
+        service,
+        new AzureKeyVault(serviceSecretName(service), { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider }),
+    ])) as Record<string, AzureKeyVault>;
     const registry = new AzureRegistry("azure-registry", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.registry }, { provider });
     const redis = new AzureRedis("azure-redis", { ...common, ...endpoints, sku: config.azureRedisSku, privateDnsZoneId: network.privateDnsZoneIds.redisEnterprise }, { provider });
 
@@ -110,9 +115,12 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         namespace: HUB_NAMESPACE,
         services: HUB_SERVICES,
-        keyVaultId: keyVault.vaultId,
+        secretVaultIds: Object.fromEntries(HUB_SERVICES.map((service) => [service, serviceVaults[service].vaultId])),
         clusterPrincipalId: cluster.principalId,
         nodeSubnetId: network.subnetIds.aksNodes,
+        kubeletPrincipalId: cluster.kubeletPrincipalId,
+        registryId: registry.registryId,
+        redis: { clusterName: redis.clusterName, databaseName: redis.databaseName },
     }, { provider });
     const workloads = new HubWorkloads("azure-hub", {
         site: "azure",
@@ -127,7 +135,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
                 provider: "azure",
                 parameters: {
                     clientID: access.clientIds[service],
-                    keyvaultName: keyVault.vaultName,
+                    keyvaultName: serviceVaults[service].vaultName,
                     tenantId: access.tenantId,
                     objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
                 },

@@ -377,6 +377,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.oidcIssuerProfile = { enabled: true, issuerURL: `https://eastus2.oic.prod-aks.azure.com/${OFFLINE_AZURE_TENANT}/${this.uuid(`${name}:oidc`)}/` };
                 extra.fqdn = `${physicalName}.hcp.eastus2.azmk8s.io`;
                 extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
+                // AKS creates the kubelet's identity itself and reports it here.
+                extra.identityProfile = { kubeletidentity: { objectId: this.uuid(`${name}:kubelet`), clientId: this.uuid(`${name}:kubelet-client`) } };
                 break;
             case "azure-native:network:PublicIPAddress":
                 extra.ipAddress = `198.51.100.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
