@@ -1,5 +1,12 @@
 import * as assert from "node:assert/strict";
-import { failoverDetectionSec } from "../components/cloudflare/failover";
+import {
+    FAILOVER_DETECTION_MARGIN_SEC,
+    failoverDetectionSec,
+    HEALTH_CHECK_REGIONS,
+    HEALTH_PROPAGATION_ALLOWANCE_SEC,
+    maximumDetectionSec,
+    probeDetectionSec,
+} from "../components/cloudflare/failover";
 import { trafficSplit } from "../components/cloudflare/siteLoadBalancer";
 import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../components/data/topology";
 import { plannedLoadBalancer } from "../tools/plan/loadBalancerPlan";
@@ -113,7 +120,7 @@ describe("Cloudflare edge", () => {
             assert.deepEqual(balancer?.pools.map((pool) => pool.site), ["aws", "azure"]);
             for (const pool of balancer!.pools) {
                 assert.equal(pool.monitor?.resource.inputs.type, "https");
-                assert.deepEqual(pool.monitor?.settings, { path: "/healthz", expectedCodes: "2xx", intervalSec: 10, timeoutSec: 5, retries: 0, consecutiveDown: 2, consecutiveUp: 2 });
+                assert.deepEqual(pool.monitor?.settings, { path: "/healthz", expectedCodes: "2xx", intervalSec: 10, timeoutSec: 5, retries: 0, consecutiveDown: 1, consecutiveUp: 2 });
                 assert.deepEqual((pool.monitor?.resource.inputs.header as { Host: string[] }).Host, [`${pool.site}-origin.trade.example.com`]);
             }
         });
@@ -165,22 +172,32 @@ describe("Cloudflare edge", () => {
     });
 
     describe("failover detection time", () => {
-        it("is interval x consecutiveDown + timeout x (retries + 1)", () => {
-            assert.equal(failoverDetectionSec({ intervalSec: 15, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 35);
-            assert.equal(failoverDetectionSec({ intervalSec: 10, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 25);
-            assert.equal(failoverDetectionSec({ intervalSec: 60, consecutiveDown: 2, timeoutSec: 5, retries: 1 }), 130);
+        it("is the slowest probe's worst case, interval x consecutiveDown + timeout x (retries + 1), plus the health decision's propagation", () => {
+            assert.equal(probeDetectionSec({ intervalSec: 15, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 35);
+            assert.equal(probeDetectionSec({ intervalSec: 60, consecutiveDown: 2, timeoutSec: 5, retries: 1 }), 130);
+            assert.equal(failoverDetectionSec({ intervalSec: 15, consecutiveDown: 1, timeoutSec: 5, retries: 0 }), 20 + HEALTH_PROPAGATION_ALLOWANCE_SEC);
+            assert.equal(maximumDetectionSec(35), 35 - FAILOVER_DETECTION_MARGIN_SEC);
         });
 
-        it("is what plan reports for prod, within prod's 35 s", () => {
-            assert.deepEqual((prod.outputs.edge as { failover: unknown }).failover, { detectionSec: 35, detectionLimitSec: 35, healthPath: "/healthz", siteHeader: "x-beacon-site" });
+        it("probes each pool from an odd number of regions, so that most regions is never a tie", () => {
+            for (const pool of resourcesOfType(prod, "cloudflare:index/loadBalancerPool:LoadBalancerPool")) {
+                assert.deepEqual(pool.inputs.checkRegions, [...HEALTH_CHECK_REGIONS], pool.name);
+            }
+            assert.equal(HEALTH_CHECK_REGIONS.length % 2, 1);
         });
 
-        it("rejects a monitor config whose worst case exceeds the stack's limit, with the arithmetic", async () => {
+        it("is what plan reports for prod, with its margin under prod's 35 s", () => {
+            const failover = (prod.outputs.edge as { failover: { detectionSec: number; detectionLimitSec: number } }).failover;
+            assert.deepEqual(failover, { detectionSec: 25, detectionLimitSec: 35, healthPath: "/healthz", siteHeader: "x-beacon-site" });
+            assert.ok(failover.detectionSec <= failover.detectionLimitSec - FAILOVER_DETECTION_MARGIN_SEC);
+        });
+
+        it("rejects a monitor config whose worst case eats into the margin, with the arithmetic", async () => {
             await assertPlanFails(
-                planProd({ healthMonitorIntervalSec: "20" }),
+                planProd({ healthMonitorConsecutiveDown: "2" }),
                 2,
                 "Pulumi.prod.yaml",
-                "crypto-beacon:healthMonitorIntervalSec: worst-case failover detection is 45 s (interval 20 s x consecutiveDown 2 + timeout 5 s x (retries 0 + 1)); prod allows at most 35 s",
+                "crypto-beacon:healthMonitorIntervalSec: worst-case failover detection is 40 s (interval 15 s x consecutiveDown 2 + timeout 5 s x (retries 0 + 1) + propagation 5 s); prod allows at most 30 s (its 35 s limit less a 5 s margin)",
             );
         });
 

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { CLOUDFLARE_PLANS, failoverDetectionSec, minimumMonitorIntervalSec } from "../../components/cloudflare/failover";
+import {
+    CLOUDFLARE_PLANS,
+    FAILOVER_DETECTION_MARGIN_SEC,
+    failoverDetectionSec,
+    HEALTH_PROPAGATION_ALLOWANCE_SEC,
+    maximumDetectionSec,
+    minimumMonitorIntervalSec,
+} from "../../components/cloudflare/failover";
 import { databaseTopologyProblems } from "../../components/data/topology";
 import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
 import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
@@ -230,7 +237,9 @@ const edgeKeys = {
     healthMonitorIntervalSec: integerBetween(10, 3600).default(15).describe("Seconds between health probes; at least the plan's minimum."),
     healthMonitorTimeoutSec: integerBetween(1, 10).default(5).describe("Seconds a probe waits for an answer."),
     healthMonitorRetries: integerBetween(0, 5).default(0).describe("Immediate retries of a failed probe before it counts as down."),
-    healthMonitorConsecutiveDown: integerBetween(1, 10).default(2).describe("Failed probes in a row that mark a site unhealthy."),
+    healthMonitorConsecutiveDown: integerBetween(1, 10)
+        .default(1)
+        .describe("Failed probes in a row, in most data centres of most probing regions, that mark a site unhealthy."),
     healthMonitorConsecutiveUp: integerBetween(1, 10).default(2).describe("Good probes in a row that mark a site healthy again."),
     apiRateLimitPerMinute: integerBetween(10, 100000).default(600).describe("Requests per minute one client IP may make to /api/ before it is blocked."),
     loginRateLimitPerMinute: integerBetween(1, 1000).default(10).describe("Requests per minute one client IP may make to the login paths before it is blocked."),
@@ -333,13 +342,14 @@ const edgeRules: Refinement<z.output<z.ZodObject<typeof edgeKeys & typeof databa
         consecutiveDown: config.healthMonitorConsecutiveDown,
     });
     const limitSec = FAILOVER_DETECTION_LIMIT_SEC[config.environment];
-    if (detectionSec > limitSec) {
+    if (detectionSec > maximumDetectionSec(limitSec)) {
         ctx.addIssue({
             code: "custom",
             path: ["healthMonitorIntervalSec"],
             message:
                 `worst-case failover detection is ${detectionSec} s (interval ${config.healthMonitorIntervalSec} s x consecutiveDown ${config.healthMonitorConsecutiveDown}` +
-                ` + timeout ${config.healthMonitorTimeoutSec} s x (retries ${config.healthMonitorRetries} + 1)); ${config.environment} allows at most ${limitSec} s`,
+                ` + timeout ${config.healthMonitorTimeoutSec} s x (retries ${config.healthMonitorRetries} + 1) + propagation ${HEALTH_PROPAGATION_ALLOWANCE_SEC} s);` +
+                ` ${config.environment} allows at most ${maximumDetectionSec(limitSec)} s (its ${limitSec} s limit less a ${FAILOVER_DETECTION_MARGIN_SEC} s margin)`,
         });
     }
     for (const problem of databaseTopologyProblems(databaseTopology(config))) {
