@@ -7,7 +7,7 @@ import { AKS_POD_CIDR, PRIVATE_DNS_ZONES } from "../components/azure/network";
 import { BUILT_IN_ROLES } from "../components/azure/roles";
 import { REDIS_ACCESS_POLICY, serviceSecretName } from "../components/azure/workloadAccess";
 import { HUB_SERVICES } from "../stacks/services";
-import { AzureOrigin, ORIGIN_CERTIFICATE_SECRET } from "../components/azure/origin";
+import { AzureOrigin, EDGE_CLIENT_SSL_PROFILE, ORIGIN_CERTIFICATE_SECRET } from "../components/azure/origin";
 import { AzureRedis } from "../components/azure/redis";
 import { SecureStorageAccount } from "../components/azure/storage";
 import { CLOUDFLARE_IPV4_RANGES } from "../components/cloudflare/ipRanges";
@@ -121,6 +121,18 @@ describe("Azure backup site", () => {
             assert.match(String((gateway.sslCertificates as { keyVaultSecretId: string }[])[0].keyVaultSecretId), new RegExp(`^https://.*\\.vault\\.azure\\.net/secrets/${ORIGIN_CERTIFICATE_SECRET}$`));
             const access = resourceNamed(prod, "azure-native:authorization:RoleAssignment", "azure-origin-certificate");
             assert.deepEqual(access.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
+        });
+
+        it("admits on HTTPS only clients with a certificate from the edge's origin-pull CA (mutual TLS)", () => {
+            const gateway = one(prod, "azure-native:network:ApplicationGateway").inputs as Record<string, any>;
+            const [trusted] = gateway.trustedClientCertificates as { name: string; data: string }[];
+            assert.match(Buffer.from(trusted.data, "base64").toString("utf8"), /^-----BEGIN CERTIFICATE-----\n/);
+            const [profile] = gateway.sslProfiles as { name: string; trustedClientCertificates: { id: string }[]; clientAuthConfiguration: unknown }[];
+            assert.equal(profile.name, EDGE_CLIENT_SSL_PROFILE);
+            assert.match(profile.trustedClientCertificates[0].id, new RegExp(`/trustedClientCertificates/${trusted.name}$`));
+            assert.deepEqual(profile.clientAuthConfiguration, { verifyClientCertIssuerDN: true });
+            const https = (gateway.httpListeners as { name: string; sslProfile?: { id: string } }[]).find((listener) => listener.name === "https");
+            assert.match(String(https?.sslProfile?.id), new RegExp(`/sslProfiles/${EDGE_CLIENT_SSL_PROFILE}$`));
         });
 
         it("routes to the in-cluster gateway's reserved address in the node subnet, probing the health path", () => {
@@ -259,6 +271,7 @@ describe("Azure backup site", () => {
                     role: "azure-site",
                     environment: "prod",
                     azureOriginHostname: "azure-origin.trade.example.com",
+                    azureOriginPullCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n",
                     azureCapacity: capacity,
                     atlasProjectId: "6a1f0c2e9b8d7a6f5e4d3c24",
                     atlasClientId: "from-esc",
@@ -297,11 +310,12 @@ describe("Azure backup site", () => {
             });
         });
         const aks = { resourceGroupName: "rg", location: "eastus2", nodeSubnetId: "s", kubernetesVersion: "1.33", userNodeVmSize: "Standard_D4s_v5", userNodeMinCount: 3, userNodeMaxCount: 6, workspaceId: "w", tags: {} };
-        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultUri: "https://k.vault.azure.net/", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", tags: {} };
+        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultUri: "https://k.vault.azure.net/", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", clientCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", tags: {} };
         const cases: [string, () => unknown, RegExp][] = [
             ["AksCluster userNodeMaxCount below userNodeMinCount", () => new AksCluster("a", { ...aks, userNodeMaxCount: 2 }), /AksCluster a: userNodeMaxCount 2 must be at least userNodeMinCount \(3\)/],
             ["AksCluster authorizedIpRanges of the whole internet", () => new AksCluster("a", { ...aks, authorizedIpRanges: ["0.0.0.0/0"] }), /authorizedIpRanges entry "0\.0\.0\.0\/0"/],
             ["AzureOrigin capacity out of order", () => new AzureOrigin("o", { ...origin, minCapacity: 5, maxCapacity: 2 }), /AzureOrigin o: capacity must satisfy 1 <= minCapacity \(5\) <= maxCapacity \(2\)/],
+            ["AzureOrigin a client CA that is not a PEM certificate", () => new AzureOrigin("o", { ...origin, clientCaCertificate: "not a certificate" }), /AzureOrigin o: clientCaCertificate must be one PEM certificate/],
             ["AzureRedis an unknown SKU", () => new AzureRedis("r", { resourceGroupName: "rg", location: "eastus2", sku: "Premium_P1", privateEndpointSubnetId: "s", privateDnsZoneId: "z", workspaceId: "w", protect: false, tags: {} }), /AzureRedis r: sku "Premium_P1"/],
             ["AzureBackup daily retention under 30 days", () => new AzureBackup("b", { resourceGroupName: "rg", location: "eastus2", storageAccounts: [{ name: "a", id: "i", containers: ["c"] }], dailyRetentionDays: 7, lockImmutability: false, protect: false, tags: {} }), /AzureBackup b: dailyRetentionDays 7 must be at least 30/],
             ["AzureLogs retention beyond 730 days", () => new AzureLogs("l", { resourceGroupName: "rg", location: "eastus2", retentionDays: 1000, alertEmail: "", tags: {} }), /AzureLogs l: retentionDays 1000 must be from 30 to 730/],

@@ -74,6 +74,8 @@ describe("stack config validation", () => {
         /** The origin certificate an AWS site needs, as ESC hands it over: secret. */
         const siteSecrets = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----", ...atlas };
         const siteSecretKeys = new Set(Object.keys(siteSecrets));
+        /** A PEM certificate as a stack file holds it (public), for the origin-pull keys. */
+        const certificate = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
         const edge = {
             role: "edge",
             environment: "prod",
@@ -84,9 +86,11 @@ describe("stack config validation", () => {
             databaseAppPassword: "a-long-password-from-esc",
             awsSiteStack: "acme/crypto-beacon/prod-aws",
             azureSiteStack: "acme/crypto-beacon/prod-azure",
+            originPullCertificate: certificate,
+            originPullPrivateKey: "-----BEGIN PRIVATE KEY-----",
             ...atlas,
         };
-        const edgeSecretKeys = new Set(["cloudflareApiToken", "databaseAppPassword", "atlasClientId", "atlasClientSecret"]);
+        const edgeSecretKeys = new Set(["cloudflareApiToken", "databaseAppPassword", "originPullPrivateKey", "atlasClientId", "atlasClientSecret"]);
 
         it("accepts a secret value and types the result", () => {
             const config = parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: edgeSecretKeys });
@@ -102,7 +106,7 @@ describe("stack config validation", () => {
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
+            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", azureOriginPullCaCertificate: certificate, awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
             const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: siteSecretKeys });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);

@@ -1,4 +1,9 @@
 import * as assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { loginChallengeExpression } from "../components/cloudflare/edgeZone";
 import {
     FAILOVER_DETECTION_MARGIN_SEC,
     failoverDetectionSec,
@@ -11,9 +16,15 @@ import { trafficSplit } from "../components/cloudflare/siteLoadBalancer";
 import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../components/data/topology";
 import { plannedLoadBalancer } from "../tools/plan/loadBalancerPlan";
 import { planStack, type StackPlan } from "../tools/plan/planner";
-import { assertPlanFails, one, providerOf, resourceNamed, resourcesOfType } from "./helpers";
+import { assertPlanFails, one, providerOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
 
 const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
+
+/** A value of a committed stack file, as the CLI reads it. */
+function stackFileValue(stackFile: string, key: string): string {
+    const document = parse(readFileSync(path.join(REPOSITORY_ROOT, stackFile), "utf8")) as { config: Record<string, string> };
+    return document.config[`crypto-beacon:${key}`];
+}
 const RULESET = "cloudflare:index/ruleset:Ruleset";
 const LOAD_BALANCER = "cloudflare:index/loadBalancer:LoadBalancer";
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
@@ -53,11 +64,39 @@ describe("Cloudflare edge", () => {
             assert.equal(hsts.include_subdomains, true);
         });
 
-        it("signs the zone with DNSSEC, pulls from origins with Cloudflare's client certificate, and proxies its records", () => {
+        it("signs the zone with DNSSEC, pulls from origins with the zone's own client certificate, and proxies its records", () => {
             assert.equal(one(prod, "cloudflare:index/zoneDnssec:ZoneDnssec").inputs.status, "active");
-            assert.equal(one(prod, "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings").inputs.enabled, true);
+            const certificate = one(prod, "cloudflare:index/authenticatedOriginPullsCertificate:AuthenticatedOriginPullsCertificate");
+            assert.equal(certificate.inputs.certificate, stackFileValue("Pulumi.prod.yaml", "originPullCertificate"));
+            assert.equal(certificate.inputs.privateKey, "[secret]");
+            const settings = one(prod, "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings");
+            assert.equal(settings.inputs.enabled, true);
+            assert.ok(settings.dependencies.includes(certificate.urn), "enabled only once the zone's certificate is uploaded");
             assert.equal(one(prod, "cloudflare:index/dnsRecord:DnsRecord").inputs.proxied, true);
             assert.equal(one(prod, LOAD_BALANCER).inputs.proxied, true);
+        });
+
+        it("issues the zone's origin-pull certificate from the CA each origin trusts", () => {
+            const client = new X509Certificate(stackFileValue("Pulumi.prod.yaml", "originPullCertificate"));
+            for (const site of ["Pulumi.prod-azure.yaml"]) {
+                const authority = new X509Certificate(stackFileValue(site, "azureOriginPullCaCertificate"));
+                assert.ok(client.verify(authority.publicKey), `${site}'s CA issued it`);
+            }
+        });
+
+        it("challenges login requests by the WAF attack score class, never the retired threat score", async () => {
+            const rules = ruleset(prod, "http_request_firewall_custom").rules;
+            assert.ok(rules.every((rule) => !rule.expression.includes("cf.threat_score")));
+            const challenge = rules.find((rule) => rule.action === "managed_challenge");
+            assert.equal(challenge?.expression, loginChallengeExpression("business"));
+            assert.match(String(challenge?.expression), /^\(cf\.waf\.score\.class in \{"attack" "likely_attack"\}\) and \(http\.request\.uri\.path in \{"\/login"/);
+            assert.equal(loginChallengeExpression("pro"), undefined, "Pro has no attack score: the rule is left out");
+        });
+
+        it("sets HSTS once, as the zone setting, not again in a response header rule", () => {
+            const headers = ruleset(prod, "http_response_headers_transform").rules.flatMap((rule) => Object.keys(rule.actionParameters?.headers ?? {}));
+            assert.ok(!headers.some((header) => header.toLowerCase() === "strict-transport-security"), headers.join());
+            assert.equal(resourcesOfType(prod, ZONE_SETTING).filter((setting) => setting.inputs.settingId === "security_header").length, 1);
         });
 
         it("runs Cloudflare's managed and OWASP rulesets and custom rules", () => {
@@ -84,11 +123,10 @@ describe("Cloudflare edge", () => {
             }
         });
 
-        it("sets CSP from config and the other security headers on every response", async () => {
+        it("sets CSP from config and the other security headers (HSTS aside) on every response", async () => {
             const plan = await planProd({ contentSecurityPolicy: "default-src 'none'" });
             const headers = ruleset(plan, "http_response_headers_transform").rules[0].actionParameters?.headers as Record<string, { operation: string; value: string }>;
             assert.equal(headers["Content-Security-Policy"].value, "default-src 'none'");
-            assert.match(headers["Strict-Transport-Security"].value, /max-age=\d+; includeSubDomains/);
             assert.equal(headers["X-Content-Type-Options"].value, "nosniff");
             assert.ok(headers["Referrer-Policy"].value);
             assert.ok(headers["Permissions-Policy"].value);
@@ -262,7 +300,11 @@ describe("Cloudflare edge", () => {
             assert.deepEqual([schedule.policyItemDaily.retentionUnit, schedule.policyItemDaily.retentionValue], ["days", 30]);
             assert.deepEqual([schedule.policyItemMonthlies[0].retentionUnit, schedule.policyItemMonthlies[0].retentionValue], ["months", 12]);
             assert.equal(schedule.copySettings[0].cloudProvider, "AZURE");
-            assert.deepEqual(schedule.copySettings[0].frequencies, ["HOURLY", "DAILY", "MONTHLY"]);
+            assert.equal(schedule.copySettings[0].frequencies, undefined, "frequencies is deprecated in provider 4.x");
+            assert.deepEqual(
+                schedule.copySettings[0].copyPolicyItems.map((item: Record<string, unknown>) => [item.frequencyType, item.retentionUnit, item.retentionValue]),
+                [["hourly", "days", 2], ["daily", "days", 30], ["monthly", "months", 12]],
+            );
             assert.equal(schedule.copySettings[0].shouldCopyOplogs, true);
         });
 

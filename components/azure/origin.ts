@@ -28,8 +28,18 @@ export interface AzureOriginArgs {
     readonly minCapacity: number;
     readonly maxCapacity: number;
     readonly workspaceId: pulumi.Input<string>;
+    /**
+     * PEM of the CA that issued the edge's per-zone origin-pull certificate. The HTTPS listener
+     * admits only clients presenting a certificate it issued (mutual TLS), so traffic from other
+     * Cloudflare zones, which also comes from Cloudflare's ranges, is refused.
+     */
+    readonly clientCaCertificate: string;
     readonly tags: Readonly<Record<string, string>>;
 }
+
+/** The SSL profile of the HTTPS listener: the gateway's TLS policy plus client certificate checks. */
+export const EDGE_CLIENT_SSL_PROFILE = "edge-client-certificate";
+const SSL_POLICY = { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" } as const;
 
 /** The Key Vault secret the operator imports the origin certificate as (docs/azure-site.md). */
 export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
@@ -38,7 +48,8 @@ export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
  * The Azure site's origin: Application Gateway WAF v2 across zones, with an OWASP 3.2 policy in
  * prevention mode, HTTPS only with a TLS 1.2+ policy (HTTP redirects), its certificate from Key
  * Vault, routing to the in-cluster gateway. Only Cloudflare reaches it: the gateway subnet's NSG
- * admits 443 and 80 from Cloudflare's ranges alone.
+ * admits 443 and 80 from Cloudflare's ranges alone, and the HTTPS listener admits only clients
+ * with the edge's per-zone origin-pull certificate.
  */
 export class AzureOrigin extends pulumi.ComponentResource {
     public readonly publicIpAddress: pulumi.Output<string>;
@@ -49,6 +60,9 @@ export class AzureOrigin extends pulumi.ComponentResource {
         const healthCheckPath = args.healthCheckPath ?? "/healthz";
         if (!Number.isInteger(args.minCapacity) || args.minCapacity < 1 || args.maxCapacity < args.minCapacity || args.maxCapacity > 125) {
             throw new Error(`AzureOrigin ${name}: capacity must satisfy 1 <= minCapacity (${args.minCapacity}) <= maxCapacity (${args.maxCapacity}) <= 125`);
+        }
+        if (!/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(args.clientCaCertificate)) {
+            throw new Error(`AzureOrigin ${name}: clientCaCertificate must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`);
         }
         if (!healthCheckPath.startsWith("/")) {
             throw new Error(`AzureOrigin ${name}: healthCheckPath "${healthCheckPath}" must start with /`);
@@ -95,7 +109,15 @@ export class AzureOrigin extends pulumi.ComponentResource {
             frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: publicIp.id } }],
             frontendPorts: [{ name: "https", port: 443 }, { name: "http", port: 80 }],
             sslCertificates: [{ name: "origin", keyVaultSecretId: pulumi.interpolate`${args.keyVaultUri}secrets/${ORIGIN_CERTIFICATE_SECRET}` }],
-            sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" },
+            sslPolicy: SSL_POLICY,
+            // ARM takes the CA file's bytes base64-encoded, as `az network application-gateway client-cert add` sends them.
+            trustedClientCertificates: [{ name: "edge-origin-pull-ca", data: Buffer.from(args.clientCaCertificate, "utf8").toString("base64") }],
+            sslProfiles: [{
+                name: EDGE_CLIENT_SSL_PROFILE,
+                sslPolicy: SSL_POLICY,
+                trustedClientCertificates: [{ id: part("trustedClientCertificates", "edge-origin-pull-ca") }],
+                clientAuthConfiguration: { verifyClientCertIssuerDN: true },
+            }],
             httpListeners: [
                 {
                     name: "https",
@@ -105,6 +127,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
                     frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
                     frontendPort: { id: part("frontendPorts", "https") },
                     sslCertificate: { id: part("sslCertificates", "origin") },
+                    sslProfile: { id: part("sslProfiles", EDGE_CLIENT_SSL_PROFILE) },
                 },
                 {
                     name: "http",

@@ -103,11 +103,17 @@ export class TradingDatabase extends pulumi.ComponentResource {
             policyItemMonthlies: [{ frequencyInterval: 1, retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths }],
             // Snapshots and the oplog also land in the other cloud, so a restore needs neither
             // the primary's cloud nor its region.
+            // copyPolicyItems replaces the deprecated `frequencies` (provider 4.x); the copies are
+            // kept as long as the snapshots they copy.
             copySettings: [{
                 cloudProvider: ATLAS_PROVIDER[standbySite],
                 regionName: args.topology[standbySite].region,
                 zoneId,
-                frequencies: ["HOURLY", "DAILY", "MONTHLY"],
+                copyPolicyItems: [
+                    { frequencyType: "hourly", retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
+                    { frequencyType: "daily", retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
+                    { frequencyType: "monthly", retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths },
+                ],
                 shouldCopyOplogs: true,
             }],
         }, { parent: this });

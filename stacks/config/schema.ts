@@ -35,6 +35,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
     "cloudflareApiToken",
     "awsOriginTlsCertificate",
     "awsOriginTlsPrivateKey",
+    "originPullPrivateKey",
     "atlasClientId",
     "atlasClientSecret",
     "databaseAppPassword",
@@ -81,6 +82,11 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
 });
 
 /** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
+/** One PEM certificate: public material, so it lives in the stack file. */
+const pemCertificate = z
+    .string()
+    .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/, { error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)" });
+
 const publicAllowListCidr = z
     .string()
     .refine((value) => parseIpv4Cidr(value) !== undefined, { error: "must be canonical IPv4 CIDR blocks" })
@@ -171,6 +177,9 @@ const azureSiteKeys = {
         .default("standby")
         .describe("standby: cheap warm capacity while AWS serves; active: the primary's prod capacity. The DR drill checks it before switching."),
     azureOriginHostname: hostname.describe("Hostname Cloudflare reaches the Azure origin by, e.g. azure-origin.trade.example.com."),
+    azureOriginPullCaCertificate: pemCertificate.describe(
+        "PEM of the CA that issued the edge's originPullCertificate; the Application Gateway admits only clients with a certificate it issued.",
+    ),
     azureAksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the AKS cluster."),
     azureAksAuthorizedIpRanges: z
         .array(publicAllowListCidr)
@@ -225,6 +234,13 @@ const edgeKeys = {
         .string()
         .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id: 32 lower-case hex characters" })
         .describe("Cloudflare account that owns the load-balancer pools, monitors and notifications."),
+    originPullCertificate: pemCertificate.describe(
+        "PEM client certificate Cloudflare presents to both origins for this zone only (per-zone authenticated origin pulls); issued by the origins' trusted CA.",
+    ),
+    originPullPrivateKey: z
+        .string()
+        .min(1)
+        .describe("PEM private key of originPullCertificate (secret: ESC or `config set --secret`)."),
     cloudflarePlan: enumOf(CLOUDFLARE_PLANS, "Cloudflare plan")
         .default("business")
         .describe("Cloudflare plan of the zone: it sets the shortest health-monitor interval (pro 60 s, business 15 s, enterprise 10 s)."),

@@ -108,6 +108,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         minCapacity: capacity.gatewayMinCapacity,
         maxCapacity: capacity.gatewayMaxCapacity,
         workspaceId: logs.workspaceId,
+        clientCaCertificate: config.azureOriginPullCaCertificate,
     }, { provider });
 
     const access = new AzureWorkloadAccess("azure-workloads", {

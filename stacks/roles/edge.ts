@@ -40,6 +40,9 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
         apiRateLimitPerMinute: config.apiRateLimitPerMinute,
         loginRateLimitPerMinute: config.loginRateLimitPerMinute,
         contentSecurityPolicy: config.contentSecurityPolicy,
+        originPullCertificate: config.originPullCertificate,
+        originPullPrivateKey: pulumi.secret(config.originPullPrivateKey),
+        plan: config.cloudflarePlan,
     }, { provider });
 
     const loadBalancer = new SiteLoadBalancer("edge", {
