@@ -66,8 +66,42 @@ describe("Azure backup site", () => {
         it("keeps VNet flow logs in storage for the configured days, with traffic analytics", () => {
             const flowLog = one(prod, "azure-native:network:FlowLog");
             assert.deepEqual(flowLog.inputs.retentionPolicy, { days: 365, enabled: true });
-            assert.equal(flowLog.inputs.networkWatcherName, "NetworkWatcher_eastus2");
             assert.deepEqual(flowLog.propertyDependencies.targetResourceId, [resourceNamed(prod, "azure-native:network:VirtualNetwork", "azure-site").urn]);
+        });
+
+        it("creates the region's Network Watcher before the VNet, so that Azure does not, and writes the flow log through it", () => {
+            const watcher = one(prod, "azure-native:network:NetworkWatcher");
+            assert.equal(watcher.inputs.networkWatcherName, "NetworkWatcher_eastus2");
+            const flowLog = one(prod, "azure-native:network:FlowLog");
+            assert.deepEqual(flowLog.propertyDependencies.networkWatcherName, [watcher.urn]);
+            assert.deepEqual(flowLog.propertyDependencies.resourceGroupName, watcher.propertyDependencies.resourceGroupName);
+            assert.ok(one(prod, "azure-native:network:VirtualNetwork").dependencies.includes(watcher.urn));
+        });
+
+        it("uses the subscription's existing Network Watcher when the stack names one", async () => {
+            const existing = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
+            const plan = await planStack({ stack: "prod-azure", configOverrides: { "prod-azure": { "crypto-beacon:azureNetworkWatcherId": existing } } });
+            assert.equal(resourcesOfType(plan, "azure-native:network:NetworkWatcher").length, 0);
+            const flowLog = one(plan, "azure-native:network:FlowLog").inputs;
+            assert.deepEqual([flowLog.resourceGroupName, flowLog.networkWatcherName], ["NetworkWatcherRG", "NetworkWatcher_eastus2"]);
+        });
+
+        it("writes flow logs as a user-assigned identity with a blob data role, since the account takes no shared keys", () => {
+            const flowLog = one(prod, "azure-native:network:FlowLog");
+            const identity = resourceNamed(prod, "azure-native:managedidentity:UserAssignedIdentity", "azure-site-flow-logs");
+            assert.equal((flowLog.inputs.identity as { type: string }).type, "UserAssigned");
+            assert.deepEqual(flowLog.propertyDependencies.identity, [identity.urn]);
+            const role = resourceNamed(prod, "azure-native:authorization:RoleAssignment", "azure-site-flow-logs");
+            assert.match(String(role.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.storageBlobDataContributor}$`));
+            assert.deepEqual(role.propertyDependencies.scope, [resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-flow-logs").urn]);
+            assert.deepEqual(role.propertyDependencies.principalId, [identity.urn]);
+            assert.ok(flowLog.dependencies.includes(role.urn), "the role exists before the flow log writes");
+        });
+
+        it("registers the Atlas endpoint with the address of the endpoint's network interface", () => {
+            const registration = one(prod, "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService");
+            assert.match(String(registration.inputs.privateEndpointIpAddress), /^10\.\d+\.144\.4$/);
+            assert.deepEqual(registration.propertyDependencies.privateEndpointIpAddress, [resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-database").urn]);
         });
     });
 
@@ -121,6 +155,14 @@ describe("Azure backup site", () => {
             assert.match(String((gateway.sslCertificates as { keyVaultSecretId: string }[])[0].keyVaultSecretId), new RegExp(`^https://.*\\.vault\\.azure\\.net/secrets/${ORIGIN_CERTIFICATE_SECRET}$`));
             const access = resourceNamed(prod, "azure-native:authorization:RoleAssignment", "azure-origin-certificate");
             assert.deepEqual(access.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
+        });
+
+        it("writes its certificate into the private vault through Resource Manager in the same update, before the gateway needs it", () => {
+            const certificate = one(prod, "azure-native:keyvault:Secret");
+            assert.equal(certificate.inputs.secretName, ORIGIN_CERTIFICATE_SECRET);
+            assert.deepEqual(certificate.propertyDependencies.vaultName, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
+            assert.deepEqual(certificate.inputs.properties, { value: "[secret]", contentType: "application/x-pkcs12" });
+            assert.ok(one(prod, "azure-native:network:ApplicationGateway").dependencies.includes(certificate.urn));
         });
 
         it("admits on HTTPS only clients with a certificate from the edge's origin-pull CA (mutual TLS)", () => {
@@ -310,7 +352,7 @@ describe("Azure backup site", () => {
             });
         });
         const aks = { resourceGroupName: "rg", location: "eastus2", nodeSubnetId: "s", kubernetesVersion: "1.33", userNodeVmSize: "Standard_D4s_v5", userNodeMinCount: 3, userNodeMaxCount: 6, workspaceId: "w", tags: {} };
-        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultUri: "https://k.vault.azure.net/", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", clientCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", tags: {} };
+        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultName: "k", keyVaultUri: "https://k.vault.azure.net/", certificatePfx: "MIIK", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", clientCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", tags: {} };
         const cases: [string, () => unknown, RegExp][] = [
             ["AksCluster userNodeMaxCount below userNodeMinCount", () => new AksCluster("a", { ...aks, userNodeMaxCount: 2 }), /AksCluster a: userNodeMaxCount 2 must be at least userNodeMinCount \(3\)/],
             ["AksCluster authorizedIpRanges of the whole internet", () => new AksCluster("a", { ...aks, authorizedIpRanges: ["0.0.0.0/0"] }), /authorizedIpRanges entry "0\.0\.0\.0\/0"/],

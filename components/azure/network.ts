@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { formatCidr, parseIpv4Cidr, subBlock, type Ipv4Block } from "../network/addressing";
+import { builtInRoleId } from "./roles";
 
 export interface AzureNetworkArgs {
     /** Resource group that holds the network. */
@@ -20,10 +24,18 @@ export interface AzureNetworkArgs {
     /** Log Analytics workspace for traffic analytics. */
     readonly workspaceId: pulumi.Input<string>;
     /**
-     * The region's Network Watcher, which Azure creates with the first virtual network.
-     * @default { name: "NetworkWatcher_<location>", resourceGroupName: "NetworkWatcherRG" }
+     * The subscription's existing Network Watcher in this region, when there is one: Azure allows
+     * one per region and subscription (`npm run preflight` finds it).
+     * @default - the network creates `NetworkWatcher_<location>` in its own resource group, before
+     * the VNet, so that Azure does not auto-create another in NetworkWatcherRG
      */
-    readonly networkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+    readonly existingNetworkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+}
+
+/** The resource group and name of a Network Watcher from its resource id; undefined for anything else. */
+export function parseNetworkWatcherId(id: string): { name: string; resourceGroupName: string } | undefined {
+    const match = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/networkWatchers\/([^/]+)$/i.exec(id);
+    return match ? { resourceGroupName: match[1], name: match[2] } : undefined;
 }
 
 /** Private DNS zones that resolve the site's private endpoints, by private-link sub-resource. */
@@ -122,6 +134,10 @@ export class AzureNetwork extends pulumi.ComponentResource {
             ]),
         ) as Record<AzureSubnet, network.NetworkSecurityGroup>;
 
+        const createdWatcher = args.existingNetworkWatcher
+            ? undefined
+            : new network.NetworkWatcher(`${name}-watcher`, { ...common, networkWatcherName: `NetworkWatcher_${args.location}` }, parent);
+
         // Subnets live inline: separately managed Subnet resources are dropped from the VNet on
         // its next update unless every change is coordinated, which makes drift on each `up`.
         const vnet = new network.VirtualNetwork(name, {
@@ -135,7 +151,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 // Lets the NSG apply to private endpoints too.
                 privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
             })),
-        }, parent);
+        }, { parent: this, dependsOn: createdWatcher ? [createdWatcher] : [] });
         this.vnetId = vnet.id;
         this.vnetName = vnet.name;
         this.subnetIds = Object.fromEntries(
@@ -167,11 +183,20 @@ export class AzureNetwork extends pulumi.ComponentResource {
 
         // NSG flow logs can no longer be created (since June 2025); VNet flow logs replace them
         // and record every subnet's traffic, with the NSG rule that allowed or denied it.
-        const watcher = args.networkWatcher ?? { name: `NetworkWatcher_${args.location}`, resourceGroupName: "NetworkWatcherRG" };
+        // The storage account takes no shared keys, so the flow log writes as its own identity
+        // with a blob data role (learn.microsoft.com/azure/network-watcher/vnet-flow-logs-managed-identity).
+        const flowLogIdentity = new managedidentity.UserAssignedIdentity(`${name}-flow-logs`, common, parent);
+        const writesFlowLogs = new authorization.RoleAssignment(`${name}-flow-logs`, {
+            scope: args.flowLogStorageAccountId,
+            principalId: flowLogIdentity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: builtInRoleId(getClientConfigOutput(parent).subscriptionId, "storageBlobDataContributor"),
+        }, parent);
         new network.FlowLog(name, {
-            resourceGroupName: watcher.resourceGroupName,
-            networkWatcherName: watcher.name,
+            resourceGroupName: createdWatcher ? args.resourceGroupName : args.existingNetworkWatcher!.resourceGroupName,
+            networkWatcherName: createdWatcher ? createdWatcher.name : args.existingNetworkWatcher!.name,
             location: args.location,
+            identity: { type: "UserAssigned", userAssignedIdentities: [flowLogIdentity.id] },
             targetResourceId: vnet.id,
             storageId: args.flowLogStorageAccountId,
             enabled: true,
@@ -181,7 +206,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 networkWatcherFlowAnalyticsConfiguration: { enabled: true, workspaceResourceId: args.workspaceId, trafficAnalyticsInterval: 10 },
             },
             tags: { ...args.tags },
-        }, parent);
+        }, { parent: this, dependsOn: [writesFlowLogs] });
 
         this.registerOutputs({ vnetId: this.vnetId, vnetName: this.vnetName, subnetIds: this.subnetIds });
     }

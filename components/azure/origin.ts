@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import { AKS_ZONES } from "./aks";
@@ -13,9 +14,16 @@ export interface AzureOriginArgs {
     readonly gatewaySubnetId: pulumi.Input<string>;
     /** Hostname Cloudflare connects with; the listener requires it (SNI). */
     readonly hostname: string;
-    /** Key Vault holding the origin certificate (secret "origin-tls"), and its URI. */
+    /** Key Vault that holds the origin certificate (secret "origin-tls"): its id, name and URI. */
     readonly keyVaultId: pulumi.Input<string>;
+    readonly keyVaultName: pulumi.Input<string>;
     readonly keyVaultUri: pulumi.Input<string>;
+    /**
+     * The origin certificate and key as a base64, unencrypted PFX (secret). It is written into the
+     * vault through Azure Resource Manager, whose control plane the vault's network rules do not
+     * restrict, so the first `pulumi up` needs no access to the private vault.
+     */
+    readonly certificatePfx: pulumi.Input<string>;
     /** Private IP of the in-cluster gateway's internal load balancer, in the AKS node subnet. */
     readonly backendIp: string;
     /**
@@ -41,7 +49,7 @@ export interface AzureOriginArgs {
 export const EDGE_CLIENT_SSL_PROFILE = "edge-client-certificate";
 const SSL_POLICY = { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" } as const;
 
-/** The Key Vault secret the operator imports the origin certificate as (docs/azure-site.md). */
+/** The Key Vault secret that holds the origin certificate (docs/azure-site.md). */
 export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
 
 /**
@@ -85,6 +93,16 @@ export class AzureOrigin extends pulumi.ComponentResource {
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
+        }, parent);
+
+        // App Gateway takes a Key Vault "secret" object holding a base64, unencrypted PFX
+        // (ApplicationGatewaySslCertificatePropertiesFormat.keyVaultSecretId).
+        const certificate = new keyvault.Secret(`${name}-certificate`, {
+            resourceGroupName: args.resourceGroupName,
+            vaultName: args.keyVaultName,
+            secretName: ORIGIN_CERTIFICATE_SECRET,
+            properties: { value: pulumi.secret(args.certificatePfx), contentType: "application/x-pkcs12" },
+            tags: { ...args.tags },
         }, parent);
 
         const policy = new network.WebApplicationFirewallPolicy(name, {
@@ -180,7 +198,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
                     redirectConfiguration: { id: part("redirectConfigurations", "http-to-https") },
                 },
             ],
-        }, { parent: this, dependsOn: [readsCertificate] });
+        }, { parent: this, dependsOn: [readsCertificate, certificate] });
         diagnosticsToWorkspace(`${name}-diagnostics`, gateway.id, args.workspaceId, parent);
 
         this.publicIpAddress = publicIp.ipAddress.apply((address) => address ?? "");

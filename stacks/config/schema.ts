@@ -36,6 +36,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
     "awsOriginTlsCertificate",
     "awsOriginTlsPrivateKey",
     "originPullPrivateKey",
+    "azureOriginTlsPfx",
     "atlasClientId",
     "atlasClientSecret",
     "databaseAppPassword",
@@ -177,6 +178,19 @@ const azureSiteKeys = {
         .default("standby")
         .describe("standby: cheap warm capacity while AWS serves; active: the primary's prod capacity. The DR drill checks it before switching."),
     azureOriginHostname: hostname.describe("Hostname Cloudflare reaches the Azure origin by, e.g. azure-origin.trade.example.com."),
+    azureNetworkWatcherId: z
+        .string()
+        .regex(/^$|^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/networkWatchers\/[^/]+$/i, {
+            error: "must be a Network Watcher resource id (/subscriptions/.../providers/Microsoft.Network/networkWatchers/<name>), or empty",
+        })
+        .default("")
+        .describe("The subscription's existing Network Watcher in azureLocation (`npm run preflight` prints it); empty: the site creates one."),
+    azureOriginTlsPfx: z
+        .string()
+        .min(1)
+        .describe(
+            "Certificate and key of the Azure origin (a Cloudflare Origin CA certificate for azureOriginHostname) as a base64, unencrypted PFX (secret: ESC or `config set --secret`); written into Key Vault through Azure Resource Manager.",
+        ),
     azureOriginPullCaCertificate: pemCertificate.describe(
         "PEM of the CA that issued the edge's originPullCertificate; the Application Gateway admits only clients with a certificate it issued.",
     ),

@@ -9,7 +9,7 @@ import { AzureBackup } from "../../components/azure/backup";
 import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
-import { AZURE_SUBNETS, AzureNetwork } from "../../components/azure/network";
+import { AZURE_SUBNETS, AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
 import { AzureOrigin } from "../../components/azure/origin";
 import { privateEndpoint } from "../../components/azure/privateEndpoint";
 import { AzureRedis } from "../../components/azure/redis";
@@ -62,6 +62,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         flowLogStorageAccountId: flowLogStorage.accountId,
         flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
         workspaceId: logs.workspaceId,
+        existingNetworkWatcher: parseNetworkWatcherId(config.azureNetworkWatcherId),
     }, { provider });
 
     const endpoints = { privateEndpointSubnetId: network.subnetIds.privateEndpoints, workspaceId: logs.workspaceId, protect: prod };
@@ -102,7 +103,9 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         gatewaySubnetId: network.subnetIds.gateway,
         hostname: config.azureOriginHostname,
         keyVaultId: keyVault.vaultId,
+        keyVaultName: keyVault.vaultName,
         keyVaultUri: keyVault.vaultUri,
+        certificatePfx: pulumi.secret(config.azureOriginTlsPfx),
         backendIp: ingressIp,
         backendPort: GATEWAY_PORT,
         minCapacity: capacity.gatewayMinCapacity,

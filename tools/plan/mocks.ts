@@ -134,6 +134,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 ].join("\n");
                 return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
             }
+            case "azure-native:network:getNetworkInterface":
+                return {
+                    name: args.inputs.networkInterfaceName,
+                    ipConfigurations: [{ name: "privateEndpointIpConfig", privateIPAddress: `10.${parseInt(this.hex(`nic:${String(args.inputs.networkInterfaceName)}`, 2), 16)}.144.4`, privateIPAllocationMethod: "Dynamic" }],
+                };
             case "azure-native:authorization:getClientConfig":
                 return {
                     clientId: "22222222-2222-2222-2222-222222222222",
@@ -379,6 +384,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
                 // AKS creates the kubelet's identity itself and reports it here.
                 extra.identityProfile = { kubeletidentity: { objectId: this.uuid(`${name}:kubelet`), clientId: this.uuid(`${name}:kubelet-client`) } };
+                break;
+            case "azure-native:network:PrivateEndpoint":
+                // Azure gives every private endpoint a network interface of its own, named after it.
+                extra.networkInterfaces = [{ id: `${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${physicalName}.nic.${this.uuid(`${name}:nic`)}` }];
                 break;
             case "azure-native:network:PublicIPAddress":
                 extra.ipAddress = `198.51.100.${parseInt(this.hex(`${name}:ip`, 2), 16) % 254 + 1}`;
