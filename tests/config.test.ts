@@ -106,12 +106,13 @@ describe("stack config validation", () => {
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", azureOriginPullCaCertificate: certificate, awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
-            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: siteSecretKeys });
+            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", azureOriginPullCaCertificate: certificate, azureOriginTlsPfx: "pfx-from-esc", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
+            const azureSecretKeys = new Set([...siteSecretKeys, "azureOriginTlsPfx"]);
+            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: azureSecretKeys });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: siteSecretKeys }),
+                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: azureSecretKeys }),
                 /crypto-beacon:awsZoneCount: not used by role "azure-site"/,
             );
         });

@@ -13,6 +13,20 @@ export const MANAGED_RULESET_IDS = {
     owaspCore: "4814384a9e5d4991b9815dcfc25d2f1f",
 } as const;
 
+/**
+ * The zone entry-point rulesets the edge manages, by phase, with the suffix of each one's
+ * resource name. A zone holds one entry point per phase: one that exists already must be imported
+ * (`npm run preflight`).
+ */
+export const ENTRY_POINT_RULESETS = {
+    http_request_firewall_managed: "managed-waf",
+    http_request_firewall_custom: "custom-waf",
+    http_ratelimit: "rate-limits",
+    http_response_headers_transform: "security-headers",
+    http_request_cache_settings: "cache",
+} as const;
+export type RulesetPhase = keyof typeof ENTRY_POINT_RULESETS;
+
 /** HSTS max-age: one year, above the six months the deployment guide asks for. */
 export const HSTS_MAX_AGE_SEC = 31_536_000;
 
@@ -103,7 +117,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             comment: "Alias of the load-balanced hostname; proxied, so the WAF and headers apply",
         }, parent);
 
-        new Ruleset(`${name}-managed-waf`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_firewall_managed}`, {
             zoneId,
             kind: "zone",
             phase: "http_request_firewall_managed",
@@ -116,7 +130,7 @@ export class EdgeZone extends pulumi.ComponentResource {
         }, parent);
 
         const loginChallenge = loginChallengeExpression(args.plan);
-        new Ruleset(`${name}-custom-waf`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_firewall_custom}`, {
             zoneId,
             kind: "zone",
             phase: "http_request_firewall_custom",
@@ -140,7 +154,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             ],
         }, parent);
 
-        new Ruleset(`${name}-rate-limits`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_ratelimit}`, {
             zoneId,
             kind: "zone",
             phase: "http_ratelimit",
@@ -151,7 +165,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             ],
         }, parent);
 
-        new Ruleset(`${name}-security-headers`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_response_headers_transform}`, {
             zoneId,
             kind: "zone",
             phase: "http_response_headers_transform",
@@ -172,7 +186,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             }],
         }, parent);
 
-        new Ruleset(`${name}-cache`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_cache_settings}`, {
             zoneId,
             kind: "zone",
             phase: "http_request_cache_settings",
