@@ -63,6 +63,12 @@ export class TradingDatabase extends pulumi.ComponentResource {
         this.priorities = { [args.activeSite]: 7, [standbySite]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
         const resourceOpts = { parent: this, protect: args.protect, retainOnDelete: true };
 
+        // Atlas asks for a private endpoint in each region with a node of a multi-region cluster
+        // (mongodb.com/docs/atlas/security-manage-private-endpoint/) so that applications reach
+        // every node they may need. The GCP tie-breaker only votes: it has the lowest priority,
+        // so it is never primary while a majority exists, no application runs in GCP, and an
+        // application in AWS or Azure reaches only its own cloud's nodes through its endpoint.
+        // So it gets no endpoint; the sites' endpoints are AwsDatabaseEndpoint and AzureDatabaseEndpoint.
         const regionConfigs = DATABASE_DOMAINS.filter((domain) => args.topology[domain].electableNodes > 0)
             .sort((a, b) => this.priorities[b] - this.priorities[a])
             .map((domain) => ({
