@@ -3,8 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { AKS_AAD_SERVER_APP_ID, AksCluster } from "../components/azure/aks";
 import { AzureBackup } from "../components/azure/backup";
 import { AzureLogs } from "../components/azure/logs";
-import { PRIVATE_DNS_ZONES } from "../components/azure/network";
-import { AzureOrigin, ORIGIN_CERTIFICATE_SECRET } from "../components/azure/origin";
+import { AKS_POD_CIDR, PRIVATE_DNS_ZONES } from "../components/azure/network";
+import { BUILT_IN_ROLES } from "../components/azure/roles";
+import { REDIS_ACCESS_POLICY, serviceSecretName } from "../components/azure/workloadAccess";
+import { HUB_SERVICES } from "../stacks/services";
+import { AzureOrigin, EDGE_CLIENT_SSL_PROFILE, ORIGIN_CERTIFICATE_SECRET } from "../components/azure/origin";
 import { AzureRedis } from "../components/azure/redis";
 import { SecureStorageAccount } from "../components/azure/storage";
 import { CLOUDFLARE_IPV4_RANGES } from "../components/cloudflare/ipRanges";
@@ -34,6 +37,23 @@ describe("Azure backup site", () => {
             }
         });
 
+        const inboundRules = (plan: StackPlan, subnet: string) =>
+            resourceNamed(plan, "azure-native:network:NetworkSecurityGroup", `azure-site-${subnet}`).inputs.securityRules as Record<string, unknown>[];
+
+        it("admits the AKS overlay pod range to the node subnet, as Azure CNI Overlay requires", () => {
+            const podCidr = (one(prod, "azure-native:containerservice:ManagedCluster").inputs.networkProfile as { podCidr: string }).podCidr;
+            assert.equal(podCidr, AKS_POD_CIDR);
+            const podRule = inboundRules(prod, "aks-nodes").find((rule) => rule.sourceAddressPrefix === podCidr);
+            assert.deepEqual([podRule?.access, podRule?.protocol, podRule?.destinationPortRange], ["Allow", "*", "*"]);
+        });
+
+        it("lets the Application Gateway reach Key Vault's private endpoint on 443", () => {
+            const subnets = one(prod, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string; addressPrefix: string }[];
+            const gatewayPrefix = subnets.find((subnet) => subnet.name === "gateway")?.addressPrefix;
+            const rule = inboundRules(prod, "private-endpoints").find((candidate) => candidate.sourceAddressPrefix === gatewayPrefix);
+            assert.deepEqual([rule?.access, rule?.protocol, rule?.destinationPortRange], ["Allow", "Tcp", "443"]);
+        });
+
         it("resolves every private endpoint through a private DNS zone linked to the VNet", () => {
             const zones = resourcesOfType(prod, "azure-native:privatedns:PrivateZone").map((zone) => zone.inputs.privateZoneName).sort();
             assert.deepEqual(zones, Object.values(PRIVATE_DNS_ZONES).sort());
@@ -46,8 +66,43 @@ describe("Azure backup site", () => {
         it("keeps VNet flow logs in storage for the configured days, with traffic analytics", () => {
             const flowLog = one(prod, "azure-native:network:FlowLog");
             assert.deepEqual(flowLog.inputs.retentionPolicy, { days: 365, enabled: true });
-            assert.equal(flowLog.inputs.networkWatcherName, "NetworkWatcher_eastus2");
             assert.deepEqual(flowLog.propertyDependencies.targetResourceId, [resourceNamed(prod, "azure-native:network:VirtualNetwork", "azure-site").urn]);
+        });
+
+        it("creates the region's Network Watcher before the VNet, so that Azure does not, and writes the flow log through it", () => {
+            const watcher = one(prod, "azure-native:network:NetworkWatcher");
+            assert.equal(watcher.inputs.networkWatcherName, "NetworkWatcher_eastus2");
+            const flowLog = one(prod, "azure-native:network:FlowLog");
+            assert.deepEqual(flowLog.propertyDependencies.networkWatcherName, [watcher.urn]);
+            assert.deepEqual(flowLog.propertyDependencies.resourceGroupName, watcher.propertyDependencies.resourceGroupName);
+            assert.ok(one(prod, "azure-native:network:VirtualNetwork").dependencies.includes(watcher.urn));
+        });
+
+        it("uses the subscription's existing Network Watcher when the stack names one", async () => {
+            const existing = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
+            const plan = await planStack({ stack: "prod-azure", configOverrides: { "prod-azure": { "crypto-beacon:azureNetworkWatcherId": existing } } });
+            assert.equal(resourcesOfType(plan, "azure-native:network:NetworkWatcher").length, 0);
+            const flowLog = one(plan, "azure-native:network:FlowLog").inputs;
+            assert.deepEqual([flowLog.resourceGroupName, flowLog.networkWatcherName], ["NetworkWatcherRG", "NetworkWatcher_eastus2"]);
+        });
+
+        it("writes flow logs as a user-assigned identity with a blob data role, since the account takes no shared keys", () => {
+            const flowLog = one(prod, "azure-native:network:FlowLog");
+            const identity = resourceNamed(prod, "azure-native:managedidentity:UserAssignedIdentity", "azure-site-flow-logs");
+            assert.equal((flowLog.inputs.identity as { type: string }).type, "UserAssigned");
+            assert.deepEqual(flowLog.propertyDependencies.identity, [identity.urn]);
+            const role = resourceNamed(prod, "azure-native:authorization:RoleAssignment", "azure-site-flow-logs");
+            assert.match(String(role.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.storageBlobDataContributor}$`));
+            assert.deepEqual(role.propertyDependencies.scope, [resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-flow-logs").urn]);
+            assert.deepEqual(role.propertyDependencies.principalId, [identity.urn]);
+            assert.ok(flowLog.dependencies.includes(role.urn), "the role exists before the flow log writes");
+        });
+
+        it("registers the Atlas endpoint with the address of the endpoint's network interface", () => {
+            const registration = one(prod, "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService");
+            assert.match(String(registration.inputs.privateEndpointIpAddress), /^10\.\d+\.144\.4$/);
+            assert.ok(registration.propertyDependencies.privateEndpointIpAddress.includes(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-database").urn));
+            assert.equal(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-database").inputs.customDnsConfigs, undefined);
         });
     });
 
@@ -103,10 +158,63 @@ describe("Azure backup site", () => {
             assert.deepEqual(access.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
         });
 
+        it("writes its certificate into the private vault through Resource Manager in the same update, before the gateway needs it", () => {
+            const certificate = one(prod, "azure-native:keyvault:Secret");
+            assert.equal(certificate.inputs.secretName, ORIGIN_CERTIFICATE_SECRET);
+            assert.deepEqual(certificate.propertyDependencies.vaultName, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
+            assert.deepEqual(certificate.inputs.properties, { value: "[secret]", contentType: "application/x-pkcs12" });
+            assert.ok(one(prod, "azure-native:network:ApplicationGateway").dependencies.includes(certificate.urn));
+        });
+
+        it("admits on HTTPS only clients with a certificate from the edge's origin-pull CA (mutual TLS)", () => {
+            const gateway = one(prod, "azure-native:network:ApplicationGateway").inputs as Record<string, any>;
+            const [trusted] = gateway.trustedClientCertificates as { name: string; data: string }[];
+            assert.match(Buffer.from(trusted.data, "base64").toString("utf8"), /^-----BEGIN CERTIFICATE-----\n/);
+            const [profile] = gateway.sslProfiles as { name: string; trustedClientCertificates: { id: string }[]; clientAuthConfiguration: unknown }[];
+            assert.equal(profile.name, EDGE_CLIENT_SSL_PROFILE);
+            assert.match(profile.trustedClientCertificates[0].id, new RegExp(`/trustedClientCertificates/${trusted.name}$`));
+            assert.deepEqual(profile.clientAuthConfiguration, { verifyClientCertIssuerDN: true });
+            const https = (gateway.httpListeners as { name: string; sslProfile?: { id: string } }[]).find((listener) => listener.name === "https");
+            assert.match(String(https?.sslProfile?.id), new RegExp(`/sslProfiles/${EDGE_CLIENT_SSL_PROFILE}$`));
+        });
+
         it("routes to the in-cluster gateway's reserved address in the node subnet, probing the health path", () => {
             const gateway = one(prod, "azure-native:network:ApplicationGateway").inputs;
             assert.deepEqual((gateway.backendAddressPools as { backendAddresses: unknown }[])[0].backendAddresses, [{ ipAddress: "10.110.127.250" }]);
             assert.equal((gateway.probes as { path: string }[])[0].path, "/healthz");
+        });
+    });
+
+    describe("workload access", () => {
+        const assignment = (name: string) => resourceNamed(prod, "azure-native:authorization:RoleAssignment", name);
+
+        it("grants the kubelet identity AcrPull on the registry", () => {
+            const pull = assignment("azure-workloads-kubelet-pull");
+            assert.match(String(pull.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.acrPull}$`));
+            assert.deepEqual(pull.propertyDependencies.scope, [one(prod, "azure-native:containerregistry:Registry").urn]);
+            assert.deepEqual(pull.propertyDependencies.principalId, [one(prod, "azure-native:containerservice:ManagedCluster").urn]);
+            assert.match(String(pull.inputs.principalId), /^[0-9a-f-]{36}$/);
+        });
+
+        it("lets each service read only its own vault, a scope that exists when the assignment is made", () => {
+            for (const service of HUB_SERVICES) {
+                const read = assignment(`azure-workloads-${service}`);
+                assert.match(String(read.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.keyVaultSecretsUser}$`));
+                assert.deepEqual(read.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", serviceSecretName(service)).urn], service);
+                assert.doesNotMatch(String(read.inputs.scope), /\/secrets\//);
+            }
+        });
+
+        it("gives each service's identity an access policy assignment on Managed Redis, whose access keys are off", () => {
+            const assignments = resourcesOfType(prod, "azure-native:redisenterprise:AccessPolicyAssignment");
+            assert.equal(assignments.length, HUB_SERVICES.length);
+            for (const service of HUB_SERVICES) {
+                const access = resourceNamed(prod, "azure-native:redisenterprise:AccessPolicyAssignment", `azure-workloads-${service}-redis`);
+                assert.equal(access.inputs.accessPolicyName, REDIS_ACCESS_POLICY);
+                assert.match(String(access.inputs.accessPolicyAssignmentName), /^[A-Za-z0-9]{1,60}$/);
+                assert.deepEqual(access.propertyDependencies.user, [resourceNamed(prod, "azure-native:managedidentity:UserAssignedIdentity", `azure-workloads-${service}`).urn]);
+                assert.deepEqual(access.propertyDependencies.databaseName, [one(prod, "azure-native:redisenterprise:Database").urn]);
+            }
         });
     });
 
@@ -119,12 +227,24 @@ describe("Azure backup site", () => {
             assert.ok(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-redis-redis"));
         });
 
+        it("sends Managed Redis's metrics from the cluster and its logs from the database, where each lives", () => {
+            const clusterSetting = resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-redis-diagnostics");
+            assert.deepEqual([clusterSetting.inputs.logs, clusterSetting.inputs.metrics], [[], [{ category: "AllMetrics", enabled: true }]]);
+            assert.deepEqual(clusterSetting.propertyDependencies.resourceUri, [one(prod, "azure-native:redisenterprise:RedisEnterprise").urn]);
+            const databaseSetting = resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-redis-database-diagnostics");
+            assert.deepEqual([databaseSetting.inputs.logs, databaseSetting.inputs.metrics], [[{ categoryGroup: "allLogs", enabled: true }], []]);
+            assert.deepEqual(databaseSetting.propertyDependencies.resourceUri, [one(prod, "azure-native:redisenterprise:Database").urn]);
+        });
+
         it("keeps Key Vault on RBAC with purge protection, soft delete and no public access, through a private endpoint, logged", () => {
-            const properties = one(prod, "azure-native:keyvault:Vault").inputs.properties as Record<string, unknown>;
-            assert.deepEqual(
-                [properties.enableRbacAuthorization, properties.enablePurgeProtection, properties.enableSoftDelete, properties.publicNetworkAccess],
-                [true, true, true, "Disabled"],
-            );
+            for (const vault of resourcesOfType(prod, "azure-native:keyvault:Vault")) {
+                const properties = vault.inputs.properties as Record<string, unknown>;
+                assert.deepEqual(
+                    [properties.enableRbacAuthorization, properties.enablePurgeProtection, properties.enableSoftDelete, properties.publicNetworkAccess],
+                    [true, true, true, "Disabled"],
+                    vault.name,
+                );
+            }
             assert.ok(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-vault-vault"));
             assert.ok(resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-vault-diagnostics"));
         });
@@ -145,8 +265,12 @@ describe("Azure backup site", () => {
 
         it("protects the data stores in prod only, and retains them everywhere", () => {
             for (const type of ["azure-native:keyvault:Vault", "azure-native:containerregistry:Registry", "azure-native:redisenterprise:RedisEnterprise", "azure-native:dataprotection:BackupVault"]) {
-                assert.deepEqual([one(prod, type).protect, one(prod, type).retainOnDelete], [true, true], type);
-                assert.deepEqual([one(dev, type).protect, one(dev, type).retainOnDelete], [false, true], type);
+                for (const resource of resourcesOfType(prod, type)) {
+                    assert.deepEqual([resource.protect, resource.retainOnDelete], [true, true], resource.name);
+                }
+                for (const resource of resourcesOfType(dev, type)) {
+                    assert.deepEqual([resource.protect, resource.retainOnDelete], [false, true], resource.name);
+                }
             }
             assert.equal(resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-assets").protect, true);
         });
@@ -190,14 +314,16 @@ describe("Azure backup site", () => {
                     role: "azure-site",
                     environment: "prod",
                     azureOriginHostname: "azure-origin.trade.example.com",
+                    azureOriginPullCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n",
                     azureCapacity: capacity,
                     atlasProjectId: "6a1f0c2e9b8d7a6f5e4d3c24",
                     atlasClientId: "from-esc",
                     atlasClientSecret: "from-esc",
+                    azureOriginTlsPfx: "from-esc",
                     hubBlueRelease: "1.42.0",
                     hubGreenRelease: "1.43.0",
                 },
-                secretKeys: new Set(["atlasClientId", "atlasClientSecret"]),
+                secretKeys: new Set(["atlasClientId", "atlasClientSecret", "azureOriginTlsPfx"]),
             }) as AzureSiteConfig;
 
         it("stands by cheaply and, made active, matches the primary's prod capacity", () => {
@@ -228,11 +354,12 @@ describe("Azure backup site", () => {
             });
         });
         const aks = { resourceGroupName: "rg", location: "eastus2", nodeSubnetId: "s", kubernetesVersion: "1.33", userNodeVmSize: "Standard_D4s_v5", userNodeMinCount: 3, userNodeMaxCount: 6, workspaceId: "w", tags: {} };
-        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultUri: "https://k.vault.azure.net/", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", tags: {} };
+        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultName: "k", keyVaultUri: "https://k.vault.azure.net/", certificatePfx: "MIIK", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", clientCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", tags: {} };
         const cases: [string, () => unknown, RegExp][] = [
             ["AksCluster userNodeMaxCount below userNodeMinCount", () => new AksCluster("a", { ...aks, userNodeMaxCount: 2 }), /AksCluster a: userNodeMaxCount 2 must be at least userNodeMinCount \(3\)/],
             ["AksCluster authorizedIpRanges of the whole internet", () => new AksCluster("a", { ...aks, authorizedIpRanges: ["0.0.0.0/0"] }), /authorizedIpRanges entry "0\.0\.0\.0\/0"/],
             ["AzureOrigin capacity out of order", () => new AzureOrigin("o", { ...origin, minCapacity: 5, maxCapacity: 2 }), /AzureOrigin o: capacity must satisfy 1 <= minCapacity \(5\) <= maxCapacity \(2\)/],
+            ["AzureOrigin a client CA that is not a PEM certificate", () => new AzureOrigin("o", { ...origin, clientCaCertificate: "not a certificate" }), /AzureOrigin o: clientCaCertificate must be one PEM certificate/],
             ["AzureRedis an unknown SKU", () => new AzureRedis("r", { resourceGroupName: "rg", location: "eastus2", sku: "Premium_P1", privateEndpointSubnetId: "s", privateDnsZoneId: "z", workspaceId: "w", protect: false, tags: {} }), /AzureRedis r: sku "Premium_P1"/],
             ["AzureBackup daily retention under 30 days", () => new AzureBackup("b", { resourceGroupName: "rg", location: "eastus2", storageAccounts: [{ name: "a", id: "i", containers: ["c"] }], dailyRetentionDays: 7, lockImmutability: false, protect: false, tags: {} }), /AzureBackup b: dailyRetentionDays 7 must be at least 30/],
             ["AzureLogs retention beyond 730 days", () => new AzureLogs("l", { resourceGroupName: "rg", location: "eastus2", retentionDays: 1000, alertEmail: "", tags: {} }), /AzureLogs l: retentionDays 1000 must be from 30 to 730/],

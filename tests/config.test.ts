@@ -76,6 +76,8 @@ describe("stack config validation", () => {
         const siteSecretKeys = new Set(Object.keys(siteSecrets));
         /** The zone's origin-pull CA an AWS site verifies Cloudflare's client certificate against: public, plain config. */
         const originPull = { awsOriginPullCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIBfake+base64/material==\n-----END CERTIFICATE-----\n" };
+        /** A PEM certificate as a stack file holds it (public), for the origin-pull keys. */
+        const certificate = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
         const edge = {
             role: "edge",
             environment: "prod",
@@ -86,9 +88,11 @@ describe("stack config validation", () => {
             databaseAppPassword: "a-long-password-from-esc",
             awsSiteStack: "acme/crypto-beacon/prod-aws",
             azureSiteStack: "acme/crypto-beacon/prod-azure",
+            originPullCertificate: certificate,
+            originPullPrivateKey: "-----BEGIN PRIVATE KEY-----",
             ...atlas,
         };
-        const edgeSecretKeys = new Set(["cloudflareApiToken", "databaseAppPassword", "atlasClientId", "atlasClientSecret"]);
+        const edgeSecretKeys = new Set(["cloudflareApiToken", "databaseAppPassword", "originPullPrivateKey", "atlasClientId", "atlasClientSecret"]);
 
         it("accepts a secret value and types the result", () => {
             const config = parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: edgeSecretKeys });
@@ -104,12 +108,13 @@ describe("stack config validation", () => {
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
-            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: siteSecretKeys });
+            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", azureOriginPullCaCertificate: certificate, azureOriginTlsPfx: "pfx-from-esc", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
+            const azureSecretKeys = new Set([...siteSecretKeys, "azureOriginTlsPfx"]);
+            const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: azureSecretKeys });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: siteSecretKeys }),
+                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: azureSecretKeys }),
                 /crypto-beacon:awsZoneCount: not used by role "azure-site"/,
             );
         });

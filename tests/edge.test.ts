@@ -1,12 +1,30 @@
 import * as assert from "node:assert/strict";
-import { failoverDetectionSec } from "../components/cloudflare/failover";
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { loginChallengeExpression } from "../components/cloudflare/edgeZone";
+import {
+    FAILOVER_DETECTION_MARGIN_SEC,
+    failoverDetectionSec,
+    HEALTH_CHECK_REGIONS,
+    HEALTH_PROPAGATION_ALLOWANCE_SEC,
+    maximumDetectionSec,
+    probeDetectionSec,
+} from "../components/cloudflare/failover";
 import { trafficSplit } from "../components/cloudflare/siteLoadBalancer";
 import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../components/data/topology";
 import { plannedLoadBalancer } from "../tools/plan/loadBalancerPlan";
 import { planStack, type StackPlan } from "../tools/plan/planner";
-import { assertPlanFails, one, providerOf, resourceNamed, resourcesOfType } from "./helpers";
+import { assertPlanFails, one, providerOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
 
 const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
+
+/** A value of a committed stack file, as the CLI reads it. */
+function stackFileValue(stackFile: string, key: string): string {
+    const document = parse(readFileSync(path.join(REPOSITORY_ROOT, stackFile), "utf8")) as { config: Record<string, string> };
+    return document.config[`crypto-beacon:${key}`];
+}
 const RULESET = "cloudflare:index/ruleset:Ruleset";
 const LOAD_BALANCER = "cloudflare:index/loadBalancer:LoadBalancer";
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
@@ -46,11 +64,39 @@ describe("Cloudflare edge", () => {
             assert.equal(hsts.include_subdomains, true);
         });
 
-        it("signs the zone with DNSSEC, pulls from origins with Cloudflare's client certificate, and proxies its records", () => {
+        it("signs the zone with DNSSEC, pulls from origins with the zone's own client certificate, and proxies its records", () => {
             assert.equal(one(prod, "cloudflare:index/zoneDnssec:ZoneDnssec").inputs.status, "active");
-            assert.equal(one(prod, "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings").inputs.enabled, true);
+            const certificate = one(prod, "cloudflare:index/authenticatedOriginPullsCertificate:AuthenticatedOriginPullsCertificate");
+            assert.equal(certificate.inputs.certificate, stackFileValue("Pulumi.prod.yaml", "originPullCertificate"));
+            assert.equal(certificate.inputs.privateKey, "[secret]");
+            const settings = one(prod, "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings");
+            assert.equal(settings.inputs.enabled, true);
+            assert.ok(settings.dependencies.includes(certificate.urn), "enabled only once the zone's certificate is uploaded");
             assert.equal(one(prod, "cloudflare:index/dnsRecord:DnsRecord").inputs.proxied, true);
             assert.equal(one(prod, LOAD_BALANCER).inputs.proxied, true);
+        });
+
+        it("issues the zone's origin-pull certificate from the CA each origin trusts", () => {
+            const client = new X509Certificate(stackFileValue("Pulumi.prod.yaml", "originPullCertificate"));
+            for (const site of ["Pulumi.prod-azure.yaml"]) {
+                const authority = new X509Certificate(stackFileValue(site, "azureOriginPullCaCertificate"));
+                assert.ok(client.verify(authority.publicKey), `${site}'s CA issued it`);
+            }
+        });
+
+        it("challenges login requests by the WAF attack score class, never the retired threat score", async () => {
+            const rules = ruleset(prod, "http_request_firewall_custom").rules;
+            assert.ok(rules.every((rule) => !rule.expression.includes("cf.threat_score")));
+            const challenge = rules.find((rule) => rule.action === "managed_challenge");
+            assert.equal(challenge?.expression, loginChallengeExpression("business"));
+            assert.match(String(challenge?.expression), /^\(cf\.waf\.score\.class in \{"attack" "likely_attack"\}\) and \(http\.request\.uri\.path in \{"\/login"/);
+            assert.equal(loginChallengeExpression("pro"), undefined, "Pro has no attack score: the rule is left out");
+        });
+
+        it("sets HSTS once, as the zone setting, not again in a response header rule", () => {
+            const headers = ruleset(prod, "http_response_headers_transform").rules.flatMap((rule) => Object.keys(rule.actionParameters?.headers ?? {}));
+            assert.ok(!headers.some((header) => header.toLowerCase() === "strict-transport-security"), headers.join());
+            assert.equal(resourcesOfType(prod, ZONE_SETTING).filter((setting) => setting.inputs.settingId === "security_header").length, 1);
         });
 
         it("runs Cloudflare's managed and OWASP rulesets and custom rules", () => {
@@ -77,11 +123,10 @@ describe("Cloudflare edge", () => {
             }
         });
 
-        it("sets CSP from config and the other security headers on every response", async () => {
+        it("sets CSP from config and the other security headers (HSTS aside) on every response", async () => {
             const plan = await planProd({ contentSecurityPolicy: "default-src 'none'" });
             const headers = ruleset(plan, "http_response_headers_transform").rules[0].actionParameters?.headers as Record<string, { operation: string; value: string }>;
             assert.equal(headers["Content-Security-Policy"].value, "default-src 'none'");
-            assert.match(headers["Strict-Transport-Security"].value, /max-age=\d+; includeSubDomains/);
             assert.equal(headers["X-Content-Type-Options"].value, "nosniff");
             assert.ok(headers["Referrer-Policy"].value);
             assert.ok(headers["Permissions-Policy"].value);
@@ -113,7 +158,7 @@ describe("Cloudflare edge", () => {
             assert.deepEqual(balancer?.pools.map((pool) => pool.site), ["aws", "azure"]);
             for (const pool of balancer!.pools) {
                 assert.equal(pool.monitor?.resource.inputs.type, "https");
-                assert.deepEqual(pool.monitor?.settings, { path: "/healthz", expectedCodes: "2xx", intervalSec: 10, timeoutSec: 5, retries: 0, consecutiveDown: 2, consecutiveUp: 2 });
+                assert.deepEqual(pool.monitor?.settings, { path: "/healthz", expectedCodes: "2xx", intervalSec: 10, timeoutSec: 5, retries: 0, consecutiveDown: 1, consecutiveUp: 2 });
                 assert.deepEqual((pool.monitor?.resource.inputs.header as { Host: string[] }).Host, [`${pool.site}-origin.trade.example.com`]);
             }
         });
@@ -165,22 +210,32 @@ describe("Cloudflare edge", () => {
     });
 
     describe("failover detection time", () => {
-        it("is interval x consecutiveDown + timeout x (retries + 1)", () => {
-            assert.equal(failoverDetectionSec({ intervalSec: 15, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 35);
-            assert.equal(failoverDetectionSec({ intervalSec: 10, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 25);
-            assert.equal(failoverDetectionSec({ intervalSec: 60, consecutiveDown: 2, timeoutSec: 5, retries: 1 }), 130);
+        it("is the slowest probe's worst case, interval x consecutiveDown + timeout x (retries + 1), plus the health decision's propagation", () => {
+            assert.equal(probeDetectionSec({ intervalSec: 15, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 35);
+            assert.equal(probeDetectionSec({ intervalSec: 60, consecutiveDown: 2, timeoutSec: 5, retries: 1 }), 130);
+            assert.equal(failoverDetectionSec({ intervalSec: 15, consecutiveDown: 1, timeoutSec: 5, retries: 0 }), 20 + HEALTH_PROPAGATION_ALLOWANCE_SEC);
+            assert.equal(maximumDetectionSec(35), 35 - FAILOVER_DETECTION_MARGIN_SEC);
         });
 
-        it("is what plan reports for prod, within prod's 35 s", () => {
-            assert.deepEqual((prod.outputs.edge as { failover: unknown }).failover, { detectionSec: 35, detectionLimitSec: 35, healthPath: "/healthz", siteHeader: "x-beacon-site" });
+        it("probes each pool from an odd number of regions, so that most regions is never a tie", () => {
+            for (const pool of resourcesOfType(prod, "cloudflare:index/loadBalancerPool:LoadBalancerPool")) {
+                assert.deepEqual(pool.inputs.checkRegions, [...HEALTH_CHECK_REGIONS], pool.name);
+            }
+            assert.equal(HEALTH_CHECK_REGIONS.length % 2, 1);
         });
 
-        it("rejects a monitor config whose worst case exceeds the stack's limit, with the arithmetic", async () => {
+        it("is what plan reports for prod, with its margin under prod's 35 s", () => {
+            const failover = (prod.outputs.edge as { failover: { detectionSec: number; detectionLimitSec: number } }).failover;
+            assert.deepEqual(failover, { detectionSec: 25, detectionLimitSec: 35, healthPath: "/healthz", siteHeader: "x-beacon-site" });
+            assert.ok(failover.detectionSec <= failover.detectionLimitSec - FAILOVER_DETECTION_MARGIN_SEC);
+        });
+
+        it("rejects a monitor config whose worst case eats into the margin, with the arithmetic", async () => {
             await assertPlanFails(
-                planProd({ healthMonitorIntervalSec: "20" }),
+                planProd({ healthMonitorConsecutiveDown: "2" }),
                 2,
                 "Pulumi.prod.yaml",
-                "crypto-beacon:healthMonitorIntervalSec: worst-case failover detection is 45 s (interval 20 s x consecutiveDown 2 + timeout 5 s x (retries 0 + 1)); prod allows at most 35 s",
+                "crypto-beacon:healthMonitorIntervalSec: worst-case failover detection is 40 s (interval 15 s x consecutiveDown 2 + timeout 5 s x (retries 0 + 1) + propagation 5 s); prod allows at most 30 s (its 35 s limit less a 5 s margin)",
             );
         });
 
@@ -245,7 +300,11 @@ describe("Cloudflare edge", () => {
             assert.deepEqual([schedule.policyItemDaily.retentionUnit, schedule.policyItemDaily.retentionValue], ["days", 30]);
             assert.deepEqual([schedule.policyItemMonthlies[0].retentionUnit, schedule.policyItemMonthlies[0].retentionValue], ["months", 12]);
             assert.equal(schedule.copySettings[0].cloudProvider, "AZURE");
-            assert.deepEqual(schedule.copySettings[0].frequencies, ["HOURLY", "DAILY", "MONTHLY"]);
+            assert.equal(schedule.copySettings[0].frequencies, undefined, "frequencies is deprecated in provider 4.x");
+            assert.deepEqual(
+                schedule.copySettings[0].copyPolicyItems.map((item: Record<string, unknown>) => [item.frequencyType, item.retentionUnit, item.retentionValue]),
+                [["hourly", "days", 2], ["daily", "days", 30], ["monthly", "months", 12]],
+            );
             assert.equal(schedule.copySettings[0].shouldCopyOplogs, true);
         });
 

@@ -272,9 +272,13 @@ describe("Kubernetes workloads", () => {
             assert.deepEqual([gateway.backendHttpSettingsCollection[0].port, gateway.probes[0].path], [8080, "/healthz"]);
         });
 
-        it("lets each Azure service identity read only its own Key Vault secret", () => {
-            const assignments = resourcesOfType(plans.azure, "azure-native:authorization:RoleAssignment").filter((assignment) => String(assignment.inputs.scope).includes("/secrets/hub-"));
-            assert.deepEqual(assignments.map((assignment) => String(assignment.inputs.scope).split("/secrets/")[1]).sort(), HUB_SERVICES.map((service) => `hub-${service}`).sort());
+        it("lets each Azure service identity read only its own Key Vault", () => {
+            const vaultNames = new Map(resourcesOfType(plans.azure, "azure-native:keyvault:Vault").map((vault) => [vault.urn, vault.name]));
+            const readers = resourcesOfType(plans.azure, "azure-native:authorization:RoleAssignment").filter((assignment) => HUB_SERVICES.some((service) => assignment.name === `azure-workloads-${service}`));
+            assert.deepEqual(
+                readers.map((assignment) => `${assignment.name}:${(assignment.propertyDependencies.scope ?? []).map((urn) => vaultNames.get(urn)).join()}`).sort(),
+                HUB_SERVICES.map((service) => `azure-workloads-${service}:hub-${service}`).sort(),
+            );
             const credentials = resourcesOfType(plans.azure, "azure-native:managedidentity:FederatedIdentityCredential")
                 .map((credential) => String(credential.inputs.subject))
                 .filter((subject) => subject.includes(`:${HUB_NAMESPACE}:`));

@@ -4,6 +4,7 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { parse } from "yaml";
 import { parseIpv4Cidr } from "../network/addressing";
 import { diagnosticsToWorkspace } from "./logs";
+import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR } from "./network";
 
 export interface AksClusterArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -43,6 +44,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly clusterId: pulumi.Output<string>;
     /** The cluster's own identity, which creates load balancers in the node subnet. */
     public readonly principalId: pulumi.Output<string>;
+    /** The kubelet's identity, which AKS creates in the node resource group; it pulls the images. */
+    public readonly kubeletPrincipalId: pulumi.Output<string>;
     public readonly kubernetesProvider: KubernetesProvider;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -71,9 +74,9 @@ export class AksCluster extends pulumi.ComponentResource {
                 networkPolicy: "cilium",
                 networkDataplane: "cilium",
                 // Pods and services use their own ranges, outside both sites' address plans.
-                podCidr: "100.64.0.0/16",
-                serviceCidr: "100.65.0.0/16",
-                dnsServiceIP: "100.65.0.10",
+                podCidr: AKS_POD_CIDR,
+                serviceCidr: AKS_SERVICE_CIDR,
+                dnsServiceIP: AKS_DNS_SERVICE_IP,
                 loadBalancerSku: "standard",
                 outboundType: "loadBalancer",
             },
@@ -151,6 +154,7 @@ export class AksCluster extends pulumi.ComponentResource {
         this.clusterName = cluster.name;
         this.clusterId = cluster.id;
         this.principalId = cluster.identity.apply((identity) => identity?.principalId ?? "");
+        this.kubeletPrincipalId = cluster.identityProfile.apply((profile) => profile?.kubeletidentity?.objectId ?? "");
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
         this.registerOutputs({ clusterName: this.clusterName, oidcIssuerUrl: this.oidcIssuerUrl });
     }

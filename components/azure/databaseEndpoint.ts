@@ -40,7 +40,24 @@ export class AzureDatabaseEndpoint extends pulumi.ComponentResource {
             }],
             tags: { ...args.tags },
         }, { parent: this });
-        const address = endpoint.customDnsConfigs.apply((configs) => configs?.[0]?.ipAddresses?.[0] ?? "");
+        // An endpoint to a Private Link Service (not to an Azure service) usually has no
+        // customDnsConfigs; its address is on the network interface Azure creates for it.
+        const networkInterfaceName = endpoint.networkInterfaces.apply((interfaces) => {
+            const interfaceId = interfaces[0]?.id;
+            if (!interfaceId) {
+                throw new Error(`AzureDatabaseEndpoint ${name}: the private endpoint reports no network interface`);
+            }
+            return interfaceId.split("/").pop()!;
+        });
+        const address = network
+            .getNetworkInterfaceOutput({ resourceGroupName: args.resourceGroupName, networkInterfaceName }, { parent: this })
+            .apply((networkInterface) => {
+                const ip = networkInterface.ipConfigurations?.[0]?.privateIPAddress;
+                if (!ip) {
+                    throw new Error(`AzureDatabaseEndpoint ${name}: network interface ${networkInterface.name} has no private IP address`);
+                }
+                return ip;
+            });
         new PrivateLinkEndpointService(name, {
             projectId: args.atlasProjectId,
             providerName: "AZURE",

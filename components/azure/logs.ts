@@ -44,19 +44,23 @@ export class AzureLogs extends pulumi.ComponentResource {
     }
 }
 
-/** Sends every log category and all metrics of a resource to the site's workspace. */
+/**
+ * Sends a resource's log categories and metrics to the site's workspace. Azure refuses a setting
+ * that names a category the resource does not have, so a resource with only metrics (or only
+ * logs) turns the other off.
+ */
 export function diagnosticsToWorkspace(
     name: string,
     resourceUri: pulumi.Input<string>,
     workspaceId: pulumi.Input<string>,
     opts: pulumi.CustomResourceOptions,
-    { metrics = true }: { metrics?: boolean } = {},
+    { logs = true, metrics = true }: { logs?: boolean; metrics?: boolean } = {},
 ): monitor.DiagnosticSetting {
     return new monitor.DiagnosticSetting(name, {
         name: "to-log-analytics",
         resourceUri,
         workspaceId,
-        logs: [{ categoryGroup: "allLogs", enabled: true }],
+        logs: logs ? [{ categoryGroup: "allLogs", enabled: true }] : [],
         metrics: metrics ? [{ category: "AllMetrics", enabled: true }] : [],
     }, opts);
 }

@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { formatCidr, parseIpv4Cidr, subBlock, type Ipv4Block } from "../network/addressing";
+import { builtInRoleId } from "./roles";
 
 export interface AzureNetworkArgs {
     /** Resource group that holds the network. */
@@ -20,10 +24,18 @@ export interface AzureNetworkArgs {
     /** Log Analytics workspace for traffic analytics. */
     readonly workspaceId: pulumi.Input<string>;
     /**
-     * The region's Network Watcher, which Azure creates with the first virtual network.
-     * @default { name: "NetworkWatcher_<location>", resourceGroupName: "NetworkWatcherRG" }
+     * The subscription's existing Network Watcher in this region, when there is one: Azure allows
+     * one per region and subscription (`npm run preflight` finds it).
+     * @default - the network creates `NetworkWatcher_<location>` in its own resource group, before
+     * the VNet, so that Azure does not auto-create another in NetworkWatcherRG
      */
-    readonly networkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+    readonly existingNetworkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+}
+
+/** The resource group and name of a Network Watcher from its resource id; undefined for anything else. */
+export function parseNetworkWatcherId(id: string): { name: string; resourceGroupName: string } | undefined {
+    const match = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/networkWatchers\/([^/]+)$/i.exec(id);
+    return match ? { resourceGroupName: match[1], name: match[2] } : undefined;
 }
 
 /** Private DNS zones that resolve the site's private endpoints, by private-link sub-resource. */
@@ -34,6 +46,15 @@ export const PRIVATE_DNS_ZONES = {
     redisEnterprise: "privatelink.redis.azure.net",
 } as const;
 export type PrivateLinkGroup = keyof typeof PRIVATE_DNS_ZONES;
+
+/**
+ * AKS's overlay ranges, outside both sites' address plans. Overlay pod traffic between nodes is
+ * not encapsulated, so the node subnet's NSG sees pod addresses and must admit them
+ * (learn.microsoft.com/azure/aks/azure-cni-overlay: "allow traffic between the pod CIDR").
+ */
+export const AKS_POD_CIDR = "100.64.0.0/16";
+export const AKS_SERVICE_CIDR = "100.65.0.0/16";
+export const AKS_DNS_SERVICE_IP = "100.65.0.10";
 
 /** The subnets of the Azure site, carved from the address space (prefix p). */
 export const AZURE_SUBNETS = {
@@ -87,6 +108,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
             aksNodes: [
                 allowInbound("vnet-internal", 100, args.addressSpace, "*", "*"),
                 allowInbound("azure-load-balancer", 110, "AzureLoadBalancer", "*", "*"),
+                allowInbound("overlay-pods", 120, AKS_POD_CIDR, "*", "*"),
             ],
             gateway: [
                 // Application Gateway v2 needs its control plane and the load balancer probe.
@@ -97,6 +119,9 @@ export class AzureNetwork extends pulumi.ComponentResource {
             ],
             privateEndpoints: [
                 allowInbound("from-aks-nodes", 100, this.subnetPrefixes.aksNodes, "Tcp", "*"),
+                // Application Gateway v2 instances fetch their Key Vault certificate themselves,
+                // through the vault's private endpoint in this subnet.
+                allowInbound("gateway-to-key-vault", 110, this.subnetPrefixes.gateway, "Tcp", "443"),
             ],
         };
         const securityGroups = Object.fromEntries(
@@ -108,6 +133,10 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 }, parent),
             ]),
         ) as Record<AzureSubnet, network.NetworkSecurityGroup>;
+
+        const createdWatcher = args.existingNetworkWatcher
+            ? undefined
+            : new network.NetworkWatcher(`${name}-watcher`, { ...common, networkWatcherName: `NetworkWatcher_${args.location}` }, parent);
 
         // Subnets live inline: separately managed Subnet resources are dropped from the VNet on
         // its next update unless every change is coordinated, which makes drift on each `up`.
@@ -122,7 +151,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 // Lets the NSG apply to private endpoints too.
                 privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
             })),
-        }, parent);
+        }, { parent: this, dependsOn: createdWatcher ? [createdWatcher] : [] });
         this.vnetId = vnet.id;
         this.vnetName = vnet.name;
         this.subnetIds = Object.fromEntries(
@@ -154,11 +183,20 @@ export class AzureNetwork extends pulumi.ComponentResource {
 
         // NSG flow logs can no longer be created (since June 2025); VNet flow logs replace them
         // and record every subnet's traffic, with the NSG rule that allowed or denied it.
-        const watcher = args.networkWatcher ?? { name: `NetworkWatcher_${args.location}`, resourceGroupName: "NetworkWatcherRG" };
+        // The storage account takes no shared keys, so the flow log writes as its own identity
+        // with a blob data role (learn.microsoft.com/azure/network-watcher/vnet-flow-logs-managed-identity).
+        const flowLogIdentity = new managedidentity.UserAssignedIdentity(`${name}-flow-logs`, common, parent);
+        const writesFlowLogs = new authorization.RoleAssignment(`${name}-flow-logs`, {
+            scope: args.flowLogStorageAccountId,
+            principalId: flowLogIdentity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: builtInRoleId(getClientConfigOutput(parent).subscriptionId, "storageBlobDataContributor"),
+        }, parent);
         new network.FlowLog(name, {
-            resourceGroupName: watcher.resourceGroupName,
-            networkWatcherName: watcher.name,
+            resourceGroupName: createdWatcher ? args.resourceGroupName : args.existingNetworkWatcher!.resourceGroupName,
+            networkWatcherName: createdWatcher ? createdWatcher.name : args.existingNetworkWatcher!.name,
             location: args.location,
+            identity: { type: "UserAssigned", userAssignedIdentities: [flowLogIdentity.id] },
             targetResourceId: vnet.id,
             storageId: args.flowLogStorageAccountId,
             enabled: true,
@@ -168,7 +206,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 networkWatcherFlowAnalyticsConfiguration: { enabled: true, workspaceResourceId: args.workspaceId, trafficAnalyticsInterval: 10 },
             },
             tags: { ...args.tags },
-        }, parent);
+        }, { parent: this, dependsOn: [writesFlowLogs] });
 
         this.registerOutputs({ vnetId: this.vnetId, vnetName: this.vnetName, subnetIds: this.subnetIds });
     }

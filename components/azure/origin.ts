@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import { AKS_ZONES } from "./aks";
@@ -13,9 +14,16 @@ export interface AzureOriginArgs {
     readonly gatewaySubnetId: pulumi.Input<string>;
     /** Hostname Cloudflare connects with; the listener requires it (SNI). */
     readonly hostname: string;
-    /** Key Vault holding the origin certificate (secret "origin-tls"), and its URI. */
+    /** Key Vault that holds the origin certificate (secret "origin-tls"): its id, name and URI. */
     readonly keyVaultId: pulumi.Input<string>;
+    readonly keyVaultName: pulumi.Input<string>;
     readonly keyVaultUri: pulumi.Input<string>;
+    /**
+     * The origin certificate and key as a base64, unencrypted PFX (secret). It is written into the
+     * vault through Azure Resource Manager, whose control plane the vault's network rules do not
+     * restrict, so the first `pulumi up` needs no access to the private vault.
+     */
+    readonly certificatePfx: pulumi.Input<string>;
     /** Private IP of the in-cluster gateway's internal load balancer, in the AKS node subnet. */
     readonly backendIp: string;
     /**
@@ -28,17 +36,28 @@ export interface AzureOriginArgs {
     readonly minCapacity: number;
     readonly maxCapacity: number;
     readonly workspaceId: pulumi.Input<string>;
+    /**
+     * PEM of the CA that issued the edge's per-zone origin-pull certificate. The HTTPS listener
+     * admits only clients presenting a certificate it issued (mutual TLS), so traffic from other
+     * Cloudflare zones, which also comes from Cloudflare's ranges, is refused.
+     */
+    readonly clientCaCertificate: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** The Key Vault secret the operator imports the origin certificate as (docs/azure-site.md). */
+/** The SSL profile of the HTTPS listener: the gateway's TLS policy plus client certificate checks. */
+export const EDGE_CLIENT_SSL_PROFILE = "edge-client-certificate";
+const SSL_POLICY = { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" } as const;
+
+/** The Key Vault secret that holds the origin certificate (docs/azure-site.md). */
 export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
 
 /**
  * The Azure site's origin: Application Gateway WAF v2 across zones, with an OWASP 3.2 policy in
  * prevention mode, HTTPS only with a TLS 1.2+ policy (HTTP redirects), its certificate from Key
  * Vault, routing to the in-cluster gateway. Only Cloudflare reaches it: the gateway subnet's NSG
- * admits 443 and 80 from Cloudflare's ranges alone.
+ * admits 443 and 80 from Cloudflare's ranges alone, and the HTTPS listener admits only clients
+ * with the edge's per-zone origin-pull certificate.
  */
 export class AzureOrigin extends pulumi.ComponentResource {
     public readonly publicIpAddress: pulumi.Output<string>;
@@ -49,6 +68,9 @@ export class AzureOrigin extends pulumi.ComponentResource {
         const healthCheckPath = args.healthCheckPath ?? "/healthz";
         if (!Number.isInteger(args.minCapacity) || args.minCapacity < 1 || args.maxCapacity < args.minCapacity || args.maxCapacity > 125) {
             throw new Error(`AzureOrigin ${name}: capacity must satisfy 1 <= minCapacity (${args.minCapacity}) <= maxCapacity (${args.maxCapacity}) <= 125`);
+        }
+        if (!/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(args.clientCaCertificate)) {
+            throw new Error(`AzureOrigin ${name}: clientCaCertificate must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`);
         }
         if (!healthCheckPath.startsWith("/")) {
             throw new Error(`AzureOrigin ${name}: healthCheckPath "${healthCheckPath}" must start with /`);
@@ -73,6 +95,16 @@ export class AzureOrigin extends pulumi.ComponentResource {
             roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
         }, parent);
 
+        // App Gateway takes a Key Vault "secret" object holding a base64, unencrypted PFX
+        // (ApplicationGatewaySslCertificatePropertiesFormat.keyVaultSecretId).
+        const certificate = new keyvault.Secret(`${name}-certificate`, {
+            resourceGroupName: args.resourceGroupName,
+            vaultName: args.keyVaultName,
+            secretName: ORIGIN_CERTIFICATE_SECRET,
+            properties: { value: pulumi.secret(args.certificatePfx), contentType: "application/x-pkcs12" },
+            tags: { ...args.tags },
+        }, parent);
+
         const policy = new network.WebApplicationFirewallPolicy(name, {
             ...common,
             policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true },
@@ -95,7 +127,15 @@ export class AzureOrigin extends pulumi.ComponentResource {
             frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: publicIp.id } }],
             frontendPorts: [{ name: "https", port: 443 }, { name: "http", port: 80 }],
             sslCertificates: [{ name: "origin", keyVaultSecretId: pulumi.interpolate`${args.keyVaultUri}secrets/${ORIGIN_CERTIFICATE_SECRET}` }],
-            sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" },
+            sslPolicy: SSL_POLICY,
+            // ARM takes the CA file's bytes base64-encoded, as `az network application-gateway client-cert add` sends them.
+            trustedClientCertificates: [{ name: "edge-origin-pull-ca", data: Buffer.from(args.clientCaCertificate, "utf8").toString("base64") }],
+            sslProfiles: [{
+                name: EDGE_CLIENT_SSL_PROFILE,
+                sslPolicy: SSL_POLICY,
+                trustedClientCertificates: [{ id: part("trustedClientCertificates", "edge-origin-pull-ca") }],
+                clientAuthConfiguration: { verifyClientCertIssuerDN: true },
+            }],
             httpListeners: [
                 {
                     name: "https",
@@ -105,6 +145,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
                     frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
                     frontendPort: { id: part("frontendPorts", "https") },
                     sslCertificate: { id: part("sslCertificates", "origin") },
+                    sslProfile: { id: part("sslProfiles", EDGE_CLIENT_SSL_PROFILE) },
                 },
                 {
                     name: "http",
@@ -157,7 +198,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
                     redirectConfiguration: { id: part("redirectConfigurations", "http-to-https") },
                 },
             ],
-        }, { parent: this, dependsOn: [readsCertificate] });
+        }, { parent: this, dependsOn: [readsCertificate, certificate] });
         diagnosticsToWorkspace(`${name}-diagnostics`, gateway.id, args.workspaceId, parent);
 
         this.publicIpAddress = publicIp.ipAddress.apply((address) => address ?? "");

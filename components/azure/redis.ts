@@ -16,6 +16,9 @@ export interface AzureRedisArgs extends PrivateServiceArgs {
  */
 export class AzureRedis extends pulumi.ComponentResource {
     public readonly hostName: pulumi.Output<string>;
+    /** The cluster and database names, where access policy assignments for its users go. */
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly databaseName: pulumi.Output<string>;
 
     constructor(name: string, args: AzureRedisArgs, opts?: pulumi.ComponentResourceOptions) {
         if (!/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/.test(args.sku)) {
@@ -32,7 +35,7 @@ export class AzureRedis extends pulumi.ComponentResource {
             highAvailability: "Enabled",
             tags: { ...args.tags },
         }, dataStoreOptions(args, { parent: this }));
-        new redisenterprise.Database(name, {
+        const database = new redisenterprise.Database(name, {
             resourceGroupName: args.resourceGroupName,
             clusterName: cluster.name,
             databaseName: "default",
@@ -51,8 +54,13 @@ export class AzureRedis extends pulumi.ComponentResource {
             privateDnsZoneId: args.privateDnsZoneId,
             tags: args.tags,
         }, parent);
-        diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent, { metrics: false });
+        // Managed Redis keeps its metrics on the cluster and its logs on the database
+        // (learn.microsoft.com/azure/redis/monitor-diagnostic-settings): one setting for each.
+        diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent, { logs: false });
+        diagnosticsToWorkspace(`${name}-database-diagnostics`, database.id, args.workspaceId, parent, { metrics: false });
         this.hostName = cluster.hostName;
+        this.clusterName = cluster.name;
+        this.databaseName = database.name;
         this.registerOutputs({ hostName: this.hostName });
     }
 }

@@ -1,15 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AuthenticatedOriginPullsCertificate } from "@pulumi/cloudflare/authenticatedOriginPullsCertificate";
 import { AuthenticatedOriginPullsSettings } from "@pulumi/cloudflare/authenticatedOriginPullsSettings";
 import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import { Ruleset } from "@pulumi/cloudflare/ruleset";
 import { ZoneDnssec } from "@pulumi/cloudflare/zoneDnssec";
 import { ZoneSetting } from "@pulumi/cloudflare/zoneSetting";
+import { type CloudflarePlan } from "./failover";
 
 /** Cloudflare's managed WAF rulesets (fixed ids across every account). */
 export const MANAGED_RULESET_IDS = {
     cloudflareManaged: "efb7b8c949ac4650a09736fc376e9aee",
     owaspCore: "4814384a9e5d4991b9815dcfc25d2f1f",
 } as const;
+
+/**
+ * The zone entry-point rulesets the edge manages, by phase, with the suffix of each one's
+ * resource name. A zone holds one entry point per phase: one that exists already must be imported
+ * (`npm run preflight`).
+ */
+export const ENTRY_POINT_RULESETS = {
+    http_request_firewall_managed: "managed-waf",
+    http_request_firewall_custom: "custom-waf",
+    http_ratelimit: "rate-limits",
+    http_response_headers_transform: "security-headers",
+    http_request_cache_settings: "cache",
+} as const;
+export type RulesetPhase = keyof typeof ENTRY_POINT_RULESETS;
 
 /** HSTS max-age: one year, above the six months the deployment guide asks for. */
 export const HSTS_MAX_AGE_SEC = 31_536_000;
@@ -29,11 +45,29 @@ export interface EdgeZoneArgs {
     readonly contentSecurityPolicy: string;
     /** Edge cache lifetime of static assets (`/assets/`, `/static/`). @default 86400 */
     readonly staticAssetTtlSec?: number;
+    /**
+     * The zone's own client certificate for authenticated origin pulls (PEM), and its key.
+     * Cloudflare's global certificate is presented for every customer's zones, so only a
+     * per-zone certificate, verified by the origins, locks them to this zone.
+     */
+    readonly originPullCertificate: string;
+    readonly originPullPrivateKey: pulumi.Input<string>;
+    /** The zone's Cloudflare plan: it decides which WAF signals the custom rules may use. */
+    readonly plan: CloudflarePlan;
+}
+
+/**
+ * Login requests the WAF's attack score classes as attacks get a challenge. `cf.threat_score` is
+ * always 0 now; the attack score class needs Business or above, and Pro has no attack score
+ * (developers.cloudflare.com/waf/detections/attack-score/).
+ */
+export function loginChallengeExpression(plan: CloudflarePlan): string | undefined {
+    return plan === "pro" ? undefined : `(cf.waf.score.class in {"attack" "likely_attack"}) and (${loginPathExpression()})`;
 }
 
 /**
  * The zone's security posture: strict TLS 1.2+ with 1.3 and HSTS, DNSSEC, authenticated origin
- * pulls, Cloudflare's managed and OWASP WAF rulesets plus our own rules, rate limits on the API
+ * pulls with the zone's own certificate, Cloudflare's managed and OWASP WAF rulesets plus our own rules, rate limits on the API
  * and login paths, security response headers and caching of static assets. Each ruleset is the
  * zone's entry point for its phase: a zone may hold only one per phase.
  */
@@ -42,6 +76,9 @@ export class EdgeZone extends pulumi.ComponentResource {
         super("beacon:cloudflare:EdgeZone", name, {}, opts);
         if (args.loginRateLimitPerMinute > args.apiRateLimitPerMinute) {
             throw new Error(`EdgeZone ${name}: loginRateLimitPerMinute (${args.loginRateLimitPerMinute}) must not exceed apiRateLimitPerMinute (${args.apiRateLimitPerMinute})`);
+        }
+        if (!args.originPullCertificate.includes("-----BEGIN CERTIFICATE-----")) {
+            throw new Error(`EdgeZone ${name}: originPullCertificate must be a PEM certificate (-----BEGIN CERTIFICATE----- ...)`);
         }
         const parent = { parent: this };
         const zoneId = args.zoneId;
@@ -60,9 +97,15 @@ export class EdgeZone extends pulumi.ComponentResource {
             new ZoneSetting(`${name}-${settingId.replace(/_/g, "-")}`, { zoneId, settingId, value }, parent);
         }
         new ZoneDnssec(`${name}-dnssec`, { zoneId, status: "active" }, parent);
-        // The origin lock's edge half: Cloudflare presents its client certificate to the origins,
-        // whose inbound rules already admit only Cloudflare's address ranges.
-        new AuthenticatedOriginPullsSettings(`${name}-origin-pulls`, { zoneId, enabled: true }, parent);
+        // The origin lock's edge half: Cloudflare presents this zone's own client certificate to
+        // the origins, which admit only Cloudflare's ranges and verify the certificate's issuer.
+        // Enabling the setting before the upload would present the global certificate instead.
+        const originPullCertificate = new AuthenticatedOriginPullsCertificate(`${name}-origin-pull`, {
+            zoneId,
+            certificate: args.originPullCertificate,
+            privateKey: pulumi.secret(args.originPullPrivateKey),
+        }, parent);
+        new AuthenticatedOriginPullsSettings(`${name}-origin-pulls`, { zoneId, enabled: true }, { parent: this, dependsOn: [originPullCertificate] });
 
         new DnsRecord(`${name}-www`, {
             zoneId,
@@ -74,7 +117,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             comment: "Alias of the load-balanced hostname; proxied, so the WAF and headers apply",
         }, parent);
 
-        new Ruleset(`${name}-managed-waf`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_firewall_managed}`, {
             zoneId,
             kind: "zone",
             phase: "http_request_firewall_managed",
@@ -86,7 +129,8 @@ export class EdgeZone extends pulumi.ComponentResource {
             ],
         }, parent);
 
-        new Ruleset(`${name}-custom-waf`, {
+        const loginChallenge = loginChallengeExpression(args.plan);
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_firewall_custom}`, {
             zoneId,
             kind: "zone",
             phase: "http_request_firewall_custom",
@@ -102,15 +146,15 @@ export class EdgeZone extends pulumi.ComponentResource {
                     expression: `(http.request.uri.path contains "/.git") or (http.request.uri.path contains "/.env") or (http.request.uri.path contains "/wp-admin")`,
                     description: "Block probes for source, secrets and foreign admin panels",
                 },
-                {
+                ...(loginChallenge ? [{
                     action: "managed_challenge",
-                    expression: `(cf.threat_score gt 30) and (${loginPathExpression()})`,
-                    description: "Challenge risky clients on the login paths",
-                },
+                    expression: loginChallenge,
+                    description: "Challenge login requests the WAF attack score classes as attacks",
+                }] : []),
             ],
         }, parent);
 
-        new Ruleset(`${name}-rate-limits`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_ratelimit}`, {
             zoneId,
             kind: "zone",
             phase: "http_ratelimit",
@@ -121,7 +165,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             ],
         }, parent);
 
-        new Ruleset(`${name}-security-headers`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_response_headers_transform}`, {
             zoneId,
             kind: "zone",
             phase: "http_response_headers_transform",
@@ -129,11 +173,11 @@ export class EdgeZone extends pulumi.ComponentResource {
             rules: [{
                 action: "rewrite",
                 expression: "true",
-                description: "CSP, HSTS, nosniff, referrer and permissions policies on every response",
+                // HSTS comes from the zone's security_header setting alone: one source of truth.
+                description: "CSP, nosniff, referrer and permissions policies on every response",
                 actionParameters: {
                     headers: {
                         "Content-Security-Policy": { operation: "set", value: args.contentSecurityPolicy },
-                        "Strict-Transport-Security": { operation: "set", value: `max-age=${HSTS_MAX_AGE_SEC}; includeSubDomains; preload` },
                         "X-Content-Type-Options": { operation: "set", value: "nosniff" },
                         "Referrer-Policy": { operation: "set", value: "strict-origin-when-cross-origin" },
                         "Permissions-Policy": { operation: "set", value: "camera=(), microphone=(), geolocation=(), payment=()" },
@@ -142,7 +186,7 @@ export class EdgeZone extends pulumi.ComponentResource {
             }],
         }, parent);
 
-        new Ruleset(`${name}-cache`, {
+        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_cache_settings}`, {
             zoneId,
             kind: "zone",
             phase: "http_request_cache_settings",

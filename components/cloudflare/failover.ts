@@ -1,7 +1,13 @@
 /**
  * How fast Cloudflare's load balancer notices a dead site, from its health-monitor settings.
- * The schema rejects a stack whose worst case exceeds its environment's limit, and `plan` and the
- * DR drill report it.
+ * The schema rejects a stack whose worst case, with a margin, exceeds its environment's limit;
+ * the policies, `plan` and the DR drill report the same number.
+ *
+ * How Cloudflare decides (developers.cloudflare.com/load-balancing/understand-basics/health-details):
+ * each health-check region probes from three data centres; a region is unhealthy when most of its
+ * data centres see the origin fail `consecutiveDown` probes in a row, and the origin (our pool has
+ * one) is unhealthy when most of the checked regions are. Only that global decision is then spread
+ * to every edge data centre, which is what moves traffic.
  */
 
 export const CLOUDFLARE_PLANS = ["pro", "business", "enterprise"] as const;
@@ -14,6 +20,21 @@ export function minimumMonitorIntervalSec(plan: CloudflarePlan): number {
     return MINIMUM_INTERVAL_SEC[plan];
 }
 
+/**
+ * The regions that probe each pool: an odd number, so that "most regions" is never a tie, and on
+ * both sides of the Atlantic, so that one region's network trouble cannot fail a healthy site.
+ */
+export const HEALTH_CHECK_REGIONS = ["ENAM", "WNAM", "WEU"] as const;
+
+/**
+ * Seconds allowed for the global health decision to reach every edge data centre. Cloudflare
+ * publishes no figure; this allowance is ours, and the live drill measures the real time.
+ */
+export const HEALTH_PROPAGATION_ALLOWANCE_SEC = 5;
+
+/** Headroom every environment keeps between the modelled worst case and its limit. */
+export const FAILOVER_DETECTION_MARGIN_SEC = 5;
+
 export interface HealthMonitorTiming {
     readonly intervalSec: number;
     readonly timeoutSec: number;
@@ -22,10 +43,25 @@ export interface HealthMonitorTiming {
 }
 
 /**
- * Worst-case seconds from a site's death to Cloudflare marking its pool unhealthy: the last good
- * probe lands just before the failure, then `consecutiveDown` probes must fail, each after
- * waiting out its timeout on every retry. A proxied load balancer adds no DNS TTL.
+ * Worst-case seconds for one probing data centre to call a dead site down: its last good probe
+ * lands just before the failure, then `consecutiveDown` probes must fail, each after waiting out
+ * its timeout on every retry.
+ */
+export function probeDetectionSec(monitor: HealthMonitorTiming): number {
+    return monitor.intervalSec * monitor.consecutiveDown + monitor.timeoutSec * (monitor.retries + 1);
+}
+
+/**
+ * Worst-case seconds from a site's death to every edge data centre sending its traffic elsewhere.
+ * The data centres probe independently, so the majority that decides is done no later than the
+ * slowest of them: the per-probe worst case bounds the global decision, which then propagates.
+ * A proxied load balancer adds no DNS TTL.
  */
 export function failoverDetectionSec(monitor: HealthMonitorTiming): number {
-    return monitor.intervalSec * monitor.consecutiveDown + monitor.timeoutSec * (monitor.retries + 1);
+    return probeDetectionSec(monitor) + HEALTH_PROPAGATION_ALLOWANCE_SEC;
+}
+
+/** The longest modelled worst case a limit admits, keeping the margin. */
+export function maximumDetectionSec(limitSec: number): number {
+    return limitSec - FAILOVER_DETECTION_MARGIN_SEC;
 }

@@ -3,7 +3,7 @@ import { LoadBalancer } from "@pulumi/cloudflare/loadBalancer";
 import { LoadBalancerMonitor } from "@pulumi/cloudflare/loadBalancerMonitor";
 import { LoadBalancerPool } from "@pulumi/cloudflare/loadBalancerPool";
 import { NotificationPolicy } from "@pulumi/cloudflare/notificationPolicy";
-import { failoverDetectionSec, type HealthMonitorTiming } from "./failover";
+import { failoverDetectionSec, HEALTH_CHECK_REGIONS, type HealthMonitorTiming } from "./failover";
 
 export type SiteName = "aws" | "azure";
 
@@ -71,7 +71,7 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
     public readonly poolIds: Record<SiteName, pulumi.Output<string>>;
     public readonly loadBalancerId: pulumi.Output<string>;
     public readonly split: TrafficSplit;
-    /** Worst-case seconds from a site's death to its pool being marked down. */
+    /** Worst-case seconds from a site's death to the edge sending its traffic elsewhere. */
     public readonly failoverDetectionSec: number;
 
     constructor(name: string, args: SiteLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -110,6 +110,8 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
                 enabled: true,
                 minimumOrigins: 1,
                 monitor: monitor.id,
+                // Named, odd in number: the majority of regions that decides health is then fixed.
+                checkRegions: [...HEALTH_CHECK_REGIONS],
                 origins: [{ name: site, address: origin.address, enabled: true, weight: 1, header: { hosts: [origin.hostname] } }],
             }, parent);
         }

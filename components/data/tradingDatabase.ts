@@ -64,6 +64,12 @@ export class TradingDatabase extends pulumi.ComponentResource {
         this.priorities = { [args.activeSite]: 7, [standbySite]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
         const resourceOpts = dataStoreOptions(args, { parent: this });
 
+        // Atlas asks for a private endpoint in each region with a node of a multi-region cluster
+        // (mongodb.com/docs/atlas/security-manage-private-endpoint/) so that applications reach
+        // every node they may need. The GCP tie-breaker only votes: it has the lowest priority,
+        // so it is never primary while a majority exists, no application runs in GCP, and an
+        // application in AWS or Azure reaches only its own cloud's nodes through its endpoint.
+        // So it gets no endpoint; the sites' endpoints are AwsDatabaseEndpoint and AzureDatabaseEndpoint.
         const regionConfigs = DATABASE_DOMAINS.filter((domain) => args.topology[domain].electableNodes > 0)
             .sort((a, b) => this.priorities[b] - this.priorities[a])
             .map((domain) => ({
@@ -104,11 +110,17 @@ export class TradingDatabase extends pulumi.ComponentResource {
             policyItemMonthlies: [{ frequencyInterval: 1, retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths }],
             // Snapshots and the oplog also land in the other cloud, so a restore needs neither
             // the primary's cloud nor its region.
+            // copyPolicyItems replaces the deprecated `frequencies` (provider 4.x); the copies are
+            // kept as long as the snapshots they copy.
             copySettings: [{
                 cloudProvider: ATLAS_PROVIDER[standbySite],
                 regionName: args.topology[standbySite].region,
                 zoneId,
-                frequencies: ["HOURLY", "DAILY", "MONTHLY"],
+                copyPolicyItems: [
+                    { frequencyType: "hourly", retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
+                    { frequencyType: "daily", retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
+                    { frequencyType: "monthly", retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths },
+                ],
                 shouldCopyOplogs: true,
             }],
         }, { parent: this });

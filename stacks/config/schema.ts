@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { CLOUDFLARE_PLANS, failoverDetectionSec, minimumMonitorIntervalSec } from "../../components/cloudflare/failover";
+import {
+    CLOUDFLARE_PLANS,
+    FAILOVER_DETECTION_MARGIN_SEC,
+    failoverDetectionSec,
+    HEALTH_PROPAGATION_ALLOWANCE_SEC,
+    maximumDetectionSec,
+    minimumMonitorIntervalSec,
+} from "../../components/cloudflare/failover";
 import { databaseTopologyProblems } from "../../components/data/topology";
 import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
 import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
@@ -28,6 +35,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
     "cloudflareApiToken",
     "awsOriginTlsCertificate",
     "awsOriginTlsPrivateKey",
+    "originPullPrivateKey",
+    "azureOriginTlsPfx",
     "atlasClientId",
     "atlasClientSecret",
     "databaseAppPassword",
@@ -74,6 +83,11 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
 });
 
 /** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
+/** One PEM certificate: public material, so it lives in the stack file. */
+const pemCertificate = z
+    .string()
+    .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/, { error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)" });
+
 const publicAllowListCidr = z
     .string()
     .refine((value) => parseIpv4Cidr(value) !== undefined, { error: "must be canonical IPv4 CIDR blocks" })
@@ -176,6 +190,22 @@ const azureSiteKeys = {
         .default("standby")
         .describe("standby: cheap warm capacity while AWS serves; active: the primary's prod capacity. The DR drill checks it before switching."),
     azureOriginHostname: hostname.describe("Hostname Cloudflare reaches the Azure origin by, e.g. azure-origin.trade.example.com."),
+    azureNetworkWatcherId: z
+        .string()
+        .regex(/^$|^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/networkWatchers\/[^/]+$/i, {
+            error: "must be a Network Watcher resource id (/subscriptions/.../providers/Microsoft.Network/networkWatchers/<name>), or empty",
+        })
+        .default("")
+        .describe("The subscription's existing Network Watcher in azureLocation (`npm run preflight` prints it); empty: the site creates one."),
+    azureOriginTlsPfx: z
+        .string()
+        .min(1)
+        .describe(
+            "Certificate and key of the Azure origin (a Cloudflare Origin CA certificate for azureOriginHostname) as a base64, unencrypted PFX (secret: ESC or `config set --secret`); written into Key Vault through Azure Resource Manager.",
+        ),
+    azureOriginPullCaCertificate: pemCertificate.describe(
+        "PEM of the CA that issued the edge's originPullCertificate; the Application Gateway admits only clients with a certificate it issued.",
+    ),
     azureAksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the AKS cluster."),
     azureAksAuthorizedIpRanges: z
         .array(publicAllowListCidr)
@@ -230,6 +260,13 @@ const edgeKeys = {
         .string()
         .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id: 32 lower-case hex characters" })
         .describe("Cloudflare account that owns the load-balancer pools, monitors and notifications."),
+    originPullCertificate: pemCertificate.describe(
+        "PEM client certificate Cloudflare presents to both origins for this zone only (per-zone authenticated origin pulls); issued by the origins' trusted CA.",
+    ),
+    originPullPrivateKey: z
+        .string()
+        .min(1)
+        .describe("PEM private key of originPullCertificate (secret: ESC or `config set --secret`)."),
     cloudflarePlan: enumOf(CLOUDFLARE_PLANS, "Cloudflare plan")
         .default("business")
         .describe("Cloudflare plan of the zone: it sets the shortest health-monitor interval (pro 60 s, business 15 s, enterprise 10 s)."),
@@ -242,7 +279,9 @@ const edgeKeys = {
     healthMonitorIntervalSec: integerBetween(10, 3600).default(15).describe("Seconds between health probes; at least the plan's minimum."),
     healthMonitorTimeoutSec: integerBetween(1, 10).default(5).describe("Seconds a probe waits for an answer."),
     healthMonitorRetries: integerBetween(0, 5).default(0).describe("Immediate retries of a failed probe before it counts as down."),
-    healthMonitorConsecutiveDown: integerBetween(1, 10).default(2).describe("Failed probes in a row that mark a site unhealthy."),
+    healthMonitorConsecutiveDown: integerBetween(1, 10)
+        .default(1)
+        .describe("Failed probes in a row, in most data centres of most probing regions, that mark a site unhealthy."),
     healthMonitorConsecutiveUp: integerBetween(1, 10).default(2).describe("Good probes in a row that mark a site healthy again."),
     apiRateLimitPerMinute: integerBetween(10, 100000).default(600).describe("Requests per minute one client IP may make to /api/ before it is blocked."),
     loginRateLimitPerMinute: integerBetween(1, 1000).default(10).describe("Requests per minute one client IP may make to the login paths before it is blocked."),
@@ -338,13 +377,14 @@ const edgeRules: Refinement<z.output<z.ZodObject<typeof edgeKeys & typeof databa
         consecutiveDown: config.healthMonitorConsecutiveDown,
     });
     const limitSec = FAILOVER_DETECTION_LIMIT_SEC[config.environment];
-    if (detectionSec > limitSec) {
+    if (detectionSec > maximumDetectionSec(limitSec)) {
         ctx.addIssue({
             code: "custom",
             path: ["healthMonitorIntervalSec"],
             message:
                 `worst-case failover detection is ${detectionSec} s (interval ${config.healthMonitorIntervalSec} s x consecutiveDown ${config.healthMonitorConsecutiveDown}` +
-                ` + timeout ${config.healthMonitorTimeoutSec} s x (retries ${config.healthMonitorRetries} + 1)); ${config.environment} allows at most ${limitSec} s`,
+                ` + timeout ${config.healthMonitorTimeoutSec} s x (retries ${config.healthMonitorRetries} + 1) + propagation ${HEALTH_PROPAGATION_ALLOWANCE_SEC} s);` +
+                ` ${config.environment} allows at most ${maximumDetectionSec(limitSec)} s (its ${limitSec} s limit less a ${FAILOVER_DETECTION_MARGIN_SEC} s margin)`,
         });
     }
     for (const problem of databaseTopologyProblems(databaseTopology(config))) {

@@ -9,7 +9,7 @@ import { AzureBackup } from "../../components/azure/backup";
 import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
-import { AZURE_SUBNETS, AzureNetwork } from "../../components/azure/network";
+import { AZURE_SUBNETS, AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
 import { AzureOrigin } from "../../components/azure/origin";
 import { privateEndpoint } from "../../components/azure/privateEndpoint";
 import { AzureRedis } from "../../components/azure/redis";
@@ -62,10 +62,16 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         flowLogStorageAccountId: flowLogStorage.accountId,
         flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
         workspaceId: logs.workspaceId,
+        existingNetworkWatcher: parseNetworkWatcherId(config.azureNetworkWatcherId),
     }, { provider });
 
     const endpoints = { privateEndpointSubnetId: network.subnetIds.privateEndpoints, workspaceId: logs.workspaceId, protect: prod };
     const keyVault = new AzureKeyVault("azure-vault", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider });
+    // One vault per service: the smallest existing scope that lets a service read its own secret only.
+    const serviceVaults = Object.fromEntries(HUB_SERVICES.map((service) => [
+        service,
+        new AzureKeyVault(serviceSecretName(service), { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider }),
+    ])) as Record<string, AzureKeyVault>;
     const registry = new AzureRegistry("azure-registry", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.registry }, { provider });
     const redis = new AzureRedis("azure-redis", { ...common, ...endpoints, sku: config.azureRedisSku, privateDnsZoneId: network.privateDnsZoneIds.redisEnterprise }, { provider });
 
@@ -97,12 +103,15 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         gatewaySubnetId: network.subnetIds.gateway,
         hostname: config.azureOriginHostname,
         keyVaultId: keyVault.vaultId,
+        keyVaultName: keyVault.vaultName,
         keyVaultUri: keyVault.vaultUri,
+        certificatePfx: pulumi.secret(config.azureOriginTlsPfx),
         backendIp: ingressIp,
         backendPort: GATEWAY_PORT,
         minCapacity: capacity.gatewayMinCapacity,
         maxCapacity: capacity.gatewayMaxCapacity,
         workspaceId: logs.workspaceId,
+        clientCaCertificate: config.azureOriginPullCaCertificate,
     }, { provider });
 
     const access = new AzureWorkloadAccess("azure-workloads", {
@@ -110,9 +119,12 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         namespace: HUB_NAMESPACE,
         services: HUB_SERVICES,
-        keyVaultId: keyVault.vaultId,
+        secretVaultIds: Object.fromEntries(HUB_SERVICES.map((service) => [service, serviceVaults[service].vaultId])),
         clusterPrincipalId: cluster.principalId,
         nodeSubnetId: network.subnetIds.aksNodes,
+        kubeletPrincipalId: cluster.kubeletPrincipalId,
+        registryId: registry.registryId,
+        redis: { clusterName: redis.clusterName, databaseName: redis.databaseName },
     }, { provider });
     const workloads = new HubWorkloads("azure-hub", {
         site: "azure",
@@ -127,7 +139,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
                 provider: "azure",
                 parameters: {
                     clientID: access.clientIds[service],
-                    keyvaultName: keyVault.vaultName,
+                    keyvaultName: serviceVaults[service].vaultName,
                     tenantId: access.tenantId,
                     objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
                 },

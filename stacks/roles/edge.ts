@@ -18,13 +18,17 @@ import {
 } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
+/** Names of the edge's Cloudflare provider and zone component, which `npm run preflight` imports into. */
+export const CLOUDFLARE_PROVIDER_NAME = "cloudflare";
+export const EDGE_ZONE_NAME = "edge";
+
 /**
  * The Cloudflare edge in front of both sites, and the cross-cloud database both sites use.
  * `activeSite` is the failover switch: it orders the pools, primary first, and moves the
  * database primary's preferred region with the traffic.
  */
 export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoint>, atlas: AtlasProvider) {
-    const provider = new CloudflareProvider("cloudflare", { apiToken: pulumi.secret(config.cloudflareApiToken) });
+    const provider = new CloudflareProvider(CLOUDFLARE_PROVIDER_NAME, { apiToken: pulumi.secret(config.cloudflareApiToken) });
     const prod = config.environment === "prod";
     const standbySite: Site = config.activeSite === "aws" ? "azure" : "aws";
     if (sites[config.activeSite].identity.capacity !== "active") {
@@ -34,12 +38,15 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
         );
     }
 
-    new EdgeZone("edge", {
+    new EdgeZone(EDGE_ZONE_NAME, {
         zoneId: config.cloudflareZoneId,
         domain: config.domain,
         apiRateLimitPerMinute: config.apiRateLimitPerMinute,
         loginRateLimitPerMinute: config.loginRateLimitPerMinute,
         contentSecurityPolicy: config.contentSecurityPolicy,
+        originPullCertificate: config.originPullCertificate,
+        originPullPrivateKey: pulumi.secret(config.originPullPrivateKey),
+        plan: config.cloudflarePlan,
     }, { provider });
 
     const loadBalancer = new SiteLoadBalancer("edge", {

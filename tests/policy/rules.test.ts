@@ -357,7 +357,7 @@ function edgeCases() {
             rule: "failover-detection-time",
             site: edge,
             broken: set("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor", "edge-aws", (inputs) => (inputs.interval = 60)),
-            expect: /worst-case detection is 125 s; at most 35 s allowed/,
+            expect: /worst-case detection is 70 s; at most 35 s allowed/,
         },
     ];
 }

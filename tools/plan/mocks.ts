@@ -211,6 +211,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const chart = JSON.parse(String(args.inputs.jsonOpts ?? "{}")) as { chart?: string; path?: string; releaseName?: string };
                 throw new RemoteContentError(`Helm chart "${chart.chart ?? chart.path ?? ""}" of release "${chart.releaseName ?? ""}"`, "the provider renders it with helm template from its repository");
             }
+            case "azure-native:network:getNetworkInterface":
+                return {
+                    name: args.inputs.networkInterfaceName,
+                    ipConfigurations: [{ name: "privateEndpointIpConfig", privateIPAddress: `10.${parseInt(this.hex(`nic:${String(args.inputs.networkInterfaceName)}`, 2), 16)}.144.4`, privateIPAllocationMethod: "Dynamic" }],
+                };
             case "azure-native:authorization:getClientConfig":
                 return {
                     clientId: "22222222-2222-2222-2222-222222222222",
@@ -564,6 +569,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 extra.oidcIssuerProfile = { enabled: true, issuerURL: `https://eastus2.oic.prod-aks.azure.com/${OFFLINE_AZURE_TENANT}/${this.uuid(`${name}:oidc`)}/` };
                 extra.fqdn = `${physicalName}.hcp.eastus2.azmk8s.io`;
                 extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
+                // AKS creates the kubelet's identity itself and reports it here.
+                extra.identityProfile = { kubeletidentity: { objectId: this.uuid(`${name}:kubelet`), clientId: this.uuid(`${name}:kubelet-client`) } };
+                break;
+            case "azure-native:network:PrivateEndpoint":
+                // Azure gives every private endpoint a network interface of its own, named after it.
+                extra.networkInterfaces = [{ id: `${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${physicalName}.nic.${this.uuid(`${name}:nic`)}` }];
                 break;
             case "azure-native:network:PublicIPAddress":
                 // Keyed by the physical name, so that getPublicIPAddress of the same address agrees.

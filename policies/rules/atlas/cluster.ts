@@ -72,11 +72,16 @@ export const atlasBackupCopied = resourceRule({
     pack: "resilience",
     description: "Database snapshots and the oplog are copied to another region, so a restore needs neither the primary's region nor its cloud.",
     severity: "high",
-    remediation: "Add copySettings to a region of the other cloud with shouldCopyOplogs and the DAILY frequency at least.",
+    remediation: "Add copySettings to a region of the other cloud with shouldCopyOplogs and a daily copyPolicyItems entry at least.",
     controls: { soc2: ["A1.2", "CC9.1"], gdpr: ["32"] },
     types: ["mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"],
     check: ({ props }) =>
-        arrayInput(props.copySettings).some((copy) => copy.shouldCopyOplogs === true && Array.isArray(copy.frequencies) && (copy.frequencies as unknown[]).includes("DAILY"))
+        arrayInput(props.copySettings).some((copy) => copy.shouldCopyOplogs === true && copiesDailySnapshots(copy))
             ? []
             : ["snapshots are not copied, with the oplog, to another region"],
 });
+
+/** A copy setting copies the daily snapshots, in provider 4.x's copyPolicyItems or the deprecated frequencies. */
+function copiesDailySnapshots(copy: Record<string, unknown>): boolean {
+    return arrayInput(copy.copyPolicyItems).some((item) => item.frequencyType === "daily") || (Array.isArray(copy.frequencies) && (copy.frequencies as unknown[]).includes("DAILY"));
+}
