@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ENVIRONMENTS, PROJECT, ROLES, type Environment, type Role } from "../stacks/config/schema";
 import { parseArgs } from "node:util";
+import { DEPLOY_RUNNER_LABEL } from "../components/delivery/runnerBootstrap";
 import { CommandError, runCommand } from "./command";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
@@ -10,12 +11,6 @@ const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 /** The GitHub-hosted image for jobs that need no private network: edge stacks and offline checks. */
 export const HOSTED_RUNNER = "ubuntu-24.04";
 
-/**
- * The label every deploy runner carries (components/aws/deployRunner.ts,
- * components/azure/deployRunner.ts); each also carries its stack's name, so a job picks the runner
- * inside the one network it has to reach.
- */
-export const DEPLOY_RUNNER_LABEL = "deploy-runner";
 
 /**
  * Environments that a workflow deploys, each through the GitHub environment of that name; `dev`
@@ -56,6 +51,8 @@ export function listStacks(directory = REPOSITORY_ROOT): StackEntry[] {
                 throw new CommandError(`${file}: ${PROJECT}:role and ${PROJECT}:environment must be set; allowed roles: ${ROLES.join(", ")}; environments: ${ENVIRONMENTS.join(", ")}`, 2);
             }
             const githubEnvironment = PIPELINE_ENVIRONMENTS[environment];
+            // A deploy runner carries its stack's name besides the common label, so a job picks the
+            // runner inside the one network it has to reach.
             const runsOn = role === "edge" || githubEnvironment === undefined ? HOSTED_RUNNER : ["self-hosted", DEPLOY_RUNNER_LABEL, stack];
             return { stack, role, environment, runsOn, ...(githubEnvironment ? { githubEnvironment } : {}) };
         });

@@ -108,7 +108,26 @@ const commonKeys = {
     atlasClientSecret: z.string().min(1).describe("Client secret of the Atlas service account (secret: ESC or `config set --secret`)."),
 };
 
+/**
+ * The site's self-hosted GitHub Actions runners, inside its network: the only place its cluster's
+ * private API answers, so its Kubernetes parts deploy from there (docs/runbooks/new-stack.md).
+ */
+const deployRunnerKeys = {
+    deployRunnerGithubUrl: z
+        .string()
+        .regex(/^$|^https:\/\/github\.com\/[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, { error: "must be https://github.com/<organization> or https://github.com/<organization>/<repository>, or empty for no runners" })
+        .default("")
+        .describe("Where the site's deploy runners register, e.g. https://github.com/acme/crypto-beacon-infrastructure; empty for none."),
+    deployRunnerCount: integerBetween(1, 10).default(1).describe("Deploy runners the site keeps up; each takes one job at a time."),
+};
+
 const awsSiteKeys = {
+    ...deployRunnerKeys,
+    awsDeployRunnerInstanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as t3.large" })
+        .default("t3.large")
+        .describe("EC2 instance type of the AWS site's deploy runners."),
     awsRegion: enumOf(AWS_REGIONS, "AWS region").default("us-east-1").describe("Primary AWS region of the AWS site."),
     awsReplicaRegion: enumOf(AWS_REGIONS, "AWS region")
         .default("us-west-2")
