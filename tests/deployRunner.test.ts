@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ACTIONS_RUNNER_VERSION, DEPLOY_RUNNER_LABEL, parseGithubScope, runnerBootstrapScript } from "../components/delivery/runnerBootstrap";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { listStacks } from "../tools/stacks";
-import { one, parentOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
+import { assertPlanFails, FIXTURES, one, parentOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
 
 const RUNNER = "aws-deploy-runner";
 
@@ -100,6 +100,64 @@ describe("deploy runners", () => {
         it("exist only where deployRunnerGithubUrl is set", () => {
             assert.equal(resourcesOfType(dev, "beacon:aws:DeployRunner").length, 0);
             resourceNamed(prod, "beacon:aws:DeployRunner", RUNNER);
+        });
+    });
+
+    describe("on Azure", () => {
+        let prod: StackPlan;
+        before(async () => {
+            prod = await planStack({ stack: "prod-azure" });
+        });
+        const AZURE_RUNNER = "azure-deploy-runner";
+        const child = (type: string, name = AZURE_RUNNER) => resourceNamed(prod, type, name);
+
+        it("run in their own subnet, which admits nothing and leaves only through their NAT gateway, with no public IP on a runner", () => {
+            const scaleSet = child("azure-native:compute:VirtualMachineScaleSet");
+            assert.equal(parentOf(prod, scaleSet)?.type, "beacon:azure:DeployRunner");
+            const profile = scaleSet.inputs.virtualMachineProfile as {
+                networkProfile: { networkInterfaceConfigurations: { ipConfigurations: { subnet: { id: string }; publicIPAddressConfiguration?: unknown }[] }[] };
+                osProfile: { linuxConfiguration: { disablePasswordAuthentication: boolean }; adminPassword?: string; customData: string };
+            };
+            const [ipConfiguration] = profile.networkProfile.networkInterfaceConfigurations[0].ipConfigurations;
+            assert.match(ipConfiguration.subnet.id, /\/subnets\/deploy-runner$/);
+            assert.equal(ipConfiguration.publicIPAddressConfiguration, undefined);
+            assert.equal(profile.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+            assert.equal(profile.osProfile.adminPassword, undefined);
+            const vnet = one(prod, "azure-native:network:VirtualNetwork");
+            const subnet = (vnet.inputs.subnets as { name: string; natGateway?: { id: string }; defaultOutboundAccess: boolean; networkSecurityGroup: { id: string } }[]).find((candidate) => candidate.name === "deploy-runner")!;
+            assert.equal(subnet.defaultOutboundAccess, false);
+            assert.ok(subnet.natGateway?.id, "egress through the NAT gateway");
+            const nat = child("azure-native:network:NatGateway");
+            assert.equal(parentOf(prod, nat)?.type, "beacon:azure:RunnerEgress");
+            const nsg = resourceNamed(prod, "azure-native:network:NetworkSecurityGroup", "azure-site-deploy-runner");
+            assert.deepEqual((nsg.inputs.securityRules as { name: string }[]).map((rule) => rule.name), ["deny-all-inbound"]);
+        });
+
+        it("sign in as their own identity, AKS RBAC Cluster Admin on the cluster, reading only their registration secret", () => {
+            assert.equal(parentOf(prod, child("azure-native:managedidentity:UserAssignedIdentity"))?.name, AZURE_RUNNER);
+            const identity = child("azure-native:compute:VirtualMachineScaleSet").inputs.identity as { type: string; userAssignedIdentities: string[] };
+            assert.equal(identity.type, "UserAssigned");
+            assert.equal(identity.userAssignedIdentities.length, 1);
+            assert.match(identity.userAssignedIdentities[0], /\/providers\/Microsoft\.ManagedIdentity\/\w+\/azure-deploy-runner/);
+            const admin = child("azure-native:authorization:RoleAssignment", `${AZURE_RUNNER}-cluster-admin`);
+            assert.match(String(admin.inputs.roleDefinitionId), /\/roleDefinitions\/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b$/);
+            assert.match(String(admin.inputs.scope), /\/providers\/Microsoft\.ContainerService\/managedClusters\//);
+            const secret = child("azure-native:authorization:RoleAssignment", `${AZURE_RUNNER}-registration`);
+            assert.match(String(secret.inputs.scope), /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/deploy-runner-registration$/);
+            assert.equal(admin.inputs.principalId, secret.inputs.principalId);
+        });
+
+        it("install kubelogin and the Azure CLI, and give every job the identity kubelogin signs in as", () => {
+            const profile = child("azure-native:compute:VirtualMachineScaleSet").inputs.virtualMachineProfile as { osProfile: { customData: string } };
+            const script = Buffer.from(profile.osProfile.customData, "base64").toString("utf8");
+            assert.match(script, /--kubelogin-install-location \/usr\/local\/bin\/kubelogin/);
+            assert.match(script, /--labels 'deploy-runner,prod-azure'/);
+            assert.match(script, /echo 'DEPLOY_RUNNER_CLIENT_ID=[0-9a-f-]{36}' >> \/opt\/actions-runner\/\.env/);
+            assert.match(script, /az keyvault secret show --vault-name \S+ --name deploy-runner-registration/);
+        });
+
+        it("need an SSH public key when they are on", async () => {
+            await assertPlanFails(planStack({ configFile: path.join(FIXTURES, "stacks", "Pulumi.azure-runner-without-key.yaml") }), 2, "crypto-beacon:azureDeployRunnerSshPublicKey: is required with deployRunnerGithubUrl");
         });
     });
 

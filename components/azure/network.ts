@@ -24,6 +24,8 @@ export interface AzureNetworkArgs {
      * @default { name: "NetworkWatcher_<location>", resourceGroupName: "NetworkWatcherRG" }
      */
     readonly networkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+    /** NAT gateway of the deploy runners' subnet, their only way out. @default none: the subnet has no egress */
+    readonly deployRunnerNatGatewayId?: pulumi.Input<string>;
 }
 
 /** Private DNS zones that resolve the site's private endpoints, by private-link sub-resource. */
@@ -43,6 +45,8 @@ export const AZURE_SUBNETS = {
     gateway: { name: "gateway", prefixOffset: 4, index: 8 },
     /** Private endpoints of the data stores, Key Vault and the registry. */
     privateEndpoints: { name: "private-endpoints", prefixOffset: 4, index: 9 },
+    /** Self-hosted deploy runners (components/azure/deployRunner.ts), which call the private AKS API. */
+    deployRunner: { name: "deploy-runner", prefixOffset: 4, index: 10 },
 } as const;
 export type AzureSubnet = keyof typeof AZURE_SUBNETS;
 
@@ -98,6 +102,8 @@ export class AzureNetwork extends pulumi.ComponentResource {
             privateEndpoints: [
                 allowInbound("from-aks-nodes", 100, this.subnetPrefixes.aksNodes, "Tcp", "*"),
             ],
+            // Nothing comes in: runners only call out (their jobs come from GitHub over HTTPS).
+            deployRunner: [],
         };
         const securityGroups = Object.fromEntries(
             (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => [
@@ -121,6 +127,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 defaultOutboundAccess: false,
                 // Lets the NSG apply to private endpoints too.
                 privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
+                natGateway: subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
             })),
         }, parent);
         this.vnetId = vnet.id;

@@ -177,6 +177,17 @@ const awsSiteKeys = {
 };
 
 const azureSiteKeys = {
+    ...deployRunnerKeys,
+    azureDeployRunnerVmSize: z
+        .string()
+        .regex(/^Standard_[A-Za-z0-9_]+$/, { error: "must be an Azure VM size such as Standard_D2s_v5" })
+        .default("Standard_D2s_v5")
+        .describe("VM size of the Azure site's deploy runners."),
+    azureDeployRunnerSshPublicKey: z
+        .string()
+        .regex(/^$|^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, { error: "must be an OpenSSH public key (ssh-ed25519, ssh-rsa, ecdsa), or empty" })
+        .default("")
+        .describe("Public key of the Azure deploy runners' admin user (Azure needs one with password sign-in off; no port is open); required with deployRunnerGithubUrl."),
     azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
     azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
     azureCapacity: enumOf(["standby", "active"], "capacity mode")
@@ -399,7 +410,13 @@ export const roleSchemas = {
             }
         }),
     "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys, ...workloadKeys }).superRefine(awsSiteRules),
-    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys }).superRefine(azureSiteRules),
+    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys }).superRefine((config, ctx) => {
+        azureSiteRules(config, ctx);
+        // An all-in-one stack deploys from its AWS runner only; an Azure site's runner needs the key.
+        if (config.deployRunnerGithubUrl && !config.azureDeployRunnerSshPublicKey) {
+            ctx.addIssue({ code: "custom", path: ["azureDeployRunnerSshPublicKey"], message: "is required with deployRunnerGithubUrl: Azure needs an SSH public key once password sign-in is off" });
+        }
+    }),
     edge: z
         .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...databaseKeys, ...siteReferenceKeys })
         .superRefine((config, ctx) => {
