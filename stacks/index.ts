@@ -19,8 +19,9 @@ export = async () => {
     switch (config.role) {
         case "all-in-one": {
             const aws = deployAwsSite(config, atlas);
-            // One stack holds both sites: the Azure site is active exactly when the edge sends it traffic.
-            const azure = deployAzureSite({ ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity }, atlas);
+            // One stack holds both sites: the Azure site is active exactly when the edge sends it traffic,
+            // and the stack deploys from its AWS runner alone (docs/runbooks/deploy.md, "Deploy runners").
+            const azure = deployAzureSite({ ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity, deployRunnerGithubUrl: "" }, atlas);
             exportAssets(aws, azure.assetSyncTarget.oidcIssuerUrl);
             syncAssets(azure, aws.assetSource);
             const edge = deployEdge(config, { aws, azure }, atlas);

@@ -6,7 +6,10 @@ import { type AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runDrill, type DrillReport } from "../tools/drill/drill";
-import { cloudflarePoolHealth } from "../tools/drill/live";
+import { cloudflarePoolHealth, LiveBackend, type DrillStack } from "../tools/drill/live";
+import { planStack } from "../tools/plan/planner";
+import { DEFAULT_PACKS } from "../tools/policy/runner";
+import type { ConfigValue, OutputMap, UpOptions, UpResult } from "@pulumi/pulumi/automation";
 import { OfflineBackend } from "../tools/drill/offline";
 import { REPOSITORY_ROOT } from "./helpers";
 
@@ -48,9 +51,15 @@ describe("DR drill, offline, through real local sockets", () => {
         // The RTO is measured from the switch to the first of the stable answers from Azure.
         const switchStep = report.steps.find((step) => step.name === "switch")!;
         assert.ok(report.measured.rtoSec !== null && report.measured.rtoSec * 1000 >= switchStep.durationMs - 1);
-        assert.equal(report.measured.rpo.rpoSec, 0);
-        assert.match(report.measured.rpo.evidence, /without aws 3 of 5 electable nodes remain/);
+        assert.equal(report.derived.rpo.rpoSec, 0);
+        assert.match(report.derived.rpo.evidence, /without aws 3 of 5 electable nodes remain/);
+        assert.equal(report.configured.detectionSec, 35);
         assert.ok(report.verdicts.every((verdict) => verdict.passed));
+        assert.deepEqual(
+            report.verdicts.map((verdict) => [verdict.target, verdict.basis]),
+            [["ours: failover detection", "configured"], ["ours: RTO", "measured"], ["ours: RPO", "derived"], ["guide: RTO", "measured"], ["guide: RPO", "derived"]],
+            "only the RTO is timed by the drill",
+        );
         assert.equal(report.measured.verification?.answers["azure 200"], 3);
     });
 
@@ -60,7 +69,10 @@ describe("DR drill, offline, through real local sockets", () => {
         assert.equal(failback.outcome, "passed");
         assert.deepEqual([failback.from, failback.to], ["azure", "aws"]);
         assert.ok(!stepNames(failback).includes("scale-target"), "AWS always runs active");
-        await assert.rejects(runDrill(backend, { to: "aws" }), (error: Error & { exitCode?: number }) => error.exitCode === 2 && /already serves from aws; to fail back, run the drill with --to azure/.test(error.message));
+        await assert.rejects(
+            runDrill(backend, { to: "aws" }),
+            (error: Error & { exitCode?: number }) => error.exitCode === 2 && /already serves from aws, so there is no traffic to move there; to drill a failover run the drill with --to azure, then fail back with --to aws/.test(error.message),
+        );
     });
 
     it("completes when the primary dies mid-drill: the edge fails over on its own and no poll sees an error", async () => {
@@ -127,8 +139,21 @@ describe("drill command", () => {
         assert.ok(typeof report.measured.rtoSec === "number");
         const markdown = fs.readFileSync(path.join(directory, "r.md"), "utf8");
         assert.match(markdown, /# DR drill: prod, aws -> azure \(offline\)/);
-        assert.match(markdown, /\| guide: RTO \| 14400 s \|/);
+        assert.match(markdown, /\| guide: RTO \| 14400 s \| \d+(\.\d+)? s \| - \| pass \|/);
+        // Under "Measured" only what the drill timed: detection is configured, the RPO derived.
+        assert.match(markdown, /\| ours: failover detection \| 35 s \| - \| 35 s \(configured\) \| pass \|/);
+        assert.match(markdown, /\| ours: RPO \| 0 s \| - \| 0 s \(derived\) \| pass \|/);
         assert.ok(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8").includes("crypto-beacon:activeSite: aws"), "offline, the stack file is untouched");
+    });
+
+    it("fails back offline as the README says, by running the drill again with --to the other site", () => {
+        const directory = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
+        const reportFile = path.join(directory, "back.json");
+        const result = drill(["--stack", "prod", "--to", "aws", "--offline", "--report", reportFile]);
+        assert.equal(result.status, 0, result.stderr + result.stdout);
+        const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as DrillReport;
+        assert.deepEqual([report.from, report.to, report.outcome], ["azure", "aws", "passed"]);
+        assert.ok(report.notes.some((note) => /started where a drill to azure ends \(activeSite azure, Azure at active capacity\)/.test(note)), report.notes.join("\n"));
     });
 
     it("rejects bad usage and non-edge stacks with exit 2 and no stack trace", () => {
@@ -176,5 +201,74 @@ describe("live drill: Cloudflare pool health", () => {
         const gone = await cloudflarePoolHealth({ apiBase: "http://127.0.0.1:9/client/v4", accountId: "a", poolId: "p", token: "t" });
         assert.equal(gone.healthy, false);
         assert.match(gone.detail, /did not answer/);
+    });
+});
+
+describe("live drill: updates through the Automation API", () => {
+    /**
+     * Stacks as the Automation API hands them out, answering from the offline plan of prod: each
+     * `up` is recorded with its options, as the CLI would receive them.
+     */
+    async function stacks() {
+        const plan = await planStack({ stack: "prod" });
+        const updates: { stack: string; options: UpOptions; config: Record<string, string> }[] = [];
+        const config: Record<string, Record<string, string>> = {
+            prod: { "crypto-beacon:azureSiteStack": "organization/crypto-beacon/prod-azure", "crypto-beacon:cloudflareAccountId": "acct" },
+            "organization/crypto-beacon/prod-azure": {},
+        };
+        const open = async (name: string): Promise<DrillStack> => {
+            assert.ok(name in config, `no stack ${name}`);
+            return {
+                name,
+                outputs: async () => Object.fromEntries(Object.entries(name === "prod" ? plan.outputs : {}).map(([key, value]) => [key, { value, secret: false }])) as OutputMap,
+                getConfig: async (key: string) => ({ value: config[name][key], secret: false }) as ConfigValue,
+                setConfig: async (key: string, value: ConfigValue) => {
+                    config[name][key] = value.value;
+                },
+                up: async (options?: UpOptions) => {
+                    updates.push({ stack: name, options: options ?? {}, config: { ...config[name] } });
+                    return {} as UpResult;
+                },
+            };
+        };
+        return { open, updates };
+    }
+
+    let token: string | undefined;
+    beforeEach(() => {
+        token = process.env.CLOUDFLARE_API_TOKEN;
+        process.env.CLOUDFLARE_API_TOKEN = "t0ken";
+    });
+    afterEach(() => {
+        if (token === undefined) {
+            delete process.env.CLOUDFLARE_API_TOKEN;
+        } else {
+            process.env.CLOUDFLARE_API_TOKEN = token;
+        }
+    });
+
+    it("runs the three policy packs with each updated stack's own policy config", async () => {
+        const { open, updates } = await stacks();
+        const backend = await LiveBackend.start("prod", REPOSITORY_ROOT, () => undefined, open);
+        await backend.scaleToActive("azure");
+        await backend.switchTo("azure");
+        assert.deepEqual(
+            updates.map((update) => [update.stack, update.options.policyPacks, update.options.policyPackConfigs]),
+            [
+                ["organization/crypto-beacon/prod-azure", DEFAULT_PACKS, DEFAULT_PACKS.map(() => path.join(REPOSITORY_ROOT, "policies", "config", "prod-azure.json"))],
+                ["prod", DEFAULT_PACKS, DEFAULT_PACKS.map(() => path.join(REPOSITORY_ROOT, "policies", "config", "prod.json"))],
+            ],
+        );
+        assert.equal(updates[0].config["crypto-beacon:azureCapacity"], "active");
+        assert.equal(updates[1].config["crypto-beacon:activeSite"], "azure");
+    });
+
+    it("refuses to start, changing nothing, for a stack without a policy config", async () => {
+        const { open, updates } = await stacks();
+        await assert.rejects(
+            LiveBackend.start("perf", REPOSITORY_ROOT, () => undefined, open),
+            (error: Error & { exitCode?: number }) => error.exitCode === 2 && /policies\/config\/perf\.json does not exist/.test(error.message),
+        );
+        assert.deepEqual(updates, []);
     });
 });

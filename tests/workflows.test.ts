@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { lintWorkflows, workflowFiles } from "../tools/lintWorkflows";
 import { DEFAULT_PACKS } from "../tools/policy/runner";
+import { listStacks, selectStacks, type StackEntry } from "../tools/stacks";
 import { REPOSITORY_ROOT } from "./helpers";
 
 interface Step {
@@ -16,6 +17,10 @@ interface Step {
     "continue-on-error"?: unknown;
 }
 interface Job {
+    name?: string;
+    "runs-on"?: string | string[];
+    strategy?: { matrix?: { include?: unknown; stack?: string[] } };
+    outputs?: Record<string, string>;
     environment?: string | { name: string };
     needs?: string | string[];
     if?: string;
@@ -31,6 +36,7 @@ interface Workflow {
     jobs: Record<string, Job>;
 }
 interface CompositeAction {
+    description?: string;
     inputs?: Record<string, { required?: boolean; default?: string }>;
     runs: { using: string; steps: Step[] };
 }
@@ -50,10 +56,39 @@ function environmentOf(job: Job): string | undefined {
     return typeof job.environment === "string" ? job.environment : job.environment?.name;
 }
 
-/** The stacks a job updates through the one composite action that runs Pulumi. */
-function updatedStacks(job: Job): string[] {
-    return (job.steps ?? []).filter((step) => step.uses === "./.github/actions/pulumi-stack" && step.with?.command === "up").map((step) => String(step.with?.stack));
+const actionFiles = actionNames.map((name) => `.github/actions/${name}/action.yml`);
+const stepsOfActions = Object.entries(actions).flatMap(([name, action]) => action.runs.steps.map((step) => ({ where: `action ${name}`, step })));
+const pulumiSteps = (job: Job, command?: string) => (job.steps ?? []).filter((step) => step.uses === "./.github/actions/pulumi-stack" && (command === undefined || step.with?.command === command));
+
+/**
+ * The stacks a job runs on: its matrix, when that comes from `npm run stacks` in the job it
+ * needs (resolved with the same code and the same arguments), or the literal stack it names.
+ */
+function jobStacks(workflow: Workflow, job: Job): StackEntry[] {
+    const include = job.strategy?.matrix?.include;
+    if (include === undefined) {
+        const named = new Set(pulumiSteps(job).map((step) => String(step.with?.stack)));
+        return listStacks().filter((entry) => named.has(entry.stack));
+    }
+    const source = /^\$\{\{ fromJSON\(needs\.([\w-]+)\.outputs\.([\w-]+)\) \}\}$/.exec(String(include));
+    assert.ok(source, `a matrix of stacks comes from npm run stacks in a job this one needs, not ${String(include)}`);
+    const [, producer, output] = source;
+    const step = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(workflow.jobs[producer].outputs?.[output] ?? "");
+    assert.ok(step, `${producer} outputs ${output} from a step`);
+    const script = workflow.jobs[producer].steps!.find((candidate) => (candidate as { id?: string }).id === step[1])?.run ?? "";
+    const command = new RegExp(`echo "${step[2]}=\\$\\(npm run --silent stacks(?: -- ([^)]*))?\\)"`).exec(script);
+    assert.ok(command, `${producer} writes ${step[2]} from npm run stacks:\n${script}`);
+    return selectStacks((command[1] ?? "").split(" ").filter(Boolean));
 }
+
+const jobs = () => Object.entries(workflows).flatMap(([workflow, definition]) => Object.entries(definition.jobs).map(([job, jobDef]) => ({ workflow, definition, job, jobDef })));
+
+/** Every stack some workflow updates. */
+const deployedByWorkflows = () => new Set(jobs().filter(({ jobDef }) => pulumiSteps(jobDef, "up").length > 0).flatMap(({ definition, jobDef }) => jobStacks(definition, jobDef).map((entry) => entry.stack)));
+
+/** A third-party action pinned to a full commit, with the release it is in the comment. */
+const PINNED = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+
 
 describe("delivery workflows", () => {
     it("are clean under actionlint, which does catch a broken workflow", async () => {
@@ -69,33 +104,51 @@ describe("delivery workflows", () => {
     });
 
     it("give this repository's composite actions only the inputs they declare, and every required one", () => {
-        for (const { workflow, job, step } of allSteps()) {
+        const uses = [...allSteps().map(({ workflow, job, step }) => ({ where: `${workflow}/${job}`, step })), ...stepsOfActions];
+        for (const { where, step } of uses) {
             if (!step.uses?.startsWith("./.github/actions/")) {
                 continue;
             }
             const name = step.uses.replace("./.github/actions/", "");
             const action = actions[name];
-            assert.ok(action, `${workflow}/${job} uses ${step.uses}, which does not exist`);
+            assert.ok(action, `${where} uses ${step.uses}, which does not exist`);
             const declared = action.inputs ?? {};
             for (const input of Object.keys(step.with ?? {})) {
-                assert.ok(input in declared, `${workflow}/${job}: ${name} has no input ${input}`);
+                assert.ok(input in declared, `${where}: ${name} has no input ${input}`);
             }
             for (const [input, spec] of Object.entries(declared)) {
                 if (spec.required) {
-                    assert.ok(step.with && input in step.with, `${workflow}/${job}: ${name} needs ${input}`);
+                    assert.ok(step.with && input in step.with, `${where}: ${name} needs ${input}`);
                 }
             }
         }
     });
 
-    it("run every preview and update through the one action that always runs the policy packs", () => {
-        const script = actions["pulumi-stack"].runs.steps[0].run ?? "";
-        const packs = /for pack in ([a-z ]+); do/.exec(script)?.[1].split(" ");
-        assert.deepEqual(packs, DEFAULT_PACKS.map((pack) => path.basename(pack)), "the same packs as npm run policy");
-        assert.match(script, /--policy-pack "policies\/\$pack" --policy-pack-config "policies\/config\/\$STACK\.json"/);
-        assert.equal(actions["pulumi-stack"].runs.steps[0].if, undefined, "the Pulumi step cannot be skipped");
-        for (const { workflow, job, step } of allSteps()) {
-            assert.doesNotMatch(step.run ?? "", /pulumi (up|preview|destroy)\b/, `${workflow}/${job} runs Pulumi around the policy packs`);
+    it("pin every other action to a full commit, with its release in a comment", () => {
+        for (const file of [...workflowFiles(), ...actionFiles]) {
+            for (const [, reference] of read(file).matchAll(/^\s*(?:-\s+)?uses:\s+(.+)$/gm)) {
+                if (!reference.startsWith("./")) {
+                    assert.match(reference, PINNED, `${file}: ${reference}`);
+                }
+            }
+        }
+    });
+
+    it("run every preview and update through pulumi/actions v7, always with the policy packs and the stack's policy config", () => {
+        const steps = actions["pulumi-stack"].runs.steps;
+        const pulumi = steps.find((step) => step.uses?.startsWith("pulumi/actions@"))!;
+        assert.match(read(".github/actions/pulumi-stack/action.yml"), /uses: pulumi\/actions@[0-9a-f]{40} # v7\./);
+        assert.equal(pulumi.if, undefined, "the Pulumi step cannot be skipped");
+        const packs = String(pulumi.with?.policyPacks).trim().split("\n");
+        assert.deepEqual(packs, DEFAULT_PACKS.map((pack) => `policies/${path.basename(pack)}`), "the same packs as npm run policy");
+        assert.deepEqual(String(pulumi.with?.policyPackConfigs).trim().split("\n"), packs.map(() => "policies/config/${{ inputs.stack }}.json"), "one config per pack, the stack's");
+        assert.equal(pulumi.with?.["stack-name"], "${{ inputs.stack }}");
+        assert.equal(pulumi.with?.refresh, "true", "previews and updates see the cloud as it is");
+        assert.equal(pulumi.with?.["comment-on-summary"], "true", "the preview is in the job summary");
+        assert.equal(pulumi.with?.["expect-no-changes"], "${{ inputs.expect-no-changes }}");
+        const runs = [...allSteps().map(({ workflow, job, step }) => [`${workflow}/${job}`, step.run ?? ""]), ...stepsOfActions.map(({ where, step }) => [where, step.run ?? ""])];
+        for (const [where, script] of runs) {
+            assert.doesNotMatch(script, /pulumi (up|preview|destroy|refresh)\b/, `${where} runs Pulumi around the policy packs`);
         }
         for (const { workflow, job, jobDef, step } of allSteps()) {
             if (step.uses === "./.github/actions/pulumi-stack" || /npm run policy/.test(step.run ?? "")) {
@@ -103,74 +156,196 @@ describe("delivery workflows", () => {
                 assert.equal(jobDef["continue-on-error"], undefined, `${workflow}/${job}: a policy failure would be ignored`);
             }
         }
-        const offline = workflows["pull-request"].jobs["offline-policy"].steps!.find((step) => /npm run policy/.test(step.run ?? ""))!;
-        assert.equal(offline.if, undefined, "the offline policy check runs on every pull request");
+        const offline = workflows["pull-request"].jobs["offline-policy"];
+        assert.equal(offline.steps!.find((step) => /npm run policy/.test(step.run ?? ""))!.if, undefined, "the offline policy check runs on every pull request");
+        assert.deepEqual(jobStacks(workflows["pull-request"], offline).map((entry) => entry.stack), listStacks().map((entry) => entry.stack), "of every stack file");
     });
 
-    it("deploy production only through the production environment's manual gate, after a backup, with smoke tests and a rollback", () => {
+    it("take Node from .nvmrc, which names the major that package.json's engines and the npm node package agree with", () => {
+        const nvmrc = read(".nvmrc").trim();
+        assert.match(nvmrc, /^\d+$/);
+        const manifest = JSON.parse(read("package.json")) as { engines: { node: string }; devDependencies: Record<string, string> };
+        assert.equal(manifest.engines.node, `>=${nvmrc}`);
+        assert.equal(manifest.devDependencies.node.split(".")[0], nvmrc, "the Node of npm run on machines without a version manager");
+        const setupNode = actions.setup.runs.steps.find((step) => step.uses?.startsWith("actions/setup-node@"))!;
+        assert.equal(setupNode.with?.["node-version-file"], "${{ inputs.directory }}/.nvmrc");
+        assert.equal(actions.setup.inputs?.directory?.default, ".");
+        for (const file of [...workflowFiles(), ...actionFiles]) {
+            assert.doesNotMatch(read(file), /node-version:/, `${file} names a Node version of its own`);
+        }
+    });
+
+    it("cache the Pulumi provider plugins where the CLI is installed", () => {
+        const steps = actions["cloud-login"].runs.steps;
+        const cache = steps.find((step) => step.uses?.startsWith("actions/cache@"));
+        assert.equal(cache?.with?.path, "~/.pulumi/plugins");
+        assert.match(String(cache?.with?.key), /hashFiles\('package-lock\.json'\)/);
+    });
+
+    it("check a pull request once per change, and audit its dependencies", () => {
+        assert.deepEqual(Object.keys(workflows["pull-request"].on), ["pull_request"]);
         for (const [workflow, definition] of Object.entries(workflows)) {
-            for (const [job, jobDef] of Object.entries(definition.jobs)) {
-                const stacks = updatedStacks(jobDef);
-                if (stacks.some((stack) => stack.startsWith("prod"))) {
-                    assert.equal(environmentOf(jobDef), "production", `${workflow}/${job} updates ${stacks.join(", ")}`);
+            if (workflow !== "pull-request") {
+                assert.ok(!("pull_request" in definition.on), `${workflow} runs on pull requests too`);
+            }
+        }
+        const audit = workflows["pull-request"].jobs.audit.steps!.map((step) => step.run ?? "");
+        assert.ok(audit.includes("npm audit --audit-level=high"), audit.join("\n"));
+        assert.match(read(".ci/run"), /npm ci --no-audit/, "the registry here may not answer audit requests");
+    });
+
+    it("preview and update every stack with a cluster on its own deploy runner, and update only behind its environment", () => {
+        for (const { workflow, definition, job, jobDef } of jobs()) {
+            if (pulumiSteps(jobDef).length === 0) {
+                continue;
+            }
+            const stacks = jobStacks(definition, jobDef);
+            assert.ok(stacks.length > 0, `${workflow}/${job} runs on no stack`);
+            for (const entry of stacks) {
+                const runsOn = jobDef["runs-on"] === "${{ matrix.runsOn }}" ? entry.runsOn : jobDef["runs-on"];
+                if (entry.role !== "edge") {
+                    assert.deepEqual(runsOn, ["self-hosted", "deploy-runner", entry.stack], `${workflow}/${job} reaches the cluster of ${entry.stack} from inside its network`);
                 }
-                if (stacks.some((stack) => stack.startsWith("staging"))) {
-                    assert.equal(environmentOf(jobDef), "staging", `${workflow}/${job} updates ${stacks.join(", ")}`);
-                }
-                if (jobDef.uses === "./.github/workflows/deploy-production.yml") {
-                    assert.ok(jobDef.needs, `${workflow}/${job} must wait for the earlier gates`);
+                if (pulumiSteps(jobDef, "up").length > 0) {
+                    const environment = environmentOf(jobDef);
+                    assert.ok(entry.githubEnvironment, `${workflow}/${job} updates ${entry.stack}, which no GitHub environment gates`);
+                    assert.ok(
+                        environment === entry.githubEnvironment || (environment === `${entry.githubEnvironment}-rollback` && /failure\(\)/.test(String(jobDef.if))),
+                        `${workflow}/${job} updates ${entry.stack} in environment ${environment}`,
+                    );
                 }
             }
         }
-        const deploy = workflows["deploy-production"].jobs.deploy;
-        const steps = deploy.steps!;
-        const firstUpdate = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack");
-        const backedUp = steps.slice(0, firstUpdate).filter((step) => step.uses === "./.github/actions/predeploy-backup").map((step) => step.with?.stack);
-        assert.deepEqual(backedUp, updatedStacks(deploy), "every production stack is backed up before the first update");
-        assert.ok(steps.slice(firstUpdate).some((step) => /npm run smoke/.test(step.run ?? "")), "smoke tests after the update");
-        const rollback = workflows["deploy-production"].jobs.rollback;
-        assert.match(String(rollback.if), /failure\(\)/);
-        assert.deepEqual(rollback.needs, ["release", "deploy"]);
-        assert.deepEqual(updatedStacks(rollback), updatedStacks(deploy));
-        assert.equal(environmentOf(rollback), "production");
+        for (const { workflow, job, jobDef } of jobs()) {
+            if (jobDef.uses === "./.github/workflows/deploy-production.yml") {
+                assert.ok(jobDef.needs, `${workflow}/${job} must wait for the earlier gates`);
+            }
+        }
+    });
+
+    it("preview production, ungated, and apply behind one approval exactly what was previewed", () => {
+        const production = workflows["deploy-production"];
+        const prodStacks = listStacks().filter((entry) => entry.environment === "prod").map((entry) => entry.stack).sort();
+        const previews = Object.values(production.jobs).filter((job) => pulumiSteps(job, "preview").length > 0);
+        const applies = Object.entries(production.jobs).filter(([, job]) => environmentOf(job) === "production");
+        assert.deepEqual(previews.flatMap((job) => jobStacks(production, job).map((entry) => entry.stack)).sort(), prodStacks, "every production stack is previewed");
+        assert.deepEqual(applies.flatMap(([, job]) => jobStacks(production, job).map((entry) => entry.stack)).sort(), prodStacks, "and applied");
+        for (const job of previews) {
+            assert.equal(environmentOf(job), undefined, "the preview waits for nobody: approvers read it");
+            const steps = job.steps!;
+            const preview = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack");
+            const record = steps.findIndex((step) => step.uses === "./.github/actions/approved-preview" && step.with?.mode === "record");
+            assert.ok(record > preview, "what was previewed is recorded after the preview");
+            assert.ok(steps.slice(record).some((step) => step.uses?.startsWith("actions/upload-artifact@") && step.with?.name === "approved-preview-${{ matrix.stack }}"));
+        }
+        for (const [name, job] of applies) {
+            assert.deepEqual(job.needs, ["release", ...Object.keys(production.jobs).filter((other) => previews.includes(production.jobs[other]))], `${name} waits for the previews, and for nothing gated: one approval releases every job`);
+            const steps = job.steps!;
+            const update = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack" && step.with?.command === "up");
+            const verify = steps.findIndex((step) => step.uses === "./.github/actions/approved-preview" && step.with?.mode === "verify");
+            const backup = steps.findIndex((step) => step.uses === "./.github/actions/predeploy-backup" && step.with?.stack === "${{ matrix.stack }}");
+            assert.ok(verify >= 0 && verify < backup && backup < update, `${name}: verify the approved preview, back up, then update`);
+        }
+        const [, edge] = applies.find(([, job]) => jobStacks(production, job).every((entry) => entry.role === "edge"))!;
+        const wait = edge.steps!.find((step) => step.uses === "./.github/actions/wait-for-jobs");
+        assert.ok(wait && edge.steps!.indexOf(wait) < edge.steps!.findIndex((step) => step.uses === "./.github/actions/pulumi-stack"), "the edge waits for the sites");
+        for (const [, job] of applies.filter(([, other]) => other !== edge)) {
+            assert.ok(String(job.name).startsWith(String(wait.with?.["job-prefix"])), `the edge waits for ${job.name}`);
+        }
+        assert.ok(edge.steps!.some((step) => /npm run smoke/.test(step.run ?? "")), "smoke tests after the edge update");
+        assert.match(actions["approved-preview"].description ?? "", /PULUMI_EXPERIMENTAL/, "the guard says why it stands in for update plans");
+    });
+
+    it("roll production back to the previous release without a second approval, only the stacks this run changed", () => {
+        const production = workflows["deploy-production"];
+        const applied = Object.entries(production.jobs).filter(([, job]) => environmentOf(job) === "production");
+        const rollbacks = Object.entries(production.jobs).filter(([, job]) => environmentOf(job) === "production-rollback");
+        assert.deepEqual(
+            rollbacks.flatMap(([, job]) => jobStacks(production, job).map((entry) => entry.stack)).sort(),
+            applied.flatMap(([, job]) => jobStacks(production, job).map((entry) => entry.stack)).sort(),
+        );
+        for (const [name, job] of rollbacks) {
+            assert.match(String(job.if), /failure\(\)/, name);
+            for (const [apply] of applied) {
+                assert.ok((job.needs as string[]).includes(apply), `${name} follows ${apply}`);
+            }
+            const steps = job.steps!;
+            const touched = steps.findIndex((step) => step.uses === "./.github/actions/updated-by-this-run");
+            const update = steps.find((step) => step.uses === "./.github/actions/pulumi-stack")!;
+            assert.ok(touched >= 0 && touched < steps.indexOf(update));
+            assert.equal(update.if, "steps.touched.outputs.updated == 'true'");
+            assert.equal(update.with?.version, "${{ needs.release.outputs.previous }}");
+            assert.ok(steps.some((step) => step.uses?.startsWith("actions/checkout@") && step.with?.ref === "${{ needs.release.outputs.previous }}" && step.with.path === update.with?.["work-dir"]), `${name} runs the previous release's program`);
+        }
+        assert.match(read(".github/actions/pulumi-stack/action.yml"), /message: \$\{\{ github\.workflow \}\} run \$\{\{ github\.run_id \}\} by /, "the update message names the run");
     });
 
     it("sign in to the clouds with OIDC only: no repository secret, no long-lived key", () => {
-        for (const file of [...workflowFiles(), ...actionNames.map((name) => `.github/actions/${name}/action.yml`)]) {
+        for (const file of [...workflowFiles(), ...actionFiles]) {
             const text = read(file);
             assert.doesNotMatch(text, /\$\{\{\s*secrets\./, `${file} reads a repository secret`);
             assert.doesNotMatch(text, /AWS_SECRET_ACCESS_KEY|ARM_CLIENT_SECRET|PULUMI_ACCESS_TOKEN|client-secret/, `${file} names a long-lived credential`);
         }
-        for (const [workflow, definition] of Object.entries(workflows)) {
-            for (const [job, jobDef] of Object.entries(definition.jobs)) {
-                if ((jobDef.steps ?? []).some((step) => step.uses === "./.github/actions/cloud-login")) {
-                    const permissions = jobDef.permissions ?? definition.permissions ?? {};
-                    assert.equal(permissions["id-token"], "write", `${workflow}/${job} needs an OIDC token`);
-                }
+        for (const { workflow, definition, job, jobDef } of jobs()) {
+            if ((jobDef.steps ?? []).some((step) => step.uses === "./.github/actions/cloud-login")) {
+                const permissions = jobDef.permissions ?? definition.permissions ?? {};
+                assert.equal(permissions["id-token"], "write", `${workflow}/${job} needs an OIDC token`);
             }
         }
     });
 
-    it("record who deployed what, and when, on every update", () => {
+    it("record who deployed what, from which commit, and when, on every update", () => {
         const record = actions["pulumi-stack"].runs.steps.find((step) => step.name === "Record the deployment")!;
         assert.equal(record.if, "inputs.command == 'up'");
         for (const tag of ["deployed-by", "deployed-commit", "deployed-version", "deployed-at", "deployed-run"]) {
             assert.match(record.run ?? "", new RegExp(`pulumi stack tag set ${tag} `), tag);
         }
+        assert.match(record.run ?? "", /commit="\$\(git -C "\$WORK_DIR" rev-parse HEAD\)"/, "the commit deployed, which is not the run's own in a rollback");
         assert.match(record.run ?? "", /GITHUB_STEP_SUMMARY/);
     });
 
-    it("detect drift daily on every stack and keep a quarterly DR drill's reports", () => {
+    it("report drift only against the commit each deployed stack was deployed from", () => {
         const drift = workflows.drift;
         assert.deepEqual(drift.on.schedule, [{ cron: "0 5 * * *" }]);
         const preview = drift.jobs.preview;
-        assert.deepEqual((preview as { strategy?: { matrix: { stack: string[] } } }).strategy?.matrix.stack.sort(), ["dev", "prod", "prod-aws", "prod-azure", "staging", "staging-aws", "staging-azure", "test"]);
-        assert.equal(preview.steps!.find((step) => step.uses === "./.github/actions/pulumi-stack")?.with?.["expect-no-changes"], "true");
+        assert.deepEqual(new Set(jobStacks(drift, preview).map((entry) => entry.stack)), deployedByWorkflows(), "exactly the stacks a workflow deploys");
+        const steps = preview.steps!;
+        const checkout = steps.find((step) => step.uses?.startsWith("actions/checkout@") && step.with?.ref === "${{ steps.deployed.outputs.commit }}");
+        assert.ok(checkout, "checks out the deployed commit");
+        assert.match(steps.find((step) => (step as { id?: string }).id === "deployed")?.run ?? "", /pulumi stack tag get deployed-commit/);
+        const pulumi = steps.find((step) => step.uses === "./.github/actions/pulumi-stack")!;
+        assert.deepEqual(pulumi.with, { command: "preview", stack: "${{ matrix.stack }}", "work-dir": checkout.with?.path, "expect-no-changes": "true" });
+        assert.equal(pulumi.if, "steps.deployed.outputs.commit != ''", "a stack no workflow deployed is skipped");
+    });
+
+    it("release with release-please on main and on hotfix branches, and let Dependabot update npm and the actions", () => {
+        const manifest = JSON.parse(read(".release-please-manifest.json")) as Record<string, string>;
+        assert.equal(manifest["."], (JSON.parse(read("package.json")) as { version: string }).version);
+        const config = JSON.parse(read("release-please-config.json")) as { "release-type": string; "include-v-in-tag": boolean };
+        assert.equal(config["release-type"], "node");
+        assert.equal(config["include-v-in-tag"], true, "deploy-production takes vMAJOR.MINOR.PATCH tags");
+        for (const workflow of ["release", "hotfix"]) {
+            const definition = workflows[workflow];
+            const release = Object.values(definition.jobs).flatMap((job) => job.steps ?? []).find((step) => step.uses?.startsWith("googleapis/release-please-action@"));
+            assert.deepEqual([release?.with?.["config-file"], release?.with?.["manifest-file"]], ["release-please-config.json", ".release-please-manifest.json"], workflow);
+            assert.equal(definition.jobs.production.uses, "./.github/workflows/deploy-production.yml");
+            assert.equal(definition.jobs.production.with?.version, "${{ needs.release-please.outputs.version }}");
+        }
+        for (const { workflow, job, step } of allSteps()) {
+            assert.doesNotMatch(step.run ?? "", /gh release create|git tag (?!--list)/, `${workflow}/${job} makes a release by hand`);
+        }
+        const dependabot = parse(read(".github/dependabot.yml")) as { updates: { "package-ecosystem": string }[] };
+        assert.deepEqual(dependabot.updates.map((update) => update["package-ecosystem"]).sort(), ["github-actions", "npm"]);
+    });
+
+    it("keep a quarterly DR drill's reports, run from the Azure site's deploy runner", () => {
         const drill = workflows["dr-drill"];
         assert.deepEqual(drill.on.schedule, [{ cron: "0 6 1 1,4,7,10 *" }]);
-        const drillSteps = drill.jobs.drill.steps!;
+        const job = drill.jobs.drill;
+        assert.deepEqual(jobStacks(drill, job).map((entry) => entry.role), ["azure-site"]);
+        const drillSteps = job.steps!;
         assert.ok(drillSteps.some((step) => /npm run drill -- --stack staging --to azure --report/.test(step.run ?? "")));
-        assert.ok(drillSteps.some((step) => step.uses === "actions/upload-artifact@v4" && step.with?.path === "drill/"));
+        assert.ok(drillSteps.some((step) => step.uses?.startsWith("actions/upload-artifact@") && step.with?.path === "drill/"));
     });
 
     it("and the runbooks only name npm scripts, workflows and files that exist", () => {
@@ -181,7 +356,7 @@ describe("delivery workflows", () => {
             ["docs/state-and-secrets.md", read("docs/state-and-secrets.md")],
         ];
         for (const [where, text] of texts) {
-            for (const [, script] of text.matchAll(/npm run ([a-z:-]+)/g)) {
+            for (const [, script] of text.matchAll(/npm run (?:--silent )?([a-z:-]+)/g)) {
                 assert.ok(scripts.includes(script), `${where}: npm run ${script}`);
             }
             for (const [, file] of text.matchAll(/`((?:\.github|docs|policies|stacks|components|tools)\/[^`*<> ]+)`/g)) {

@@ -30,6 +30,8 @@ export interface AzureNetworkArgs {
      * the VNet, so that Azure does not auto-create another in NetworkWatcherRG
      */
     readonly existingNetworkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+    /** NAT gateway of the deploy runners' subnet, their only way out. @default none: the subnet has no egress */
+    readonly deployRunnerNatGatewayId?: pulumi.Input<string>;
 }
 
 /** The resource group and name of a Network Watcher from its resource id; undefined for anything else. */
@@ -64,6 +66,8 @@ export const AZURE_SUBNETS = {
     gateway: { name: "gateway", prefixOffset: 4, index: 8 },
     /** Private endpoints of the data stores, Key Vault and the registry. */
     privateEndpoints: { name: "private-endpoints", prefixOffset: 4, index: 9 },
+    /** Self-hosted deploy runners (components/azure/deployRunner.ts), which call the private AKS API. */
+    deployRunner: { name: "deploy-runner", prefixOffset: 4, index: 10 },
 } as const;
 export type AzureSubnet = keyof typeof AZURE_SUBNETS;
 
@@ -123,6 +127,8 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 // through the vault's private endpoint in this subnet.
                 allowInbound("gateway-to-key-vault", 110, this.subnetPrefixes.gateway, "Tcp", "443"),
             ],
+            // Nothing comes in: runners only call out (their jobs come from GitHub over HTTPS).
+            deployRunner: [],
         };
         const securityGroups = Object.fromEntries(
             (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => [
@@ -150,6 +156,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 defaultOutboundAccess: false,
                 // Lets the NSG apply to private endpoints too.
                 privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
+                natGateway: subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
             })),
         }, { parent: this, dependsOn: createdWatcher ? [createdWatcher] : [] });
         this.vnetId = vnet.id;

@@ -7,6 +7,7 @@ export const BUILT_IN_ROLES = {
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;
 
 /** The full id of a built-in role in a subscription, as a role assignment takes it. */

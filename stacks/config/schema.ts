@@ -122,7 +122,26 @@ const commonKeys = {
     atlasClientSecret: z.string().min(1).describe("Client secret of the Atlas service account (secret: ESC or `config set --secret`)."),
 };
 
+/**
+ * The site's self-hosted GitHub Actions runners, inside its network: the only place its cluster's
+ * private API answers, so its Kubernetes parts deploy from there (docs/runbooks/new-stack.md).
+ */
+const deployRunnerKeys = {
+    deployRunnerGithubUrl: z
+        .string()
+        .regex(/^$|^https:\/\/github\.com\/[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, { error: "must be https://github.com/<organization> or https://github.com/<organization>/<repository>, or empty for no runners" })
+        .default("")
+        .describe("Where the site's deploy runners register, e.g. https://github.com/acme/crypto-beacon-infrastructure; empty for none."),
+    deployRunnerCount: integerBetween(1, 10).default(1).describe("Deploy runners the site keeps up; each takes one job at a time."),
+};
+
 const awsSiteKeys = {
+    ...deployRunnerKeys,
+    awsDeployRunnerInstanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as t3.large" })
+        .default("t3.large")
+        .describe("EC2 instance type of the AWS site's deploy runners."),
     awsRegion: enumOf(AWS_REGIONS, "AWS region").default("us-east-1").describe("Primary AWS region of the AWS site."),
     awsReplicaRegion: enumOf(AWS_REGIONS, "AWS region")
         .default("us-west-2")
@@ -184,6 +203,17 @@ const awsSiteKeys = {
 };
 
 const azureSiteKeys = {
+    ...deployRunnerKeys,
+    azureDeployRunnerVmSize: z
+        .string()
+        .regex(/^Standard_[A-Za-z0-9_]+$/, { error: "must be an Azure VM size such as Standard_D2s_v5" })
+        .default("Standard_D2s_v5")
+        .describe("VM size of the Azure site's deploy runners."),
+    azureDeployRunnerSshPublicKey: z
+        .string()
+        .regex(/^$|^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, { error: "must be an OpenSSH public key (ssh-ed25519, ssh-rsa, ecdsa), or empty" })
+        .default("")
+        .describe("Public key of the Azure deploy runners' admin user (Azure needs one with password sign-in off; no port is open); required with deployRunnerGithubUrl."),
     azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
     azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
     azureCapacity: enumOf(["standby", "active"], "capacity mode")
@@ -425,7 +455,13 @@ export const roleSchemas = {
             }
         }),
     "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys, ...workloadKeys }).superRefine(awsSiteRules),
-    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys }).superRefine(azureSiteRules),
+    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys }).superRefine((config, ctx) => {
+        azureSiteRules(config, ctx);
+        // An all-in-one stack deploys from its AWS runner only; an Azure site's runner needs the key.
+        if (config.deployRunnerGithubUrl && !config.azureDeployRunnerSshPublicKey) {
+            ctx.addIssue({ code: "custom", path: ["azureDeployRunnerSshPublicKey"], message: "is required with deployRunnerGithubUrl: Azure needs an SSH public key once password sign-in is off" });
+        }
+    }),
     edge: z
         .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...databaseKeys, ...siteReferenceKeys })
         .superRefine((config, ctx) => {

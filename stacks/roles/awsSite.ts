@@ -4,6 +4,7 @@ import { AwsStaticAssets } from "../../components/aws/assets";
 import { AwsAssetExport, assetExportRoleArn } from "../../components/aws/assetExport";
 import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
 import { AwsDatabaseEndpoint } from "../../components/aws/databaseEndpoint";
+import { AwsDeployRunner } from "../../components/aws/deployRunner";
 import { awsScope } from "../../components/aws/identity";
 import { EksCluster, KUBERNETES_API_SERVICE_CIDR } from "../../components/aws/eks";
 import { AwsKeys } from "../../components/aws/keys";
@@ -73,6 +74,21 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         logRetentionDays: retention,
         accessEntries: config.awsEksBreakGlassRoleArn ? [{ name: "break-glass", principalArn: config.awsEksBreakGlassRoleArn, accessPolicy: "AmazonEKSClusterAdminPolicy" }] : [],
     }, { provider: primary });
+
+    // Deploys this site's Kubernetes parts from inside the VPC (docs/runbooks/new-stack.md).
+    if (config.deployRunnerGithubUrl) {
+        new AwsDeployRunner("aws-deploy-runner", {
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            githubUrl: config.deployRunnerGithubUrl,
+            labels: [pulumi.getStack()],
+            clusterName: cluster.clusterName,
+            clusterSecurityGroupId: cluster.nodeSecurityGroupId,
+            kmsKeyArn: keys.dataKeyArn,
+            instanceType: config.awsDeployRunnerInstanceType,
+            runnerCount: config.deployRunnerCount,
+        }, { provider: primary });
+    }
 
     const origin = new AwsOrigin("aws-origin", {
         vpcId: network.vpcId,

@@ -7,6 +7,7 @@ import { AzureAlerts } from "../../components/azure/alerts";
 import { AzureAssetSync, type AssetSource } from "../../components/azure/assetSync";
 import { AzureBackup } from "../../components/azure/backup";
 import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
+import { AzureDeployRunner, AzureRunnerEgress } from "../../components/azure/deployRunner";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
 import { AZURE_SUBNETS, AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
@@ -55,8 +56,11 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
 
     const logs = new AzureLogs("azure-logs", { ...common, retentionDays: config.azureLogRetentionDays, alertEmail: config.azureAlarmEmail }, { provider });
     const flowLogStorage = new SecureStorageAccount("azure-flow-logs", { ...common, sku: "Standard_ZRS", protect: prod }, { provider });
+    // Deploys this site's Kubernetes parts from inside the VNet (docs/runbooks/new-stack.md).
+    const runnerEgress = config.deployRunnerGithubUrl ? new AzureRunnerEgress("azure-deploy-runner", common, { provider }) : undefined;
     const network = new AzureNetwork("azure-site", {
         ...common,
+        deployRunnerNatGatewayId: runnerEgress?.natGatewayId,
         addressSpace: config.azureVnetCidr,
         gatewaySourceRanges: CLOUDFLARE_IPV4_RANGES,
         flowLogStorageAccountId: flowLogStorage.accountId,
@@ -94,6 +98,21 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         userNodeMaxCount: capacity.userNodeMaxCount,
         workspaceId: logs.workspaceId,
     }, { provider });
+
+    if (config.deployRunnerGithubUrl) {
+        new AzureDeployRunner("azure-deploy-runner", {
+            ...common,
+            subnetId: network.subnetIds.deployRunner,
+            githubUrl: config.deployRunnerGithubUrl,
+            labels: [pulumi.getStack()],
+            clusterId: cluster.clusterId,
+            keyVaultId: keyVault.vaultId,
+            keyVaultName: keyVault.vaultName,
+            sshPublicKey: config.azureDeployRunnerSshPublicKey,
+            vmSize: config.azureDeployRunnerVmSize,
+            runnerCount: config.deployRunnerCount,
+        }, { provider });
+    }
 
     // The in-cluster gateway's internal load balancer takes this address near the top of the node subnet.
     const nodeSubnet = mustParse(network.subnetPrefixes.aksNodes);

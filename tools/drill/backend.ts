@@ -33,6 +33,8 @@ export interface SiteHealth {
  */
 export interface DrillBackend {
     readonly mode: "live" | "offline";
+    /** What the report should say about where this backend started from. */
+    readonly notes?: readonly string[];
     /** The URL the drill polls to see which site serves; it answers with the site header. */
     readonly publicUrl: string;
     describeEdge(): Promise<EdgeView>;

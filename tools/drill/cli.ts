@@ -64,7 +64,7 @@ runCommand("the drill", async () => {
     }
     const log = (line: string) => process.stdout.write(`${line.trimEnd()}\n`);
     const backend: DrillBackend = flags.offline
-        ? await OfflineBackend.start({ stack: flags.stack, monitorTimeScale })
+        ? await OfflineBackend.start({ stack: flags.stack, monitorTimeScale, to: flags.to as Site })
         : await LiveBackend.start(flags.stack, REPOSITORY_ROOT, log);
     try {
         const report = await runDrill(backend, { to: flags.to as Site, deadlineSec, log });

@@ -1,5 +1,8 @@
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
 import { CommandError } from "../command";
+import { DEFAULT_PACKS } from "../policy/runner";
 import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
 
 export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
@@ -8,6 +11,25 @@ interface PoolHealthResponse {
     success: boolean;
     errors?: { message: string }[];
     result?: { pop_health?: Record<string, { healthy?: boolean }> };
+}
+
+/** What the drill does with a stack through the Automation API. */
+export type DrillStack = Pick<Stack, "name" | "outputs" | "getConfig" | "setConfig" | "up">;
+
+/** Opens a stack by name, fully qualified or not; the Automation API's `LocalWorkspace.selectStack` by default. */
+export type SelectStack = (stackName: string) => Promise<DrillStack>;
+
+/**
+ * The policy packs and the stack's own policy config for an update, as every workflow update
+ * runs them (.github/actions/pulumi-stack): without them the Automation API runs no packs.
+ */
+export function policyOptions(stackName: string, repositoryRoot: string): Required<Pick<UpOptions, "policyPacks" | "policyPackConfigs">> {
+    const stack = stackName.split("/").at(-1)!;
+    const config = path.join(repositoryRoot, "policies", "config", `${stack}.json`);
+    if (!fs.existsSync(config)) {
+        throw new CommandError(`policies/config/${stack}.json does not exist: the drill updates ${stackName} with the policy packs and that stack's policy config (docs/runbooks/new-stack.md)`, 2);
+    }
+    return { policyPacks: [...DEFAULT_PACKS], policyPackConfigs: DEFAULT_PACKS.map(() => config) };
 }
 
 /**
@@ -21,18 +43,26 @@ export class LiveBackend implements DrillBackend {
 
     private constructor(
         private readonly workDir: string,
-        private readonly edgeStack: Stack,
+        private readonly edgeStack: DrillStack,
+        private readonly selectStack: SelectStack,
         private readonly cloudflareToken: string,
         private readonly log: (line: string) => void,
     ) {}
 
-    static async start(stackName: string, workDir: string, log: (line: string) => void): Promise<LiveBackend> {
+    static async start(
+        stackName: string,
+        workDir: string,
+        log: (line: string) => void,
+        selectStack: SelectStack = (name) => LocalWorkspace.selectStack({ stackName: name, workDir }),
+    ): Promise<LiveBackend> {
         const token = process.env.CLOUDFLARE_API_TOKEN;
         if (!token) {
             throw new CommandError("CLOUDFLARE_API_TOKEN is not set: the drill reads pool health from Cloudflare with a token that may read load balancers", 2);
         }
-        const stack = await LocalWorkspace.selectStack({ stackName, workDir });
-        const backend = new LiveBackend(workDir, stack, token, log);
+        // Before anything changes: the edge's update will need its policy config.
+        policyOptions(stackName, workDir);
+        const stack = await selectStack(stackName);
+        const backend = new LiveBackend(workDir, stack, selectStack, token, log);
         await backend.describeEdge();
         return backend;
     }
@@ -63,14 +93,15 @@ export class LiveBackend implements DrillBackend {
             return; // The AWS primary always runs at active capacity.
         }
         const siteStackName = (await this.edgeStack.getConfig("crypto-beacon:azureSiteStack")).value;
-        const siteStack = await LocalWorkspace.selectStack({ stackName: siteStackName, workDir: this.workDir });
+        const policies = policyOptions(siteStackName, this.workDir);
+        const siteStack = await this.selectStack(siteStackName);
         await siteStack.setConfig("crypto-beacon:azureCapacity", { value: "active" });
-        await siteStack.up({ onOutput: this.log });
+        await siteStack.up({ onOutput: this.log, ...policies });
     }
 
     async switchTo(site: Site): Promise<void> {
         await this.edgeStack.setConfig("crypto-beacon:activeSite", { value: site });
-        await this.edgeStack.up({ onOutput: this.log });
+        await this.edgeStack.up({ onOutput: this.log, ...policyOptions(this.edgeStack.name, this.workDir) });
     }
 
     async close(): Promise<void> {

@@ -12,6 +12,12 @@ export interface OfflineBackendOptions {
     readonly program?: string;
     /** Multiplies the planned monitor interval and timeout. @default 0.1 (a 15 s interval probes every 1.5 s) */
     readonly monitorTimeScale?: number;
+    /**
+     * The site the drill will move traffic to. When the stack files already make it active, this
+     * run is a failback: offline runs keep no state between them, so the world starts as the
+     * drill to the other site leaves it. @default the other site than the stack files' active one
+     */
+    readonly to?: Site;
 }
 
 /**
@@ -23,6 +29,7 @@ export class OfflineBackend implements DrillBackend {
     readonly mode = "offline" as const;
     private readonly overrides: Record<string, Record<string, string>> = {};
     private plan!: StackPlan;
+    readonly notes: string[] = [];
 
     private constructor(
         private readonly options: OfflineBackendOptions,
@@ -35,14 +42,31 @@ export class OfflineBackend implements DrillBackend {
         if (!(timeScale > 0 && timeScale <= 1)) {
             throw new CommandError(`--monitor-time-scale ${timeScale} is not allowed; allowed: a number above 0, up to 1`, 2);
         }
-        const plan = await planStack({ stack: options.stack, program: options.program });
-        const view = edgeViewFromOutputs(plan.stack, plan.outputs);
+        let plan = await planStack({ stack: options.stack, program: options.program });
+        let view = edgeViewFromOutputs(plan.stack, plan.outputs);
+        const overrides: Record<string, Record<string, string>> = {};
+        let failbackNote: string | undefined;
+        if (options.to === view.activeSite) {
+            const away = SITES.find((site) => site !== options.to)!;
+            overrides[plan.stack] = { [KEY.activeSite]: away };
+            const standby = plan.referencedStacks.find((referenced) => referenced.outputs.role === "azure-site");
+            if (away === "azure" && standby) {
+                overrides[standby.stack] = { [KEY.azureCapacity]: "active" };
+            }
+            plan = await planStack({ stack: options.stack, program: options.program, configOverrides: overrides });
+            view = edgeViewFromOutputs(plan.stack, plan.outputs);
+            failbackNote = `Offline failback: the stack files make ${options.to} active, and offline runs keep no state, so this run started where a drill to ${away} ends (activeSite ${away}${overrides[standby?.stack ?? ""] ? ", Azure at active capacity" : ""}).`;
+        }
         const origins = {} as Record<Site, LocalOrigin>;
         for (const site of SITES) {
             origins[site] = await LocalOrigin.start(site, view.sites[site].healthPath, view.failover.siteHeader);
         }
         const edge = await LocalEdge.start(origins, timeScale);
         const backend = new OfflineBackend(options, origins, edge);
+        Object.assign(backend.overrides, overrides);
+        if (failbackNote) {
+            backend.notes.push(failbackNote);
+        }
         backend.adopt(plan);
         return backend;
     }

@@ -1,0 +1,116 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ENVIRONMENTS, PROJECT, ROLES, type Environment, type Role } from "../stacks/config/schema";
+import { parseArgs } from "node:util";
+import { DEPLOY_RUNNER_LABEL } from "../components/delivery/runnerBootstrap";
+import { CommandError, runCommand } from "./command";
+
+const REPOSITORY_ROOT = path.resolve(__dirname, "..");
+
+/** The GitHub-hosted image for jobs that need no private network: edge stacks and offline checks. */
+export const HOSTED_RUNNER = "ubuntu-24.04";
+
+
+/**
+ * Environments that a workflow deploys, each through the GitHub environment of that name; `dev`
+ * is deployed by hand and has no deploy runner.
+ */
+export const PIPELINE_ENVIRONMENTS: Readonly<Partial<Record<Environment, string>>> = { test: "test", staging: "staging", prod: "production" };
+
+/** A stack of this project, as the workflows need to know it. */
+export interface StackEntry {
+    readonly stack: string;
+    readonly role: Role;
+    readonly environment: Environment;
+    /** The GitHub environment that gates its updates, when a workflow deploys it. */
+    readonly githubEnvironment?: string;
+    /**
+     * Where its previews and updates run: a stack with a cluster on its own deploy runner (its
+     * API is private), an edge stack on a hosted runner (Cloudflare's and Atlas's APIs are public).
+     */
+    readonly runsOn: string | readonly string[];
+}
+
+/**
+ * Every stack with a `Pulumi.<stack>.yaml` in the project directory, read from the files: adding
+ * a stack file is all it takes for the workflows and their tests to see the stack.
+ */
+export function listStacks(directory = REPOSITORY_ROOT): StackEntry[] {
+    return fs
+        .readdirSync(directory)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort()
+        .map((stack) => {
+            const file = `Pulumi.${stack}.yaml`;
+            const config = ((parse(fs.readFileSync(path.join(directory, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {});
+            const role = config[`${PROJECT}:role`] as Role;
+            const environment = config[`${PROJECT}:environment`] as Environment;
+            if (!ROLES.includes(role) || !ENVIRONMENTS.includes(environment)) {
+                throw new CommandError(`${file}: ${PROJECT}:role and ${PROJECT}:environment must be set; allowed roles: ${ROLES.join(", ")}; environments: ${ENVIRONMENTS.join(", ")}`, 2);
+            }
+            const githubEnvironment = PIPELINE_ENVIRONMENTS[environment];
+            // A deploy runner carries its stack's name besides the common label, so a job picks the
+            // runner inside the one network it has to reach.
+            const runsOn = role === "edge" || githubEnvironment === undefined ? HOSTED_RUNNER : ["self-hosted", DEPLOY_RUNNER_LABEL, stack];
+            return { stack, role, environment, runsOn, ...(githubEnvironment ? { githubEnvironment } : {}) };
+        });
+}
+
+const USAGE = `Usage: npm run stacks -- [--environment <env>]... [--role <role>]... [--deployed]
+
+Prints this project's stacks, read from the Pulumi.<stack>.yaml files, as one JSON array for a
+workflow's matrix: [{ "stack", "role", "environment", "githubEnvironment", "runsOn" }].
+
+  --environment <env>   only stacks of this environment (repeatable); allowed: ${ENVIRONMENTS.join(", ")}
+  --role <role>         only stacks of this role (repeatable); allowed: ${ROLES.join(", ")}
+  --deployed            only stacks a workflow deploys (environments ${Object.keys(PIPELINE_ENVIRONMENTS).join(", ")})
+  --help                show this help`;
+
+/**
+ * The stacks that `npm run stacks -- <args>` prints: the workflows build their matrices with it,
+ * and the workflow tests call it with the arguments written in the workflows.
+ */
+export function selectStacks(args: readonly string[], directory = REPOSITORY_ROOT): StackEntry[] {
+    let flags;
+    try {
+        flags = parseArgs({
+            args: [...args],
+            options: { environment: { type: "string", multiple: true }, role: { type: "string", multiple: true }, deployed: { type: "boolean" } },
+            strict: true,
+            allowPositionals: false,
+        }).values;
+    } catch (error) {
+        throw new CommandError(`${(error as Error).message}\n\n${USAGE}`, 2);
+    }
+    const environments = allowedValues("--environment", flags.environment, ENVIRONMENTS);
+    const roles = allowedValues("--role", flags.role, ROLES);
+    return listStacks(directory).filter(
+        (entry) =>
+            (environments.length === 0 || environments.includes(entry.environment)) &&
+            (roles.length === 0 || roles.includes(entry.role)) &&
+            (!flags.deployed || entry.githubEnvironment !== undefined),
+    );
+}
+
+if (require.main === module) {
+    runCommand("the stack list", async () => {
+        const args = process.argv.slice(2);
+        if (args.includes("--help")) {
+            process.stdout.write(`${USAGE}\n`);
+            return 0;
+        }
+        process.stdout.write(`${JSON.stringify(selectStacks(args))}\n`);
+        return 0;
+    });
+}
+
+function allowedValues<T extends string>(flag: string, values: string[] | undefined, allowed: readonly T[]): T[] {
+    for (const value of values ?? []) {
+        if (!allowed.includes(value as T)) {
+            throw new CommandError(`${flag} "${value}" is not allowed; allowed: ${allowed.join(", ")}`, 2);
+        }
+    }
+    return (values ?? []) as T[];
+}
