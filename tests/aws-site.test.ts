@@ -12,7 +12,7 @@ import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
 import { parseIpv4Cidr } from "../components/network/addressing";
 import { SITE_HEADER } from "../stacks/siteIdentity";
-import type { StackPlan } from "../tools/plan/planner";
+import { planStack, type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, providerOf, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 

@@ -14,7 +14,7 @@ import { CLOUDFLARE_IPV4_RANGES } from "../components/cloudflare/ipRanges";
 import { parseStackConfig } from "../stacks/config/load";
 import type { AzureSiteConfig } from "../stacks/config/schema";
 import { azureCapacity } from "../stacks/roles/azureSite";
-import type { StackPlan } from "../tools/plan/planner";
+import { planStack, type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, planFixtureStack, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 
