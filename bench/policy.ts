@@ -17,7 +17,6 @@ import { planStack, type PlannedResource } from "../tools/plan/planner";
 import { readPolicyConfigFile } from "../tools/policy/config";
 import { DEFAULT_PACKS, PolicyRunner } from "../tools/policy/runner";
 
-const RUNS = 3;
 const SIZES = [5000, 10000] as const;
 const ROOT = path.resolve(__dirname, "..");
 
@@ -72,7 +71,8 @@ function policyAgainstPlan(runs: number): number {
 }
 
 async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { "cli-runs": { type: "string", default: "3" } } });
+    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, "cli-runs": { type: "string", default: "3" } } });
+    const runs = Number(values.runs);
     const startedAt = Date.now();
     const [runner, aws, azure] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod-aws" }), planStack({ stack: "prod-azure" })]);
     console.log(`packs started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (not counted)`);
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
             const resources = replicate(site, size);
             await runner.check("bench", resources.slice(0, 200), config); // warm the packs' code paths
             const times: number[] = [];
-            for (let run = 0; run < RUNS; run++) {
+            for (let run = 0; run < runs; run++) {
                 const started = process.hrtime.bigint();
                 const check = await runner.check("bench", resources, config);
                 times.push(Number(process.hrtime.bigint() - started) / 1e9);

@@ -149,9 +149,10 @@ function packEntry(pack: string): string {
 }
 
 /**
- * Builds the packs at `root` into `out/policy-packs`: every relative import reachable from the
- * packs' index.ts files (and this module, which the entries use) is transpiled with the
- * repository's compiler options. The new build replaces the old one in one rename.
+ * Builds the packs at `root` into `out/policy-packs`: every module under policies/, and every
+ * relative import reachable from them and from this module (which the entries use), is
+ * transpiled with the repository's compiler options. The new build replaces the old one in one
+ * rename.
  */
 export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void> {
     const ts = await import("typescript");
@@ -164,7 +165,10 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
     const compilerOptions = { ...options, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, noEmit: false, sourceMap: true };
 
     const packs = packNames(root);
-    const pending = [...packs.map((pack) => toPosix(path.join(POLICIES, pack, "index.ts"))), "tools/policy/packBuild.ts"];
+    // Every module under policies/ is built, imported or not, so that a pack that finds its rule
+    // modules by walking a folder finds them built too; beyond it, what they import.
+    const policyFiles = filesUnder(root, POLICIES);
+    const pending = [...policyFiles.filter((file) => file.endsWith(".ts")), "tools/policy/packBuild.ts"];
     const sources = new Set<string>();
     while (pending.length > 0) {
         const source = pending.pop()!;
@@ -206,7 +210,6 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
         fs.writeFileSync(`${target}.map`, JSON.stringify(map));
         inputs[source] = sha256(path.join(root, source));
     }
-    const policyFiles = filesUnder(root, POLICIES);
     for (const data of policyFiles.filter((file) => !file.endsWith(".ts") && !PACK_DESCRIPTORS.has(path.basename(file)))) {
         if (linkOrCopy(path.join(root, data), path.join(staging, data)) === "copied") {
             inputs[data] = sha256(path.join(root, data));
