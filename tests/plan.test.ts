@@ -144,10 +144,12 @@ describe("offline plan", () => {
 
     it("reports a program's error once, with the program's own frames only", async () => {
         const program = path.join(FIXTURES, "conformance", "program-error");
+        const workingDirectory = process.cwd();
         const message = await assertPlanFails(planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }), 1, "Error: sizeGiB must be positive");
         assert.equal(message.split("sizeGiB must be positive").length, 2, "printed once");
         const frames = message.split("\n").filter((line) => /^\s+at /.test(line));
         assert.ok(frames.length > 0 && frames.every((frame) => frame.includes(path.join("conformance", "program-error", "index.ts"))), frames.join("\n"));
+        assert.equal(process.cwd(), workingDirectory, "the working directory comes back after a failed run too");
     });
 
     it("plans another Pulumi program with --program and --config, top-level resources and secrets included", async () => {

@@ -239,7 +239,11 @@ export function readStackFile(project: Project, stackFilePath: string, offlineEs
     }
 
     const problems: string[] = [];
-    const fullKeys = Object.keys(project.declarations).sort();
+    // A declaration of a nested path (`key.field`) applies inside a structured value; the planner
+    // does not follow such paths, so it neither injects nor checks them (the README says so).
+    const fullKeys = Object.keys(project.declarations)
+        .filter((fullKey) => !fullKey.slice(fullKey.indexOf(":") + 1).includes("."))
+        .sort();
     for (const fullKey of fullKeys) {
         const declaration = project.declarations[fullKey];
         const declared = declaration.default ?? declaration.value;
