@@ -246,7 +246,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const component = new pulumi.ComponentResource(type, name, {}, { urn });
                 for (const child of objects) {
                     const props = Object.fromEntries(Object.entries(child.object).map(([key, value]) => [key, child.secretKeys.includes(key) ? pulumi.secret(value) : value]));
-                    new pulumi.CustomResource(child.type, child.name, props, { parent: component });
+                    new ExpandedObject(child.type, child.name, props, { parent: component });
                 }
             } finally {
                 done();
@@ -598,6 +598,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     }
 }
+
+/** An object a yaml/v2 component registers, typed only by its token as the provider registers it. */
+class ExpandedObject extends pulumi.CustomResource {}
 
 /** The URN the monitor gives a registration that is under way, once it has finished. */
 async function registeredUrn(type: string, name: string): Promise<string> {
