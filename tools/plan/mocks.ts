@@ -395,7 +395,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     }
 
     private awsRegion(provider: string | undefined, inputs: Record<string, unknown>): string {
-        const region = inputs.region ?? (provider ? this.providers.get(provider)?.region : undefined);
+        // Without an explicit provider, the engine's default provider reads `aws:region` from the stack's config.
+        const region = inputs.region ?? (provider ? this.providers.get(provider)?.region : new pulumi.Config("aws").get("region"));
         return typeof region === "string" ? region : "us-east-1";
     }
 
