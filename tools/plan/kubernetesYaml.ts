@@ -24,7 +24,7 @@ export class RemoteManifestError extends Error {}
 
 export function configChildren(componentName: string, inputs: Record<string, unknown>, glob: boolean): KubernetesChild[] {
     const prefix = typeof inputs.resourcePrefix === "string" ? inputs.resourcePrefix : componentName;
-    const objects: Record<string, unknown>[] = [...asArray(inputs.objs)];
+    const objects = [...asArray(inputs.objs)] as Record<string, unknown>[];
     for (const text of asArray(inputs.yaml)) {
         objects.push(...decode(String(text)));
     }

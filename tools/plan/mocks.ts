@@ -251,7 +251,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const component = new pulumi.ComponentResource(type, name, {}, { urn });
                 for (const child of objects) {
                     const props = Object.fromEntries(Object.entries(child.object).map(([key, value]) => [key, child.secretKeys.includes(key) ? pulumi.secret(value) : value]));
-                    new pulumi.CustomResource(child.type, child.name, props, { parent: component });
+                    new ExpandedObject(child.type, child.name, props, { parent: component });
                 }
             } finally {
                 done();
@@ -400,7 +400,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     }
 
     private awsRegion(provider: string | undefined, inputs: Record<string, unknown>): string {
-        const region = inputs.region ?? (provider ? this.providers.get(provider)?.region : undefined);
+        // Without an explicit provider, the engine's default provider reads `aws:region` from the stack's config.
+        const region = inputs.region ?? (provider ? this.providers.get(provider)?.region : new pulumi.Config("aws").get("region"));
         return typeof region === "string" ? region : "us-east-1";
     }
 
@@ -609,6 +610,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     }
 }
+
+/** An object a yaml/v2 component registers, typed only by its token as the provider registers it. */
+class ExpandedObject extends pulumi.CustomResource {}
 
 /** The URN the monitor gives a registration that is under way, once it has finished. */
 async function registeredUrn(type: string, name: string): Promise<string> {
