@@ -30,6 +30,13 @@ function findingsOf(resources: readonly PlannedResource[], rule: string): string
  * and finds exactly the planted mistakes in the insecure one.
  */
 describe("policy breadth: kinds our stacks do not deploy", function () {
+    it("no false positives: every rule passes staging and the sites it references, without exemptions (prod: rules.test.ts)", async () => {
+        const staging = await planStack({ stack: "staging" });
+        for (const plan of [staging, ...staging.referencedStacks]) {
+            assert.deepEqual(evaluateRules(plan.resources), [], plan.stack);
+        }
+    });
+
     for (const { rule, kind, findings } of BREADTH_CASES) {
         it(`${rule}: passes the hardened ${kind} fixture, finds exactly the planted mistakes in the insecure one`, async () => {
             assert.deepEqual(findingsOf(await fixturePlan(kind, "secure"), rule), []);

@@ -4,11 +4,11 @@ import { propertyRule } from "../../lib/rules";
 export const awsApiAccessLogs = propertyRule({
     name: "aws-api-gateway-access-logs",
     pack: "compliance",
-    description: "API stages write access logs.",
+    description: "API stages, HTTP (v2) and REST (v1), write access logs.",
     severity: "medium",
     remediation: "Set accessLogSettings.destinationArn to an encrypted log group.",
     controls: { pciDss: ["10.2.1"], soc2: ["CC7.2"] },
-    types: ["aws:apigatewayv2/stage:Stage"],
+    types: ["aws:apigatewayv2/stage:Stage", "aws:apigateway/stage:Stage"],
     problem: (props) => (objectInput(props.accessLogSettings)?.destinationArn ? undefined : "the stage has no access log"),
 });
 

@@ -1,4 +1,4 @@
-import { arrayInput, objectInput, statements } from "../../lib/props";
+import { arrayInput, asList, objectInput, statements } from "../../lib/props";
 import { propertyRule, resourceRule } from "../../lib/rules";
 
 const S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
@@ -81,4 +81,46 @@ export const awsS3Lifecycle = propertyRule({
     controls: { gdpr: ["5"], ccpa: ["1798.100"] },
     types: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"],
     problem: (props) => (arrayInput(props.rules).some((rule) => rule.status === "Enabled") ? undefined : "no enabled lifecycle rule"),
+});
+
+/** Canned ACLs that grant everyone, or every AWS account, access to a bucket. */
+const PUBLIC_CANNED_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
+/** The grantee groups that stand for everyone and for every AWS account (S3 user guide, "Access control list overview"). */
+const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
+
+export const awsS3NoPublicAcl = propertyRule({
+    name: "aws-s3-no-public-acl",
+    pack: "security",
+    description: "No bucket ACL, inline on the bucket or as a BucketAcl, grants everyone or every AWS account access.",
+    severity: "critical",
+    remediation: "Remove the ACL (ownership controls BucketOwnerEnforced disables ACLs); share objects through CloudFront or presigned URLs.",
+    controls: { pciDss: ["1.4.4", "7.2.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["32"] },
+    types: ["aws:s3/bucket:Bucket", "aws:s3/bucketAcl:BucketAcl"],
+    problem: (props) => {
+        const grants = [...arrayInput(props.grants), ...arrayInput(objectInput(props.accessControlPolicy)?.grants)];
+        const publicGrant = grants.some((grant) => PUBLIC_GRANTEES.test(String(objectInput(grant.grantee)?.uri ?? grant.uri ?? "")));
+        if (typeof props.acl === "string" && PUBLIC_CANNED_ACLS.has(props.acl)) {
+            return `acl is ${props.acl}`;
+        }
+        return publicGrant ? "grants access to everyone" : undefined;
+    },
+});
+
+/** A principal that stands for anyone: "*" or { AWS: "*" }. */
+function isAnyone(principal: unknown): boolean {
+    return principal === "*" || asList(objectInput(principal)?.AWS).includes("*");
+}
+
+export const awsS3NoPublicPolicy = propertyRule({
+    name: "aws-s3-no-public-policy",
+    pack: "security",
+    description: "No bucket policy, inline on the bucket or as a BucketPolicy, allows anyone without a condition.",
+    severity: "critical",
+    remediation: "Name the principals (e.g. the CloudFront distribution's service principal with an aws:SourceArn condition).",
+    controls: { pciDss: ["1.4.4", "7.2.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["32"] },
+    types: ["aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy"],
+    problem: (props) =>
+        statements(props.policy).some((statement) => statement.Effect === "Allow" && isAnyone(statement.Principal) && statement.Condition === undefined)
+            ? "allows anyone, with no condition"
+            : undefined,
 });

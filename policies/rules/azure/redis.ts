@@ -24,3 +24,21 @@ export const azureRedisDatabaseLocked = propertyRule({
         return problems.length > 0 ? problems.join("; ") : undefined;
     },
 });
+
+export const azureRedisClassicTls = propertyRule({
+    name: "azure-redis-classic-tls-private",
+    pack: "security",
+    description: "Classic Azure Cache for Redis keeps its plain-text port closed, refuses TLS below 1.2 and takes no public traffic.",
+    severity: "high",
+    remediation: "Set enableNonSslPort: false, minimumTlsVersion: 1.2 and publicNetworkAccess: Disabled (or move to Azure Managed Redis, as the sites do).",
+    controls: { pciDss: ["1.4.4", "4.2.1"], soc2: ["CC6.6", "CC6.7"], gdpr: ["32"] },
+    types: ["azure-native:redis:Redis"],
+    problem: (props) => {
+        const problems = [
+            ...(props.enableNonSslPort === true ? ["the non-TLS port is open"] : []),
+            ...(["1.2", "1.3"].includes(String(props.minimumTlsVersion)) ? [] : [`minimumTlsVersion is ${String(props.minimumTlsVersion)}`]),
+            ...(props.publicNetworkAccess === "Disabled" ? [] : ["public network access is allowed"]),
+        ];
+        return problems.length > 0 ? problems.join(", ") : undefined;
+    },
+});
