@@ -5,8 +5,12 @@ import { nsgAllows } from "../../policies/rules/intent/azureNetwork";
 import { parseQuantity } from "../../policies/rules/intent/capacity";
 import { allowingStatement, denyingStatement } from "../../policies/rules/intent/iam";
 import { networkPoliciesAllow, selects, type Peer } from "../../policies/rules/intent/kubernetesNetwork";
-import { cidrContains, PlanView, type IntentResource } from "../../policies/rules/intent/plan";
+import { unknownCheckingProxy, type PolicyResource } from "@pulumi/policy";
+import { cidrContains, fromPolicyResources, PlanView, type IntentResource } from "../../policies/rules/intent/plan";
 import { scopeProblem } from "../../policies/rules/intent/access";
+
+// The marker of a value a preview cannot know, as @pulumi/policy's proxy reads it (proxy.js unknownStringValue).
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const resource = (type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): IntentResource => ({
     type,
@@ -213,5 +217,13 @@ describe("capacity and scope arithmetic", () => {
         assert.match(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v1/secrets/hub-web", vault)) ?? "", /no azure-native:keyvault:Secret hub-web/);
         assert.equal(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/n/subnets/aks-nodes", vnet)), undefined);
         assert.match(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/n/subnets/other", vnet)) ?? "", /no subnet other/);
+    });
+});
+
+describe("inputs with values unknown at preview", () => {
+    it("read as absent, in objects and arrays alike, instead of failing the rule", () => {
+        const props = unknownCheckingProxy({ cidrBlocks: ["10.0.0.0/16", UNKNOWN], vpcId: UNKNOWN, description: "d" });
+        const [read] = fromPolicyResources([{ type: "aws:ec2/securityGroup:SecurityGroup", name: "g", urn: "urn:g", props, propertyDependencies: {} } as unknown as PolicyResource]);
+        assert.deepEqual(read.props, { cidrBlocks: ["10.0.0.0/16"], description: "d" });
     });
 });

@@ -33,7 +33,7 @@ export const DEPLOY_RUNNER = /deploy-?runner/i;
 /**
  * Every allow rule of the plan's security groups. A group made by the provider starts with no
  * egress: terraform-provider-aws revokes the default allow-all egress rule when it creates a group
- * in a VPC (internal/service/ec2/vpc_security_group.go, "Revoke the default egress rule"). The
+ * in a VPC (internal/service/ec2/vpc_security_group.go, resourceSecurityGroupCreate: "revoking default egress rule"). The
  * cluster security group EKS makes itself admits all traffic from itself and sends anywhere
  * (docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
  */

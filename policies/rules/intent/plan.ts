@@ -31,16 +31,18 @@ export function fromPolicyResources(resources: readonly PolicyResource[]): Inten
  */
 function known(value: unknown): unknown {
     if (Array.isArray(value)) {
-        return value.flatMap((item, index) => {
+        // Each element is read on its own: iterating the proxied array would throw at the first unknown.
+        const copy: unknown[] = [];
+        for (let index = 0; index < value.length; index++) {
             try {
-                return [known(value[index] ?? item)];
+                copy.push(known(value[index]));
             } catch (error) {
-                if (error instanceof UnknownValueError) {
-                    return [];
+                if (!(error instanceof UnknownValueError)) {
+                    throw error;
                 }
-                throw error;
             }
-        });
+        }
+        return copy;
     }
     if (value && typeof value === "object") {
         const copy: Record<string, unknown> = {};

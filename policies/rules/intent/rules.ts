@@ -101,3 +101,15 @@ export const nodePoolsAutoscale = stackRule({
     controls: "best-practice",
     check: capacity("node-pools-autoscale"),
 });
+
+/** The intent rules' names, for tests and reports that treat them as one family. */
+export const INTENT_RULE_NAMES: readonly string[] = [
+    intendedFlowsAllowed,
+    noUnintendedFlows,
+    accessNeedsGranted,
+    noAccessBeyondNeeds,
+    workloadsFitCapacity,
+    quotasCoverMaxReplicas,
+    autoscalersHaveMetrics,
+    nodePoolsAutoscale,
+].map((policy) => policy.name);
