@@ -48,9 +48,9 @@ describe("data stores are retained everywhere and protected in prod, on the reso
         }
     });
 
-    it("retains the CloudTrail, access-log and assets buckets in both regions", () => {
+    it("retains the CloudTrail, access-log, trust-store and assets buckets in both regions", () => {
         const buckets = resourcesOfType(plans["prod-aws"], "aws:s3/bucket:Bucket");
-        assert.deepEqual(buckets.map((bucket) => bucket.name).sort(), ["aws-assets", "aws-assets-replica", "aws-monitoring-trail", "aws-site-access-logs"]);
+        assert.deepEqual(buckets.map((bucket) => bucket.name).sort(), ["aws-assets", "aws-assets-replica", "aws-monitoring-trail", "aws-origin-trust-store", "aws-site-access-logs"]);
         assert.ok(buckets.every((bucket) => bucket.retainOnDelete));
     });
 });

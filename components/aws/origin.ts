@@ -134,7 +134,8 @@ export class AwsOrigin extends pulumi.ComponentResource {
         const trustStoreBucket = new SecureBucket(`${name}-trust-store`, {
             encryption: args.kmsKeyArn,
             accessLogBucket: args.accessLogBucket,
-            protect: false,
+            // Kept like every bucket of the site; the trust store's own copy of the CA is ELB's.
+            protect: args.deletionProtection ?? true,
         }, parent);
         const caBundle = new s3.BucketObjectv2(`${name}-client-ca`, {
             bucket: trustStoreBucket.bucketName,

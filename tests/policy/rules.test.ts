@@ -379,7 +379,7 @@ function workloadCases() {
         { rule: "k8s-drop-all-capabilities", site: aws, broken: context("capabilities", { drop: ["NET_RAW"] }), expect: /does not drop all capabilities/ },
         { rule: "k8s-seccomp-runtime-default", site: aws, broken: context("seccompProfile", { type: "Unconfined" }), expect: /seccomp profile is Unconfined/ },
         { rule: "k8s-resource-requests-limits", site: aws, broken: api((_, container) => delete container.resources.limits), expect: /missing limits\.cpu, limits\.memory/ },
-        { rule: "k8s-image-pinned", site: aws, broken: api((_, container) => (container.image = String(container.image).replace(/:[^:]+$/, ":latest"))), expect: /crypto-beacon\/api:latest is not pinned/ },
+        { rule: "k8s-image-pinned", site: aws, broken: api((_, container) => (container.image = String(container.image).replace(/:[^:]+$/, ":latest"))), expect: /crypto-beacon\/prod-aws\/api:latest is not pinned/ },
         { rule: "k8s-no-literal-secret-env", site: aws, broken: api((_, container) => container.env.push({ name: "DB_PASSWORD", value: "hunter2hunter2" })), expect: /literal value in DB_PASSWORD/ },
         { rule: "k8s-no-host-namespaces", site: aws, broken: api((pod) => (pod.hostNetwork = true)), expect: /shares the node's hostNetwork/ },
         { rule: "k8s-no-service-account-token", site: aws, broken: api((pod) => (pod.automountServiceAccountToken = true)), expect: /mounts a Kubernetes API token/ },
