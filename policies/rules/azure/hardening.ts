@@ -197,15 +197,21 @@ export const azureRoleAssignmentScoped = propertyRule({
     problem: (props) => (BROAD_ROLES.some((role) => String(props.roleDefinitionId).endsWith(role)) ? "assigns a broad administrative role" : undefined),
 });
 
+/** Resource types with metrics but no log categories: Azure refuses allLogs on them (Managed Redis logs live on its databases). */
+const METRICS_ONLY_RESOURCE_TYPE = /\/providers\/Microsoft\.Cache\/redisEnterprise\/[^/]+$/i;
+
 export const azureDiagnosticsAllLogs = propertyRule({
     name: "azure-diagnostics-all-logs",
-    description: "Diagnostic settings send every log category to the site's workspace.",
+    description: "Diagnostic settings send every log category to the site's workspace (resources that have logs).",
     severity: "medium",
     remediation: "Enable the allLogs category group with a workspaceId.",
     controls: { pciDss: ["10.2.1"], soc2: ["CC7.2"] },
     types: ["azure-native:monitor:DiagnosticSetting"],
     problem: (props) =>
-        props.workspaceId && arrayInput(props.logs).some((log) => log.categoryGroup === "allLogs" && log.enabled === true) ? undefined : "not every log reaches the workspace",
+        METRICS_ONLY_RESOURCE_TYPE.test(String(props.resourceUri)) ||
+        (props.workspaceId && arrayInput(props.logs).some((log) => log.categoryGroup === "allLogs" && log.enabled === true))
+            ? undefined
+            : "not every log reaches the workspace",
 });
 
 export const azureAlertsNotify = propertyRule({
