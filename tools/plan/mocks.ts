@@ -76,6 +76,11 @@ const AZURE_NAMESPACES: Record<string, string> = {
     dataprotection: "Microsoft.DataProtection", managedidentity: "Microsoft.ManagedIdentity", authorization: "Microsoft.Authorization",
 };
 
+/** ARM resource types that are not the resource's name in the plural. */
+const ARM_TYPE_EXCEPTIONS: Record<string, string> = {
+    "azure-native:redisenterprise:RedisEnterprise": "Microsoft.Cache/redisEnterprise",
+};
+
 /**
  * Answers the runtime's resource registrations and invokes offline with plausible values: ids
  * and ARNs shaped like the real ones, computed outputs, availability zones, caller identity. An
@@ -556,7 +561,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const physicalName = typeof nameInput === "string" ? nameInput : checked.name;
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
-        const armType = `${namespace}/${lowerFirst(resource)}s`;
+        const armType = ARM_TYPE_EXCEPTIONS[type] ?? `${namespace}/${lowerFirst(resource)}s`;
         const resourceGroup = `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}`;
         const id =
             type === "azure-native:resources:ResourceGroup"

@@ -12,16 +12,22 @@ export const azureLogRetention = propertyRule({
     problem: (props) => (Number(props.retentionInDays ?? 30) >= 365 ? undefined : `retentionInDays is ${String(props.retentionInDays ?? 30)}; at least 365 required`),
 });
 
+/** Resource types with metrics but no log categories: Azure refuses allLogs on them (Managed Redis logs live on its databases). */
+const METRICS_ONLY_RESOURCE_TYPE = /\/providers\/Microsoft\.Cache\/redisEnterprise\/[^/]+$/i;
+
 export const azureDiagnosticsAllLogs = propertyRule({
     name: "azure-diagnostics-all-logs",
     pack: "compliance",
-    description: "Diagnostic settings send every log category to the site's workspace.",
+    description: "Diagnostic settings send every log category to the site's workspace (resources that have logs).",
     severity: "medium",
     remediation: "Enable the allLogs category group with a workspaceId.",
     controls: { pciDss: ["10.2.1"], soc2: ["CC7.2"] },
     types: ["azure-native:monitor:DiagnosticSetting"],
     problem: (props) =>
-        props.workspaceId && arrayInput(props.logs).some((log) => log.categoryGroup === "allLogs" && log.enabled === true) ? undefined : "not every log reaches the workspace",
+        METRICS_ONLY_RESOURCE_TYPE.test(String(props.resourceUri)) ||
+        (props.workspaceId && arrayInput(props.logs).some((log) => log.categoryGroup === "allLogs" && log.enabled === true))
+            ? undefined
+            : "not every log reaches the workspace",
 });
 
 export const azureAlertsNotify = propertyRule({

@@ -50,9 +50,9 @@ export const cloudflareRateLimits = stackRule({
 export const cloudflareSecurityHeaders = stackRule({
     name: "cloudflare-security-headers",
     pack: "security",
-    description: "A zone the stack manages sets Content-Security-Policy, HSTS and X-Content-Type-Options on every response.",
+    description: "A zone the stack manages sets Content-Security-Policy, HSTS and X-Content-Type-Options on every response (HSTS from the zone's security_header setting or a header rule).",
     severity: "medium",
-    remediation: "Add a ruleset in phase http_response_headers_transform that sets the three headers.",
+    remediation: "Add a ruleset in phase http_response_headers_transform that sets the headers; HSTS may come from the zone's security_header setting instead.",
     controls: { pciDss: ["6.4.1"], soc2: ["CC6.6"] },
     check: (stack) => {
         if (!managesZone(stack)) {
@@ -65,6 +65,12 @@ export const cloudflareSecurityHeaders = stackRule({
                     .map(([name]) => name.toLowerCase()),
             ),
         );
+        const zoneHsts = stack
+            .ofType(ZONE_SETTING)
+            .some((setting) => setting.props.settingId === "security_header" && objectInput(objectInput(setting.props.value)?.strict_transport_security)?.enabled === true);
+        if (zoneHsts) {
+            set.add("strict-transport-security");
+        }
         const missing = ["content-security-policy", "strict-transport-security", "x-content-type-options"].filter((header) => !set.has(header));
         return missing.length > 0 ? [{ message: `responses lack ${missing.join(", ")}` }] : [];
     },
