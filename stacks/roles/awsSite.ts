@@ -135,45 +135,49 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
 
     const registry = new AwsRegistry("aws-registry", { services: HUB_SERVICES, kmsKeyArn: keys.dataKeyArn, protect: prod }, { provider: primary });
 
-    const access = new AwsWorkloadAccess("aws-workloads", {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        namespace: HUB_NAMESPACE,
-        secretArns: registry.secretArns,
-        kmsKeyArn: keys.dataKeyArn,
-        region: config.awsRegion,
-        kubernetesProvider: cluster.kubernetesProvider,
-        targetGroupArn: origin.targetGroupArn,
-        loadBalancerSecurityGroupId: origin.securityGroupId,
-        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
-        nodeAutoScalingGroupName: cluster.autoScalingGroupName,
-        gatewayNodePort: GATEWAY_NODE_PORT,
-    }, { provider: primary });
-    const workloads = new HubWorkloads("aws-hub", {
-        site: "aws",
-        hostname: config.awsOriginHostname,
-        siteHeader: SITE_HEADER,
-        services: HUB_SERVICE_SPECS,
-        binding: (service) => ({
-            serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": access.roleArns[service] },
-            podLabels: {},
-            secretProvider: {
-                provider: "aws",
-                parameters: { region: config.awsRegion, objects: pulumi.interpolate`- objectName: "${registry.secretArns[service]}"\n  objectType: "secretsmanager"\n` },
+    // Day 0 (deployStage: foundation) stops short of the cluster's API: the runner deploys these.
+    let workloads: HubWorkloads | undefined;
+    if (config.deployStage === "workloads") {
+        const access = new AwsWorkloadAccess("aws-workloads", {
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            namespace: HUB_NAMESPACE,
+            secretArns: registry.secretArns,
+            kmsKeyArn: keys.dataKeyArn,
+            region: config.awsRegion,
+            kubernetesProvider: cluster.kubernetesProvider,
+            targetGroupArn: origin.targetGroupArn,
+            loadBalancerSecurityGroupId: origin.securityGroupId,
+            nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+            nodeAutoScalingGroupName: cluster.autoScalingGroupName,
+            gatewayNodePort: GATEWAY_NODE_PORT,
+        }, { provider: primary });
+        workloads = new HubWorkloads("aws-hub", {
+            site: "aws",
+            hostname: config.awsOriginHostname,
+            siteHeader: SITE_HEADER,
+            services: HUB_SERVICE_SPECS,
+            binding: (service) => ({
+                serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": access.roleArns[service] },
+                podLabels: {},
+                secretProvider: {
+                    provider: "aws",
+                    parameters: { region: config.awsRegion, objects: pulumi.interpolate`- objectName: "${registry.secretArns[service]}"\n  objectType: "secretsmanager"\n` },
+                },
+                imageRepository: registry.repositoryUrls[service],
+            }),
+            release: hubRelease(config),
+            capacity: "active",
+            exposure: { type: "NodePort", nodePort: GATEWAY_NODE_PORT },
+            networks: {
+                loadBalancerCidrs: network.publicSubnetCidrs,
+                privateCidr: config.awsVpcCidr,
+                // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
+                dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
+                publicHttpsEgress: false,
             },
-            imageRepository: registry.repositoryUrls[service],
-        }),
-        release: hubRelease(config),
-        capacity: "active",
-        exposure: { type: "NodePort", nodePort: GATEWAY_NODE_PORT },
-        networks: {
-            loadBalancerCidrs: network.publicSubnetCidrs,
-            privateCidr: config.awsVpcCidr,
-            // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-            dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
-            publicHttpsEgress: false,
-        },
-    }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+        }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+    }
 
     const assets = new AwsStaticAssets("aws-assets", {
         kmsKeyArn: keys.dataKeyArn,
@@ -242,7 +246,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             },
             apiEndpoint: api.apiEndpoint,
             kubernetes: { clusterName: cluster.clusterName, endpoint: cluster.endpoint, certificateAuthority: cluster.certificateAuthority },
-            workloads: { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
+            workloads: workloads && { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
             redisEndpoint: redis.primaryEndpoint,
             redisAuthTokenSecretArn: redis.authTokenSecretArn,
             repositoryUrls: registry.repositoryUrls,
