@@ -23,8 +23,12 @@ export = async () => {
             // and the stack deploys from its AWS runner alone (docs/runbooks/deploy.md, "Deploy runners").
             const azure = deployAzureSite({ ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity, deployRunnerGithubUrl: "" }, atlas);
             exportAssets(aws, azure.assetSyncTarget.oidcIssuerUrl);
+            if (!azure.identity || !azure.originAddress) {
+                // Day 0 (deployStage: foundation): the edge and the asset copy job come with the workloads.
+                return { role: config.role, aws: aws.outputs, azure: azure.outputs };
+            }
             syncAssets(azure, aws.assetSource);
-            const edge = deployEdge(config, { aws, azure }, atlas);
+            const edge = deployEdge(config, { aws, azure: { ...azure, identity: azure.identity, originAddress: azure.originAddress } }, atlas);
             return { role: config.role, aws: aws.outputs, azure: azure.outputs, edge: edge.outputs };
         }
         case "aws-site": {
@@ -37,7 +41,8 @@ export = async () => {
         }
         case "azure-site": {
             const azure = deployAzureSite(config, atlas);
-            if (config.azureAssetSourceStack) {
+            // The copy job is a CronJob on the cluster: it comes with the workloads.
+            if (config.azureAssetSourceStack && config.deployStage === "workloads") {
                 const reference = new pulumi.StackReference("aws-assets", { name: config.azureAssetSourceStack });
                 const exported = reference.requireOutput(ASSET_EXPORT_OUTPUT) as pulumi.Output<{ bucket: string; region: string; roleArn: string }>;
                 syncAssets(azure, { bucket: exported.bucket, region: exported.region, roleArn: exported.roleArn });

@@ -126,7 +126,20 @@ const commonKeys = {
  * The site's self-hosted GitHub Actions runners, inside its network: the only place its cluster's
  * private API answers, so its Kubernetes parts deploy from there (docs/runbooks/new-stack.md).
  */
+/**
+ * Day 0 of a site, in order: `foundation` creates the network, the cluster, the registries, the
+ * vaults and secret stores and the deploy runners, and nothing that needs the cluster's private
+ * API or a value that is not in place yet; then the secrets' values are set and the images pushed;
+ * then `workloads` adds the Kubernetes parts (and, on Azure, the gateway that reads its certificate
+ * from the vault). docs/runbooks/new-stack.md walks through it.
+ */
+export const DEPLOY_STAGES = ["foundation", "workloads"] as const;
+export type DeployStage = (typeof DEPLOY_STAGES)[number];
+
 const deployRunnerKeys = {
+    deployStage: enumOf(DEPLOY_STAGES, "deploy stage")
+        .default("workloads")
+        .describe("How far a new site is deployed: foundation (no Kubernetes parts yet, see docs/runbooks/new-stack.md), then workloads."),
     deployRunnerGithubUrl: z
         .string()
         .regex(/^$|^https:\/\/github\.com\/[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, { error: "must be https://github.com/<organization> or https://github.com/<organization>/<repository>, or empty for no runners" })

@@ -143,58 +143,62 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         protect: prod,
     }, { provider: primary });
 
-    const access = new AwsWorkloadAccess("aws-workloads", {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        namespace: HUB_NAMESPACE,
-        secretArns: registry.secretArns,
-        sharedSecretArns: [redis.authTokenSecretArn],
-        assetsBucketArn: assets.bucketArn,
-        assetReaderServices: ASSET_READERS,
-        kmsKeyArn: keys.dataKeyArn,
-        region: config.awsRegion,
-        kubernetesProvider: cluster.kubernetesProvider,
-        targetGroupArn: origin.targetGroupArn,
-        loadBalancerSecurityGroupId: origin.securityGroupId,
-        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
-        nodeAutoScalingGroupName: cluster.autoScalingGroupName,
-        gatewayNodePort: GATEWAY_NODE_PORT,
-    }, { provider: primary });
-    const workloads = new HubWorkloads("aws-hub", {
-        site: "aws",
-        hostname: config.awsOriginHostname,
-        siteHeader: SITE_HEADER,
-        services: hubServiceSpecs(config.environment),
-        binding: (service) => ({
-            serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": access.roleArns[service] },
-            podLabels: {},
-            secretProvider: {
-                provider: "aws",
-                parameters: {
-                    region: config.awsRegion,
-                    objects: secretsManagerObjects([
-                        { arn: registry.secretArns[service], fileName: SECRET_FILES.runtime },
-                        { arn: redis.authTokenSecretArn, fileName: SECRET_FILES.redisAuthToken },
-                    ]),
+    // Day 0 (deployStage: foundation) stops short of the cluster's API: the runner deploys these.
+    let workloads: HubWorkloads | undefined;
+    if (config.deployStage === "workloads") {
+        const access = new AwsWorkloadAccess("aws-workloads", {
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            namespace: HUB_NAMESPACE,
+            secretArns: registry.secretArns,
+            sharedSecretArns: [redis.authTokenSecretArn],
+            assetsBucketArn: assets.bucketArn,
+            assetReaderServices: ASSET_READERS,
+            kmsKeyArn: keys.dataKeyArn,
+            region: config.awsRegion,
+            kubernetesProvider: cluster.kubernetesProvider,
+            targetGroupArn: origin.targetGroupArn,
+            loadBalancerSecurityGroupId: origin.securityGroupId,
+            nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+            nodeAutoScalingGroupName: cluster.autoScalingGroupName,
+            gatewayNodePort: GATEWAY_NODE_PORT,
+        }, { provider: primary });
+        workloads = new HubWorkloads("aws-hub", {
+            site: "aws",
+            hostname: config.awsOriginHostname,
+            siteHeader: SITE_HEADER,
+            services: hubServiceSpecs(config.environment),
+            binding: (service) => ({
+                serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": access.roleArns[service] },
+                podLabels: {},
+                secretProvider: {
+                    provider: "aws",
+                    parameters: {
+                        region: config.awsRegion,
+                        objects: secretsManagerObjects([
+                            { arn: registry.secretArns[service], fileName: SECRET_FILES.runtime },
+                            { arn: redis.authTokenSecretArn, fileName: SECRET_FILES.redisAuthToken },
+                        ]),
+                    },
                 },
+                imageRepository: registry.repositoryUrls[service],
+            }),
+            release: hubRelease(config),
+            capacity: "active",
+            exposure: { type: "NodePort", nodePort: GATEWAY_NODE_PORT },
+            healthCheck: { path: origin.healthCheckPath, service: "web" },
+            gateway: hubGatewaySize(config.environment),
+            networks: {
+                loadBalancerCidrs: network.publicSubnetCidrs,
+                privateCidr: config.awsVpcCidr,
+                apiServerServiceCidr: KUBERNETES_API_SERVICE_CIDR,
+                objectStore: { cidrs: network.s3EndpointCidrBlocks, services: ASSET_READERS },
+                // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
+                dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
+                publicHttpsEgress: false,
             },
-            imageRepository: registry.repositoryUrls[service],
-        }),
-        release: hubRelease(config),
-        capacity: "active",
-        exposure: { type: "NodePort", nodePort: GATEWAY_NODE_PORT },
-        healthCheck: { path: origin.healthCheckPath, service: "web" },
-        gateway: hubGatewaySize(config.environment),
-        networks: {
-            loadBalancerCidrs: network.publicSubnetCidrs,
-            privateCidr: config.awsVpcCidr,
-            apiServerServiceCidr: KUBERNETES_API_SERVICE_CIDR,
-            objectStore: { cidrs: network.s3EndpointCidrBlocks, services: ASSET_READERS },
-            // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-            dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
-            publicHttpsEgress: false,
-        },
-    }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+        }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+    }
 
     // Redis is a cache each site rebuilds; the database is backed up by Atlas.
     const backedUp = [assets.bucketArn];
@@ -251,7 +255,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 siteHeader: SITE_HEADER,
             },
             kubernetes: { clusterName: cluster.clusterName, endpoint: cluster.endpoint, certificateAuthority: cluster.certificateAuthority },
-            workloads: { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
+            workloads: workloads && { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
             redisEndpoint: redis.primaryEndpoint,
             redisAuthTokenSecretArn: redis.authTokenSecretArn,
             repositoryUrls: registry.repositoryUrls,

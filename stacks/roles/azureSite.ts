@@ -117,73 +117,79 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     // The in-cluster gateway's internal load balancer takes this address near the top of the node subnet.
     const nodeSubnet = mustParse(network.subnetPrefixes.aksNodes);
     const ingressIp = formatCidr(subBlock(nodeSubnet, 32, 2 ** (32 - nodeSubnet.prefixLength) - 6)).split("/")[0];
-    const origin = new AzureOrigin("azure-origin", {
-        ...common,
-        gatewaySubnetId: network.subnetIds.gateway,
-        hostname: config.azureOriginHostname,
-        keyVaultId: keyVault.vaultId,
-        keyVaultName: keyVault.vaultName,
-        keyVaultUri: keyVault.vaultUri,
-        certificatePfx: pulumi.secret(config.azureOriginTlsPfx),
-        backendIp: ingressIp,
-        backendPort: GATEWAY_PORT,
-        minCapacity: capacity.gatewayMinCapacity,
-        maxCapacity: capacity.gatewayMaxCapacity,
-        workspaceId: logs.workspaceId,
-        clientCaCertificate: config.azureOriginPullCaCertificate,
-    }, { provider });
+    // Day 0 (deployStage: foundation) stops short of the cluster's API and of the gateway, which
+    // has nothing to serve yet: the runner deploys these (docs/runbooks/new-stack.md).
+    let origin: AzureOrigin | undefined;
+    let workloads: HubWorkloads | undefined;
+    if (config.deployStage === "workloads") {
+        origin = new AzureOrigin("azure-origin", {
+            ...common,
+            gatewaySubnetId: network.subnetIds.gateway,
+            hostname: config.azureOriginHostname,
+            keyVaultId: keyVault.vaultId,
+            keyVaultName: keyVault.vaultName,
+            keyVaultUri: keyVault.vaultUri,
+            certificatePfx: pulumi.secret(config.azureOriginTlsPfx),
+            backendIp: ingressIp,
+            backendPort: GATEWAY_PORT,
+            minCapacity: capacity.gatewayMinCapacity,
+            maxCapacity: capacity.gatewayMaxCapacity,
+            workspaceId: logs.workspaceId,
+            clientCaCertificate: config.azureOriginPullCaCertificate,
+        }, { provider });
 
-    const access = new AzureWorkloadAccess("azure-workloads", {
-        ...common,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
-        namespace: HUB_NAMESPACE,
-        services: HUB_SERVICES,
-        secretVaultIds: Object.fromEntries(HUB_SERVICES.map((service) => [service, serviceVaults[service].vaultId])),
-        clusterPrincipalId: cluster.principalId,
-        nodeSubnetId: network.subnetIds.aksNodes,
-        kubeletPrincipalId: cluster.kubeletPrincipalId,
-        registryId: registry.registryId,
-        redis: { clusterName: redis.clusterName, databaseName: redis.databaseName },
-    }, { provider });
-    const workloads = new HubWorkloads("azure-hub", {
-        site: "azure",
-        hostname: config.azureOriginHostname,
-        siteHeader: SITE_HEADER,
-        services: HUB_SERVICE_SPECS,
-        binding: (service) => ({
-            serviceAccountAnnotations: { "azure.workload.identity/client-id": access.clientIds[service] },
-            // Azure's workload identity webhook only injects the token into pods with this label.
-            podLabels: { "azure.workload.identity/use": "true" },
-            secretProvider: {
-                provider: "azure",
-                parameters: {
-                    clientID: access.clientIds[service],
-                    keyvaultName: serviceVaults[service].vaultName,
-                    tenantId: access.tenantId,
-                    objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
+        const access = new AzureWorkloadAccess("azure-workloads", {
+            ...common,
+            oidcIssuerUrl: cluster.oidcIssuerUrl,
+            namespace: HUB_NAMESPACE,
+            services: HUB_SERVICES,
+            secretVaultIds: Object.fromEntries(HUB_SERVICES.map((service) => [service, serviceVaults[service].vaultId])),
+            clusterPrincipalId: cluster.principalId,
+            nodeSubnetId: network.subnetIds.aksNodes,
+            kubeletPrincipalId: cluster.kubeletPrincipalId,
+            registryId: registry.registryId,
+            redis: { clusterName: redis.clusterName, databaseName: redis.databaseName },
+        }, { provider });
+        workloads = new HubWorkloads("azure-hub", {
+            site: "azure",
+            hostname: config.azureOriginHostname,
+            siteHeader: SITE_HEADER,
+            services: HUB_SERVICE_SPECS,
+            binding: (service) => ({
+                serviceAccountAnnotations: { "azure.workload.identity/client-id": access.clientIds[service] },
+                // Azure's workload identity webhook only injects the token into pods with this label.
+                podLabels: { "azure.workload.identity/use": "true" },
+                secretProvider: {
+                    provider: "azure",
+                    parameters: {
+                        clientID: access.clientIds[service],
+                        keyvaultName: serviceVaults[service].vaultName,
+                        tenantId: access.tenantId,
+                        objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
+                    },
+                },
+                imageRepository: pulumi.interpolate`${registry.loginServer}/crypto-beacon/${service}`,
+            }),
+            release: hubRelease(config),
+            capacity: capacity.mode,
+            exposure: {
+                type: "LoadBalancer",
+                loadBalancerIp: ingressIp,
+                annotations: {
+                    "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+                    "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": AZURE_SUBNETS.aksNodes.name,
+                    "service.beta.kubernetes.io/azure-load-balancer-ipv4": ingressIp,
                 },
             },
-            imageRepository: pulumi.interpolate`${registry.loginServer}/crypto-beacon/${service}`,
-        }),
-        release: hubRelease(config),
-        capacity: capacity.mode,
-        exposure: {
-            type: "LoadBalancer",
-            loadBalancerIp: ingressIp,
-            annotations: {
-                "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
-                "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": AZURE_SUBNETS.aksNodes.name,
-                "service.beta.kubernetes.io/azure-load-balancer-ipv4": ingressIp,
+            networks: {
+                loadBalancerCidrs: [network.subnetPrefixes.gateway],
+                privateCidr: config.azureVnetCidr,
+                // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
+                dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
+                publicHttpsEgress: true,
             },
-        },
-        networks: {
-            loadBalancerCidrs: [network.subnetPrefixes.gateway],
-            privateCidr: config.azureVnetCidr,
-            // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-            dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
-            publicHttpsEgress: true,
-        },
-    }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+        }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+    }
 
     const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: [ASSETS_CONTAINER], protect: prod }, { provider });
     // The asset copy job reaches the account privately, like every other data service.
@@ -203,16 +209,20 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         protect: prod,
     }, { provider });
 
-    new AzureAlerts("azure-alerts", {
-        resourceGroupName: resourceGroup.name,
-        actionGroupId: logs.actionGroupId,
-        gatewayId: origin.gatewayId,
-        clusterId: cluster.clusterId,
-        assetsAccountId: assets.accountId,
-        tags,
-    }, { provider });
+    // The alerts watch the serving site, the gateway included: they come with it.
+    if (origin) {
+        new AzureAlerts("azure-alerts", {
+            resourceGroupName: resourceGroup.name,
+            actionGroupId: logs.actionGroupId,
+            gatewayId: origin.gatewayId,
+            clusterId: cluster.clusterId,
+            assetsAccountId: assets.accountId,
+            tags,
+        }, { provider });
+    }
 
-    const identity: SiteIdentity = {
+    // A site without its origin yet (day 0) is nothing an edge can send traffic to: no identity.
+    const identity: SiteIdentity | undefined = origin && {
         role: "azure-site",
         environment: config.environment,
         addressSpace: config.azureVnetCidr,
@@ -222,7 +232,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     };
     return {
         identity,
-        originAddress: origin.publicIpAddress,
+        originAddress: origin?.publicIpAddress,
         assetSyncTarget: { ...common, accountName: assets.accountName, containerId: assets.containerIds[ASSETS_CONTAINER], oidcIssuerUrl: cluster.oidcIssuerUrl, kubernetesProvider: cluster.kubernetesProvider, provider },
         provider,
         network,
@@ -233,7 +243,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             resourceGroupName: resourceGroup.name,
             vnetId: network.vnetId,
             subnetIds: network.subnetIds,
-            origin: {
+            origin: origin && {
                 hostname: config.azureOriginHostname,
                 publicIp: origin.publicIpAddress,
                 healthCheckPath: origin.healthCheckPath,
@@ -242,7 +252,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
                 subnet: AZURE_SUBNETS.gateway.name,
             },
             kubernetes: { clusterName: cluster.clusterName, oidcIssuerUrl: cluster.oidcIssuerUrl },
-            workloads: { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights },
+            workloads: workloads && { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights },
             keyVaultUri: keyVault.vaultUri,
             registryLoginServer: registry.loginServer,
             redisHostName: redis.hostName,
