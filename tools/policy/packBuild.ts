@@ -170,6 +170,8 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
     const policyFiles = filesUnder(root, POLICIES);
     const pending = [...policyFiles.filter((file) => file.endsWith(".ts")), "tools/policy/packBuild.ts"];
     const sources = new Set<string>();
+    // Data modules imported from outside policies/ (`import ranges from "./ip-ranges.json"`).
+    const importedData = new Set<string>();
     while (pending.length > 0) {
         const source = pending.pop()!;
         if (sources.has(source)) {
@@ -181,6 +183,10 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
                 continue; // a package: resolved from node_modules at run time
             }
             const base = path.join(path.dirname(path.join(root, source)), imported.fileName);
+            if (base.endsWith(".json") && fs.existsSync(base)) {
+                importedData.add(toPosix(path.relative(root, base)));
+                continue;
+            }
             const resolved = [`${base}.ts`, path.join(base, "index.ts"), base.replace(/\.js$/, ".ts")].find((candidate) => candidate.endsWith(".ts") && fs.existsSync(candidate));
             if (!resolved) {
                 throw new PackBuildError(`${source}: cannot find the module "${imported.fileName}" it imports`);
@@ -210,7 +216,8 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
         fs.writeFileSync(`${target}.map`, JSON.stringify(map));
         inputs[source] = sha256(path.join(root, source));
     }
-    for (const data of policyFiles.filter((file) => !file.endsWith(".ts") && !PACK_DESCRIPTORS.has(path.basename(file)))) {
+    const dataFiles = new Set([...policyFiles.filter((file) => !file.endsWith(".ts") && !PACK_DESCRIPTORS.has(path.basename(file))), ...importedData]);
+    for (const data of [...dataFiles].sort()) {
         if (linkOrCopy(path.join(root, data), path.join(staging, data)) === "copied") {
             inputs[data] = sha256(path.join(root, data));
         }
