@@ -79,8 +79,11 @@ describe("conformance: invokes answered from their inputs", function () {
         assert.match(String(one(plan, "aws:ec2/instance:Instance").inputs.ami), /^ami-[0-9a-f]{17}$/);
     });
 
-    it("answers listStorageAccountKeys and getPublicIPAddress in the API's shapes", () => {
+    it("answers listStorageAccountKeys, listStorageAccountServiceSAS and getPublicIPAddress in the API's shapes", () => {
         assert.equal(plan.outputs.firstKeyName, "key1");
+        const sas = new URLSearchParams(String(plan.outputs.serviceSas));
+        assert.deepEqual([sas.get("sr"), sas.get("sp"), sas.get("se"), sas.get("spr")], ["c", "r", "2030-01-01", "https"]);
+        assert.ok(sas.get("sig"));
         assert.match(String(plan.outputs.gatewayAddress), /^198\.51\.100\.\d+$/);
     });
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import type { PlannedResource } from "../../tools/plan/planner";
+import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { PolicyRunner } from "../../tools/policy/runner";
 import { FIXTURE_PACKS } from "./helpers";
 
@@ -84,5 +84,22 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
 
     it("one failing pack stops the others that did start", async () => {
         await assert.rejects(PolicyRunner.start([path.join(FIXTURE_PACKS, "foreign"), path.join(FIXTURE_PACKS, "broken")]), /broken exited/);
+    });
+});
+
+describe("published third-party packs", function () {
+    this.timeout(180_000);
+
+    it("AWSGuard runs over a program that passes resources as inputs, without crashing, and gives its verdicts", async () => {
+        const program = path.join(__dirname, "..", "fixtures", "conformance", "engine-resource-inputs");
+        const plan = await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") });
+        const runner = await PolicyRunner.start([path.join(__dirname, "..", "fixtures", "conformance", "engine-awsguard-pack")]);
+        try {
+            assert.equal(runner.packs[0].name, "pulumi-awsguard");
+            const check = await runner.check(plan.stack, plan.resources, undefined);
+            assert.deepEqual(check.violations.map((violation) => `${violation.policy} ${violation.urn.split("::").pop()}`), ["s3-bucket-logging-enabled uploads"]);
+        } finally {
+            runner.close();
+        }
     });
 });

@@ -29,9 +29,13 @@ export class NameRuleError extends Error {
 
 /** Thrown for content that lives on the network (a remote chart or manifest), naming what needed it. */
 export class RemoteContentError extends Error {
+    readonly details: string;
+
     constructor(what: string, why: string) {
         super(`${what} cannot be fetched by the offline planner: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`);
         this.name = "RemoteContentError";
+        // The runtime reports a failed invoke by its gRPC details, as the engine sends a provider's error.
+        this.details = this.message;
     }
 }
 
@@ -179,6 +183,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 return this.ami(args.inputs, region);
             case "azure-native:storage:listStorageAccountKeys":
                 return { keys: ["key1", "key2"].map((keyName) => ({ keyName, value: this.key(`${String(args.inputs.accountName)}:${keyName}`), permissions: "FULL", creationTime: OFFLINE_TIMESTAMP })) };
+            case "azure-native:storage:listStorageAccountServiceSAS":
+                // A service SAS token as Azure formats one: version, resource, permissions, expiry, signature.
+                return { serviceSasToken: this.sasToken(args.inputs, { sr: args.inputs.resource, sp: args.inputs.permissions }) };
+            case "azure-native:storage:listStorageAccountSAS":
+                return { accountSasToken: this.sasToken(args.inputs, { ss: args.inputs.services, srt: args.inputs.resourceTypes, sp: args.inputs.permissions }) };
             case "azure-native:containerregistry:listRegistryCredentials":
                 return {
                     username: String(args.inputs.registryName),
@@ -213,8 +222,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 return { result: parseAllDocuments(String(args.inputs.text)).map((document) => document.toJS() as unknown).filter((object) => object !== null && object !== undefined) };
             case "kubernetes:helm:template": {
                 // helm.v3.Chart renders through the provider's `helm template`, which needs the chart's repository.
-                const chart = JSON.parse(String(args.inputs.jsonOpts ?? "{}")) as { chart?: string; path?: string; releaseName?: string };
-                throw new RemoteContentError(`Helm chart "${chart.chart ?? chart.path ?? ""}" of release "${chart.releaseName ?? ""}"`, "the provider renders it with helm template from its repository");
+                // The SDK sends the chart's options in snake case; release_name is the Chart resource's name.
+                const chart = JSON.parse(String(args.inputs.jsonOpts ?? "{}")) as { chart?: string; path?: string; release_name?: string };
+                throw new RemoteContentError(`kubernetes:helm.sh/v3:Chart "${chart.release_name ?? ""}": chart "${chart.chart ?? chart.path ?? ""}"`, "the provider renders it with helm template from its repository");
             }
             case "azure-native:network:getNetworkInterface":
                 return {
@@ -303,6 +313,17 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             owners,
             filters,
         };
+    }
+
+    private sasToken(inputs: Record<string, unknown>, fields: Record<string, unknown>): string {
+        const parameters = new URLSearchParams({ sv: "2022-11-02" });
+        for (const [key, value] of Object.entries({ ...fields, st: inputs.sharedAccessStartTime, se: inputs.sharedAccessExpiryTime, spr: inputs.protocols })) {
+            if (value !== undefined) {
+                parameters.set(key, String(value));
+            }
+        }
+        parameters.set("sig", this.key(`sas:${JSON.stringify(inputs)}`));
+        return parameters.toString();
     }
 
     /** A base64 access key, like Azure's, derived from its owner; plainly an offline stand-in. */
