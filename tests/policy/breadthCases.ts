@@ -57,4 +57,13 @@ export const BREADTH_CASES: readonly BreadthCase[] = [
     { rule: "azure-vm-no-password-auth", kind: "azure", findings: [/^jump: password authentication is allowed$/, /^workers: password authentication is allowed$/] },
     { rule: "azure-vm-no-public-ip", kind: "azure", findings: [/^jump: IP configuration primary has a public IP$/, /^workers: IP configuration worker-ip has a public IP$/] },
     { rule: "azure-nsg-no-open-inbound", kind: "azure", findings: [/^ssh: .*allows inbound traffic from any address on ports 22$/] },
+    { rule: "cloudflare-security-level", kind: "cloudflare", findings: [/^team-security-level: security_level is "essentially_off"/] },
+    { rule: "cloudflare-browser-check", kind: "cloudflare", findings: [/^team-browser-check: browser_check is "off"/] },
+    { rule: "cloudflare-automatic-https-rewrites", kind: "cloudflare", findings: [/^team-automatic-https-rewrites: automatic_https_rewrites is "off"/] },
+    { rule: "cloudflare-no-0rtt", kind: "cloudflare", findings: [/^team-0rtt: 0rtt is "on"/] },
+    { rule: "cloudflare-ssl-strict", kind: "cloudflare", findings: [/^team-ssl: ssl is "flexible"/] },
+    { rule: "cloudflare-access-rule-not-allow-all", kind: "cloudflare", findings: [/^partner: allow-lists 0\.0\.0\.0\/0, skipping every security feature$/] },
+    { rule: "cloudflare-access-policy-not-everyone", kind: "cloudflare", findings: [/^admin: allows everyone$/] },
+    { rule: "cloudflare-dns-proxied", kind: "cloudflare", findings: [/^origin: A record reports\.example\.com is not proxied/] },
+    { rule: "cloudflare-monitor-https", kind: "cloudflare", findings: [/^origin: monitor type is http; allowed: https$/, /^origin: the monitor accepts invalid certificates$/] },
 ];

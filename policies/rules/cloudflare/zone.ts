@@ -103,3 +103,47 @@ export const cloudflareOriginPulls = resourceRule({
     types: ["cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings"],
     check: ({ props }) => (props.enabled === true ? [] : ["authenticated origin pulls are off"]),
 });
+
+export const cloudflareSecurityLevel = zoneSettingRule({
+    name: "cloudflare-security-level",
+    pack: "security",
+    description: "The zone's security level challenges visitors with a bad reputation; it is never turned off.",
+    severity: "high",
+    remediation: "Set the security_level zone setting to medium (the default), high or under_attack.",
+    controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"] },
+    settingId: "security_level",
+    allowed: ["low", "medium", "high", "under_attack"],
+});
+
+export const cloudflareBrowserCheck = zoneSettingRule({
+    name: "cloudflare-browser-check",
+    pack: "security",
+    description: "The browser integrity check stays on, turning away requests with the headers of known abusive clients.",
+    severity: "medium",
+    remediation: "Set the browser_check zone setting to on.",
+    controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"] },
+    settingId: "browser_check",
+    allowed: ["on"],
+});
+
+export const cloudflareHttpsRewrites = zoneSettingRule({
+    name: "cloudflare-automatic-https-rewrites",
+    pack: "security",
+    description: "Automatic HTTPS rewrites stay on, so pages never load their resources over plain HTTP.",
+    severity: "medium",
+    remediation: "Set the automatic_https_rewrites zone setting to on.",
+    controls: { pciDss: ["4.2.1"], soc2: ["CC6.7"] },
+    settingId: "automatic_https_rewrites",
+    allowed: ["on"],
+});
+
+export const cloudflareNoZeroRtt = zoneSettingRule({
+    name: "cloudflare-no-0rtt",
+    pack: "security",
+    description: "TLS 0-RTT stays off: early data can be replayed, and the API's POSTs move money.",
+    severity: "medium",
+    remediation: "Set the 0rtt zone setting to off.",
+    controls: { pciDss: ["4.2.1"], soc2: ["CC6.7"] },
+    settingId: "0rtt",
+    allowed: ["off"],
+});

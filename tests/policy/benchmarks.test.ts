@@ -1,0 +1,20 @@
+import * as assert from "node:assert/strict";
+import { BENCHMARKS, type BenchmarkControl } from "../../policies/lib/benchmarks";
+import { allRules } from "../../policies/lib/registry";
+
+/** The benchmark coverage data, held to the rules that exist: a renamed or deleted rule cannot leave a control claimed. */
+describe("benchmark coverage", () => {
+    const rules = new Set(allRules().map(({ rule }) => rule.name));
+
+    for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
+        const controls: readonly BenchmarkControl[] = benchmark.controls;
+        it(`${name}: each control is covered by rules that exist, or says why not`, () => {
+            for (const control of controls) {
+                const covering = control.rules ?? [];
+                assert.ok((covering.length > 0) !== (control.reason !== undefined), `${name} ${control.id} needs rules or a reason, not both`);
+                assert.deepEqual(covering.filter((rule) => !rules.has(rule)), [], `${name} ${control.id} names rules that do not exist`);
+            }
+            assert.equal(new Set(controls.map((control) => control.id)).size, controls.length, `${name} lists a control twice`);
+        });
+    }
+});
