@@ -159,6 +159,14 @@ describe("NetworkPolicy evaluation", () => {
         assert.equal(networkPoliciesAllow([denyAll, allow], web, api, { from: 9090, to: 9090 }, "tcp").problems.length, 2);
     });
 
+    it("admits a load balancer whose subnets fall in different ipBlocks of one rule", () => {
+        const gateway: Peer = { kind: "pod", name: "gateway", namespace: "gw", labels: {}, cidrs: ["10.0.0.0/24"] };
+        const fromLoadBalancer = policy("from-lb", "gw", { policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.0.8.0/24" } }, { ipBlock: { cidr: "10.0.9.0/24" } }], ports: [{ port: 8080 }] }] });
+        const loadBalancer: Peer = { kind: "address", name: "lb", cidrs: ["10.0.8.0/24", "10.0.9.0/24"] };
+        assert.deepEqual(networkPoliciesAllow([fromLoadBalancer], loadBalancer, gateway, { from: 8080, to: 8080 }, "tcp").problems, []);
+        assert.equal(networkPoliciesAllow([fromLoadBalancer], { ...loadBalancer, cidrs: ["10.0.8.0/24", "10.0.10.0/24"] }, gateway, { from: 8080, to: 8080 }, "tcp").problems.length, 1);
+    });
+
     it("honours ipBlock except ranges and port ranges with endPort", () => {
         const egress = policy("out", "hub", { policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 1024, endPort: 65535, protocol: "TCP" }] }] });
         const database: Peer = { kind: "address", name: "db", cidrs: ["10.1.0.0/24"] };

@@ -79,7 +79,9 @@ function awsGrants(view: PlanView): Grant[] {
     for (const association of view.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
         const role = view.owner(String(association.props.principalArn)) ?? view.dependencies(association, "principalArn")[0];
         const who = role?.type === "aws:iam/role:Role" ? awsIdentity(view, role) : {};
-        const entry = view.ofType("aws:eks/accessEntry:AccessEntry").some((candidate) => candidate.props.principalArn === association.props.principalArn);
+        const entry = view.ofType("aws:eks/accessEntry:AccessEntry").some((candidate) =>
+            role ? (candidate.deps.principalArn ?? []).includes(role.urn) || candidate.props.principalArn === association.props.principalArn : candidate.props.principalArn === association.props.principalArn,
+        );
         grants.push({
             ...who,
             grant: managedPolicyName(String(association.props.policyArn).replace(":eks::aws:cluster-access-policy/", ":iam::aws:policy/")) ?? String(association.props.policyArn),

@@ -75,12 +75,12 @@ export function securityGroupRules(view: PlanView): SecurityGroupRule[] {
         rules.push({
             label: `security group rule ${rule.name}`,
             urn: rule.urn,
-            group: groupOf(props.securityGroupId),
+            group: groupsFrom(rule, "securityGroupId")[0] ?? groupOf(props.securityGroupId),
             direction: rule.type === INGRESS_RULE ? "ingress" : "egress",
             protocol: String(props.ipProtocol ?? "-1"),
             ports: props.ipProtocol === "-1" ? { from: 0, to: 65535 } : { from: Number(props.fromPort ?? 0), to: Number(props.toPort ?? 65535) },
             cidrs: [props.cidrIpv4, props.cidrIpv6].filter((cidr): cidr is string => typeof cidr === "string"),
-            peers: props.referencedSecurityGroupId ? [groupOf(props.referencedSecurityGroupId)] : [],
+            peers: groupsFrom(rule, "referencedSecurityGroupId").length > 0 ? groupsFrom(rule, "referencedSecurityGroupId") : props.referencedSecurityGroupId ? [groupOf(props.referencedSecurityGroupId)] : [],
         });
     }
     return rules;

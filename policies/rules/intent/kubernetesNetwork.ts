@@ -103,7 +103,12 @@ export function networkPoliciesAllow(policies: readonly NetworkPolicy[], from: P
         const admitting = isolating.find((policy) =>
             (direction === "Egress" ? policy.egress : policy.ingress).some((rule) => {
                 const peers = list(direction === "Egress" ? rule.to : rule.from);
-                return portMatches(list(rule.ports), ports, protocol) && (peers.length === 0 || peers.some((rulePeer) => peerMatches(rulePeer, peer, policy.namespace)));
+                // Addresses spread over several ipBlocks of one rule pass when each falls in one of them.
+                const admitsPeer =
+                    peers.length === 0 ||
+                    peers.some((rulePeer) => peerMatches(rulePeer, peer, policy.namespace)) ||
+                    (peer.cidrs.length > 1 && peer.cidrs.every((cidr) => peers.some((rulePeer) => peerMatches(rulePeer, { ...peer, cidrs: [cidr] }, policy.namespace))));
+                return portMatches(list(rule.ports), ports, protocol) && admitsPeer;
             }),
         );
         if (admitting) {
