@@ -67,7 +67,7 @@ describe("AWS primary site", () => {
             const nodeGroup = one(prod, "aws:eks/nodeGroup:NodeGroup");
             const privateSubnets = resourcesOfType(prod, "aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.includes("private")).map((subnet) => subnet.urn);
             assert.deepEqual([...nodeGroup.propertyDependencies.subnetIds].sort(), privateSubnets.sort());
-            const template = one(prod, "aws:ec2/launchTemplate:LaunchTemplate");
+            const template = resourceNamed(prod, "aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes");
             assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
             assert.equal((template.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[])[0].ebs.encrypted, "true");
         });
