@@ -5,6 +5,7 @@ import { ENVIRONMENTS, PROJECT, ROLES, type Environment, type Role } from "../st
 import { parseArgs } from "node:util";
 import { DEPLOY_RUNNER_LABEL } from "../components/delivery/runnerBootstrap";
 import { CommandError, runCommand } from "./command";
+import { listStacks as stackFileNames } from "./plan/stackFile";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 
@@ -37,11 +38,7 @@ export interface StackEntry {
  * a stack file is all it takes for the workflows and their tests to see the stack.
  */
 export function listStacks(directory = REPOSITORY_ROOT): StackEntry[] {
-    return fs
-        .readdirSync(directory)
-        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
-        .filter((stack): stack is string => stack !== undefined)
-        .sort()
+    return stackFileNames(directory)
         .map((stack) => {
             const file = `Pulumi.${stack}.yaml`;
             const config = ((parse(fs.readFileSync(path.join(directory, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {});
