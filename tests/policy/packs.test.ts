@@ -87,6 +87,22 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
     });
 });
 
+describe("resource options reach the packs as the engine sends them", () => {
+    it("protect, ignoreChanges, deleteBeforeReplace and additionalSecretOutputs come from the plan", async () => {
+        const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "options")]);
+        try {
+            const bucket = { ...resource("uploads"), protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: true, additionalSecretOutputs: ["arn"] };
+            const check = await runner.check("fixture", [bucket], undefined);
+            assert.deepEqual(
+                check.violations.map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
+                [{ protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: true, additionalSecretOutputs: ["arn"] }],
+            );
+        } finally {
+            runner.close();
+        }
+    });
+});
+
 describe("published third-party packs", function () {
     this.timeout(180_000);
 

@@ -273,10 +273,13 @@ export function engineProperties(value: unknown): unknown {
 
 function resourceOptions(resource: PlannedResource): analyzerProto.AnalyzerResourceOptions {
     const options = new analyzerProto.AnalyzerResourceOptions();
+    // The engine sends the options the program registered (`marshalResourceOptions` in pulumi's
+    // `sdk/go/common/resource/plugin/analyzer_plugin.go`); the plan records them.
     options.setProtect(resource.protect);
-    options.setIgnorechangesList([]);
-    options.setDeletebeforereplace(false);
-    options.setAdditionalsecretoutputsList([]);
+    options.setIgnorechangesList([...(resource.ignoreChanges ?? [])]);
+    options.setDeletebeforereplace(resource.deleteBeforeReplace ?? false);
+    options.setDeletebeforereplacedefined(resource.deleteBeforeReplace !== undefined);
+    options.setAdditionalsecretoutputsList([...(resource.additionalSecretOutputs ?? [])]);
     options.setAliasesList([]);
     options.setCustomtimeouts(new analyzerProto.AnalyzerResourceOptions.CustomTimeouts());
     options.setParent(resource.parent ?? "");
