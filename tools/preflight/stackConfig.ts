@@ -3,12 +3,15 @@ import { CommandError } from "../command";
 import { readProject, readStackFile } from "../plan/stackFile";
 import { parseStackConfig } from "../../stacks/config/load";
 import { ConfigError } from "../../stacks/config/errors";
-import { PROJECT, type StackConfig } from "../../stacks/config/schema";
+import { PROJECT, SECRET_KEYS, type StackConfig } from "../../stacks/config/schema";
 
 /** A stack's validated config, read from its stack file as the CLI would hand it over (exit 2 when bad). */
 export function readStackConfig(repositoryRoot: string, stack: string): StackConfig {
     const project = readProject(repositoryRoot);
-    const settings = readStackFile(project, path.join(project.directory, `Pulumi.${stack}.yaml`));
+    // Secrets the stack's ESC environment supplies get the planner's marked placeholders: the
+    // preflight never needs their values.
+    const escSecrets = [...SECRET_KEYS].map((key) => `${PROJECT}:${key}`);
+    const settings = readStackFile(project, path.join(project.directory, `Pulumi.${stack}.yaml`), escSecrets);
     const prefix = `${PROJECT}:`;
     const values = Object.fromEntries(
         Object.entries(settings.config).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]),
