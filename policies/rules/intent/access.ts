@@ -36,7 +36,12 @@ const SERVICE_ACCOUNT = /system:serviceaccount:([^:]+):([^:"]+)/;
 
 /** Who an IAM role is for, from its trust policy and what uses it. */
 function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identity; service?: string } {
-    if (DEPLOY_RUNNER.test(role.name)) {
+    // The runner's role: named for it, or given to its instances through an instance profile.
+    const profiles = view.ofType("aws:iam/instanceProfile:InstanceProfile").filter((profile) => (profile.deps.role ?? []).includes(role.urn)).map((profile) => profile.urn);
+    const runnerUses = view.resources.some(
+        (resource) => DEPLOY_RUNNER.test(resource.name) && Object.values(resource.deps).some((urns) => urns.some((urn) => urn === role.urn || profiles.includes(urn))),
+    );
+    if (DEPLOY_RUNNER.test(role.name) || runnerUses) {
         return { identity: "deployer" };
     }
     if (view.ofType("aws:eks/nodeGroup:NodeGroup").some((group) => (group.deps.nodeRoleArn ?? []).includes(role.urn))) {
