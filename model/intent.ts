@@ -143,7 +143,8 @@ export type Identity =
     | "origin-gateway"
     | "asset-copy"
     | "cluster"
-    | "replication";
+    | "replication"
+    | "node-autoscaler";
 
 /** What is accessed, by role. */
 export type Target =
@@ -156,7 +157,8 @@ export type Target =
     | "gateway-certificate"
     | "node-subnet"
     | "cluster-network"
-    | "assets-replica";
+    | "assets-replica"
+    | "node-groups";
 
 export interface AccessNeed {
     readonly id: string;
@@ -203,6 +205,7 @@ export function accessNeeds(site: Site): AccessNeed[] {
             need("log-delivery-writes-logs", "log-delivery", "write the VPC flow logs", ["logs:PutLogEvents"], "log-store", "VPC flow logs into their log group"),
             need("asset-copy-reads-assets", "asset-copy", "read the assets", ["s3:GetObject", "s3:ListBucket"], "assets", "the Azure site's hourly copy of the assets"),
             need("replication-copies-assets", "replication", "replicate the assets", ["s3:ReplicateObject"], "assets-replica", "the assets bucket is replicated to the second region"),
+            need("node-autoscaler-resizes-pools", "node-autoscaler", "resize the node groups", ["autoscaling:SetDesiredCapacity"], "node-groups", "the node autoscaler adds nodes when pods do not fit"),
             need("cluster-runs-control-plane", "cluster", "run the EKS control plane", ["AmazonEKSClusterPolicy"], "cluster-network", "EKS manages the cluster's network interfaces"),
         ];
     }
@@ -233,6 +236,21 @@ export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly
         "asset-copy": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
         replication: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "kms:Decrypt", "kms:Encrypt"],
         cluster: ["AmazonEKSClusterPolicy"],
+        // cluster-autoscaler's documented policy (kubernetes/autoscaler, cluster-autoscaler/cloudprovider/aws/README.md).
+        "node-autoscaler": [
+            "autoscaling:DescribeAutoScalingGroups",
+            "autoscaling:DescribeAutoScalingInstances",
+            "autoscaling:DescribeLaunchConfigurations",
+            "autoscaling:DescribeScalingActivities",
+            "autoscaling:DescribeTags",
+            "autoscaling:SetDesiredCapacity",
+            "autoscaling:TerminateInstanceInAutoScalingGroup",
+            "ec2:DescribeImages",
+            "ec2:DescribeInstanceTypes",
+            "ec2:DescribeLaunchTemplateVersions",
+            "ec2:GetInstanceTypesFromInstanceRequirements",
+            "eks:DescribeNodegroup",
+        ],
     },
     azure: {
         nodes: ["AcrPull"],

@@ -38,9 +38,16 @@ describe("evidence report", () => {
         assert.match(rotation, /- pass: `urn:pulumi:prod-aws::[^`]*aws:kms\/key:Key::aws-site-data`/, "the other keys passed");
         assert.match(markdown, /\| \[5\.2\.1\]\(#521\) \| [^|]+ \| 0 \| manual \|/);
         assert.match(markdown, /No automated coverage: host and workload protection agents/);
-        assert.match(markdown, /\| 0 \| not covered \|/);
+        // Every PCI DSS control our packs can check has a rule: with one pack only, the others show as not covered.
+        const resilienceOnly = renderEvidence({ ...check, packs: check.packs.filter((pack) => pack.name === "crypto-beacon-resilience") }, broken, "pciDss", new Date("2026-11-27T00:00:00Z"));
+        assert.match(resilienceOnly.markdown, /\| \[6\.3\.3\]\(#633\) \| [^|]+ \| 0 \| not covered \|/);
+        assert.match(resilienceOnly.markdown, /No rule covers this control yet\./);
         assert.match(html, /<table>/);
         assert.match(html, /<h3>3\.7\.4<\/h3>/);
+        assert.doesNotMatch(html, /mailto:/, "pack@version is not an email address");
+        assert.match(html, /<code>crypto-beacon-security@[^<]+<\/code>/);
+        const tagged = markdown.slice(markdown.indexOf("`crypto-beacon-compliance/required-tags`"));
+        assert.match(tagged.split("\n")[1], /^ {2}- pass: \d{2,} resources: \d+ `[^`]+`(, \d+ `[^`]+`)*$/, "a long run of URNs is counted by type");
     });
 
     it("is written per framework by npm run policy -- --evidence", () => {

@@ -34,9 +34,25 @@ interface Grant {
 
 const SERVICE_ACCOUNT = /system:serviceaccount:([^:]+):([^:"]+)/;
 
+/** Whom a Kubernetes ServiceAccount stands for. */
+function serviceAccountIdentity(namespace: string, account: string): { identity?: Identity; service?: string } {
+    if (namespace === SERVICES_NAMESPACE) {
+        return { identity: "service", service: account };
+    }
+    if (/cluster-autoscaler|karpenter/.test(account)) {
+        return { identity: "node-autoscaler" };
+    }
+    return account.includes("asset") ? { identity: "asset-copy" } : {};
+}
+
 /** Who an IAM role is for, from its trust policy and what uses it. */
 function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identity; service?: string } {
-    if (DEPLOY_RUNNER.test(role.name)) {
+    // The runner's role: named for it, or given to its instances through an instance profile.
+    const profiles = view.ofType("aws:iam/instanceProfile:InstanceProfile").filter((profile) => (profile.deps.role ?? []).includes(role.urn)).map((profile) => profile.urn);
+    const runnerUses = view.resources.some(
+        (resource) => DEPLOY_RUNNER.test(resource.name) && Object.values(resource.deps).some((urns) => urns.some((urn) => urn === role.urn || profiles.includes(urn))),
+    );
+    if (DEPLOY_RUNNER.test(role.name) || runnerUses) {
         return { identity: "deployer" };
     }
     if (view.ofType("aws:eks/nodeGroup:NodeGroup").some((group) => (group.deps.nodeRoleArn ?? []).includes(role.urn))) {
@@ -51,7 +67,12 @@ function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identit
         if (services.includes("s3.amazonaws.com")) return { identity: "replication" };
         const subject = SERVICE_ACCOUNT.exec(JSON.stringify(statement.Condition ?? {}));
         if (principal.Federated && subject) {
-            return subject[1] === SERVICES_NAMESPACE ? { identity: "service", service: subject[2] } : subject[2].includes("asset") ? { identity: "asset-copy" } : {};
+            return serviceAccountIdentity(subject[1], subject[2]);
+        }
+        if (services.includes("pods.eks.amazonaws.com")) {
+            // EKS Pod Identity: the association names the ServiceAccount.
+            const association = view.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").find((candidate) => (candidate.deps.roleArn ?? []).includes(role.urn));
+            return association ? serviceAccountIdentity(String(association.props.namespace), String(association.props.serviceAccount)) : {};
         }
     }
     return {};
@@ -106,7 +127,7 @@ function azureIdentity(view: PlanView, principal: IntentResource | undefined, ro
         const federation = view.ofType("azure-native:managedidentity:FederatedIdentityCredential").find((credential) => (credential.deps.resourceName ?? []).includes(principal.urn));
         const subject = SERVICE_ACCOUNT.exec(String(federation?.props.subject ?? ""));
         if (subject) {
-            return subject[1] === SERVICES_NAMESPACE ? { identity: "service", service: subject[2] } : subject[2].includes("asset") ? { identity: "asset-copy" } : {};
+            return serviceAccountIdentity(subject[1], subject[2]);
         }
         if (view.ofType("azure-native:network:ApplicationGateway").some((gateway) => JSON.stringify(gateway.deps.identity ?? []).includes(principal.urn))) return { identity: "origin-gateway" };
         if (view.ofType("azure-native:network:FlowLog").some((flowLog) => JSON.stringify(flowLog.deps.identity ?? []).includes(principal.urn))) return { identity: "log-delivery" };

@@ -190,6 +190,12 @@ export class AzureSite {
     /** The deploy runner's subnet: whatever is named for it and points into a subnet. */
     deployerSubnet(runnerName: RegExp): AzureSubnet | undefined {
         for (const resource of this.view.resources.filter((candidate) => runnerName.test(candidate.name) && candidate.type.startsWith("azure-native:compute:"))) {
+            // A subnet made as its own resource may have no id yet at preview: its dependency names it.
+            const subnetResource = Object.keys(resource.deps).flatMap((property) => this.view.dependencies(resource, property)).find((dependency) => dependency.type === "azure-native:network:Subnet");
+            const dependent = subnetResource && this.subnets.find((subnet) => subnet.name === String(subnetResource.props.subnetName ?? subnetResource.name));
+            if (dependent) {
+                return dependent;
+            }
             const found = JSON.stringify(resource.props).match(/\/subnets\/([^/"]+)/);
             if (found) {
                 return this.subnets.find((subnet) => subnet.name === found[1]);

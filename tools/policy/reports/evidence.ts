@@ -73,7 +73,7 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
             for (const violation of rule.exempted) {
                 sections.push(`  - exempted: ${violation.urn || "the stack"}: ${violation.message}`);
             }
-            sections.push(`  - pass: ${rule.passed.length === 0 ? "none" : rule.passed.map((urn) => `\`${urn}\``).join(", ")}`);
+            sections.push(`  - pass: ${passedResources(rule.passed)}`);
         }
         sections.push("");
     }
@@ -82,7 +82,8 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
         `# ${title} evidence: ${check.stack}`,
         "",
         `Generated ${generatedAt.toISOString()} by \`npm run policy -- --evidence\` from the offline plan of ${check.resourceCount} resources,`,
-        `checked by ${check.packs.map((pack) => `${pack.name}@${pack.version}`).join(", ")}. Control titles are paraphrased; the framework's text is authoritative.`,
+        // In code spans: Markdown would otherwise link name@version as an email address.
+        `checked by ${check.packs.map((pack) => `\`${pack.name}@${pack.version}\``).join(", ")}. Control titles are paraphrased; the framework's text is authoritative.`,
         "",
         `Controls: ${CONTROL_CATALOG[framework].length}. ${(Object.keys(counts) as Verdict[]).map((verdict) => `${verdict}: ${counts[verdict]}`).join(", ")}.`,
         "",
@@ -104,6 +105,24 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
         "",
     ].join("\n");
     return { markdown: `${markdown}\n`, html };
+}
+
+/** A rule's passing resources listed up to this many; beyond, counted by type so that a page of URNs does not bury the verdicts. */
+const LISTED_PASSES = 8;
+
+function passedResources(urns: readonly string[]): string {
+    if (urns.length === 0) {
+        return "none";
+    }
+    if (urns.length <= LISTED_PASSES) {
+        return urns.map((urn) => `\`${urn}\``).join(", ");
+    }
+    const byType = new Map<string, number>();
+    for (const urn of urns) {
+        const type = urn.split("::")[2]?.split("$").pop() ?? urn;
+        byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    return `${urns.length} resources: ${[...byType].map(([type, count]) => `${count} \`${type}\``).join(", ")}`;
 }
 
 function anchor(id: string): string {
