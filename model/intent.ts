@@ -12,8 +12,6 @@ export const SITES: readonly Site[] = ["aws", "azure"];
 export type Place =
     | "cloudflare-edge"
     | "origin-load-balancer"
-    | "api-gateway"
-    | "internal-load-balancer"
     | "in-cluster-gateway"
     | "service"
     | "cluster-dns"
@@ -124,9 +122,6 @@ export function intendedFlows(site: Site): Flow[] {
         flow("backup-to-assets", "backup-service", "assets-store", PORTS.https, "backups of the assets"),
         flow("log-delivery-to-log-store", "log-delivery", "log-store", PORTS.https, site === "aws" ? "load balancer and S3 access logs" : "VNet flow logs"),
     ];
-    if (site === "aws") {
-        flows.push(flow("api-to-internal-load-balancer", "api-gateway", "internal-load-balancer", PORTS.https, "the HTTP API reaches the services' internal load balancer through its VPC link"));
-    }
     if (site === "azure") {
         flows.push(flow("gateway-to-key-vault", "origin-load-balancer", "secret-store", PORTS.https, "Application Gateway fetches its TLS certificate from Key Vault"));
     }

@@ -12,6 +12,7 @@ import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
 import { parseIpv4Cidr } from "../components/network/addressing";
 import { SITE_HEADER } from "../stacks/siteIdentity";
+import { GATEWAY_NODE_PORT } from "../stacks/workloads";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, providerOf, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
@@ -101,7 +102,7 @@ describe("AWS primary site", () => {
     });
 
     describe("origin", () => {
-        it("lets only Cloudflare's published ranges reach 443 and 80, and talks only into the VPC", () => {
+        it("lets only Cloudflare's published ranges reach 443 and 80, and talks only to the gateway's node port in the VPC", () => {
             const group = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-origin");
             const ingress = group.inputs.ingress as { fromPort: number; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[];
             assert.deepEqual(ingress.map((rule) => rule.fromPort).sort(), [443, 80]);
@@ -109,7 +110,8 @@ describe("AWS primary site", () => {
                 assert.deepEqual(rule.cidrBlocks, [...CLOUDFLARE_IPV4_RANGES]);
                 assert.deepEqual(rule.ipv6CidrBlocks, [...CLOUDFLARE_IPV6_RANGES]);
             }
-            assert.deepEqual((group.inputs.egress as { cidrBlocks: string[] }[])[0].cidrBlocks, ["10.100.0.0/16"]);
+            const egress = group.inputs.egress as { fromPort: number; toPort: number; cidrBlocks: string[] }[];
+            assert.deepEqual(egress.map((rule) => [rule.fromPort, rule.toPort, rule.cidrBlocks]), [[GATEWAY_NODE_PORT, GATEWAY_NODE_PORT, ["10.100.0.0/16"]]]);
             assert.equal(CLOUDFLARE_IPV4_RANGES.length, 15);
             assert.ok(CLOUDFLARE_IPV4_RANGES.every((cidr) => parseIpv4Cidr(cidr) !== undefined));
         });

@@ -92,14 +92,6 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
                 }
                 return merge(...checks, policies({ kind: "address", name: origin.name, cidrs: origin.cidrs }, gateway, flow));
             }
-            case "api-to-internal-load-balancer": {
-                const link = view.ofType("aws:apigatewayv2/vpcLink:VpcLink")[0];
-                const internal = site.loadBalancer(true);
-                if (!link || !internal.resource) {
-                    return missing("no VPC link and internal load balancer");
-                }
-                return sg({ name: `VPC link ${link.name}`, groups: site.groupsOf(link, "securityGroupIds"), cidrs: site.subnetCidrs(link, "subnetIds") }, internal, flow.ports, flow);
-            }
             case "pods-to-dns-udp":
             case "pods-to-dns-tcp":
                 return merge(sg(nodes, nodes, flow.ports, flow), fromEveryPod(dnsPod(nodes.cidrs), flow), policies(gateway, dnsPod(nodes.cidrs), flow));
