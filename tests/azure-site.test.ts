@@ -192,6 +192,8 @@ describe("Azure backup site", () => {
             const pull = assignment("azure-workloads-kubelet-pull");
             assert.match(String(pull.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.acrPull}$`));
             assert.deepEqual(pull.propertyDependencies.scope, [one(prod, "azure-native:containerregistry:Registry").urn]);
+            // The registry's id as ARM spells it: the intent check matches the scope by its collection.
+            assert.match(String(pull.inputs.scope), /\/providers\/Microsoft\.ContainerRegistry\/registries\/[a-z0-9]+$/);
             assert.deepEqual(pull.propertyDependencies.principalId, [one(prod, "azure-native:containerservice:ManagedCluster").urn]);
             assert.match(String(pull.inputs.principalId), /^[0-9a-f-]{36}$/);
         });
