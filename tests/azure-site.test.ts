@@ -335,7 +335,8 @@ describe("Azure backup site", () => {
 
         it("plans prod-azure on standby, and an all-in-one stack active when its edge sends traffic to Azure", async () => {
             const pool = (plan: StackPlan) => one(plan, "azure-native:containerservice:AgentPool").inputs;
-            assert.deepEqual([pool(prod).minCount, pool(prod).maxCount], [1, 3]);
+            // Two standby nodes: the standby's minimum replicas fit with headroom, and survive a node loss.
+            assert.deepEqual([pool(prod).minCount, pool(prod).maxCount], [2, 3]);
             assert.equal((prod.outputs.azure as { capacity: string }).capacity, "standby");
             const scale = (plan: StackPlan) => (one(plan, "azure-native:network:ApplicationGateway").inputs.autoscaleConfiguration as { minCapacity: number }).minCapacity;
             assert.equal(scale(prod), 1);
