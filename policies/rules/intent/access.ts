@@ -2,7 +2,7 @@ import { accessNeeds, ALLOWANCES, CLUSTER_AUTOSCALER_ACCOUNT, SERVICES_NAMESPACE
 import { AwsSite, DEPLOY_RUNNER } from "./awsNetwork";
 import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
 import { list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
-import { siteView, sitesIn } from "./reachability";
+import { hasDeployRunner, NO_DEPLOYER, siteView, sitesIn } from "./reachability";
 import { verdict, type Excess, type Verdict } from "./verdict";
 
 /** Built-in Azure roles by id (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
@@ -242,7 +242,11 @@ export function siteGrants(view: PlanView, site: Site): Grant[] {
 export function evaluateNeeds(view: PlanView): Verdict[] {
     return sitesIn(view).flatMap((site) => {
         const grants = siteGrants(view, site);
+        const deployer = hasDeployRunner(view, site);
         return accessNeeds(site).map((need) => {
+            if (need.identity === "deployer" && !deployer) {
+                return verdict(need.id, site, [NO_DEPLOYER], []);
+            }
             const mine = grants.filter((grant) => grant.identity === need.identity && (need.service === undefined || grant.service === need.service));
             const matches = targetMatcher(view, site, need);
             const by: string[] = [];
