@@ -37,8 +37,9 @@ const missing = (what: string): Evidence => ({ by: [], problems: [what] });
  * deployer's rows do not apply to them.
  */
 export function hasDeployRunner(view: PlanView, site: Site): boolean {
-    const provider = site === "aws" ? "aws:" : "azure-native:";
-    return view.resources.some((resource) => DEPLOY_RUNNER.test(resource.name) && resource.type.startsWith(provider));
+    // The runners' machines, not their network: the sites' networks keep a runner subnet either way.
+    const machines = site === "aws" ? /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group):/ : /^azure-native:compute:/;
+    return view.resources.some((resource) => DEPLOY_RUNNER.test(resource.name) && machines.test(resource.type));
 }
 
 /** The verdict of a deployer row on a site that has no deployer of its own. */
