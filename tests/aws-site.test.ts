@@ -315,7 +315,7 @@ describe("AWS primary site", () => {
         });
 
         it("encrypts node root volumes with the site's data key, which Auto Scaling's service-linked role may use", () => {
-            const template = one(prod, "aws:ec2/launchTemplate:LaunchTemplate");
+            const template = resourceNamed(prod, "aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes");
             assert.deepEqual(template.propertyDependencies.blockDeviceMappings, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
             const statements = JSON.parse(String(resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").inputs.policy)).Statement as { Sid: string; Condition?: Record<string, Record<string, string>> }[];
             const autoScaling = statements.filter((statement) => statement.Condition?.ArnEquals?.["aws:PrincipalArn"] === "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
