@@ -12,8 +12,6 @@ export const SITES: readonly Site[] = ["aws", "azure"];
 export type Place =
     | "cloudflare-edge"
     | "origin-load-balancer"
-    | "api-gateway"
-    | "internal-load-balancer"
     | "in-cluster-gateway"
     | "service"
     | "cluster-dns"
@@ -124,9 +122,6 @@ export function intendedFlows(site: Site): Flow[] {
         flow("backup-to-assets", "backup-service", "assets-store", PORTS.https, "backups of the assets"),
         flow("log-delivery-to-log-store", "log-delivery", "log-store", PORTS.https, site === "aws" ? "load balancer and S3 access logs" : "VNet flow logs"),
     ];
-    if (site === "aws") {
-        flows.push(flow("api-to-internal-load-balancer", "api-gateway", "internal-load-balancer", PORTS.https, "the HTTP API reaches the services' internal load balancer through its VPC link"));
-    }
     if (site === "azure") {
         flows.push(flow("gateway-to-key-vault", "origin-load-balancer", "secret-store", PORTS.https, "Application Gateway fetches its TLS certificate from Key Vault"));
     }
@@ -144,7 +139,8 @@ export type Identity =
     | "asset-copy"
     | "cluster"
     | "replication"
-    | "node-autoscaler";
+    | "autoscaler"
+    | "break-glass";
 
 /** What is accessed, by role. */
 export type Target =
@@ -158,6 +154,8 @@ export type Target =
     | "node-subnet"
     | "cluster-network"
     | "assets-replica"
+    | "runner-registration"
+    | "runner-instances"
     | "node-groups";
 
 export interface AccessNeed {
@@ -181,6 +179,20 @@ export interface AccessNeed {
 export const ECR_PULL_ACTIONS = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
 export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"] as const;
 
+/** The Cluster Autoscaler's service account, which its IRSA role trusts. */
+export const CLUSTER_AUTOSCALER_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+/**
+ * The Cluster Autoscaler's documented least privilege on AWS (kubernetes/autoscaler,
+ * cluster-autoscaler/cloudprovider/aws/README.md): it discovers groups and instance types anywhere,
+ * and resizes only the groups tagged as its cluster's.
+ */
+export const CLUSTER_AUTOSCALER_DISCOVER_ACTIONS = [
+    "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
+] as const;
+export const CLUSTER_AUTOSCALER_RESIZE_ACTIONS = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"] as const;
+
 /** The access each identity of one site needs; no identity may hold more. */
 export function accessNeeds(site: Site): AccessNeed[] {
     const need = (id: string, identity: Identity, action: string, grants: readonly string[], target: Target, why: string, service?: string): AccessNeed => ({
@@ -201,11 +213,13 @@ export function accessNeeds(site: Site): AccessNeed[] {
             ...perService((service) => need(`${service}-reads-redis-auth`, "service", "read the Redis AUTH token", SECRET_READ_ACTIONS, "redis-auth", "Redis requires AUTH", service)),
             need("web-reads-assets", "service", "read the static assets", ["s3:GetObject"], "assets", "the web tier serves /assets/ from the bucket", "web"),
             need("deployer-administers-cluster", "deployer", "administer the cluster", ["AmazonEKSClusterAdminPolicy"], "cluster", "the deploy runner applies the workloads"),
+            need("deployer-reads-registration", "deployer", "read its registration credential", ["secretsmanager:GetSecretValue"], "runner-registration", "each runner registers itself with GitHub at boot"),
+            need("deployer-reached-through-ssm", "deployer", "be reached through Session Manager", ["AmazonSSMManagedInstanceCore"], "runner-instances", "the runners have no SSH: operators reach them through logged Session Manager sessions"),
+            need("autoscaler-resizes-node-groups", "autoscaler", "resize the node groups", CLUSTER_AUTOSCALER_RESIZE_ACTIONS, "node-groups", "the Cluster Autoscaler adds nodes when pods do not fit and removes idle ones"),
             need("backup-reads-assets", "backup", "back up the assets", ["s3:GetObject"], "assets", "AWS Backup copies the assets into the vault"),
             need("log-delivery-writes-logs", "log-delivery", "write the VPC flow logs", ["logs:PutLogEvents"], "log-store", "VPC flow logs into their log group"),
             need("asset-copy-reads-assets", "asset-copy", "read the assets", ["s3:GetObject", "s3:ListBucket"], "assets", "the Azure site's hourly copy of the assets"),
             need("replication-copies-assets", "replication", "replicate the assets", ["s3:ReplicateObject"], "assets-replica", "the assets bucket is replicated to the second region"),
-            need("node-autoscaler-resizes-pools", "node-autoscaler", "resize the node groups", ["autoscaling:SetDesiredCapacity"], "node-groups", "the node autoscaler adds nodes when pods do not fit"),
             need("cluster-runs-control-plane", "cluster", "run the EKS control plane", ["AmazonEKSClusterPolicy"], "cluster-network", "EKS manages the cluster's network interfaces"),
         ];
     }
@@ -214,6 +228,7 @@ export function accessNeeds(site: Site): AccessNeed[] {
         ...perService((service) => need(`${service}-reads-own-secret`, "service", "read its own secret", ["Key Vault Secrets User"], "own-secret", "mounted by the Key Vault CSI add-on", service)),
         ...perService((service) => need(`${service}-signs-in-to-redis`, "service", "sign in to Redis", ["default"], "redis-auth", "Managed Redis with access keys disabled admits only identities with an access policy assignment", service)),
         need("deployer-administers-cluster", "deployer", "administer the cluster", ["Azure Kubernetes Service RBAC Cluster Admin"], "cluster", "the deploy runner applies the workloads"),
+        need("deployer-reads-registration", "deployer", "read its registration credential", ["Key Vault Secrets User"], "runner-registration", "each runner registers itself with GitHub at boot"),
         need("backup-reads-assets", "backup", "back up the assets", ["Storage Account Backup Contributor"], "assets", "the Backup vault protects the assets' blobs"),
         need("gateway-reads-certificate", "origin-gateway", "read its TLS certificate", ["Key Vault Secrets User"], "gateway-certificate", "Application Gateway terminates TLS with the certificate from Key Vault"),
         need("asset-copy-writes-assets", "asset-copy", "write the assets container", ["Storage Blob Data Contributor"], "assets", "the hourly copy of the primary's assets"),
@@ -230,32 +245,22 @@ export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly
     aws: {
         nodes: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", ...ECR_PULL_ACTIONS],
         service: [...SECRET_READ_ACTIONS, "s3:GetObject", "kms:Decrypt"],
-        deployer: ["AmazonEKSClusterAdminPolicy", "eks:DescribeCluster"],
+        // kms:Decrypt opens the registration credential's envelope, through Secrets Manager only.
+        deployer: ["AmazonEKSClusterAdminPolicy", "eks:DescribeCluster", "secretsmanager:GetSecretValue", "kms:Decrypt", "AmazonSSMManagedInstanceCore"],
+        autoscaler: [...CLUSTER_AUTOSCALER_DISCOVER_ACTIONS, ...CLUSTER_AUTOSCALER_RESIZE_ACTIONS],
+        // The emergency role's access entry, where a stack configures one (awsEksBreakGlassRoleArn):
+        // allowed, not needed, since a stack may have none.
+        "break-glass": ["AmazonEKSClusterAdminPolicy"],
         backup: ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores", "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore"],
         "log-delivery": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         "asset-copy": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
         replication: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "kms:Decrypt", "kms:Encrypt"],
         cluster: ["AmazonEKSClusterPolicy"],
-        // cluster-autoscaler's documented policy (kubernetes/autoscaler, cluster-autoscaler/cloudprovider/aws/README.md).
-        "node-autoscaler": [
-            "autoscaling:DescribeAutoScalingGroups",
-            "autoscaling:DescribeAutoScalingInstances",
-            "autoscaling:DescribeLaunchConfigurations",
-            "autoscaling:DescribeScalingActivities",
-            "autoscaling:DescribeTags",
-            "autoscaling:SetDesiredCapacity",
-            "autoscaling:TerminateInstanceInAutoScalingGroup",
-            "ec2:DescribeImages",
-            "ec2:DescribeInstanceTypes",
-            "ec2:DescribeLaunchTemplateVersions",
-            "ec2:GetInstanceTypesFromInstanceRequirements",
-            "eks:DescribeNodegroup",
-        ],
     },
     azure: {
         nodes: ["AcrPull"],
         service: ["Key Vault Secrets User", "default"],
-        deployer: ["Azure Kubernetes Service RBAC Cluster Admin", "Azure Kubernetes Service Cluster User Role"],
+        deployer: ["Azure Kubernetes Service RBAC Cluster Admin", "Azure Kubernetes Service Cluster User Role", "Key Vault Secrets User"],
         backup: ["Storage Account Backup Contributor"],
         "origin-gateway": ["Key Vault Secrets User"],
         "asset-copy": ["Storage Blob Data Contributor"],

@@ -12,6 +12,7 @@ import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
 import { parseIpv4Cidr } from "../components/network/addressing";
 import { SITE_HEADER } from "../stacks/siteIdentity";
+import { GATEWAY_NODE_PORT } from "../stacks/workloads";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, providerOf, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
@@ -95,13 +96,14 @@ describe("AWS primary site", () => {
         it("sizes the node group from config: small in dev, highly available in prod", () => {
             const scaling = (plan: StackPlan) => one(plan, "aws:eks/nodeGroup:NodeGroup").inputs.scalingConfig;
             assert.deepEqual(scaling(dev), { minSize: 2, desiredSize: 2, maxSize: 4 });
-            assert.deepEqual(scaling(prod), { minSize: 3, desiredSize: 3, maxSize: 12 });
+            // Four nodes at minimum: prod's minimum replicas of both colours fit with the headroom.
+            assert.deepEqual(scaling(prod), { minSize: 4, desiredSize: 4, maxSize: 12 });
             assert.deepEqual(one(dev, "aws:eks/nodeGroup:NodeGroup").inputs.instanceTypes, ["t3.large"]);
         });
     });
 
     describe("origin", () => {
-        it("lets only Cloudflare's published ranges reach 443 and 80, and talks only into the VPC", () => {
+        it("lets only Cloudflare's published ranges reach 443 and 80, and talks only to the gateway's node port in the VPC", () => {
             const group = resourceNamed(prod, "aws:ec2/securityGroup:SecurityGroup", "aws-origin");
             const ingress = group.inputs.ingress as { fromPort: number; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[];
             assert.deepEqual(ingress.map((rule) => rule.fromPort).sort(), [443, 80]);
@@ -109,7 +111,8 @@ describe("AWS primary site", () => {
                 assert.deepEqual(rule.cidrBlocks, [...CLOUDFLARE_IPV4_RANGES]);
                 assert.deepEqual(rule.ipv6CidrBlocks, [...CLOUDFLARE_IPV6_RANGES]);
             }
-            assert.deepEqual((group.inputs.egress as { cidrBlocks: string[] }[])[0].cidrBlocks, ["10.100.0.0/16"]);
+            const egress = group.inputs.egress as { fromPort: number; toPort: number; cidrBlocks: string[] }[];
+            assert.deepEqual(egress.map((rule) => [rule.fromPort, rule.toPort, rule.cidrBlocks]), [[GATEWAY_NODE_PORT, GATEWAY_NODE_PORT, ["10.100.0.0/16"]]]);
             assert.equal(CLOUDFLARE_IPV4_RANGES.length, 15);
             assert.ok(CLOUDFLARE_IPV4_RANGES.every((cidr) => parseIpv4Cidr(cidr) !== undefined));
         });
@@ -312,7 +315,7 @@ describe("AWS primary site", () => {
         });
 
         it("encrypts node root volumes with the site's data key, which Auto Scaling's service-linked role may use", () => {
-            const template = one(prod, "aws:ec2/launchTemplate:LaunchTemplate");
+            const template = resourceNamed(prod, "aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes");
             assert.deepEqual(template.propertyDependencies.blockDeviceMappings, [resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").urn]);
             const statements = JSON.parse(String(resourceNamed(prod, "aws:kms/key:Key", "aws-site-data").inputs.policy)).Statement as { Sid: string; Condition?: Record<string, Record<string, string>> }[];
             const autoScaling = statements.filter((statement) => statement.Condition?.ArnEquals?.["aws:PrincipalArn"] === "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
@@ -370,7 +373,7 @@ describe("AWS primary site", () => {
                 const decrypt = statements.find((statement) => statement.Action === "kms:Decrypt")!;
                 assert.equal(decrypt.Condition.StringEquals["kms:ViaService"].includes("s3.us-east-1.amazonaws.com"), service === "web");
                 if (readsAssets) {
-                    assert.deepEqual(readsAssets.Action, ["s3:GetObject", "s3:GetObjectVersion"]);
+                    assert.deepEqual(readsAssets.Action, ["s3:GetObject"], "the web serves current objects, never old versions");
                     assert.ok(policy.propertyDependencies.policy.includes(assetsBucket));
                 }
             }

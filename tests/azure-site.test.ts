@@ -6,7 +6,7 @@ import { AzureLogs } from "../components/azure/logs";
 import { AKS_POD_CIDR, PRIVATE_DNS_ZONES } from "../components/azure/network";
 import { BUILT_IN_ROLES } from "../components/azure/roles";
 import { REDIS_ACCESS_POLICY, serviceSecretName } from "../components/azure/workloadAccess";
-import { HUB_SERVICES } from "../stacks/services";
+import { HUB_SERVICES, hubServiceSpecs } from "../stacks/services";
 import { AzureOrigin, EDGE_CLIENT_SSL_PROFILE, ORIGIN_CERTIFICATE_SECRET } from "../components/azure/origin";
 import { AzureRedis } from "../components/azure/redis";
 import { SecureStorageAccount } from "../components/azure/storage";
@@ -127,6 +127,22 @@ describe("Azure backup site", () => {
             assert.deepEqual(cluster.propertyDependencies.addonProfiles, [resourceNamed(prod, "azure-native:operationalinsights:Workspace", "azure-logs").urn]);
         });
 
+        it("runs dev's hub as small on AKS as on EKS: the services' small requests and a one-proxy gateway", () => {
+            const aks = resourcesOfType(dev, "pulumi:providers:kubernetes").find((provider) => parentOf(dev, provider)?.type === "beacon:azure:AksCluster")!;
+            const onAks = (type: string) => resourcesOfType(dev, type).filter((resource) => resource.provider === aks.urn);
+            const small = hubServiceSpecs("dev");
+            const deployments = onAks("kubernetes:apps/v1:Deployment").filter((deployment) => (deployment.inputs.metadata as { namespace: string }).namespace === "trading-hub");
+            assert.equal(deployments.length, HUB_SERVICES.length * 2);
+            for (const deployment of deployments) {
+                const service = (deployment.inputs.metadata as { name: string }).name.replace(/-(blue|green)$/, "") as keyof typeof small;
+                const container = (deployment.inputs.spec as { template: { spec: { containers: { resources: { requests: unknown } }[] } } }).template.spec.containers[0];
+                assert.deepEqual(container.resources.requests, small[service].requests, service);
+            }
+            const [proxy] = onAks("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy");
+            const envoy = (proxy.inputs.spec as { provider: { kubernetes: { envoyDeployment: { replicas: number; container: { resources: { requests: unknown } } } } } }).provider.kubernetes.envoyDeployment;
+            assert.deepEqual([envoy.replicas, envoy.container.resources.requests], [1, { cpu: "100m", memory: "128Mi" }]);
+        });
+
         it("gives the workloads a Kubernetes provider that signs in headless through kubelogin", () => {
             const provider = resourcesOfType(prod, "pulumi:providers:kubernetes")[0];
             const exec = JSON.parse(String(provider.inputs.kubeconfig)).users[0].user.exec;
@@ -159,7 +175,7 @@ describe("Azure backup site", () => {
         });
 
         it("writes its certificate into the private vault through Resource Manager in the same update, before the gateway needs it", () => {
-            const certificate = one(prod, "azure-native:keyvault:Secret");
+            const certificate = resourceNamed(prod, "azure-native:keyvault:Secret", "azure-origin-certificate");
             assert.equal(certificate.inputs.secretName, ORIGIN_CERTIFICATE_SECRET);
             assert.deepEqual(certificate.propertyDependencies.vaultName, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
             assert.deepEqual(certificate.inputs.properties, { value: "[secret]", contentType: "application/x-pkcs12" });
@@ -192,6 +208,8 @@ describe("Azure backup site", () => {
             const pull = assignment("azure-workloads-kubelet-pull");
             assert.match(String(pull.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.acrPull}$`));
             assert.deepEqual(pull.propertyDependencies.scope, [one(prod, "azure-native:containerregistry:Registry").urn]);
+            // The registry's id as ARM spells it: the intent check matches the scope by its collection.
+            assert.match(String(pull.inputs.scope), /\/providers\/Microsoft\.ContainerRegistry\/registries\/[a-z0-9]+$/);
             assert.deepEqual(pull.propertyDependencies.principalId, [one(prod, "azure-native:containerservice:ManagedCluster").urn]);
             assert.match(String(pull.inputs.principalId), /^[0-9a-f-]{36}$/);
         });
@@ -333,7 +351,8 @@ describe("Azure backup site", () => {
 
         it("plans prod-azure on standby, and an all-in-one stack active when its edge sends traffic to Azure", async () => {
             const pool = (plan: StackPlan) => one(plan, "azure-native:containerservice:AgentPool").inputs;
-            assert.deepEqual([pool(prod).minCount, pool(prod).maxCount], [1, 3]);
+            // Two standby nodes: the standby's minimum replicas fit with headroom, and survive a node loss.
+            assert.deepEqual([pool(prod).minCount, pool(prod).maxCount], [2, 3]);
             assert.equal((prod.outputs.azure as { capacity: string }).capacity, "standby");
             const scale = (plan: StackPlan) => (one(plan, "azure-native:network:ApplicationGateway").inputs.autoscaleConfiguration as { minCapacity: number }).minCapacity;
             assert.equal(scale(prod), 1);

@@ -144,6 +144,11 @@ describe("deploy runners", () => {
             assert.match(String(admin.inputs.scope), /\/providers\/Microsoft\.ContainerService\/managedClusters\//);
             const secret = child("azure-native:authorization:RoleAssignment", `${AZURE_RUNNER}-registration`);
             assert.match(String(secret.inputs.scope), /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/deploy-runner-registration$/);
+            // ARM assigns a role only at a scope that exists: the component creates the secret, never its value.
+            const registration = child("azure-native:keyvault:Secret", `${AZURE_RUNNER}-registration`);
+            assert.equal(registration.inputs.secretName, "deploy-runner-registration");
+            assert.equal((registration.inputs.properties as { value?: string }).value, undefined);
+            assert.ok(secret.propertyDependencies.scope.includes(registration.urn), "the assignment waits for the secret");
             assert.equal(admin.inputs.principalId, secret.inputs.principalId);
         });
 

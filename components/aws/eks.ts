@@ -7,6 +7,7 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { formatCidr, mustParse, parseIpv4Cidr } from "../network/addressing";
 import { awsScope, webIdentityTrustPolicy } from "./identity";
 import { encryptedLogGroup } from "./logGroup";
+import { CLUSTER_AUTOSCALER_ACCOUNT, CLUSTER_AUTOSCALER_DISCOVER_ACTIONS, CLUSTER_AUTOSCALER_RESIZE_ACTIONS } from "../../model/intent";
 
 export interface EksClusterArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -232,13 +233,11 @@ export class EksCluster extends pulumi.ComponentResource {
             values: { replicas: 1, resources: { requests: { ...METRICS_SERVER_CHART.requests } } },
         }, onCluster);
 
-        const autoscalerAccount = "cluster-autoscaler";
         const autoscalerRole = new iam.Role(`${name}-autoscaler`, {
             description: `Cluster Autoscaler of ${clusterName} (IRSA)`,
-            assumeRolePolicy: webIdentityTrustPolicy(oidc.arn, issuer, `system:serviceaccount:kube-system:${autoscalerAccount}`),
+            assumeRolePolicy: webIdentityTrustPolicy(oidc.arn, issuer, `system:serviceaccount:${CLUSTER_AUTOSCALER_ACCOUNT.namespace}:${CLUSTER_AUTOSCALER_ACCOUNT.name}`),
         }, parent);
-        // The documented least privilege (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws
-        // README): describe anything, but resize only the groups tagged as this cluster's.
+        // Describe anything, but resize only the groups tagged as this cluster's.
         new iam.RolePolicy(`${name}-autoscaler`, {
             role: autoscalerRole.name,
             policy: pulumi.jsonStringify({
@@ -247,17 +246,13 @@ export class EksCluster extends pulumi.ComponentResource {
                     {
                         Sid: "Discover",
                         Effect: "Allow",
-                        Action: [
-                            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
-                            "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
-                            "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
-                        ],
+                        Action: [...CLUSTER_AUTOSCALER_DISCOVER_ACTIONS],
                         Resource: "*",
                     },
                     {
                         Sid: "ResizeThisClustersGroups",
                         Effect: "Allow",
-                        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                        Action: [...CLUSTER_AUTOSCALER_RESIZE_ACTIONS],
                         Resource: "*",
                         Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
                     },
@@ -279,7 +274,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[args.version] },
                 replicaCount: 1,
                 resources: { requests: { ...CLUSTER_AUTOSCALER_CHART.requests } },
-                rbac: { serviceAccount: { create: true, name: autoscalerAccount, annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn } } },
+                rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn } } },
             },
         }, onCluster);
 

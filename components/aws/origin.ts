@@ -100,7 +100,8 @@ export class AwsOrigin extends pulumi.ComponentResource {
             vpcId: args.vpcId,
             description: "Origin load balancer: Cloudflare's edge only",
             ingress: [fromCloudflare(443), fromCloudflare(80)],
-            egress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: [args.vpcCidr], description: "To targets inside the VPC" }],
+            // The target group's health checks use the traffic port, so the node port is all it sends to.
+            egress: [{ protocol: "tcp", fromPort: args.targetNodePort, toPort: args.targetNodePort, cidrBlocks: [args.vpcCidr], description: "To the gateway's node port on the nodes" }],
             tags: { Name: name },
         }, parent);
 

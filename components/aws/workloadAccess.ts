@@ -4,7 +4,6 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { type Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
-import { OBJECT_READS } from "./assets";
 import { webIdentityTrustPolicy } from "./identity";
 
 /**
@@ -73,7 +72,9 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
                     Version: "2012-10-17",
                     Statement: [
                         { Sid: "ReadOwnAndSharedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn, ...args.sharedSecretArns] },
-                        ...(readsAssets ? [{ Sid: "ReadAssets", Effect: "Allow", Action: [...OBJECT_READS], Resource: pulumi.interpolate`${args.assetsBucketArn}/*` }] : []),
+                        // Current objects only: nothing on the site serves an old version. The bucket policy still
+                        // denies every version read (OBJECT_READS) outside the VPC endpoint.
+                        ...(readsAssets ? [{ Sid: "ReadAssets", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${args.assetsBucketArn}/*` }] : []),
                         {
                             Sid: readsAssets ? "DecryptThroughSecretsManagerAndS3" : "DecryptThroughSecretsManager",
                             Effect: "Allow",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import { DEPLOY_RUNNER_LABEL, parseGithubScope, runnerBootstrapScript } from "../delivery/runnerBootstrap";
@@ -99,9 +100,19 @@ export class AzureDeployRunner extends pulumi.ComponentResource {
             principalType: "ServicePrincipal",
             roleDefinitionId: builtInRoleId(subscription, "aksRbacClusterAdmin"),
         }, parent);
+        // The secret exists before its value does, as on AWS: ARM refuses a role assignment at a scope
+        // that does not exist. Without `value` the provider never writes one, so the credential set out
+        // of band stays (SecretProperties.value is optional, Azure/azure-rest-api-specs keyvault secrets.json).
+        const registration = new keyvault.Secret(`${name}-registration`, {
+            resourceGroupName: args.resourceGroupName,
+            vaultName: args.keyVaultName,
+            secretName: RUNNER_REGISTRATION_SECRET,
+            properties: { contentType: "GitHub credential that may create runner registration tokens; set out of band" },
+            tags: { ...args.tags },
+        }, parent);
         const readsRegistration = new authorization.RoleAssignment(`${name}-registration`, {
             // The one secret, not the vault: the runners read nothing else there.
-            scope: pulumi.interpolate`${args.keyVaultId}/secrets/${RUNNER_REGISTRATION_SECRET}`,
+            scope: pulumi.interpolate`${args.keyVaultId}/secrets/${registration.name}`,
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),

@@ -22,9 +22,9 @@ import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
 import { type AzureSiteSettings } from "../config/schema";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
-import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../services";
+import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { resourceTags } from "../tags";
-import { hubRelease } from "../workloads";
+import { hubGatewaySize, hubRelease } from "../workloads";
 
 const ASSETS_CONTAINER = "assets";
 
@@ -154,7 +154,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             site: "azure",
             hostname: config.azureOriginHostname,
             siteHeader: SITE_HEADER,
-            services: HUB_SERVICE_SPECS,
+            services: hubServiceSpecs(config.environment),
             binding: (service) => ({
                 serviceAccountAnnotations: { "azure.workload.identity/client-id": access.clientIds[service] },
                 // Azure's workload identity webhook only injects the token into pods with this label.
@@ -172,6 +172,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             }),
             release: hubRelease(config),
             capacity: capacity.mode,
+            gateway: hubGatewaySize(config.environment),
             exposure: {
                 type: "LoadBalancer",
                 loadBalancerIp: ingressIp,

@@ -30,10 +30,10 @@ describe("intent model", () => {
         }
     });
 
-    it("keeps the Application Gateway's Key Vault flow to the Azure site and the VPC link to AWS", () => {
+    it("keeps the Application Gateway's Key Vault flow to the Azure site, and no API Gateway flow since the site has no API Gateway", () => {
         assert.ok(intendedFlows("azure").some((flow) => flow.id === "gateway-to-key-vault"));
         assert.ok(!intendedFlows("aws").some((flow) => flow.id === "gateway-to-key-vault"));
-        assert.ok(intendedFlows("aws").some((flow) => flow.id === "api-to-internal-load-balancer"));
+        assert.ok(!intendedFlows("aws").some((flow) => flow.id === "api-to-internal-load-balancer"));
     });
 });
 

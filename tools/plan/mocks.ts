@@ -86,6 +86,15 @@ const ARM_TYPE_EXCEPTIONS: Record<string, string> = {
 };
 
 /**
+ * ARM names a resource type's collection by its plural: `registries`, `userAssignedIdentities`,
+ * `vaults` (the `resourceTypes` of each provider's REST API spec in Azure/azure-rest-api-specs).
+ */
+function armCollection(resource: string): string {
+    const singular = lowerFirst(resource);
+    return /[^aeiou]y$/.test(singular) ? `${singular.slice(0, -1)}ies` : `${singular}s`;
+}
+
+/**
  * Answers the runtime's resource registrations and invokes offline with plausible values: ids
  * and ARNs shaped like the real ones, computed outputs, availability zones, caller identity. An
  * invoke without an answer here fails, naming its token, rather than returning something vague.
@@ -582,7 +591,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const physicalName = typeof nameInput === "string" ? nameInput : checked.name;
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
-        const armType = ARM_TYPE_EXCEPTIONS[type] ?? `${namespace}/${lowerFirst(resource)}s`;
+        const armType = ARM_TYPE_EXCEPTIONS[type] ?? `${namespace}/${armCollection(resource)}`;
         const resourceGroup = `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}`;
         const id =
             type === "azure-native:resources:ResourceGroup"

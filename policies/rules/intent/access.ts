@@ -1,8 +1,8 @@
-import { accessNeeds, ALLOWANCES, SERVICES_NAMESPACE, type AccessNeed, type Identity, type Site } from "../../../model/intent";
-import { DEPLOY_RUNNER } from "./awsNetwork";
+import { accessNeeds, ALLOWANCES, CLUSTER_AUTOSCALER_ACCOUNT, SERVICES_NAMESPACE, type AccessNeed, type Identity, type Site } from "../../../model/intent";
+import { AwsSite, DEPLOY_RUNNER } from "./awsNetwork";
 import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
-import { list, object, PlanView, statements, wildcardMatch, type IntentResource } from "./plan";
-import { sitesIn } from "./reachability";
+import { list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
+import { hasDeployRunner, NO_DEPLOYER, siteView, sitesIn } from "./reachability";
 import { verdict, type Excess, type Verdict } from "./verdict";
 
 /** Built-in Azure roles by id (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
@@ -34,14 +34,13 @@ interface Grant {
 
 const SERVICE_ACCOUNT = /system:serviceaccount:([^:]+):([^:"]+)/;
 
-/** Whom a Kubernetes ServiceAccount stands for. */
-function serviceAccountIdentity(namespace: string, account: string): { identity?: Identity; service?: string } {
-    if (namespace === SERVICES_NAMESPACE) {
-        return { identity: "service", service: account };
-    }
-    if (/cluster-autoscaler|karpenter/.test(account)) {
-        return { identity: "node-autoscaler" };
-    }
+/** The EKS access entry of the emergency role: `EksCluster` names it after the `break-glass` entry. */
+const BREAK_GLASS = /break-?glass$/i;
+
+/** Who a Kubernetes service account is, by its namespace and name. */
+function accountIdentity(namespace: string, account: string): { identity?: Identity; service?: string } {
+    if (namespace === SERVICES_NAMESPACE) return { identity: "service", service: account };
+    if (namespace === CLUSTER_AUTOSCALER_ACCOUNT.namespace && account === CLUSTER_AUTOSCALER_ACCOUNT.name) return { identity: "autoscaler" };
     return account.includes("asset") ? { identity: "asset-copy" } : {};
 }
 
@@ -67,12 +66,12 @@ function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identit
         if (services.includes("s3.amazonaws.com")) return { identity: "replication" };
         const subject = SERVICE_ACCOUNT.exec(JSON.stringify(statement.Condition ?? {}));
         if (principal.Federated && subject) {
-            return serviceAccountIdentity(subject[1], subject[2]);
+            return accountIdentity(subject[1], subject[2]);
         }
         if (services.includes("pods.eks.amazonaws.com")) {
             // EKS Pod Identity: the association names the ServiceAccount.
             const association = view.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").find((candidate) => (candidate.deps.roleArn ?? []).includes(role.urn));
-            return association ? serviceAccountIdentity(String(association.props.namespace), String(association.props.serviceAccount)) : {};
+            return association ? accountIdentity(String(association.props.namespace), String(association.props.serviceAccount)) : {};
         }
     }
     return {};
@@ -99,7 +98,7 @@ function awsGrants(view: PlanView): Grant[] {
     }
     for (const association of view.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
         const role = view.owner(String(association.props.principalArn)) ?? view.dependencies(association, "principalArn")[0];
-        const who = role?.type === "aws:iam/role:Role" ? awsIdentity(view, role) : {};
+        const who = role?.type === "aws:iam/role:Role" ? awsIdentity(view, role) : role?.type === "aws:eks/accessEntry:AccessEntry" && BREAK_GLASS.test(role.name) ? { identity: "break-glass" as const } : {};
         const entry = view.ofType("aws:eks/accessEntry:AccessEntry").some((candidate) =>
             role ? (candidate.deps.principalArn ?? []).includes(role.urn) || candidate.props.principalArn === association.props.principalArn : candidate.props.principalArn === association.props.principalArn,
         );
@@ -127,7 +126,7 @@ function azureIdentity(view: PlanView, principal: IntentResource | undefined, ro
         const federation = view.ofType("azure-native:managedidentity:FederatedIdentityCredential").find((credential) => (credential.deps.resourceName ?? []).includes(principal.urn));
         const subject = SERVICE_ACCOUNT.exec(String(federation?.props.subject ?? ""));
         if (subject) {
-            return serviceAccountIdentity(subject[1], subject[2]);
+            return accountIdentity(subject[1], subject[2]);
         }
         if (view.ofType("azure-native:network:ApplicationGateway").some((gateway) => JSON.stringify(gateway.deps.identity ?? []).includes(principal.urn))) return { identity: "origin-gateway" };
         if (view.ofType("azure-native:network:FlowLog").some((flowLog) => JSON.stringify(flowLog.deps.identity ?? []).includes(principal.urn))) return { identity: "log-delivery" };
@@ -205,6 +204,8 @@ function targetMatcher(view: PlanView, site: Site, need: AccessNeed): (resource:
                 return secretArn(secretName("beacon:aws:Registry"));
             case "redis-auth":
                 return secretArn(secretName("beacon:aws:Redis"));
+            case "runner-registration":
+                return secretArn(secretName("beacon:aws:DeployRunner"));
             case "assets":
                 return (resource) => assets !== undefined && (wildcardMatch(resource, `arn:aws:s3:::${assets}/x`) || wildcardMatch(resource, `arn:aws:s3:::${assets}`));
             default:
@@ -215,6 +216,8 @@ function targetMatcher(view: PlanView, site: Site, need: AccessNeed): (resource:
     switch (need.target) {
         case "own-secret":
             return scopeEndsWith(new RegExp(`/vaults/[^/]+(/secrets/hub-${need.service})?$`));
+        case "runner-registration":
+            return scopeEndsWith(/\/vaults\/[^/]+\/secrets\/[^/]+$/);
         case "gateway-certificate":
             return scopeEndsWith(/\/vaults\/[^/]+(\/secrets\/[^/]+)?$/);
         case "registry":
@@ -249,7 +252,11 @@ export function siteGrants(view: PlanView, site: Site): Grant[] {
 export function evaluateNeeds(view: PlanView): Verdict[] {
     return sitesIn(view).flatMap((site) => {
         const grants = siteGrants(view, site);
+        const deployer = hasDeployRunner(view, site);
         return accessNeeds(site).map((need) => {
+            if (need.identity === "deployer" && !deployer) {
+                return verdict(need.id, site, [NO_DEPLOYER], []);
+            }
             const mine = grants.filter((grant) => grant.identity === need.identity && (need.service === undefined || grant.service === need.service));
             const matches = targetMatcher(view, site, need);
             const by: string[] = [];
@@ -271,17 +278,33 @@ export function evaluateNeeds(view: PlanView): Verdict[] {
     });
 }
 
+/**
+ * The S3 gateway endpoint the web tier's requests leave through: the pods run on the nodes, and a
+ * gateway endpoint on the nodes' route tables carries all their S3 traffic, so S3 sees its id as
+ * `aws:SourceVpce` (docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
+ */
+function nodesS3Endpoint(view: PlanView): IntentResource | undefined {
+    const site = new AwsSite(siteView(view, "aws"));
+    const tables = site.routeTablesOf(site.nodes().cidrs).map((table) => table.urn);
+    return view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((endpoint) =>
+        endpoint.props.vpcEndpointType === "Gateway" && String(endpoint.props.serviceName).endsWith(".s3") && tables.length > 0 && tables.every((table) => (endpoint.deps.routeTableIds ?? []).includes(table)),
+    );
+}
+
 /** The web tier reads through the S3 gateway endpoint; the bucket policy must not deny it there. */
 function assetsBucketPolicyProblems(view: PlanView, grants: readonly Grant[]): string[] {
     const bucket = assetsBucket(view);
     const policy = view.ofType("aws:s3/bucketPolicy:BucketPolicy").find((candidate) => candidate.props.bucket === bucket);
     const role = view.get(grants[0]?.urn ?? "");
     const roleName = role ? String(role.props.role ?? "") : "";
-    const endpoint = view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((candidate) => candidate.props.vpcEndpointType === "Gateway" && String(candidate.props.serviceName).endsWith(".s3"));
-    const endpointId = endpoint ? statements(policy?.props.policy).flatMap((statement) => Object.values(object(statement.Condition)).flatMap((condition) => list<string>(object(condition)["aws:SourceVpce"]))).find((id) => view.owner(id)?.urn === endpoint.urn) : undefined;
+    const endpoint = nodesS3Endpoint(view);
+    // The policy names the endpoint by the id it was computed from: its `vpce-` value whose source is this endpoint.
+    const endpointId = endpoint && policy && (policy.deps.policy ?? []).includes(endpoint.urn)
+        ? stringsIn(policy.props.policy).flatMap((text) => text.match(/\bvpce-[0-9a-f]+\b/g) ?? []).find((id) => [undefined, endpoint.urn].includes(view.owner(id)?.urn))
+        : undefined;
     const request = { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/asset`, principal: { arn: `arn:aws:iam::000000000000:role/${roleName}` }, context: { "aws:SecureTransport": "true", "aws:PrincipalArn": `arn:aws:iam::000000000000:role/${roleName}`, ...(endpointId ? { "aws:SourceVpce": endpointId } : {}) } };
     const denied = policy && denyingStatement(policy.props.policy, request, true);
-    return denied ? [`the assets bucket policy denies the web tier (${denied})`] : [];
+    return denied ? [`the assets bucket policy denies the web tier (${denied})${endpoint ? "" : "; the nodes' route tables have no S3 gateway endpoint"}`] : [];
 }
 
 function describe(need: AccessNeed): string {

@@ -30,12 +30,31 @@ interface Evidence {
 const merge = (...parts: Evidence[]): Evidence => ({ by: parts.flatMap((part) => part.by), problems: parts.flatMap((part) => part.problems) });
 const missing = (what: string): Evidence => ({ by: [], problems: [what] });
 
+/**
+ * Whether a site is deployed from inside its own network: the stack builds deploy runners there
+ * (`deployRunnerGithubUrl`). A stack without runners, and the Azure site of an all-in-one stack,
+ * which its AWS runner deploys (README, "Deploy runners"), have no deployer of their own, so the
+ * deployer's rows do not apply to them.
+ */
+export function hasDeployRunner(view: PlanView, site: Site): boolean {
+    // The runners' machines, not their network: the sites' networks keep a runner subnet either way.
+    const machines = site === "aws" ? /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group):/ : /^azure-native:compute:/;
+    return view.resources.some((resource) => DEPLOY_RUNNER.test(resource.name) && machines.test(resource.type));
+}
+
+/** The verdict of a deployer row on a site that has no deployer of its own. */
+export const NO_DEPLOYER = "no deploy runner on this site: nothing deploys from inside its network";
+
 /** The verdict of every intended flow of every site in the stack. */
 export function evaluateFlows(view: PlanView): Verdict[] {
     return sitesIn(view).flatMap((site) => {
         const own = siteView(view, site);
         const evaluate = site === "aws" ? awsFlow(new AwsSite(own)) : azureFlow(new AzureSite(own));
+        const deployer = hasDeployRunner(view, site);
         return intendedFlows(site).map((flow) => {
+            if (flow.from === "deployer" && !deployer) {
+                return verdict(flow.id, site, [NO_DEPLOYER], []);
+            }
             const evidence = evaluate(flow);
             return verdict(flow.id, site, [...new Set(evidence.by)], evidence.problems);
         });
@@ -91,14 +110,6 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
                     checks.push(sg(origin, nodes, { from: Number(healthPort), to: Number(healthPort) }, flow));
                 }
                 return merge(...checks, policies({ kind: "address", name: origin.name, cidrs: origin.cidrs }, gateway, flow));
-            }
-            case "api-to-internal-load-balancer": {
-                const link = view.ofType("aws:apigatewayv2/vpcLink:VpcLink")[0];
-                const internal = site.loadBalancer(true);
-                if (!link || !internal.resource) {
-                    return missing("no VPC link and internal load balancer");
-                }
-                return sg({ name: `VPC link ${link.name}`, groups: site.groupsOf(link, "securityGroupIds"), cidrs: site.subnetCidrs(link, "subnetIds") }, internal, flow.ports, flow);
             }
             case "pods-to-dns-udp":
             case "pods-to-dns-tcp":

@@ -31,8 +31,6 @@ const mark = (holds: boolean, yes: string, no: string) => (holds ? `✅ ${yes}` 
 const PLACE_LABELS: Readonly<Record<Place, string>> = {
     "cloudflare-edge": "Cloudflare edge",
     "origin-load-balancer": "Origin load balancer",
-    "api-gateway": "HTTP API (VPC link)",
-    "internal-load-balancer": "Internal load balancer",
     "in-cluster-gateway": "In-cluster gateway",
     service: "Service",
     "cluster-dns": "Cluster DNS",
