@@ -218,7 +218,8 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
     }
     const dataFiles = new Set([...policyFiles.filter((file) => !file.endsWith(".ts") && !PACK_DESCRIPTORS.has(path.basename(file))), ...importedData]);
     for (const data of [...dataFiles].sort()) {
-        if (linkOrCopy(path.join(root, data), path.join(staging, data)) === "copied") {
+        // Data from outside policies/ is an input like a source: a copy of the sources needs it.
+        if (linkOrCopy(path.join(root, data), path.join(staging, data)) === "copied" || importedData.has(data)) {
             inputs[data] = sha256(path.join(root, data));
         }
     }
