@@ -1,9 +1,9 @@
-import { marked } from "marked";
 import { CONTROL_CATALOG } from "../../../policies/lib/catalog";
 import { controlsFromTags, FRAMEWORKS, type Framework } from "../../../policies/lib/controls";
 import { APPLIES_TO } from "../../../policies/lib/rules";
 import type { PolicyInfo } from "../analyzer";
 import { type PolicyCheck, type Violation } from "../runner";
+import { htmlPage } from "./htmlPage";
 
 /** A resource of the checked stacks, as the evidence lists it. */
 export interface EvidenceResource {
@@ -95,15 +95,7 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
         "",
         ...sections,
     ].join("\n");
-    const html = [
-        "<!doctype html>",
-        `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${title} evidence: ${check.stack}`)}</title>`,
-        "<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}code{font-size:.85em}</style>",
-        "</head><body>",
-        marked.parse(markdown, { async: false }),
-        "</body></html>",
-        "",
-    ].join("\n");
+    const html = htmlPage(`${title} evidence: ${check.stack}`, markdown, 70);
     return { markdown: `${markdown}\n`, html };
 }
 
@@ -131,8 +123,4 @@ function anchor(id: string): string {
 
 function cell(text: string): string {
     return text.replace(/\|/g, "\\|");
-}
-
-function escapeHtml(text: string): string {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -1,10 +1,10 @@
-import { marked } from "marked";
 import { accessNeeds, intendedFlows, type Place, type Site } from "../../../model/intent";
 import { formatPorts } from "../../../policies/rules/intent/awsNetwork";
 import { evaluateIntent, type IntentEvaluation } from "../../../policies/rules/intent/evaluate";
 import type { IntentResource } from "../../../policies/rules/intent/plan";
 import type { Excess, Verdict } from "../../../policies/rules/intent/verdict";
 import type { PlannedResource } from "../../plan/planner";
+import { htmlPage } from "./htmlPage";
 
 /** The planner's resources as the intent checks read them: the inputs the engine hands analyzers. */
 export function intentResources(resources: readonly PlannedResource[]): IntentResource[] {
@@ -155,14 +155,6 @@ export function renderIntentReport(entries: readonly { stack: string; evaluation
     }
     const markdown = lines.join("\n");
     const title = lines[0].slice(2);
-    const html = [
-        "<!doctype html>",
-        `<html lang="en"><head><meta charset="utf-8"><title>${title.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</title>`,
-        "<style>body{font-family:system-ui,sans-serif;max-width:90rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}code{font-size:.85em}</style>",
-        "</head><body>",
-        marked.parse(markdown, { async: false }),
-        "</body></html>",
-        "",
-    ].join("\n");
+    const html = htmlPage(title, markdown, 90);
     return { markdown: `${markdown}\n`, html };
 }
