@@ -87,7 +87,9 @@ class ExemptionLedger {
         this.matchers = exemptions.map((exemption) => ({
             exemption,
             resource: patternMatcher(exemption.resource),
-            stack: patternMatcher(exemption.resource.split("::")[0].slice("urn:pulumi:".length)),
+            // `urn:pulumi:<stack>::<project>`: an exemption belongs to one project's stack, never to
+            // another project's stack of the same name.
+            stack: patternMatcher(exemption.resource.split("::").slice(0, 2).join("::")),
         }));
     }
 
@@ -106,9 +108,10 @@ class ExemptionLedger {
         return match?.exemption;
     }
 
-    /** Exemptions of these policies that apply to the stack. */
-    forStack(stack: string, policies: ReadonlySet<string>) {
-        return this.matchers.filter((candidate) => policies.has(candidate.exemption.policy) && candidate.stack.test(stack)).map((candidate) => candidate.exemption);
+    /** Exemptions of these policies that apply to the stack of these resources (its project's, by URN). */
+    forStack(resources: readonly { readonly urn: string }[], policies: ReadonlySet<string>) {
+        const scope = resources[0]?.urn.split("::").slice(0, 2).join("::") ?? "";
+        return this.matchers.filter((candidate) => policies.has(candidate.exemption.policy) && candidate.stack.test(scope)).map((candidate) => candidate.exemption);
     }
 
     /** What this analysis excused; the next analysis starts afresh. */
@@ -178,8 +181,7 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
             for (const { policy, urn, message, exemption } of ledger.takeExcused()) {
                 reportViolation(`${policy}${EXEMPTED_MARKER}${message} (${describe(exemption)})`, urn);
             }
-            const stack = args.resources[0]?.urn.split("::")[0].slice("urn:pulumi:".length) ?? "";
-            for (const exemption of ledger.forStack(stack, names)) {
+            for (const exemption of ledger.forStack(args.resources, names)) {
                 if (!ledger.isExpired(exemption) && !ledger.wasUsed(exemption)) {
                     reportViolation(`stale exemption: ${exemption.policy} on ${exemption.resource} excuses no violation; delete it (${describe(exemption)})`);
                 }
@@ -195,8 +197,7 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
         remediationSteps: "Fix the violation, or renew the exemption in policies/exemptions.yaml with a new reason and date.",
         tags: controlTags("best-practice"),
         validateStack: (args, reportViolation) => {
-            const stack = args.resources[0]?.urn.split("::")[0].slice("urn:pulumi:".length) ?? "";
-            for (const exemption of ledger.forStack(stack, names)) {
+            for (const exemption of ledger.forStack(args.resources, names)) {
                 if (ledger.isExpired(exemption)) {
                     reportViolation(`exemption for ${exemption.policy} on ${exemption.resource} expired on ${exemption.expires} (${describe(exemption)})`);
                 }

@@ -128,6 +128,11 @@ describe("exemptions of a violation of the stack as a whole", () => {
         assert.match(reported[0].message, /aws-nat-gateway-per-zone is exempted: 1 NAT gateway/);
     });
 
+    it("an exemption of another project's stack of the same name is neither stale nor expired here", () => {
+        const reported = analyse([{ ...exemption(`urn:pulumi:${stack}::other-project::*`), expires: "2000-01-01" }]);
+        assert.deepEqual(reported.map((entry) => entry.policy), [zoneRule.name]);
+    });
+
     it("an exemption for one resource of the stack does not excuse it", () => {
         const reported = analyse([exemption(`urn:pulumi:${stack}::crypto-beacon::aws:ec2/vpc:Vpc::aws-site`)]);
         assert.deepEqual(reported.map((entry) => entry.policy), [zoneRule.name, EXEMPTED_VIOLATIONS_POLICY]);
