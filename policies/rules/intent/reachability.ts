@@ -108,7 +108,7 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
         return merge(dns, sg(nodes, endpoint, flow.ports, flow), podsToo ? fromEveryPod({ kind: "address", name: endpoint.name, cidrs: endpoint.cidrs }, flow) : { by: [], problems: [] });
     };
     return (flow) => {
-        const origin = site.loadBalancer(false);
+        const origin = site.originLoadBalancer();
         switch (flow.id) {
             case "edge-to-origin-https":
             case "edge-to-origin-http":
