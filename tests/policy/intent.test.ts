@@ -82,6 +82,20 @@ describe("intent policies, through the Analyzer protocol", function () {
             expect: /\[aws\] flow edge-to-origin-https .*uncovered: 173\.245\.48\.0\/20/,
         },
         {
+            behaviour: "with externalTrafficPolicy Cluster the gateway sees the nodes' addresses, which its NetworkPolicy does not admit",
+            rule: "intended-flows-allowed",
+            site: "aws",
+            broken: (resources) => mutate(resources, "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "aws-hub-proxy", (inputs) => ((inputs.spec as any).provider.kubernetes.envoyService.externalTrafficPolicy = "Cluster")),
+            expect: /\[aws\] flow origin-to-gateway .*no NetworkPolicy in hub-gateway lets the in-cluster gateway receive from load balancer aws-origin through the nodes/,
+        },
+        {
+            behaviour: "the gateway's NetworkPolicy admits the load balancer's subnets, the source kube-proxy keeps with externalTrafficPolicy Local",
+            rule: "intended-flows-allowed",
+            site: "aws",
+            broken: (resources) => mutate(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "aws-hub-hub-gateway-allow-from-load-balancer", (inputs) => ((inputs.spec as any).ingress[0].from = [{ ipBlock: { cidr: "10.100.0.0/18" } }])),
+            expect: /\[aws\] flow origin-to-gateway .*no NetworkPolicy in hub-gateway lets the in-cluster gateway receive from load balancer aws-origin on tcp 8080/,
+        },
+        {
             behaviour: "a route table without the S3 gateway endpoint cannot fetch image layers",
             rule: "intended-flows-allowed",
             site: "aws",

@@ -235,11 +235,12 @@ export class AwsSite {
         };
     }
 
-    loadBalancer(internal: boolean): AwsParty & { resource?: IntentResource } {
-        const resource = this.view.ofType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer").find((lb) => Boolean(lb.props.internal) === internal);
+    /** The internet-facing load balancer, the site's origin. */
+    originLoadBalancer(): AwsParty & { resource?: IntentResource } {
+        const resource = this.view.ofType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer").find((lb) => !lb.props.internal);
         return resource
             ? { name: `load balancer ${resource.name}`, groups: this.groupsOf(resource, "securityGroups"), cidrs: this.subnetCidrs(resource, "subnets"), resource }
-            : { name: internal ? "the internal load balancer" : "the origin load balancer", groups: [], cidrs: [] };
+            : { name: "the origin load balancer", groups: [], cidrs: [] };
     }
 
     /** The interface endpoint of an AWS service (`sts`, `ecr.dkr`...), or of a Private Link service (Atlas). */

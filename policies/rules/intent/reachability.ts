@@ -74,6 +74,21 @@ function podPolicies(view: PlanView, enforced: boolean) {
         enforced ? networkPoliciesAllow(policies, from, to, flow.to === "in-cluster-gateway" || flow.to === "service" ? { from: PORTS.workload, to: PORTS.workload } : flow.ports, flow.protocol) : { by: ["NetworkPolicies not enforced by the CNI (not counted)"], problems: [] };
 }
 
+/**
+ * The address the gateway's pods see a node-port request come from. With the Service's
+ * externalTrafficPolicy `Local`, kube-proxy forwards only to pods on the node itself and keeps the
+ * client's address: the load balancer's, in its subnets. With `Cluster` (Kubernetes' default) it may
+ * forward to another node and masquerades as the node, so the pods see the nodes' addresses
+ * (kubernetes.io/docs/tutorials/services/source-ip/, "Source IP for Services with Type=NodePort").
+ */
+function gatewaySource(view: PlanView, origin: AwsParty, nodeCidrs: readonly string[]): Peer {
+    const proxy = view.ofType("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy")[0];
+    const service = object(object(object(object(proxy?.props.spec).provider).kubernetes).envoyService);
+    return service.externalTrafficPolicy === "Local"
+        ? { kind: "address", name: origin.name, cidrs: origin.cidrs }
+        : { kind: "address", name: `${origin.name} through the nodes (externalTrafficPolicy Cluster)`, cidrs: nodeCidrs };
+}
+
 function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
     const view = site.view;
     const nodes = site.nodes();
@@ -93,7 +108,7 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
         return merge(dns, sg(nodes, endpoint, flow.ports, flow), podsToo ? fromEveryPod({ kind: "address", name: endpoint.name, cidrs: endpoint.cidrs }, flow) : { by: [], problems: [] });
     };
     return (flow) => {
-        const origin = site.loadBalancer(false);
+        const origin = site.originLoadBalancer();
         switch (flow.id) {
             case "edge-to-origin-https":
             case "edge-to-origin-http":
@@ -109,7 +124,7 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
                 if (healthPort !== undefined && healthPort !== "traffic-port") {
                     checks.push(sg(origin, nodes, { from: Number(healthPort), to: Number(healthPort) }, flow));
                 }
-                return merge(...checks, policies({ kind: "address", name: origin.name, cidrs: origin.cidrs }, gateway, flow));
+                return merge(...checks, policies(gatewaySource(view, origin, nodes.cidrs), gateway, flow));
             }
             case "pods-to-dns-udp":
             case "pods-to-dns-tcp":
