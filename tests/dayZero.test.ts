@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ALL_KEYS, DEPLOY_STAGES } from "../stacks/config/schema";
+import { HUB_SERVICES } from "../stacks/services";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { listStacks } from "../tools/stacks";
 import { REPOSITORY_ROOT, resourcesOfType } from "./helpers";
@@ -26,11 +27,12 @@ describe("day 0 of a new site", () => {
         assert.ok(throughTheClusterApi(workloads).length > 0, "deployStage workloads adds them");
     });
 
-    it("first creates the Azure site's vault, registry and deploy runner, without the gateway that waits for its certificate", async () => {
+    it("first creates the Azure site's vaults, registry and deploy runner, without the gateway, which has nothing to serve yet", async () => {
         const plan = await foundation("prod-azure");
         assert.deepEqual(throughTheClusterApi(plan).map((resource) => resource.type), []);
         assert.equal(resourcesOfType(plan, "beacon:azure:DeployRunner").length, 1);
-        assert.equal(resourcesOfType(plan, "azure-native:keyvault:Vault").length, 1);
+        // The site's own vault and one per service, each service's secret in a scope of its own.
+        assert.equal(resourcesOfType(plan, "azure-native:keyvault:Vault").length, 1 + HUB_SERVICES.length);
         assert.equal(resourcesOfType(plan, "azure-native:containerregistry:Registry").length, 1);
         assert.deepEqual(resourcesOfType(plan, "azure-native:network:ApplicationGateway"), []);
         assert.equal(plan.outputs.siteIdentity, undefined, "no edge can point at a site without its origin");

@@ -106,9 +106,9 @@ describe("network slice", () => {
         it("attaches its own NSG to every subnet and gives none default outbound access", () => {
             const vnet = resourceNamed(prodAzure, "azure-native:network:VirtualNetwork", "azure-site");
             const subnets = vnet.inputs.subnets as { name: string; addressPrefix: string; networkSecurityGroup?: { id: string }; defaultOutboundAccess: boolean }[];
-            assert.deepEqual(subnets.map((subnet) => subnet.name), ["aks-nodes", "gateway", "private-endpoints"]);
+            assert.deepEqual(subnets.map((subnet) => subnet.name), ["aks-nodes", "gateway", "private-endpoints", "deploy-runner"]);
             const groupIds = subnets.map((subnet) => subnet.networkSecurityGroup?.id);
-            assert.equal(new Set(groupIds).size, 3, "one NSG per subnet");
+            assert.equal(new Set(groupIds).size, subnets.length, "one NSG per subnet");
             for (const subnet of subnets) {
                 assert.match(subnet.networkSecurityGroup!.id, /providers\/Microsoft\.Network\/networkSecurityGroups\//);
                 assert.equal(subnet.defaultOutboundAccess, false, subnet.name);
@@ -116,7 +116,7 @@ describe("network slice", () => {
         });
 
         it("denies all inbound traffic last, after explicit allows only", () => {
-            assert.equal(securityGroups(prodAzure).length, 3);
+            assert.equal(securityGroups(prodAzure).length, 4);
             for (const group of securityGroups(prodAzure)) {
                 const ordered = [...rules(group)].sort((a, b) => Number(a.priority) - Number(b.priority));
                 const last = ordered[ordered.length - 1];
@@ -132,10 +132,10 @@ describe("network slice", () => {
             }
         });
 
-        it("lets private endpoints be reached only from the AKS node subnet", () => {
+        it("lets private endpoints be reached only from the AKS node subnet, and Key Vault's from the Application Gateway subnet", () => {
             const group = resourceNamed(prodAzure, "azure-native:network:NetworkSecurityGroup", "azure-site-private-endpoints");
             const allows = rules(group).filter((rule) => rule.access === "Allow");
-            assert.deepEqual(allows.map((rule) => rule.sourceAddressPrefix), ["10.110.0.0/17"]);
+            assert.deepEqual(allows.map((rule) => [rule.sourceAddressPrefix, rule.destinationPortRange]), [["10.110.0.0/17", "*"], ["10.110.128.0/20", "443"]]);
         });
 
         it("tags every taggable resource with the same tag set as AWS, and the tag policy knows every taggable type", () => {

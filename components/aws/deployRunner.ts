@@ -7,6 +7,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
 import { DEPLOY_RUNNER_LABEL, parseGithubScope, runnerBootstrapScript } from "../delivery/runnerBootstrap";
 import { awsScope } from "./identity";
+import { dataStoreOptions } from "../data/retention";
 
 export interface AwsDeployRunnerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -25,6 +26,8 @@ export interface AwsDeployRunnerArgs {
     readonly instanceType?: string;
     /** Runners kept up; each takes one job at a time. @default 1 */
     readonly runnerCount?: number;
+    /** Protect the registration credential's secret from deletion (prod); it is retained either way. */
+    readonly protect: boolean;
 }
 
 /** EKS's access policy that makes a principal cluster-admin (EKS access policies). */
@@ -65,7 +68,7 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
             description: "GitHub credential that may create runner registration tokens; set out of band",
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
-        }, parent);
+        }, dataStoreOptions(args, parent));
 
         const role = new iam.Role(name, {
             assumeRolePolicy: JSON.stringify({

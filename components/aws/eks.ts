@@ -31,6 +31,13 @@ export interface EksClusterArgs {
      * deploy runners. @default none besides the creator's bootstrap entry
      */
     readonly accessEntries?: readonly EksAccessEntry[];
+    /**
+     * Installs metrics-server and Cluster Autoscaler with Helm. They go through the cluster's
+     * private API, which a first deploy from outside the VPC cannot reach (day 0, `deployStage:
+     * foundation`); the deploy runner installs them with the workloads.
+     * @default true
+     */
+    readonly installClusterAddOns?: boolean;
     /** Encrypts the control-plane log group. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
     readonly logRetentionDays: number;
@@ -222,6 +229,21 @@ export class EksCluster extends pulumi.ComponentResource {
             enableServerSideApply: true,
         }, parent);
 
+        if (args.installClusterAddOns !== false) {
+            this.installAddOns(name, args, clusterName, oidc.arn, issuer, region, nodeGroup);
+        }
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            oidcProviderArn: this.oidcProviderArn,
+            autoScalingGroupName: this.autoScalingGroupName,
+        });
+    }
+
+    /** metrics-server, for the HPAs, and Cluster Autoscaler with its own IRSA role. */
+    private installAddOns(name: string, args: EksClusterArgs, clusterName: string, oidcProviderArn: pulumi.Output<string>, issuer: pulumi.Output<string>, region: pulumi.Output<string>, nodeGroup: pulumi.Resource): void {
+        const parent = { parent: this };
         const onCluster = { parent: this, provider: this.kubernetesProvider, dependsOn: [nodeGroup] };
         new Release(`${name}-metrics-server`, {
             name: "metrics-server",
@@ -235,7 +257,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
         const autoscalerRole = new iam.Role(`${name}-autoscaler`, {
             description: `Cluster Autoscaler of ${clusterName} (IRSA)`,
-            assumeRolePolicy: webIdentityTrustPolicy(oidc.arn, issuer, `system:serviceaccount:${CLUSTER_AUTOSCALER_ACCOUNT.namespace}:${CLUSTER_AUTOSCALER_ACCOUNT.name}`),
+            assumeRolePolicy: webIdentityTrustPolicy(oidcProviderArn, issuer, `system:serviceaccount:${CLUSTER_AUTOSCALER_ACCOUNT.namespace}:${CLUSTER_AUTOSCALER_ACCOUNT.name}`),
         }, parent);
         // Describe anything, but resize only the groups tagged as this cluster's.
         new iam.RolePolicy(`${name}-autoscaler`, {
@@ -277,13 +299,6 @@ export class EksCluster extends pulumi.ComponentResource {
                 rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn } } },
             },
         }, onCluster);
-
-        this.registerOutputs({
-            clusterName: this.clusterName,
-            endpoint: this.endpoint,
-            oidcProviderArn: this.oidcProviderArn,
-            autoScalingGroupName: this.autoScalingGroupName,
-        });
     }
 }
 

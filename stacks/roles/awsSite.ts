@@ -72,6 +72,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
         dataKmsKeyArn: keys.dataKeyArn,
         logsKmsKeyArn: keys.logsKeyArn,
         logRetentionDays: retention,
+        installClusterAddOns: config.deployStage === "workloads",
         accessEntries: config.awsEksBreakGlassRoleArn ? [{ name: "break-glass", principalArn: config.awsEksBreakGlassRoleArn, accessPolicy: "AmazonEKSClusterAdminPolicy" }] : [],
     }, { provider: primary });
 
@@ -87,6 +88,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             kmsKeyArn: keys.dataKeyArn,
             instanceType: config.awsDeployRunnerInstanceType,
             runnerCount: config.deployRunnerCount,
+            protect: prod,
         }, { provider: primary });
     }
 
