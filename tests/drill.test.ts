@@ -53,7 +53,7 @@ describe("DR drill, offline, through real local sockets", () => {
         assert.ok(report.measured.rtoSec !== null && report.measured.rtoSec * 1000 >= switchStep.durationMs - 1);
         assert.equal(report.derived.rpo.rpoSec, 0);
         assert.match(report.derived.rpo.evidence, /without aws 3 of 5 electable nodes remain/);
-        assert.equal(report.configured.detectionSec, 35);
+        assert.equal(report.configured.detectionSec, 25, "prod: 15 s interval + 5 s timeout + 5 s propagation");
         assert.ok(report.verdicts.every((verdict) => verdict.passed));
         assert.deepEqual(
             report.verdicts.map((verdict) => [verdict.target, verdict.basis]),
@@ -141,7 +141,7 @@ describe("drill command", () => {
         assert.match(markdown, /# DR drill: prod, aws -> azure \(offline\)/);
         assert.match(markdown, /\| guide: RTO \| 14400 s \| \d+(\.\d+)? s \| - \| pass \|/);
         // Under "Measured" only what the drill timed: detection is configured, the RPO derived.
-        assert.match(markdown, /\| ours: failover detection \| 35 s \| - \| 35 s \(configured\) \| pass \|/);
+        assert.match(markdown, /\| ours: failover detection \| 35 s \| - \| 25 s \(configured\) \| pass \|/);
         assert.match(markdown, /\| ours: RPO \| 0 s \| - \| 0 s \(derived\) \| pass \|/);
         assert.ok(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8").includes("crypto-beacon:activeSite: aws"), "offline, the stack file is untouched");
     });
