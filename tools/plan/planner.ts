@@ -13,8 +13,7 @@ import {
     type RegisterResourceRequest,
     type RegisterResourceResponse,
 } from "./sdkInternals";
-import { PlanInputError, readProject, readStackFile, type Project } from "./stackFile";
-import { PROJECT, SECRET_KEYS } from "../../stacks/config/schema";
+import { offlineEscSecretKeys, PlanInputError, readProject, readStackFile, type Project } from "./stackFile";
 
 /** A resource as `pulumi preview` would create it. */
 export interface PlannedResource {
@@ -113,9 +112,7 @@ async function planStackNow(options: PlanOptions): Promise<StackPlan> {
     } else {
         throw new PlanInputError("name a stack with --stack <name>, or a stack file with --config <Pulumi.<stack>.yaml>");
     }
-    // This project's ESC environments hold its secrets (docs/runbooks/secret-rotation.md), the
-    // optional ones too, which Pulumi.yaml cannot declare secret; another project's are unknown.
-    const offlineEscSecrets = project.directory === REPOSITORY_ROOT && project.name === PROJECT ? [...SECRET_KEYS].map((key) => `${PROJECT}:${key}`) : [];
+    const offlineEscSecrets = offlineEscSecretKeys(project, REPOSITORY_ROOT);
     const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {}, offlineEscSecrets);
     return session.plan(stackFilePath, []);
 }

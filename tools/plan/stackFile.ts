@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { OFFLINE_ESC_PLACEHOLDER_MARK, OFFLINE_ESC_PLACEHOLDER_PREFIX } from "../../stacks/config/offline";
 import { CommandError } from "../command";
+import { PROJECT, SECRET_KEYS } from "../../stacks/config/schema";
 
 /** Bad input to the planner: a missing or malformed file, a bad flag. Exit status 2. */
 export class PlanInputError extends CommandError {
@@ -427,4 +428,13 @@ function packageEntry(directory: string): string | undefined {
             return undefined;
         }
     }
+}
+
+/**
+ * The secret keys this project's ESC environments supply (docs/runbooks/secret-rotation.md), the
+ * optional ones too, which Pulumi.yaml cannot declare secret; offline they get marked placeholders.
+ * Another project's environments are unknown: none.
+ */
+export function offlineEscSecretKeys(project: Project, repositoryRoot: string): string[] {
+    return project.directory === repositoryRoot && project.name === PROJECT ? [...SECRET_KEYS].map((key) => `${PROJECT}:${key}`) : [];
 }
