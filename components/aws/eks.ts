@@ -7,7 +7,7 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { formatCidr, mustParse, parseIpv4Cidr } from "../network/addressing";
 import { awsScope, webIdentityTrustPolicy } from "./identity";
 import { encryptedLogGroup } from "./logGroup";
-import { CLUSTER_AUTOSCALER_ACCOUNT, CLUSTER_AUTOSCALER_DISCOVER_ACTIONS, CLUSTER_AUTOSCALER_RESIZE_ACTIONS } from "../../model/intent";
+import { CHART_REQUESTS, CLUSTER_AUTOSCALER_ACCOUNT, CLUSTER_AUTOSCALER_DISCOVER_ACTIONS, CLUSTER_AUTOSCALER_RESIZE_ACTIONS } from "../../model/intent";
 
 export interface EksClusterArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -79,14 +79,23 @@ export const METRICS_SERVER_CHART = {
     chart: "metrics-server",
     repository: "https://kubernetes-sigs.github.io/metrics-server/",
     version: "3.13.0",
-    requests: { cpu: "100m", memory: "200Mi" },
+    requests: declaredRequests("metrics-server"),
 } as const;
 export const CLUSTER_AUTOSCALER_CHART = {
     chart: "cluster-autoscaler",
     repository: "https://kubernetes.github.io/autoscaler",
     version: "9.49.0",
-    requests: { cpu: "100m", memory: "300Mi" },
+    requests: declaredRequests("cluster-autoscaler"),
 } as const;
+
+/** The requests the intent model's capacity check counts for a chart, as the chart's values take them. */
+function declaredRequests(chart: string): { readonly cpu: string; readonly memory: string } {
+    const declared = CHART_REQUESTS.find((entry) => entry.chart === chart);
+    if (!declared) {
+        throw new Error(`model/intent.ts declares no requests for chart ${chart}: the capacity check could not count it`);
+    }
+    return { cpu: `${declared.cpuMilli}m`, memory: `${declared.memoryMiB}Mi` };
+}
 /** Cluster Autoscaler's minor version must match the cluster's; these are the releases we run. */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = { "1.32": "v1.32.3", "1.33": "v1.33.1", "1.34": "v1.34.0" };
 
