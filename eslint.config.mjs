@@ -7,7 +7,15 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
     // The lint fixture breaks a rule on purpose; tests/lint.test.ts lints it explicitly. out/ is built.
     // Conformance packs are plain JavaScript as outside teams ship them (CommonJS require).
-    { ignores: ["node_modules/**", "tests/fixtures/conformance/**/*.js", "out/**", "tests/fixtures/policy-packs/**", "tests/fixtures/lint/**"] },
+    {
+        ignores: [
+            "node_modules/**",
+            "tests/fixtures/conformance/**/*.js",
+            "out/**",
+            "tests/fixtures/policy-packs/**",
+            "tests/fixtures/lint/**",
+        ],
+    },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

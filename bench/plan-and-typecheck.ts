@@ -74,7 +74,9 @@ function measureSideBySide(runs: number, commands: readonly Measured[]): number[
     }
     return commands.map((measured, index) => {
         const result = median(times[index]);
-        console.log(`${measured.label.padEnd(40)} median ${result.toFixed(2)} s  (runs: ${times[index].map((time) => time.toFixed(2)).join(", ")})`);
+        console.log(
+            `${measured.label.padEnd(40)} median ${result.toFixed(2)} s  (runs: ${times[index].map((time) => time.toFixed(2)).join(", ")})`,
+        );
         return result;
     });
 }
@@ -91,12 +93,22 @@ async function floorOfPlan(): Promise<FloorStack[]> {
         project: stack.project,
         stack: stack.stack,
         sdkFiles,
-        resources: stack.resources.map(({ type, name, urn, parent, provider, custom, inputs }) => ({ type, name, urn, parent, provider, custom, inputs })),
+        resources: stack.resources.map(({ type, name, urn, parent, provider, custom, inputs }) => ({
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            custom,
+            inputs,
+        })),
     }));
 }
 
 async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, "typecheck-runs": { type: "string", default: "3" } } });
+    const { values } = parseArgs({
+        options: { runs: { type: "string", default: "5" }, "typecheck-runs": { type: "string", default: "3" } },
+    });
     const runs = Number(values.runs);
     const typecheckRuns = Number(values["typecheck-runs"]);
     const modules = providerModules();
@@ -107,13 +119,23 @@ async function main(): Promise<void> {
 
     const floorStacks = await floorOfPlan();
     const sdkFiles = floorStacks[0].sdkFiles;
-    console.log(`SDK files a plan of prod loads: ${sdkFiles.length}; resources it registers: ${floorStacks.map((stack) => `${stack.stack} ${stack.resources.length}`).join(", ")}`);
+    console.log(
+        `SDK files a plan of prod loads: ${sdkFiles.length}; resources it registers: ${floorStacks.map((stack) => `${stack.stack} ${stack.resources.length}`).join(", ")}`,
+    );
     const floorFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "beacon-sdk-floor-")), "stacks.json");
     fs.writeFileSync(floorFile, JSON.stringify(floorStacks));
     const [, planFloor, plan] = measureSideBySide(runs, [
-        { label: "node loads those SDK files", command: node, args: ["-e", `for (const file of ${JSON.stringify(sdkFiles)}) require(file);`] },
+        {
+            label: "node loads those SDK files",
+            command: node,
+            args: ["-e", `for (const file of ${JSON.stringify(sdkFiles)}) require(file);`],
+        },
         { label: "floor: SDK registers the same resources", command: node, args: ["--require", "tsx/cjs", "bench/sdkFloor.ts", floorFile] },
-        { label: "plan --stack prod --skip-policy", command: node, args: ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod", "--skip-policy"] },
+        {
+            label: "plan --stack prod --skip-policy",
+            command: node,
+            args: ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod", "--skip-policy"],
+        },
     ]);
     fs.rmSync(path.dirname(floorFile), { recursive: true, force: true });
 
@@ -125,7 +147,9 @@ async function main(): Promise<void> {
             modules.map((module, index) => `import * as module${index} from "${module}";`).join("\n") +
                 `\nexport const used = [${modules.map((_, index) => `module${index}`).join(", ")}];\n`,
         );
-        const repositoryOptions = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+        const repositoryOptions = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as {
+            compilerOptions: Record<string, unknown>;
+        };
         fs.writeFileSync(
             path.join(floorDirectory, "tsconfig.json"),
             JSON.stringify({ compilerOptions: { ...repositoryOptions.compilerOptions, types: ["node"] }, files: ["index.ts"] }),

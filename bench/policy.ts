@@ -36,7 +36,9 @@ function replicate(resources: readonly PlannedResource[], count: number): Planne
                 parent: resource.parent && rename(resource.parent),
                 provider: resource.provider && rename(resource.provider),
                 dependencies: resource.dependencies.map(rename),
-                propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])),
+                propertyDependencies: Object.fromEntries(
+                    Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)]),
+                ),
             });
         }
     }
@@ -50,7 +52,11 @@ function median(values: number[]): number {
 /** Seconds a command of this repository takes, run as a user runs it; its exit status must be 0 or 1 (findings). */
 function timeCommand(script: string, args: string[]): number {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ["--require", "tsx/cjs", script, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["--require", "tsx/cjs", script, ...args], {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+        encoding: "utf8",
+    });
     if (result.status !== 0 && result.status !== 1) {
         throw new Error(`${script} ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
     }
@@ -65,8 +71,12 @@ function policyAgainstPlan(runs: number): number {
         plan.push(timeCommand("tools/plan/cli.ts", ["--stack", "prod", "--skip-policy"]));
         policy.push(timeCommand("tools/policy/cli.ts", ["--stack", "prod"]));
     }
-    console.log(`plan --stack prod --skip-policy: median ${median(plan).toFixed(2)} s (runs: ${plan.map((time) => time.toFixed(2)).join(", ")})`);
-    console.log(`policy --stack prod:             median ${median(policy).toFixed(2)} s (runs: ${policy.map((time) => time.toFixed(2)).join(", ")})`);
+    console.log(
+        `plan --stack prod --skip-policy: median ${median(plan).toFixed(2)} s (runs: ${plan.map((time) => time.toFixed(2)).join(", ")})`,
+    );
+    console.log(
+        `policy --stack prod:             median ${median(policy).toFixed(2)} s (runs: ${policy.map((time) => time.toFixed(2)).join(", ")})`,
+    );
     return median(policy) / median(plan);
 }
 
@@ -74,7 +84,11 @@ async function main(): Promise<void> {
     const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, "cli-runs": { type: "string", default: "3" } } });
     const runs = Number(values.runs);
     const startedAt = Date.now();
-    const [runner, aws, azure] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod-aws" }), planStack({ stack: "prod-azure" })]);
+    const [runner, aws, azure] = await Promise.all([
+        PolicyRunner.start(DEFAULT_PACKS),
+        planStack({ stack: "prod-aws" }),
+        planStack({ stack: "prod-azure" }),
+    ]);
     console.log(`packs started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (not counted)`);
     try {
         const site = [...aws.resources, ...azure.resources];
@@ -93,11 +107,15 @@ async function main(): Promise<void> {
                 }
             }
             seconds[size] = median(times);
-            console.log(`${String(size).padStart(5)} resources x 3 packs: median ${seconds[size].toFixed(2)} s, ${Math.round(size / seconds[size])} resources/s (runs: ${times.map((time) => time.toFixed(2)).join(", ")})`);
+            console.log(
+                `${String(size).padStart(5)} resources x 3 packs: median ${seconds[size].toFixed(2)} s, ${Math.round(size / seconds[size])} resources/s (runs: ${times.map((time) => time.toFixed(2)).join(", ")})`,
+            );
         }
         runner.close();
         const againstPlan = policyAgainstPlan(Number(values["cli-runs"]));
-        console.log(`policy-5000-sec=${seconds[5000].toFixed(2)} scale-ratio=${(seconds[10000] / seconds[5000]).toFixed(2)} policy-vs-plan=${againstPlan.toFixed(2)}`);
+        console.log(
+            `policy-5000-sec=${seconds[5000].toFixed(2)} scale-ratio=${(seconds[10000] / seconds[5000]).toFixed(2)} policy-vs-plan=${againstPlan.toFixed(2)}`,
+        );
     } finally {
         runner.close();
     }

@@ -100,30 +100,83 @@ export function intendedFlows(site: Site): Flow[] {
         ...extra,
     });
     const flows: Flow[] = [
-        flow("edge-to-origin-https", "cloudflare-edge", "origin-load-balancer", PORTS.https, "traders' HTTPS, proxied by Cloudflare; Cloudflare's health monitor"),
+        flow(
+            "edge-to-origin-https",
+            "cloudflare-edge",
+            "origin-load-balancer",
+            PORTS.https,
+            "traders' HTTPS, proxied by Cloudflare; Cloudflare's health monitor",
+        ),
         flow("edge-to-origin-http", "cloudflare-edge", "origin-load-balancer", PORTS.http, "plain HTTP, answered with a redirect to HTTPS"),
-        flow("origin-to-gateway", "origin-load-balancer", "in-cluster-gateway", PORTS.workload, "requests and the load balancer's health checks to the in-cluster gateway"),
+        flow(
+            "origin-to-gateway",
+            "origin-load-balancer",
+            "in-cluster-gateway",
+            PORTS.workload,
+            "requests and the load balancer's health checks to the in-cluster gateway",
+        ),
         ...SERVICE_NAMES.filter((service) => SERVICES[service].routed).map((service) =>
             flow(`gateway-to-${service}`, "in-cluster-gateway", "service", PORTS.workload, `routes to ${service}`, { toService: service }),
         ),
         ...SERVICE_NAMES.flatMap((service) =>
             SERVICES[service].calls.map((callee) =>
-                flow(`${service}-to-${callee}`, "service", "service", PORTS.workload, `${service} calls ${callee}`, { fromService: service, toService: callee }),
+                flow(`${service}-to-${callee}`, "service", "service", PORTS.workload, `${service} calls ${callee}`, {
+                    fromService: service,
+                    toService: callee,
+                }),
             ),
         ),
         flow("pods-to-dns-udp", "pods", "cluster-dns", PORTS.dns, "name resolution", { protocol: "udp" }),
         flow("pods-to-dns-tcp", "pods", "cluster-dns", PORTS.dns, "name resolution of large answers"),
-        flow("services-to-redis", "pods", "redis", site === "aws" ? PORTS.awsRedis : PORTS.azureRedis, "sessions and market-data cache, TLS"),
-        flow("services-to-database", "pods", "database-endpoint", DATABASE_PORTS, "the trading database through the site's private endpoint"),
+        flow(
+            "services-to-redis",
+            "pods",
+            "redis",
+            site === "aws" ? PORTS.awsRedis : PORTS.azureRedis,
+            "sessions and market-data cache, TLS",
+        ),
+        flow(
+            "services-to-database",
+            "pods",
+            "database-endpoint",
+            DATABASE_PORTS,
+            "the trading database through the site's private endpoint",
+        ),
         flow("nodes-to-registry", "nodes", "registry", PORTS.https, "image pulls from the site's own registry"),
         flow("nodes-to-secret-store", "nodes", "secret-store", PORTS.https, "the Secrets Store CSI driver mounts each service's secrets"),
-        flow("pods-to-identity-api", "pods", "identity-api", PORTS.https, site === "aws" ? "IRSA exchanges tokens with STS" : "workload identity exchanges tokens with Entra ID"),
-        flow("deployer-to-cluster-api", "deployer", "cluster-api", PORTS.https, "the deploy runner applies the workloads to the private cluster API"),
+        flow(
+            "pods-to-identity-api",
+            "pods",
+            "identity-api",
+            PORTS.https,
+            site === "aws" ? "IRSA exchanges tokens with STS" : "workload identity exchanges tokens with Entra ID",
+        ),
+        flow(
+            "deployer-to-cluster-api",
+            "deployer",
+            "cluster-api",
+            PORTS.https,
+            "the deploy runner applies the workloads to the private cluster API",
+        ),
         flow("backup-to-assets", "backup-service", "assets-store", PORTS.https, "backups of the assets"),
-        flow("log-delivery-to-log-store", "log-delivery", "log-store", PORTS.https, site === "aws" ? "load balancer and S3 access logs" : "VNet flow logs"),
+        flow(
+            "log-delivery-to-log-store",
+            "log-delivery",
+            "log-store",
+            PORTS.https,
+            site === "aws" ? "load balancer and S3 access logs" : "VNet flow logs",
+        ),
     ];
     if (site === "azure") {
-        flows.push(flow("gateway-to-key-vault", "origin-load-balancer", "secret-store", PORTS.https, "Application Gateway fetches its TLS certificate from Key Vault"));
+        flows.push(
+            flow(
+                "gateway-to-key-vault",
+                "origin-load-balancer",
+                "secret-store",
+                PORTS.https,
+                "Application Gateway fetches its TLS certificate from Key Vault",
+            ),
+        );
     }
     return flows;
 }
@@ -187,15 +240,33 @@ export const CLUSTER_AUTOSCALER_ACCOUNT = { namespace: "kube-system", name: "clu
  * and resizes only the groups tagged as its cluster's.
  */
 export const CLUSTER_AUTOSCALER_DISCOVER_ACTIONS = [
-    "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
-    "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
-    "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribeAutoScalingInstances",
+    "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeScalingActivities",
+    "autoscaling:DescribeTags",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetInstanceTypesFromInstanceRequirements",
+    "eks:DescribeNodegroup",
 ] as const;
-export const CLUSTER_AUTOSCALER_RESIZE_ACTIONS = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"] as const;
+export const CLUSTER_AUTOSCALER_RESIZE_ACTIONS = [
+    "autoscaling:SetDesiredCapacity",
+    "autoscaling:TerminateInstanceInAutoScalingGroup",
+] as const;
 
 /** The access each identity of one site needs; no identity may hold more. */
 export function accessNeeds(site: Site): AccessNeed[] {
-    const need = (id: string, identity: Identity, action: string, grants: readonly string[], target: Target, why: string, service?: string): AccessNeed => ({
+    const need = (
+        id: string,
+        identity: Identity,
+        action: string,
+        grants: readonly string[],
+        target: Target,
+        why: string,
+        service?: string,
+    ): AccessNeed => ({
         id,
         site,
         identity,
@@ -208,31 +279,198 @@ export function accessNeeds(site: Site): AccessNeed[] {
     const perService = (build: (service: ServiceName) => AccessNeed) => SERVICE_NAMES.map(build);
     if (site === "aws") {
         return [
-            need("nodes-pull-images", "nodes", "pull images", ECR_PULL_ACTIONS, "registry", "the kubelet pulls every service's image from ECR"),
-            ...perService((service) => need(`${service}-reads-own-secret`, "service", "read its own secret", SECRET_READ_ACTIONS, "own-secret", "mounted by the Secrets Store CSI driver", service)),
-            ...perService((service) => need(`${service}-reads-redis-auth`, "service", "read the Redis AUTH token", SECRET_READ_ACTIONS, "redis-auth", "Redis requires AUTH", service)),
-            need("web-reads-assets", "service", "read the static assets", ["s3:GetObject"], "assets", "the web tier serves /assets/ from the bucket", "web"),
-            need("deployer-administers-cluster", "deployer", "administer the cluster", ["AmazonEKSClusterAdminPolicy"], "cluster", "the deploy runner applies the workloads"),
-            need("deployer-reads-registration", "deployer", "read its registration credential", ["secretsmanager:GetSecretValue"], "runner-registration", "each runner registers itself with GitHub at boot"),
-            need("deployer-reached-through-ssm", "deployer", "be reached through Session Manager", ["AmazonSSMManagedInstanceCore"], "runner-instances", "the runners have no SSH: operators reach them through logged Session Manager sessions"),
-            need("autoscaler-resizes-node-groups", "autoscaler", "resize the node groups", CLUSTER_AUTOSCALER_RESIZE_ACTIONS, "node-groups", "the Cluster Autoscaler adds nodes when pods do not fit and removes idle ones"),
-            need("backup-reads-assets", "backup", "back up the assets", ["s3:GetObject"], "assets", "AWS Backup copies the assets into the vault"),
-            need("log-delivery-writes-logs", "log-delivery", "write the VPC flow logs", ["logs:PutLogEvents"], "log-store", "VPC flow logs into their log group"),
-            need("asset-copy-reads-assets", "asset-copy", "read the assets", ["s3:GetObject", "s3:ListBucket"], "assets", "the Azure site's hourly copy of the assets"),
-            need("replication-copies-assets", "replication", "replicate the assets", ["s3:ReplicateObject"], "assets-replica", "the assets bucket is replicated to the second region"),
-            need("cluster-runs-control-plane", "cluster", "run the EKS control plane", ["AmazonEKSClusterPolicy"], "cluster-network", "EKS manages the cluster's network interfaces"),
+            need(
+                "nodes-pull-images",
+                "nodes",
+                "pull images",
+                ECR_PULL_ACTIONS,
+                "registry",
+                "the kubelet pulls every service's image from ECR",
+            ),
+            ...perService((service) =>
+                need(
+                    `${service}-reads-own-secret`,
+                    "service",
+                    "read its own secret",
+                    SECRET_READ_ACTIONS,
+                    "own-secret",
+                    "mounted by the Secrets Store CSI driver",
+                    service,
+                ),
+            ),
+            ...perService((service) =>
+                need(
+                    `${service}-reads-redis-auth`,
+                    "service",
+                    "read the Redis AUTH token",
+                    SECRET_READ_ACTIONS,
+                    "redis-auth",
+                    "Redis requires AUTH",
+                    service,
+                ),
+            ),
+            need(
+                "web-reads-assets",
+                "service",
+                "read the static assets",
+                ["s3:GetObject"],
+                "assets",
+                "the web tier serves /assets/ from the bucket",
+                "web",
+            ),
+            need(
+                "deployer-administers-cluster",
+                "deployer",
+                "administer the cluster",
+                ["AmazonEKSClusterAdminPolicy"],
+                "cluster",
+                "the deploy runner applies the workloads",
+            ),
+            need(
+                "deployer-reads-registration",
+                "deployer",
+                "read its registration credential",
+                ["secretsmanager:GetSecretValue"],
+                "runner-registration",
+                "each runner registers itself with GitHub at boot",
+            ),
+            need(
+                "deployer-reached-through-ssm",
+                "deployer",
+                "be reached through Session Manager",
+                ["AmazonSSMManagedInstanceCore"],
+                "runner-instances",
+                "the runners have no SSH: operators reach them through logged Session Manager sessions",
+            ),
+            need(
+                "autoscaler-resizes-node-groups",
+                "autoscaler",
+                "resize the node groups",
+                CLUSTER_AUTOSCALER_RESIZE_ACTIONS,
+                "node-groups",
+                "the Cluster Autoscaler adds nodes when pods do not fit and removes idle ones",
+            ),
+            need(
+                "backup-reads-assets",
+                "backup",
+                "back up the assets",
+                ["s3:GetObject"],
+                "assets",
+                "AWS Backup copies the assets into the vault",
+            ),
+            need(
+                "log-delivery-writes-logs",
+                "log-delivery",
+                "write the VPC flow logs",
+                ["logs:PutLogEvents"],
+                "log-store",
+                "VPC flow logs into their log group",
+            ),
+            need(
+                "asset-copy-reads-assets",
+                "asset-copy",
+                "read the assets",
+                ["s3:GetObject", "s3:ListBucket"],
+                "assets",
+                "the Azure site's hourly copy of the assets",
+            ),
+            need(
+                "replication-copies-assets",
+                "replication",
+                "replicate the assets",
+                ["s3:ReplicateObject"],
+                "assets-replica",
+                "the assets bucket is replicated to the second region",
+            ),
+            need(
+                "cluster-runs-control-plane",
+                "cluster",
+                "run the EKS control plane",
+                ["AmazonEKSClusterPolicy"],
+                "cluster-network",
+                "EKS manages the cluster's network interfaces",
+            ),
         ];
     }
     return [
-        need("nodes-pull-images", "nodes", "pull images", ["AcrPull"], "registry", "the kubelet identity pulls every service's image from ACR"),
-        ...perService((service) => need(`${service}-reads-own-secret`, "service", "read its own secret", ["Key Vault Secrets User"], "own-secret", "mounted by the Key Vault CSI add-on", service)),
-        ...perService((service) => need(`${service}-signs-in-to-redis`, "service", "sign in to Redis", ["default"], "redis-auth", "Managed Redis with access keys disabled admits only identities with an access policy assignment", service)),
-        need("deployer-administers-cluster", "deployer", "administer the cluster", ["Azure Kubernetes Service RBAC Cluster Admin"], "cluster", "the deploy runner applies the workloads"),
-        need("deployer-reads-registration", "deployer", "read its registration credential", ["Key Vault Secrets User"], "runner-registration", "each runner registers itself with GitHub at boot"),
-        need("backup-reads-assets", "backup", "back up the assets", ["Storage Account Backup Contributor"], "assets", "the Backup vault protects the assets' blobs"),
-        need("gateway-reads-certificate", "origin-gateway", "read its TLS certificate", ["Key Vault Secrets User"], "gateway-certificate", "Application Gateway terminates TLS with the certificate from Key Vault"),
-        need("asset-copy-writes-assets", "asset-copy", "write the assets container", ["Storage Blob Data Contributor"], "assets", "the hourly copy of the primary's assets"),
-        need("cluster-places-load-balancer", "cluster", "place the gateway's internal load balancer", ["Network Contributor"], "node-subnet", "AKS puts the internal load balancer in the node subnet"),
+        need(
+            "nodes-pull-images",
+            "nodes",
+            "pull images",
+            ["AcrPull"],
+            "registry",
+            "the kubelet identity pulls every service's image from ACR",
+        ),
+        ...perService((service) =>
+            need(
+                `${service}-reads-own-secret`,
+                "service",
+                "read its own secret",
+                ["Key Vault Secrets User"],
+                "own-secret",
+                "mounted by the Key Vault CSI add-on",
+                service,
+            ),
+        ),
+        ...perService((service) =>
+            need(
+                `${service}-signs-in-to-redis`,
+                "service",
+                "sign in to Redis",
+                ["default"],
+                "redis-auth",
+                "Managed Redis with access keys disabled admits only identities with an access policy assignment",
+                service,
+            ),
+        ),
+        need(
+            "deployer-administers-cluster",
+            "deployer",
+            "administer the cluster",
+            ["Azure Kubernetes Service RBAC Cluster Admin"],
+            "cluster",
+            "the deploy runner applies the workloads",
+        ),
+        need(
+            "deployer-reads-registration",
+            "deployer",
+            "read its registration credential",
+            ["Key Vault Secrets User"],
+            "runner-registration",
+            "each runner registers itself with GitHub at boot",
+        ),
+        need(
+            "backup-reads-assets",
+            "backup",
+            "back up the assets",
+            ["Storage Account Backup Contributor"],
+            "assets",
+            "the Backup vault protects the assets' blobs",
+        ),
+        need(
+            "gateway-reads-certificate",
+            "origin-gateway",
+            "read its TLS certificate",
+            ["Key Vault Secrets User"],
+            "gateway-certificate",
+            "Application Gateway terminates TLS with the certificate from Key Vault",
+        ),
+        need(
+            "asset-copy-writes-assets",
+            "asset-copy",
+            "write the assets container",
+            ["Storage Blob Data Contributor"],
+            "assets",
+            "the hourly copy of the primary's assets",
+        ),
+        need(
+            "cluster-places-load-balancer",
+            "cluster",
+            "place the gateway's internal load balancer",
+            ["Network Contributor"],
+            "node-subnet",
+            "AKS puts the internal load balancer in the node subnet",
+        ),
     ];
 }
 
@@ -243,18 +481,46 @@ export function accessNeeds(site: Site): AccessNeed[] {
  */
 export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly string[]>>>> = {
     aws: {
-        nodes: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", ...ECR_PULL_ACTIONS],
+        nodes: [
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEC2ContainerRegistryReadOnly",
+            "AmazonEC2ContainerRegistryPullOnly",
+            "AmazonEKS_CNI_Policy",
+            ...ECR_PULL_ACTIONS,
+        ],
         service: [...SECRET_READ_ACTIONS, "s3:GetObject", "kms:Decrypt"],
         // kms:Decrypt opens the registration credential's envelope, through Secrets Manager only.
-        deployer: ["AmazonEKSClusterAdminPolicy", "eks:DescribeCluster", "secretsmanager:GetSecretValue", "kms:Decrypt", "AmazonSSMManagedInstanceCore"],
+        deployer: [
+            "AmazonEKSClusterAdminPolicy",
+            "eks:DescribeCluster",
+            "secretsmanager:GetSecretValue",
+            "kms:Decrypt",
+            "AmazonSSMManagedInstanceCore",
+        ],
         autoscaler: [...CLUSTER_AUTOSCALER_DISCOVER_ACTIONS, ...CLUSTER_AUTOSCALER_RESIZE_ACTIONS],
         // The emergency role's access entry, where a stack configures one (awsEksBreakGlassRoleArn):
         // allowed, not needed, since a stack may have none.
         "break-glass": ["AmazonEKSClusterAdminPolicy"],
-        backup: ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores", "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore"],
+        backup: [
+            "AWSBackupServiceRolePolicyForBackup",
+            "AWSBackupServiceRolePolicyForRestores",
+            "AWSBackupServiceRolePolicyForS3Backup",
+            "AWSBackupServiceRolePolicyForS3Restore",
+        ],
         "log-delivery": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         "asset-copy": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
-        replication: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "kms:Decrypt", "kms:Encrypt"],
+        replication: [
+            "s3:GetReplicationConfiguration",
+            "s3:ListBucket",
+            "s3:GetObjectVersionForReplication",
+            "s3:GetObjectVersionAcl",
+            "s3:GetObjectVersionTagging",
+            "s3:ReplicateObject",
+            "s3:ReplicateDelete",
+            "s3:ReplicateTags",
+            "kms:Decrypt",
+            "kms:Encrypt",
+        ],
         cluster: ["AmazonEKSClusterPolicy"],
     },
     azure: {

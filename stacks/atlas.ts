@@ -7,5 +7,8 @@ import { type StackConfig } from "./config/schema";
  * once per stack, because an all-in-one stack holds both sites' endpoints and the cluster.
  */
 export function atlasProvider(config: Pick<StackConfig, "atlasClientId" | "atlasClientSecret">): AtlasProvider {
-    return new AtlasProvider("atlas", { clientId: pulumi.secret(config.atlasClientId), clientSecret: pulumi.secret(config.atlasClientSecret) });
+    return new AtlasProvider("atlas", {
+        clientId: pulumi.secret(config.atlasClientId),
+        clientSecret: pulumi.secret(config.atlasClientSecret),
+    });
 }

@@ -21,14 +21,21 @@ export = async () => {
             const aws = deployAwsSite(config, atlas);
             // One stack holds both sites: the Azure site is active exactly when the edge sends it traffic,
             // and the stack deploys from its AWS runner alone (docs/runbooks/deploy.md, "Deploy runners").
-            const azure = deployAzureSite({ ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity, deployRunnerGithubUrl: "" }, atlas);
+            const azure = deployAzureSite(
+                { ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity, deployRunnerGithubUrl: "" },
+                atlas,
+            );
             exportAssets(aws, azure.assetSyncTarget.oidcIssuerUrl);
             if (!azure.identity || !azure.originAddress) {
                 // Day 0 (deployStage: foundation): the edge and the asset copy job come with the workloads.
                 return { role: config.role, aws: aws.outputs, azure: azure.outputs };
             }
             syncAssets(azure, aws.assetSource);
-            const edge = deployEdge(config, { aws, azure: { ...azure, identity: azure.identity, originAddress: azure.originAddress } }, atlas);
+            const edge = deployEdge(
+                config,
+                { aws, azure: { ...azure, identity: azure.identity, originAddress: azure.originAddress } },
+                atlas,
+            );
             return { role: config.role, aws: aws.outputs, azure: azure.outputs, edge: edge.outputs };
         }
         case "aws-site": {
@@ -37,17 +44,32 @@ export = async () => {
             if (config.awsAssetSyncIssuerUrl) {
                 exportAssets(aws, config.awsAssetSyncIssuerUrl);
             }
-            return { role: config.role, siteIdentity: aws.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: aws.originAddress, [ASSET_EXPORT_OUTPUT]: aws.assetSource, aws: aws.outputs };
+            return {
+                role: config.role,
+                siteIdentity: aws.identity,
+                [SITE_ORIGIN_ADDRESS_OUTPUT]: aws.originAddress,
+                [ASSET_EXPORT_OUTPUT]: aws.assetSource,
+                aws: aws.outputs,
+            };
         }
         case "azure-site": {
             const azure = deployAzureSite(config, atlas);
             // The copy job is a CronJob on the cluster: it comes with the workloads.
             if (config.azureAssetSourceStack && config.deployStage === "workloads") {
                 const reference = new pulumi.StackReference("aws-assets", { name: config.azureAssetSourceStack });
-                const exported = reference.requireOutput(ASSET_EXPORT_OUTPUT) as pulumi.Output<{ bucket: string; region: string; roleArn: string }>;
+                const exported = reference.requireOutput(ASSET_EXPORT_OUTPUT) as pulumi.Output<{
+                    bucket: string;
+                    region: string;
+                    roleArn: string;
+                }>;
                 syncAssets(azure, { bucket: exported.bucket, region: exported.region, roleArn: exported.roleArn });
             }
-            return { role: config.role, siteIdentity: azure.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress, azure: azure.outputs };
+            return {
+                role: config.role,
+                siteIdentity: azure.identity,
+                [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress,
+                azure: azure.outputs,
+            };
         }
         case "edge": {
             const sites = await readSiteStacks(config);

@@ -14,8 +14,22 @@ export type HubServiceName = (typeof HUB_SERVICES)[number];
  * web tier also answers the health path that the load balancers and Cloudflare probe.
  */
 export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>> = {
-    web: { paths: ["/", "/healthz"], requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" }, minReplicas: 3, maxReplicas: 12, callsServices: ["api"] },
-    api: { paths: ["/api/"], requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" }, minReplicas: 3, maxReplicas: 24, callsServices: [] },
+    web: {
+        paths: ["/", "/healthz"],
+        requests: { cpu: "250m", memory: "256Mi" },
+        limits: { cpu: "1", memory: "512Mi" },
+        minReplicas: 3,
+        maxReplicas: 12,
+        callsServices: ["api"],
+    },
+    api: {
+        paths: ["/api/"],
+        requests: { cpu: "500m", memory: "512Mi" },
+        limits: { cpu: "2", memory: "1Gi" },
+        minReplicas: 3,
+        maxReplicas: 24,
+        callsServices: [],
+    },
     "market-data": {
         paths: ["/ws/"],
         requests: { cpu: "500m", memory: "512Mi" },
@@ -26,7 +40,14 @@ export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>>
         // WebSocket clients get a minute to reconnect elsewhere when a pod goes.
         terminationGracePeriodSec: 60,
     },
-    worker: { paths: [], requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" }, minReplicas: 2, maxReplicas: 8, callsServices: [] },
+    worker: {
+        paths: [],
+        requests: { cpu: "250m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+        minReplicas: 2,
+        maxReplicas: 8,
+        callsServices: [],
+    },
 };
 
 /**
@@ -51,5 +72,7 @@ export function hubServiceSpecs(environment: Environment): Readonly<Record<HubSe
     if (!runsSmall(environment)) {
         return HUB_SERVICE_SPECS;
     }
-    return Object.fromEntries(HUB_SERVICES.map((service) => [service, { ...HUB_SERVICE_SPECS[service], ...SMALL_SIZING[service] }])) as Record<HubServiceName, HubServiceSpec>;
+    return Object.fromEntries(
+        HUB_SERVICES.map((service) => [service, { ...HUB_SERVICE_SPECS[service], ...SMALL_SIZING[service] }]),
+    ) as Record<HubServiceName, HubServiceSpec>;
 }

@@ -21,5 +21,7 @@ export function hubRelease(config: WorkloadSettings): BlueGreenRelease {
  * small request, so that everything fits two small nodes. Elsewhere the site's capacity decides.
  */
 export function hubGatewaySize(environment: Environment): HubWorkloadsArgs["gateway"] {
-    return runsSmall(environment) ? { controllerReplicas: 1, proxyReplicas: 1, proxyRequests: { cpu: "100m", memory: "128Mi" } } : undefined;
+    return runsSmall(environment)
+        ? { controllerReplicas: 1, proxyReplicas: 1, proxyRequests: { cpu: "100m", memory: "128Mi" } }
+        : undefined;
 }

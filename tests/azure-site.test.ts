@@ -17,7 +17,6 @@ import { azureCapacity } from "../stacks/roles/azureSite";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, planFixtureStack, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
-
 describe("Azure backup site", () => {
     let prod: StackPlan;
     let dev: StackPlan;
@@ -29,8 +28,13 @@ describe("Azure backup site", () => {
     describe("network", () => {
         it("admits only Cloudflare's ranges to the gateway subnet, on 443 and 80", () => {
             const group = resourceNamed(prod, "azure-native:network:NetworkSecurityGroup", "azure-site-gateway");
-            const edgeRules = (group.inputs.securityRules as Record<string, unknown>[]).filter((rule) => String(rule.name).startsWith("allow-edge"));
-            assert.deepEqual(edgeRules.map((rule) => rule.destinationPortRange), ["443", "80"]);
+            const edgeRules = (group.inputs.securityRules as Record<string, unknown>[]).filter((rule) =>
+                String(rule.name).startsWith("allow-edge"),
+            );
+            assert.deepEqual(
+                edgeRules.map((rule) => rule.destinationPortRange),
+                ["443", "80"],
+            );
             for (const rule of edgeRules) {
                 assert.deepEqual(rule.sourceAddressPrefixes, [...CLOUDFLARE_IPV4_RANGES]);
                 assert.equal(rule.sourceAddressPrefix, undefined);
@@ -38,10 +42,14 @@ describe("Azure backup site", () => {
         });
 
         const inboundRules = (plan: StackPlan, subnet: string) =>
-            resourceNamed(plan, "azure-native:network:NetworkSecurityGroup", `azure-site-${subnet}`).inputs.securityRules as Record<string, unknown>[];
+            resourceNamed(plan, "azure-native:network:NetworkSecurityGroup", `azure-site-${subnet}`).inputs.securityRules as Record<
+                string,
+                unknown
+            >[];
 
         it("admits the AKS overlay pod range to the node subnet, as Azure CNI Overlay requires", () => {
-            const podCidr = (one(prod, "azure-native:containerservice:ManagedCluster").inputs.networkProfile as { podCidr: string }).podCidr;
+            const podCidr = (one(prod, "azure-native:containerservice:ManagedCluster").inputs.networkProfile as { podCidr: string })
+                .podCidr;
             assert.equal(podCidr, AKS_POD_CIDR);
             const podRule = inboundRules(prod, "aks-nodes").find((rule) => rule.sourceAddressPrefix === podCidr);
             assert.deepEqual([podRule?.access, podRule?.protocol, podRule?.destinationPortRange], ["Allow", "*", "*"]);
@@ -55,7 +63,9 @@ describe("Azure backup site", () => {
         });
 
         it("resolves every private endpoint through a private DNS zone linked to the VNet", () => {
-            const zones = resourcesOfType(prod, "azure-native:privatedns:PrivateZone").map((zone) => zone.inputs.privateZoneName).sort();
+            const zones = resourcesOfType(prod, "azure-native:privatedns:PrivateZone")
+                .map((zone) => zone.inputs.privateZoneName)
+                .sort();
             assert.deepEqual(zones, Object.values(PRIVATE_DNS_ZONES).sort());
             assert.equal(resourcesOfType(prod, "azure-native:privatedns:VirtualNetworkLink").length, zones.length);
             for (const group of resourcesOfType(prod, "azure-native:network:PrivateDnsZoneGroup")) {
@@ -66,7 +76,9 @@ describe("Azure backup site", () => {
         it("keeps VNet flow logs in storage for the configured days, with traffic analytics", () => {
             const flowLog = one(prod, "azure-native:network:FlowLog");
             assert.deepEqual(flowLog.inputs.retentionPolicy, { days: 365, enabled: true });
-            assert.deepEqual(flowLog.propertyDependencies.targetResourceId, [resourceNamed(prod, "azure-native:network:VirtualNetwork", "azure-site").urn]);
+            assert.deepEqual(flowLog.propertyDependencies.targetResourceId, [
+                resourceNamed(prod, "azure-native:network:VirtualNetwork", "azure-site").urn,
+            ]);
         });
 
         it("creates the region's Network Watcher before the VNet, so that Azure does not, and writes the flow log through it", () => {
@@ -79,8 +91,12 @@ describe("Azure backup site", () => {
         });
 
         it("uses the subscription's existing Network Watcher when the stack names one", async () => {
-            const existing = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
-            const plan = await planStack({ stack: "prod-azure", configOverrides: { "prod-azure": { "crypto-beacon:azureNetworkWatcherId": existing } } });
+            const existing =
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
+            const plan = await planStack({
+                stack: "prod-azure",
+                configOverrides: { "prod-azure": { "crypto-beacon:azureNetworkWatcherId": existing } },
+            });
             assert.equal(resourcesOfType(plan, "azure-native:network:NetworkWatcher").length, 0);
             const flowLog = one(plan, "azure-native:network:FlowLog").inputs;
             assert.deepEqual([flowLog.resourceGroupName, flowLog.networkWatcherName], ["NetworkWatcherRG", "NetworkWatcher_eastus2"]);
@@ -92,8 +108,13 @@ describe("Azure backup site", () => {
             assert.equal((flowLog.inputs.identity as { type: string }).type, "UserAssigned");
             assert.deepEqual(flowLog.propertyDependencies.identity, [identity.urn]);
             const role = resourceNamed(prod, "azure-native:authorization:RoleAssignment", "azure-site-flow-logs");
-            assert.match(String(role.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.storageBlobDataContributor}$`));
-            assert.deepEqual(role.propertyDependencies.scope, [resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-flow-logs").urn]);
+            assert.match(
+                String(role.inputs.roleDefinitionId),
+                new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.storageBlobDataContributor}$`),
+            );
+            assert.deepEqual(role.propertyDependencies.scope, [
+                resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-flow-logs").urn,
+            ]);
             assert.deepEqual(role.propertyDependencies.principalId, [identity.urn]);
             assert.ok(flowLog.dependencies.includes(role.urn), "the role exists before the flow log writes");
         });
@@ -101,7 +122,11 @@ describe("Azure backup site", () => {
         it("registers the Atlas endpoint with the address of the endpoint's network interface", () => {
             const registration = one(prod, "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService");
             assert.match(String(registration.inputs.privateEndpointIpAddress), /^10\.\d+\.144\.4$/);
-            assert.ok(registration.propertyDependencies.privateEndpointIpAddress.includes(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-database").urn));
+            assert.ok(
+                registration.propertyDependencies.privateEndpointIpAddress.includes(
+                    resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-database").urn,
+                ),
+            );
             assert.equal(resourceNamed(prod, "azure-native:network:PrivateEndpoint", "azure-database").inputs.customDnsConfigs, undefined);
         });
     });
@@ -120,33 +145,50 @@ describe("Azure backup site", () => {
         it("spreads the system and user pools across three zones and sends Container Insights to Log Analytics", () => {
             const cluster = one(prod, "azure-native:containerservice:ManagedCluster");
             const [system] = cluster.inputs.agentPoolProfiles as Record<string, unknown>[];
-            assert.deepEqual([system.mode, system.availabilityZones, system.nodeTaints], ["System", ["1", "2", "3"], ["CriticalAddonsOnly=true:NoSchedule"]]);
+            assert.deepEqual(
+                [system.mode, system.availabilityZones, system.nodeTaints],
+                ["System", ["1", "2", "3"], ["CriticalAddonsOnly=true:NoSchedule"]],
+            );
             const user = one(prod, "azure-native:containerservice:AgentPool").inputs;
             assert.deepEqual([user.mode, user.availabilityZones, user.enableAutoScaling], ["User", ["1", "2", "3"], true]);
             assert.deepEqual((cluster.inputs.addonProfiles as { omsagent: { enabled: boolean } }).omsagent.enabled, true);
-            assert.deepEqual(cluster.propertyDependencies.addonProfiles, [resourceNamed(prod, "azure-native:operationalinsights:Workspace", "azure-logs").urn]);
+            assert.deepEqual(cluster.propertyDependencies.addonProfiles, [
+                resourceNamed(prod, "azure-native:operationalinsights:Workspace", "azure-logs").urn,
+            ]);
         });
 
         it("runs dev's hub as small on AKS as on EKS: the services' small requests and a one-proxy gateway", () => {
-            const aks = resourcesOfType(dev, "pulumi:providers:kubernetes").find((provider) => parentOf(dev, provider)?.type === "beacon:azure:AksCluster")!;
+            const aks = resourcesOfType(dev, "pulumi:providers:kubernetes").find(
+                (provider) => parentOf(dev, provider)?.type === "beacon:azure:AksCluster",
+            )!;
             const onAks = (type: string) => resourcesOfType(dev, type).filter((resource) => resource.provider === aks.urn);
             const small = hubServiceSpecs("dev");
-            const deployments = onAks("kubernetes:apps/v1:Deployment").filter((deployment) => (deployment.inputs.metadata as { namespace: string }).namespace === "trading-hub");
+            const deployments = onAks("kubernetes:apps/v1:Deployment").filter(
+                (deployment) => (deployment.inputs.metadata as { namespace: string }).namespace === "trading-hub",
+            );
             assert.equal(deployments.length, HUB_SERVICES.length * 2);
             for (const deployment of deployments) {
                 const service = (deployment.inputs.metadata as { name: string }).name.replace(/-(blue|green)$/, "") as keyof typeof small;
-                const container = (deployment.inputs.spec as { template: { spec: { containers: { resources: { requests: unknown } }[] } } }).template.spec.containers[0];
+                const container = (deployment.inputs.spec as { template: { spec: { containers: { resources: { requests: unknown } }[] } } })
+                    .template.spec.containers[0];
                 assert.deepEqual(container.resources.requests, small[service].requests, service);
             }
             const [proxy] = onAks("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy");
-            const envoy = (proxy.inputs.spec as { provider: { kubernetes: { envoyDeployment: { replicas: number; container: { resources: { requests: unknown } } } } } }).provider.kubernetes.envoyDeployment;
+            const envoy = (
+                proxy.inputs.spec as {
+                    provider: { kubernetes: { envoyDeployment: { replicas: number; container: { resources: { requests: unknown } } } } };
+                }
+            ).provider.kubernetes.envoyDeployment;
             assert.deepEqual([envoy.replicas, envoy.container.resources.requests], [1, { cpu: "100m", memory: "128Mi" }]);
         });
 
         it("gives the workloads a Kubernetes provider that signs in headless through kubelogin", () => {
             const provider = resourcesOfType(prod, "pulumi:providers:kubernetes")[0];
             const exec = JSON.parse(String(provider.inputs.kubeconfig)).users[0].user.exec;
-            assert.deepEqual([exec.command, ...exec.args], ["kubelogin", "get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID]);
+            assert.deepEqual(
+                [exec.command, ...exec.args],
+                ["kubelogin", "get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID],
+            );
             assert.equal(exec.interactiveMode, "Never");
             assert.equal(parentOf(prod, provider)?.type, "beacon:azure:AksCluster");
         });
@@ -166,10 +208,18 @@ describe("Azure backup site", () => {
             const gateway = one(prod, "azure-native:network:ApplicationGateway").inputs;
             assert.deepEqual(gateway.sslPolicy, { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" });
             const listeners = gateway.httpListeners as { name: string; protocol: string; hostName: string }[];
-            assert.deepEqual(listeners.map((listener) => `${listener.name}:${listener.protocol}:${listener.hostName}`), ["https:Https:azure-origin.trade.example.com", "http:Http:azure-origin.trade.example.com"]);
-            const httpRule = (gateway.requestRoutingRules as { name: string; redirectConfiguration?: unknown; backendAddressPool?: unknown }[]).find((rule) => rule.name === "http")!;
+            assert.deepEqual(
+                listeners.map((listener) => `${listener.name}:${listener.protocol}:${listener.hostName}`),
+                ["https:Https:azure-origin.trade.example.com", "http:Http:azure-origin.trade.example.com"],
+            );
+            const httpRule = (
+                gateway.requestRoutingRules as { name: string; redirectConfiguration?: unknown; backendAddressPool?: unknown }[]
+            ).find((rule) => rule.name === "http")!;
             assert.ok(httpRule.redirectConfiguration && !httpRule.backendAddressPool, "plain HTTP only redirects");
-            assert.match(String((gateway.sslCertificates as { keyVaultSecretId: string }[])[0].keyVaultSecretId), new RegExp(`^https://.*\\.vault\\.azure\\.net/secrets/${ORIGIN_CERTIFICATE_SECRET}$`));
+            assert.match(
+                String((gateway.sslCertificates as { keyVaultSecretId: string }[])[0].keyVaultSecretId),
+                new RegExp(`^https://.*\\.vault\\.azure\\.net/secrets/${ORIGIN_CERTIFICATE_SECRET}$`),
+            );
             const access = resourceNamed(prod, "azure-native:authorization:RoleAssignment", "azure-origin-certificate");
             assert.deepEqual(access.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
         });
@@ -177,7 +227,9 @@ describe("Azure backup site", () => {
         it("writes its certificate into the private vault through Resource Manager in the same update, before the gateway needs it", () => {
             const certificate = resourceNamed(prod, "azure-native:keyvault:Secret", "azure-origin-certificate");
             assert.equal(certificate.inputs.secretName, ORIGIN_CERTIFICATE_SECRET);
-            assert.deepEqual(certificate.propertyDependencies.vaultName, [resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn]);
+            assert.deepEqual(certificate.propertyDependencies.vaultName, [
+                resourceNamed(prod, "azure-native:keyvault:Vault", "azure-vault").urn,
+            ]);
             assert.deepEqual(certificate.inputs.properties, { value: "[secret]", contentType: "application/x-pkcs12" });
             assert.ok(one(prod, "azure-native:network:ApplicationGateway").dependencies.includes(certificate.urn));
         });
@@ -186,17 +238,25 @@ describe("Azure backup site", () => {
             const gateway = one(prod, "azure-native:network:ApplicationGateway").inputs as Record<string, any>;
             const [trusted] = gateway.trustedClientCertificates as { name: string; data: string }[];
             assert.match(Buffer.from(trusted.data, "base64").toString("utf8"), /^-----BEGIN CERTIFICATE-----\n/);
-            const [profile] = gateway.sslProfiles as { name: string; trustedClientCertificates: { id: string }[]; clientAuthConfiguration: unknown }[];
+            const [profile] = gateway.sslProfiles as {
+                name: string;
+                trustedClientCertificates: { id: string }[];
+                clientAuthConfiguration: unknown;
+            }[];
             assert.equal(profile.name, EDGE_CLIENT_SSL_PROFILE);
             assert.match(profile.trustedClientCertificates[0].id, new RegExp(`/trustedClientCertificates/${trusted.name}$`));
             assert.deepEqual(profile.clientAuthConfiguration, { verifyClientCertIssuerDN: true });
-            const https = (gateway.httpListeners as { name: string; sslProfile?: { id: string } }[]).find((listener) => listener.name === "https");
+            const https = (gateway.httpListeners as { name: string; sslProfile?: { id: string } }[]).find(
+                (listener) => listener.name === "https",
+            );
             assert.match(String(https?.sslProfile?.id), new RegExp(`/sslProfiles/${EDGE_CLIENT_SSL_PROFILE}$`));
         });
 
         it("routes to the in-cluster gateway's reserved address in the node subnet, probing the health path", () => {
             const gateway = one(prod, "azure-native:network:ApplicationGateway").inputs;
-            assert.deepEqual((gateway.backendAddressPools as { backendAddresses: unknown }[])[0].backendAddresses, [{ ipAddress: "10.110.127.250" }]);
+            assert.deepEqual((gateway.backendAddressPools as { backendAddresses: unknown }[])[0].backendAddresses, [
+                { ipAddress: "10.110.127.250" },
+            ]);
             assert.equal((gateway.probes as { path: string }[])[0].path, "/healthz");
         });
     });
@@ -218,7 +278,11 @@ describe("Azure backup site", () => {
             for (const service of HUB_SERVICES) {
                 const read = assignment(`azure-workloads-${service}`);
                 assert.match(String(read.inputs.roleDefinitionId), new RegExp(`/roleDefinitions/${BUILT_IN_ROLES.keyVaultSecretsUser}$`));
-                assert.deepEqual(read.propertyDependencies.scope, [resourceNamed(prod, "azure-native:keyvault:Vault", serviceSecretName(service)).urn], service);
+                assert.deepEqual(
+                    read.propertyDependencies.scope,
+                    [resourceNamed(prod, "azure-native:keyvault:Vault", serviceSecretName(service)).urn],
+                    service,
+                );
                 assert.doesNotMatch(String(read.inputs.scope), /\/secrets\//);
             }
         });
@@ -227,10 +291,16 @@ describe("Azure backup site", () => {
             const assignments = resourcesOfType(prod, "azure-native:redisenterprise:AccessPolicyAssignment");
             assert.equal(assignments.length, HUB_SERVICES.length);
             for (const service of HUB_SERVICES) {
-                const access = resourceNamed(prod, "azure-native:redisenterprise:AccessPolicyAssignment", `azure-workloads-${service}-redis`);
+                const access = resourceNamed(
+                    prod,
+                    "azure-native:redisenterprise:AccessPolicyAssignment",
+                    `azure-workloads-${service}-redis`,
+                );
                 assert.equal(access.inputs.accessPolicyName, REDIS_ACCESS_POLICY);
                 assert.match(String(access.inputs.accessPolicyAssignmentName), /^[A-Za-z0-9]{1,60}$/);
-                assert.deepEqual(access.propertyDependencies.user, [resourceNamed(prod, "azure-native:managedidentity:UserAssignedIdentity", `azure-workloads-${service}`).urn]);
+                assert.deepEqual(access.propertyDependencies.user, [
+                    resourceNamed(prod, "azure-native:managedidentity:UserAssignedIdentity", `azure-workloads-${service}`).urn,
+                ]);
                 assert.deepEqual(access.propertyDependencies.databaseName, [one(prod, "azure-native:redisenterprise:Database").urn]);
             }
         });
@@ -247,10 +317,18 @@ describe("Azure backup site", () => {
 
         it("sends Managed Redis's metrics from the cluster and its logs from the database, where each lives", () => {
             const clusterSetting = resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-redis-diagnostics");
-            assert.deepEqual([clusterSetting.inputs.logs, clusterSetting.inputs.metrics], [[], [{ category: "AllMetrics", enabled: true }]]);
-            assert.deepEqual(clusterSetting.propertyDependencies.resourceUri, [one(prod, "azure-native:redisenterprise:RedisEnterprise").urn]);
+            assert.deepEqual(
+                [clusterSetting.inputs.logs, clusterSetting.inputs.metrics],
+                [[], [{ category: "AllMetrics", enabled: true }]],
+            );
+            assert.deepEqual(clusterSetting.propertyDependencies.resourceUri, [
+                one(prod, "azure-native:redisenterprise:RedisEnterprise").urn,
+            ]);
             const databaseSetting = resourceNamed(prod, "azure-native:monitor:DiagnosticSetting", "azure-redis-database-diagnostics");
-            assert.deepEqual([databaseSetting.inputs.logs, databaseSetting.inputs.metrics], [[{ categoryGroup: "allLogs", enabled: true }], []]);
+            assert.deepEqual(
+                [databaseSetting.inputs.logs, databaseSetting.inputs.metrics],
+                [[{ categoryGroup: "allLogs", enabled: true }], []],
+            );
             assert.deepEqual(databaseSetting.propertyDependencies.resourceUri, [one(prod, "azure-native:redisenterprise:Database").urn]);
         });
 
@@ -258,7 +336,12 @@ describe("Azure backup site", () => {
             for (const vault of resourcesOfType(prod, "azure-native:keyvault:Vault")) {
                 const properties = vault.inputs.properties as Record<string, unknown>;
                 assert.deepEqual(
-                    [properties.enableRbacAuthorization, properties.enablePurgeProtection, properties.enableSoftDelete, properties.publicNetworkAccess],
+                    [
+                        properties.enableRbacAuthorization,
+                        properties.enablePurgeProtection,
+                        properties.enableSoftDelete,
+                        properties.publicNetworkAccess,
+                    ],
                     [true, true, true, "Disabled"],
                     vault.name,
                 );
@@ -270,19 +353,30 @@ describe("Azure backup site", () => {
         it("stores assets RA-GZRS, HTTPS and TLS 1.2 only, without public blob or shared-key access, versioned with soft delete", () => {
             const account = resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-assets").inputs;
             assert.deepEqual(account.sku, { name: "Standard_RAGZRS" });
-            assert.deepEqual([account.enableHttpsTrafficOnly, account.minimumTlsVersion, account.allowBlobPublicAccess, account.allowSharedKeyAccess], [true, "TLS1_2", false, false]);
+            assert.deepEqual(
+                [account.enableHttpsTrafficOnly, account.minimumTlsVersion, account.allowBlobPublicAccess, account.allowSharedKeyAccess],
+                [true, "TLS1_2", false, false],
+            );
             const blobs = resourceNamed(prod, "azure-native:storage:BlobServiceProperties", "azure-assets").inputs;
             assert.deepEqual([blobs.isVersioningEnabled, blobs.deleteRetentionPolicy], [true, { enabled: true, days: 30 }]);
         });
 
         it("keeps a Premium, zone-redundant registry without an admin user or public access", () => {
             const registry = one(prod, "azure-native:containerregistry:Registry").inputs;
-            assert.deepEqual([registry.sku, registry.adminUserEnabled, registry.zoneRedundancy, registry.publicNetworkAccess], [{ name: "Premium" }, false, "Enabled", "Disabled"]);
+            assert.deepEqual(
+                [registry.sku, registry.adminUserEnabled, registry.zoneRedundancy, registry.publicNetworkAccess],
+                [{ name: "Premium" }, false, "Enabled", "Disabled"],
+            );
             assert.deepEqual((registry.policies as { retentionPolicy: unknown }).retentionPolicy, { days: 30, status: "enabled" });
         });
 
         it("protects the data stores in prod only, and retains them everywhere", () => {
-            for (const type of ["azure-native:keyvault:Vault", "azure-native:containerregistry:Registry", "azure-native:redisenterprise:RedisEnterprise", "azure-native:dataprotection:BackupVault"]) {
+            for (const type of [
+                "azure-native:keyvault:Vault",
+                "azure-native:containerregistry:Registry",
+                "azure-native:redisenterprise:RedisEnterprise",
+                "azure-native:dataprotection:BackupVault",
+            ]) {
                 for (const resource of resourcesOfType(prod, type)) {
                     assert.deepEqual([resource.protect, resource.retainOnDelete], [true, true], resource.name);
                 }
@@ -296,22 +390,51 @@ describe("Azure backup site", () => {
 
     describe("backups", () => {
         it("keeps a geo-redundant, immutable vault (locked in prod) with 30 daily and 12 monthly recovery points of the assets", () => {
-            const vault = one(prod, "azure-native:dataprotection:BackupVault").inputs.properties as { storageSettings: unknown; securitySettings: unknown };
+            const vault = one(prod, "azure-native:dataprotection:BackupVault").inputs.properties as {
+                storageSettings: unknown;
+                securitySettings: unknown;
+            };
             assert.deepEqual(vault.storageSettings, [{ datastoreType: "VaultStore", type: "GeoRedundant" }]);
-            assert.deepEqual(vault.securitySettings, { softDeleteSettings: { state: "AlwaysOn", retentionDurationInDays: 14 }, immutabilitySettings: { state: "Locked" } });
-            const devVault = one(dev, "azure-native:dataprotection:BackupVault").inputs.properties as { securitySettings: { immutabilitySettings: unknown } };
+            assert.deepEqual(vault.securitySettings, {
+                softDeleteSettings: { state: "AlwaysOn", retentionDurationInDays: 14 },
+                immutabilitySettings: { state: "Locked" },
+            });
+            const devVault = one(dev, "azure-native:dataprotection:BackupVault").inputs.properties as {
+                securitySettings: { immutabilitySettings: unknown };
+            };
             assert.deepEqual(devVault.securitySettings.immutabilitySettings, { state: "Unlocked" });
-            const rules = (one(prod, "azure-native:dataprotection:BackupPolicy").inputs.properties as { policyRules: { name: string; lifecycles?: { deleteAfter: { duration: string } }[] }[] }).policyRules;
-            assert.deepEqual(rules.filter((rule) => rule.lifecycles).map((rule) => [rule.name, rule.lifecycles![0].deleteAfter.duration]), [["Default", "P30D"], ["Monthly", "P12M"]]);
+            const rules = (
+                one(prod, "azure-native:dataprotection:BackupPolicy").inputs.properties as {
+                    policyRules: { name: string; lifecycles?: { deleteAfter: { duration: string } }[] }[];
+                }
+            ).policyRules;
+            assert.deepEqual(
+                rules.filter((rule) => rule.lifecycles).map((rule) => [rule.name, rule.lifecycles![0].deleteAfter.duration]),
+                [
+                    ["Default", "P30D"],
+                    ["Monthly", "P12M"],
+                ],
+            );
             const instance = one(prod, "azure-native:dataprotection:BackupInstance");
-            assert.ok(instance.propertyDependencies.properties.includes(resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-assets").urn));
+            assert.ok(
+                instance.propertyDependencies.properties.includes(
+                    resourceNamed(prod, "azure-native:storage:StorageAccount", "azure-assets").urn,
+                ),
+            );
         });
     });
 
     describe("monitoring", () => {
         it("sends AKS, Key Vault, the gateway and storage to Log Analytics, and alerts to an action group", () => {
-            const settings = resourcesOfType(prod, "azure-native:monitor:DiagnosticSetting").map((setting) => setting.name).sort();
-            for (const expected of ["azure-site-diagnostics", "azure-vault-diagnostics", "azure-origin-diagnostics", "azure-assets-diagnostics"]) {
+            const settings = resourcesOfType(prod, "azure-native:monitor:DiagnosticSetting")
+                .map((setting) => setting.name)
+                .sort();
+            for (const expected of [
+                "azure-site-diagnostics",
+                "azure-vault-diagnostics",
+                "azure-origin-diagnostics",
+                "azure-assets-diagnostics",
+            ]) {
                 assert.ok(settings.includes(expected), expected);
             }
             const group = one(prod, "azure-native:monitor:ActionGroup");
@@ -345,8 +468,20 @@ describe("Azure backup site", () => {
             }) as AzureSiteConfig;
 
         it("stands by cheaply and, made active, matches the primary's prod capacity", () => {
-            assert.deepEqual(azureCapacity(config("standby")), { mode: "standby", userNodeMinCount: 1, userNodeMaxCount: 3, gatewayMinCapacity: 1, gatewayMaxCapacity: 2 });
-            assert.deepEqual(azureCapacity(config("active")), { mode: "active", userNodeMinCount: 3, userNodeMaxCount: 12, gatewayMinCapacity: 2, gatewayMaxCapacity: 10 });
+            assert.deepEqual(azureCapacity(config("standby")), {
+                mode: "standby",
+                userNodeMinCount: 1,
+                userNodeMaxCount: 3,
+                gatewayMinCapacity: 1,
+                gatewayMaxCapacity: 2,
+            });
+            assert.deepEqual(azureCapacity(config("active")), {
+                mode: "active",
+                userNodeMinCount: 3,
+                userNodeMaxCount: 12,
+                gatewayMinCapacity: 2,
+                gatewayMaxCapacity: 10,
+            });
         });
 
         it("plans prod-azure on standby, and an all-in-one stack active when its edge sends traffic to Azure", async () => {
@@ -354,7 +489,8 @@ describe("Azure backup site", () => {
             // Two standby nodes: the standby's minimum replicas fit with headroom, and survive a node loss.
             assert.deepEqual([pool(prod).minCount, pool(prod).maxCount], [2, 3]);
             assert.equal((prod.outputs.azure as { capacity: string }).capacity, "standby");
-            const scale = (plan: StackPlan) => (one(plan, "azure-native:network:ApplicationGateway").inputs.autoscaleConfiguration as { minCapacity: number }).minCapacity;
+            const scale = (plan: StackPlan) =>
+                (one(plan, "azure-native:network:ApplicationGateway").inputs.autoscaleConfiguration as { minCapacity: number }).minCapacity;
             assert.equal(scale(prod), 1);
             assert.equal((dev.outputs.azure as { capacity: string }).capacity, "standby", "dev's edge sends traffic to AWS");
             const failedOver = await planFixtureStack("all-in-one-azure-active");
@@ -372,17 +508,102 @@ describe("Azure backup site", () => {
                 call: () => assert.fail("nothing is invoked when the arguments are bad"),
             });
         });
-        const aks = { resourceGroupName: "rg", location: "eastus2", nodeSubnetId: "s", kubernetesVersion: "1.33", userNodeVmSize: "Standard_D4s_v5", userNodeMinCount: 3, userNodeMaxCount: 6, workspaceId: "w", tags: {} };
-        const origin = { resourceGroupName: "rg", location: "eastus2", gatewaySubnetId: "s", hostname: "h.example.com", keyVaultId: "k", keyVaultName: "k", keyVaultUri: "https://k.vault.azure.net/", certificatePfx: "MIIK", backendIp: "10.0.0.1", backendPort: 8080, minCapacity: 1, maxCapacity: 2, workspaceId: "w", clientCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", tags: {} };
+        const aks = {
+            resourceGroupName: "rg",
+            location: "eastus2",
+            nodeSubnetId: "s",
+            kubernetesVersion: "1.33",
+            userNodeVmSize: "Standard_D4s_v5",
+            userNodeMinCount: 3,
+            userNodeMaxCount: 6,
+            workspaceId: "w",
+            tags: {},
+        };
+        const origin = {
+            resourceGroupName: "rg",
+            location: "eastus2",
+            gatewaySubnetId: "s",
+            hostname: "h.example.com",
+            keyVaultId: "k",
+            keyVaultName: "k",
+            keyVaultUri: "https://k.vault.azure.net/",
+            certificatePfx: "MIIK",
+            backendIp: "10.0.0.1",
+            backendPort: 8080,
+            minCapacity: 1,
+            maxCapacity: 2,
+            workspaceId: "w",
+            clientCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+            tags: {},
+        };
         const cases: [string, () => unknown, RegExp][] = [
-            ["AksCluster userNodeMaxCount below userNodeMinCount", () => new AksCluster("a", { ...aks, userNodeMaxCount: 2 }), /AksCluster a: userNodeMaxCount 2 must be at least userNodeMinCount \(3\)/],
-            ["AksCluster authorizedIpRanges of the whole internet", () => new AksCluster("a", { ...aks, authorizedIpRanges: ["0.0.0.0/0"] }), /authorizedIpRanges entry "0\.0\.0\.0\/0"/],
-            ["AzureOrigin capacity out of order", () => new AzureOrigin("o", { ...origin, minCapacity: 5, maxCapacity: 2 }), /AzureOrigin o: capacity must satisfy 1 <= minCapacity \(5\) <= maxCapacity \(2\)/],
-            ["AzureOrigin a client CA that is not a PEM certificate", () => new AzureOrigin("o", { ...origin, clientCaCertificate: "not a certificate" }), /AzureOrigin o: clientCaCertificate must be one PEM certificate/],
-            ["AzureRedis an unknown SKU", () => new AzureRedis("r", { resourceGroupName: "rg", location: "eastus2", sku: "Premium_P1", privateEndpointSubnetId: "s", privateDnsZoneId: "z", workspaceId: "w", protect: false, tags: {} }), /AzureRedis r: sku "Premium_P1"/],
-            ["AzureBackup daily retention under 30 days", () => new AzureBackup("b", { resourceGroupName: "rg", location: "eastus2", storageAccounts: [{ name: "a", id: "i", containers: ["c"] }], dailyRetentionDays: 7, lockImmutability: false, protect: false, tags: {} }), /AzureBackup b: dailyRetentionDays 7 must be at least 30/],
-            ["AzureLogs retention beyond 730 days", () => new AzureLogs("l", { resourceGroupName: "rg", location: "eastus2", retentionDays: 1000, alertEmail: "", tags: {} }), /AzureLogs l: retentionDays 1000 must be from 30 to 730/],
-            ["SecureStorageAccount soft delete of 0 days", () => new SecureStorageAccount("s", { resourceGroupName: "rg", location: "eastus2", sku: "Standard_ZRS", softDeleteDays: 0, protect: false, tags: {} }), /SecureStorageAccount s: softDeleteDays 0 must be from 1 to 365/],
+            [
+                "AksCluster userNodeMaxCount below userNodeMinCount",
+                () => new AksCluster("a", { ...aks, userNodeMaxCount: 2 }),
+                /AksCluster a: userNodeMaxCount 2 must be at least userNodeMinCount \(3\)/,
+            ],
+            [
+                "AksCluster authorizedIpRanges of the whole internet",
+                () => new AksCluster("a", { ...aks, authorizedIpRanges: ["0.0.0.0/0"] }),
+                /authorizedIpRanges entry "0\.0\.0\.0\/0"/,
+            ],
+            [
+                "AzureOrigin capacity out of order",
+                () => new AzureOrigin("o", { ...origin, minCapacity: 5, maxCapacity: 2 }),
+                /AzureOrigin o: capacity must satisfy 1 <= minCapacity \(5\) <= maxCapacity \(2\)/,
+            ],
+            [
+                "AzureOrigin a client CA that is not a PEM certificate",
+                () => new AzureOrigin("o", { ...origin, clientCaCertificate: "not a certificate" }),
+                /AzureOrigin o: clientCaCertificate must be one PEM certificate/,
+            ],
+            [
+                "AzureRedis an unknown SKU",
+                () =>
+                    new AzureRedis("r", {
+                        resourceGroupName: "rg",
+                        location: "eastus2",
+                        sku: "Premium_P1",
+                        privateEndpointSubnetId: "s",
+                        privateDnsZoneId: "z",
+                        workspaceId: "w",
+                        protect: false,
+                        tags: {},
+                    }),
+                /AzureRedis r: sku "Premium_P1"/,
+            ],
+            [
+                "AzureBackup daily retention under 30 days",
+                () =>
+                    new AzureBackup("b", {
+                        resourceGroupName: "rg",
+                        location: "eastus2",
+                        storageAccounts: [{ name: "a", id: "i", containers: ["c"] }],
+                        dailyRetentionDays: 7,
+                        lockImmutability: false,
+                        protect: false,
+                        tags: {},
+                    }),
+                /AzureBackup b: dailyRetentionDays 7 must be at least 30/,
+            ],
+            [
+                "AzureLogs retention beyond 730 days",
+                () => new AzureLogs("l", { resourceGroupName: "rg", location: "eastus2", retentionDays: 1000, alertEmail: "", tags: {} }),
+                /AzureLogs l: retentionDays 1000 must be from 30 to 730/,
+            ],
+            [
+                "SecureStorageAccount soft delete of 0 days",
+                () =>
+                    new SecureStorageAccount("s", {
+                        resourceGroupName: "rg",
+                        location: "eastus2",
+                        sku: "Standard_ZRS",
+                        softDeleteDays: 0,
+                        protect: false,
+                        tags: {},
+                    }),
+                /SecureStorageAccount s: softDeleteDays 0 must be from 1 to 365/,
+            ],
         ];
         for (const [what, construct, message] of cases) {
             it(what, () => assert.throws(construct, message));

@@ -9,22 +9,43 @@ describe("stack config validation", () => {
     describe("rejects bad stack files with one clear error naming the file, the key and what is allowed", () => {
         const cases: { fixture: string; fragments: string[] }[] = [
             { fixture: "typo", fragments: ["crypto-beacon:awsVpcCidrr: unknown key", "did you mean crypto-beacon:awsVpcCidr?"] },
-            { fixture: "wrong-type", fragments: ["crypto-beacon:awsZoneCount: must be a whole number (Pulumi.yaml declares type integer)", 'got the string "three"'] },
+            {
+                fixture: "wrong-type",
+                fragments: [
+                    "crypto-beacon:awsZoneCount: must be a whole number (Pulumi.yaml declares type integer)",
+                    'got the string "three"',
+                ],
+            },
             { fixture: "bad-cidr", fragments: ["crypto-beacon:awsVpcCidr: must be a canonical IPv4 CIDR block"] },
-            { fixture: "unknown-region", fragments: ['crypto-beacon:awsRegion: "us-east-7" is not a known AWS region', "allowed:", "us-east-1"] },
+            {
+                fixture: "unknown-region",
+                fragments: ['crypto-beacon:awsRegion: "us-east-7" is not a known AWS region', "allowed:", "us-east-1"],
+            },
             {
                 fixture: "all-in-one-overlap",
                 fragments: ["crypto-beacon:azureVnetCidr: 10.10.128.0/17 overlaps awsVpcCidr 10.10.0.0/16"],
             },
             {
                 fixture: "edge-overlap",
-                fragments: ["crypto-beacon:azureSiteStack: the Azure site's address space 10.10.128.0/17 overlaps the AWS site's 10.10.0.0/16"],
+                fragments: [
+                    "crypto-beacon:azureSiteStack: the Azure site's address space 10.10.128.0/17 overlaps the AWS site's 10.10.0.0/16",
+                ],
             },
-            { fixture: "no-role", fragments: ["crypto-beacon:role: missing", "every stack must set it", "all-in-one (dev/test), aws-site, azure-site, or edge"] },
+            {
+                fixture: "no-role",
+                fragments: [
+                    "crypto-beacon:role: missing",
+                    "every stack must set it",
+                    "all-in-one (dev/test), aws-site, azure-site, or edge",
+                ],
+            },
             { fixture: "edge-missing-domain", fragments: ['crypto-beacon:domain: missing; role "edge" requires it'] },
             {
                 fixture: "edge-plaintext-secret",
-                fragments: ["crypto-beacon:cloudflareApiToken: holds a plaintext value", "pulumi config set --secret crypto-beacon:cloudflareApiToken"],
+                fragments: [
+                    "crypto-beacon:cloudflareApiToken: holds a plaintext value",
+                    "pulumi config set --secret crypto-beacon:cloudflareApiToken",
+                ],
             },
             {
                 fixture: "edge-wrong-role",
@@ -37,7 +58,10 @@ describe("stack config validation", () => {
                 fixture: "edge-wrong-environment",
                 fragments: ['crypto-beacon:awsSiteStack: stack "organization/crypto-beacon/staging-aws" is environment "staging"'],
             },
-            { fixture: "wrong-role-key", fragments: ['crypto-beacon:awsVpcCidr: not used by role "azure-site"; only by all-in-one, aws-site'] },
+            {
+                fixture: "wrong-role-key",
+                fragments: ['crypto-beacon:awsVpcCidr: not used by role "azure-site"; only by all-in-one, aws-site'],
+            },
             { fixture: "bad-yaml", fragments: ["Pulumi.bad-yaml.yaml:4:", "not valid YAML"] },
         ];
         for (const { fixture, fragments } of cases) {
@@ -72,10 +96,16 @@ describe("stack config validation", () => {
         /** The blue/green releases every site stack names. */
         const releases = { hubBlueRelease: "1.42.0", hubGreenRelease: "1.43.0" };
         /** The origin certificate an AWS site needs, as ESC hands it over: secret. */
-        const siteSecrets = { awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----", awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----", ...atlas };
+        const siteSecrets = {
+            awsOriginTlsCertificate: "-----BEGIN CERTIFICATE-----",
+            awsOriginTlsPrivateKey: "-----BEGIN PRIVATE KEY-----",
+            ...atlas,
+        };
         const siteSecretKeys = new Set(Object.keys(siteSecrets));
         /** The zone's origin-pull CA an AWS site verifies Cloudflare's client certificate against: public, plain config. */
-        const originPull = { awsOriginPullCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIBfake+base64/material==\n-----END CERTIFICATE-----\n" };
+        const originPull = {
+            awsOriginPullCaCertificate: "-----BEGIN CERTIFICATE-----\nMIIBfake+base64/material==\n-----END CERTIFICATE-----\n",
+        };
         /** A PEM certificate as a stack file holds it (public), for the origin-pull keys. */
         const certificate = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
         const edge = {
@@ -92,7 +122,13 @@ describe("stack config validation", () => {
             originPullPrivateKey: "-----BEGIN PRIVATE KEY-----",
             ...atlas,
         };
-        const edgeSecretKeys = new Set(["cloudflareApiToken", "databaseAppPassword", "originPullPrivateKey", "atlasClientId", "atlasClientSecret"]);
+        const edgeSecretKeys = new Set([
+            "cloudflareApiToken",
+            "databaseAppPassword",
+            "originPullPrivateKey",
+            "atlasClientId",
+            "atlasClientSecret",
+        ]);
 
         it("accepts a secret value and types the result", () => {
             const config = parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: edgeSecretKeys });
@@ -102,25 +138,55 @@ describe("stack config validation", () => {
 
         it("rejects a plaintext value where a secret is required, e.g. an ESC value not marked fn::secret", () => {
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.prod.yaml", values: edge, secretKeys: new Set([...edgeSecretKeys].filter((key) => key !== "cloudflareApiToken")) }),
+                () =>
+                    parseStackConfig({
+                        stackFile: "Pulumi.prod.yaml",
+                        values: edge,
+                        secretKeys: new Set([...edgeSecretKeys].filter((key) => key !== "cloudflareApiToken")),
+                    }),
                 /Pulumi\.prod\.yaml: invalid stack config\n {2}- crypto-beacon:cloudflareApiToken: holds a plaintext value; a secret must be a secure: value/,
             );
         });
 
         it("ignores the defaults the CLI injects for keys of other roles, but not values someone set", () => {
-            const injected = { role: "azure-site", environment: "dev", azureOriginHostname: "azure-origin.dev.trade.example.com", azureOriginPullCaCertificate: certificate, azureOriginTlsPfx: "pfx-from-esc", awsVpcCidr: "10.10.0.0/16", awsZoneCount: "3", domain: "", ...atlas, ...releases };
+            const injected = {
+                role: "azure-site",
+                environment: "dev",
+                azureOriginHostname: "azure-origin.dev.trade.example.com",
+                azureOriginPullCaCertificate: certificate,
+                azureOriginTlsPfx: "pfx-from-esc",
+                awsVpcCidr: "10.10.0.0/16",
+                awsZoneCount: "3",
+                domain: "",
+                ...atlas,
+                ...releases,
+            };
             const azureSecretKeys = new Set([...siteSecretKeys, "azureOriginTlsPfx"]);
             const config = parseStackConfig({ stackFile: "Pulumi.x.yaml", values: injected, secretKeys: azureSecretKeys });
             assert.equal(config.role, "azure-site");
             assert.equal("awsVpcCidr" in config, false);
             assert.throws(
-                () => parseStackConfig({ stackFile: "Pulumi.x.yaml", values: { ...injected, awsZoneCount: "2" }, secretKeys: azureSecretKeys }),
+                () =>
+                    parseStackConfig({
+                        stackFile: "Pulumi.x.yaml",
+                        values: { ...injected, awsZoneCount: "2" },
+                        secretKeys: azureSecretKeys,
+                    }),
                 /crypto-beacon:awsZoneCount: not used by role "azure-site"/,
             );
         });
 
         it("requires one NAT gateway per zone in prod", () => {
-            const site = { role: "aws-site", environment: "prod", awsOriginHostname: "aws-origin.trade.example.com", ...originPull, awsZoneCount: "3", awsNatGatewayCount: "1", ...siteSecrets, ...releases };
+            const site = {
+                role: "aws-site",
+                environment: "prod",
+                awsOriginHostname: "aws-origin.trade.example.com",
+                ...originPull,
+                awsZoneCount: "3",
+                awsNatGatewayCount: "1",
+                ...siteSecrets,
+                ...releases,
+            };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.prod-aws.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsNatGatewayCount: prod needs one NAT gateway per zone .*allowed: 3/,
@@ -128,24 +194,50 @@ describe("stack config validation", () => {
         });
 
         describe("sizes and limits of the AWS site", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...originPull, ...siteSecrets, ...releases };
-            const parse = (values: Record<string, string>) => () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: siteSecretKeys });
+            const site = {
+                role: "aws-site",
+                environment: "dev",
+                awsOriginHostname: "aws-origin.dev.trade.example.com",
+                ...originPull,
+                ...siteSecrets,
+                ...releases,
+            };
+            const parse = (values: Record<string, string>) => () =>
+                parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: { ...site, ...values }, secretKeys: siteSecretKeys });
 
             it("rejects node group sizes out of order", () => {
-                assert.throws(parse({ awsNodeMinSize: "5", awsNodeDesiredSize: "2", awsNodeMaxSize: "4" }), /crypto-beacon:awsNodeDesiredSize: node group sizes must satisfy awsNodeMinSize \(5\) <= awsNodeDesiredSize \(2\) <= awsNodeMaxSize \(4\)/);
+                assert.throws(
+                    parse({ awsNodeMinSize: "5", awsNodeDesiredSize: "2", awsNodeMaxSize: "4" }),
+                    /crypto-beacon:awsNodeDesiredSize: node group sizes must satisfy awsNodeMinSize \(5\) <= awsNodeDesiredSize \(2\) <= awsNodeMaxSize \(4\)/,
+                );
             });
 
             it("requires the origin-pull CA as one PEM certificate", () => {
-                assert.throws(parse({ awsOriginPullCaCertificate: "not a certificate" }), /crypto-beacon:awsOriginPullCaCertificate: must be one PEM certificate/);
+                assert.throws(
+                    parse({ awsOriginPullCaCertificate: "not a certificate" }),
+                    /crypto-beacon:awsOriginPullCaCertificate: must be one PEM certificate/,
+                );
             });
 
             it("refuses to open the EKS API to the whole internet", () => {
-                assert.throws(parse({ awsEksPublicAccessCidrs: '["0.0.0.0/0"]' }), /crypto-beacon:awsEksPublicAccessCidrs: must not include 0\.0\.0\.0\/0/);
+                assert.throws(
+                    parse({ awsEksPublicAccessCidrs: '["0.0.0.0/0"]' }),
+                    /crypto-beacon:awsEksPublicAccessCidrs: must not include 0\.0\.0\.0\/0/,
+                );
             });
         });
 
         it("keeps the replica region apart from the primary", () => {
-            const site = { role: "aws-site", environment: "dev", awsOriginHostname: "aws-origin.dev.trade.example.com", ...originPull, awsRegion: "us-east-1", awsReplicaRegion: "us-east-1", ...siteSecrets, ...releases };
+            const site = {
+                role: "aws-site",
+                environment: "dev",
+                awsOriginHostname: "aws-origin.dev.trade.example.com",
+                ...originPull,
+                awsRegion: "us-east-1",
+                awsReplicaRegion: "us-east-1",
+                ...siteSecrets,
+                ...releases,
+            };
             assert.throws(
                 () => parseStackConfig({ stackFile: "Pulumi.dev.yaml", values: site, secretKeys: siteSecretKeys }),
                 /crypto-beacon:awsReplicaRegion: must differ from awsRegion \("us-east-1"\)/,

@@ -71,7 +71,11 @@ describe("conformance: stack config is checked as the CLI checks it", () => {
         });
 
         it("refuse a list with an element of another type", async () => {
-            await assertPlanFails(planConformance("config-array", "Pulumi.wrong-items.yaml"), 2, "config-array:sizes: must be a YAML list of whole number values");
+            await assertPlanFails(
+                planConformance("config-array", "Pulumi.wrong-items.yaml"),
+                2,
+                "config-array:sizes: must be a YAML list of whole number values",
+            );
         });
     });
 
@@ -98,7 +102,9 @@ describe("conformance: stack config is checked as the CLI checks it", () => {
             const plan = await planConformance("config-secret", "Pulumi.secure.yaml");
             assert.match(configOf(plan)["config-secret:apiToken"], /^\[offline placeholder for secure value config-secret:apiToken/);
             const program = path.join(CONFORMANCE, "config-secret");
-            assert.deepEqual(readStackFile(readProject(program), path.join(program, "Pulumi.secure.yaml")).secretKeys, ["config-secret:apiToken"]);
+            assert.deepEqual(readStackFile(readProject(program), path.join(program, "Pulumi.secure.yaml")).secretKeys, [
+                "config-secret:apiToken",
+            ]);
         });
 
         it("refuse a plaintext value", async () => {
@@ -186,9 +192,15 @@ describe("conformance: this repository's stack files", () => {
         assert.match(quoted, /'\["m6i.xlarge"\]'/);
         const stackFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "quoted-")), "Pulumi.quoted-array.yaml");
         fs.writeFileSync(stackFile, quoted);
-        const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--config", stackFile, "--skip-policy"], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+        const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--config", stackFile, "--skip-policy"], {
+            cwd: REPOSITORY_ROOT,
+            encoding: "utf8",
+        });
         assert.equal(run.status, 2, run.stderr);
-        assert.match(run.stderr, /^error: Pulumi\.quoted-array\.yaml: invalid stack config\n {2}- crypto-beacon:awsNodeInstanceTypes: must be a YAML list of string values/);
+        assert.match(
+            run.stderr,
+            /^error: Pulumi\.quoted-array\.yaml: invalid stack config\n {2}- crypto-beacon:awsNodeInstanceTypes: must be a YAML list of string values/,
+        );
         assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
     });
 });

@@ -19,8 +19,12 @@ describe("conformance: names as the providers' Check builds and the APIs check t
     const nameCase = (name: string) => planConformance("engine-name-rules", { "engine-name-rules:case": name });
 
     it("refuses an azure-native auto-name the storage API would reject, naming the resource, the name and the rule", async () => {
-        await assertPlanFails(nameCase("storage-auto-name"), 1,
-            'azure-native:storage:StorageAccount "app-assets": accountName "app-assets', "3-24 lowercase letters and digits");
+        await assertPlanFails(
+            nameCase("storage-auto-name"),
+            1,
+            'azure-native:storage:StorageAccount "app-assets": accountName "app-assets',
+            "3-24 lowercase letters and digits",
+        );
     });
 
     it("accepts an explicit storage account name within the rule", async () => {
@@ -33,8 +37,11 @@ describe("conformance: names as the providers' Check builds and the APIs check t
     });
 
     it("fails as pulumi-aws does when the logical name leaves no room for the 7 random characters", async () => {
-        await assertPlanFails(nameCase("target-group-too-long"), 1,
-            `name "payment-api-services-tg-blue-" plus 7 random chars is longer than maximum length 32`);
+        await assertPlanFails(
+            nameCase("target-group-too-long"),
+            1,
+            `name "payment-api-services-tg-blue-" plus 7 random chars is longer than maximum length 32`,
+        );
     });
 
     it("shows the provider's auto-name in the planned inputs: logical name, hyphen, 7 hex characters", async () => {
@@ -48,7 +55,11 @@ describe("conformance: names as the providers' Check builds and the APIs check t
     });
 
     it("refuses an explicit bucket name S3 would reject", async () => {
-        await assertPlanFails(nameCase("bucket-explicit-invalid"), 1, 'bucket "Assets_Bucket" breaks the API\'s name rule: 3-63 lowercase letters');
+        await assertPlanFails(
+            nameCase("bucket-explicit-invalid"),
+            1,
+            'bucket "Assets_Bucket" breaks the API\'s name rule: 3-63 lowercase letters',
+        );
     });
 });
 
@@ -62,13 +73,15 @@ describe("conformance: invokes answered from their inputs", function () {
     it("computes getPolicyDocument's JSON from the statements, as the provider renders it", () => {
         assert.deepEqual(JSON.parse(String(plan.outputs.policy)), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "Assume",
-                Effect: "Allow",
-                Action: "sts:AssumeRole",
-                Principal: { Service: "ec2.amazonaws.com" },
-                Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
-            }],
+            Statement: [
+                {
+                    Sid: "Assume",
+                    Effect: "Allow",
+                    Action: "sts:AssumeRole",
+                    Principal: { Service: "ec2.amazonaws.com" },
+                    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                },
+            ],
         });
         assert.equal(one(plan, "aws:iam/role:Role").inputs.assumeRolePolicy, plan.outputs.policy);
     });
@@ -97,7 +110,12 @@ describe("conformance: invokes answered from their inputs", function () {
     it("renders several statements in order, merging overrides by Sid and writing a lone wildcard principal bare", () => {
         const rendered = renderPolicyDocument({
             statements: [
-                { sid: "Read", actions: ["s3:GetObject", "s3:ListBucket"], resources: ["*"], principals: [{ type: "*", identifiers: ["*"] }] },
+                {
+                    sid: "Read",
+                    actions: ["s3:GetObject", "s3:ListBucket"],
+                    resources: ["*"],
+                    principals: [{ type: "*", identifiers: ["*"] }],
+                },
                 { sid: "Deny", effect: "Deny", actions: ["s3:DeleteObject"], resources: ["arn:aws:s3:::b/*"] },
             ],
             overridePolicyDocuments: [JSON.stringify({ Statement: [{ Sid: "Deny", Effect: "Deny", Action: "s3:*", Resource: "*" }] })],
@@ -132,10 +150,10 @@ describe("conformance: Kubernetes yaml/v2 components expand from local files as 
 
     it("reads a ConfigGroup's inline yaml, then its globbed files, flattening List kinds into their items", () => {
         const children = plan.resources.filter((resource) => parentOf(plan, resource)?.type === "kubernetes:yaml/v2:ConfigGroup");
-        assert.deepEqual(children.map((child) => `${child.type} ${child.name}`), [
-            "kubernetes:core/v1:Namespace policies-apps",
-            "kubernetes:networking.k8s.io/v1:NetworkPolicy policies-apps/default-deny",
-        ]);
+        assert.deepEqual(
+            children.map((child) => `${child.type} ${child.name}`),
+            ["kubernetes:core/v1:Namespace policies-apps", "kubernetes:networking.k8s.io/v1:NetworkPolicy policies-apps/default-deny"],
+        );
         assert.equal(resourcesOfType(plan, "kubernetes:core/v1:List").length, 0);
     });
 });
@@ -144,8 +162,11 @@ describe("conformance: remote content", function () {
     this.timeout(120_000);
 
     it("fails a chart from a repository, naming the resource and the chart, since nothing can be fetched offline", async () => {
-        await assertPlanFails(planConformance("engine-remote-chart"), 1,
-            'kubernetes:helm.sh/v4:Chart "ingress": chart "ingress-nginx" cannot be fetched by the offline planner');
+        await assertPlanFails(
+            planConformance("engine-remote-chart"),
+            1,
+            'kubernetes:helm.sh/v4:Chart "ingress": chart "ingress-nginx" cannot be fetched by the offline planner',
+        );
     });
 });
 
@@ -158,11 +179,14 @@ describe("conformance: analyzer requests as the engine marshals them", function 
     });
 
     it("unwraps output values, keeping secrecy and unknowns, and drops internal keys", () => {
-        assert.deepEqual(engineProperties({
-            known: { [specialSigKey]: specialOutputValueSig, value: "v", dependencies: ["urn:x"] },
-            unknownSecret: { [specialSigKey]: specialOutputValueSig, secret: true },
-            __internal: 1,
-        }), { known: "v", unknownSecret: { [specialSigKey]: specialSecretSig, value: unknownValue } });
+        assert.deepEqual(
+            engineProperties({
+                known: { [specialSigKey]: specialOutputValueSig, value: "v", dependencies: ["urn:x"] },
+                unknownSecret: { [specialSigKey]: specialOutputValueSig, secret: true },
+                __internal: 1,
+            }),
+            { known: "v", unknownSecret: { [specialSigKey]: specialSecretSig, value: unknownValue } },
+        );
     });
 
     it("runs an outside pack over a program that passes a resource as an input, which sees the resource's id", async () => {
@@ -172,7 +196,10 @@ describe("conformance: analyzer requests as the engine marshals them", function 
             const check = await runner.check(plan.stack, plan.resources, undefined);
             const roleName = String(one(plan, "aws:iam/role:Role").inputs.name);
             assert.match(roleName, /^app-[0-9a-f]{7}$/);
-            assert.deepEqual(check.violations.map((violation) => violation.message).sort(), [`role is "${roleName}"`, `role is "${roleName}"`]);
+            assert.deepEqual(check.violations.map((violation) => violation.message).sort(), [
+                `role is "${roleName}"`,
+                `role is "${roleName}"`,
+            ]);
         } finally {
             runner.close();
         }

@@ -10,18 +10,26 @@ import { REPOSITORY_ROOT, resourcesOfType } from "./helpers";
 const RUNBOOK = path.join(REPOSITORY_ROOT, "docs", "runbooks", "new-stack.md");
 
 /** Kubernetes resources go through the cluster's private API: only a deploy runner reaches it. */
-const throughTheClusterApi = (plan: StackPlan) => plan.resources.filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("pulumi:providers:"));
+const throughTheClusterApi = (plan: StackPlan) =>
+    plan.resources.filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("pulumi:providers:"));
 
 describe("day 0 of a new site", () => {
     const foundation = (stack: string) => planStack({ stack, configOverrides: { [stack]: { "crypto-beacon:deployStage": "foundation" } } });
 
     it("first creates the AWS site's network, cluster, registries, secret stores and deploy runner, and nothing through the cluster's API", async () => {
         const plan = await foundation("prod-aws");
-        assert.deepEqual(throughTheClusterApi(plan).map((resource) => resource.type), []);
+        assert.deepEqual(
+            throughTheClusterApi(plan).map((resource) => resource.type),
+            [],
+        );
         assert.equal(resourcesOfType(plan, "beacon:aws:DeployRunner").length, 1);
         assert.ok(resourcesOfType(plan, "aws:ecr/repository:Repository").length > 0, "registries, for the images");
         assert.ok(resourcesOfType(plan, "aws:secretsmanager/secret:Secret").length > 0, "secret stores, for the values");
-        assert.equal(resourcesOfType(plan, "aws:secretsmanager/secretVersion:SecretVersion").length, 1, "the Redis AUTH token is set by the stack itself");
+        assert.equal(
+            resourcesOfType(plan, "aws:secretsmanager/secretVersion:SecretVersion").length,
+            1,
+            "the Redis AUTH token is set by the stack itself",
+        );
         assert.equal(resourcesOfType(plan, "beacon:aws:Origin").length, 1, "the origin's certificate comes from config");
         const workloads = await planStack({ stack: "prod-aws" });
         assert.ok(throughTheClusterApi(workloads).length > 0, "deployStage workloads adds them");
@@ -29,7 +37,10 @@ describe("day 0 of a new site", () => {
 
     it("first creates the Azure site's vaults, registry and deploy runner, without the gateway, which has nothing to serve yet", async () => {
         const plan = await foundation("prod-azure");
-        assert.deepEqual(throughTheClusterApi(plan).map((resource) => resource.type), []);
+        assert.deepEqual(
+            throughTheClusterApi(plan).map((resource) => resource.type),
+            [],
+        );
         assert.equal(resourcesOfType(plan, "beacon:azure:DeployRunner").length, 1);
         // The site's own vault and one per service, each service's secret in a scope of its own.
         assert.equal(resourcesOfType(plan, "azure-native:keyvault:Vault").length, 1 + HUB_SERVICES.length);
@@ -51,7 +62,10 @@ describe("day 0 of a new site", () => {
         const stages = [...runbook.matchAll(/crypto-beacon:deployStage (\w+)/g)].map(([, stage]) => stage);
         assert.deepEqual(stages, [...DEPLOY_STAGES], "the runbook sets each stage once, in the schema's order");
         for (const [, stack] of runbook.matchAll(/--stack ([a-z0-9-]+)/g)) {
-            assert.ok(/^perf(-aws|-azure)?$/.test(stack) || listStacks().some((entry) => entry.stack === stack), `new-stack.md names stack ${stack}`);
+            assert.ok(
+                /^perf(-aws|-azure)?$/.test(stack) || listStacks().some((entry) => entry.stack === stack),
+                `new-stack.md names stack ${stack}`,
+            );
         }
         for (const [, file] of runbook.matchAll(/`((?:\.github|docs|policies|stacks|components|tools)\/[^`*<> ]+)`/g)) {
             assert.ok(fs.existsSync(path.join(REPOSITORY_ROOT, file)), `new-stack.md names ${file}`);

@@ -1,7 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ACTIONS_RUNNER_VERSION, DEPLOY_RUNNER_LABEL, parseGithubScope, runnerBootstrapScript } from "../components/delivery/runnerBootstrap";
+import {
+    ACTIONS_RUNNER_VERSION,
+    DEPLOY_RUNNER_LABEL,
+    parseGithubScope,
+    runnerBootstrapScript,
+} from "../components/delivery/runnerBootstrap";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { listStacks } from "../tools/stacks";
 import { assertPlanFails, FIXTURES, one, parentOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
@@ -14,21 +19,50 @@ describe("deploy runners", () => {
 
         it("registers an ephemeral runner for a repository or an organization, and nothing else", () => {
             assert.equal(scope.registrationTokenPath, "/repos/acme/infra/actions/runners/registration-token");
-            assert.equal(parseGithubScope("https://github.com/acme")?.registrationTokenPath, "/orgs/acme/actions/runners/registration-token");
-            for (const bad of ["http://github.com/acme", "https://github.example.com/acme", "https://github.com/acme/infra/tree", "https://github.com/"]) {
+            assert.equal(
+                parseGithubScope("https://github.com/acme")?.registrationTokenPath,
+                "/orgs/acme/actions/runners/registration-token",
+            );
+            for (const bad of [
+                "http://github.com/acme",
+                "https://github.example.com/acme",
+                "https://github.com/acme/infra/tree",
+                "https://github.com/",
+            ]) {
                 assert.equal(parseGithubScope(bad), undefined, bad);
             }
-            const script = runnerBootstrapScript({ scope, labels: [DEPLOY_RUNNER_LABEL, "prod-aws"], installPackages: "dnf install -y git jq", readCredentialCommand: "read-it" });
+            const script = runnerBootstrapScript({
+                scope,
+                labels: [DEPLOY_RUNNER_LABEL, "prod-aws"],
+                installPackages: "dnf install -y git jq",
+                readCredentialCommand: "read-it",
+            });
             assert.match(script, new RegExp(`/download/v${ACTIONS_RUNNER_VERSION.replace(/\./g, "\\.")}/actions-runner-linux-x64-`));
-            assert.match(script, /\.\/config\.sh --unattended --ephemeral --replace --url 'https:\/\/github\.com\/acme\/infra' --token "\$token" --labels 'deploy-runner,prod-aws'/);
+            assert.match(
+                script,
+                /\.\/config\.sh --unattended --ephemeral --replace --url 'https:\/\/github\.com\/acme\/infra' --token "\$token" --labels 'deploy-runner,prod-aws'/,
+            );
             assert.match(script, /credential="\$\(read-it\)"/);
             assert.match(script, /https:\/\/api\.github\.com\/repos\/acme\/infra\/actions\/runners\/registration-token/);
             assert.match(script, /^User=runner$/m, "jobs never run as root");
         });
 
         it("refuses labels and job variables that would break out of the script", () => {
-            assert.throws(() => runnerBootstrapScript({ scope, labels: ["a,b'"], installPackages: "", readCredentialCommand: "x" }), /runner label "a,b'"/);
-            assert.throws(() => runnerBootstrapScript({ scope, labels: [], installPackages: "", readCredentialCommand: "x", jobEnvironment: { ID: "a'b" } }), /runner job variable ID/);
+            assert.throws(
+                () => runnerBootstrapScript({ scope, labels: ["a,b'"], installPackages: "", readCredentialCommand: "x" }),
+                /runner label "a,b'"/,
+            );
+            assert.throws(
+                () =>
+                    runnerBootstrapScript({
+                        scope,
+                        labels: [],
+                        installPackages: "",
+                        readCredentialCommand: "x",
+                        jobEnvironment: { ID: "a'b" },
+                    }),
+                /runner job variable ID/,
+            );
         });
     });
 
@@ -44,19 +78,28 @@ describe("deploy runners", () => {
             assert.equal(found.length, 1, `one ${type} in ${RUNNER}`);
             return found[0];
         };
-        const policyOf = (resource: PlannedResource) => JSON.parse(String(resource.inputs.policy)) as { Statement: { Action: string | string[]; Resource: string; Condition?: unknown }[] };
+        const policyOf = (resource: PlannedResource) =>
+            JSON.parse(String(resource.inputs.policy)) as {
+                Statement: { Action: string | string[]; Resource: string; Condition?: unknown }[];
+            };
 
         it("run in the private subnets, with IMDSv2 only, encrypted volumes and no public address", () => {
             const component = one(prod, "beacon:aws:DeployRunner");
             assert.equal(component.name, RUNNER);
             const template = child("aws:ec2/launchTemplate:LaunchTemplate");
-            assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+            assert.deepEqual(template.inputs.metadataOptions, {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+            });
             const [volume] = template.inputs.blockDeviceMappings as { ebs: { encrypted: string; kmsKeyId: string } }[];
             assert.equal(volume.ebs.encrypted, "true");
             assert.match(volume.ebs.kmsKeyId, /^arn:aws:kms:/);
             assert.equal(template.inputs.networkInterfaces, undefined, "no interface with a public address");
             const group = child("aws:autoscaling/group:Group");
-            const privateSubnets = resourcesOfType(prod, "aws:ec2/subnet:Subnet").filter((subnet) => /private/.test(subnet.name)).map((subnet) => subnet.name);
+            const privateSubnets = resourcesOfType(prod, "aws:ec2/subnet:Subnet")
+                .filter((subnet) => /private/.test(subnet.name))
+                .map((subnet) => subnet.name);
             assert.equal((group.inputs.vpcZoneIdentifiers as string[]).length, privateSubnets.length);
             assert.deepEqual([group.inputs.minSize, group.inputs.maxSize], [1, 1]);
         });
@@ -73,7 +116,14 @@ describe("deploy runners", () => {
         it("accept no inbound traffic and send only HTTPS out, and the cluster's API admits them", () => {
             const group = child("aws:ec2/securityGroup:SecurityGroup");
             assert.equal(group.inputs.ingress, undefined);
-            assert.deepEqual((group.inputs.egress as { protocol: string; fromPort: number; toPort: number }[]).map((rule) => [rule.protocol, rule.fromPort, rule.toPort]), [["tcp", 443, 443]]);
+            assert.deepEqual(
+                (group.inputs.egress as { protocol: string; fromPort: number; toPort: number }[]).map((rule) => [
+                    rule.protocol,
+                    rule.fromPort,
+                    rule.toPort,
+                ]),
+                [["tcp", 443, 443]],
+            );
             const rule = child("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
             assert.deepEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 443, 443]);
             assert.ok(rule.inputs.securityGroupId, "on the cluster's security group");
@@ -92,9 +142,18 @@ describe("deploy runners", () => {
             assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
             assert.match(String(role.inputs.assumeRolePolicy), /"Service":"ec2\.amazonaws\.com"/);
             const statements = policyOf(child("aws:iam/rolePolicy:RolePolicy")).Statement;
-            assert.deepEqual(statements.map((statement) => statement.Action), ["secretsmanager:GetSecretValue", "kms:Decrypt", "eks:DescribeCluster"]);
-            assert.ok(statements.every((statement) => !String(statement.Resource).includes("*")), "no wildcard resource");
-            assert.equal(child("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+            assert.deepEqual(
+                statements.map((statement) => statement.Action),
+                ["secretsmanager:GetSecretValue", "kms:Decrypt", "eks:DescribeCluster"],
+            );
+            assert.ok(
+                statements.every((statement) => !String(statement.Resource).includes("*")),
+                "no wildcard resource",
+            );
+            assert.equal(
+                child("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn,
+                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            );
         });
 
         it("exist only where deployRunnerGithubUrl is set", () => {
@@ -115,7 +174,11 @@ describe("deploy runners", () => {
             const scaleSet = child("azure-native:compute:VirtualMachineScaleSet");
             assert.equal(parentOf(prod, scaleSet)?.type, "beacon:azure:DeployRunner");
             const profile = scaleSet.inputs.virtualMachineProfile as {
-                networkProfile: { networkInterfaceConfigurations: { ipConfigurations: { subnet: { id: string }; publicIPAddressConfiguration?: unknown }[] }[] };
+                networkProfile: {
+                    networkInterfaceConfigurations: {
+                        ipConfigurations: { subnet: { id: string }; publicIPAddressConfiguration?: unknown }[];
+                    }[];
+                };
                 osProfile: { linuxConfiguration: { disablePasswordAuthentication: boolean }; adminPassword?: string; customData: string };
             };
             const [ipConfiguration] = profile.networkProfile.networkInterfaceConfigurations[0].ipConfigurations;
@@ -124,18 +187,31 @@ describe("deploy runners", () => {
             assert.equal(profile.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
             assert.equal(profile.osProfile.adminPassword, undefined);
             const vnet = one(prod, "azure-native:network:VirtualNetwork");
-            const subnet = (vnet.inputs.subnets as { name: string; natGateway?: { id: string }; defaultOutboundAccess: boolean; networkSecurityGroup: { id: string } }[]).find((candidate) => candidate.name === "deploy-runner")!;
+            const subnet = (
+                vnet.inputs.subnets as {
+                    name: string;
+                    natGateway?: { id: string };
+                    defaultOutboundAccess: boolean;
+                    networkSecurityGroup: { id: string };
+                }[]
+            ).find((candidate) => candidate.name === "deploy-runner")!;
             assert.equal(subnet.defaultOutboundAccess, false);
             assert.ok(subnet.natGateway?.id, "egress through the NAT gateway");
             const nat = child("azure-native:network:NatGateway");
             assert.equal(parentOf(prod, nat)?.type, "beacon:azure:RunnerEgress");
             const nsg = resourceNamed(prod, "azure-native:network:NetworkSecurityGroup", "azure-site-deploy-runner");
-            assert.deepEqual((nsg.inputs.securityRules as { name: string }[]).map((rule) => rule.name), ["deny-all-inbound"]);
+            assert.deepEqual(
+                (nsg.inputs.securityRules as { name: string }[]).map((rule) => rule.name),
+                ["deny-all-inbound"],
+            );
         });
 
         it("sign in as their own identity, AKS RBAC Cluster Admin on the cluster, reading only their registration secret", () => {
             assert.equal(parentOf(prod, child("azure-native:managedidentity:UserAssignedIdentity"))?.name, AZURE_RUNNER);
-            const identity = child("azure-native:compute:VirtualMachineScaleSet").inputs.identity as { type: string; userAssignedIdentities: string[] };
+            const identity = child("azure-native:compute:VirtualMachineScaleSet").inputs.identity as {
+                type: string;
+                userAssignedIdentities: string[];
+            };
             assert.equal(identity.type, "UserAssigned");
             assert.equal(identity.userAssignedIdentities.length, 1);
             assert.match(identity.userAssignedIdentities[0], /\/providers\/Microsoft\.ManagedIdentity\/\w+\/azure-deploy-runner/);
@@ -143,7 +219,10 @@ describe("deploy runners", () => {
             assert.match(String(admin.inputs.roleDefinitionId), /\/roleDefinitions\/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b$/);
             assert.match(String(admin.inputs.scope), /\/providers\/Microsoft\.ContainerService\/managedClusters\//);
             const secret = child("azure-native:authorization:RoleAssignment", `${AZURE_RUNNER}-registration`);
-            assert.match(String(secret.inputs.scope), /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/deploy-runner-registration$/);
+            assert.match(
+                String(secret.inputs.scope),
+                /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/deploy-runner-registration$/,
+            );
             // ARM assigns a role only at a scope that exists: the component creates the secret, never its value.
             const registration = child("azure-native:keyvault:Secret", `${AZURE_RUNNER}-registration`);
             assert.equal(registration.inputs.secretName, "deploy-runner-registration");
@@ -153,7 +232,9 @@ describe("deploy runners", () => {
         });
 
         it("install kubelogin and the Azure CLI, and give every job the identity kubelogin signs in as", () => {
-            const profile = child("azure-native:compute:VirtualMachineScaleSet").inputs.virtualMachineProfile as { osProfile: { customData: string } };
+            const profile = child("azure-native:compute:VirtualMachineScaleSet").inputs.virtualMachineProfile as {
+                osProfile: { customData: string };
+            };
             const script = Buffer.from(profile.osProfile.customData, "base64").toString("utf8");
             assert.match(script, /--kubelogin-install-location \/usr\/local\/bin\/kubelogin/);
             assert.match(script, /--labels 'deploy-runner,prod-azure'/);
@@ -162,12 +243,17 @@ describe("deploy runners", () => {
         });
 
         it("need an SSH public key when they are on", async () => {
-            await assertPlanFails(planStack({ configFile: path.join(FIXTURES, "stacks", "Pulumi.azure-runner-without-key.yaml") }), 2, "crypto-beacon:azureDeployRunnerSshPublicKey: is required with deployRunnerGithubUrl");
+            await assertPlanFails(
+                planStack({ configFile: path.join(FIXTURES, "stacks", "Pulumi.azure-runner-without-key.yaml") }),
+                2,
+                "crypto-beacon:azureDeployRunnerSshPublicKey: is required with deployRunnerGithubUrl",
+            );
         });
     });
 
     it("run for every stack with a cluster that a workflow deploys", () => {
-        const configured = (stack: string) => /crypto-beacon:deployRunnerGithubUrl: https:/.test(fs.readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+        const configured = (stack: string) =>
+            /crypto-beacon:deployRunnerGithubUrl: https:/.test(fs.readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
         for (const entry of listStacks()) {
             if (entry.githubEnvironment && entry.role !== "edge") {
                 assert.ok(configured(entry.stack), `${entry.stack} deploys from its runner, so it must create one`);

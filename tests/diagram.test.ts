@@ -17,13 +17,34 @@ describe("topology diagram", () => {
 
     it("draws Cloudflare's pools and monitors, both sites' origins, clusters and caches, and the database nodes of three clouds", async () => {
         const diagram = renderDiagram(await sharedPlan("prod"));
-        for (const part of ["Pool aws", "Pool azure", "Monitor aws: GET /healthz every 15 s", "EKS cluster", "AKS cluster", "ElastiCache Redis", "Azure Managed Redis", "ALB + WAF (origin)", "Application Gateway WAF v2 (origin)", "Atlas US_EAST_1", "Atlas US_EAST_2", "Atlas CENTRAL_US"]) {
+        for (const part of [
+            "Pool aws",
+            "Pool azure",
+            "Monitor aws: GET /healthz every 15 s",
+            "EKS cluster",
+            "AKS cluster",
+            "ElastiCache Redis",
+            "Azure Managed Redis",
+            "ALB + WAF (origin)",
+            "Application Gateway WAF v2 (origin)",
+            "Atlas US_EAST_1",
+            "Atlas US_EAST_2",
+            "Atlas CENTRAL_US",
+        ]) {
             assert.ok(diagram.includes(part), `${part} in the diagram`);
         }
     });
 
     it("turns the arrows round when Azure is the active site", async () => {
-        const diagram = renderDiagram(await planStack({ stack: "prod", configOverrides: { prod: { "crypto-beacon:activeSite": "azure" }, "prod-azure": { "crypto-beacon:azureCapacity": "active" } } }));
+        const diagram = renderDiagram(
+            await planStack({
+                stack: "prod",
+                configOverrides: {
+                    prod: { "crypto-beacon:activeSite": "azure" },
+                    "prod-azure": { "crypto-beacon:azureCapacity": "active" },
+                },
+            }),
+        );
         assert.match(diagram, /lb -->\|"1: primary"\| pool_azure/);
         assert.match(diagram, /lb -\.->\|"2: failover"\| pool_aws/);
         assert.match(diagram, /Atlas US_EAST_2<br\/>2 electable nodes, priority 7/);
@@ -31,10 +52,18 @@ describe("topology diagram", () => {
 
     it("plan --diagram writes Markdown, and refuses a stack with no edge with exit 2", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "diagram-")), "topology.md");
-        const written = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "dev", "--skip-policy", "--diagram", file], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+        const written = spawnSync(
+            process.execPath,
+            ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "dev", "--skip-policy", "--diagram", file],
+            { cwd: REPOSITORY_ROOT, encoding: "utf8" },
+        );
         assert.equal(written.status, 0, written.stderr);
         assert.match(fs.readFileSync(file, "utf8"), /^# Topology of stack dev\n[\s\S]*```mermaid\nflowchart TB/);
-        const site = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod-aws", "--skip-policy", "--diagram", file], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+        const site = spawnSync(
+            process.execPath,
+            ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "prod-aws", "--skip-policy", "--diagram", file],
+            { cwd: REPOSITORY_ROOT, encoding: "utf8" },
+        );
         assert.equal(site.status, 2);
         assert.match(site.stderr, /stack prod-aws plans no Cloudflare load balancer: a diagram needs an edge or all-in-one stack/);
     });

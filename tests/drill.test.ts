@@ -42,7 +42,15 @@ describe("DR drill, offline, through real local sockets", () => {
         assert.equal(before.sites.azure.capacity, "standby");
         const report = await runDrill(backend, { to: "azure", pollIntervalMs: 50 });
         assert.equal(report.outcome, "passed", JSON.stringify(report.steps, null, 2));
-        assert.deepEqual(stepNames(report), ["read-edge", "preflight-target-health", "preflight-database-majority", "scale-target", "baseline", "switch", "verify"]);
+        assert.deepEqual(stepNames(report), [
+            "read-edge",
+            "preflight-target-health",
+            "preflight-database-majority",
+            "scale-target",
+            "baseline",
+            "switch",
+            "verify",
+        ]);
         assert.match(report.steps[4].detail, /answered 200 from aws/);
         const after = await backend.describeEdge();
         assert.equal(after.activeSite, "azure");
@@ -57,7 +65,13 @@ describe("DR drill, offline, through real local sockets", () => {
         assert.ok(report.verdicts.every((verdict) => verdict.passed));
         assert.deepEqual(
             report.verdicts.map((verdict) => [verdict.target, verdict.basis]),
-            [["ours: failover detection", "configured"], ["ours: RTO", "measured"], ["ours: RPO", "derived"], ["guide: RTO", "measured"], ["guide: RPO", "derived"]],
+            [
+                ["ours: failover detection", "configured"],
+                ["ours: RTO", "measured"],
+                ["ours: RPO", "derived"],
+                ["guide: RTO", "measured"],
+                ["guide: RPO", "derived"],
+            ],
             "only the RTO is timed by the drill",
         );
         assert.equal(report.measured.verification?.answers["azure 200"], 3);
@@ -71,7 +85,11 @@ describe("DR drill, offline, through real local sockets", () => {
         assert.ok(!stepNames(failback).includes("scale-target"), "AWS always runs active");
         await assert.rejects(
             runDrill(backend, { to: "aws" }),
-            (error: Error & { exitCode?: number }) => error.exitCode === 2 && /already serves from aws, so there is no traffic to move there; to drill a failover run the drill with --to azure, then fail back with --to aws/.test(error.message),
+            (error: Error & { exitCode?: number }) =>
+                error.exitCode === 2 &&
+                /already serves from aws, so there is no traffic to move there; to drill a failover run the drill with --to azure, then fail back with --to aws/.test(
+                    error.message,
+                ),
         );
     });
 
@@ -115,7 +133,10 @@ describe("DR drill, offline, through real local sockets", () => {
         });
         assert.equal(report.outcome, "rolled-back");
         assert.deepEqual(stepNames(report).slice(-4), ["switch", "verify", "rollback", "verify-rollback"]);
-        assert.deepEqual(report.steps.slice(-4).map((step) => step.outcome), ["ok", "failed", "ok", "ok"]);
+        assert.deepEqual(
+            report.steps.slice(-4).map((step) => step.outcome),
+            ["ok", "failed", "ok", "ok"],
+        );
         assert.match(report.steps.at(-3)!.detail, /azure did not serve within 3 s/);
         assert.equal(report.measured.rtoSec, null);
         assert.ok(report.verdicts.some((verdict) => verdict.target === "ours: RTO" && !verdict.passed));
@@ -126,7 +147,10 @@ describe("DR drill, offline, through real local sockets", () => {
 
 describe("drill command", () => {
     function drill(args: string[]) {
-        return spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/drill/cli.ts", ...args], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+        return spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/drill/cli.ts", ...args], {
+            cwd: REPOSITORY_ROOT,
+            encoding: "utf8",
+        });
     }
 
     it("runs the documented offline drill and writes the report as JSON and Markdown", () => {
@@ -143,7 +167,10 @@ describe("drill command", () => {
         // Under "Measured" only what the drill timed: detection is configured, the RPO derived.
         assert.match(markdown, /\| ours: failover detection \| 35 s \| - \| 25 s \(configured\) \| pass \|/);
         assert.match(markdown, /\| ours: RPO \| 0 s \| - \| 0 s \(derived\) \| pass \|/);
-        assert.ok(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8").includes("crypto-beacon:activeSite: aws"), "offline, the stack file is untouched");
+        assert.ok(
+            fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8").includes("crypto-beacon:activeSite: aws"),
+            "offline, the stack file is untouched",
+        );
     });
 
     it("fails back offline as the README says, by running the drill again with --to the other site", () => {
@@ -153,7 +180,10 @@ describe("drill command", () => {
         assert.equal(result.status, 0, result.stderr + result.stdout);
         const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as DrillReport;
         assert.deepEqual([report.from, report.to, report.outcome], ["azure", "aws", "passed"]);
-        assert.ok(report.notes.some((note) => /started where a drill to azure ends \(activeSite azure, Azure at active capacity\)/.test(note)), report.notes.join("\n"));
+        assert.ok(
+            report.notes.some((note) => /started where a drill to azure ends \(activeSite azure, Azure at active capacity\)/.test(note)),
+            report.notes.join("\n"),
+        );
     });
 
     it("rejects bad usage and non-edge stacks with exit 2 and no stack trace", () => {
@@ -169,7 +199,9 @@ describe("drill command", () => {
 
 describe("live drill: Cloudflare pool health", () => {
     /** A stand-in for Cloudflare's API on 127.0.0.1 that answers one pool-health request. */
-    async function cloudflare(answer: unknown): Promise<{ base: string; requests: { url: string; auth: string }[]; close: () => Promise<void> }> {
+    async function cloudflare(
+        answer: unknown,
+    ): Promise<{ base: string; requests: { url: string; auth: string }[]; close: () => Promise<void> }> {
         const requests: { url: string; auth: string }[] = [];
         const server = http.createServer((request, response) => {
             requests.push({ url: request.url ?? "", auth: String(request.headers.authorization) });
@@ -177,15 +209,24 @@ describe("live drill: Cloudflare pool health", () => {
             response.end(JSON.stringify(answer));
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+        return {
+            base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`,
+            requests,
+            close: () => new Promise((resolve) => server.close(() => resolve())),
+        };
     }
 
     it("is healthy only when every probing region says so, and asks with the token for the right pool", async () => {
-        const api = await cloudflare({ success: true, result: { pop_health: { "Ashburn, VA": { healthy: true }, "Frankfurt, DE": { healthy: false } } } });
+        const api = await cloudflare({
+            success: true,
+            result: { pop_health: { "Ashburn, VA": { healthy: true }, "Frankfurt, DE": { healthy: false } } },
+        });
         try {
             const health = await cloudflarePoolHealth({ apiBase: api.base, accountId: "acct", poolId: "pool-azure", token: "t0ken" });
             assert.deepEqual(health, { healthy: false, detail: "1 of 2 Cloudflare regions see the pool healthy; not: Frankfurt, DE" });
-            assert.deepEqual(api.requests, [{ url: "/client/v4/accounts/acct/load_balancers/pools/pool-azure/health", auth: "Bearer t0ken" }]);
+            assert.deepEqual(api.requests, [
+                { url: "/client/v4/accounts/acct/load_balancers/pools/pool-azure/health", auth: "Bearer t0ken" },
+            ]);
         } finally {
             await api.close();
         }
@@ -194,7 +235,10 @@ describe("live drill: Cloudflare pool health", () => {
     it("reports Cloudflare's own error, and an API that does not answer", async () => {
         const api = await cloudflare({ success: false, errors: [{ message: "Authentication error" }] });
         try {
-            assert.deepEqual(await cloudflarePoolHealth({ apiBase: api.base, accountId: "a", poolId: "p", token: "t" }), { healthy: false, detail: "Cloudflare pool health failed: Authentication error" });
+            assert.deepEqual(await cloudflarePoolHealth({ apiBase: api.base, accountId: "a", poolId: "p", token: "t" }), {
+                healthy: false,
+                detail: "Cloudflare pool health failed: Authentication error",
+            });
         } finally {
             await api.close();
         }
@@ -220,7 +264,10 @@ describe("live drill: updates through the Automation API", () => {
             assert.ok(name in config, `no stack ${name}`);
             return {
                 name,
-                outputs: async () => Object.fromEntries(Object.entries(name === "prod" ? plan.outputs : {}).map(([key, value]) => [key, { value, secret: false }])) as OutputMap,
+                outputs: async () =>
+                    Object.fromEntries(
+                        Object.entries(name === "prod" ? plan.outputs : {}).map(([key, value]) => [key, { value, secret: false }]),
+                    ) as OutputMap,
                 getConfig: async (key: string) => ({ value: config[name][key], secret: false }) as ConfigValue,
                 setConfig: async (key: string, value: ConfigValue) => {
                     config[name][key] = value.value;
@@ -255,7 +302,11 @@ describe("live drill: updates through the Automation API", () => {
         assert.deepEqual(
             updates.map((update) => [update.stack, update.options.policyPacks, update.options.policyPackConfigs]),
             [
-                ["organization/crypto-beacon/prod-azure", DEFAULT_PACKS, DEFAULT_PACKS.map(() => path.join(REPOSITORY_ROOT, "policies", "config", "prod-azure.json"))],
+                [
+                    "organization/crypto-beacon/prod-azure",
+                    DEFAULT_PACKS,
+                    DEFAULT_PACKS.map(() => path.join(REPOSITORY_ROOT, "policies", "config", "prod-azure.json")),
+                ],
                 ["prod", DEFAULT_PACKS, DEFAULT_PACKS.map(() => path.join(REPOSITORY_ROOT, "policies", "config", "prod.json"))],
             ],
         );
@@ -267,7 +318,8 @@ describe("live drill: updates through the Automation API", () => {
         const { open, updates } = await stacks();
         await assert.rejects(
             LiveBackend.start("perf", REPOSITORY_ROOT, () => undefined, open),
-            (error: Error & { exitCode?: number }) => error.exitCode === 2 && /policies\/config\/perf\.json does not exist/.test(error.message),
+            (error: Error & { exitCode?: number }) =>
+                error.exitCode === 2 && /policies\/config\/perf\.json does not exist/.test(error.message),
         );
         assert.deepEqual(updates, []);
     });

@@ -36,13 +36,18 @@ const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 function planProd(edgeConfig: Record<string, string> = {}): Promise<StackPlan> {
     const overrides = Object.fromEntries(Object.entries(edgeConfig).map(([key, value]) => [`crypto-beacon:${key}`, value]));
     const azureCapacity = edgeConfig.activeSite === "azure" ? "active" : "standby";
-    return planStack({ stack: "prod", configOverrides: { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } } });
+    return planStack({
+        stack: "prod",
+        configOverrides: { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } },
+    });
 }
 
 function ruleset(plan: StackPlan, phase: string) {
     const found = resourcesOfType(plan, RULESET).filter((resource) => resource.inputs.phase === phase);
     assert.equal(found.length, 1, `one entry-point ruleset for phase ${phase}`);
-    return found[0].inputs as { rules: { action: string; expression: string; actionParameters?: Record<string, unknown>; ratelimit?: Record<string, unknown> }[] };
+    return found[0].inputs as {
+        rules: { action: string; expression: string; actionParameters?: Record<string, unknown>; ratelimit?: Record<string, unknown> }[];
+    };
 }
 
 describe("Cloudflare edge", () => {
@@ -53,12 +58,18 @@ describe("Cloudflare edge", () => {
 
     describe("zone security", () => {
         it("sets strict TLS from 1.2, TLS 1.3, HTTPS only and HSTS of at least six months with subdomains", () => {
-            const settings = Object.fromEntries(resourcesOfType(prod, ZONE_SETTING).map((resource) => [resource.inputs.settingId, resource.inputs.value]));
+            const settings = Object.fromEntries(
+                resourcesOfType(prod, ZONE_SETTING).map((resource) => [resource.inputs.settingId, resource.inputs.value]),
+            );
             assert.equal(settings.ssl, "strict");
             assert.equal(settings.min_tls_version, "1.2");
             assert.equal(settings.tls_1_3, "on");
             assert.equal(settings.always_use_https, "on");
-            const hsts = (settings.security_header as { strict_transport_security: { enabled: boolean; max_age: number; include_subdomains: boolean } }).strict_transport_security;
+            const hsts = (
+                settings.security_header as {
+                    strict_transport_security: { enabled: boolean; max_age: number; include_subdomains: boolean };
+                }
+            ).strict_transport_security;
             assert.equal(hsts.enabled, true);
             assert.ok(hsts.max_age >= 15_552_000, `HSTS max-age ${hsts.max_age} is at least 180 days`);
             assert.equal(hsts.include_subdomains, true);
@@ -89,12 +100,17 @@ describe("Cloudflare edge", () => {
             assert.ok(rules.every((rule) => !rule.expression.includes("cf.threat_score")));
             const challenge = rules.find((rule) => rule.action === "managed_challenge");
             assert.equal(challenge?.expression, loginChallengeExpression("business"));
-            assert.match(String(challenge?.expression), /^\(cf\.waf\.score\.class in \{"attack" "likely_attack"\}\) and \(http\.request\.uri\.path in \{"\/login"/);
+            assert.match(
+                String(challenge?.expression),
+                /^\(cf\.waf\.score\.class in \{"attack" "likely_attack"\}\) and \(http\.request\.uri\.path in \{"\/login"/,
+            );
             assert.equal(loginChallengeExpression("pro"), undefined, "Pro has no attack score: the rule is left out");
         });
 
         it("sets HSTS once, as the zone setting, not again in a response header rule", () => {
-            const headers = ruleset(prod, "http_response_headers_transform").rules.flatMap((rule) => Object.keys(rule.actionParameters?.headers ?? {}));
+            const headers = ruleset(prod, "http_response_headers_transform").rules.flatMap((rule) =>
+                Object.keys(rule.actionParameters?.headers ?? {}),
+            );
             assert.ok(!headers.some((header) => header.toLowerCase() === "strict-transport-security"), headers.join());
             assert.equal(resourcesOfType(prod, ZONE_SETTING).filter((setting) => setting.inputs.settingId === "security_header").length, 1);
         });
@@ -103,7 +119,10 @@ describe("Cloudflare edge", () => {
             const managed = ruleset(prod, "http_request_firewall_managed").rules;
             assert.deepEqual(
                 managed.map((rule) => [rule.action, rule.actionParameters?.id]),
-                [["execute", "efb7b8c949ac4650a09736fc376e9aee"], ["execute", "4814384a9e5d4991b9815dcfc25d2f1f"]],
+                [
+                    ["execute", "efb7b8c949ac4650a09736fc376e9aee"],
+                    ["execute", "4814384a9e5d4991b9815dcfc25d2f1f"],
+                ],
             );
             const custom = ruleset(prod, "http_request_firewall_custom").rules;
             assert.ok(custom.some((rule) => rule.action === "block" && rule.expression.includes("http.request.method")));
@@ -125,7 +144,10 @@ describe("Cloudflare edge", () => {
 
         it("sets CSP from config and the other security headers (HSTS aside) on every response", async () => {
             const plan = await planProd({ contentSecurityPolicy: "default-src 'none'" });
-            const headers = ruleset(plan, "http_response_headers_transform").rules[0].actionParameters?.headers as Record<string, { operation: string; value: string }>;
+            const headers = ruleset(plan, "http_response_headers_transform").rules[0].actionParameters?.headers as Record<
+                string,
+                { operation: string; value: string }
+            >;
             assert.equal(headers["Content-Security-Policy"].value, "default-src 'none'");
             assert.equal(headers["X-Content-Type-Options"].value, "nosniff");
             assert.ok(headers["Referrer-Policy"].value);
@@ -153,13 +175,30 @@ describe("Cloudflare edge", () => {
 
     describe("load balancing and failover", () => {
         it("monitors each site over HTTPS with the configured health path, codes and timing", async () => {
-            const plan = await planProd({ healthMonitorIntervalSec: "10", cloudflarePlan: "enterprise", healthMonitorExpectedCodes: "2xx" });
+            const plan = await planProd({
+                healthMonitorIntervalSec: "10",
+                cloudflarePlan: "enterprise",
+                healthMonitorExpectedCodes: "2xx",
+            });
             const balancer = plannedLoadBalancer(plan);
-            assert.deepEqual(balancer?.pools.map((pool) => pool.site), ["aws", "azure"]);
+            assert.deepEqual(
+                balancer?.pools.map((pool) => pool.site),
+                ["aws", "azure"],
+            );
             for (const pool of balancer!.pools) {
                 assert.equal(pool.monitor?.resource.inputs.type, "https");
-                assert.deepEqual(pool.monitor?.settings, { path: "/healthz", expectedCodes: "2xx", intervalSec: 10, timeoutSec: 5, retries: 0, consecutiveDown: 1, consecutiveUp: 2 });
-                assert.deepEqual((pool.monitor?.resource.inputs.header as { Host: string[] }).Host, [`${pool.site}-origin.trade.example.com`]);
+                assert.deepEqual(pool.monitor?.settings, {
+                    path: "/healthz",
+                    expectedCodes: "2xx",
+                    intervalSec: 10,
+                    timeoutSec: 5,
+                    retries: 0,
+                    consecutiveDown: 1,
+                    consecutiveUp: 2,
+                });
+                assert.deepEqual((pool.monitor?.resource.inputs.header as { Host: string[] }).Host, [
+                    `${pool.site}-origin.trade.example.com`,
+                ]);
             }
         });
 
@@ -168,7 +207,10 @@ describe("Cloudflare edge", () => {
                 const plan = await planProd({ activeSite });
                 const balancer = plannedLoadBalancer(plan)!;
                 const standby = activeSite === "aws" ? "azure" : "aws";
-                assert.deepEqual(balancer.pools.map((pool) => pool.site), [activeSite, standby]);
+                assert.deepEqual(
+                    balancer.pools.map((pool) => pool.site),
+                    [activeSite, standby],
+                );
                 assert.equal(balancer.fallbackSite, activeSite);
                 assert.equal(balancer.steeringPolicy, "off");
                 const inputs = balancer.resource.inputs;
@@ -177,7 +219,9 @@ describe("Cloudflare edge", () => {
                 assert.equal((inputs.sessionAffinityAttributes as { zeroDowntimeFailover: string }).zeroDowntimeFailover, "sticky");
                 assert.deepEqual((plan.outputs.edge as { failoverOrder: string[] }).failoverOrder, [activeSite, standby]);
                 // The database primary prefers the active site's region.
-                const regions = (one(plan, CLUSTER).inputs.replicationSpecs as { regionConfigs: { providerName: string; priority: number }[] }[])[0].regionConfigs;
+                const regions = (
+                    one(plan, CLUSTER).inputs.replicationSpecs as { regionConfigs: { providerName: string; priority: number }[] }[]
+                )[0].regionConfigs;
                 assert.equal(regions.find((region) => region.priority === 7)?.providerName, activeSite.toUpperCase());
             });
         }
@@ -197,15 +241,26 @@ describe("Cloudflare edge", () => {
                     const plan = await planProd({ standbyTrafficPercent: "10" });
                     const inputs = plannedLoadBalancer(plan)!.resource.inputs;
                     assert.equal(inputs.steeringPolicy, "random");
-                    assert.deepEqual(Object.values((inputs.randomSteering as { poolWeights: Record<string, number> }).poolWeights).sort(), [0.1, 0.9]);
+                    assert.deepEqual(
+                        Object.values((inputs.randomSteering as { poolWeights: Record<string, number> }).poolWeights).sort(),
+                        [0.1, 0.9],
+                    );
                     assert.deepEqual((plan.outputs.edge as { trafficWeights: unknown }).trafficWeights, weights);
                 }
             });
         }
 
         it("rejects a traffic share outside 0-100 in the component and in config", async () => {
-            assert.throws(() => trafficSplit("aws", 101), /standbyTrafficPercent 101 is not allowed; allowed: a whole number from 0 to 100/);
-            await assertPlanFails(planProd({ standbyTrafficPercent: "120" }), 2, "Pulumi.prod.yaml", "crypto-beacon:standbyTrafficPercent: must be a whole number from 0 to 100");
+            assert.throws(
+                () => trafficSplit("aws", 101),
+                /standbyTrafficPercent 101 is not allowed; allowed: a whole number from 0 to 100/,
+            );
+            await assertPlanFails(
+                planProd({ standbyTrafficPercent: "120" }),
+                2,
+                "Pulumi.prod.yaml",
+                "crypto-beacon:standbyTrafficPercent: must be a whole number from 0 to 100",
+            );
         });
     });
 
@@ -213,7 +268,10 @@ describe("Cloudflare edge", () => {
         it("is the slowest probe's worst case, interval x consecutiveDown + timeout x (retries + 1), plus the health decision's propagation", () => {
             assert.equal(probeDetectionSec({ intervalSec: 15, consecutiveDown: 2, timeoutSec: 5, retries: 0 }), 35);
             assert.equal(probeDetectionSec({ intervalSec: 60, consecutiveDown: 2, timeoutSec: 5, retries: 1 }), 130);
-            assert.equal(failoverDetectionSec({ intervalSec: 15, consecutiveDown: 1, timeoutSec: 5, retries: 0 }), 20 + HEALTH_PROPAGATION_ALLOWANCE_SEC);
+            assert.equal(
+                failoverDetectionSec({ intervalSec: 15, consecutiveDown: 1, timeoutSec: 5, retries: 0 }),
+                20 + HEALTH_PROPAGATION_ALLOWANCE_SEC,
+            );
             assert.equal(maximumDetectionSec(35), 35 - FAILOVER_DETECTION_MARGIN_SEC);
         });
 
@@ -240,7 +298,11 @@ describe("Cloudflare edge", () => {
         });
 
         it("rejects an interval below the Cloudflare plan's minimum", async () => {
-            await assertPlanFails(planProd({ cloudflarePlan: "pro" }), 2, "crypto-beacon:healthMonitorIntervalSec: 15 is below the pro plan's minimum; allowed: 60 or more");
+            await assertPlanFails(
+                planProd({ cloudflarePlan: "pro" }),
+                2,
+                "crypto-beacon:healthMonitorIntervalSec: 15 is below the pro plan's minimum; allowed: 60 or more",
+            );
         });
     });
 
@@ -251,7 +313,12 @@ describe("Cloudflare edge", () => {
             tieBreaker: { region: "CENTRAL_US", electableNodes: tieBreaker },
         });
 
-        for (const [aws, azure, tieBreaker] of [[2, 2, 1], [1, 1, 1], [3, 3, 1], [2, 3, 2]]) {
+        for (const [aws, azure, tieBreaker] of [
+            [2, 2, 1],
+            [1, 1, 1],
+            [3, 3, 1],
+            [2, 3, 2],
+        ]) {
             it(`${aws} AWS + ${azure} Azure + ${tieBreaker} tie-breaker keeps a majority when either cloud is lost`, () => {
                 assert.deepEqual(databaseTopologyProblems(topology(aws, azure, tieBreaker)), []);
                 for (const lost of ["aws", "azure", "tieBreaker"] as const) {
@@ -262,13 +329,21 @@ describe("Cloudflare edge", () => {
 
         it("rejects 3 AWS + 2 Azure: losing AWS leaves 2 of 5", () => {
             const problems = databaseTopologyProblems(topology(3, 2, 0));
-            assert.deepEqual(problems.map((problem) => problem.key), ["databaseAwsElectableNodes"]);
+            assert.deepEqual(
+                problems.map((problem) => problem.key),
+                ["databaseAwsElectableNodes"],
+            );
             assert.match(problems[0].message, /losing all of aws leaves 2 of 5 electable nodes, no majority/);
         });
 
         it("rejects a total Atlas does not allow, and a site without local nodes", () => {
             assert.match(databaseTopologyProblems(topology(2, 2, 0))[0].message, /add up to 4; Atlas allows 3, 5, 7/);
-            assert.ok(databaseTopologyProblems(topology(0, 2, 1)).some((problem) => problem.key === "databaseAwsElectableNodes" && /each site needs local database nodes/.test(problem.message)));
+            assert.ok(
+                databaseTopologyProblems(topology(0, 2, 1)).some(
+                    (problem) =>
+                        problem.key === "databaseAwsElectableNodes" && /each site needs local database nodes/.test(problem.message),
+                ),
+            );
         });
 
         it("rejects a bad topology in stack config, naming the key", async () => {
@@ -282,14 +357,26 @@ describe("Cloudflare edge", () => {
 
         it("places the planned cluster's nodes across AWS, Azure and GCP with majority writes and TLS 1.2", () => {
             const cluster = one(prod, CLUSTER);
-            const regions = (cluster.inputs.replicationSpecs as { regionConfigs: { providerName: string; regionName: string; electableSpecs: { nodeCount: number } }[] }[])[0].regionConfigs;
-            assert.deepEqual(regions.map((region) => [region.providerName, region.regionName, region.electableSpecs.nodeCount]), [["AWS", "US_EAST_1", 2], ["AZURE", "US_EAST_2", 2], ["GCP", "CENTRAL_US", 1]]);
+            const regions = (
+                cluster.inputs.replicationSpecs as {
+                    regionConfigs: { providerName: string; regionName: string; electableSpecs: { nodeCount: number } }[];
+                }[]
+            )[0].regionConfigs;
+            assert.deepEqual(
+                regions.map((region) => [region.providerName, region.regionName, region.electableSpecs.nodeCount]),
+                [
+                    ["AWS", "US_EAST_1", 2],
+                    ["AZURE", "US_EAST_2", 2],
+                    ["GCP", "CENTRAL_US", 1],
+                ],
+            );
             const advanced = cluster.inputs.advancedConfiguration as Record<string, unknown>;
             assert.equal(advanced.defaultWriteConcern, "majority");
             assert.equal(advanced.minimumEnabledTlsProtocol, "TLS1_2");
             assert.equal(cluster.protect, true, "prod's cluster is protected");
             assert.equal(cluster.inputs.terminationProtectionEnabled, true);
-            const settings = (prod.outputs.edge as { database: { connectionSettings: { writeConcern: string; uriOptions: string } } }).database.connectionSettings;
+            const settings = (prod.outputs.edge as { database: { connectionSettings: { writeConcern: string; uriOptions: string } } })
+                .database.connectionSettings;
             assert.equal(settings.writeConcern, "majority");
             assert.match(settings.uriOptions, /w=majority/);
         });
@@ -298,12 +385,23 @@ describe("Cloudflare edge", () => {
             const schedule = one(prod, "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule").inputs as Record<string, any>;
             assert.equal(schedule.policyItemHourly.frequencyInterval, 1);
             assert.deepEqual([schedule.policyItemDaily.retentionUnit, schedule.policyItemDaily.retentionValue], ["days", 30]);
-            assert.deepEqual([schedule.policyItemMonthlies[0].retentionUnit, schedule.policyItemMonthlies[0].retentionValue], ["months", 12]);
+            assert.deepEqual(
+                [schedule.policyItemMonthlies[0].retentionUnit, schedule.policyItemMonthlies[0].retentionValue],
+                ["months", 12],
+            );
             assert.equal(schedule.copySettings[0].cloudProvider, "AZURE");
             assert.equal(schedule.copySettings[0].frequencies, undefined, "frequencies is deprecated in provider 4.x");
             assert.deepEqual(
-                schedule.copySettings[0].copyPolicyItems.map((item: Record<string, unknown>) => [item.frequencyType, item.retentionUnit, item.retentionValue]),
-                [["hourly", "days", 2], ["daily", "days", 30], ["monthly", "months", 12]],
+                schedule.copySettings[0].copyPolicyItems.map((item: Record<string, unknown>) => [
+                    item.frequencyType,
+                    item.retentionUnit,
+                    item.retentionValue,
+                ]),
+                [
+                    ["hourly", "days", 2],
+                    ["daily", "days", 30],
+                    ["monthly", "months", 12],
+                ],
             );
             assert.equal(schedule.copySettings[0].shouldCopyOplogs, true);
         });
@@ -328,10 +426,19 @@ describe("Cloudflare edge", () => {
             assert.match(String(vpcEndpoint.inputs.serviceName), /^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
             const securityGroup = resourceNamed(aws, "aws:ec2/securityGroup:SecurityGroup", "aws-database");
             for (const rule of securityGroup.inputs.ingress as { cidrBlocks: string[] }[]) {
-                assert.ok(rule.cidrBlocks.every((cidr) => cidr.startsWith("10.100.")), "only the VPC's subnets");
+                assert.ok(
+                    rule.cidrBlocks.every((cidr) => cidr.startsWith("10.100.")),
+                    "only the VPC's subnets",
+                );
             }
             const privateEndpoint = resourceNamed(azure, "azure-native:network:PrivateEndpoint", "azure-database");
-            assert.match(String((privateEndpoint.inputs.manualPrivateLinkServiceConnections as { privateLinkServiceId: string }[])[0].privateLinkServiceId), /privateLinkServices\/pls_/);
+            assert.match(
+                String(
+                    (privateEndpoint.inputs.manualPrivateLinkServiceConnections as { privateLinkServiceId: string }[])[0]
+                        .privateLinkServiceId,
+                ),
+                /privateLinkServices\/pls_/,
+            );
             for (const site of [aws, azure]) {
                 const registration = one(site, "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService");
                 assert.equal(providerOf(site, registration)?.type, "pulumi:providers:mongodbatlas");

@@ -19,11 +19,17 @@ describe("names of our Azure resources", function () {
     const namesOf = (type: string, logicalName: string, property: string) =>
         AZURE_STACKS.map((stack) => String(resourceNamed(plans.get(stack)!, type, logicalName).inputs[property]));
 
-    for (const [logicalName, label] of [["azure-assets", "assets"], ["azure-flow-logs", "flow-log"]] as const) {
+    for (const [logicalName, label] of [
+        ["azure-assets", "assets"],
+        ["azure-flow-logs", "flow-log"],
+    ] as const) {
         it(`gives the ${label} storage account an explicit name of 3-24 lowercase letters and digits, distinct per stack`, () => {
             const names = namesOf("azure-native:storage:StorageAccount", logicalName, "accountName");
             for (const name of names) {
-                assert.ok(satisfies(name, STORAGE_ACCOUNT_NAME) && NAME_RULES["azure-native:storage:StorageAccount"].pattern.test(name), name);
+                assert.ok(
+                    satisfies(name, STORAGE_ACCOUNT_NAME) && NAME_RULES["azure-native:storage:StorageAccount"].pattern.test(name),
+                    name,
+                );
             }
             assert.equal(new Set(names).size, names.length, `names repeat across stacks: ${names.join(", ")}`);
         });

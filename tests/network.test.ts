@@ -23,7 +23,17 @@ describe("network slice", () => {
         it("spans three zones with public, private and isolated subnets that fit the VPC and never overlap", () => {
             const subnets = resourcesOfType(prod, "aws:ec2/subnet:Subnet");
             const tiers = subnets.map((subnet) => (subnet.inputs.tags as Record<string, string>).tier);
-            assert.deepEqual(tiers.sort(), ["isolated", "isolated", "isolated", "private", "private", "private", "public", "public", "public"]);
+            assert.deepEqual(tiers.sort(), [
+                "isolated",
+                "isolated",
+                "isolated",
+                "private",
+                "private",
+                "private",
+                "public",
+                "public",
+                "public",
+            ]);
             const vpc = mustParse("10.100.0.0/16");
             const blocks = subnets.map((subnet) => mustParse(subnet.inputs.cidrBlock as string));
             for (const [index, block] of blocks.entries()) {
@@ -41,7 +51,8 @@ describe("network slice", () => {
         });
 
         it("routes public subnets to the internet gateway, private ones to a NAT gateway, isolated ones nowhere", () => {
-            const routes = (name: string) => resourceNamed(prod, "aws:ec2/routeTable:RouteTable", name).inputs.routes as Record<string, string>[] | undefined;
+            const routes = (name: string) =>
+                resourceNamed(prod, "aws:ec2/routeTable:RouteTable", name).inputs.routes as Record<string, string>[] | undefined;
             assert.deepEqual(Object.keys(routes("aws-site-public")![0]).sort(), ["cidrBlock", "gatewayId"]);
             for (const zone of [0, 1, 2]) {
                 assert.ok(routes(`aws-site-private-${zone}`)![0].natGatewayId, `private-${zone} egresses through NAT`);
@@ -105,8 +116,16 @@ describe("network slice", () => {
 
         it("attaches its own NSG to every subnet and gives none default outbound access", () => {
             const vnet = resourceNamed(prodAzure, "azure-native:network:VirtualNetwork", "azure-site");
-            const subnets = vnet.inputs.subnets as { name: string; addressPrefix: string; networkSecurityGroup?: { id: string }; defaultOutboundAccess: boolean }[];
-            assert.deepEqual(subnets.map((subnet) => subnet.name), ["aks-nodes", "gateway", "private-endpoints", "deploy-runner"]);
+            const subnets = vnet.inputs.subnets as {
+                name: string;
+                addressPrefix: string;
+                networkSecurityGroup?: { id: string };
+                defaultOutboundAccess: boolean;
+            }[];
+            assert.deepEqual(
+                subnets.map((subnet) => subnet.name),
+                ["aks-nodes", "gateway", "private-endpoints", "deploy-runner"],
+            );
             const groupIds = subnets.map((subnet) => subnet.networkSecurityGroup?.id);
             assert.equal(new Set(groupIds).size, subnets.length, "one NSG per subnet");
             for (const subnet of subnets) {
@@ -127,7 +146,10 @@ describe("network slice", () => {
                 );
                 for (const rule of ordered.slice(0, -1)) {
                     assert.equal(rule.access, "Allow", `${group.name}: only allows before the deny`);
-                    assert.ok(!["*", "Internet", "0.0.0.0/0"].includes(String(rule.sourceAddressPrefix)), `${group.name}/${rule.name} is not open to the internet`);
+                    assert.ok(
+                        !["*", "Internet", "0.0.0.0/0"].includes(String(rule.sourceAddressPrefix)),
+                        `${group.name}/${rule.name} is not open to the internet`,
+                    );
                 }
             }
         });
@@ -135,7 +157,13 @@ describe("network slice", () => {
         it("lets private endpoints be reached only from the AKS node subnet, and Key Vault's from the Application Gateway subnet", () => {
             const group = resourceNamed(prodAzure, "azure-native:network:NetworkSecurityGroup", "azure-site-private-endpoints");
             const allows = rules(group).filter((rule) => rule.access === "Allow");
-            assert.deepEqual(allows.map((rule) => [rule.sourceAddressPrefix, rule.destinationPortRange]), [["10.110.0.0/17", "*"], ["10.110.128.0/20", "443"]]);
+            assert.deepEqual(
+                allows.map((rule) => [rule.sourceAddressPrefix, rule.destinationPortRange]),
+                [
+                    ["10.110.0.0/17", "*"],
+                    ["10.110.128.0/20", "443"],
+                ],
+            );
         });
 
         it("tags every taggable resource with the same tag set as AWS, and the tag policy knows every taggable type", () => {
@@ -146,7 +174,11 @@ describe("network slice", () => {
                 assert.equal(tags?.service, "crypto-beacon", resource.urn);
             }
             const tagged = new Set(azure.filter((candidate) => "tags" in candidate.inputs).map((candidate) => candidate.type));
-            assert.deepEqual([...tagged].filter((type) => !AZURE_TAGGABLE.has(type)), [], "types that take tags but that required-tags would not check");
+            assert.deepEqual(
+                [...tagged].filter((type) => !AZURE_TAGGABLE.has(type)),
+                [],
+                "types that take tags but that required-tags would not check",
+            );
         });
     });
 
@@ -158,17 +190,51 @@ describe("network slice", () => {
             });
         });
         const azureArgs = {
-            resourceGroupName: "rg", location: "eastus2", addressSpace: "10.0.0.0/16", tags: {},
-            gatewaySourceRanges: ["173.245.48.0/20"], flowLogStorageAccountId: "st", flowLogRetentionDays: 30, workspaceId: "ws",
+            resourceGroupName: "rg",
+            location: "eastus2",
+            addressSpace: "10.0.0.0/16",
+            tags: {},
+            gatewaySourceRanges: ["173.245.48.0/20"],
+            flowLogStorageAccountId: "st",
+            flowLogRetentionDays: 30,
+            workspaceId: "ws",
         };
         const cases: [string, () => unknown, RegExp][] = [
-            ["gatewaySourceRanges", () => new AzureNetwork("n", { ...azureArgs, gatewaySourceRanges: ["0.0.0.0/0"] }), /AzureNetwork n: gatewaySourceRanges must list the edge's ranges, never \* or 0\.0\.0\.0\/0/],
-            ["flowLogRetentionDays", () => new AzureNetwork("n", { ...azureArgs, flowLogRetentionDays: 0 }), /AzureNetwork n: flowLogRetentionDays 0 must be from 1 to 365/],
-            ["cidrBlock", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/8", logsKmsKeyArn: KEY }), /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must be .* from \/16 to \/20/],
-            ["zoneCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 4, logsKmsKeyArn: KEY }), /zoneCount 4 must be 2 or 3/],
-            ["natGatewayCount", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 2, natGatewayCount: 3, logsKmsKeyArn: KEY }), /natGatewayCount 3 must be from 1 to zoneCount \(2\)/],
-            ["flowLogRetentionDays", () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", flowLogRetentionDays: 0, logsKmsKeyArn: KEY }), /flowLogRetentionDays 0 must be a positive/],
-            ["addressSpace", () => new AzureNetwork("n", { ...azureArgs, addressSpace: "10.0.0.1/16" }), /AzureNetwork n: addressSpace "10\.0\.0\.1\/16"/],
+            [
+                "gatewaySourceRanges",
+                () => new AzureNetwork("n", { ...azureArgs, gatewaySourceRanges: ["0.0.0.0/0"] }),
+                /AzureNetwork n: gatewaySourceRanges must list the edge's ranges, never \* or 0\.0\.0\.0\/0/,
+            ],
+            [
+                "flowLogRetentionDays",
+                () => new AzureNetwork("n", { ...azureArgs, flowLogRetentionDays: 0 }),
+                /AzureNetwork n: flowLogRetentionDays 0 must be from 1 to 365/,
+            ],
+            [
+                "cidrBlock",
+                () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/8", logsKmsKeyArn: KEY }),
+                /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must be .* from \/16 to \/20/,
+            ],
+            [
+                "zoneCount",
+                () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 4, logsKmsKeyArn: KEY }),
+                /zoneCount 4 must be 2 or 3/,
+            ],
+            [
+                "natGatewayCount",
+                () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 2, natGatewayCount: 3, logsKmsKeyArn: KEY }),
+                /natGatewayCount 3 must be from 1 to zoneCount \(2\)/,
+            ],
+            [
+                "flowLogRetentionDays",
+                () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", flowLogRetentionDays: 0, logsKmsKeyArn: KEY }),
+                /flowLogRetentionDays 0 must be a positive/,
+            ],
+            [
+                "addressSpace",
+                () => new AzureNetwork("n", { ...azureArgs, addressSpace: "10.0.0.1/16" }),
+                /AzureNetwork n: addressSpace "10\.0\.0\.1\/16"/,
+            ],
             ["location", () => new AzureNetwork("n", { ...azureArgs, location: "" }), /AzureNetwork n: location is required/],
         ];
         for (const [argument, construct, message] of cases) {

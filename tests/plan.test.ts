@@ -12,9 +12,42 @@ import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceN
 
 /** What each role deploys, by the component types its plan must hold. */
 const COMPONENTS_BY_ROLE: Record<string, string[]> = {
-    "all-in-one": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:azure:Network", "beacon:cloudflare:EdgeZone", "beacon:cloudflare:SiteLoadBalancer", "beacon:data:TradingDatabase"],
-    "aws-site": ["beacon:aws:Network", "beacon:aws:EksCluster", "beacon:aws:Origin", "beacon:aws:Redis", "beacon:aws:Registry", "beacon:aws:StaticAssets", "beacon:aws:Backup", "beacon:aws:Monitoring", "beacon:aws:DatabaseEndpoint", "beacon:aws:WorkloadAccess", "beacon:kubernetes:HubWorkloads"],
-    "azure-site": ["beacon:azure:Network", "beacon:azure:AksCluster", "beacon:azure:Origin", "beacon:azure:Redis", "beacon:azure:KeyVault", "beacon:azure:Registry", "beacon:azure:Backup", "beacon:azure:Logs", "beacon:azure:Alerts", "beacon:azure:DatabaseEndpoint", "beacon:azure:WorkloadAccess", "beacon:kubernetes:HubWorkloads"],
+    "all-in-one": [
+        "beacon:aws:Network",
+        "beacon:aws:EksCluster",
+        "beacon:aws:Origin",
+        "beacon:azure:Network",
+        "beacon:cloudflare:EdgeZone",
+        "beacon:cloudflare:SiteLoadBalancer",
+        "beacon:data:TradingDatabase",
+    ],
+    "aws-site": [
+        "beacon:aws:Network",
+        "beacon:aws:EksCluster",
+        "beacon:aws:Origin",
+        "beacon:aws:Redis",
+        "beacon:aws:Registry",
+        "beacon:aws:StaticAssets",
+        "beacon:aws:Backup",
+        "beacon:aws:Monitoring",
+        "beacon:aws:DatabaseEndpoint",
+        "beacon:aws:WorkloadAccess",
+        "beacon:kubernetes:HubWorkloads",
+    ],
+    "azure-site": [
+        "beacon:azure:Network",
+        "beacon:azure:AksCluster",
+        "beacon:azure:Origin",
+        "beacon:azure:Redis",
+        "beacon:azure:KeyVault",
+        "beacon:azure:Registry",
+        "beacon:azure:Backup",
+        "beacon:azure:Logs",
+        "beacon:azure:Alerts",
+        "beacon:azure:DatabaseEndpoint",
+        "beacon:azure:WorkloadAccess",
+        "beacon:kubernetes:HubWorkloads",
+    ],
     edge: ["beacon:cloudflare:EdgeZone", "beacon:cloudflare:SiteLoadBalancer", "beacon:data:TradingDatabase"],
 };
 const PROVIDERS_BY_ROLE: Record<string, string[]> = {
@@ -30,7 +63,10 @@ describe("offline plan", () => {
     it("has a stack file for every role the architecture names", () => {
         // The list of stacks is the stack files themselves (docs/runbooks/new-stack.md adds some).
         assert.deepEqual([...new Set(stackEntries().map((entry) => entry.role))].sort(), [...ROLES].sort());
-        assert.deepEqual(stackEntries().map((entry) => entry.stack), stacks);
+        assert.deepEqual(
+            stackEntries().map((entry) => entry.stack),
+            stacks,
+        );
     });
 
     for (const stack of stacks) {
@@ -43,7 +79,10 @@ describe("offline plan", () => {
             it("plans the components and providers of its role", () => {
                 const role = plan.outputs.role as string;
                 for (const component of COMPONENTS_BY_ROLE[role]) {
-                    assert.ok(plan.resources.some((resource) => resource.type === component), `${component} in ${stack}`);
+                    assert.ok(
+                        plan.resources.some((resource) => resource.type === component),
+                        `${component} in ${stack}`,
+                    );
                 }
                 const providers = plan.resources.filter((resource) => resource.type.startsWith("pulumi:providers:"));
                 assert.deepEqual(providers.map((provider) => providerPackage(provider.type)).sort(), PROVIDERS_BY_ROLE[role]);
@@ -63,7 +102,10 @@ describe("offline plan", () => {
             it("parents every resource under the stack or a component", () => {
                 const byUrn = new Map(plan.resources.map((resource) => [resource.urn, resource]));
                 const roots = plan.resources.filter((resource) => resource.parent === null);
-                assert.deepEqual(roots.map((root) => root.type), ["pulumi:pulumi:Stack"]);
+                assert.deepEqual(
+                    roots.map((root) => root.type),
+                    ["pulumi:pulumi:Stack"],
+                );
                 for (const resource of plan.resources.filter((candidate) => candidate.parent !== null)) {
                     assert.equal(byUrn.get(resource.parent!)?.custom, false, `${resource.urn} has a component or stack parent`);
                 }
@@ -73,9 +115,15 @@ describe("offline plan", () => {
 
     it("plans the site stacks of a split environment first and feeds their outputs through StackReference", async () => {
         const plan = await sharedPlan("prod");
-        assert.deepEqual(plan.referencedStacks.map((referenced) => referenced.stack), ["prod-aws", "prod-azure"]);
+        assert.deepEqual(
+            plan.referencedStacks.map((referenced) => referenced.stack),
+            ["prod-aws", "prod-azure"],
+        );
         const reads = plan.resources.filter((resource) => resource.type === "pulumi:pulumi:StackReference");
-        assert.deepEqual(reads.map((read) => read.inputs.name).sort(), ["organization/crypto-beacon/prod-aws", "organization/crypto-beacon/prod-azure"]);
+        assert.deepEqual(reads.map((read) => read.inputs.name).sort(), [
+            "organization/crypto-beacon/prod-aws",
+            "organization/crypto-beacon/prod-azure",
+        ]);
         const edge = plan.outputs.edge as { sites: Record<string, { addressSpace: string }>; failoverOrder: string[] };
         const [awsSite, azureSite] = plan.referencedStacks.map((referenced) => referenced.outputs.siteIdentity as { addressSpace: string });
         assert.equal(awsSite.addressSpace, "10.100.0.0/16");
@@ -90,13 +138,20 @@ describe("offline plan", () => {
         const provider = resourceNamed(plan, "pulumi:providers:cloudflare", "cloudflare");
         assert.equal(provider.inputs.apiToken, SECRET_MARKER);
         const json = JSON.stringify(planJson(plan));
-        assert.doesNotMatch(json, /AAABAMUr5NLHZ7dyXK8bqHnFEDp0PeY2Jqgk8eG5wqPaS0a8bLPfXuvyuTcSAbj2/, "the ciphertext stays out of the plan");
+        assert.doesNotMatch(
+            json,
+            /AAABAMUr5NLHZ7dyXK8bqHnFEDp0PeY2Jqgk8eG5wqPaS0a8bLPfXuvyuTcSAbj2/,
+            "the ciphertext stays out of the plan",
+        );
         assert.doesNotMatch(json, /offline placeholder/, "secrets stay masked, placeholder or not");
     });
 
     it("writes the JSON the issue specifies, with parents as URNs", () => {
         const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
-        execFileSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "dev", "--json", output, "--skip-policy"], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
+        execFileSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "dev", "--json", output, "--skip-policy"], {
+            cwd: REPOSITORY_ROOT,
+            stdio: "ignore",
+        });
         const written = JSON.parse(fs.readFileSync(output, "utf8")) as ReturnType<typeof planJson>;
         assert.equal(written.stack, "dev");
         assert.deepEqual(Object.keys(written).sort(), ["outputs", "project", "resources", "stack", "stackFile", "stacks"]);
@@ -117,7 +172,14 @@ describe("offline plan", () => {
         const json = planJson(await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }));
         const logs = json.resources.find((resource) => resource.name === "logs")!;
         const reports = json.resources.find((resource) => resource.name === "reports")!;
-        assert.deepEqual(logs.options, { protect: false, retainOnDelete: false, dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false, additionalSecretOutputs: [] });
+        assert.deepEqual(logs.options, {
+            protect: false,
+            retainOnDelete: false,
+            dependsOn: [],
+            ignoreChanges: [],
+            deleteBeforeReplace: false,
+            additionalSecretOutputs: [],
+        });
         assert.deepEqual(reports.options, {
             protect: true,
             retainOnDelete: true,
@@ -132,9 +194,19 @@ describe("offline plan", () => {
         const program = path.join(FIXTURES, "conformance", "stack-references");
         const json = planJson(await planStack({ program, configFile: path.join(program, "Pulumi.edge.yaml") }));
         assert.equal(json.stack, "edge");
-        assert.deepEqual(json.stacks.map((referenced) => [referenced.stack, referenced.stackFile, referenced.outputs]), [["site", "Pulumi.site.yaml", { addressSpace: "10.60.0.0/16" }]]);
-        assert.deepEqual(json.stacks[0].resources.map((resource) => resource.urn), ["urn:pulumi:site::stack-references::pulumi:pulumi:Stack::stack-references-site"]);
-        assert.ok(json.resources.some((resource) => resource.type === "pulumi:pulumi:StackReference" && resource.name === "organization/stack-references/site"));
+        assert.deepEqual(
+            json.stacks.map((referenced) => [referenced.stack, referenced.stackFile, referenced.outputs]),
+            [["site", "Pulumi.site.yaml", { addressSpace: "10.60.0.0/16" }]],
+        );
+        assert.deepEqual(
+            json.stacks[0].resources.map((resource) => resource.urn),
+            ["urn:pulumi:site::stack-references::pulumi:pulumi:Stack::stack-references-site"],
+        );
+        assert.ok(
+            json.resources.some(
+                (resource) => resource.type === "pulumi:pulumi:StackReference" && resource.name === "organization/stack-references/site",
+            ),
+        );
     });
 
     it("refuses a StackReference to another project's stack with exit 2, naming the reference", async () => {
@@ -149,10 +221,17 @@ describe("offline plan", () => {
     it("reports a program's error once, with the program's own frames only", async () => {
         const program = path.join(FIXTURES, "conformance", "program-error");
         const workingDirectory = process.cwd();
-        const message = await assertPlanFails(planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }), 1, "Error: sizeGiB must be positive");
+        const message = await assertPlanFails(
+            planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }),
+            1,
+            "Error: sizeGiB must be positive",
+        );
         assert.equal(message.split("sizeGiB must be positive").length, 2, "printed once");
         const frames = message.split("\n").filter((line) => /^\s+at /.test(line));
-        assert.ok(frames.length > 0 && frames.every((frame) => frame.includes(path.join("conformance", "program-error", "index.ts"))), frames.join("\n"));
+        assert.ok(
+            frames.length > 0 && frames.every((frame) => frame.includes(path.join("conformance", "program-error", "index.ts"))),
+            frames.join("\n"),
+        );
         assert.equal(process.cwd(), workingDirectory, "the working directory comes back after a failed run too");
     });
 
@@ -181,11 +260,19 @@ describe("offline plan", () => {
     it("answers the invokes components use with plausible values", async () => {
         const plan = await sharedPlan("prod-aws");
         const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
-        assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZone))].sort(), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZone))].sort(), [
+            "us-east-1a",
+            "us-east-1b",
+            "us-east-1c",
+        ]);
         const key = resourceNamed(plan, "aws:kms/key:Key", "aws-site-logs");
-        const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string | string[]>; Condition?: unknown }[] };
+        const policy = JSON.parse(key.inputs.policy as string) as {
+            Statement: { Principal: Record<string, string | string[]>; Condition?: unknown }[];
+        };
         assert.equal(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
         assert.equal(policy.Statement[1].Principal.Service, "logs.us-east-1.amazonaws.com", "CloudWatch Logs of the site's region");
-        assert.deepEqual(policy.Statement[1].Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
+        assert.deepEqual(policy.Statement[1].Condition, {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" },
+        });
     });
 });

@@ -10,20 +10,30 @@ import { REPOSITORY_ROOT } from "./helpers";
 describe("preflight before a first pulumi up", () => {
     const azure = readStackConfig(REPOSITORY_ROOT, "prod-azure") as AzureSiteConfig;
     const edge = readStackConfig(REPOSITORY_ROOT, "prod") as EdgeConfig;
-    const watcherId = "/subscriptions/0000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
+    const watcherId =
+        "/subscriptions/0000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
 
     it("lists the Azure site's steps with the exact commands that check them, unchecked until they run", () => {
         const steps = preflightSteps(azure, "prod-azure");
-        assert.deepEqual(steps.map((step) => [step.check, step.status]), [[ENCRYPTION_AT_HOST_CHECK, "unchecked"], [networkWatcherCheck("eastus2"), "unchecked"]]);
+        assert.deepEqual(
+            steps.map((step) => [step.check, step.status]),
+            [
+                [ENCRYPTION_AT_HOST_CHECK, "unchecked"],
+                [networkWatcherCheck("eastus2"), "unchecked"],
+            ],
+        );
     });
 
     it("registers EncryptionAtHost only while the feature is not Registered", () => {
         const [pending] = preflightSteps(azure, "prod-azure", { encryptionAtHostState: "NotRegistered" });
         assert.equal(pending.status, "action");
-        assert.deepEqual(pending.fix.filter((command) => !command.startsWith("#")), [
-            "az feature register --namespace Microsoft.Compute --name EncryptionAtHost",
-            "az provider register --namespace Microsoft.Compute",
-        ]);
+        assert.deepEqual(
+            pending.fix.filter((command) => !command.startsWith("#")),
+            [
+                "az feature register --namespace Microsoft.Compute --name EncryptionAtHost",
+                "az provider register --namespace Microsoft.Compute",
+            ],
+        );
         assert.equal(preflightSteps(azure, "prod-azure", { encryptionAtHostState: "Registered\n" })[0].status, "ok");
     });
 
@@ -38,7 +48,9 @@ describe("preflight before a first pulumi up", () => {
     });
 
     it("imports an existing zone entry-point ruleset under the edge's zone component", () => {
-        const steps = preflightSteps(edge, "prod", { entryPointRulesets: { http_request_firewall_custom: "2f2feab2026849078ba485f918791bdc" } });
+        const steps = preflightSteps(edge, "prod", {
+            entryPointRulesets: { http_request_firewall_custom: "2f2feab2026849078ba485f918791bdc" },
+        });
         assert.equal(steps.length, Object.keys(ENTRY_POINT_RULESETS).length);
         const custom = steps.find((step) => step.title.includes("http_request_firewall_custom"))!;
         assert.equal(custom.status, "action");
@@ -51,7 +63,11 @@ describe("preflight before a first pulumi up", () => {
     });
 
     it("the command rejects a bad stack with one message and exit 2, no stack trace", () => {
-        const result = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(REPOSITORY_ROOT, "tools/preflight/cli.ts"), "--stack", "nope"], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
+        const result = spawnSync(
+            process.execPath,
+            ["--require", "tsx/cjs", path.join(REPOSITORY_ROOT, "tools/preflight/cli.ts"), "--stack", "nope"],
+            { cwd: REPOSITORY_ROOT, encoding: "utf8" },
+        );
         assert.equal(result.status, 2);
         assert.match(result.stderr, /^error: Pulumi\.nope\.yaml: no such stack file/);
         assert.doesNotMatch(result.stderr, /\n\s+at /);

@@ -6,7 +6,11 @@ import { ALL_KEYS, SECRET_KEYS } from "../stacks/config/schema";
 
 describe("Pulumi.yaml", () => {
     const current = fs.readFileSync(PROJECT_FILE, "utf8");
-    const project = parse(current) as { runtime: { options: Record<string, unknown> }; main: string; config: Record<string, { type: string; description: string; default?: unknown; secret?: boolean }> };
+    const project = parse(current) as {
+        runtime: { options: Record<string, unknown> };
+        main: string;
+        config: Record<string, { type: string; description: string; default?: unknown; secret?: boolean }>;
+    };
 
     it("declares exactly the schema's keys, as `npm run config:declarations` writes them", () => {
         assert.equal(renderProjectFile(current), current, "Pulumi.yaml is stale: run npm run config:declarations");

@@ -41,7 +41,9 @@ describe("data stores are retained everywhere and protected in prod, on the reso
     });
 
     it("the prod stacks hold every kind of data store, each retained on delete and protected", () => {
-        const prodStores = ["prod-aws", "prod-azure", "prod"].flatMap((stack) => DATA_STORE_TYPES.flatMap((type) => resourcesOfType(plans[stack], type)));
+        const prodStores = ["prod-aws", "prod-azure", "prod"].flatMap((stack) =>
+            DATA_STORE_TYPES.flatMap((type) => resourcesOfType(plans[stack], type)),
+        );
         assert.deepEqual([...new Set(prodStores.map((store) => store.type))].sort(), [...DATA_STORE_TYPES].sort());
         for (const store of prodStores) {
             assert.deepEqual([store.retainOnDelete, store.protect], [true, true], `${store.type} ${store.name}`);
@@ -50,7 +52,13 @@ describe("data stores are retained everywhere and protected in prod, on the reso
 
     it("retains the CloudTrail, access-log, trust-store and assets buckets in both regions", () => {
         const buckets = resourcesOfType(plans["prod-aws"], "aws:s3/bucket:Bucket");
-        assert.deepEqual(buckets.map((bucket) => bucket.name).sort(), ["aws-assets", "aws-assets-replica", "aws-monitoring-trail", "aws-origin-trust-store", "aws-site-access-logs"]);
+        assert.deepEqual(buckets.map((bucket) => bucket.name).sort(), [
+            "aws-assets",
+            "aws-assets-replica",
+            "aws-monitoring-trail",
+            "aws-origin-trust-store",
+            "aws-site-access-logs",
+        ]);
         assert.ok(buckets.every((bucket) => bucket.retainOnDelete));
     });
 });

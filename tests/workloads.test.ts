@@ -18,7 +18,9 @@ function metadataName(resource: PlannedResource): string {
 }
 
 function deployments(plan: StackPlan): PlannedResource[] {
-    return resourcesOfType(plan, DEPLOYMENT).filter((resource) => (resource.inputs.metadata as { namespace?: string }).namespace === HUB_NAMESPACE);
+    return resourcesOfType(plan, DEPLOYMENT).filter(
+        (resource) => (resource.inputs.metadata as { namespace?: string }).namespace === HUB_NAMESPACE,
+    );
 }
 
 function podSpec(deployment: PlannedResource): Record<string, any> {
@@ -56,7 +58,14 @@ describe("Kubernetes workloads", () => {
                     for (const container of spec.containers as Container[]) {
                         const context = container.securityContext;
                         assert.deepEqual(
-                            [context.runAsNonRoot, context.readOnlyRootFilesystem, context.allowPrivilegeEscalation, context.privileged, context.capabilities.drop, context.seccompProfile.type],
+                            [
+                                context.runAsNonRoot,
+                                context.readOnlyRootFilesystem,
+                                context.allowPrivilegeEscalation,
+                                context.privileged,
+                                context.capabilities.drop,
+                                context.seccompProfile.type,
+                            ],
                             [true, true, false, false, ["ALL"], "RuntimeDefault"],
                             `${deployment.name}/${container.name}`,
                         );
@@ -82,7 +91,13 @@ describe("Kubernetes workloads", () => {
             it("pulls images from the site's own registry, pinned to an immutable release", () => {
                 for (const deployment of deployments(plans[site])) {
                     const image = String((podSpec(deployment).containers as Container[])[0].image);
-                    assert.match(image, site === "aws" ? /\.dkr\.ecr\.us-east-1\.amazonaws\.com\/crypto-beacon\/prod-aws\/[a-z-]+:1\.4[23]\.0$/ : /\.azurecr\.io\/crypto-beacon\/[a-z-]+:1\.4[23]\.0$/, image);
+                    assert.match(
+                        image,
+                        site === "aws"
+                            ? /\.dkr\.ecr\.us-east-1\.amazonaws\.com\/crypto-beacon\/prod-aws\/[a-z-]+:1\.4[23]\.0$/
+                            : /\.azurecr\.io\/crypto-beacon\/[a-z-]+:1\.4[23]\.0$/,
+                        image,
+                    );
                 }
             });
 
@@ -92,25 +107,50 @@ describe("Kubernetes workloads", () => {
                     const spec = podSpec(deployment);
                     const container = (spec.containers as Container[])[0];
                     const env = container.env as { name: string; value?: string; valueFrom?: unknown }[];
-                    assert.deepEqual(env.map((variable) => variable.name), ["BEACON_SITE", "BEACON_COLOUR", "BEACON_SECRETS_DIR"], "plain settings only");
+                    assert.deepEqual(
+                        env.map((variable) => variable.name),
+                        ["BEACON_SITE", "BEACON_COLOUR", "BEACON_SECRETS_DIR"],
+                        "plain settings only",
+                    );
                     assert.ok(env.every((variable) => variable.valueFrom === undefined));
                     assert.ok(!("envFrom" in container));
-                    assert.equal(spec.volumes.find((volume: { name: string }) => volume.name === "secrets").csi.driver, "secrets-store.csi.k8s.io");
+                    assert.equal(
+                        spec.volumes.find((volume: { name: string }) => volume.name === "secrets").csi.driver,
+                        "secrets-store.csi.k8s.io",
+                    );
                 }
-                const providers = resourcesOfType(plan, "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass").map((resource) => (resource.inputs.spec as { provider: string }).provider);
-                assert.deepEqual(providers, HUB_SERVICES.map(() => site));
+                const providers = resourcesOfType(plan, "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass").map(
+                    (resource) => (resource.inputs.spec as { provider: string }).provider,
+                );
+                assert.deepEqual(
+                    providers,
+                    HUB_SERVICES.map(() => site),
+                );
                 for (const account of resourcesOfType(plan, "kubernetes:core/v1:ServiceAccount")) {
                     const annotations = (account.inputs.metadata as { annotations: Record<string, string> }).annotations;
-                    assert.ok(site === "aws" ? /^arn:aws:iam::\d{12}:role\//.test(annotations["eks.amazonaws.com/role-arn"]) : annotations["azure.workload.identity/client-id"], account.name);
+                    assert.ok(
+                        site === "aws"
+                            ? /^arn:aws:iam::\d{12}:role\//.test(annotations["eks.amazonaws.com/role-arn"])
+                            : annotations["azure.workload.identity/client-id"],
+                        account.name,
+                    );
                 }
             });
 
             it("enforces the restricted Pod Security Standard, default-deny networking, a quota and limits in each namespace", () => {
                 const plan = plans[site];
                 for (const namespace of [HUB_NAMESPACE, GATEWAY_NAMESPACE]) {
-                    const resource = resourcesOfType(plan, "kubernetes:core/v1:Namespace").find((candidate) => metadataName(candidate) === namespace)!;
-                    assert.equal((resource.inputs.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"], "restricted");
-                    const inNamespace = (type: string) => resourcesOfType(plan, type).filter((candidate) => (candidate.inputs.metadata as { namespace?: string }).namespace === namespace);
+                    const resource = resourcesOfType(plan, "kubernetes:core/v1:Namespace").find(
+                        (candidate) => metadataName(candidate) === namespace,
+                    )!;
+                    assert.equal(
+                        (resource.inputs.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"],
+                        "restricted",
+                    );
+                    const inNamespace = (type: string) =>
+                        resourcesOfType(plan, type).filter(
+                            (candidate) => (candidate.inputs.metadata as { namespace?: string }).namespace === namespace,
+                        );
                     const denyAll = inNamespace(POLICY).find((policy) => metadataName(policy) === "default-deny")!;
                     assert.deepEqual(denyAll.inputs.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
                     assert.equal(inNamespace("kubernetes:core/v1:ResourceQuota").length, 1);
@@ -120,22 +160,35 @@ describe("Kubernetes workloads", () => {
 
             it("admits the gateway only from the load balancer's subnets, and the services only from the gateway", () => {
                 const plan = plans[site];
-                const fromLoadBalancer = resourcesOfType(plan, POLICY).find((policy) => metadataName(policy) === "allow-from-load-balancer")!;
-                const sources = (fromLoadBalancer.inputs.spec as { ingress: { from: { ipBlock: { cidr: string } }[] }[] }).ingress[0].from.map((peer) => peer.ipBlock.cidr);
+                const fromLoadBalancer = resourcesOfType(plan, POLICY).find(
+                    (policy) => metadataName(policy) === "allow-from-load-balancer",
+                )!;
+                const sources = (
+                    fromLoadBalancer.inputs.spec as { ingress: { from: { ipBlock: { cidr: string } }[] }[] }
+                ).ingress[0].from.map((peer) => peer.ipBlock.cidr);
                 // The subnets the origin load balancer lives in, as the plan creates them.
                 const loadBalancerSubnets =
                     site === "aws"
-                        ? resourcesOfType(plan, "aws:ec2/subnet:Subnet").filter((subnet) => (subnet.inputs.tags as { tier: string }).tier === "public").map((subnet) => String(subnet.inputs.cidrBlock))
-                        : (one(plan, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string; addressPrefix: string }[]).filter((subnet) => subnet.name === "gateway").map((subnet) => subnet.addressPrefix);
+                        ? resourcesOfType(plan, "aws:ec2/subnet:Subnet")
+                              .filter((subnet) => (subnet.inputs.tags as { tier: string }).tier === "public")
+                              .map((subnet) => String(subnet.inputs.cidrBlock))
+                        : (one(plan, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string; addressPrefix: string }[])
+                              .filter((subnet) => subnet.name === "gateway")
+                              .map((subnet) => subnet.addressPrefix);
                 assert.ok(loadBalancerSubnets.length > 0);
                 assert.deepEqual(sources.sort(), loadBalancerSubnets.sort());
                 for (const policy of resourcesOfType(plan, POLICY)) {
-                    for (const rule of ((policy.inputs.spec as { ingress?: { from?: { ipBlock?: { cidr: string } }[] }[] }).ingress ?? [])) {
-                        assert.ok((rule.from ?? []).every((peer) => peer.ipBlock?.cidr !== "0.0.0.0/0"), `${policy.name} admits the internet`);
+                    for (const rule of (policy.inputs.spec as { ingress?: { from?: { ipBlock?: { cidr: string } }[] }[] }).ingress ?? []) {
+                        assert.ok(
+                            (rule.from ?? []).every((peer) => peer.ipBlock?.cidr !== "0.0.0.0/0"),
+                            `${policy.name} admits the internet`,
+                        );
                     }
                 }
                 const fromGateway = resourcesOfType(plan, POLICY).find((policy) => metadataName(policy) === "allow-from-gateway")!;
-                assert.deepEqual((fromGateway.inputs.spec as any).ingress[0].from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": GATEWAY_NAMESPACE } } }]);
+                assert.deepEqual((fromGateway.inputs.spec as any).ingress[0].from, [
+                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": GATEWAY_NAMESPACE } } },
+                ]);
             });
 
             it("gives every serving Deployment an autoscaler, and every running one a disruption budget", () => {
@@ -153,11 +206,16 @@ describe("Kubernetes workloads", () => {
                 const plan = plans[site];
                 for (const route of resourcesOfType(plan, ROUTE)) {
                     for (const rule of (route.inputs.spec as { rules: { filters: any[] }[] }).rules) {
-                        assert.deepEqual(rule.filters, [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: "x-beacon-site", value: site } ] } }]);
+                        assert.deepEqual(rule.filters, [
+                            { type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: "x-beacon-site", value: site }] } },
+                        ]);
                     }
                 }
                 assert.deepEqual(routeWeights(plan, "api"), { "api-blue": 100, "api-green": 0 });
-                assert.ok(resourcesOfType(plan, ROUTE).some((route) => JSON.stringify(route.inputs.spec).includes('"/healthz"')), "the health path is routed");
+                assert.ok(
+                    resourcesOfType(plan, ROUTE).some((route) => JSON.stringify(route.inputs.spec).includes('"/healthz"')),
+                    "the health path is routed",
+                );
             });
         });
     }
@@ -166,18 +224,37 @@ describe("Kubernetes workloads", () => {
         const hubNamespaces = [HUB_NAMESPACE, GATEWAY_NAMESPACE];
         const isHubResource = (resource: PlannedResource) => {
             const metadata = resource.inputs.metadata as { name?: string; namespace?: string } | undefined;
-            return hubNamespaces.includes(metadata?.namespace ?? "") || hubNamespaces.includes(metadata?.name ?? "") || resource.type.endsWith(":GatewayClass");
+            return (
+                hubNamespaces.includes(metadata?.namespace ?? "") ||
+                hubNamespaces.includes(metadata?.name ?? "") ||
+                resource.type.endsWith(":GatewayClass")
+            );
         };
         const shape = (plan: StackPlan) =>
             plan.resources
-                .filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm") && isHubResource(resource))
-                .map((resource) => `${resource.type} ${(resource.inputs.metadata as { namespace?: string }).namespace ?? ""}/${metadataName(resource)}`)
+                .filter(
+                    (resource) =>
+                        resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm") && isHubResource(resource),
+                )
+                .map(
+                    (resource) =>
+                        `${resource.type} ${(resource.inputs.metadata as { namespace?: string }).namespace ?? ""}/${metadataName(resource)}`,
+                )
                 .sort();
         // AWS adds what its load balancer and storage need: a Host-free health route (ALB health
         // checks send no Host) and the web tier's path to S3 through the gateway endpoint.
-        const awsOnly = ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute trading-hub/health", "kubernetes:networking.k8s.io/v1:NetworkPolicy trading-hub/allow-to-object-store"];
-        assert.deepEqual(shape(plans.aws).filter((resource) => !awsOnly.includes(resource)), shape(plans.azure));
-        assert.deepEqual(shape(plans.aws).filter((resource) => awsOnly.includes(resource)), awsOnly.slice().sort());
+        const awsOnly = [
+            "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute trading-hub/health",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy trading-hub/allow-to-object-store",
+        ];
+        assert.deepEqual(
+            shape(plans.aws).filter((resource) => !awsOnly.includes(resource)),
+            shape(plans.azure),
+        );
+        assert.deepEqual(
+            shape(plans.aws).filter((resource) => awsOnly.includes(resource)),
+            awsOnly.slice().sort(),
+        );
         const providerOfDeployment = (plan: StackPlan) => providerOf(plan, deployments(plan)[0])!;
         assert.equal(providerOfDeployment(plans.aws).name, "aws-site");
         assert.equal(providerOfDeployment(plans.azure).name, "azure-site");
@@ -192,7 +269,12 @@ describe("Kubernetes workloads", () => {
             tags: { blue: "1.42.0", green: "1.43.0" },
         });
 
-        for (const [weight, blue, green, greenMode] of [[0, 100, 0, "warm"], [10, 90, 10, "serving"], [50, 50, 50, "serving"], [100, 0, 100, "serving"]] as const) {
+        for (const [weight, blue, green, greenMode] of [
+            [0, 100, 0, "warm"],
+            [10, 90, 10, "serving"],
+            [50, 50, 50, "serving"],
+            [100, 0, 100, "serving"],
+        ] as const) {
             it(`splits ${blue}/${green} at candidate weight ${weight}`, async () => {
                 const states = colourStates(release(weight));
                 assert.deepEqual([states.blue.weight, states.green.weight, states.green.mode], [blue, green, greenMode]);
@@ -210,7 +292,11 @@ describe("Kubernetes workloads", () => {
             const plan = await planSite("prod-aws", { hubCandidateWeight: "0" });
             assert.deepEqual(routeWeights(plan, "api"), { "api-blue": 100, "api-green": 0 });
             const green = deployments(plan).find((deployment) => metadataName(deployment) === "api-green")!;
-            assert.equal((green.inputs.spec as { replicas: number }).replicas, HUB_SERVICE_SPECS.api.minReplicas, "warm: at the minimum, ready for a retry");
+            assert.equal(
+                (green.inputs.spec as { replicas: number }).replicas,
+                HUB_SERVICE_SPECS.api.minReplicas,
+                "warm: at the minimum, ready for a retry",
+            );
         });
 
         it("renames the colours after a promotion without moving traffic", () => {
@@ -232,29 +318,48 @@ describe("Kubernetes workloads", () => {
         });
 
         it("refuses a mutable tag such as latest", async () => {
-            await assertPlanFails(planSite("prod-aws", { hubGreenRelease: "latest" }), 2, "Pulumi.prod-aws.yaml", "crypto-beacon:hubGreenRelease: must be an immutable release");
+            await assertPlanFails(
+                planSite("prod-aws", { hubGreenRelease: "latest" }),
+                2,
+                "Pulumi.prod-aws.yaml",
+                "crypto-beacon:hubGreenRelease: must be an immutable release",
+            );
         });
 
         it("pins a digest release by digest", async () => {
             const digest = `sha256:${"ab".repeat(32)}`;
             const plan = await planSite("prod-aws", { hubGreenRelease: digest, hubCandidateWeight: "10" });
             const green = deployments(plan).find((deployment) => metadataName(deployment) === "api-green")!;
-            assert.match(String((podSpec(green).containers as Container[])[0].image), new RegExp(`/crypto-beacon/(prod-aws/)?api@${digest}$`));
+            assert.match(
+                String((podSpec(green).containers as Container[])[0].image),
+                new RegExp(`/crypto-beacon/(prod-aws/)?api@${digest}$`),
+            );
         });
     });
 
     describe("capacity and ingress glue", () => {
         it("runs the standby site at one replica per service, and the active one at the service's own bounds", async () => {
-            assert.deepEqual(resourcesOfType(plans.azure, HPA).map((hpa) => (hpa.inputs.spec as { minReplicas: number }).minReplicas), HUB_SERVICES.map(() => 1));
+            assert.deepEqual(
+                resourcesOfType(plans.azure, HPA).map((hpa) => (hpa.inputs.spec as { minReplicas: number }).minReplicas),
+                HUB_SERVICES.map(() => 1),
+            );
             const active = await planSite("prod-azure", { azureCapacity: "active" });
             const api = resourcesOfType(active, HPA).find((hpa) => metadataName(hpa) === "api-blue")!;
-            assert.deepEqual([(api.inputs.spec as any).minReplicas, (api.inputs.spec as any).maxReplicas], [HUB_SERVICE_SPECS.api.minReplicas, HUB_SERVICE_SPECS.api.maxReplicas]);
+            assert.deepEqual(
+                [(api.inputs.spec as any).minReplicas, (api.inputs.spec as any).maxReplicas],
+                [HUB_SERVICE_SPECS.api.minReplicas, HUB_SERVICE_SPECS.api.maxReplicas],
+            );
         });
 
         it("sends the AWS origin's traffic to the gateway's node port on the node group", () => {
             const plan = plans.aws;
-            const targetGroup = resourcesOfType(plan, "aws:lb/targetGroup:TargetGroup").find((group) => group.name === "aws-origin")!.inputs;
-            assert.deepEqual([targetGroup.targetType, targetGroup.port, targetGroup.protocol, (targetGroup.healthCheck as { path: string }).path], ["instance", 30080, "HTTP", "/healthz"]);
+            const targetGroup = resourcesOfType(plan, "aws:lb/targetGroup:TargetGroup").find(
+                (group) => group.name === "aws-origin",
+            )!.inputs;
+            assert.deepEqual(
+                [targetGroup.targetType, targetGroup.port, targetGroup.protocol, (targetGroup.healthCheck as { path: string }).path],
+                ["instance", 30080, "HTTP", "/healthz"],
+            );
             assert.ok(one(plan, "aws:autoscaling/attachment:Attachment").propertyDependencies.lbTargetGroupArn?.length);
             const rule = one(plan, "aws:ec2/securityGroupRule:SecurityGroupRule").inputs;
             assert.deepEqual([rule.type, rule.fromPort, rule.toPort], ["ingress", 30080, 30080]);
@@ -268,15 +373,25 @@ describe("Kubernetes workloads", () => {
             const gateway = one(plan, "azure-native:network:ApplicationGateway").inputs as any;
             const backendIp = gateway.backendAddressPools[0].backendAddresses[0].ipAddress;
             assert.equal(proxy.provider.kubernetes.envoyService.loadBalancerIP, backendIp);
-            assert.equal(proxy.provider.kubernetes.envoyService.annotations["service.beta.kubernetes.io/azure-load-balancer-internal"], "true");
+            assert.equal(
+                proxy.provider.kubernetes.envoyService.annotations["service.beta.kubernetes.io/azure-load-balancer-internal"],
+                "true",
+            );
             assert.deepEqual([gateway.backendHttpSettingsCollection[0].port, gateway.probes[0].path], [8080, "/healthz"]);
         });
 
         it("lets each Azure service identity read only its own Key Vault", () => {
             const vaultNames = new Map(resourcesOfType(plans.azure, "azure-native:keyvault:Vault").map((vault) => [vault.urn, vault.name]));
-            const readers = resourcesOfType(plans.azure, "azure-native:authorization:RoleAssignment").filter((assignment) => HUB_SERVICES.some((service) => assignment.name === `azure-workloads-${service}`));
+            const readers = resourcesOfType(plans.azure, "azure-native:authorization:RoleAssignment").filter((assignment) =>
+                HUB_SERVICES.some((service) => assignment.name === `azure-workloads-${service}`),
+            );
             assert.deepEqual(
-                readers.map((assignment) => `${assignment.name}:${(assignment.propertyDependencies.scope ?? []).map((urn) => vaultNames.get(urn)).join()}`).sort(),
+                readers
+                    .map(
+                        (assignment) =>
+                            `${assignment.name}:${(assignment.propertyDependencies.scope ?? []).map((urn) => vaultNames.get(urn)).join()}`,
+                    )
+                    .sort(),
                 HUB_SERVICES.map((service) => `azure-workloads-${service}:hub-${service}`).sort(),
             );
             const credentials = resourcesOfType(plans.azure, "azure-native:managedidentity:FederatedIdentityCredential")
@@ -292,7 +407,12 @@ describe("Kubernetes workloads", () => {
                 const service = role.name.replace("aws-workloads-", "");
                 const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
                 const condition = trust.Statement[0].Condition.StringEquals as Record<string, string>;
-                assert.ok(Object.entries(condition).some(([key, value]) => key.endsWith(":sub") && value === `system:serviceaccount:${HUB_NAMESPACE}:${service}`), role.name);
+                assert.ok(
+                    Object.entries(condition).some(
+                        ([key, value]) => key.endsWith(":sub") && value === `system:serviceaccount:${HUB_NAMESPACE}:${service}`,
+                    ),
+                    role.name,
+                );
             }
         });
     });
@@ -313,21 +433,41 @@ describe("static asset copy, S3 to Azure Blob", () => {
         const pod = job.jobTemplate.spec.template;
         assert.equal(pod.metadata.labels["azure.workload.identity/use"], "true");
         const container = pod.spec.containers[0];
-        assert.deepEqual(container.args.slice(0, 3), ["sync", `s3:${(aws.outputs.aws as { assetsBucket: string }).assetsBucket}`, "blob:assets"]);
-        const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((variable) => [variable.name, variable.value]));
+        assert.deepEqual(container.args.slice(0, 3), [
+            "sync",
+            `s3:${(aws.outputs.aws as { assetsBucket: string }).assetsBucket}`,
+            "blob:assets",
+        ]);
+        const env = Object.fromEntries(
+            (container.env as { name: string; value: string }[]).map((variable) => [variable.name, variable.value]),
+        );
         assert.equal(env.AWS_ROLE_ARN, (aws.outputs.assetExport as { roleArn: string }).roleArn);
-        assert.deepEqual([container.securityContext.readOnlyRootFilesystem, container.securityContext.allowPrivilegeEscalation, container.securityContext.capabilities.drop], [true, false, ["ALL"]]);
-        const token = pod.spec.volumes.find((volume: { name: string }) => volume.name === "aws-token").projected.sources[0].serviceAccountToken;
+        assert.deepEqual(
+            [
+                container.securityContext.readOnlyRootFilesystem,
+                container.securityContext.allowPrivilegeEscalation,
+                container.securityContext.capabilities.drop,
+            ],
+            [true, false, ["ALL"]],
+        );
+        const token = pod.spec.volumes.find((volume: { name: string }) => volume.name === "aws-token").projected.sources[0]
+            .serviceAccountToken;
         assert.equal(token.audience, "sts.amazonaws.com");
     });
 
     it("lets the job's identity write only the assets container, federated with its ServiceAccount only", () => {
-        const credential = resourcesOfType(azure, "azure-native:managedidentity:FederatedIdentityCredential").find((candidate) => candidate.name === "azure-asset-sync")!;
+        const credential = resourcesOfType(azure, "azure-native:managedidentity:FederatedIdentityCredential").find(
+            (candidate) => candidate.name === "azure-asset-sync",
+        )!;
         assert.equal(credential.inputs.subject, "system:serviceaccount:asset-sync:asset-sync");
-        const assignment = resourcesOfType(azure, "azure-native:authorization:RoleAssignment").find((candidate) => candidate.name === "azure-asset-sync")!;
+        const assignment = resourcesOfType(azure, "azure-native:authorization:RoleAssignment").find(
+            (candidate) => candidate.name === "azure-asset-sync",
+        )!;
         assert.match(String(assignment.inputs.scope), /\/blobServices\/default\/containers\/assets$/);
         assert.match(String(assignment.inputs.roleDefinitionId), /ba92f5b4-2d11-453d-a403-e96b0029c9fe$/);
-        const endpoint = resourcesOfType(azure, "azure-native:network:PrivateEndpoint").find((candidate) => candidate.name === "azure-assets-blob")!;
+        const endpoint = resourcesOfType(azure, "azure-native:network:PrivateEndpoint").find(
+            (candidate) => candidate.name === "azure-assets-blob",
+        )!;
         assert.deepEqual((endpoint.inputs.privateLinkServiceConnections as { groupIds: string[] }[])[0].groupIds, ["blob"]);
     });
 
@@ -335,12 +475,24 @@ describe("static asset copy, S3 to Azure Blob", () => {
         const role = resourcesOfType(aws, "aws:iam/role:Role").find((candidate) => candidate.name === "aws-asset-export")!;
         const condition = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals;
         assert.deepEqual(condition, {
-            "eastus2.oic.prod-aks.azure.com/7f3e2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b/9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/:sub": "system:serviceaccount:asset-sync:asset-sync",
-            "eastus2.oic.prod-aks.azure.com/7f3e2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b/9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/:aud": "sts.amazonaws.com",
+            "eastus2.oic.prod-aks.azure.com/7f3e2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b/9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/:sub":
+                "system:serviceaccount:asset-sync:asset-sync",
+            "eastus2.oic.prod-aks.azure.com/7f3e2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b/9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e/:aud":
+                "sts.amazonaws.com",
         });
-        const policy = JSON.parse(String(resourcesOfType(aws, "aws:iam/rolePolicy:RolePolicy").find((candidate) => candidate.name === "aws-asset-export")!.inputs.policy));
-        assert.deepEqual(policy.Statement.map((statement: { Action: string }) => statement.Action), ["s3:ListBucket", "s3:GetObject", "kms:Decrypt"]);
-        const bucketPolicy = resourcesOfType(aws, "aws:s3/bucketPolicy:BucketPolicy").map((candidate) => String(candidate.inputs.policy)).join("\n");
+        const policy = JSON.parse(
+            String(
+                resourcesOfType(aws, "aws:iam/rolePolicy:RolePolicy").find((candidate) => candidate.name === "aws-asset-export")!.inputs
+                    .policy,
+            ),
+        );
+        assert.deepEqual(
+            policy.Statement.map((statement: { Action: string }) => statement.Action),
+            ["s3:ListBucket", "s3:GetObject", "kms:Decrypt"],
+        );
+        const bucketPolicy = resourcesOfType(aws, "aws:s3/bucketPolicy:BucketPolicy")
+            .map((candidate) => String(candidate.inputs.policy))
+            .join("\n");
         assert.match(bucketPolicy, /:role\/crypto-beacon-prod-aws-asset-export"/, "the bucket admits the export role from outside the VPC");
         assert.equal(role.inputs.name, "crypto-beacon-prod-aws-asset-export");
         assert.match(String((aws.outputs.assetExport as { roleArn: string }).roleArn), /:role\/crypto-beacon-prod-aws-asset-export$/);
@@ -349,9 +501,15 @@ describe("static asset copy, S3 to Azure Blob", () => {
     it("links the two sides directly in an all-in-one stack, and not at all in a site stack that names no source", async () => {
         const dev = await sharedPlan("dev");
         const role = resourcesOfType(dev, "aws:iam/role:Role").find((candidate) => candidate.name === "aws-asset-export")!;
-        assert.ok(role.propertyDependencies.assumeRolePolicy?.some((urn) => urn.endsWith("::aws-asset-export")), "trusts the OIDC provider of the stack's own AKS issuer");
+        assert.ok(
+            role.propertyDependencies.assumeRolePolicy?.some((urn) => urn.endsWith("::aws-asset-export")),
+            "trusts the OIDC provider of the stack's own AKS issuer",
+        );
         assert.equal(resourcesOfType(dev, "kubernetes:batch/v1:CronJob").length, 1);
-        const standalone = await planStack({ stack: "prod-azure", configOverrides: { "prod-azure": { "crypto-beacon:azureAssetSourceStack": "" } } });
+        const standalone = await planStack({
+            stack: "prod-azure",
+            configOverrides: { "prod-azure": { "crypto-beacon:azureAssetSourceStack": "" } },
+        });
         assert.equal(resourcesOfType(standalone, "kubernetes:batch/v1:CronJob").length, 0);
     });
 });

@@ -12,12 +12,15 @@ const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 /** The GitHub-hosted image for jobs that need no private network: edge stacks and offline checks. */
 export const HOSTED_RUNNER = "ubuntu-24.04";
 
-
 /**
  * Environments that a workflow deploys, each through the GitHub environment of that name; `dev`
  * is deployed by hand and has no deploy runner.
  */
-export const PIPELINE_ENVIRONMENTS: Readonly<Partial<Record<Environment, string>>> = { test: "test", staging: "staging", prod: "production" };
+export const PIPELINE_ENVIRONMENTS: Readonly<Partial<Record<Environment, string>>> = {
+    test: "test",
+    staging: "staging",
+    prod: "production",
+};
 
 /** A stack of this project, as the workflows need to know it. */
 export interface StackEntry {
@@ -38,21 +41,24 @@ export interface StackEntry {
  * a stack file is all it takes for the workflows and their tests to see the stack.
  */
 export function listStacks(directory = REPOSITORY_ROOT): StackEntry[] {
-    return stackFileNames(directory)
-        .map((stack) => {
-            const file = `Pulumi.${stack}.yaml`;
-            const config = ((parse(fs.readFileSync(path.join(directory, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {});
-            const role = config[`${PROJECT}:role`] as Role;
-            const environment = config[`${PROJECT}:environment`] as Environment;
-            if (!ROLES.includes(role) || !ENVIRONMENTS.includes(environment)) {
-                throw new CommandError(`${file}: ${PROJECT}:role and ${PROJECT}:environment must be set; allowed roles: ${ROLES.join(", ")}; environments: ${ENVIRONMENTS.join(", ")}`, 2);
-            }
-            const githubEnvironment = PIPELINE_ENVIRONMENTS[environment];
-            // A deploy runner carries its stack's name besides the common label, so a job picks the
-            // runner inside the one network it has to reach.
-            const runsOn = role === "edge" || githubEnvironment === undefined ? HOSTED_RUNNER : ["self-hosted", DEPLOY_RUNNER_LABEL, stack];
-            return { stack, role, environment, runsOn, ...(githubEnvironment ? { githubEnvironment } : {}) };
-        });
+    return stackFileNames(directory).map((stack) => {
+        const file = `Pulumi.${stack}.yaml`;
+        const config =
+            (parse(fs.readFileSync(path.join(directory, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+        const role = config[`${PROJECT}:role`] as Role;
+        const environment = config[`${PROJECT}:environment`] as Environment;
+        if (!ROLES.includes(role) || !ENVIRONMENTS.includes(environment)) {
+            throw new CommandError(
+                `${file}: ${PROJECT}:role and ${PROJECT}:environment must be set; allowed roles: ${ROLES.join(", ")}; environments: ${ENVIRONMENTS.join(", ")}`,
+                2,
+            );
+        }
+        const githubEnvironment = PIPELINE_ENVIRONMENTS[environment];
+        // A deploy runner carries its stack's name besides the common label, so a job picks the
+        // runner inside the one network it has to reach.
+        const runsOn = role === "edge" || githubEnvironment === undefined ? HOSTED_RUNNER : ["self-hosted", DEPLOY_RUNNER_LABEL, stack];
+        return { stack, role, environment, runsOn, ...(githubEnvironment ? { githubEnvironment } : {}) };
+    });
 }
 
 const USAGE = `Usage: npm run stacks -- [--environment <env>]... [--role <role>]... [--deployed]
@@ -74,7 +80,11 @@ export function selectStacks(args: readonly string[], directory = REPOSITORY_ROO
     try {
         flags = parseArgs({
             args: [...args],
-            options: { environment: { type: "string", multiple: true }, role: { type: "string", multiple: true }, deployed: { type: "boolean" } },
+            options: {
+                environment: { type: "string", multiple: true },
+                role: { type: "string", multiple: true },
+                deployed: { type: "boolean" },
+            },
             strict: true,
             allowPositionals: false,
         }).values;

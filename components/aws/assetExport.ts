@@ -19,7 +19,10 @@ export interface AwsAssetExportArgs {
 }
 
 /** The ARN the export role has, or will have once the Azure site's issuer is configured. */
-export function assetExportRoleArn(roleName: string, scope: { account: pulumi.Input<string>; partition: pulumi.Input<string> }): pulumi.Output<string> {
+export function assetExportRoleArn(
+    roleName: string,
+    scope: { account: pulumi.Input<string>; partition: pulumi.Input<string> },
+): pulumi.Output<string> {
     return pulumi.interpolate`arn:${scope.partition}:iam::${scope.account}:role/${roleName}`;
 }
 
@@ -38,29 +41,37 @@ export class AwsAssetExport extends pulumi.ComponentResource {
         super("beacon:aws:AssetExport", name, {}, opts);
         const parent = { parent: this };
         const provider = new iam.OpenIdConnectProvider(name, { url: args.issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, parent);
-        const role = new iam.Role(name, {
-            name: args.roleName,
-            description: "The Azure site's asset copy job (web identity from AKS)",
-            assumeRolePolicy: webIdentityTrustPolicy(provider.arn, args.issuerUrl, args.subject),
-            maxSessionDuration: 3600,
-        }, { parent: this, deleteBeforeReplace: true });
-        new iam.RolePolicy(name, {
-            role: role.name,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "ListAssets", Effect: "Allow", Action: "s3:ListBucket", Resource: args.bucketArn },
-                    { Sid: "ReadAssets", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.bucketArn}/*` },
-                    {
-                        Sid: "DecryptThroughS3",
-                        Effect: "Allow",
-                        Action: "kms:Decrypt",
-                        Resource: args.kmsKeyArn,
-                        Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
-                    },
-                ],
-            }),
-        }, parent);
+        const role = new iam.Role(
+            name,
+            {
+                name: args.roleName,
+                description: "The Azure site's asset copy job (web identity from AKS)",
+                assumeRolePolicy: webIdentityTrustPolicy(provider.arn, args.issuerUrl, args.subject),
+                maxSessionDuration: 3600,
+            },
+            { parent: this, deleteBeforeReplace: true },
+        );
+        new iam.RolePolicy(
+            name,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "ListAssets", Effect: "Allow", Action: "s3:ListBucket", Resource: args.bucketArn },
+                        { Sid: "ReadAssets", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.bucketArn}/*` },
+                        {
+                            Sid: "DecryptThroughS3",
+                            Effect: "Allow",
+                            Action: "kms:Decrypt",
+                            Resource: args.kmsKeyArn,
+                            Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

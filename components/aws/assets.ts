@@ -36,55 +36,96 @@ export class AwsStaticAssets extends pulumi.ComponentResource {
 
     constructor(name: string, args: AwsStaticAssetsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:aws:StaticAssets", name, {}, opts);
-        const readsOnlyThroughEndpoint = (arn: pulumi.Output<string>) => [{
-            Sid: "ReadOnlyThroughTheVpcEndpoint",
-            Effect: "Deny",
-            Principal: "*",
-            Action: [...OBJECT_READS],
-            Resource: pulumi.interpolate`${arn}/*`,
-            // Both must hold to deny: not through the endpoint, and not a service reader such as AWS Backup.
-            Condition: {
-                StringNotEqualsIfExists: { "aws:SourceVpce": args.readThroughVpcEndpointId },
-                ...(args.outsideReaderRoleArnPatterns?.length ? { ArnNotLike: { "aws:PrincipalArn": args.outsideReaderRoleArnPatterns } } : {}),
+        const readsOnlyThroughEndpoint = (arn: pulumi.Output<string>) => [
+            {
+                Sid: "ReadOnlyThroughTheVpcEndpoint",
+                Effect: "Deny",
+                Principal: "*",
+                Action: [...OBJECT_READS],
+                Resource: pulumi.interpolate`${arn}/*`,
+                // Both must hold to deny: not through the endpoint, and not a service reader such as AWS Backup.
+                Condition: {
+                    StringNotEqualsIfExists: { "aws:SourceVpce": args.readThroughVpcEndpointId },
+                    ...(args.outsideReaderRoleArnPatterns?.length
+                        ? { ArnNotLike: { "aws:PrincipalArn": args.outsideReaderRoleArnPatterns } }
+                        : {}),
+                },
             },
-        }];
-        const primary = new SecureBucket(name, {
-            encryption: args.kmsKeyArn,
-            protect: args.protect,
-            accessLogBucket: args.accessLogBucket,
-            policyStatements: readsOnlyThroughEndpoint,
-        }, { parent: this });
-        const replica = new SecureBucket(`${name}-replica`, { encryption: args.replicaKmsKeyArn, protect: args.protect }, { parent: this, provider: args.replicaProvider });
+        ];
+        const primary = new SecureBucket(
+            name,
+            {
+                encryption: args.kmsKeyArn,
+                protect: args.protect,
+                accessLogBucket: args.accessLogBucket,
+                policyStatements: readsOnlyThroughEndpoint,
+            },
+            { parent: this },
+        );
+        const replica = new SecureBucket(
+            `${name}-replica`,
+            { encryption: args.replicaKmsKeyArn, protect: args.protect },
+            { parent: this, provider: args.replicaProvider },
+        );
 
-        const role = new iam.Role(`${name}-replication`, {
-            description: `Replicates ${name} to the second region`,
-            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-        }, { parent: this });
-        new iam.RolePolicy(`${name}-replication`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: primary.arn },
-                    { Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Resource: pulumi.interpolate`${primary.arn}/*` },
-                    { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: pulumi.interpolate`${replica.arn}/*` },
-                    { Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn },
-                    { Effect: "Allow", Action: "kms:Encrypt", Resource: args.replicaKmsKeyArn },
+        const role = new iam.Role(
+            `${name}-replication`,
+            {
+                description: `Replicates ${name} to the second region`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
+        new iam.RolePolicy(
+            `${name}-replication`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: primary.arn },
+                        {
+                            Effect: "Allow",
+                            Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+                            Resource: pulumi.interpolate`${primary.arn}/*`,
+                        },
+                        {
+                            Effect: "Allow",
+                            Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+                            Resource: pulumi.interpolate`${replica.arn}/*`,
+                        },
+                        { Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn },
+                        { Effect: "Allow", Action: "kms:Encrypt", Resource: args.replicaKmsKeyArn },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        new s3.BucketReplicationConfig(
+            name,
+            {
+                bucket: primary.bucket.id,
+                role: role.arn,
+                rules: [
+                    {
+                        id: "to-second-region",
+                        status: "Enabled",
+                        filter: {},
+                        deleteMarkerReplication: { status: "Enabled" },
+                        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                        destination: {
+                            bucket: replica.arn,
+                            storageClass: "STANDARD",
+                            encryptionConfiguration: { replicaKmsKeyId: args.replicaKmsKeyArn },
+                        },
+                    },
                 ],
-            }),
-        }, { parent: this });
-        new s3.BucketReplicationConfig(name, {
-            bucket: primary.bucket.id,
-            role: role.arn,
-            rules: [{
-                id: "to-second-region",
-                status: "Enabled",
-                filter: {},
-                deleteMarkerReplication: { status: "Enabled" },
-                sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-                destination: { bucket: replica.arn, storageClass: "STANDARD", encryptionConfiguration: { replicaKmsKeyId: args.replicaKmsKeyArn } },
-            }],
-        }, { parent: this, dependsOn: [...primary.ready, ...replica.ready] });
+            },
+            { parent: this, dependsOn: [...primary.ready, ...replica.ready] },
+        );
 
         this.bucketName = primary.bucketName;
         this.bucketArn = primary.arn;

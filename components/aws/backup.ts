@@ -41,7 +41,10 @@ export interface AwsBackupArgs {
 }
 
 /** The ARN pattern of the service role a Backup component named `name` creates and reads data with. */
-export function backupRoleArnPattern(name: string, scope: { account: pulumi.Input<string>; partition: pulumi.Input<string> }): pulumi.Output<string> {
+export function backupRoleArnPattern(
+    name: string,
+    scope: { account: pulumi.Input<string>; partition: pulumi.Input<string> },
+): pulumi.Output<string> {
     return pulumi.interpolate`arn:${scope.partition}:iam::${scope.account}:role/${name}-selection-*`;
 }
 
@@ -63,47 +66,83 @@ export class AwsBackup extends pulumi.ComponentResource {
         const { partition } = awsScope(this);
 
         const vault = new backup.Vault(name, { kmsKeyArn: args.kmsKeyArn, forceDestroy: false }, data);
-        const copyVault = new backup.Vault(`${name}-copy`, { kmsKeyArn: args.replicaKmsKeyArn, forceDestroy: false }, { ...data, provider: args.replicaProvider });
+        const copyVault = new backup.Vault(
+            `${name}-copy`,
+            { kmsKeyArn: args.replicaKmsKeyArn, forceDestroy: false },
+            { ...data, provider: args.replicaProvider },
+        );
         if (args.lockVault) {
             const longest = Math.max(...rules.map((rule) => rule.deleteAfterDays));
             const shortest = Math.min(...rules.map((rule) => rule.deleteAfterDays));
-            for (const [target, suffix] of [[vault, ""], [copyVault, "-copy"]] as const) {
-                new backup.VaultLockConfiguration(`${name}${suffix}`, {
-                    backupVaultName: target.name,
-                    minRetentionDays: shortest,
-                    maxRetentionDays: longest + 1,
-                    // Three days to undo a mistake; after that the lock is permanent.
-                    changeableForDays: 3,
-                }, target === copyVault ? { parent: this, provider: args.replicaProvider } : { parent: this });
+            for (const [target, suffix] of [
+                [vault, ""],
+                [copyVault, "-copy"],
+            ] as const) {
+                new backup.VaultLockConfiguration(
+                    `${name}${suffix}`,
+                    {
+                        backupVaultName: target.name,
+                        minRetentionDays: shortest,
+                        maxRetentionDays: longest + 1,
+                        // Three days to undo a mistake; after that the lock is permanent.
+                        changeableForDays: 3,
+                    },
+                    target === copyVault ? { parent: this, provider: args.replicaProvider } : { parent: this },
+                );
             }
         }
 
-        const plan = new backup.Plan(name, {
-            rules: rules.map((rule) => ({
-                ruleName: rule.name,
-                targetVaultName: vault.name,
-                schedule: rule.schedule,
-                startWindow: 60,
-                completionWindow: 180,
-                enableContinuousBackup: rule.continuous ?? false,
-                lifecycle: { deleteAfter: rule.deleteAfterDays, ...(rule.coldStorageAfterDays ? { coldStorageAfter: rule.coldStorageAfterDays } : {}) },
-                copyActions: rule.copyToSecondRegion
-                    ? [{ destinationVaultArn: copyVault.arn, lifecycle: { deleteAfter: rule.deleteAfterDays } }]
-                    : undefined,
-            })),
-        }, { parent: this });
+        const plan = new backup.Plan(
+            name,
+            {
+                rules: rules.map((rule) => ({
+                    ruleName: rule.name,
+                    targetVaultName: vault.name,
+                    schedule: rule.schedule,
+                    startWindow: 60,
+                    completionWindow: 180,
+                    enableContinuousBackup: rule.continuous ?? false,
+                    lifecycle: {
+                        deleteAfter: rule.deleteAfterDays,
+                        ...(rule.coldStorageAfterDays ? { coldStorageAfter: rule.coldStorageAfterDays } : {}),
+                    },
+                    copyActions: rule.copyToSecondRegion
+                        ? [{ destinationVaultArn: copyVault.arn, lifecycle: { deleteAfter: rule.deleteAfterDays } }]
+                        : undefined,
+                })),
+            },
+            { parent: this },
+        );
 
-        const role = new iam.Role(`${name}-selection`, {
-            description: `AWS Backup service role for ${name}`,
-            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-        }, { parent: this });
+        const role = new iam.Role(
+            `${name}-selection`,
+            {
+                description: `AWS Backup service role for ${name}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
+            { parent: this },
+        );
         const policies = [
             "service-role/AWSBackupServiceRolePolicyForBackup",
             "service-role/AWSBackupServiceRolePolicyForRestores",
             "AWSBackupServiceRolePolicyForS3Backup",
             "AWSBackupServiceRolePolicyForS3Restore",
-        ].map((policy) => new iam.RolePolicyAttachment(`${name}-${policy.split("/").pop()}`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` }, { parent: this }));
-        new backup.Selection(name, { planId: plan.id, iamRoleArn: role.arn, resources: args.resourceArns }, { parent: this, dependsOn: policies });
+        ].map(
+            (policy) =>
+                new iam.RolePolicyAttachment(
+                    `${name}-${policy.split("/").pop()}`,
+                    { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+                    { parent: this },
+                ),
+        );
+        new backup.Selection(
+            name,
+            { planId: plan.id, iamRoleArn: role.arn, resources: args.resourceArns },
+            { parent: this, dependsOn: policies },
+        );
 
         this.vaultName = vault.name;
         this.planId = plan.id;
@@ -118,14 +157,20 @@ function validateRules(name: string, rules: readonly BackupRule[]): void {
     }
     for (const rule of rules) {
         if (!Number.isInteger(rule.deleteAfterDays) || rule.deleteAfterDays < 1) {
-            throw new Error(`AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be a whole number of at least 1`);
+            throw new Error(
+                `AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be a whole number of at least 1`,
+            );
         }
         // Anything moved to cold storage is billed, and kept, for at least 90 days there.
         if (rule.coldStorageAfterDays !== undefined && rule.deleteAfterDays < rule.coldStorageAfterDays + 90) {
-            throw new Error(`AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be at least coldStorageAfterDays + 90 (${rule.coldStorageAfterDays + 90})`);
+            throw new Error(
+                `AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be at least coldStorageAfterDays + 90 (${rule.coldStorageAfterDays + 90})`,
+            );
         }
         if (rule.continuous && rule.deleteAfterDays > 35) {
-            throw new Error(`AwsBackup ${name}: rule ${rule.name} keeps continuous backups ${rule.deleteAfterDays} days; at most 35 allowed`);
+            throw new Error(
+                `AwsBackup ${name}: rule ${rule.name} keeps continuous backups ${rule.deleteAfterDays} days; at most 35 allowed`,
+            );
         }
     }
 }

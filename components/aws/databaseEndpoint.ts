@@ -33,27 +33,47 @@ export class AwsDatabaseEndpoint extends pulumi.ComponentResource {
         super("beacon:aws:DatabaseEndpoint", name, {}, opts);
         const atlas = { parent: this, provider: args.atlasProvider };
         const link = new PrivateLinkEndpoint(name, { projectId: args.atlasProjectId, providerName: "AWS", region: args.region }, atlas);
-        const securityGroup = new ec2.SecurityGroup(name, {
-            vpcId: args.vpcId,
-            description: "Atlas private endpoint: from the workloads' subnets only",
-            // Atlas maps each node to its own port on the endpoint, from 1024 up.
-            ingress: [{ protocol: "tcp", fromPort: 1024, toPort: 65535, cidrBlocks: [...args.clientCidrs], description: "MongoDB over TLS from workloads" }],
-            tags: { Name: name },
-        }, { parent: this });
-        const endpoint = new ec2.VpcEndpoint(name, {
-            vpcId: args.vpcId,
-            serviceName: link.endpointServiceName,
-            vpcEndpointType: "Interface",
-            subnetIds: args.subnetIds,
-            securityGroupIds: [securityGroup.id],
-            tags: { Name: name },
-        }, { parent: this });
-        new PrivateLinkEndpointService(name, {
-            projectId: args.atlasProjectId,
-            providerName: "AWS",
-            privateLinkId: link.privateLinkId,
-            endpointServiceId: endpoint.id,
-        }, atlas);
+        const securityGroup = new ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                description: "Atlas private endpoint: from the workloads' subnets only",
+                // Atlas maps each node to its own port on the endpoint, from 1024 up.
+                ingress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: 1024,
+                        toPort: 65535,
+                        cidrBlocks: [...args.clientCidrs],
+                        description: "MongoDB over TLS from workloads",
+                    },
+                ],
+                tags: { Name: name },
+            },
+            { parent: this },
+        );
+        const endpoint = new ec2.VpcEndpoint(
+            name,
+            {
+                vpcId: args.vpcId,
+                serviceName: link.endpointServiceName,
+                vpcEndpointType: "Interface",
+                subnetIds: args.subnetIds,
+                securityGroupIds: [securityGroup.id],
+                tags: { Name: name },
+            },
+            { parent: this },
+        );
+        new PrivateLinkEndpointService(
+            name,
+            {
+                projectId: args.atlasProjectId,
+                providerName: "AWS",
+                privateLinkId: link.privateLinkId,
+                endpointServiceId: endpoint.id,
+            },
+            atlas,
+        );
         this.vpcEndpointId = endpoint.id;
         this.registerOutputs({ vpcEndpointId: this.vpcEndpointId });
     }

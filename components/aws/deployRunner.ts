@@ -51,7 +51,9 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
     constructor(name: string, args: AwsDeployRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
         const scope = parseGithubScope(args.githubUrl);
         if (!scope) {
-            throw new Error(`AwsDeployRunner ${name}: githubUrl "${args.githubUrl}" must be https://github.com/<organization> or https://github.com/<organization>/<repository>`);
+            throw new Error(
+                `AwsDeployRunner ${name}: githubUrl "${args.githubUrl}" must be https://github.com/<organization> or https://github.com/<organization>/<repository>`,
+            );
         }
         const runnerCount = args.runnerCount ?? 1;
         if (!Number.isInteger(runnerCount) || runnerCount < 1 || runnerCount > 10) {
@@ -64,99 +66,172 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { partition, account, region } = awsScope(this);
 
-        const registration = new secretsmanager.Secret(`${name}-registration`, {
-            description: "GitHub credential that may create runner registration tokens; set out of band",
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: 7,
-        }, dataStoreOptions(args, parent));
+        const registration = new secretsmanager.Secret(
+            `${name}-registration`,
+            {
+                description: "GitHub credential that may create runner registration tokens; set out of band",
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: 7,
+            },
+            dataStoreOptions(args, parent),
+        );
 
-        const role = new iam.Role(name, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-        }, parent);
-        // Session Manager instead of SSH: no inbound port, and every session is logged.
-        new iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` }, parent);
-        new iam.RolePolicy(`${name}-registration`, {
-            role: role.id,
-            policy: pulumi.all([registration.arn, args.kmsKeyArn, region, account, partition, args.clusterName]).apply(([secretArn, keyArn, regionName, accountId, partitionName, clusterName]) =>
-                JSON.stringify({
+        const role = new iam.Role(
+            name,
+            {
+                assumeRolePolicy: JSON.stringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
-                        {
-                            Effect: "Allow",
-                            Action: "kms:Decrypt",
-                            Resource: keyArn,
-                            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${regionName}.amazonaws.com`, "kms:CallerAccount": accountId } },
-                        },
-                        // `aws eks get-token` needs no permission; describing the cluster writes a kubeconfig.
-                        { Effect: "Allow", Action: "eks:DescribeCluster", Resource: `arn:${partitionName}:eks:${regionName}:${accountId}:cluster/${clusterName}` },
-                    ],
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
                 }),
-            ),
-        }, parent);
+            },
+            parent,
+        );
+        // Session Manager instead of SSH: no inbound port, and every session is logged.
+        new iam.RolePolicyAttachment(
+            `${name}-ssm`,
+            { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
+            parent,
+        );
+        new iam.RolePolicy(
+            `${name}-registration`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([registration.arn, args.kmsKeyArn, region, account, partition, args.clusterName])
+                    .apply(([secretArn, keyArn, regionName, accountId, partitionName, clusterName]) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+                                {
+                                    Effect: "Allow",
+                                    Action: "kms:Decrypt",
+                                    Resource: keyArn,
+                                    Condition: {
+                                        StringEquals: {
+                                            "kms:ViaService": `secretsmanager.${regionName}.amazonaws.com`,
+                                            "kms:CallerAccount": accountId,
+                                        },
+                                    },
+                                },
+                                // `aws eks get-token` needs no permission; describing the cluster writes a kubeconfig.
+                                {
+                                    Effect: "Allow",
+                                    Action: "eks:DescribeCluster",
+                                    Resource: `arn:${partitionName}:eks:${regionName}:${accountId}:cluster/${clusterName}`,
+                                },
+                            ],
+                        }),
+                    ),
+            },
+            parent,
+        );
         const profile = new iam.InstanceProfile(name, { role: role.name }, parent);
 
         const accessEntry = new eks.AccessEntry(name, { clusterName: args.clusterName, principalArn: role.arn, type: "STANDARD" }, parent);
-        new eks.AccessPolicyAssociation(name, {
-            clusterName: args.clusterName,
-            principalArn: role.arn,
-            policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
-            accessScope: { type: "cluster" },
-        }, { parent: this, dependsOn: [accessEntry] });
+        new eks.AccessPolicyAssociation(
+            name,
+            {
+                clusterName: args.clusterName,
+                principalArn: role.arn,
+                policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
+                accessScope: { type: "cluster" },
+            },
+            { parent: this, dependsOn: [accessEntry] },
+        );
 
-        const securityGroup = new ec2.SecurityGroup(name, {
-            vpcId: args.vpcId,
-            description: "Deploy runners: no inbound; HTTPS out (GitHub, the cloud APIs, the cluster)",
-            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS, through the NAT gateways" }],
-        }, parent);
-        new vpc.SecurityGroupIngressRule(`${name}-cluster-api`, {
-            securityGroupId: args.clusterSecurityGroupId,
-            referencedSecurityGroupId: securityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            description: "The deploy runners call the cluster's private API",
-        }, parent);
+        const securityGroup = new ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                description: "Deploy runners: no inbound; HTTPS out (GitHub, the cloud APIs, the cluster)",
+                egress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrBlocks: ["0.0.0.0/0"],
+                        description: "HTTPS, through the NAT gateways",
+                    },
+                ],
+            },
+            parent,
+        );
+        new vpc.SecurityGroupIngressRule(
+            `${name}-cluster-api`,
+            {
+                securityGroupId: args.clusterSecurityGroupId,
+                referencedSecurityGroupId: securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "The deploy runners call the cluster's private API",
+            },
+            parent,
+        );
 
         const userData = pulumi.all([registration.arn, region]).apply(([secretArn, regionName]) =>
-            Buffer.from(runnerBootstrapScript({
-                scope,
-                labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
-                installPackages: "dnf install -y git jq tar gzip libicu",
-                readCredentialCommand: `aws secretsmanager get-secret-value --region ${regionName} --secret-id ${secretArn} --query SecretString --output text`,
-            })).toString("base64"),
+            Buffer.from(
+                runnerBootstrapScript({
+                    scope,
+                    labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
+                    installPackages: "dnf install -y git jq tar gzip libicu",
+                    readCredentialCommand: `aws secretsmanager get-secret-value --region ${regionName} --secret-id ${secretArn} --query SecretString --output text`,
+                }),
+            ).toString("base64"),
         );
-        const launchTemplate = new ec2.LaunchTemplate(name, {
-            description: `${name}: GitHub Actions deploy runners, IMDSv2 only, encrypted volumes`,
-            // Amazon Linux 2023, resolved by EC2 at launch from AWS's public parameter.
-            imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            instanceType: args.instanceType ?? "t3.large",
-            iamInstanceProfile: { arn: profile.arn },
-            vpcSecurityGroupIds: [securityGroup.id],
-            // Hop limit 1: a job's containers cannot reach the instance's metadata and its role.
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: args.kmsKeyArn, volumeSize: 50, volumeType: "gp3", deleteOnTermination: "true" } }],
-            userData,
-            tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-deploy-runner` } }],
-        }, parent);
-        const group = new autoscaling.Group(name, {
-            vpcZoneIdentifiers: args.privateSubnetIds,
-            minSize: runnerCount,
-            maxSize: runnerCount,
-            desiredCapacity: runnerCount,
-            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-            // A new launch template (a new runner version, a new size) replaces the runners one by one.
-            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 0 } },
-            healthCheckType: "EC2",
-        }, parent);
+        const launchTemplate = new ec2.LaunchTemplate(
+            name,
+            {
+                description: `${name}: GitHub Actions deploy runners, IMDSv2 only, encrypted volumes`,
+                // Amazon Linux 2023, resolved by EC2 at launch from AWS's public parameter.
+                imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+                instanceType: args.instanceType ?? "t3.large",
+                iamInstanceProfile: { arn: profile.arn },
+                vpcSecurityGroupIds: [securityGroup.id],
+                // Hop limit 1: a job's containers cannot reach the instance's metadata and its role.
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            encrypted: "true",
+                            kmsKeyId: args.kmsKeyArn,
+                            volumeSize: 50,
+                            volumeType: "gp3",
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                userData,
+                tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-deploy-runner` } }],
+            },
+            parent,
+        );
+        const group = new autoscaling.Group(
+            name,
+            {
+                vpcZoneIdentifiers: args.privateSubnetIds,
+                minSize: runnerCount,
+                maxSize: runnerCount,
+                desiredCapacity: runnerCount,
+                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                // A new launch template (a new runner version, a new size) replaces the runners one by one.
+                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 0 } },
+                healthCheckType: "EC2",
+            },
+            parent,
+        );
 
         this.roleArn = role.arn;
         this.securityGroupId = securityGroup.id;
         this.registrationSecretArn = registration.arn;
         this.autoScalingGroupName = group.name;
-        this.registerOutputs({ roleArn: this.roleArn, securityGroupId: this.securityGroupId, registrationSecretArn: this.registrationSecretArn, autoScalingGroupName: this.autoScalingGroupName });
+        this.registerOutputs({
+            roleArn: this.roleArn,
+            securityGroupId: this.securityGroupId,
+            registrationSecretArn: this.registrationSecretArn,
+            autoScalingGroupName: this.autoScalingGroupName,
+        });
     }
 }

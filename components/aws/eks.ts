@@ -7,7 +7,12 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { formatCidr, mustParse, parseIpv4Cidr } from "../network/addressing";
 import { awsScope, webIdentityTrustPolicy } from "./identity";
 import { encryptedLogGroup } from "./logGroup";
-import { CHART_REQUESTS, CLUSTER_AUTOSCALER_ACCOUNT, CLUSTER_AUTOSCALER_DISCOVER_ACTIONS, CLUSTER_AUTOSCALER_RESIZE_ACTIONS } from "../../model/intent";
+import {
+    CHART_REQUESTS,
+    CLUSTER_AUTOSCALER_ACCOUNT,
+    CLUSTER_AUTOSCALER_DISCOVER_ACTIONS,
+    CLUSTER_AUTOSCALER_RESIZE_ACTIONS,
+} from "../../model/intent";
 
 export interface EksClusterArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -52,7 +57,12 @@ export interface EksAccessEntry {
     readonly accessPolicy: (typeof EKS_ACCESS_POLICIES)[number];
 }
 
-export const EKS_ACCESS_POLICIES = ["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"] as const;
+export const EKS_ACCESS_POLICIES = [
+    "AmazonEKSClusterAdminPolicy",
+    "AmazonEKSAdminPolicy",
+    "AmazonEKSEditPolicy",
+    "AmazonEKSViewPolicy",
+] as const;
 
 /**
  * The cluster's Service network, set rather than left to EKS's choice so that NetworkPolicies can
@@ -136,94 +146,147 @@ export class EksCluster extends pulumi.ComponentResource {
         const { partition, region } = awsScope(this);
         const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
         const assumedBy = (service: string) =>
-            JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+            JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+            });
 
         const clusterRole = new iam.Role(`${name}-cluster`, { assumeRolePolicy: assumedBy("eks.amazonaws.com") }, parent);
-        const clusterPolicy = new iam.RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, parent);
+        const clusterPolicy = new iam.RolePolicyAttachment(
+            `${name}-cluster`,
+            { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") },
+            parent,
+        );
 
         // EKS writes to /aws/eks/<cluster>/cluster; creating it first sets retention and encryption.
         const clusterName = `${name}-${pulumi.getStack()}`;
-        const logGroup = encryptedLogGroup(`${name}-control-plane`, {
-            name: `/aws/eks/${clusterName}/cluster`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyArn: args.logsKmsKeyArn,
-        }, parent);
+        const logGroup = encryptedLogGroup(
+            `${name}-control-plane`,
+            {
+                name: `/aws/eks/${clusterName}/cluster`,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyArn: args.logsKmsKeyArn,
+            },
+            parent,
+        );
 
         const publicAccessCidrs = args.publicAccessCidrs ?? [];
-        const cluster = new eks.Cluster(name, {
-            name: clusterName,
-            version: args.version,
-            roleArn: clusterRole.arn,
-            vpcConfig: {
-                subnetIds: args.privateSubnetIds,
-                endpointPrivateAccess: true,
-                endpointPublicAccess: publicAccessCidrs.length > 0,
-                publicAccessCidrs: publicAccessCidrs.length > 0 ? [...publicAccessCidrs] : undefined,
+        const cluster = new eks.Cluster(
+            name,
+            {
+                name: clusterName,
+                version: args.version,
+                roleArn: clusterRole.arn,
+                vpcConfig: {
+                    subnetIds: args.privateSubnetIds,
+                    endpointPrivateAccess: true,
+                    endpointPublicAccess: publicAccessCidrs.length > 0,
+                    publicAccessCidrs: publicAccessCidrs.length > 0 ? [...publicAccessCidrs] : undefined,
+                },
+                encryptionConfig: { provider: { keyArn: args.dataKmsKeyArn }, resources: ["secrets"] },
+                kubernetesNetworkConfig: { serviceIpv4Cidr: EKS_SERVICE_CIDR },
+                enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOGS],
+                accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+                bootstrapSelfManagedAddons: false,
             },
-            encryptionConfig: { provider: { keyArn: args.dataKmsKeyArn }, resources: ["secrets"] },
-            kubernetesNetworkConfig: { serviceIpv4Cidr: EKS_SERVICE_CIDR },
-            enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOGS],
-            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
-            bootstrapSelfManagedAddons: false,
-        }, { parent: this, dependsOn: [clusterPolicy, logGroup] });
+            { parent: this, dependsOn: [clusterPolicy, logGroup] },
+        );
 
         const issuer = cluster.identities.apply((identities) => identities[0].oidcs?.[0]?.issuer ?? "");
-        const oidc = new iam.OpenIdConnectProvider(name, {
-            url: issuer,
-            clientIdLists: ["sts.amazonaws.com"],
-        }, parent);
+        const oidc = new iam.OpenIdConnectProvider(
+            name,
+            {
+                url: issuer,
+                clientIdLists: ["sts.amazonaws.com"],
+            },
+            parent,
+        );
 
         const nodeRole = new iam.Role(`${name}-nodes`, { assumeRolePolicy: assumedBy("ec2.amazonaws.com") }, parent);
         const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"].map(
-            (policy) => new iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, parent),
+            (policy) =>
+                new iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, parent),
         );
 
-        const launchTemplate = new ec2.LaunchTemplate(`${name}-nodes`, {
-            description: `${name} managed nodes: IMDSv2 only, encrypted root volume`,
-            // Hop limit 1: pods cannot reach the node's metadata (and its role) through the node.
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: args.dataKmsKeyArn, volumeSize: 50, volumeType: "gp3", deleteOnTermination: "true" } }],
-            tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-node` } }],
-        }, parent);
+        const launchTemplate = new ec2.LaunchTemplate(
+            `${name}-nodes`,
+            {
+                description: `${name} managed nodes: IMDSv2 only, encrypted root volume`,
+                // Hop limit 1: pods cannot reach the node's metadata (and its role) through the node.
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            encrypted: "true",
+                            kmsKeyId: args.dataKmsKeyArn,
+                            volumeSize: 50,
+                            volumeType: "gp3",
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                tagSpecifications: [{ resourceType: "instance", tags: { Name: `${name}-node` } }],
+            },
+            parent,
+        );
 
         const addon = (addonName: string, dependsOn: pulumi.Resource[]) =>
-            new eks.Addon(`${name}-${addonName}`, {
-                clusterName: cluster.name,
-                addonName,
-                ...(addonName === "vpc-cni" ? { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) } : {}),
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "PRESERVE",
-            }, { parent: this, dependsOn });
-        const nodePrerequisites = EKS_CORE_ADDONS.filter((addonName) => !ADDONS_NEEDING_NODES.has(addonName)).map((addonName) => addon(addonName, [cluster]));
+            new eks.Addon(
+                `${name}-${addonName}`,
+                {
+                    clusterName: cluster.name,
+                    addonName,
+                    ...(addonName === "vpc-cni" ? { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) } : {}),
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "PRESERVE",
+                },
+                { parent: this, dependsOn },
+            );
+        const nodePrerequisites = EKS_CORE_ADDONS.filter((addonName) => !ADDONS_NEEDING_NODES.has(addonName)).map((addonName) =>
+            addon(addonName, [cluster]),
+        );
 
-        const nodeGroup = new eks.NodeGroup(`${name}-general`, {
-            clusterName: cluster.name,
-            nodeRoleArn: nodeRole.arn,
-            subnetIds: args.privateSubnetIds,
-            instanceTypes: [...args.nodeInstanceTypes],
-            scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
-            updateConfig: { maxUnavailable: 1 },
-            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-            labels: { "beacon/pool": "general" },
-        }, {
-            parent: this,
-            dependsOn: [...nodePolicies, ...nodePrerequisites],
-            // The cluster autoscaler moves the desired size; a deploy must not reset it.
-            ignoreChanges: ["scalingConfig.desiredSize"],
-        });
+        const nodeGroup = new eks.NodeGroup(
+            `${name}-general`,
+            {
+                clusterName: cluster.name,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: args.privateSubnetIds,
+                instanceTypes: [...args.nodeInstanceTypes],
+                scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
+                updateConfig: { maxUnavailable: 1 },
+                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                labels: { "beacon/pool": "general" },
+            },
+            {
+                parent: this,
+                dependsOn: [...nodePolicies, ...nodePrerequisites],
+                // The cluster autoscaler moves the desired size; a deploy must not reset it.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            },
+        );
 
         for (const addonName of ADDONS_NEEDING_NODES) {
             addon(addonName, [nodeGroup]);
         }
 
         for (const entry of args.accessEntries ?? []) {
-            const accessEntry = new eks.AccessEntry(`${name}-${entry.name}`, { clusterName: cluster.name, principalArn: entry.principalArn, type: "STANDARD" }, parent);
-            new eks.AccessPolicyAssociation(`${name}-${entry.name}`, {
-                clusterName: cluster.name,
-                principalArn: accessEntry.principalArn,
-                policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${entry.accessPolicy}`,
-                accessScope: { type: "cluster" },
-            }, parent);
+            const accessEntry = new eks.AccessEntry(
+                `${name}-${entry.name}`,
+                { clusterName: cluster.name, principalArn: entry.principalArn, type: "STANDARD" },
+                parent,
+            );
+            new eks.AccessPolicyAssociation(
+                `${name}-${entry.name}`,
+                {
+                    clusterName: cluster.name,
+                    principalArn: accessEntry.principalArn,
+                    policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${entry.accessPolicy}`,
+                    accessScope: { type: "cluster" },
+                },
+                parent,
+            );
         }
 
         this.clusterName = cluster.name;
@@ -233,10 +296,14 @@ export class EksCluster extends pulumi.ComponentResource {
         this.oidcIssuer = issuer;
         this.nodeSecurityGroupId = cluster.vpcConfig.apply((config) => config.clusterSecurityGroupId ?? "");
         this.autoScalingGroupName = nodeGroup.resources.apply((resources) => resources[0]?.autoscalingGroups?.[0]?.name ?? "");
-        this.kubernetesProvider = new KubernetesProvider(name, {
-            kubeconfig: kubeconfig(cluster.name, this.endpoint, this.certificateAuthority),
-            enableServerSideApply: true,
-        }, parent);
+        this.kubernetesProvider = new KubernetesProvider(
+            name,
+            {
+                kubeconfig: kubeconfig(cluster.name, this.endpoint, this.certificateAuthority),
+                enableServerSideApply: true,
+            },
+            parent,
+        );
 
         if (args.installClusterAddOns !== false) {
             this.installAddOns(name, args, clusterName, oidc.arn, issuer, region, nodeGroup);
@@ -251,78 +318,124 @@ export class EksCluster extends pulumi.ComponentResource {
     }
 
     /** metrics-server, for the HPAs, and Cluster Autoscaler with its own IRSA role. */
-    private installAddOns(name: string, args: EksClusterArgs, clusterName: string, oidcProviderArn: pulumi.Output<string>, issuer: pulumi.Output<string>, region: pulumi.Output<string>, nodeGroup: pulumi.Resource): void {
+    private installAddOns(
+        name: string,
+        args: EksClusterArgs,
+        clusterName: string,
+        oidcProviderArn: pulumi.Output<string>,
+        issuer: pulumi.Output<string>,
+        region: pulumi.Output<string>,
+        nodeGroup: pulumi.Resource,
+    ): void {
         const parent = { parent: this };
         const onCluster = { parent: this, provider: this.kubernetesProvider, dependsOn: [nodeGroup] };
-        new Release(`${name}-metrics-server`, {
-            name: "metrics-server",
-            chart: METRICS_SERVER_CHART.chart,
-            repositoryOpts: { repo: METRICS_SERVER_CHART.repository },
-            version: METRICS_SERVER_CHART.version,
-            namespace: "kube-system",
-            atomic: true,
-            values: { replicas: 1, resources: { requests: { ...METRICS_SERVER_CHART.requests } } },
-        }, onCluster);
-
-        const autoscalerRole = new iam.Role(`${name}-autoscaler`, {
-            description: `Cluster Autoscaler of ${clusterName} (IRSA)`,
-            assumeRolePolicy: webIdentityTrustPolicy(oidcProviderArn, issuer, `system:serviceaccount:${CLUSTER_AUTOSCALER_ACCOUNT.namespace}:${CLUSTER_AUTOSCALER_ACCOUNT.name}`),
-        }, parent);
-        // Describe anything, but resize only the groups tagged as this cluster's.
-        new iam.RolePolicy(`${name}-autoscaler`, {
-            role: autoscalerRole.name,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "Discover",
-                        Effect: "Allow",
-                        Action: [...CLUSTER_AUTOSCALER_DISCOVER_ACTIONS],
-                        Resource: "*",
-                    },
-                    {
-                        Sid: "ResizeThisClustersGroups",
-                        Effect: "Allow",
-                        Action: [...CLUSTER_AUTOSCALER_RESIZE_ACTIONS],
-                        Resource: "*",
-                        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
-                    },
-                ],
-            }),
-        }, parent);
-        new Release(`${name}-cluster-autoscaler`, {
-            name: "cluster-autoscaler",
-            chart: CLUSTER_AUTOSCALER_CHART.chart,
-            repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repository },
-            version: CLUSTER_AUTOSCALER_CHART.version,
-            namespace: "kube-system",
-            atomic: true,
-            values: {
-                cloudProvider: "aws",
-                awsRegion: region,
-                // EKS tags a managed node group's ASG for discovery by the cluster's name.
-                autoDiscovery: { clusterName },
-                image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[args.version] },
-                replicaCount: 1,
-                resources: { requests: { ...CLUSTER_AUTOSCALER_CHART.requests } },
-                rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn } } },
+        new Release(
+            `${name}-metrics-server`,
+            {
+                name: "metrics-server",
+                chart: METRICS_SERVER_CHART.chart,
+                repositoryOpts: { repo: METRICS_SERVER_CHART.repository },
+                version: METRICS_SERVER_CHART.version,
+                namespace: "kube-system",
+                atomic: true,
+                values: { replicas: 1, resources: { requests: { ...METRICS_SERVER_CHART.requests } } },
             },
-        }, onCluster);
+            onCluster,
+        );
+
+        const autoscalerRole = new iam.Role(
+            `${name}-autoscaler`,
+            {
+                description: `Cluster Autoscaler of ${clusterName} (IRSA)`,
+                assumeRolePolicy: webIdentityTrustPolicy(
+                    oidcProviderArn,
+                    issuer,
+                    `system:serviceaccount:${CLUSTER_AUTOSCALER_ACCOUNT.namespace}:${CLUSTER_AUTOSCALER_ACCOUNT.name}`,
+                ),
+            },
+            parent,
+        );
+        // Describe anything, but resize only the groups tagged as this cluster's.
+        new iam.RolePolicy(
+            `${name}-autoscaler`,
+            {
+                role: autoscalerRole.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "Discover",
+                            Effect: "Allow",
+                            Action: [...CLUSTER_AUTOSCALER_DISCOVER_ACTIONS],
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "ResizeThisClustersGroups",
+                            Effect: "Allow",
+                            Action: [...CLUSTER_AUTOSCALER_RESIZE_ACTIONS],
+                            Resource: "*",
+                            Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
+        new Release(
+            `${name}-cluster-autoscaler`,
+            {
+                name: "cluster-autoscaler",
+                chart: CLUSTER_AUTOSCALER_CHART.chart,
+                repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repository },
+                version: CLUSTER_AUTOSCALER_CHART.version,
+                namespace: "kube-system",
+                atomic: true,
+                values: {
+                    cloudProvider: "aws",
+                    awsRegion: region,
+                    // EKS tags a managed node group's ASG for discovery by the cluster's name.
+                    autoDiscovery: { clusterName },
+                    image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[args.version] },
+                    replicaCount: 1,
+                    resources: { requests: { ...CLUSTER_AUTOSCALER_CHART.requests } },
+                    rbac: {
+                        serviceAccount: {
+                            create: true,
+                            name: CLUSTER_AUTOSCALER_ACCOUNT.name,
+                            annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn },
+                        },
+                    },
+                },
+            },
+            onCluster,
+        );
     }
 }
 
 /** A kubeconfig that authenticates with the caller's AWS identity; it holds no credential. */
-export function kubeconfig(clusterName: pulumi.Input<string>, endpoint: pulumi.Input<string>, certificateAuthority: pulumi.Input<string>): pulumi.Output<string> {
+export function kubeconfig(
+    clusterName: pulumi.Input<string>,
+    endpoint: pulumi.Input<string>,
+    certificateAuthority: pulumi.Input<string>,
+): pulumi.Output<string> {
     return pulumi.jsonStringify({
         apiVersion: "v1",
         kind: "Config",
         clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
-        users: [{
-            name: clusterName,
-            user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"] } },
-        }],
+        users: [
+            {
+                name: clusterName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                    },
+                },
+            },
+        ],
     });
 }
 
@@ -331,17 +444,25 @@ function validateEksArgs(name: string, args: EksClusterArgs): void {
         throw new Error(`EksCluster ${name}: privateSubnetIds needs subnets in at least 2 zones; got ${args.privateSubnetIds.length}`);
     }
     if (!(args.version in CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
-        throw new Error(`EksCluster ${name}: version ${args.version} has no pinned Cluster Autoscaler release; allowed: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`);
+        throw new Error(
+            `EksCluster ${name}: version ${args.version} has no pinned Cluster Autoscaler release; allowed: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
+        );
     }
     for (const entry of args.accessEntries ?? []) {
         if (!/^[a-z][a-z0-9-]*$/.test(entry.name) || !EKS_ACCESS_POLICIES.includes(entry.accessPolicy)) {
-            throw new Error(`EksCluster ${name}: accessEntries entry "${entry.name}" needs a kebab-case name and an accessPolicy from ${EKS_ACCESS_POLICIES.join(", ")}`);
+            throw new Error(
+                `EksCluster ${name}: accessEntries entry "${entry.name}" needs a kebab-case name and an accessPolicy from ${EKS_ACCESS_POLICIES.join(", ")}`,
+            );
         }
     }
     if (args.nodeInstanceTypes.length === 0) {
         throw new Error(`EksCluster ${name}: nodeInstanceTypes must name at least one instance type`);
     }
-    for (const [key, value] of [["nodeMinSize", args.nodeMinSize], ["nodeDesiredSize", args.nodeDesiredSize], ["nodeMaxSize", args.nodeMaxSize]] as const) {
+    for (const [key, value] of [
+        ["nodeMinSize", args.nodeMinSize],
+        ["nodeDesiredSize", args.nodeDesiredSize],
+        ["nodeMaxSize", args.nodeMaxSize],
+    ] as const) {
         if (!Number.isInteger(value) || value < 1) {
             throw new Error(`EksCluster ${name}: ${key} ${value} must be a whole number of at least 1`);
         }
@@ -350,7 +471,9 @@ function validateEksArgs(name: string, args: EksClusterArgs): void {
         throw new Error(`EksCluster ${name}: nodeMinSize ${args.nodeMinSize} is above nodeMaxSize ${args.nodeMaxSize}`);
     }
     if (args.nodeDesiredSize < args.nodeMinSize || args.nodeDesiredSize > args.nodeMaxSize) {
-        throw new Error(`EksCluster ${name}: nodeDesiredSize ${args.nodeDesiredSize} must be from nodeMinSize (${args.nodeMinSize}) to nodeMaxSize (${args.nodeMaxSize})`);
+        throw new Error(
+            `EksCluster ${name}: nodeDesiredSize ${args.nodeDesiredSize} must be from nodeMinSize (${args.nodeMinSize}) to nodeMaxSize (${args.nodeMaxSize})`,
+        );
     }
     for (const cidr of args.publicAccessCidrs ?? []) {
         const block = parseIpv4Cidr(cidr);

@@ -24,17 +24,23 @@ export function awsScope(parent: pulumi.Resource): AwsScope {
  * The trust policy of a role that one Kubernetes ServiceAccount assumes with its projected token
  * (AssumeRoleWithWebIdentity): the cluster's OIDC provider, that subject only, STS's audience.
  */
-export function webIdentityTrustPolicy(providerArn: pulumi.Input<string>, issuerUrl: pulumi.Input<string>, subject: string): pulumi.Output<string> {
+export function webIdentityTrustPolicy(
+    providerArn: pulumi.Input<string>,
+    issuerUrl: pulumi.Input<string>,
+    subject: string,
+): pulumi.Output<string> {
     return pulumi.all([providerArn, issuerUrl]).apply(([arn, issuer]) => {
         const host = issuer.replace(/^https:\/\//, "");
         return JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { Federated: arn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${host}:sub`]: subject, [`${host}:aud`]: "sts.amazonaws.com" } },
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: arn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: { StringEquals: { [`${host}:sub`]: subject, [`${host}:aud`]: "sts.amazonaws.com" } },
+                },
+            ],
         });
     });
 }

@@ -24,34 +24,40 @@ export class AwsLogBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: AwsLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         if (args.loadBalancerLogPrefixes.some((prefix) => !/^[a-z0-9][a-z0-9-]*$/.test(prefix))) {
-            throw new Error(`AwsLogBucket ${name}: loadBalancerLogPrefixes ${JSON.stringify(args.loadBalancerLogPrefixes)} must be lowercase words without slashes`);
+            throw new Error(
+                `AwsLogBucket ${name}: loadBalancerLogPrefixes ${JSON.stringify(args.loadBalancerLogPrefixes)} must be lowercase words without slashes`,
+            );
         }
         super("beacon:aws:LogBucket", name, {}, opts);
         const { account } = awsScope(this);
         // Regions older than 2022 deliver ALB logs from an AWS-owned account; newer ones from a service.
         const elbAccount = getServiceAccountOutput({}, { parent: this }).arn;
-        const bucket = new SecureBucket(name, {
-            encryption: "s3-managed",
-            protect: args.protect,
-            expireAfterDays: args.retentionDays,
-            policyStatements: (arn) => [
-                {
-                    Sid: "LoadBalancerAccessLogs",
-                    Effect: "Allow",
-                    Principal: { AWS: elbAccount, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: args.loadBalancerLogPrefixes.map((prefix) => pulumi.interpolate`${arn}/${prefix}/AWSLogs/${account}/*`),
-                },
-                {
-                    Sid: "S3ServerAccessLogs",
-                    Effect: "Allow",
-                    Principal: { Service: "logging.s3.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${arn}/s3/*`,
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                },
-            ],
-        }, { parent: this });
+        const bucket = new SecureBucket(
+            name,
+            {
+                encryption: "s3-managed",
+                protect: args.protect,
+                expireAfterDays: args.retentionDays,
+                policyStatements: (arn) => [
+                    {
+                        Sid: "LoadBalancerAccessLogs",
+                        Effect: "Allow",
+                        Principal: { AWS: elbAccount, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: args.loadBalancerLogPrefixes.map((prefix) => pulumi.interpolate`${arn}/${prefix}/AWSLogs/${account}/*`),
+                    },
+                    {
+                        Sid: "S3ServerAccessLogs",
+                        Effect: "Allow",
+                        Principal: { Service: "logging.s3.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${arn}/s3/*`,
+                        Condition: { StringEquals: { "aws:SourceAccount": account } },
+                    },
+                ],
+            },
+            { parent: this },
+        );
         this.bucketName = bucket.bucketName;
         this.ready = bucket.ready;
         this.registerOutputs({ bucketName: this.bucketName });

@@ -50,7 +50,9 @@ export class AwsMonitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: AwsMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         if (!Number.isInteger(args.auditRetentionDays) || args.auditRetentionDays < 365) {
-            throw new Error(`AwsMonitoring ${name}: auditRetentionDays ${args.auditRetentionDays} must be at least 365 (PCI DSS 10.5.1 keeps audit logs a year)`);
+            throw new Error(
+                `AwsMonitoring ${name}: auditRetentionDays ${args.auditRetentionDays} must be at least 365 (PCI DSS 10.5.1 keeps audit logs a year)`,
+            );
         }
         super("beacon:aws:Monitoring", name, {}, opts);
         const parent = { parent: this };
@@ -63,38 +65,46 @@ export class AwsMonitoring extends pulumi.ComponentResource {
 
         const trailName = `crypto-beacon-${pulumi.getStack()}`;
         const trailArn = pulumi.interpolate`arn:${partition}:cloudtrail:${region}:${account}:trail/${trailName}`;
-        const trailBucket = new SecureBucket(`${name}-trail`, {
-            encryption: args.logsKmsKeyArn,
-            protect: args.protect,
-            accessLogBucket: args.accessLogBucket,
-            expireAfterDays: args.auditRetentionDays,
-            policyStatements: (arn) => [
-                {
-                    Sid: "CloudTrailReadsAcl",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:GetBucketAcl",
-                    Resource: arn,
-                    Condition: { StringEquals: { "aws:SourceArn": trailArn } },
-                },
-                {
-                    Sid: "CloudTrailWrites",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${arn}/AWSLogs/${account}/*`,
-                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
-                },
-            ],
-        }, parent);
-        const trail = new cloudtrail.Trail(name, {
-            name: trailName,
-            s3BucketName: trailBucket.bucketName,
-            isMultiRegionTrail: true,
-            includeGlobalServiceEvents: true,
-            enableLogFileValidation: true,
-            kmsKeyId: args.logsKmsKeyArn,
-        }, { parent: this, dependsOn: trailBucket.ready });
+        const trailBucket = new SecureBucket(
+            `${name}-trail`,
+            {
+                encryption: args.logsKmsKeyArn,
+                protect: args.protect,
+                accessLogBucket: args.accessLogBucket,
+                expireAfterDays: args.auditRetentionDays,
+                policyStatements: (arn) => [
+                    {
+                        Sid: "CloudTrailReadsAcl",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:GetBucketAcl",
+                        Resource: arn,
+                        Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                    },
+                    {
+                        Sid: "CloudTrailWrites",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: pulumi.interpolate`${arn}/AWSLogs/${account}/*`,
+                        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
+                    },
+                ],
+            },
+            parent,
+        );
+        const trail = new cloudtrail.Trail(
+            name,
+            {
+                name: trailName,
+                s3BucketName: trailBucket.bucketName,
+                isMultiRegionTrail: true,
+                includeGlobalServiceEvents: true,
+                enableLogFileValidation: true,
+                kmsKeyId: args.logsKmsKeyArn,
+            },
+            { parent: this, dependsOn: trailBucket.ready },
+        );
 
         const alarms: AlarmSpec[] = [
             {
@@ -166,28 +176,50 @@ export class AwsMonitoring extends pulumi.ComponentResource {
                 periods: 2,
             },
         ];
-        this.alarmNames = alarms.map((alarm) =>
-            new cloudwatch.MetricAlarm(`${name}-${alarm.name}`, {
-                alarmDescription: alarm.description,
-                ...(alarm.worstOfCacheClusters
-                    ? {
-                        metricQueries: [
-                            ...alarm.worstOfCacheClusters.map((cacheClusterId, index) => ({
-                                id: `node${index}`,
-                                returnData: false,
-                                metric: { namespace: alarm.namespace, metricName: alarm.metricName, dimensions: { CacheClusterId: cacheClusterId }, stat: alarm.statistic, period: 60 },
-                            })),
-                            { id: "worst", expression: `MAX([${alarm.worstOfCacheClusters.map((_, index) => `node${index}`).join(", ")}])`, label: alarm.metricName, returnData: true },
-                        ],
-                    }
-                    : { namespace: alarm.namespace, metricName: alarm.metricName, dimensions: alarm.dimensions, statistic: alarm.statistic, period: 60 }),
-                comparisonOperator: alarm.comparison,
-                threshold: alarm.threshold,
-                evaluationPeriods: alarm.periods,
-                treatMissingData: "notBreaching",
-                alarmActions: [topic.arn],
-                okActions: [topic.arn],
-            }, parent).name,
+        this.alarmNames = alarms.map(
+            (alarm) =>
+                new cloudwatch.MetricAlarm(
+                    `${name}-${alarm.name}`,
+                    {
+                        alarmDescription: alarm.description,
+                        ...(alarm.worstOfCacheClusters
+                            ? {
+                                  metricQueries: [
+                                      ...alarm.worstOfCacheClusters.map((cacheClusterId, index) => ({
+                                          id: `node${index}`,
+                                          returnData: false,
+                                          metric: {
+                                              namespace: alarm.namespace,
+                                              metricName: alarm.metricName,
+                                              dimensions: { CacheClusterId: cacheClusterId },
+                                              stat: alarm.statistic,
+                                              period: 60,
+                                          },
+                                      })),
+                                      {
+                                          id: "worst",
+                                          expression: `MAX([${alarm.worstOfCacheClusters.map((_, index) => `node${index}`).join(", ")}])`,
+                                          label: alarm.metricName,
+                                          returnData: true,
+                                      },
+                                  ],
+                              }
+                            : {
+                                  namespace: alarm.namespace,
+                                  metricName: alarm.metricName,
+                                  dimensions: alarm.dimensions,
+                                  statistic: alarm.statistic,
+                                  period: 60,
+                              }),
+                        comparisonOperator: alarm.comparison,
+                        threshold: alarm.threshold,
+                        evaluationPeriods: alarm.periods,
+                        treatMissingData: "notBreaching",
+                        alarmActions: [topic.arn],
+                        okActions: [topic.arn],
+                    },
+                    parent,
+                ).name,
         );
 
         this.alarmTopicArn = topic.arn;

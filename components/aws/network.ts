@@ -74,12 +74,16 @@ export class AwsNetwork extends pulumi.ComponentResource {
             return names.slice(0, zoneCount);
         });
 
-        const vpc = new ec2.Vpc(name, {
-            cidrBlock: args.cidrBlock,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: { Name: name },
-        }, parent);
+        const vpc = new ec2.Vpc(
+            name,
+            {
+                cidrBlock: args.cidrBlock,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { Name: name },
+            },
+            parent,
+        );
         this.vpcId = vpc.id;
 
         // The default security group allows all traffic between its members; strip it so that
@@ -88,18 +92,28 @@ export class AwsNetwork extends pulumi.ComponentResource {
 
         const tierCidrs = (tier: AwsSubnetTier) =>
             Array.from({ length: zoneCount }, (_, zone) =>
-                formatCidr(subBlock(vpcBlock, vpcBlock.prefixLength + AWS_SUBNET_TIERS[tier].prefixOffset, AWS_SUBNET_TIERS[tier].firstIndex + zone)),
+                formatCidr(
+                    subBlock(
+                        vpcBlock,
+                        vpcBlock.prefixLength + AWS_SUBNET_TIERS[tier].prefixOffset,
+                        AWS_SUBNET_TIERS[tier].firstIndex + zone,
+                    ),
+                ),
             );
         const subnets = (tier: AwsSubnetTier) =>
             tierCidrs(tier).map((cidrBlock, zone) => {
-                return new ec2.Subnet(`${name}-${tier}-${zone}`, {
-                    vpcId: vpc.id,
-                    cidrBlock,
-                    availabilityZone: zones[zone],
-                    // Nothing gets a public address by default, not even in public subnets.
-                    mapPublicIpOnLaunch: false,
-                    tags: { Name: `${name}-${tier}-${zone}`, tier, ...loadBalancerRoleTag(tier) },
-                }, parent);
+                return new ec2.Subnet(
+                    `${name}-${tier}-${zone}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock,
+                        availabilityZone: zones[zone],
+                        // Nothing gets a public address by default, not even in public subnets.
+                        mapPublicIpOnLaunch: false,
+                        tags: { Name: `${name}-${tier}-${zone}`, tier, ...loadBalancerRoleTag(tier) },
+                    },
+                    parent,
+                );
             });
         const publicSubnets = subnets("public");
         const privateSubnets = subnets("private");
@@ -109,67 +123,93 @@ export class AwsNetwork extends pulumi.ComponentResource {
         this.isolatedSubnetIds = isolatedSubnets.map((subnet) => subnet.id);
 
         const internetGateway = new ec2.InternetGateway(name, { vpcId: vpc.id, tags: { Name: name } }, parent);
-        const publicRoutes = new ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
-            tags: { Name: `${name}-public` },
-        }, parent);
-        publicSubnets.forEach((subnet, zone) =>
-            new ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent),
+        const publicRoutes = new ec2.RouteTable(
+            `${name}-public`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+                tags: { Name: `${name}-public` },
+            },
+            parent,
+        );
+        publicSubnets.forEach(
+            (subnet, zone) =>
+                new ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent),
         );
 
         const natGateways = publicSubnets.slice(0, natGatewayCount).map((subnet, zone) => {
             const address = new ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { Name: `${name}-nat-${zone}` } }, parent);
-            return new ec2.NatGateway(`${name}-${zone}`, {
-                allocationId: address.id,
-                subnetId: subnet.id,
-                tags: { Name: `${name}-${zone}` },
-            }, { parent: this, dependsOn: [internetGateway] });
+            return new ec2.NatGateway(
+                `${name}-${zone}`,
+                {
+                    allocationId: address.id,
+                    subnetId: subnet.id,
+                    tags: { Name: `${name}-${zone}` },
+                },
+                { parent: this, dependsOn: [internetGateway] },
+            );
         });
         const privateRouteTables = privateSubnets.map((subnet, zone) => {
-            const routes = new ec2.RouteTable(`${name}-private-${zone}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natGatewayCount].id }],
-                tags: { Name: `${name}-private-${zone}` },
-            }, parent);
+            const routes = new ec2.RouteTable(
+                `${name}-private-${zone}`,
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natGatewayCount].id }],
+                    tags: { Name: `${name}-private-${zone}` },
+                },
+                parent,
+            );
             new ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
             return routes;
         });
 
         // Isolated subnets get a table with only the implicit local route: no way out of the VPC.
         const isolatedRoutes = new ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, parent);
-        isolatedSubnets.forEach((subnet, zone) =>
-            new ec2.RouteTableAssociation(`${name}-isolated-${zone}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }, parent),
+        isolatedSubnets.forEach(
+            (subnet, zone) =>
+                new ec2.RouteTableAssociation(`${name}-isolated-${zone}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }, parent),
         );
 
         this.privateSubnetCidrs = tierCidrs("private");
         this.publicSubnetCidrs = tierCidrs("public");
         const region = getRegionOutput({}, parent).region;
-        const endpointGroup = new ec2.SecurityGroup(`${name}-endpoints`, {
-            vpcId: vpc.id,
-            description: "HTTPS to the VPC interface endpoints, from inside the VPC only",
-            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.cidrBlock], description: "HTTPS from the VPC" }],
-            tags: { Name: `${name}-endpoints` },
-        }, parent);
-        for (const service of AWS_INTERFACE_ENDPOINTS) {
-            new ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
+        const endpointGroup = new ec2.SecurityGroup(
+            `${name}-endpoints`,
+            {
                 vpcId: vpc.id,
-                serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: this.privateSubnetIds,
-                securityGroupIds: [endpointGroup.id],
-                tags: { Name: `${name}-${service}` },
-            }, parent);
+                description: "HTTPS to the VPC interface endpoints, from inside the VPC only",
+                ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.cidrBlock], description: "HTTPS from the VPC" }],
+                tags: { Name: `${name}-endpoints` },
+            },
+            parent,
+        );
+        for (const service of AWS_INTERFACE_ENDPOINTS) {
+            new ec2.VpcEndpoint(
+                `${name}-${service.replace(".", "-")}`,
+                {
+                    vpcId: vpc.id,
+                    serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: this.privateSubnetIds,
+                    securityGroupIds: [endpointGroup.id],
+                    tags: { Name: `${name}-${service}` },
+                },
+                parent,
+            );
         }
         // S3 is a gateway endpoint: routes in the private and isolated tables, no addresses.
-        const s3Endpoint = new ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: vpc.id,
-            serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
-            vpcEndpointType: "Gateway",
-            routeTableIds: [...privateRouteTables.map((table) => table.id), isolatedRoutes.id],
-            tags: { Name: `${name}-s3` },
-        }, parent);
+        const s3Endpoint = new ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: vpc.id,
+                serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: [...privateRouteTables.map((table) => table.id), isolatedRoutes.id],
+                tags: { Name: `${name}-s3` },
+            },
+            parent,
+        );
         this.s3EndpointId = s3Endpoint.id;
         this.s3EndpointCidrBlocks = s3Endpoint.cidrBlocks;
 
@@ -191,40 +231,56 @@ export class AwsNetwork extends pulumi.ComponentResource {
         const account = getCallerIdentityOutput({}, parent).accountId;
         const logGroup = encryptedLogGroup(`${name}-flow-logs`, { retentionInDays, kmsKeyArn }, parent);
 
-        const role = new iam.Role(`${name}-flow-logs`, {
-            description: `Lets VPC Flow Logs write ${name}'s flow logs`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    // Confused-deputy guard: only flow logs of this account may assume the role.
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                }],
-            }),
-        }, parent);
-        new iam.RolePolicy(`${name}-flow-logs`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: pulumi.interpolate`${logGroup.arn}:*`,
-                }],
-            }),
-        }, parent);
+        const role = new iam.Role(
+            `${name}-flow-logs`,
+            {
+                description: `Lets VPC Flow Logs write ${name}'s flow logs`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            // Confused-deputy guard: only flow logs of this account may assume the role.
+                            Condition: { StringEquals: { "aws:SourceAccount": account } },
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
+        new iam.RolePolicy(
+            `${name}-flow-logs`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
 
-        new ec2.FlowLog(name, {
-            vpcId: vpc.id,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: logGroup.arn,
-            iamRoleArn: role.arn,
-            maxAggregationInterval: 60,
-            tags: { Name: name },
-        }, parent);
+        new ec2.FlowLog(
+            name,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+                maxAggregationInterval: 60,
+                tags: { Name: name },
+            },
+            parent,
+        );
         return logGroup;
     }
 }

@@ -78,7 +78,9 @@ export class AwsOrigin extends pulumi.ComponentResource {
             throw new Error(`AwsOrigin ${name}: targetNodePort ${args.targetNodePort} must be in the node-port range 30000-32767`);
         }
         if (!Number.isInteger(args.rateLimitPer5Min) || args.rateLimitPer5Min < 100) {
-            throw new Error(`AwsOrigin ${name}: rateLimitPer5Min ${args.rateLimitPer5Min} must be a whole number of at least 100 (the WAF minimum)`);
+            throw new Error(
+                `AwsOrigin ${name}: rateLimitPer5Min ${args.rateLimitPer5Min} must be a whole number of at least 100 (the WAF minimum)`,
+            );
         }
         const healthCheckPath = args.healthCheckPath ?? "/healthz";
         if (!healthCheckPath.startsWith("/")) {
@@ -96,116 +98,185 @@ export class AwsOrigin extends pulumi.ComponentResource {
             ipv6CidrBlocks: [...CLOUDFLARE_IPV6_RANGES],
             description: `Cloudflare edge to ${port}`,
         });
-        const securityGroup = new ec2.SecurityGroup(name, {
-            vpcId: args.vpcId,
-            description: "Origin load balancer: Cloudflare's edge only",
-            ingress: [fromCloudflare(443), fromCloudflare(80)],
-            // The target group's health checks use the traffic port, so the node port is all it sends to.
-            egress: [{ protocol: "tcp", fromPort: args.targetNodePort, toPort: args.targetNodePort, cidrBlocks: [args.vpcCidr], description: "To the gateway's node port on the nodes" }],
-            tags: { Name: name },
-        }, parent);
+        const securityGroup = new ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                description: "Origin load balancer: Cloudflare's edge only",
+                ingress: [fromCloudflare(443), fromCloudflare(80)],
+                // The target group's health checks use the traffic port, so the node port is all it sends to.
+                egress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: args.targetNodePort,
+                        toPort: args.targetNodePort,
+                        cidrBlocks: [args.vpcCidr],
+                        description: "To the gateway's node port on the nodes",
+                    },
+                ],
+                tags: { Name: name },
+            },
+            parent,
+        );
 
-        const certificate = new acm.Certificate(name, {
-            certificateBody: args.certificatePem,
-            privateKey: pulumi.secret(args.privateKeyPem),
-        }, parent);
+        const certificate = new acm.Certificate(
+            name,
+            {
+                certificateBody: args.certificatePem,
+                privateKey: pulumi.secret(args.privateKeyPem),
+            },
+            parent,
+        );
 
-        const loadBalancer = new lb.LoadBalancer(name, {
-            loadBalancerType: "application",
-            internal: false,
-            subnets: args.publicSubnetIds,
-            securityGroups: [securityGroup.id],
-            dropInvalidHeaderFields: true,
-            desyncMitigationMode: "strictest",
-            enableDeletionProtection: args.deletionProtection ?? true,
-            accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
-            idleTimeout: 60,
-        }, parent);
+        const loadBalancer = new lb.LoadBalancer(
+            name,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                subnets: args.publicSubnetIds,
+                securityGroups: [securityGroup.id],
+                dropInvalidHeaderFields: true,
+                desyncMitigationMode: "strictest",
+                enableDeletionProtection: args.deletionProtection ?? true,
+                accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
+                idleTimeout: 60,
+            },
+            parent,
+        );
 
-        const targetGroup = new lb.TargetGroup(name, {
-            vpcId: args.vpcId,
-            targetType: "instance",
-            port: args.targetNodePort,
-            protocol: "HTTP",
-            healthCheck: { path: healthCheckPath, protocol: "HTTP", port: "traffic-port", matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2, timeout: 5 },
-            deregistrationDelay: 30,
-        }, parent);
+        const targetGroup = new lb.TargetGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                targetType: "instance",
+                port: args.targetNodePort,
+                protocol: "HTTP",
+                healthCheck: {
+                    path: healthCheckPath,
+                    protocol: "HTTP",
+                    port: "traffic-port",
+                    matcher: "200",
+                    interval: 10,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 2,
+                    timeout: 5,
+                },
+                deregistrationDelay: 30,
+            },
+            parent,
+        );
 
         // ELB reads a trust store's CA bundle from S3 once, when the trust store is created or changed.
-        const trustStoreBucket = new SecureBucket(`${name}-trust-store`, {
-            encryption: args.kmsKeyArn,
-            accessLogBucket: args.accessLogBucket,
-            // Kept like every bucket of the site; the trust store's own copy of the CA is ELB's.
-            protect: args.deletionProtection ?? true,
-        }, parent);
-        const caBundle = new s3.BucketObjectv2(`${name}-client-ca`, {
-            bucket: trustStoreBucket.bucketName,
-            key: "origin-pull-ca.pem",
-            content: args.clientCaCertificatePem,
-            contentType: "application/x-pem-file",
-        }, { parent: this, dependsOn: trustStoreBucket.ready });
-        const trustStore = new lb.TrustStore(name, {
-            caCertificatesBundleS3Bucket: trustStoreBucket.bucketName,
-            caCertificatesBundleS3Key: caBundle.key,
-            caCertificatesBundleS3ObjectVersion: caBundle.versionId,
-        }, parent);
+        const trustStoreBucket = new SecureBucket(
+            `${name}-trust-store`,
+            {
+                encryption: args.kmsKeyArn,
+                accessLogBucket: args.accessLogBucket,
+                // Kept like every bucket of the site; the trust store's own copy of the CA is ELB's.
+                protect: args.deletionProtection ?? true,
+            },
+            parent,
+        );
+        const caBundle = new s3.BucketObjectv2(
+            `${name}-client-ca`,
+            {
+                bucket: trustStoreBucket.bucketName,
+                key: "origin-pull-ca.pem",
+                content: args.clientCaCertificatePem,
+                contentType: "application/x-pem-file",
+            },
+            { parent: this, dependsOn: trustStoreBucket.ready },
+        );
+        const trustStore = new lb.TrustStore(
+            name,
+            {
+                caCertificatesBundleS3Bucket: trustStoreBucket.bucketName,
+                caCertificatesBundleS3Key: caBundle.key,
+                caCertificatesBundleS3ObjectVersion: caBundle.versionId,
+            },
+            parent,
+        );
 
-        new lb.Listener(`${name}-https`, {
-            loadBalancerArn: loadBalancer.arn,
-            port: 443,
-            protocol: "HTTPS",
-            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-            certificateArn: certificate.arn,
-            mutualAuthentication: { mode: "verify", trustStoreArn: trustStore.arn, ignoreClientCertificateExpiry: false },
-            defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-        }, parent);
-        new lb.Listener(`${name}-http`, {
-            loadBalancerArn: loadBalancer.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        }, parent);
+        new lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: loadBalancer.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                certificateArn: certificate.arn,
+                mutualAuthentication: { mode: "verify", trustStoreArn: trustStore.arn, ignoreClientCertificateExpiry: false },
+                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            },
+            parent,
+        );
+        new lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: loadBalancer.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            },
+            parent,
+        );
 
-        const webAcl = new wafv2.WebAcl(name, {
-            scope: "REGIONAL",
-            defaultAction: { allow: {} },
-            rules: [
-                ...AWS_MANAGED_RULE_GROUPS.map((group, index) => ({
-                    name: group,
-                    priority: index + 1,
-                    overrideAction: { none: {} },
-                    statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
-                    visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: group },
-                })),
-                {
-                    name: "rate-limit-per-client",
-                    priority: AWS_MANAGED_RULE_GROUPS.length + 1,
-                    action: { block: {} },
-                    // Behind Cloudflare every request comes from Cloudflare: limit by the client it names.
-                    statement: {
-                        rateBasedStatement: {
-                            limit: args.rateLimitPer5Min,
-                            aggregateKeyType: "FORWARDED_IP",
-                            forwardedIpConfig: { headerName: "CF-Connecting-IP", fallbackBehavior: "MATCH" },
+        const webAcl = new wafv2.WebAcl(
+            name,
+            {
+                scope: "REGIONAL",
+                defaultAction: { allow: {} },
+                rules: [
+                    ...AWS_MANAGED_RULE_GROUPS.map((group, index) => ({
+                        name: group,
+                        priority: index + 1,
+                        overrideAction: { none: {} },
+                        statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+                        visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: group },
+                    })),
+                    {
+                        name: "rate-limit-per-client",
+                        priority: AWS_MANAGED_RULE_GROUPS.length + 1,
+                        action: { block: {} },
+                        // Behind Cloudflare every request comes from Cloudflare: limit by the client it names.
+                        statement: {
+                            rateBasedStatement: {
+                                limit: args.rateLimitPer5Min,
+                                aggregateKeyType: "FORWARDED_IP",
+                                forwardedIpConfig: { headerName: "CF-Connecting-IP", fallbackBehavior: "MATCH" },
+                            },
+                        },
+                        visibilityConfig: {
+                            sampledRequestsEnabled: true,
+                            cloudwatchMetricsEnabled: true,
+                            metricName: "rate-limit-per-client",
                         },
                     },
-                    visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: "rate-limit-per-client" },
-                },
-            ],
-            visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: name },
-        }, parent);
+                ],
+                visibilityConfig: { sampledRequestsEnabled: true, cloudwatchMetricsEnabled: true, metricName: name },
+            },
+            parent,
+        );
         new wafv2.WebAclAssociation(name, { resourceArn: loadBalancer.arn, webAclArn: webAcl.arn }, parent);
         // WAF only logs to log groups whose names start with aws-waf-logs-.
-        const wafLogs = encryptedLogGroup(`${name}-waf`, {
-            name: `aws-waf-logs-${name}-${pulumi.getStack()}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyArn: args.logsKmsKeyArn,
-        }, parent);
-        new wafv2.WebAclLoggingConfiguration(name, {
-            resourceArn: webAcl.arn,
-            logDestinationConfigs: [wafLogs.arn],
-            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
-        }, parent);
+        const wafLogs = encryptedLogGroup(
+            `${name}-waf`,
+            {
+                name: `aws-waf-logs-${name}-${pulumi.getStack()}`,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyArn: args.logsKmsKeyArn,
+            },
+            parent,
+        );
+        new wafv2.WebAclLoggingConfiguration(
+            name,
+            {
+                resourceArn: webAcl.arn,
+                logDestinationConfigs: [wafLogs.arn],
+                redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+            },
+            parent,
+        );
 
         this.dnsName = loadBalancer.dnsName;
         this.loadBalancerArnSuffix = loadBalancer.arnSuffix;

@@ -57,55 +57,86 @@ export class AwsRedis extends pulumi.ComponentResource {
 
         // AUTH tokens allow printable ASCII except / " @; Secrets Manager generates it, never the repo.
         const token = getRandomPasswordOutput({ passwordLength: 64, excludePunctuation: true }, parent).randomPassword;
-        const secret = new secretsmanager.Secret(`${name}-auth-token`, {
-            description: `AUTH token of the ${name} Redis cluster`,
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: 30,
-        }, dataStoreOptions(args, parent));
+        const secret = new secretsmanager.Secret(
+            `${name}-auth-token`,
+            {
+                description: `AUTH token of the ${name} Redis cluster`,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: 30,
+            },
+            dataStoreOptions(args, parent),
+        );
         // Write-only: sent only when the version changes, never stored in state.
-        new secretsmanager.SecretVersion(`${name}-auth-token`, {
-            secretId: secret.id,
-            secretStringWo: pulumi.secret(token),
-            secretStringWoVersion: args.authTokenVersion,
-        }, parent);
+        new secretsmanager.SecretVersion(
+            `${name}-auth-token`,
+            {
+                secretId: secret.id,
+                secretStringWo: pulumi.secret(token),
+                secretStringWoVersion: args.authTokenVersion,
+            },
+            parent,
+        );
 
-        const subnetGroup = new elasticache.SubnetGroup(name, { subnetIds: args.subnetIds, description: `${name}: isolated subnets` }, parent);
-        const securityGroup = new ec2.SecurityGroup(name, {
-            vpcId: args.vpcId,
-            description: "Redis: from the workloads' subnets only",
-            ingress: [{ protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: [...args.clientCidrs], description: "Redis over TLS from workloads" }],
-            tags: { Name: name },
-        }, parent);
+        const subnetGroup = new elasticache.SubnetGroup(
+            name,
+            { subnetIds: args.subnetIds, description: `${name}: isolated subnets` },
+            parent,
+        );
+        const securityGroup = new ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                description: "Redis: from the workloads' subnets only",
+                ingress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: 6379,
+                        toPort: 6379,
+                        cidrBlocks: [...args.clientCidrs],
+                        description: "Redis over TLS from workloads",
+                    },
+                ],
+                tags: { Name: name },
+            },
+            parent,
+        );
 
-        const group = new elasticache.ReplicationGroup(name, {
-            description: `${name}: the site's cache`,
-            engine: "redis",
-            engineVersion: "7.1",
-            nodeType: args.nodeType,
-            numCacheClusters: args.nodeCount,
-            automaticFailoverEnabled: true,
-            multiAzEnabled: true,
-            subnetGroupName: subnetGroup.name,
-            securityGroupIds: [securityGroup.id],
-            transitEncryptionEnabled: true,
-            transitEncryptionMode: "required",
-            atRestEncryptionEnabled: true,
-            kmsKeyId: args.kmsKeyArn,
-            authTokenWo: pulumi.secret(token),
-            authTokenWoVersion: args.authTokenVersion,
-            authTokenUpdateStrategy: "ROTATE",
-            snapshotRetentionLimit: args.snapshotRetentionDays,
-            snapshotWindow: "03:00-04:00",
-            maintenanceWindow: "sun:05:00-sun:06:00",
-            autoMinorVersionUpgrade: true,
-            finalSnapshotIdentifier: `${name}-${pulumi.getStack()}-final`,
-        }, dataStoreOptions(args, parent));
+        const group = new elasticache.ReplicationGroup(
+            name,
+            {
+                description: `${name}: the site's cache`,
+                engine: "redis",
+                engineVersion: "7.1",
+                nodeType: args.nodeType,
+                numCacheClusters: args.nodeCount,
+                automaticFailoverEnabled: true,
+                multiAzEnabled: true,
+                subnetGroupName: subnetGroup.name,
+                securityGroupIds: [securityGroup.id],
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+                atRestEncryptionEnabled: true,
+                kmsKeyId: args.kmsKeyArn,
+                authTokenWo: pulumi.secret(token),
+                authTokenWoVersion: args.authTokenVersion,
+                authTokenUpdateStrategy: "ROTATE",
+                snapshotRetentionLimit: args.snapshotRetentionDays,
+                snapshotWindow: "03:00-04:00",
+                maintenanceWindow: "sun:05:00-sun:06:00",
+                autoMinorVersionUpgrade: true,
+                finalSnapshotIdentifier: `${name}-${pulumi.getStack()}-final`,
+            },
+            dataStoreOptions(args, parent),
+        );
 
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.authTokenSecretArn = secret.arn;
         this.replicationGroupId = group.id;
         // ElastiCache names a group's nodes <group>-001, -002, ... in creation order.
-        this.memberClusterIds = Array.from({ length: args.nodeCount }, (_, index) => pulumi.interpolate`${group.id}-${String(index + 1).padStart(3, "0")}`);
+        this.memberClusterIds = Array.from(
+            { length: args.nodeCount },
+            (_, index) => pulumi.interpolate`${group.id}-${String(index + 1).padStart(3, "0")}`,
+        );
         this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, authTokenSecretArn: this.authTokenSecretArn });
     }
 }

@@ -36,29 +36,51 @@ export class AwsRegistry extends pulumi.ComponentResource {
         this.repositoryUrls = {};
         this.secretArns = {};
         for (const service of args.services) {
-            const repository = new ecr.Repository(`${name}-${service}`, {
-                // Two stacks may share an account: the stack keeps their repositories apart.
-                name: `crypto-beacon/${pulumi.getStack()}/${service}`,
-                imageTagMutability: "IMMUTABLE",
-                imageScanningConfiguration: { scanOnPush: true },
-                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-                forceDelete: false,
-            }, data);
-            new ecr.LifecyclePolicy(`${name}-${service}`, {
-                repository: repository.name,
-                policy: JSON.stringify({
-                    rules: [
-                        { rulePriority: 1, description: "Drop untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
-                        { rulePriority: 2, description: `Keep the last ${keepTaggedImages} tagged images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepTaggedImages }, action: { type: "expire" } },
-                    ],
-                }),
-            }, { parent: this });
-            const secret = new secretsmanager.Secret(`${name}-${service}`, {
-                name: `crypto-beacon/${pulumi.getStack()}/${service}`,
-                description: `Runtime secrets of the ${service} service; values are set outside the repository`,
-                kmsKeyId: args.kmsKeyArn,
-                recoveryWindowInDays: 30,
-            }, data);
+            const repository = new ecr.Repository(
+                `${name}-${service}`,
+                {
+                    // Two stacks may share an account: the stack keeps their repositories apart.
+                    name: `crypto-beacon/${pulumi.getStack()}/${service}`,
+                    imageTagMutability: "IMMUTABLE",
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+                    forceDelete: false,
+                },
+                data,
+            );
+            new ecr.LifecyclePolicy(
+                `${name}-${service}`,
+                {
+                    repository: repository.name,
+                    policy: JSON.stringify({
+                        rules: [
+                            {
+                                rulePriority: 1,
+                                description: "Drop untagged images after 7 days",
+                                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+                                action: { type: "expire" },
+                            },
+                            {
+                                rulePriority: 2,
+                                description: `Keep the last ${keepTaggedImages} tagged images`,
+                                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepTaggedImages },
+                                action: { type: "expire" },
+                            },
+                        ],
+                    }),
+                },
+                { parent: this },
+            );
+            const secret = new secretsmanager.Secret(
+                `${name}-${service}`,
+                {
+                    name: `crypto-beacon/${pulumi.getStack()}/${service}`,
+                    description: `Runtime secrets of the ${service} service; values are set outside the repository`,
+                    kmsKeyId: args.kmsKeyArn,
+                    recoveryWindowInDays: 30,
+                },
+                data,
+            );
             this.repositoryUrls[service] = repository.repositoryUrl;
             this.secretArns[service] = secret.arn;
         }

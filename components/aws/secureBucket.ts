@@ -42,56 +42,83 @@ export class SecureBucket extends pulumi.ComponentResource {
         const parent = { parent: this };
         const bucket = new s3.Bucket(name, { forceDestroy: false }, dataStoreOptions(args, parent));
         this.bucket = bucket;
-        const publicAccess = new s3.BucketPublicAccessBlock(name, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        const ownership = new s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-        const encryption = new s3.BucketServerSideEncryptionConfiguration(name, {
-            bucket: bucket.id,
-            rules: [
-                args.encryption === "s3-managed"
-                    ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-                    : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.encryption }, bucketKeyEnabled: true },
-            ],
-        }, parent);
-        const versioning = new s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-        new s3.BucketLifecycleConfiguration(name, {
-            bucket: bucket.id,
-            rules: [
-                {
-                    id: "bound-old-versions",
-                    status: "Enabled",
-                    filter: {},
-                    noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    ...(args.expireAfterDays ? { expiration: { days: args.expireAfterDays } } : {}),
-                },
-            ],
-        }, { parent: this, dependsOn: [versioning] });
-        if (args.accessLogBucket) {
-            new s3.BucketLogging(name, { bucket: bucket.id, targetBucket: args.accessLogBucket, targetPrefix: pulumi.interpolate`s3/${bucket.id}/` }, parent);
-        }
-        const policy = new s3.BucketPolicy(name, {
-            bucket: bucket.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "DenyWithoutTls",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                    ...(args.policyStatements?.(bucket.arn) ?? []),
+        const publicAccess = new s3.BucketPublicAccessBlock(
+            name,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            parent,
+        );
+        const ownership = new s3.BucketOwnershipControls(
+            name,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            parent,
+        );
+        const encryption = new s3.BucketServerSideEncryptionConfiguration(
+            name,
+            {
+                bucket: bucket.id,
+                rules: [
+                    args.encryption === "s3-managed"
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+                        : {
+                              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.encryption },
+                              bucketKeyEnabled: true,
+                          },
                 ],
-            }),
-        }, { parent: this, dependsOn: [publicAccess] });
+            },
+            parent,
+        );
+        const versioning = new s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+        new s3.BucketLifecycleConfiguration(
+            name,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "bound-old-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                        ...(args.expireAfterDays ? { expiration: { days: args.expireAfterDays } } : {}),
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
+        if (args.accessLogBucket) {
+            new s3.BucketLogging(
+                name,
+                { bucket: bucket.id, targetBucket: args.accessLogBucket, targetPrefix: pulumi.interpolate`s3/${bucket.id}/` },
+                parent,
+            );
+        }
+        const policy = new s3.BucketPolicy(
+            name,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyWithoutTls",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                        ...(args.policyStatements?.(bucket.arn) ?? []),
+                    ],
+                }),
+            },
+            { parent: this, dependsOn: [publicAccess] },
+        );
         this.bucketName = bucket.bucket;
         this.arn = bucket.arn;
         this.ready = [publicAccess, ownership, encryption, versioning, policy];

@@ -54,7 +54,9 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
     constructor(name: string, args: AwsWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         const unknownReaders = args.assetReaderServices.filter((service) => !(service in args.secretArns));
         if (unknownReaders.length > 0) {
-            throw new Error(`AwsWorkloadAccess ${name}: assetReaderServices ${JSON.stringify(unknownReaders)} are not services; allowed: ${Object.keys(args.secretArns).join(", ")}`);
+            throw new Error(
+                `AwsWorkloadAccess ${name}: assetReaderServices ${JSON.stringify(unknownReaders)} are not services; allowed: ${Object.keys(args.secretArns).join(", ")}`,
+            );
         }
         super("beacon:aws:WorkloadAccess", name, {}, opts);
         const parent = { parent: this };
@@ -62,56 +64,101 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
         this.roleArns = {};
         for (const [service, secretArn] of Object.entries(args.secretArns)) {
             const readsAssets = args.assetReaderServices.includes(service);
-            const role = new iam.Role(`${name}-${service}`, {
-                description: `The ${service} service's pods (IRSA)`,
-                assumeRolePolicy: webIdentityTrustPolicy(args.oidcProviderArn, args.oidcIssuer, `system:serviceaccount:${args.namespace}:${service}`),
-            }, parent);
-            new iam.RolePolicy(`${name}-${service}`, {
-                role: role.name,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "ReadOwnAndSharedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn, ...args.sharedSecretArns] },
-                        // Current objects only: nothing on the site serves an old version. The bucket policy still
-                        // denies every version read (OBJECT_READS) outside the VPC endpoint.
-                        ...(readsAssets ? [{ Sid: "ReadAssets", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${args.assetsBucketArn}/*` }] : []),
-                        {
-                            Sid: readsAssets ? "DecryptThroughSecretsManagerAndS3" : "DecryptThroughSecretsManager",
-                            Effect: "Allow",
-                            Action: "kms:Decrypt",
-                            Resource: args.kmsKeyArn,
-                            Condition: { StringEquals: { "kms:ViaService": [`secretsmanager.${args.region}.amazonaws.com`, ...(readsAssets ? [`s3.${args.region}.amazonaws.com`] : [])] } },
-                        },
-                    ],
-                }),
-            }, parent);
+            const role = new iam.Role(
+                `${name}-${service}`,
+                {
+                    description: `The ${service} service's pods (IRSA)`,
+                    assumeRolePolicy: webIdentityTrustPolicy(
+                        args.oidcProviderArn,
+                        args.oidcIssuer,
+                        `system:serviceaccount:${args.namespace}:${service}`,
+                    ),
+                },
+                parent,
+            );
+            new iam.RolePolicy(
+                `${name}-${service}`,
+                {
+                    role: role.name,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "ReadOwnAndSharedSecrets",
+                                Effect: "Allow",
+                                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                                Resource: [secretArn, ...args.sharedSecretArns],
+                            },
+                            // Current objects only: nothing on the site serves an old version. The bucket policy still
+                            // denies every version read (OBJECT_READS) outside the VPC endpoint.
+                            ...(readsAssets
+                                ? [
+                                      {
+                                          Sid: "ReadAssets",
+                                          Effect: "Allow",
+                                          Action: ["s3:GetObject"],
+                                          Resource: pulumi.interpolate`${args.assetsBucketArn}/*`,
+                                      },
+                                  ]
+                                : []),
+                            {
+                                Sid: readsAssets ? "DecryptThroughSecretsManagerAndS3" : "DecryptThroughSecretsManager",
+                                Effect: "Allow",
+                                Action: "kms:Decrypt",
+                                Resource: args.kmsKeyArn,
+                                Condition: {
+                                    StringEquals: {
+                                        "kms:ViaService": [
+                                            `secretsmanager.${args.region}.amazonaws.com`,
+                                            ...(readsAssets ? [`s3.${args.region}.amazonaws.com`] : []),
+                                        ],
+                                    },
+                                },
+                            },
+                        ],
+                    }),
+                },
+                parent,
+            );
             this.roleArns[service] = role.arn;
         }
 
-        new Release(`${name}-secrets-store`, {
-            name: "secrets-store",
-            chart: SECRETS_STORE_PROVIDER_CHART.chart,
-            repositoryOpts: { repo: SECRETS_STORE_PROVIDER_CHART.repository },
-            version: SECRETS_STORE_PROVIDER_CHART.version,
-            namespace: "kube-system",
-            atomic: true,
-            // Secrets stay files in the pods; never copies as Kubernetes Secrets.
-            values: { "secrets-store-csi-driver": { install: true, syncSecret: { enabled: false }, enableSecretRotation: true } },
-        }, { parent: this, provider: args.kubernetesProvider });
+        new Release(
+            `${name}-secrets-store`,
+            {
+                name: "secrets-store",
+                chart: SECRETS_STORE_PROVIDER_CHART.chart,
+                repositoryOpts: { repo: SECRETS_STORE_PROVIDER_CHART.repository },
+                version: SECRETS_STORE_PROVIDER_CHART.version,
+                namespace: "kube-system",
+                atomic: true,
+                // Secrets stay files in the pods; never copies as Kubernetes Secrets.
+                values: { "secrets-store-csi-driver": { install: true, syncSecret: { enabled: false }, enableSecretRotation: true } },
+            },
+            { parent: this, provider: args.kubernetesProvider },
+        );
 
-        new autoscaling.Attachment(`${name}-gateway-targets`, {
-            autoscalingGroupName: args.nodeAutoScalingGroupName,
-            lbTargetGroupArn: args.targetGroupArn,
-        }, parent);
-        new ec2.SecurityGroupRule(`${name}-gateway-from-origin`, {
-            type: "ingress",
-            securityGroupId: args.nodeSecurityGroupId,
-            sourceSecurityGroupId: args.loadBalancerSecurityGroupId,
-            protocol: "tcp",
-            fromPort: args.gatewayNodePort,
-            toPort: args.gatewayNodePort,
-            description: "Origin load balancer to the in-cluster gateway",
-        }, parent);
+        new autoscaling.Attachment(
+            `${name}-gateway-targets`,
+            {
+                autoscalingGroupName: args.nodeAutoScalingGroupName,
+                lbTargetGroupArn: args.targetGroupArn,
+            },
+            parent,
+        );
+        new ec2.SecurityGroupRule(
+            `${name}-gateway-from-origin`,
+            {
+                type: "ingress",
+                securityGroupId: args.nodeSecurityGroupId,
+                sourceSecurityGroupId: args.loadBalancerSecurityGroupId,
+                protocol: "tcp",
+                fromPort: args.gatewayNodePort,
+                toPort: args.gatewayNodePort,
+                description: "Origin load balancer to the in-cluster gateway",
+            },
+            parent,
+        );
 
         this.registerOutputs({ roleArns: this.roleArns });
     }
@@ -130,7 +177,13 @@ export interface MountedSecret {
  * (aws/secrets-store-csi-driver-provider-aws README, "objectAlias").
  */
 export function secretsManagerObjects(secrets: readonly MountedSecret[]): pulumi.Output<string> {
-    return pulumi.all(secrets.map((secret) => secret.arn)).apply((arns) =>
-        arns.map((arn, index) => `- objectName: "${arn}"\n  objectType: "secretsmanager"\n  objectAlias: "${secrets[index].fileName}"\n`).join(""),
-    );
+    return pulumi
+        .all(secrets.map((secret) => secret.arn))
+        .apply((arns) =>
+            arns
+                .map(
+                    (arn, index) => `- objectName: "${arn}"\n  objectType: "secretsmanager"\n  objectAlias: "${secrets[index].fileName}"\n`,
+                )
+                .join(""),
+        );
 }

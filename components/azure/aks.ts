@@ -55,87 +55,100 @@ export class AksCluster extends pulumi.ComponentResource {
         const authorizedIpRanges = args.authorizedIpRanges ?? [];
         const privateCluster = authorizedIpRanges.length === 0;
 
-        const cluster = new containerservice.ManagedCluster(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            kubernetesVersion: args.kubernetesVersion,
-            dnsPrefix: `${name}-${pulumi.getStack()}`,
-            identity: { type: "SystemAssigned" },
-            sku: { name: "Base", tier: "Standard" },
-            apiServerAccessProfile: privateCluster
-                ? { enablePrivateCluster: true }
-                : { enablePrivateCluster: false, authorizedIPRanges: [...authorizedIpRanges] },
-            aadProfile: { managed: true, enableAzureRBAC: true },
-            disableLocalAccounts: true,
-            enableRBAC: true,
-            networkProfile: {
-                networkPlugin: "azure",
-                networkPluginMode: "overlay",
-                networkPolicy: "cilium",
-                networkDataplane: "cilium",
-                // Pods and services use their own ranges, outside both sites' address plans.
-                podCidr: AKS_POD_CIDR,
-                serviceCidr: AKS_SERVICE_CIDR,
-                dnsServiceIP: AKS_DNS_SERVICE_IP,
-                loadBalancerSku: "standard",
-                outboundType: "loadBalancer",
+        const cluster = new containerservice.ManagedCluster(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                kubernetesVersion: args.kubernetesVersion,
+                dnsPrefix: `${name}-${pulumi.getStack()}`,
+                identity: { type: "SystemAssigned" },
+                sku: { name: "Base", tier: "Standard" },
+                apiServerAccessProfile: privateCluster
+                    ? { enablePrivateCluster: true }
+                    : { enablePrivateCluster: false, authorizedIPRanges: [...authorizedIpRanges] },
+                aadProfile: { managed: true, enableAzureRBAC: true },
+                disableLocalAccounts: true,
+                enableRBAC: true,
+                networkProfile: {
+                    networkPlugin: "azure",
+                    networkPluginMode: "overlay",
+                    networkPolicy: "cilium",
+                    networkDataplane: "cilium",
+                    // Pods and services use their own ranges, outside both sites' address plans.
+                    podCidr: AKS_POD_CIDR,
+                    serviceCidr: AKS_SERVICE_CIDR,
+                    dnsServiceIP: AKS_DNS_SERVICE_IP,
+                    loadBalancerSku: "standard",
+                    outboundType: "loadBalancer",
+                },
+                oidcIssuerProfile: { enabled: true },
+                securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 48 } },
+                addonProfiles: {
+                    omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } },
+                    // The Secrets Store CSI driver with the Key Vault provider: pods mount their secrets as files.
+                    azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+                },
+                autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+                agentPoolProfiles: [
+                    {
+                        name: "system",
+                        mode: "System",
+                        vmSize: "Standard_D2s_v5",
+                        osType: "Linux",
+                        availabilityZones: AKS_ZONES,
+                        enableAutoScaling: true,
+                        count: 3,
+                        minCount: 3,
+                        maxCount: 3,
+                        vnetSubnetID: args.nodeSubnetId,
+                        // Only the cluster's own add-ons run on the system pool.
+                        nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+                        enableEncryptionAtHost: true,
+                        // Ephemeral OS disks need a local cache or temp disk, which D*s_v5 sizes lack.
+                        osDiskType: "Managed",
+                    },
+                ],
+                tags: { ...args.tags },
             },
-            oidcIssuerProfile: { enabled: true },
-            securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 48 } },
-            addonProfiles: {
-                omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } },
-                // The Secrets Store CSI driver with the Key Vault provider: pods mount their secrets as files.
-                azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
-            },
-            autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
-            agentPoolProfiles: [{
-                name: "system",
-                mode: "System",
-                vmSize: "Standard_D2s_v5",
+            { parent: this, ignoreChanges: ["agentPoolProfiles[0].count"] },
+        );
+
+        new containerservice.AgentPool(
+            `${name}-user`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: cluster.name,
+                agentPoolName: "user",
+                mode: "User",
+                vmSize: args.userNodeVmSize,
                 osType: "Linux",
                 availabilityZones: AKS_ZONES,
                 enableAutoScaling: true,
-                count: 3,
-                minCount: 3,
-                maxCount: 3,
+                count: args.userNodeMinCount,
+                minCount: args.userNodeMinCount,
+                maxCount: args.userNodeMaxCount,
                 vnetSubnetID: args.nodeSubnetId,
-                // Only the cluster's own add-ons run on the system pool.
-                nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
                 enableEncryptionAtHost: true,
-                // Ephemeral OS disks need a local cache or temp disk, which D*s_v5 sizes lack.
-                osDiskType: "Managed",
-            }],
-            tags: { ...args.tags },
-        }, { parent: this, ignoreChanges: ["agentPoolProfiles[0].count"] });
-
-        new containerservice.AgentPool(`${name}-user`, {
-            resourceGroupName: args.resourceGroupName,
-            resourceName: cluster.name,
-            agentPoolName: "user",
-            mode: "User",
-            vmSize: args.userNodeVmSize,
-            osType: "Linux",
-            availabilityZones: AKS_ZONES,
-            enableAutoScaling: true,
-            count: args.userNodeMinCount,
-            minCount: args.userNodeMinCount,
-            maxCount: args.userNodeMaxCount,
-            vnetSubnetID: args.nodeSubnetId,
-            enableEncryptionAtHost: true,
-            nodeLabels: { "beacon/pool": "general" },
-            tags: { ...args.tags },
-        }, {
-            parent: this,
-            // The autoscaler moves the count between the bounds; a deploy must not reset it.
-            ignoreChanges: ["count"],
-        });
+                nodeLabels: { "beacon/pool": "general" },
+                tags: { ...args.tags },
+            },
+            {
+                parent: this,
+                // The autoscaler moves the count between the bounds; a deploy must not reset it.
+                ignoreChanges: ["count"],
+            },
+        );
 
         diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent);
 
-        const credentials = containerservice.listManagedClusterUserCredentialsOutput({
-            resourceGroupName: args.resourceGroupName,
-            resourceName: cluster.name,
-        }, parent);
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: cluster.name,
+            },
+            parent,
+        );
         const server = credentials.kubeconfigs.apply((kubeconfigs) => {
             const document = parse(Buffer.from(kubeconfigs?.[0]?.value ?? "", "base64").toString("utf8")) as {
                 clusters?: { cluster: { server: string; "certificate-authority-data": string } }[];
@@ -146,10 +159,19 @@ export class AksCluster extends pulumi.ComponentResource {
             }
             return cluster;
         });
-        this.kubernetesProvider = new KubernetesProvider(name, {
-            kubeconfig: kubeloginConfig(cluster.name, server.server, server["certificate-authority-data"], args.kubeloginMode ?? "azurecli"),
-            enableServerSideApply: true,
-        }, parent);
+        this.kubernetesProvider = new KubernetesProvider(
+            name,
+            {
+                kubeconfig: kubeloginConfig(
+                    cluster.name,
+                    server.server,
+                    server["certificate-authority-data"],
+                    args.kubeloginMode ?? "azurecli",
+                ),
+                enableServerSideApply: true,
+            },
+            parent,
+        );
 
         this.clusterName = cluster.name;
         this.clusterId = cluster.id;
@@ -173,17 +195,19 @@ export function kubeloginConfig(
         clusters: [{ name: clusterName, cluster: { server, "certificate-authority-data": certificateAuthority } }],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
-        users: [{
-            name: clusterName,
-            user: {
-                exec: {
-                    apiVersion: "client.authentication.k8s.io/v1beta1",
-                    command: "kubelogin",
-                    args: ["get-token", "--login", mode, "--server-id", AKS_AAD_SERVER_APP_ID],
-                    interactiveMode: "Never",
+        users: [
+            {
+                name: clusterName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "kubelogin",
+                        args: ["get-token", "--login", mode, "--server-id", AKS_AAD_SERVER_APP_ID],
+                        interactiveMode: "Never",
+                    },
                 },
             },
-        }],
+        ],
     });
 }
 
@@ -192,7 +216,9 @@ function validateAksArgs(name: string, args: AksClusterArgs): void {
         throw new Error(`AksCluster ${name}: userNodeMinCount ${args.userNodeMinCount} must be a whole number of at least 1`);
     }
     if (!Number.isInteger(args.userNodeMaxCount) || args.userNodeMaxCount < args.userNodeMinCount) {
-        throw new Error(`AksCluster ${name}: userNodeMaxCount ${args.userNodeMaxCount} must be at least userNodeMinCount (${args.userNodeMinCount})`);
+        throw new Error(
+            `AksCluster ${name}: userNodeMaxCount ${args.userNodeMaxCount} must be at least userNodeMinCount (${args.userNodeMinCount})`,
+        );
     }
     for (const cidr of args.authorizedIpRanges ?? []) {
         const block = parseIpv4Cidr(cidr);

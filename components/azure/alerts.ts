@@ -31,37 +31,93 @@ export class AzureAlerts extends pulumi.ComponentResource {
         const gateway = "Microsoft.Network/applicationGateways";
         const cluster = "Microsoft.ContainerService/managedClusters";
         const specs: AlertSpec[] = [
-            { name: "origin-unhealthy-backends", description: "The origin has unhealthy backends", scope: args.gatewayId, namespace: gateway, metric: "UnhealthyHostCount", aggregation: "Maximum", operator: "GreaterThan", threshold: 0, severity: 1 },
-            { name: "origin-failed-requests", description: "The origin fails requests", scope: args.gatewayId, namespace: gateway, metric: "FailedRequests", aggregation: "Total", operator: "GreaterThan", threshold: 25, severity: 2 },
-            { name: "cluster-node-cpu", description: "AKS nodes run above 80% CPU", scope: args.clusterId, namespace: cluster, metric: "node_cpu_usage_percentage", aggregation: "Average", operator: "GreaterThan", threshold: 80, severity: 2 },
-            { name: "cluster-node-memory", description: "AKS nodes use above 80% of their memory", scope: args.clusterId, namespace: cluster, metric: "node_memory_working_set_percentage", aggregation: "Average", operator: "GreaterThan", threshold: 80, severity: 2 },
-            { name: "assets-availability", description: "The assets storage account answers below 99.9%", scope: args.assetsAccountId, namespace: "Microsoft.Storage/storageAccounts", metric: "Availability", aggregation: "Average", operator: "LessThan", threshold: 99.9, severity: 2 },
+            {
+                name: "origin-unhealthy-backends",
+                description: "The origin has unhealthy backends",
+                scope: args.gatewayId,
+                namespace: gateway,
+                metric: "UnhealthyHostCount",
+                aggregation: "Maximum",
+                operator: "GreaterThan",
+                threshold: 0,
+                severity: 1,
+            },
+            {
+                name: "origin-failed-requests",
+                description: "The origin fails requests",
+                scope: args.gatewayId,
+                namespace: gateway,
+                metric: "FailedRequests",
+                aggregation: "Total",
+                operator: "GreaterThan",
+                threshold: 25,
+                severity: 2,
+            },
+            {
+                name: "cluster-node-cpu",
+                description: "AKS nodes run above 80% CPU",
+                scope: args.clusterId,
+                namespace: cluster,
+                metric: "node_cpu_usage_percentage",
+                aggregation: "Average",
+                operator: "GreaterThan",
+                threshold: 80,
+                severity: 2,
+            },
+            {
+                name: "cluster-node-memory",
+                description: "AKS nodes use above 80% of their memory",
+                scope: args.clusterId,
+                namespace: cluster,
+                metric: "node_memory_working_set_percentage",
+                aggregation: "Average",
+                operator: "GreaterThan",
+                threshold: 80,
+                severity: 2,
+            },
+            {
+                name: "assets-availability",
+                description: "The assets storage account answers below 99.9%",
+                scope: args.assetsAccountId,
+                namespace: "Microsoft.Storage/storageAccounts",
+                metric: "Availability",
+                aggregation: "Average",
+                operator: "LessThan",
+                threshold: 99.9,
+                severity: 2,
+            },
         ];
         for (const spec of specs) {
-            new monitor.MetricAlert(`${name}-${spec.name}`, {
-                resourceGroupName: args.resourceGroupName,
-                location: "global",
-                description: spec.description,
-                severity: spec.severity,
-                enabled: true,
-                scopes: [spec.scope],
-                evaluationFrequency: "PT1M",
-                windowSize: "PT5M",
-                criteria: {
-                    odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    allOf: [{
-                        criterionType: "StaticThresholdCriterion",
-                        name: spec.metric,
-                        metricName: spec.metric,
-                        metricNamespace: spec.namespace,
-                        operator: spec.operator,
-                        threshold: spec.threshold,
-                        timeAggregation: spec.aggregation,
-                    }],
+            new monitor.MetricAlert(
+                `${name}-${spec.name}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    location: "global",
+                    description: spec.description,
+                    severity: spec.severity,
+                    enabled: true,
+                    scopes: [spec.scope],
+                    evaluationFrequency: "PT1M",
+                    windowSize: "PT5M",
+                    criteria: {
+                        odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                        allOf: [
+                            {
+                                criterionType: "StaticThresholdCriterion",
+                                name: spec.metric,
+                                metricName: spec.metric,
+                                metricNamespace: spec.namespace,
+                                operator: spec.operator,
+                                threshold: spec.threshold,
+                                timeAggregation: spec.aggregation,
+                            },
+                        ],
+                    },
+                    actions: [{ actionGroupId: args.actionGroupId }],
+                    tags: { ...args.tags },
                 },
-                actions: [{ actionGroupId: args.actionGroupId }],
-                tags: { ...args.tags },
-            }, { parent: this });
+                { parent: this },
+            );
         }
         this.alertNames = specs.map((spec) => spec.name);
         this.registerOutputs({});

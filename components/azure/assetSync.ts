@@ -53,38 +53,64 @@ export class AzureAssetSync extends pulumi.ComponentResource {
         const parent = { parent: this };
         const cluster = { parent: this, provider: args.kubernetesProvider };
 
-        const identity = new managedidentity.UserAssignedIdentity(name, { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } }, parent);
-        new managedidentity.FederatedIdentityCredential(name, {
-            resourceGroupName: args.resourceGroupName,
-            resourceName: identity.name,
-            issuer: args.oidcIssuerUrl,
-            subject: ASSET_SYNC_SUBJECT,
-            audiences: ["api://AzureADTokenExchange"],
-        }, parent);
-        new authorization.RoleAssignment(name, {
-            scope: args.containerId,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(getClientConfigOutput(parent).subscriptionId, "storageBlobDataContributor"),
-        }, parent);
+        const identity = new managedidentity.UserAssignedIdentity(
+            name,
+            { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } },
+            parent,
+        );
+        new managedidentity.FederatedIdentityCredential(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: identity.name,
+                issuer: args.oidcIssuerUrl,
+                subject: ASSET_SYNC_SUBJECT,
+                audiences: ["api://AzureADTokenExchange"],
+            },
+            parent,
+        );
+        new authorization.RoleAssignment(
+            name,
+            {
+                scope: args.containerId,
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(getClientConfigOutput(parent).subscriptionId, "storageBlobDataContributor"),
+            },
+            parent,
+        );
 
-        const namespace = new HardenedNamespace(`${name}-namespace`, {
-            namespace: ASSET_SYNC_NAMESPACE,
-            quota: { requestsCpu: "1", requestsMemory: "1Gi", limitsCpu: "2", limitsMemory: "2Gi", pods: 4 },
-            allow: [{
-                name: "allow-storage-and-s3",
-                spec: {
-                    podSelector: {},
-                    policyTypes: ["Egress"],
-                    // The storage account's private endpoint in the VNet; S3 and Entra ID over public HTTPS.
-                    egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+        const namespace = new HardenedNamespace(
+            `${name}-namespace`,
+            {
+                namespace: ASSET_SYNC_NAMESPACE,
+                quota: { requestsCpu: "1", requestsMemory: "1Gi", limitsCpu: "2", limitsMemory: "2Gi", pods: 4 },
+                allow: [
+                    {
+                        name: "allow-storage-and-s3",
+                        spec: {
+                            podSelector: {},
+                            policyTypes: ["Egress"],
+                            // The storage account's private endpoint in the VNet; S3 and Entra ID over public HTTPS.
+                            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+                        },
+                    },
+                ],
+            },
+            cluster,
+        );
+        const account = new ServiceAccount(
+            name,
+            {
+                metadata: {
+                    name: "asset-sync",
+                    namespace: namespace.name,
+                    annotations: { "azure.workload.identity/client-id": identity.clientId },
                 },
-            }],
-        }, cluster);
-        const account = new ServiceAccount(name, {
-            metadata: { name: "asset-sync", namespace: namespace.name, annotations: { "azure.workload.identity/client-id": identity.clientId } },
-            automountServiceAccountToken: false,
-        }, cluster);
+                automountServiceAccountToken: false,
+            },
+            cluster,
+        );
 
         const env: { name: string; value: pulumi.Input<string> }[] = [
             { name: "HOME", value: "/tmp" },
@@ -99,58 +125,77 @@ export class AzureAssetSync extends pulumi.ComponentResource {
             { name: "RCLONE_CONFIG_BLOB_ACCOUNT", value: args.accountName },
             { name: "RCLONE_CONFIG_BLOB_ENV_AUTH", value: "true" },
         ];
-        new CronJob(name, {
-            metadata: { name: "asset-sync", namespace: namespace.name },
-            spec: {
-                schedule: args.schedule ?? "17 * * * *",
-                concurrencyPolicy: "Forbid",
-                successfulJobsHistoryLimit: 3,
-                failedJobsHistoryLimit: 5,
-                jobTemplate: {
-                    spec: {
-                        backoffLimit: 2,
-                        activeDeadlineSeconds: 3000,
-                        template: {
-                            metadata: { labels: { "app.kubernetes.io/name": "asset-sync", "azure.workload.identity/use": "true" } },
-                            spec: {
-                                serviceAccountName: account.metadata.name,
-                                automountServiceAccountToken: false,
-                                restartPolicy: "Never",
-                                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-                                containers: [{
-                                    name: "rclone",
-                                    image: RCLONE_IMAGE,
-                                    // sync mirrors deletions too, so the standby never serves an asset the primary withdrew.
-                                    args: [
-                                        "sync",
-                                        pulumi.interpolate`s3:${args.source.bucket}`,
-                                        `blob:${args.container}`,
-                                        "--checksum",
-                                        "--fast-list",
-                                        "--s3-no-check-bucket",
-                                        "--azureblob-no-check-container",
-                                        "--stats-one-line",
-                                        "--stats=60s",
+        new CronJob(
+            name,
+            {
+                metadata: { name: "asset-sync", namespace: namespace.name },
+                spec: {
+                    schedule: args.schedule ?? "17 * * * *",
+                    concurrencyPolicy: "Forbid",
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 5,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 2,
+                            activeDeadlineSeconds: 3000,
+                            template: {
+                                metadata: { labels: { "app.kubernetes.io/name": "asset-sync", "azure.workload.identity/use": "true" } },
+                                spec: {
+                                    serviceAccountName: account.metadata.name,
+                                    automountServiceAccountToken: false,
+                                    restartPolicy: "Never",
+                                    securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+                                    containers: [
+                                        {
+                                            name: "rclone",
+                                            image: RCLONE_IMAGE,
+                                            // sync mirrors deletions too, so the standby never serves an asset the primary withdrew.
+                                            args: [
+                                                "sync",
+                                                pulumi.interpolate`s3:${args.source.bucket}`,
+                                                `blob:${args.container}`,
+                                                "--checksum",
+                                                "--fast-list",
+                                                "--s3-no-check-bucket",
+                                                "--azureblob-no-check-container",
+                                                "--stats-one-line",
+                                                "--stats=60s",
+                                            ],
+                                            env,
+                                            resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+                                            securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                                            volumeMounts: [
+                                                { name: "tmp", mountPath: "/tmp" },
+                                                { name: "aws-token", mountPath: "/var/run/secrets/aws", readOnly: true },
+                                            ],
+                                        },
                                     ],
-                                    env,
-                                    resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-                                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-                                    volumeMounts: [
-                                        { name: "tmp", mountPath: "/tmp" },
-                                        { name: "aws-token", mountPath: "/var/run/secrets/aws", readOnly: true },
+                                    volumes: [
+                                        { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+                                        // The ServiceAccount token AWS STS accepts: same issuer, AWS's audience.
+                                        {
+                                            name: "aws-token",
+                                            projected: {
+                                                sources: [
+                                                    {
+                                                        serviceAccountToken: {
+                                                            audience: "sts.amazonaws.com",
+                                                            expirationSeconds: 3600,
+                                                            path: "token",
+                                                        },
+                                                    },
+                                                ],
+                                            },
+                                        },
                                     ],
-                                }],
-                                volumes: [
-                                    { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-                                    // The ServiceAccount token AWS STS accepts: same issuer, AWS's audience.
-                                    { name: "aws-token", projected: { sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 3600, path: "token" } }] } },
-                                ],
+                                },
                             },
                         },
                     },
                 },
             },
-        }, cluster);
+            cluster,
+        );
 
         this.clientId = identity.clientId;
         this.registerOutputs({ clientId: this.clientId });

@@ -9,7 +9,11 @@ export interface AzureBackupArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
     /** Storage accounts whose blobs are backed up, with their containers. */
-    readonly storageAccounts: readonly { readonly name: string; readonly id: pulumi.Input<string>; readonly containers: readonly string[] }[];
+    readonly storageAccounts: readonly {
+        readonly name: string;
+        readonly id: pulumi.Input<string>;
+        readonly containers: readonly string[];
+    }[];
     /** Days daily recovery points are kept. @default 30 */
     readonly dailyRetentionDays?: number;
     /** Months the first-of-month recovery points are kept. @default 12 */
@@ -39,10 +43,14 @@ export class AzureBackup extends pulumi.ComponentResource {
         const dailyRetentionDays = args.dailyRetentionDays ?? 30;
         const monthlyRetentionMonths = args.monthlyRetentionMonths ?? 12;
         if (!Number.isInteger(dailyRetentionDays) || dailyRetentionDays < 30) {
-            throw new Error(`AzureBackup ${name}: dailyRetentionDays ${dailyRetentionDays} must be at least 30 (the deployment guide's policy)`);
+            throw new Error(
+                `AzureBackup ${name}: dailyRetentionDays ${dailyRetentionDays} must be at least 30 (the deployment guide's policy)`,
+            );
         }
         if (!Number.isInteger(monthlyRetentionMonths) || monthlyRetentionMonths < 12) {
-            throw new Error(`AzureBackup ${name}: monthlyRetentionMonths ${monthlyRetentionMonths} must be at least 12 (the deployment guide's policy)`);
+            throw new Error(
+                `AzureBackup ${name}: monthlyRetentionMonths ${monthlyRetentionMonths} must be at least 12 (the deployment guide's policy)`,
+            );
         }
         if (args.storageAccounts.length === 0) {
             throw new Error(`AzureBackup ${name}: storageAccounts must name the site's data stores`);
@@ -51,91 +59,121 @@ export class AzureBackup extends pulumi.ComponentResource {
         const parent = { parent: this };
         const subscription = getClientConfigOutput(parent).subscriptionId;
 
-        const vault = new dataprotection.BackupVault(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            identity: { type: "SystemAssigned" },
-            properties: {
-                storageSettings: [{ datastoreType: "VaultStore", type: "GeoRedundant" }],
-                securitySettings: {
-                    softDeleteSettings: { state: args.lockImmutability ? "AlwaysOn" : "On", retentionDurationInDays: 14 },
-                    immutabilitySettings: { state: args.lockImmutability ? "Locked" : "Unlocked" },
+        const vault = new dataprotection.BackupVault(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                identity: { type: "SystemAssigned" },
+                properties: {
+                    storageSettings: [{ datastoreType: "VaultStore", type: "GeoRedundant" }],
+                    securitySettings: {
+                        softDeleteSettings: { state: args.lockImmutability ? "AlwaysOn" : "On", retentionDurationInDays: 14 },
+                        immutabilitySettings: { state: args.lockImmutability ? "Locked" : "Unlocked" },
+                    },
+                    featureSettings: { crossRegionRestoreSettings: { state: "Enabled" } },
                 },
-                featureSettings: { crossRegionRestoreSettings: { state: "Enabled" } },
+                tags: { ...args.tags },
             },
-            tags: { ...args.tags },
-        }, dataStoreOptions(args, { parent: this }));
+            dataStoreOptions(args, { parent: this }),
+        );
 
-        const policy = new dataprotection.BackupPolicy(name, {
-            resourceGroupName: args.resourceGroupName,
-            vaultName: vault.name,
-            properties: {
-                objectType: "BackupPolicy",
-                datasourceTypes: ["Microsoft.Storage/storageAccounts/blobServices"],
-                policyRules: [
-                    {
-                        objectType: "AzureBackupRule",
-                        name: "daily",
-                        dataStore: VAULT_STORE,
-                        backupParameters: { objectType: "AzureBackupParams", backupType: "Discrete" },
-                        trigger: {
-                            objectType: "ScheduleBasedTriggerContext",
-                            schedule: { repeatingTimeIntervals: ["R/2026-01-01T05:00:00+00:00/P1D"], timeZone: "UTC" },
-                            taggingCriteria: [
-                                { isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } },
-                                {
-                                    isDefault: false,
-                                    taggingPriority: 20,
-                                    tagInfo: { tagName: "Monthly" },
-                                    criteria: [{ objectType: "ScheduleBasedBackupCriteria", absoluteCriteria: ["FirstOfMonth"] }],
-                                },
-                            ],
-                        },
-                    },
-                    {
-                        objectType: "AzureRetentionRule",
-                        name: "Default",
-                        isDefault: true,
-                        lifecycles: [{ sourceDataStore: VAULT_STORE, deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${dailyRetentionDays}D` } }],
-                    },
-                    {
-                        objectType: "AzureRetentionRule",
-                        name: "Monthly",
-                        isDefault: false,
-                        lifecycles: [{ sourceDataStore: VAULT_STORE, deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${monthlyRetentionMonths}M` } }],
-                    },
-                ],
-            },
-        }, parent);
-
-        for (const account of args.storageAccounts) {
-            const access = new authorization.RoleAssignment(`${name}-${account.name}`, {
-                scope: account.id,
-                principalId: vault.identity.apply((identity) => identity?.principalId ?? ""),
-                principalType: "ServicePrincipal",
-                roleDefinitionId: builtInRoleId(subscription, "storageAccountBackupContributor"),
-            }, parent);
-            const instance = new dataprotection.BackupInstance(`${name}-${account.name}`, {
+        const policy = new dataprotection.BackupPolicy(
+            name,
+            {
                 resourceGroupName: args.resourceGroupName,
                 vaultName: vault.name,
                 properties: {
-                    objectType: "BackupInstance",
-                    friendlyName: account.name,
-                    dataSourceInfo: {
-                        objectType: "Datasource",
-                        resourceID: account.id,
-                        resourceLocation: args.location,
-                        resourceName: account.name,
-                        resourceType: "Microsoft.Storage/storageAccounts",
-                        resourceUri: account.id,
-                        datasourceType: "Microsoft.Storage/storageAccounts/blobServices",
-                    },
-                    policyInfo: {
-                        policyId: policy.id,
-                        policyParameters: { backupDatasourceParametersList: [{ objectType: "BlobBackupDatasourceParameters", containersList: [...account.containers] }] },
+                    objectType: "BackupPolicy",
+                    datasourceTypes: ["Microsoft.Storage/storageAccounts/blobServices"],
+                    policyRules: [
+                        {
+                            objectType: "AzureBackupRule",
+                            name: "daily",
+                            dataStore: VAULT_STORE,
+                            backupParameters: { objectType: "AzureBackupParams", backupType: "Discrete" },
+                            trigger: {
+                                objectType: "ScheduleBasedTriggerContext",
+                                schedule: { repeatingTimeIntervals: ["R/2026-01-01T05:00:00+00:00/P1D"], timeZone: "UTC" },
+                                taggingCriteria: [
+                                    { isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } },
+                                    {
+                                        isDefault: false,
+                                        taggingPriority: 20,
+                                        tagInfo: { tagName: "Monthly" },
+                                        criteria: [{ objectType: "ScheduleBasedBackupCriteria", absoluteCriteria: ["FirstOfMonth"] }],
+                                    },
+                                ],
+                            },
+                        },
+                        {
+                            objectType: "AzureRetentionRule",
+                            name: "Default",
+                            isDefault: true,
+                            lifecycles: [
+                                {
+                                    sourceDataStore: VAULT_STORE,
+                                    deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${dailyRetentionDays}D` },
+                                },
+                            ],
+                        },
+                        {
+                            objectType: "AzureRetentionRule",
+                            name: "Monthly",
+                            isDefault: false,
+                            lifecycles: [
+                                {
+                                    sourceDataStore: VAULT_STORE,
+                                    deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${monthlyRetentionMonths}M` },
+                                },
+                            ],
+                        },
+                    ],
+                },
+            },
+            parent,
+        );
+
+        for (const account of args.storageAccounts) {
+            const access = new authorization.RoleAssignment(
+                `${name}-${account.name}`,
+                {
+                    scope: account.id,
+                    principalId: vault.identity.apply((identity) => identity?.principalId ?? ""),
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: builtInRoleId(subscription, "storageAccountBackupContributor"),
+                },
+                parent,
+            );
+            const instance = new dataprotection.BackupInstance(
+                `${name}-${account.name}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    vaultName: vault.name,
+                    properties: {
+                        objectType: "BackupInstance",
+                        friendlyName: account.name,
+                        dataSourceInfo: {
+                            objectType: "Datasource",
+                            resourceID: account.id,
+                            resourceLocation: args.location,
+                            resourceName: account.name,
+                            resourceType: "Microsoft.Storage/storageAccounts",
+                            resourceUri: account.id,
+                            datasourceType: "Microsoft.Storage/storageAccounts/blobServices",
+                        },
+                        policyInfo: {
+                            policyId: policy.id,
+                            policyParameters: {
+                                backupDatasourceParametersList: [
+                                    { objectType: "BlobBackupDatasourceParameters", containersList: [...account.containers] },
+                                ],
+                            },
+                        },
                     },
                 },
-            }, { parent: this, dependsOn: [access] });
+                { parent: this, dependsOn: [access] },
+            );
             this.instanceNames.push(instance.name);
         }
 

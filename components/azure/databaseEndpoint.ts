@@ -29,17 +29,23 @@ export class AzureDatabaseEndpoint extends pulumi.ComponentResource {
         super("beacon:azure:DatabaseEndpoint", name, {}, opts);
         const atlas = { parent: this, provider: args.atlasProvider };
         const link = new PrivateLinkEndpoint(name, { projectId: args.atlasProjectId, providerName: "AZURE", region: args.location }, atlas);
-        const endpoint = new network.PrivateEndpoint(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            subnet: { id: args.subnetId },
-            manualPrivateLinkServiceConnections: [{
-                name,
-                privateLinkServiceId: link.privateLinkServiceResourceId,
-                requestMessage: "Crypto Beacon Azure site to its Atlas database",
-            }],
-            tags: { ...args.tags },
-        }, { parent: this });
+        const endpoint = new network.PrivateEndpoint(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                subnet: { id: args.subnetId },
+                manualPrivateLinkServiceConnections: [
+                    {
+                        name,
+                        privateLinkServiceId: link.privateLinkServiceResourceId,
+                        requestMessage: "Crypto Beacon Azure site to its Atlas database",
+                    },
+                ],
+                tags: { ...args.tags },
+            },
+            { parent: this },
+        );
         // An endpoint to a Private Link Service (not to an Azure service) usually has no
         // customDnsConfigs; its address is on the network interface Azure creates for it.
         const networkInterfaceName = endpoint.networkInterfaces.apply((interfaces) => {
@@ -58,13 +64,17 @@ export class AzureDatabaseEndpoint extends pulumi.ComponentResource {
                 }
                 return ip;
             });
-        new PrivateLinkEndpointService(name, {
-            projectId: args.atlasProjectId,
-            providerName: "AZURE",
-            privateLinkId: link.privateLinkId,
-            endpointServiceId: endpoint.id,
-            privateEndpointIpAddress: address,
-        }, atlas);
+        new PrivateLinkEndpointService(
+            name,
+            {
+                projectId: args.atlasProjectId,
+                providerName: "AZURE",
+                privateLinkId: link.privateLinkId,
+                endpointServiceId: endpoint.id,
+                privateEndpointIpAddress: address,
+            },
+            atlas,
+        );
         this.privateEndpointId = endpoint.id;
         this.registerOutputs({ privateEndpointId: this.privateEndpointId });
     }

@@ -30,13 +30,21 @@ export class AzureRunnerEgress extends pulumi.ComponentResource {
         const parent = { parent: this };
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } };
         // A NAT gateway lives in one zone or none; its address must match, so neither is zonal.
-        const address = new network.PublicIPAddress(name, { ...common, sku: { name: "Standard", tier: "Regional" }, publicIPAllocationMethod: "Static" }, parent);
-        const gateway = new network.NatGateway(name, {
-            ...common,
-            sku: { name: "Standard" },
-            idleTimeoutInMinutes: 10,
-            publicIpAddresses: [{ id: address.id }],
-        }, parent);
+        const address = new network.PublicIPAddress(
+            name,
+            { ...common, sku: { name: "Standard", tier: "Regional" }, publicIPAllocationMethod: "Static" },
+            parent,
+        );
+        const gateway = new network.NatGateway(
+            name,
+            {
+                ...common,
+                sku: { name: "Standard" },
+                idleTimeoutInMinutes: 10,
+                publicIpAddresses: [{ id: address.id }],
+            },
+            parent,
+        );
         this.natGatewayId = gateway.id;
         this.publicIpAddress = address.ipAddress;
         this.registerOutputs({ natGatewayId: this.natGatewayId, publicIpAddress: this.publicIpAddress });
@@ -79,14 +87,18 @@ export class AzureDeployRunner extends pulumi.ComponentResource {
     constructor(name: string, args: AzureDeployRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
         const scope = parseGithubScope(args.githubUrl);
         if (!scope) {
-            throw new Error(`AzureDeployRunner ${name}: githubUrl "${args.githubUrl}" must be https://github.com/<organization> or https://github.com/<organization>/<repository>`);
+            throw new Error(
+                `AzureDeployRunner ${name}: githubUrl "${args.githubUrl}" must be https://github.com/<organization> or https://github.com/<organization>/<repository>`,
+            );
         }
         const runnerCount = args.runnerCount ?? 1;
         if (!Number.isInteger(runnerCount) || runnerCount < 1 || runnerCount > 10) {
             throw new Error(`AzureDeployRunner ${name}: runnerCount ${runnerCount} must be a whole number from 1 to 10`);
         }
         if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/.test(args.sshPublicKey)) {
-            throw new Error(`AzureDeployRunner ${name}: sshPublicKey must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa), not a private key or a password`);
+            throw new Error(
+                `AzureDeployRunner ${name}: sshPublicKey must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa), not a private key or a password`,
+            );
         }
         super("beacon:azure:DeployRunner", name, {}, opts);
         const parent = { parent: this };
@@ -94,82 +106,111 @@ export class AzureDeployRunner extends pulumi.ComponentResource {
         const subscription = authorization.getClientConfigOutput(parent).subscriptionId;
 
         const identity = new managedidentity.UserAssignedIdentity(name, common, parent);
-        const clusterAdmin = new authorization.RoleAssignment(`${name}-cluster-admin`, {
-            scope: args.clusterId,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(subscription, "aksRbacClusterAdmin"),
-        }, parent);
+        const clusterAdmin = new authorization.RoleAssignment(
+            `${name}-cluster-admin`,
+            {
+                scope: args.clusterId,
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(subscription, "aksRbacClusterAdmin"),
+            },
+            parent,
+        );
         // The secret exists before its value does, as on AWS: ARM refuses a role assignment at a scope
         // that does not exist. Without `value` the provider never writes one, so the credential set out
         // of band stays (SecretProperties.value is optional, Azure/azure-rest-api-specs keyvault secrets.json).
-        const registration = new keyvault.Secret(`${name}-registration`, {
-            resourceGroupName: args.resourceGroupName,
-            vaultName: args.keyVaultName,
-            secretName: RUNNER_REGISTRATION_SECRET,
-            properties: { contentType: "GitHub credential that may create runner registration tokens; set out of band" },
-            tags: { ...args.tags },
-        }, parent);
-        const readsRegistration = new authorization.RoleAssignment(`${name}-registration`, {
-            // The one secret, not the vault: the runners read nothing else there.
-            scope: pulumi.interpolate`${args.keyVaultId}/secrets/${registration.name}`,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
-        }, parent);
-
-        const customData = pulumi.all([identity.clientId, args.keyVaultName]).apply(([clientId, vaultName]) =>
-            Buffer.from(runnerBootstrapScript({
-                scope,
-                labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
-                installPackages: "apt-get update && apt-get install -y git jq curl ca-certificates",
-                extraSetup: [
-                    // The Azure CLI (Microsoft's package), then kubectl and kubelogin through it.
-                    "curl -fsSL https://aka.ms/InstallAzureCLIDeb | bash",
-                    "az aks install-cli --install-location /usr/local/bin/kubectl --kubelogin-install-location /usr/local/bin/kubelogin",
-                ],
-                readCredentialCommand: `az login --identity --client-id ${clientId} --allow-no-subscriptions --output none && az keyvault secret show --vault-name ${vaultName} --name ${RUNNER_REGISTRATION_SECRET} --query value --output tsv`,
-                jobEnvironment: { DEPLOY_RUNNER_CLIENT_ID: clientId },
-            })).toString("base64"),
+        const registration = new keyvault.Secret(
+            `${name}-registration`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                vaultName: args.keyVaultName,
+                secretName: RUNNER_REGISTRATION_SECRET,
+                properties: { contentType: "GitHub credential that may create runner registration tokens; set out of band" },
+                tags: { ...args.tags },
+            },
+            parent,
+        );
+        const readsRegistration = new authorization.RoleAssignment(
+            `${name}-registration`,
+            {
+                // The one secret, not the vault: the runners read nothing else there.
+                scope: pulumi.interpolate`${args.keyVaultId}/secrets/${registration.name}`,
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
+            },
+            parent,
         );
 
-        const scaleSet = new compute.VirtualMachineScaleSet(name, {
-            ...common,
-            sku: { name: args.vmSize ?? "Standard_D2s_v5", tier: "Standard", capacity: runnerCount },
-            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-            orchestrationMode: "Uniform",
-            // A new model (a new runner version, a new size) replaces the runners at once: they hold no state.
-            upgradePolicy: { mode: "Automatic" },
-            virtualMachineProfile: {
-                osProfile: {
-                    computerNamePrefix: "runner",
-                    adminUsername: "runneradmin",
-                    customData,
-                    linuxConfiguration: {
-                        disablePasswordAuthentication: true,
-                        ssh: { publicKeys: [{ path: "/home/runneradmin/.ssh/authorized_keys", keyData: args.sshPublicKey }] },
-                        provisionVMAgent: true,
+        const customData = pulumi.all([identity.clientId, args.keyVaultName]).apply(([clientId, vaultName]) =>
+            Buffer.from(
+                runnerBootstrapScript({
+                    scope,
+                    labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
+                    installPackages: "apt-get update && apt-get install -y git jq curl ca-certificates",
+                    extraSetup: [
+                        // The Azure CLI (Microsoft's package), then kubectl and kubelogin through it.
+                        "curl -fsSL https://aka.ms/InstallAzureCLIDeb | bash",
+                        "az aks install-cli --install-location /usr/local/bin/kubectl --kubelogin-install-location /usr/local/bin/kubelogin",
+                    ],
+                    readCredentialCommand: `az login --identity --client-id ${clientId} --allow-no-subscriptions --output none && az keyvault secret show --vault-name ${vaultName} --name ${RUNNER_REGISTRATION_SECRET} --query value --output tsv`,
+                    jobEnvironment: { DEPLOY_RUNNER_CLIENT_ID: clientId },
+                }),
+            ).toString("base64"),
+        );
+
+        const scaleSet = new compute.VirtualMachineScaleSet(
+            name,
+            {
+                ...common,
+                sku: { name: args.vmSize ?? "Standard_D2s_v5", tier: "Standard", capacity: runnerCount },
+                identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+                orchestrationMode: "Uniform",
+                // A new model (a new runner version, a new size) replaces the runners at once: they hold no state.
+                upgradePolicy: { mode: "Automatic" },
+                virtualMachineProfile: {
+                    osProfile: {
+                        computerNamePrefix: "runner",
+                        adminUsername: "runneradmin",
+                        customData,
+                        linuxConfiguration: {
+                            disablePasswordAuthentication: true,
+                            ssh: { publicKeys: [{ path: "/home/runneradmin/.ssh/authorized_keys", keyData: args.sshPublicKey }] },
+                            provisionVMAgent: true,
+                        },
                     },
+                    storageProfile: {
+                        imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+                        // Managed disks are encrypted at rest by the platform.
+                        osDisk: {
+                            createOption: "FromImage",
+                            caching: "ReadWrite",
+                            managedDisk: { storageAccountType: "Premium_LRS" },
+                            diskSizeGB: 64,
+                        },
+                    },
+                    networkProfile: {
+                        networkInterfaceConfigurations: [
+                            {
+                                name: "runner",
+                                primary: true,
+                                ipConfigurations: [{ name: "runner", primary: true, subnet: { id: args.subnetId } }],
+                            },
+                        ],
+                    },
+                    securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
                 },
-                storageProfile: {
-                    imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
-                    // Managed disks are encrypted at rest by the platform.
-                    osDisk: { createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "Premium_LRS" }, diskSizeGB: 64 },
-                },
-                networkProfile: {
-                    networkInterfaceConfigurations: [{
-                        name: "runner",
-                        primary: true,
-                        ipConfigurations: [{ name: "runner", primary: true, subnet: { id: args.subnetId } }],
-                    }],
-                },
-                securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
             },
-        }, { parent: this, dependsOn: [clusterAdmin, readsRegistration] });
+            { parent: this, dependsOn: [clusterAdmin, readsRegistration] },
+        );
 
         this.identityPrincipalId = identity.principalId;
         this.identityClientId = identity.clientId;
         this.scaleSetName = scaleSet.name;
-        this.registerOutputs({ identityPrincipalId: this.identityPrincipalId, identityClientId: this.identityClientId, scaleSetName: this.scaleSetName });
+        this.registerOutputs({
+            identityPrincipalId: this.identityPrincipalId,
+            identityClientId: this.identityClientId,
+            scaleSetName: this.scaleSetName,
+        });
     }
 }

@@ -20,30 +20,38 @@ export class AzureKeyVault extends pulumi.ComponentResource {
         super("beacon:azure:KeyVault", name, {}, opts);
         const parent = { parent: this };
         const tenantId = getClientConfigOutput(parent).tenantId;
-        const vault = new keyvault.Vault(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            properties: {
-                tenantId,
-                sku: { family: "A", name: "premium" },
-                enableRbacAuthorization: true,
-                enablePurgeProtection: true,
-                enableSoftDelete: true,
-                softDeleteRetentionInDays: 90,
-                publicNetworkAccess: "Disabled",
-                networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
+        const vault = new keyvault.Vault(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                properties: {
+                    tenantId,
+                    sku: { family: "A", name: "premium" },
+                    enableRbacAuthorization: true,
+                    enablePurgeProtection: true,
+                    enableSoftDelete: true,
+                    softDeleteRetentionInDays: 90,
+                    publicNetworkAccess: "Disabled",
+                    networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
+                },
+                tags: { ...args.tags },
             },
-            tags: { ...args.tags },
-        }, dataStoreOptions(args, { parent: this }));
-        privateEndpoint(`${name}-vault`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            subnetId: args.privateEndpointSubnetId,
-            resourceId: vault.id,
-            groupId: "vault",
-            privateDnsZoneId: args.privateDnsZoneId,
-            tags: args.tags,
-        }, parent);
+            dataStoreOptions(args, { parent: this }),
+        );
+        privateEndpoint(
+            `${name}-vault`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                subnetId: args.privateEndpointSubnetId,
+                resourceId: vault.id,
+                groupId: "vault",
+                privateDnsZoneId: args.privateDnsZoneId,
+                tags: args.tags,
+            },
+            parent,
+        );
         diagnosticsToWorkspace(`${name}-diagnostics`, vault.id, args.workspaceId, parent);
         this.vaultId = vault.id;
         this.vaultName = vault.name;

@@ -21,23 +21,31 @@ export class AzureLogs extends pulumi.ComponentResource {
             throw new Error(`AzureLogs ${name}: retentionDays ${args.retentionDays} must be from 30 to 730`);
         }
         super("beacon:azure:Logs", name, {}, opts);
-        const workspace = new operationalinsights.Workspace(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            sku: { name: "PerGB2018" },
-            retentionInDays: args.retentionDays,
-            // Queries and ingestion authenticate with Entra ID only.
-            features: { disableLocalAuth: true },
-            tags: { ...args.tags },
-        }, { parent: this });
-        const actionGroup = new monitor.ActionGroup(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: "Global",
-            groupShortName: "beacon",
-            enabled: true,
-            emailReceivers: args.alertEmail ? [{ name: "on-call", emailAddress: args.alertEmail, useCommonAlertSchema: true }] : [],
-            tags: { ...args.tags },
-        }, { parent: this });
+        const workspace = new operationalinsights.Workspace(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                sku: { name: "PerGB2018" },
+                retentionInDays: args.retentionDays,
+                // Queries and ingestion authenticate with Entra ID only.
+                features: { disableLocalAuth: true },
+                tags: { ...args.tags },
+            },
+            { parent: this },
+        );
+        const actionGroup = new monitor.ActionGroup(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: "Global",
+                groupShortName: "beacon",
+                enabled: true,
+                emailReceivers: args.alertEmail ? [{ name: "on-call", emailAddress: args.alertEmail, useCommonAlertSchema: true }] : [],
+                tags: { ...args.tags },
+            },
+            { parent: this },
+        );
         this.workspaceId = workspace.id;
         this.actionGroupId = actionGroup.id;
         this.registerOutputs({ workspaceId: this.workspaceId, actionGroupId: this.actionGroupId });
@@ -56,11 +64,15 @@ export function diagnosticsToWorkspace(
     opts: pulumi.CustomResourceOptions,
     { logs = true, metrics = true }: { logs?: boolean; metrics?: boolean } = {},
 ): monitor.DiagnosticSetting {
-    return new monitor.DiagnosticSetting(name, {
-        name: "to-log-analytics",
-        resourceUri,
-        workspaceId,
-        logs: logs ? [{ categoryGroup: "allLogs", enabled: true }] : [],
-        metrics: metrics ? [{ category: "AllMetrics", enabled: true }] : [],
-    }, opts);
+    return new monitor.DiagnosticSetting(
+        name,
+        {
+            name: "to-log-analytics",
+            resourceUri,
+            workspaceId,
+            logs: logs ? [{ categoryGroup: "allLogs", enabled: true }] : [],
+            metrics: metrics ? [{ category: "AllMetrics", enabled: true }] : [],
+        },
+        opts,
+    );
 }

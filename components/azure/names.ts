@@ -15,8 +15,18 @@ export interface AlphanumericNameRule {
  * azure-native's auto-name (logical name plus 8 characters, uncleaned) keeps the hyphens of our
  * logical names, so these resources need explicit names.
  */
-export const STORAGE_ACCOUNT_NAME: AlphanumericNameRule = { minLength: 3, maxLength: 24, pattern: /^[a-z0-9]+$/, allowed: "3-24 lowercase letters and digits" };
-export const CONTAINER_REGISTRY_NAME: AlphanumericNameRule = { minLength: 5, maxLength: 50, pattern: /^[a-zA-Z0-9]+$/, allowed: "5-50 letters and digits" };
+export const STORAGE_ACCOUNT_NAME: AlphanumericNameRule = {
+    minLength: 3,
+    maxLength: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "3-24 lowercase letters and digits",
+};
+export const CONTAINER_REGISTRY_NAME: AlphanumericNameRule = {
+    minLength: 5,
+    maxLength: 50,
+    pattern: /^[a-zA-Z0-9]+$/,
+    allowed: "5-50 letters and digits",
+};
 
 const HASH_LENGTH = 6;
 
@@ -26,7 +36,10 @@ const HASH_LENGTH = 6;
  * so that two stacks whose names share a long prefix still differ.
  */
 export function alphanumericName(parts: readonly string[], rule: AlphanumericNameRule): string {
-    const joined = parts.join("").toLowerCase().replace(/[^a-z0-9]/g, "");
+    const joined = parts
+        .join("")
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "");
     if (joined.length <= rule.maxLength) {
         return joined;
     }

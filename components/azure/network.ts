@@ -133,10 +133,14 @@ export class AzureNetwork extends pulumi.ComponentResource {
         const securityGroups = Object.fromEntries(
             (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => [
                 subnet,
-                new network.NetworkSecurityGroup(`${name}-${AZURE_SUBNETS[subnet].name}`, {
-                    ...common,
-                    securityRules: [...rulesBySubnet[subnet], denyAllInbound()],
-                }, parent),
+                new network.NetworkSecurityGroup(
+                    `${name}-${AZURE_SUBNETS[subnet].name}`,
+                    {
+                        ...common,
+                        securityRules: [...rulesBySubnet[subnet], denyAllInbound()],
+                    },
+                    parent,
+                ),
             ]),
         ) as Record<AzureSubnet, network.NetworkSecurityGroup>;
 
@@ -146,19 +150,24 @@ export class AzureNetwork extends pulumi.ComponentResource {
 
         // Subnets live inline: separately managed Subnet resources are dropped from the VNet on
         // its next update unless every change is coordinated, which makes drift on each `up`.
-        const vnet = new network.VirtualNetwork(name, {
-            ...common,
-            addressSpace: { addressPrefixes: [args.addressSpace] },
-            subnets: (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => ({
-                name: AZURE_SUBNETS[subnet].name,
-                addressPrefix: this.subnetPrefixes[subnet],
-                networkSecurityGroup: { id: securityGroups[subnet].id },
-                defaultOutboundAccess: false,
-                // Lets the NSG apply to private endpoints too.
-                privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
-                natGateway: subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
-            })),
-        }, { parent: this, dependsOn: createdWatcher ? [createdWatcher] : [] });
+        const vnet = new network.VirtualNetwork(
+            name,
+            {
+                ...common,
+                addressSpace: { addressPrefixes: [args.addressSpace] },
+                subnets: (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => ({
+                    name: AZURE_SUBNETS[subnet].name,
+                    addressPrefix: this.subnetPrefixes[subnet],
+                    networkSecurityGroup: { id: securityGroups[subnet].id },
+                    defaultOutboundAccess: false,
+                    // Lets the NSG apply to private endpoints too.
+                    privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
+                    natGateway:
+                        subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
+                })),
+            },
+            { parent: this, dependsOn: createdWatcher ? [createdWatcher] : [] },
+        );
         this.vnetId = vnet.id;
         this.vnetName = vnet.name;
         this.subnetIds = Object.fromEntries(
@@ -170,20 +179,28 @@ export class AzureNetwork extends pulumi.ComponentResource {
 
         this.privateDnsZoneIds = Object.fromEntries(
             (Object.keys(PRIVATE_DNS_ZONES) as PrivateLinkGroup[]).map((group) => {
-                const zone = new privatedns.PrivateZone(`${name}-${group}`, {
-                    resourceGroupName: args.resourceGroupName,
-                    privateZoneName: PRIVATE_DNS_ZONES[group],
-                    location: "Global",
-                    tags: { ...args.tags },
-                }, parent);
-                new privatedns.VirtualNetworkLink(`${name}-${group}`, {
-                    resourceGroupName: args.resourceGroupName,
-                    privateZoneName: zone.name,
-                    location: "Global",
-                    virtualNetwork: { id: vnet.id },
-                    registrationEnabled: false,
-                    tags: { ...args.tags },
-                }, parent);
+                const zone = new privatedns.PrivateZone(
+                    `${name}-${group}`,
+                    {
+                        resourceGroupName: args.resourceGroupName,
+                        privateZoneName: PRIVATE_DNS_ZONES[group],
+                        location: "Global",
+                        tags: { ...args.tags },
+                    },
+                    parent,
+                );
+                new privatedns.VirtualNetworkLink(
+                    `${name}-${group}`,
+                    {
+                        resourceGroupName: args.resourceGroupName,
+                        privateZoneName: zone.name,
+                        location: "Global",
+                        virtualNetwork: { id: vnet.id },
+                        registrationEnabled: false,
+                        tags: { ...args.tags },
+                    },
+                    parent,
+                );
                 return [group, zone.id];
             }),
         ) as Record<PrivateLinkGroup, pulumi.Output<string>>;
@@ -193,27 +210,39 @@ export class AzureNetwork extends pulumi.ComponentResource {
         // The storage account takes no shared keys, so the flow log writes as its own identity
         // with a blob data role (learn.microsoft.com/azure/network-watcher/vnet-flow-logs-managed-identity).
         const flowLogIdentity = new managedidentity.UserAssignedIdentity(`${name}-flow-logs`, common, parent);
-        const writesFlowLogs = new authorization.RoleAssignment(`${name}-flow-logs`, {
-            scope: args.flowLogStorageAccountId,
-            principalId: flowLogIdentity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(getClientConfigOutput(parent).subscriptionId, "storageBlobDataContributor"),
-        }, parent);
-        new network.FlowLog(name, {
-            resourceGroupName: createdWatcher ? args.resourceGroupName : args.existingNetworkWatcher!.resourceGroupName,
-            networkWatcherName: createdWatcher ? createdWatcher.name : args.existingNetworkWatcher!.name,
-            location: args.location,
-            identity: { type: "UserAssigned", userAssignedIdentities: [flowLogIdentity.id] },
-            targetResourceId: vnet.id,
-            storageId: args.flowLogStorageAccountId,
-            enabled: true,
-            retentionPolicy: { days: args.flowLogRetentionDays, enabled: true },
-            format: { type: "JSON", version: 2 },
-            flowAnalyticsConfiguration: {
-                networkWatcherFlowAnalyticsConfiguration: { enabled: true, workspaceResourceId: args.workspaceId, trafficAnalyticsInterval: 10 },
+        const writesFlowLogs = new authorization.RoleAssignment(
+            `${name}-flow-logs`,
+            {
+                scope: args.flowLogStorageAccountId,
+                principalId: flowLogIdentity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(getClientConfigOutput(parent).subscriptionId, "storageBlobDataContributor"),
             },
-            tags: { ...args.tags },
-        }, { parent: this, dependsOn: [writesFlowLogs] });
+            parent,
+        );
+        new network.FlowLog(
+            name,
+            {
+                resourceGroupName: createdWatcher ? args.resourceGroupName : args.existingNetworkWatcher!.resourceGroupName,
+                networkWatcherName: createdWatcher ? createdWatcher.name : args.existingNetworkWatcher!.name,
+                location: args.location,
+                identity: { type: "UserAssigned", userAssignedIdentities: [flowLogIdentity.id] },
+                targetResourceId: vnet.id,
+                storageId: args.flowLogStorageAccountId,
+                enabled: true,
+                retentionPolicy: { days: args.flowLogRetentionDays, enabled: true },
+                format: { type: "JSON", version: 2 },
+                flowAnalyticsConfiguration: {
+                    networkWatcherFlowAnalyticsConfiguration: {
+                        enabled: true,
+                        workspaceResourceId: args.workspaceId,
+                        trafficAnalyticsInterval: 10,
+                    },
+                },
+                tags: { ...args.tags },
+            },
+            { parent: this, dependsOn: [writesFlowLogs] },
+        );
 
         this.registerOutputs({ vnetId: this.vnetId, vnetName: this.vnetName, subnetIds: this.subnetIds });
     }
@@ -229,7 +258,13 @@ function carve(block: Ipv4Block): Record<AzureSubnet, string> {
 }
 
 /** An inbound allow from one source (an address prefix or a service tag) or a list of prefixes. */
-function allowInbound(name: string, priority: number, source: string | readonly string[], protocol: "Tcp" | "*", ports: string): SecurityRule {
+function allowInbound(
+    name: string,
+    priority: number,
+    source: string | readonly string[],
+    protocol: "Tcp" | "*",
+    ports: string,
+): SecurityRule {
     return {
         name: `allow-${name}`,
         priority,

@@ -67,10 +67,14 @@ export class AzureOrigin extends pulumi.ComponentResource {
     constructor(name: string, args: AzureOriginArgs, opts?: pulumi.ComponentResourceOptions) {
         const healthCheckPath = args.healthCheckPath ?? "/healthz";
         if (!Number.isInteger(args.minCapacity) || args.minCapacity < 1 || args.maxCapacity < args.minCapacity || args.maxCapacity > 125) {
-            throw new Error(`AzureOrigin ${name}: capacity must satisfy 1 <= minCapacity (${args.minCapacity}) <= maxCapacity (${args.maxCapacity}) <= 125`);
+            throw new Error(
+                `AzureOrigin ${name}: capacity must satisfy 1 <= minCapacity (${args.minCapacity}) <= maxCapacity (${args.maxCapacity}) <= 125`,
+            );
         }
         if (!/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(args.clientCaCertificate)) {
-            throw new Error(`AzureOrigin ${name}: clientCaCertificate must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`);
+            throw new Error(
+                `AzureOrigin ${name}: clientCaCertificate must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`,
+            );
         }
         if (!healthCheckPath.startsWith("/")) {
             throw new Error(`AzureOrigin ${name}: healthCheckPath "${healthCheckPath}" must start with /`);
@@ -81,124 +85,159 @@ export class AzureOrigin extends pulumi.ComponentResource {
         this.healthCheckPath = healthCheckPath;
         const subscription = getClientConfigOutput(parent).subscriptionId;
 
-        const publicIp = new network.PublicIPAddress(name, {
-            ...common,
-            sku: { name: "Standard", tier: "Regional" },
-            publicIPAllocationMethod: "Static",
-            zones: AKS_ZONES,
-        }, parent);
+        const publicIp = new network.PublicIPAddress(
+            name,
+            {
+                ...common,
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                zones: AKS_ZONES,
+            },
+            parent,
+        );
         const identity = new managedidentity.UserAssignedIdentity(name, common, parent);
-        const readsCertificate = new authorization.RoleAssignment(`${name}-certificate`, {
-            scope: args.keyVaultId,
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
-        }, parent);
+        const readsCertificate = new authorization.RoleAssignment(
+            `${name}-certificate`,
+            {
+                scope: args.keyVaultId,
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(subscription, "keyVaultSecretsUser"),
+            },
+            parent,
+        );
 
         // App Gateway takes a Key Vault "secret" object holding a base64, unencrypted PFX
         // (ApplicationGatewaySslCertificatePropertiesFormat.keyVaultSecretId).
-        const certificate = new keyvault.Secret(`${name}-certificate`, {
-            resourceGroupName: args.resourceGroupName,
-            vaultName: args.keyVaultName,
-            secretName: ORIGIN_CERTIFICATE_SECRET,
-            properties: { value: pulumi.secret(args.certificatePfx), contentType: "application/x-pkcs12" },
-            tags: { ...args.tags },
-        }, parent);
+        const certificate = new keyvault.Secret(
+            `${name}-certificate`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                vaultName: args.keyVaultName,
+                secretName: ORIGIN_CERTIFICATE_SECRET,
+                properties: { value: pulumi.secret(args.certificatePfx), contentType: "application/x-pkcs12" },
+                tags: { ...args.tags },
+            },
+            parent,
+        );
 
-        const policy = new network.WebApplicationFirewallPolicy(name, {
-            ...common,
-            policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true },
-            managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2" }] },
-        }, parent);
+        const policy = new network.WebApplicationFirewallPolicy(
+            name,
+            {
+                ...common,
+                policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true },
+                managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2" }] },
+            },
+            parent,
+        );
 
         // Sub-resources reference each other by ID, so the gateway's name is fixed up front.
         const gatewayName = `${name}-${pulumi.getStack()}`;
         const part = (kind: string, partName: string) =>
             pulumi.interpolate`/subscriptions/${subscription}/resourceGroups/${args.resourceGroupName}/providers/Microsoft.Network/applicationGateways/${gatewayName}/${kind}/${partName}`;
-        const gateway = new network.ApplicationGateway(name, {
-            ...common,
-            applicationGatewayName: gatewayName,
-            sku: { name: "WAF_v2", tier: "WAF_v2" },
-            autoscaleConfiguration: { minCapacity: args.minCapacity, maxCapacity: args.maxCapacity },
-            zones: AKS_ZONES,
-            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-            firewallPolicy: { id: policy.id },
-            gatewayIPConfigurations: [{ name: "gateway", subnet: { id: args.gatewaySubnetId } }],
-            frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: publicIp.id } }],
-            frontendPorts: [{ name: "https", port: 443 }, { name: "http", port: 80 }],
-            sslCertificates: [{ name: "origin", keyVaultSecretId: pulumi.interpolate`${args.keyVaultUri}secrets/${ORIGIN_CERTIFICATE_SECRET}` }],
-            sslPolicy: SSL_POLICY,
-            // ARM takes the CA file's bytes base64-encoded, as `az network application-gateway client-cert add` sends them.
-            trustedClientCertificates: [{ name: "edge-origin-pull-ca", data: Buffer.from(args.clientCaCertificate, "utf8").toString("base64") }],
-            sslProfiles: [{
-                name: EDGE_CLIENT_SSL_PROFILE,
+        const gateway = new network.ApplicationGateway(
+            name,
+            {
+                ...common,
+                applicationGatewayName: gatewayName,
+                sku: { name: "WAF_v2", tier: "WAF_v2" },
+                autoscaleConfiguration: { minCapacity: args.minCapacity, maxCapacity: args.maxCapacity },
+                zones: AKS_ZONES,
+                identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+                firewallPolicy: { id: policy.id },
+                gatewayIPConfigurations: [{ name: "gateway", subnet: { id: args.gatewaySubnetId } }],
+                frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: publicIp.id } }],
+                frontendPorts: [
+                    { name: "https", port: 443 },
+                    { name: "http", port: 80 },
+                ],
+                sslCertificates: [
+                    { name: "origin", keyVaultSecretId: pulumi.interpolate`${args.keyVaultUri}secrets/${ORIGIN_CERTIFICATE_SECRET}` },
+                ],
                 sslPolicy: SSL_POLICY,
-                trustedClientCertificates: [{ id: part("trustedClientCertificates", "edge-origin-pull-ca") }],
-                clientAuthConfiguration: { verifyClientCertIssuerDN: true },
-            }],
-            httpListeners: [
-                {
-                    name: "https",
-                    protocol: "Https",
-                    hostName: args.hostname,
-                    requireServerNameIndication: true,
-                    frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
-                    frontendPort: { id: part("frontendPorts", "https") },
-                    sslCertificate: { id: part("sslCertificates", "origin") },
-                    sslProfile: { id: part("sslProfiles", EDGE_CLIENT_SSL_PROFILE) },
-                },
-                {
-                    name: "http",
-                    protocol: "Http",
-                    hostName: args.hostname,
-                    frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
-                    frontendPort: { id: part("frontendPorts", "http") },
-                },
-            ],
-            backendAddressPools: [{ name: "in-cluster-gateway", backendAddresses: [{ ipAddress: args.backendIp }] }],
-            probes: [{
-                name: "health",
-                protocol: "Http",
-                host: args.hostname,
-                path: healthCheckPath,
-                interval: 10,
-                timeout: 5,
-                unhealthyThreshold: 2,
-                match: { statusCodes: ["200"] },
-            }],
-            backendHttpSettingsCollection: [{
-                name: "in-cluster-gateway",
-                port: args.backendPort,
-                protocol: "Http",
-                hostName: args.hostname,
-                requestTimeout: 30,
-                probe: { id: part("probes", "health") },
-            }],
-            redirectConfigurations: [{
-                name: "http-to-https",
-                redirectType: "Permanent",
-                targetListener: { id: part("httpListeners", "https") },
-                includePath: true,
-                includeQueryString: true,
-            }],
-            requestRoutingRules: [
-                {
-                    name: "https",
-                    ruleType: "Basic",
-                    priority: 100,
-                    httpListener: { id: part("httpListeners", "https") },
-                    backendAddressPool: { id: part("backendAddressPools", "in-cluster-gateway") },
-                    backendHttpSettings: { id: part("backendHttpSettingsCollection", "in-cluster-gateway") },
-                },
-                {
-                    name: "http",
-                    ruleType: "Basic",
-                    priority: 200,
-                    httpListener: { id: part("httpListeners", "http") },
-                    redirectConfiguration: { id: part("redirectConfigurations", "http-to-https") },
-                },
-            ],
-        }, { parent: this, dependsOn: [readsCertificate, certificate] });
+                // ARM takes the CA file's bytes base64-encoded, as `az network application-gateway client-cert add` sends them.
+                trustedClientCertificates: [
+                    { name: "edge-origin-pull-ca", data: Buffer.from(args.clientCaCertificate, "utf8").toString("base64") },
+                ],
+                sslProfiles: [
+                    {
+                        name: EDGE_CLIENT_SSL_PROFILE,
+                        sslPolicy: SSL_POLICY,
+                        trustedClientCertificates: [{ id: part("trustedClientCertificates", "edge-origin-pull-ca") }],
+                        clientAuthConfiguration: { verifyClientCertIssuerDN: true },
+                    },
+                ],
+                httpListeners: [
+                    {
+                        name: "https",
+                        protocol: "Https",
+                        hostName: args.hostname,
+                        requireServerNameIndication: true,
+                        frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
+                        frontendPort: { id: part("frontendPorts", "https") },
+                        sslCertificate: { id: part("sslCertificates", "origin") },
+                        sslProfile: { id: part("sslProfiles", EDGE_CLIENT_SSL_PROFILE) },
+                    },
+                    {
+                        name: "http",
+                        protocol: "Http",
+                        hostName: args.hostname,
+                        frontendIPConfiguration: { id: part("frontendIPConfigurations", "public") },
+                        frontendPort: { id: part("frontendPorts", "http") },
+                    },
+                ],
+                backendAddressPools: [{ name: "in-cluster-gateway", backendAddresses: [{ ipAddress: args.backendIp }] }],
+                probes: [
+                    {
+                        name: "health",
+                        protocol: "Http",
+                        host: args.hostname,
+                        path: healthCheckPath,
+                        interval: 10,
+                        timeout: 5,
+                        unhealthyThreshold: 2,
+                        match: { statusCodes: ["200"] },
+                    },
+                ],
+                backendHttpSettingsCollection: [
+                    {
+                        name: "in-cluster-gateway",
+                        port: args.backendPort,
+                        protocol: "Http",
+                        hostName: args.hostname,
+                        requestTimeout: 30,
+                        probe: { id: part("probes", "health") },
+                    },
+                ],
+                redirectConfigurations: [
+                    {
+                        name: "http-to-https",
+                        redirectType: "Permanent",
+                        targetListener: { id: part("httpListeners", "https") },
+                        includePath: true,
+                        includeQueryString: true,
+                    },
+                ],
+                requestRoutingRules: [
+                    {
+                        name: "https",
+                        ruleType: "Basic",
+                        priority: 100,
+                        httpListener: { id: part("httpListeners", "https") },
+                        backendAddressPool: { id: part("backendAddressPools", "in-cluster-gateway") },
+                        backendHttpSettings: { id: part("backendHttpSettingsCollection", "in-cluster-gateway") },
+                    },
+                    {
+                        name: "http",
+                        ruleType: "Basic",
+                        priority: 200,
+                        httpListener: { id: part("httpListeners", "http") },
+                        redirectConfiguration: { id: part("redirectConfigurations", "http-to-https") },
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [readsCertificate, certificate] },
+        );
         diagnosticsToWorkspace(`${name}-diagnostics`, gateway.id, args.workspaceId, parent);
 
         this.publicIpAddress = publicIp.ipAddress.apply((address) => address ?? "");

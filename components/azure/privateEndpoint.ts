@@ -31,17 +31,25 @@ export interface PrivateEndpointArgs {
 
 /** A private endpoint in the site's endpoint subnet, registered in its private DNS zone. */
 export function privateEndpoint(name: string, args: PrivateEndpointArgs, opts: pulumi.CustomResourceOptions): network.PrivateEndpoint {
-    const endpoint = new network.PrivateEndpoint(name, {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        subnet: { id: args.subnetId },
-        privateLinkServiceConnections: [{ name, privateLinkServiceId: args.resourceId, groupIds: [args.groupId] }],
-        tags: { ...args.tags },
-    }, opts);
-    new network.PrivateDnsZoneGroup(name, {
-        resourceGroupName: args.resourceGroupName,
-        privateEndpointName: endpoint.name,
-        privateDnsZoneConfigs: [{ name: args.groupId, privateDnsZoneId: args.privateDnsZoneId }],
-    }, opts);
+    const endpoint = new network.PrivateEndpoint(
+        name,
+        {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            subnet: { id: args.subnetId },
+            privateLinkServiceConnections: [{ name, privateLinkServiceId: args.resourceId, groupIds: [args.groupId] }],
+            tags: { ...args.tags },
+        },
+        opts,
+    );
+    new network.PrivateDnsZoneGroup(
+        name,
+        {
+            resourceGroupName: args.resourceGroupName,
+            privateEndpointName: endpoint.name,
+            privateDnsZoneConfigs: [{ name: args.groupId, privateDnsZoneId: args.privateDnsZoneId }],
+        },
+        opts,
+    );
     return endpoint;
 }

@@ -26,34 +26,46 @@ export class AzureRedis extends pulumi.ComponentResource {
         }
         super("beacon:azure:Redis", name, {}, opts);
         const parent = { parent: this };
-        const cluster = new redisenterprise.RedisEnterprise(name, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            sku: { name: args.sku },
-            minimumTlsVersion: "1.2",
-            publicNetworkAccess: "Disabled",
-            highAvailability: "Enabled",
-            tags: { ...args.tags },
-        }, dataStoreOptions(args, { parent: this }));
-        const database = new redisenterprise.Database(name, {
-            resourceGroupName: args.resourceGroupName,
-            clusterName: cluster.name,
-            databaseName: "default",
-            clientProtocol: "Encrypted",
-            port: 10000,
-            clusteringPolicy: "OSSCluster",
-            evictionPolicy: "VolatileLRU",
-            accessKeysAuthentication: "Disabled",
-        }, dataStoreOptions(args, parent));
-        privateEndpoint(`${name}-redis`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            subnetId: args.privateEndpointSubnetId,
-            resourceId: cluster.id,
-            groupId: "redisEnterprise",
-            privateDnsZoneId: args.privateDnsZoneId,
-            tags: args.tags,
-        }, parent);
+        const cluster = new redisenterprise.RedisEnterprise(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                sku: { name: args.sku },
+                minimumTlsVersion: "1.2",
+                publicNetworkAccess: "Disabled",
+                highAvailability: "Enabled",
+                tags: { ...args.tags },
+            },
+            dataStoreOptions(args, { parent: this }),
+        );
+        const database = new redisenterprise.Database(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                clusterName: cluster.name,
+                databaseName: "default",
+                clientProtocol: "Encrypted",
+                port: 10000,
+                clusteringPolicy: "OSSCluster",
+                evictionPolicy: "VolatileLRU",
+                accessKeysAuthentication: "Disabled",
+            },
+            dataStoreOptions(args, parent),
+        );
+        privateEndpoint(
+            `${name}-redis`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                subnetId: args.privateEndpointSubnetId,
+                resourceId: cluster.id,
+                groupId: "redisEnterprise",
+                privateDnsZoneId: args.privateDnsZoneId,
+                tags: args.tags,
+            },
+            parent,
+        );
         // Managed Redis keeps its metrics on the cluster and its logs on the database
         // (learn.microsoft.com/azure/redis/monitor-diagnostic-settings): one setting for each.
         diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent, { logs: false });

@@ -35,28 +35,36 @@ export class AzureRegistry extends pulumi.ComponentResource {
         }
         super("beacon:azure:Registry", name, {}, opts);
         const parent = { parent: this };
-        const registry = new containerregistry.Registry(name, {
-            registryName,
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            sku: { name: "Premium" },
-            adminUserEnabled: false,
-            zoneRedundancy: "Enabled",
-            publicNetworkAccess: "Disabled",
-            networkRuleBypassOptions: "AzureServices",
-            anonymousPullEnabled: false,
-            policies: { retentionPolicy: { days: untaggedRetentionDays, status: "enabled" } },
-            tags: { ...args.tags },
-        }, dataStoreOptions(args, { parent: this }));
-        privateEndpoint(`${name}-registry`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            subnetId: args.privateEndpointSubnetId,
-            resourceId: registry.id,
-            groupId: "registry",
-            privateDnsZoneId: args.privateDnsZoneId,
-            tags: args.tags,
-        }, parent);
+        const registry = new containerregistry.Registry(
+            name,
+            {
+                registryName,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                sku: { name: "Premium" },
+                adminUserEnabled: false,
+                zoneRedundancy: "Enabled",
+                publicNetworkAccess: "Disabled",
+                networkRuleBypassOptions: "AzureServices",
+                anonymousPullEnabled: false,
+                policies: { retentionPolicy: { days: untaggedRetentionDays, status: "enabled" } },
+                tags: { ...args.tags },
+            },
+            dataStoreOptions(args, { parent: this }),
+        );
+        privateEndpoint(
+            `${name}-registry`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                subnetId: args.privateEndpointSubnetId,
+                resourceId: registry.id,
+                groupId: "registry",
+                privateDnsZoneId: args.privateDnsZoneId,
+                tags: args.tags,
+            },
+            parent,
+        );
         diagnosticsToWorkspace(`${name}-diagnostics`, registry.id, args.workspaceId, parent);
         this.registryId = registry.id;
         this.loginServer = registry.loginServer;

@@ -43,38 +43,54 @@ export class SecureStorageAccount extends pulumi.ComponentResource {
         }
         super("beacon:azure:SecureStorageAccount", name, {}, opts);
         const parent = { parent: this };
-        const account = new storage.StorageAccount(name, {
-            accountName,
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            kind: "StorageV2",
-            sku: { name: args.sku },
-            enableHttpsTrafficOnly: true,
-            minimumTlsVersion: "TLS1_2",
-            allowBlobPublicAccess: false,
-            allowSharedKeyAccess: false,
-            defaultToOAuthAuthentication: true,
-            publicNetworkAccess: "Enabled",
-            networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
-            encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } },
-            tags: { ...args.tags },
-        }, dataStoreOptions(args, parent));
-        const blobService = new storage.BlobServiceProperties(name, {
-            resourceGroupName: args.resourceGroupName,
-            accountName: account.name,
-            blobServicesName: "default",
-            isVersioningEnabled: true,
-            deleteRetentionPolicy: { enabled: true, days: softDeleteDays },
-            containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays },
-            changeFeed: { enabled: true },
-        }, parent);
-        for (const container of args.containers ?? []) {
-            this.containerIds[container] = new storage.BlobContainer(`${name}-${container}`, {
+        const account = new storage.StorageAccount(
+            name,
+            {
+                accountName,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                kind: "StorageV2",
+                sku: { name: args.sku },
+                enableHttpsTrafficOnly: true,
+                minimumTlsVersion: "TLS1_2",
+                allowBlobPublicAccess: false,
+                allowSharedKeyAccess: false,
+                defaultToOAuthAuthentication: true,
+                publicNetworkAccess: "Enabled",
+                networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
+                encryption: {
+                    keySource: "Microsoft.Storage",
+                    requireInfrastructureEncryption: true,
+                    services: { blob: { enabled: true, keyType: "Account" } },
+                },
+                tags: { ...args.tags },
+            },
+            dataStoreOptions(args, parent),
+        );
+        const blobService = new storage.BlobServiceProperties(
+            name,
+            {
                 resourceGroupName: args.resourceGroupName,
                 accountName: account.name,
-                containerName: container,
-                publicAccess: "None",
-            }, { parent: this, dependsOn: [blobService] }).id;
+                blobServicesName: "default",
+                isVersioningEnabled: true,
+                deleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+                containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+                changeFeed: { enabled: true },
+            },
+            parent,
+        );
+        for (const container of args.containers ?? []) {
+            this.containerIds[container] = new storage.BlobContainer(
+                `${name}-${container}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    accountName: account.name,
+                    containerName: container,
+                    publicAccess: "None",
+                },
+                { parent: this, dependsOn: [blobService] },
+            ).id;
         }
         this.accountId = account.id;
         this.accountName = account.name;

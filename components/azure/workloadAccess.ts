@@ -51,7 +51,9 @@ export class AzureWorkloadAccess extends pulumi.ComponentResource {
     constructor(name: string, args: AzureWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         const missingVaults = args.services.filter((service) => !(service in args.secretVaultIds));
         if (missingVaults.length > 0) {
-            throw new Error(`AzureWorkloadAccess ${name}: secretVaultIds has no vault for ${missingVaults.join(", ")}; give each service in services its own vault`);
+            throw new Error(
+                `AzureWorkloadAccess ${name}: secretVaultIds has no vault for ${missingVaults.join(", ")}; give each service in services its own vault`,
+            );
         }
         super("beacon:azure:WorkloadAccess", name, {}, opts);
         const parent = { parent: this };
@@ -59,49 +61,73 @@ export class AzureWorkloadAccess extends pulumi.ComponentResource {
 
         this.clientIds = {};
         for (const service of args.services) {
-            const identity = new managedidentity.UserAssignedIdentity(`${name}-${service}`, {
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                tags: { ...args.tags },
-            }, parent);
-            new managedidentity.FederatedIdentityCredential(`${name}-${service}`, {
-                resourceGroupName: args.resourceGroupName,
-                resourceName: identity.name,
-                issuer: args.oidcIssuerUrl,
-                subject: `system:serviceaccount:${args.namespace}:${service}`,
-                audiences: ["api://AzureADTokenExchange"],
-            }, parent);
-            new authorization.RoleAssignment(`${name}-${service}`, {
-                scope: args.secretVaultIds[service],
-                principalId: identity.principalId,
-                principalType: "ServicePrincipal",
-                roleDefinitionId: builtInRoleId(client.subscriptionId, "keyVaultSecretsUser"),
-            }, parent);
+            const identity = new managedidentity.UserAssignedIdentity(
+                `${name}-${service}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    tags: { ...args.tags },
+                },
+                parent,
+            );
+            new managedidentity.FederatedIdentityCredential(
+                `${name}-${service}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    resourceName: identity.name,
+                    issuer: args.oidcIssuerUrl,
+                    subject: `system:serviceaccount:${args.namespace}:${service}`,
+                    audiences: ["api://AzureADTokenExchange"],
+                },
+                parent,
+            );
+            new authorization.RoleAssignment(
+                `${name}-${service}`,
+                {
+                    scope: args.secretVaultIds[service],
+                    principalId: identity.principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: builtInRoleId(client.subscriptionId, "keyVaultSecretsUser"),
+                },
+                parent,
+            );
             // With access keys disabled, an Entra ID identity signs in only with an access policy
             // assignment (learn.microsoft.com/azure/redis/entra-for-authentication).
-            new redisenterprise.AccessPolicyAssignment(`${name}-${service}-redis`, {
-                resourceGroupName: args.resourceGroupName,
-                clusterName: args.redis.clusterName,
-                databaseName: args.redis.databaseName,
-                accessPolicyAssignmentName: service.replace(/[^A-Za-z0-9]/g, ""),
-                accessPolicyName: REDIS_ACCESS_POLICY,
-                user: { objectId: identity.principalId },
-            }, parent);
+            new redisenterprise.AccessPolicyAssignment(
+                `${name}-${service}-redis`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    clusterName: args.redis.clusterName,
+                    databaseName: args.redis.databaseName,
+                    accessPolicyAssignmentName: service.replace(/[^A-Za-z0-9]/g, ""),
+                    accessPolicyName: REDIS_ACCESS_POLICY,
+                    user: { objectId: identity.principalId },
+                },
+                parent,
+            );
             this.clientIds[service] = identity.clientId;
         }
-        new authorization.RoleAssignment(`${name}-cluster-subnet`, {
-            scope: args.nodeSubnetId,
-            principalId: args.clusterPrincipalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(client.subscriptionId, "networkContributor"),
-        }, parent);
+        new authorization.RoleAssignment(
+            `${name}-cluster-subnet`,
+            {
+                scope: args.nodeSubnetId,
+                principalId: args.clusterPrincipalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(client.subscriptionId, "networkContributor"),
+            },
+            parent,
+        );
         // Nodes pull with the kubelet identity, not the cluster's (learn.microsoft.com/azure/aks/cluster-container-registry-integration).
-        new authorization.RoleAssignment(`${name}-kubelet-pull`, {
-            scope: args.registryId,
-            principalId: args.kubeletPrincipalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: builtInRoleId(client.subscriptionId, "acrPull"),
-        }, parent);
+        new authorization.RoleAssignment(
+            `${name}-kubelet-pull`,
+            {
+                scope: args.registryId,
+                principalId: args.kubeletPrincipalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: builtInRoleId(client.subscriptionId, "acrPull"),
+            },
+            parent,
+        );
 
         this.tenantId = client.tenantId;
         this.registerOutputs({ clientIds: this.clientIds });

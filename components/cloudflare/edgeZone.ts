@@ -75,7 +75,9 @@ export class EdgeZone extends pulumi.ComponentResource {
     constructor(name: string, args: EdgeZoneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:cloudflare:EdgeZone", name, {}, opts);
         if (args.loginRateLimitPerMinute > args.apiRateLimitPerMinute) {
-            throw new Error(`EdgeZone ${name}: loginRateLimitPerMinute (${args.loginRateLimitPerMinute}) must not exceed apiRateLimitPerMinute (${args.apiRateLimitPerMinute})`);
+            throw new Error(
+                `EdgeZone ${name}: loginRateLimitPerMinute (${args.loginRateLimitPerMinute}) must not exceed apiRateLimitPerMinute (${args.apiRateLimitPerMinute})`,
+            );
         }
         if (!args.originPullCertificate.includes("-----BEGIN CERTIFICATE-----")) {
             throw new Error(`EdgeZone ${name}: originPullCertificate must be a PEM certificate (-----BEGIN CERTIFICATE----- ...)`);
@@ -90,7 +92,13 @@ export class EdgeZone extends pulumi.ComponentResource {
             always_use_https: "on",
             automatic_https_rewrites: "on",
             security_header: {
-                strict_transport_security: { enabled: true, max_age: HSTS_MAX_AGE_SEC, include_subdomains: true, preload: true, nosniff: true },
+                strict_transport_security: {
+                    enabled: true,
+                    max_age: HSTS_MAX_AGE_SEC,
+                    include_subdomains: true,
+                    preload: true,
+                    nosniff: true,
+                },
             },
         };
         for (const [settingId, value] of Object.entries(settings)) {
@@ -100,112 +108,160 @@ export class EdgeZone extends pulumi.ComponentResource {
         // The origin lock's edge half: Cloudflare presents this zone's own client certificate to
         // the origins, which admit only Cloudflare's ranges and verify the certificate's issuer.
         // Enabling the setting before the upload would present the global certificate instead.
-        const originPullCertificate = new AuthenticatedOriginPullsCertificate(`${name}-origin-pull`, {
-            zoneId,
-            certificate: args.originPullCertificate,
-            privateKey: pulumi.secret(args.originPullPrivateKey),
-        }, parent);
-        new AuthenticatedOriginPullsSettings(`${name}-origin-pulls`, { zoneId, enabled: true }, { parent: this, dependsOn: [originPullCertificate] });
+        const originPullCertificate = new AuthenticatedOriginPullsCertificate(
+            `${name}-origin-pull`,
+            {
+                zoneId,
+                certificate: args.originPullCertificate,
+                privateKey: pulumi.secret(args.originPullPrivateKey),
+            },
+            parent,
+        );
+        new AuthenticatedOriginPullsSettings(
+            `${name}-origin-pulls`,
+            { zoneId, enabled: true },
+            { parent: this, dependsOn: [originPullCertificate] },
+        );
 
-        new DnsRecord(`${name}-www`, {
-            zoneId,
-            name: `www.${args.domain}`,
-            type: "CNAME",
-            content: args.domain,
-            proxied: true,
-            ttl: 1, // "automatic": required for proxied records
-            comment: "Alias of the load-balanced hostname; proxied, so the WAF and headers apply",
-        }, parent);
+        new DnsRecord(
+            `${name}-www`,
+            {
+                zoneId,
+                name: `www.${args.domain}`,
+                type: "CNAME",
+                content: args.domain,
+                proxied: true,
+                ttl: 1, // "automatic": required for proxied records
+                comment: "Alias of the load-balanced hostname; proxied, so the WAF and headers apply",
+            },
+            parent,
+        );
 
-        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_firewall_managed}`, {
-            zoneId,
-            kind: "zone",
-            phase: "http_request_firewall_managed",
-            name: "Managed WAF",
-            description: "Cloudflare Managed and OWASP Core rulesets on every request",
-            rules: [
-                { action: "execute", expression: "true", description: "Cloudflare Managed Ruleset", actionParameters: { id: MANAGED_RULESET_IDS.cloudflareManaged } },
-                { action: "execute", expression: "true", description: "Cloudflare OWASP Core Ruleset", actionParameters: { id: MANAGED_RULESET_IDS.owaspCore } },
-            ],
-        }, parent);
+        new Ruleset(
+            `${name}-${ENTRY_POINT_RULESETS.http_request_firewall_managed}`,
+            {
+                zoneId,
+                kind: "zone",
+                phase: "http_request_firewall_managed",
+                name: "Managed WAF",
+                description: "Cloudflare Managed and OWASP Core rulesets on every request",
+                rules: [
+                    {
+                        action: "execute",
+                        expression: "true",
+                        description: "Cloudflare Managed Ruleset",
+                        actionParameters: { id: MANAGED_RULESET_IDS.cloudflareManaged },
+                    },
+                    {
+                        action: "execute",
+                        expression: "true",
+                        description: "Cloudflare OWASP Core Ruleset",
+                        actionParameters: { id: MANAGED_RULESET_IDS.owaspCore },
+                    },
+                ],
+            },
+            parent,
+        );
 
         const loginChallenge = loginChallengeExpression(args.plan);
-        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_firewall_custom}`, {
-            zoneId,
-            kind: "zone",
-            phase: "http_request_firewall_custom",
-            name: "Custom WAF rules",
-            rules: [
-                {
-                    action: "block",
-                    expression: `not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"}`,
-                    description: "Block HTTP methods the hub does not serve",
-                },
-                {
-                    action: "block",
-                    expression: `(http.request.uri.path contains "/.git") or (http.request.uri.path contains "/.env") or (http.request.uri.path contains "/wp-admin")`,
-                    description: "Block probes for source, secrets and foreign admin panels",
-                },
-                ...(loginChallenge ? [{
-                    action: "managed_challenge",
-                    expression: loginChallenge,
-                    description: "Challenge login requests the WAF attack score classes as attacks",
-                }] : []),
-            ],
-        }, parent);
-
-        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_ratelimit}`, {
-            zoneId,
-            kind: "zone",
-            phase: "http_ratelimit",
-            name: "Rate limits",
-            rules: [
-                rateLimitRule("Login paths, per client IP", loginPathExpression(), args.loginRateLimitPerMinute, 600),
-                rateLimitRule("API, per client IP", `starts_with(http.request.uri.path, "/api/")`, args.apiRateLimitPerMinute, 60),
-            ],
-        }, parent);
-
-        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_response_headers_transform}`, {
-            zoneId,
-            kind: "zone",
-            phase: "http_response_headers_transform",
-            name: "Security response headers",
-            rules: [{
-                action: "rewrite",
-                expression: "true",
-                // HSTS comes from the zone's security_header setting alone: one source of truth.
-                description: "CSP, nosniff, referrer and permissions policies on every response",
-                actionParameters: {
-                    headers: {
-                        "Content-Security-Policy": { operation: "set", value: args.contentSecurityPolicy },
-                        "X-Content-Type-Options": { operation: "set", value: "nosniff" },
-                        "Referrer-Policy": { operation: "set", value: "strict-origin-when-cross-origin" },
-                        "Permissions-Policy": { operation: "set", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+        new Ruleset(
+            `${name}-${ENTRY_POINT_RULESETS.http_request_firewall_custom}`,
+            {
+                zoneId,
+                kind: "zone",
+                phase: "http_request_firewall_custom",
+                name: "Custom WAF rules",
+                rules: [
+                    {
+                        action: "block",
+                        expression: `not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"}`,
+                        description: "Block HTTP methods the hub does not serve",
                     },
-                },
-            }],
-        }, parent);
+                    {
+                        action: "block",
+                        expression: `(http.request.uri.path contains "/.git") or (http.request.uri.path contains "/.env") or (http.request.uri.path contains "/wp-admin")`,
+                        description: "Block probes for source, secrets and foreign admin panels",
+                    },
+                    ...(loginChallenge
+                        ? [
+                              {
+                                  action: "managed_challenge",
+                                  expression: loginChallenge,
+                                  description: "Challenge login requests the WAF attack score classes as attacks",
+                              },
+                          ]
+                        : []),
+                ],
+            },
+            parent,
+        );
 
-        new Ruleset(`${name}-${ENTRY_POINT_RULESETS.http_request_cache_settings}`, {
-            zoneId,
-            kind: "zone",
-            phase: "http_request_cache_settings",
-            name: "Cache rules",
-            rules: [
-                {
-                    action: "set_cache_settings",
-                    expression: `starts_with(http.request.uri.path, "/assets/") or starts_with(http.request.uri.path, "/static/")`,
-                    description: "Cache static assets at the edge",
-                    actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: args.staticAssetTtlSec ?? 86_400 } },
-                },
-                {
-                    action: "set_cache_settings",
-                    expression: `starts_with(http.request.uri.path, "/api/")`,
-                    description: "Never cache API answers: they carry account data",
-                    actionParameters: { cache: false },
-                },
-            ],
-        }, parent);
+        new Ruleset(
+            `${name}-${ENTRY_POINT_RULESETS.http_ratelimit}`,
+            {
+                zoneId,
+                kind: "zone",
+                phase: "http_ratelimit",
+                name: "Rate limits",
+                rules: [
+                    rateLimitRule("Login paths, per client IP", loginPathExpression(), args.loginRateLimitPerMinute, 600),
+                    rateLimitRule("API, per client IP", `starts_with(http.request.uri.path, "/api/")`, args.apiRateLimitPerMinute, 60),
+                ],
+            },
+            parent,
+        );
+
+        new Ruleset(
+            `${name}-${ENTRY_POINT_RULESETS.http_response_headers_transform}`,
+            {
+                zoneId,
+                kind: "zone",
+                phase: "http_response_headers_transform",
+                name: "Security response headers",
+                rules: [
+                    {
+                        action: "rewrite",
+                        expression: "true",
+                        // HSTS comes from the zone's security_header setting alone: one source of truth.
+                        description: "CSP, nosniff, referrer and permissions policies on every response",
+                        actionParameters: {
+                            headers: {
+                                "Content-Security-Policy": { operation: "set", value: args.contentSecurityPolicy },
+                                "X-Content-Type-Options": { operation: "set", value: "nosniff" },
+                                "Referrer-Policy": { operation: "set", value: "strict-origin-when-cross-origin" },
+                                "Permissions-Policy": { operation: "set", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+                            },
+                        },
+                    },
+                ],
+            },
+            parent,
+        );
+
+        new Ruleset(
+            `${name}-${ENTRY_POINT_RULESETS.http_request_cache_settings}`,
+            {
+                zoneId,
+                kind: "zone",
+                phase: "http_request_cache_settings",
+                name: "Cache rules",
+                rules: [
+                    {
+                        action: "set_cache_settings",
+                        expression: `starts_with(http.request.uri.path, "/assets/") or starts_with(http.request.uri.path, "/static/")`,
+                        description: "Cache static assets at the edge",
+                        actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: args.staticAssetTtlSec ?? 86_400 } },
+                    },
+                    {
+                        action: "set_cache_settings",
+                        expression: `starts_with(http.request.uri.path, "/api/")`,
+                        description: "Never cache API answers: they carry account data",
+                        actionParameters: { cache: false },
+                    },
+                ],
+            },
+            parent,
+        );
 
         this.registerOutputs({});
     }

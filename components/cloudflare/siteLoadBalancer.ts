@@ -77,7 +77,9 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
     constructor(name: string, args: SiteLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:cloudflare:SiteLoadBalancer", name, {}, opts);
         if (args.monitor.timeoutSec >= args.monitor.intervalSec) {
-            throw new Error(`SiteLoadBalancer ${name}: monitor.timeoutSec (${args.monitor.timeoutSec}) must be shorter than monitor.intervalSec (${args.monitor.intervalSec})`);
+            throw new Error(
+                `SiteLoadBalancer ${name}: monitor.timeoutSec (${args.monitor.timeoutSec}) must be shorter than monitor.intervalSec (${args.monitor.intervalSec})`,
+            );
         }
         this.split = trafficSplit(args.activeSite, args.standbyTrafficPercent ?? 0);
         this.failoverDetectionSec = failoverDetectionSec(args.monitor);
@@ -86,67 +88,83 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
         const pools = {} as Record<SiteName, LoadBalancerPool>;
         for (const site of this.split.failoverOrder) {
             const origin = args.origins[site];
-            const monitor = new LoadBalancerMonitor(`${name}-${site}`, {
-                accountId: args.accountId,
-                description: `${site} site health`,
-                type: "https",
-                method: "GET",
-                port: 443,
-                path: args.monitor.path,
-                expectedCodes: args.monitor.expectedCodes,
-                interval: args.monitor.intervalSec,
-                timeout: args.monitor.timeoutSec,
-                retries: args.monitor.retries,
-                consecutiveDown: args.monitor.consecutiveDown,
-                consecutiveUp: args.monitor.consecutiveUp,
-                header: { Host: [origin.hostname] },
-                followRedirects: false,
-                allowInsecure: false,
-            }, parent);
-            pools[site] = new LoadBalancerPool(`${name}-${site}`, {
-                accountId: args.accountId,
-                name: `${name}-${site}`,
-                description: `The ${site} site`,
-                enabled: true,
-                minimumOrigins: 1,
-                monitor: monitor.id,
-                // Named, odd in number: the majority of regions that decides health is then fixed.
-                checkRegions: [...HEALTH_CHECK_REGIONS],
-                origins: [{ name: site, address: origin.address, enabled: true, weight: 1, header: { hosts: [origin.hostname] } }],
-            }, parent);
+            const monitor = new LoadBalancerMonitor(
+                `${name}-${site}`,
+                {
+                    accountId: args.accountId,
+                    description: `${site} site health`,
+                    type: "https",
+                    method: "GET",
+                    port: 443,
+                    path: args.monitor.path,
+                    expectedCodes: args.monitor.expectedCodes,
+                    interval: args.monitor.intervalSec,
+                    timeout: args.monitor.timeoutSec,
+                    retries: args.monitor.retries,
+                    consecutiveDown: args.monitor.consecutiveDown,
+                    consecutiveUp: args.monitor.consecutiveUp,
+                    header: { Host: [origin.hostname] },
+                    followRedirects: false,
+                    allowInsecure: false,
+                },
+                parent,
+            );
+            pools[site] = new LoadBalancerPool(
+                `${name}-${site}`,
+                {
+                    accountId: args.accountId,
+                    name: `${name}-${site}`,
+                    description: `The ${site} site`,
+                    enabled: true,
+                    minimumOrigins: 1,
+                    monitor: monitor.id,
+                    // Named, odd in number: the majority of regions that decides health is then fixed.
+                    checkRegions: [...HEALTH_CHECK_REGIONS],
+                    origins: [{ name: site, address: origin.address, enabled: true, weight: 1, header: { hosts: [origin.hostname] } }],
+                },
+                parent,
+            );
         }
         const [first, second] = this.split.failoverOrder;
         const poolWeights = pulumi
             .all([pools[first].id, pools[second].id])
             .apply(([firstId, secondId]) => ({ [firstId]: this.split.weights[first], [secondId]: this.split.weights[second] }));
 
-        const loadBalancer = new LoadBalancer(name, {
-            zoneId: args.zoneId,
-            name: args.hostname,
-            description: `Crypto Beacon: ${first} first, ${second} on failure`,
-            proxied: true,
-            defaultPools: [pools[first].id, pools[second].id],
-            // Used only when every pool is unhealthy. Monitors that all fail at once more likely
-            // mean the probes broke than both clouds, so the active site takes that traffic.
-            fallbackPool: pools[first].id,
-            steeringPolicy: this.split.steeringPolicy,
-            randomSteering: this.split.steeringPolicy === "random" ? { defaultWeight: 0, poolWeights } : undefined,
-            adaptiveRouting: { failoverAcrossPools: true },
-            sessionAffinity: "cookie",
-            sessionAffinityTtl: 1800,
-            sessionAffinityAttributes: { zeroDowntimeFailover: "sticky", drainDuration: 60, secure: "Always", samesite: "Strict" },
-        }, parent);
+        const loadBalancer = new LoadBalancer(
+            name,
+            {
+                zoneId: args.zoneId,
+                name: args.hostname,
+                description: `Crypto Beacon: ${first} first, ${second} on failure`,
+                proxied: true,
+                defaultPools: [pools[first].id, pools[second].id],
+                // Used only when every pool is unhealthy. Monitors that all fail at once more likely
+                // mean the probes broke than both clouds, so the active site takes that traffic.
+                fallbackPool: pools[first].id,
+                steeringPolicy: this.split.steeringPolicy,
+                randomSteering: this.split.steeringPolicy === "random" ? { defaultWeight: 0, poolWeights } : undefined,
+                adaptiveRouting: { failoverAcrossPools: true },
+                sessionAffinity: "cookie",
+                sessionAffinityTtl: 1800,
+                sessionAffinityAttributes: { zeroDowntimeFailover: "sticky", drainDuration: 60, secure: "Always", samesite: "Strict" },
+            },
+            parent,
+        );
 
         if (args.alertEmail) {
-            new NotificationPolicy(`${name}-pool-health`, {
-                accountId: args.accountId,
-                name: `${args.hostname}: site pool health`,
-                description: "A site's pool turned unhealthy or recovered: traffic moved between clouds",
-                alertType: "load_balancing_health_alert",
-                enabled: true,
-                filters: { poolIds: [pools.aws.id, pools.azure.id], newHealths: ["Unhealthy", "Healthy"] },
-                mechanisms: { emails: [{ id: args.alertEmail }] },
-            }, parent);
+            new NotificationPolicy(
+                `${name}-pool-health`,
+                {
+                    accountId: args.accountId,
+                    name: `${args.hostname}: site pool health`,
+                    description: "A site's pool turned unhealthy or recovered: traffic moved between clouds",
+                    alertType: "load_balancing_health_alert",
+                    enabled: true,
+                    filters: { poolIds: [pools.aws.id, pools.azure.id], newHealths: ["Unhealthy", "Healthy"] },
+                    mechanisms: { emails: [{ id: args.alertEmail }] },
+                },
+                parent,
+            );
         }
 
         this.poolIds = { aws: pools.aws.id, azure: pools.azure.id };

@@ -48,7 +48,12 @@ export interface TopologyProblem {
 export function databaseTopologyProblems(topology: DatabaseTopology): TopologyProblem[] {
     const total = electableNodeCount(topology);
     if (!ALLOWED_ELECTABLE_TOTALS.includes(total)) {
-        return [{ key: NODE_COUNT_KEY.aws, message: `the electable nodes add up to ${total}; Atlas allows ${ALLOWED_ELECTABLE_TOTALS.join(", ")}` }];
+        return [
+            {
+                key: NODE_COUNT_KEY.aws,
+                message: `the electable nodes add up to ${total}; Atlas allows ${ALLOWED_ELECTABLE_TOTALS.join(", ")}`,
+            },
+        ];
     }
     const problems: TopologyProblem[] = [];
     for (const domain of DATABASE_DOMAINS) {

@@ -58,7 +58,9 @@ export class TradingDatabase extends pulumi.ComponentResource {
         super("beacon:data:TradingDatabase", name, {}, opts);
         const problems = databaseTopologyProblems(args.topology);
         if (problems.length > 0) {
-            throw new Error(`TradingDatabase ${name}: topology does not survive the loss of a cloud: ${problems.map((problem) => `${problem.key}: ${problem.message}`).join("; ")}`);
+            throw new Error(
+                `TradingDatabase ${name}: topology does not survive the loss of a cloud: ${problems.map((problem) => `${problem.key}: ${problem.message}`).join("; ")}`,
+            );
         }
         const standbySite: SiteDomain = args.activeSite === "aws" ? "azure" : "aws";
         this.priorities = { [args.activeSite]: 7, [standbySite]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
@@ -80,68 +82,88 @@ export class TradingDatabase extends pulumi.ComponentResource {
                 autoScaling: { diskGbEnabled: true },
             }));
 
-        const cluster = new AdvancedCluster(name, {
-            projectId: args.projectId,
+        const cluster = new AdvancedCluster(
             name,
-            clusterType: "REPLICASET",
-            replicationSpecs: [{ regionConfigs }],
-            backupEnabled: true,
-            pitEnabled: true,
-            terminationProtectionEnabled: args.protect,
-            advancedConfiguration: {
-                defaultWriteConcern: CONNECTION_SETTINGS.writeConcern,
-                minimumEnabledTlsProtocol: "TLS1_2",
-                javascriptEnabled: false,
-                // Room to rebuild a node that was cut off during a long cloud outage.
-                oplogMinRetentionHours: 48,
+            {
+                projectId: args.projectId,
+                name,
+                clusterType: "REPLICASET",
+                replicationSpecs: [{ regionConfigs }],
+                backupEnabled: true,
+                pitEnabled: true,
+                terminationProtectionEnabled: args.protect,
+                advancedConfiguration: {
+                    defaultWriteConcern: CONNECTION_SETTINGS.writeConcern,
+                    minimumEnabledTlsProtocol: "TLS1_2",
+                    javascriptEnabled: false,
+                    // Room to rebuild a node that was cut off during a long cloud outage.
+                    oplogMinRetentionHours: 48,
+                },
+                tags: { ...args.tags },
             },
-            tags: { ...args.tags },
-        }, resourceOpts);
+            resourceOpts,
+        );
 
         const zoneId = cluster.replicationSpecs.apply((specs) => specs[0]?.zoneId ?? "");
-        new CloudBackupSchedule(name, {
-            projectId: args.projectId,
-            clusterName: cluster.name,
-            referenceHourOfDay: 3,
-            referenceMinuteOfHour: 0,
-            restoreWindowDays: 7,
-            policyItemHourly: { frequencyInterval: 1, retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
-            policyItemDaily: { frequencyInterval: 1, retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
-            policyItemMonthlies: [{ frequencyInterval: 1, retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths }],
-            // Snapshots and the oplog also land in the other cloud, so a restore needs neither
-            // the primary's cloud nor its region.
-            // copyPolicyItems replaces the deprecated `frequencies` (provider 4.x); the copies are
-            // kept as long as the snapshots they copy.
-            copySettings: [{
-                cloudProvider: ATLAS_PROVIDER[standbySite],
-                regionName: args.topology[standbySite].region,
-                zoneId,
-                copyPolicyItems: [
-                    { frequencyType: "hourly", retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
-                    { frequencyType: "daily", retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
-                    { frequencyType: "monthly", retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths },
+        new CloudBackupSchedule(
+            name,
+            {
+                projectId: args.projectId,
+                clusterName: cluster.name,
+                referenceHourOfDay: 3,
+                referenceMinuteOfHour: 0,
+                restoreWindowDays: 7,
+                policyItemHourly: { frequencyInterval: 1, retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
+                policyItemDaily: { frequencyInterval: 1, retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
+                policyItemMonthlies: [{ frequencyInterval: 1, retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths }],
+                // Snapshots and the oplog also land in the other cloud, so a restore needs neither
+                // the primary's cloud nor its region.
+                // copyPolicyItems replaces the deprecated `frequencies` (provider 4.x); the copies are
+                // kept as long as the snapshots they copy.
+                copySettings: [
+                    {
+                        cloudProvider: ATLAS_PROVIDER[standbySite],
+                        regionName: args.topology[standbySite].region,
+                        zoneId,
+                        copyPolicyItems: [
+                            { frequencyType: "hourly", retentionUnit: "days", retentionValue: BACKUP_RETENTION.hourlyDays },
+                            { frequencyType: "daily", retentionUnit: "days", retentionValue: BACKUP_RETENTION.dailyDays },
+                            { frequencyType: "monthly", retentionUnit: "months", retentionValue: BACKUP_RETENTION.monthlyMonths },
+                        ],
+                        shouldCopyOplogs: true,
+                    },
                 ],
-                shouldCopyOplogs: true,
-            }],
-        }, { parent: this });
+            },
+            { parent: this },
+        );
 
-        new DatabaseUser(`${name}-app`, {
-            projectId: args.projectId,
-            username: "trading-hub-app",
-            password: args.appUserPassword,
-            authDatabaseName: "admin",
-            roles: [{ roleName: "readWrite", databaseName: "trading" }],
-            scopes: [{ name: cluster.name, type: "CLUSTER" }],
-            description: "The trading hub's services; read and write on the trading database only",
-        }, { parent: this });
+        new DatabaseUser(
+            `${name}-app`,
+            {
+                projectId: args.projectId,
+                username: "trading-hub-app",
+                password: args.appUserPassword,
+                authDatabaseName: "admin",
+                roles: [{ roleName: "readWrite", databaseName: "trading" }],
+                scopes: [{ name: cluster.name, type: "CLUSTER" }],
+                description: "The trading hub's services; read and write on the trading database only",
+            },
+            { parent: this },
+        );
 
         const simulated = args.outageSimulation ?? "none";
         if (simulated !== "none") {
-            new ClusterOutageSimulation(`${name}-outage-${simulated}`, {
-                projectId: args.projectId,
-                clusterName: cluster.name,
-                outageFilters: [{ cloudProvider: ATLAS_PROVIDER[simulated], regionName: args.topology[simulated].region, type: "REGION" }],
-            }, { parent: this });
+            new ClusterOutageSimulation(
+                `${name}-outage-${simulated}`,
+                {
+                    projectId: args.projectId,
+                    clusterName: cluster.name,
+                    outageFilters: [
+                        { cloudProvider: ATLAS_PROVIDER[simulated], regionName: args.topology[simulated].region, type: "REGION" },
+                    ],
+                },
+                { parent: this },
+            );
         }
 
         this.clusterName = cluster.name;

@@ -27,7 +27,9 @@ export function parseGithubScope(url: string): GithubScope | undefined {
     const [, owner, repository] = match;
     return {
         url,
-        registrationTokenPath: repository ? `/repos/${owner}/${repository}/actions/runners/registration-token` : `/orgs/${owner}/actions/runners/registration-token`,
+        registrationTokenPath: repository
+            ? `/repos/${owner}/${repository}/actions/runners/registration-token`
+            : `/orgs/${owner}/actions/runners/registration-token`,
     };
 }
 

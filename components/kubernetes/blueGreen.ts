@@ -35,7 +35,12 @@ export function colourStates(release: BlueGreenRelease): Record<Colour, ColourSt
     const other: Colour = release.liveColour === "blue" ? "green" : "blue";
     const otherMode = release.candidateWeight > 0 ? "serving" : release.idleColour === "warm" ? "warm" : "off";
     return {
-        [release.liveColour]: { colour: release.liveColour, tag: release.tags[release.liveColour], weight: 100 - release.candidateWeight, mode: release.candidateWeight === 100 ? "warm" : "serving" },
+        [release.liveColour]: {
+            colour: release.liveColour,
+            tag: release.tags[release.liveColour],
+            weight: 100 - release.candidateWeight,
+            mode: release.candidateWeight === 100 ? "warm" : "serving",
+        },
         [other]: { colour: other, tag: release.tags[other], weight: release.candidateWeight, mode: otherMode },
     } as Record<Colour, ColourState>;
 }

@@ -10,7 +10,13 @@ export interface HardenedNamespaceArgs {
     /** The namespace's name; fixed, because routes and policies name it. */
     readonly namespace: string;
     /** Totals the namespace may request and use. */
-    readonly quota: { readonly requestsCpu: string; readonly requestsMemory: string; readonly limitsCpu: string; readonly limitsMemory: string; readonly pods: number };
+    readonly quota: {
+        readonly requestsCpu: string;
+        readonly requestsMemory: string;
+        readonly limitsCpu: string;
+        readonly limitsMemory: string;
+        readonly pods: number;
+    };
     /** The traffic allowed besides DNS: everything else is denied both ways. */
     readonly allow: readonly { readonly name: string; readonly spec: k8s.networking.v1.NetworkPolicySpec }[];
 }
@@ -35,48 +41,76 @@ export class HardenedNamespace extends pulumi.ComponentResource {
         const namespace = new Namespace(name, { metadata: { name: args.namespace, labels: psa } }, parent);
         const metadata = (policy: string) => ({ name: policy, namespace: namespace.metadata.name });
 
-        new NetworkPolicy(`${name}-default-deny`, {
-            metadata: metadata("default-deny"),
-            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-        }, parent);
-        new NetworkPolicy(`${name}-allow-dns`, {
-            metadata: metadata("allow-dns"),
-            spec: {
-                podSelector: {},
-                policyTypes: ["Egress"],
-                egress: [{
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-                }],
+        new NetworkPolicy(
+            `${name}-default-deny`,
+            {
+                metadata: metadata("default-deny"),
+                spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
             },
-        }, parent);
+            parent,
+        );
+        new NetworkPolicy(
+            `${name}-allow-dns`,
+            {
+                metadata: metadata("allow-dns"),
+                spec: {
+                    podSelector: {},
+                    policyTypes: ["Egress"],
+                    egress: [
+                        {
+                            to: [
+                                {
+                                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                                },
+                            ],
+                            ports: [
+                                { protocol: "UDP", port: 53 },
+                                { protocol: "TCP", port: 53 },
+                            ],
+                        },
+                    ],
+                },
+            },
+            parent,
+        );
         for (const policy of args.allow) {
             new NetworkPolicy(`${name}-${policy.name}`, { metadata: metadata(policy.name), spec: policy.spec }, parent);
         }
 
-        new ResourceQuota(`${name}-quota`, {
-            metadata: metadata("quota"),
-            spec: {
-                hard: {
-                    "requests.cpu": args.quota.requestsCpu,
-                    "requests.memory": args.quota.requestsMemory,
-                    "limits.cpu": args.quota.limitsCpu,
-                    "limits.memory": args.quota.limitsMemory,
-                    pods: String(args.quota.pods),
+        new ResourceQuota(
+            `${name}-quota`,
+            {
+                metadata: metadata("quota"),
+                spec: {
+                    hard: {
+                        "requests.cpu": args.quota.requestsCpu,
+                        "requests.memory": args.quota.requestsMemory,
+                        "limits.cpu": args.quota.limitsCpu,
+                        "limits.memory": args.quota.limitsMemory,
+                        pods: String(args.quota.pods),
+                    },
                 },
             },
-        }, parent);
-        new LimitRange(`${name}-limits`, {
-            metadata: metadata("limits"),
-            spec: {
-                limits: [{
-                    type: "Container",
-                    defaultRequest: { cpu: "100m", memory: "128Mi" },
-                    default: { cpu: "500m", memory: "512Mi" },
-                    max: { cpu: "4", memory: "4Gi" },
-                }],
+            parent,
+        );
+        new LimitRange(
+            `${name}-limits`,
+            {
+                metadata: metadata("limits"),
+                spec: {
+                    limits: [
+                        {
+                            type: "Container",
+                            defaultRequest: { cpu: "100m", memory: "128Mi" },
+                            default: { cpu: "500m", memory: "512Mi" },
+                            max: { cpu: "4", memory: "4Gi" },
+                        },
+                    ],
+                },
             },
-        }, parent);
+            parent,
+        );
 
         this.name = namespace.metadata.name;
         this.registerOutputs({ name: this.name });

@@ -35,7 +35,10 @@ export interface ServiceCloudBinding {
     /** Labels the pods need for that identity (Azure's webhook selects on one). */
     readonly podLabels: Readonly<Record<string, string>>;
     /** The Secrets Store CSI provider and its parameters for this service's secrets. */
-    readonly secretProvider: { readonly provider: "aws" | "azure"; readonly parameters: pulumi.Input<Record<string, pulumi.Input<string>>> };
+    readonly secretProvider: {
+        readonly provider: "aws" | "azure";
+        readonly parameters: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    };
     /** The image repository in the site's own registry, without tag. */
     readonly imageRepository: pulumi.Input<string>;
 }
@@ -70,7 +73,9 @@ export class HubService extends pulumi.ComponentResource {
     constructor(name: string, args: HubServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const { spec } = args;
         if (!(spec.minReplicas >= 1 && spec.minReplicas <= spec.maxReplicas)) {
-            throw new Error(`HubService ${name}: replicas must satisfy 1 <= minReplicas (${spec.minReplicas}) <= maxReplicas (${spec.maxReplicas})`);
+            throw new Error(
+                `HubService ${name}: replicas must satisfy 1 <= minReplicas (${spec.minReplicas}) <= maxReplicas (${spec.maxReplicas})`,
+            );
         }
         super("beacon:kubernetes:HubService", name, {}, opts);
         const parent = { parent: this };
@@ -79,17 +84,25 @@ export class HubService extends pulumi.ComponentResource {
         const minReplicas = standby ? 1 : spec.minReplicas;
         const maxReplicas = standby ? Math.max(1, Math.ceil(spec.maxReplicas / 4)) : spec.maxReplicas;
 
-        const account = new ServiceAccount(name, {
-            metadata: { name: service, namespace: args.namespace, annotations: args.cloud.serviceAccountAnnotations },
-            // The pods never call the Kubernetes API; their cloud token is projected separately.
-            automountServiceAccountToken: false,
-        }, parent);
-        const secrets = new CustomResource(`${name}-secrets`, {
-            apiVersion: "secrets-store.csi.x-k8s.io/v1",
-            kind: "SecretProviderClass",
-            metadata: { name: `${service}-secrets`, namespace: args.namespace },
-            spec: { provider: args.cloud.secretProvider.provider, parameters: args.cloud.secretProvider.parameters },
-        }, parent);
+        const account = new ServiceAccount(
+            name,
+            {
+                metadata: { name: service, namespace: args.namespace, annotations: args.cloud.serviceAccountAnnotations },
+                // The pods never call the Kubernetes API; their cloud token is projected separately.
+                automountServiceAccountToken: false,
+            },
+            parent,
+        );
+        const secrets = new CustomResource(
+            `${name}-secrets`,
+            {
+                apiVersion: "secrets-store.csi.x-k8s.io/v1",
+                kind: "SecretProviderClass",
+                metadata: { name: `${service}-secrets`, namespace: args.namespace },
+                spec: { provider: args.cloud.secretProvider.provider, parameters: args.cloud.secretProvider.parameters },
+            },
+            parent,
+        );
 
         const backends: { name: string; weight: number }[] = [];
         for (const colour of COLOURS) {
@@ -97,92 +110,130 @@ export class HubService extends pulumi.ComponentResource {
             const workload = `${service}-${colour}`;
             const resourceName = `${name}-${colour}`;
             const selector = { "app.kubernetes.io/name": service, "beacon.io/colour": colour };
-            const labels = { ...selector, "app.kubernetes.io/part-of": "crypto-beacon", "app.kubernetes.io/version": state.tag.replace(/^sha256:/, "").slice(0, 63), ...args.cloud.podLabels };
+            const labels = {
+                ...selector,
+                "app.kubernetes.io/part-of": "crypto-beacon",
+                "app.kubernetes.io/version": state.tag.replace(/^sha256:/, "").slice(0, 63),
+                ...args.cloud.podLabels,
+            };
             const image = pulumi.output(args.cloud.imageRepository).apply((repository) => imageReference(repository, state.tag));
             const httpProbe = (path: string) => ({ httpGet: { path, port: "http" }, periodSeconds: 10, timeoutSeconds: 2 });
             const serving = state.mode === "serving";
 
-            new Deployment(resourceName, {
-                metadata: { name: workload, namespace: args.namespace, labels },
-                spec: {
-                    replicas: state.mode === "off" ? 0 : minReplicas,
-                    selector: { matchLabels: selector },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            serviceAccountName: account.metadata.name,
-                            automountServiceAccountToken: false,
-                            terminationGracePeriodSeconds: spec.terminationGracePeriodSec ?? 30,
-                            securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-                            topologySpreadConstraints: [{
-                                maxSkew: 1,
-                                topologyKey: "topology.kubernetes.io/zone",
-                                // A standby site's single replica must still schedule when a zone is full.
-                                whenUnsatisfiable: standby ? "ScheduleAnyway" : "DoNotSchedule",
-                                labelSelector: { matchLabels: selector },
-                            }],
-                            containers: [{
-                                name: service,
-                                image,
-                                ports: [{ name: "http", containerPort: SERVICE_PORT, protocol: "TCP" }],
-                                // Plain settings only; every secret comes as a file from the store below.
-                                env: [
-                                    { name: "BEACON_SITE", value: args.site },
-                                    { name: "BEACON_COLOUR", value: colour },
-                                    { name: "BEACON_SECRETS_DIR", value: SECRETS_MOUNT_PATH },
+            new Deployment(
+                resourceName,
+                {
+                    metadata: { name: workload, namespace: args.namespace, labels },
+                    spec: {
+                        replicas: state.mode === "off" ? 0 : minReplicas,
+                        selector: { matchLabels: selector },
+                        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+                        template: {
+                            metadata: { labels },
+                            spec: {
+                                serviceAccountName: account.metadata.name,
+                                automountServiceAccountToken: false,
+                                terminationGracePeriodSeconds: spec.terminationGracePeriodSec ?? 30,
+                                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+                                topologySpreadConstraints: [
+                                    {
+                                        maxSkew: 1,
+                                        topologyKey: "topology.kubernetes.io/zone",
+                                        // A standby site's single replica must still schedule when a zone is full.
+                                        whenUnsatisfiable: standby ? "ScheduleAnyway" : "DoNotSchedule",
+                                        labelSelector: { matchLabels: selector },
+                                    },
                                 ],
-                                resources: { requests: { ...spec.requests }, limits: { ...spec.limits } },
-                                startupProbe: { ...httpProbe("/healthz"), failureThreshold: 30 },
-                                livenessProbe: { ...httpProbe("/livez"), failureThreshold: 3 },
-                                readinessProbe: { ...httpProbe("/readyz"), failureThreshold: 2 },
-                                securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-                                volumeMounts: [
-                                    { name: "tmp", mountPath: "/tmp" },
-                                    { name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
+                                containers: [
+                                    {
+                                        name: service,
+                                        image,
+                                        ports: [{ name: "http", containerPort: SERVICE_PORT, protocol: "TCP" }],
+                                        // Plain settings only; every secret comes as a file from the store below.
+                                        env: [
+                                            { name: "BEACON_SITE", value: args.site },
+                                            { name: "BEACON_COLOUR", value: colour },
+                                            { name: "BEACON_SECRETS_DIR", value: SECRETS_MOUNT_PATH },
+                                        ],
+                                        resources: { requests: { ...spec.requests }, limits: { ...spec.limits } },
+                                        startupProbe: { ...httpProbe("/healthz"), failureThreshold: 30 },
+                                        livenessProbe: { ...httpProbe("/livez"), failureThreshold: 3 },
+                                        readinessProbe: { ...httpProbe("/readyz"), failureThreshold: 2 },
+                                        securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                                        volumeMounts: [
+                                            { name: "tmp", mountPath: "/tmp" },
+                                            { name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
+                                        ],
+                                    },
                                 ],
-                            }],
-                            volumes: [
-                                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                                { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: `${service}-secrets` } } },
-                            ],
+                                volumes: [
+                                    { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                                    {
+                                        name: "secrets",
+                                        csi: {
+                                            driver: "secrets-store.csi.k8s.io",
+                                            readOnly: true,
+                                            volumeAttributes: { secretProviderClass: `${service}-secrets` },
+                                        },
+                                    },
+                                ],
+                            },
                         },
                     },
                 },
-            }, {
-                parent: this,
-                dependsOn: [secrets],
-                // While serving, the autoscaler owns the count. The field stays in the applied
-                // manifest: under server-side apply, dropping it would reset a warm colour's pods to
-                // one when it starts serving, until the autoscaler caught up.
-                ignoreChanges: serving ? ["spec.replicas"] : [],
-            });
+                {
+                    parent: this,
+                    dependsOn: [secrets],
+                    // While serving, the autoscaler owns the count. The field stays in the applied
+                    // manifest: under server-side apply, dropping it would reset a warm colour's pods to
+                    // one when it starts serving, until the autoscaler caught up.
+                    ignoreChanges: serving ? ["spec.replicas"] : [],
+                },
+            );
 
             if (spec.paths.length > 0) {
-                new Service(resourceName, {
-                    metadata: { name: workload, namespace: args.namespace, labels: selector },
-                    spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }] },
-                }, parent);
+                new Service(
+                    resourceName,
+                    {
+                        metadata: { name: workload, namespace: args.namespace, labels: selector },
+                        spec: {
+                            type: "ClusterIP",
+                            selector,
+                            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+                        },
+                    },
+                    parent,
+                );
                 backends.push({ name: workload, weight: state.weight });
             }
             if (serving) {
-                new HorizontalPodAutoscaler(resourceName, {
-                    metadata: { name: workload, namespace: args.namespace },
-                    spec: {
-                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: workload },
-                        minReplicas,
-                        maxReplicas,
-                        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+                new HorizontalPodAutoscaler(
+                    resourceName,
+                    {
+                        metadata: { name: workload, namespace: args.namespace },
+                        spec: {
+                            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: workload },
+                            minReplicas,
+                            maxReplicas,
+                            metrics: [
+                                { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                            ],
+                        },
                     },
-                }, parent);
+                    parent,
+                );
             }
             // A warm colour is a rollback target: drains must keep it up too.
             if (state.mode !== "off") {
-                new PodDisruptionBudget(resourceName, {
-                    metadata: { name: workload, namespace: args.namespace },
-                    // One pod at a time goes during drains and node upgrades.
-                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-                }, parent);
+                new PodDisruptionBudget(
+                    resourceName,
+                    {
+                        metadata: { name: workload, namespace: args.namespace },
+                        // One pod at a time goes during drains and node upgrades.
+                        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                    },
+                    parent,
+                );
             }
         }
         this.backends = backends;

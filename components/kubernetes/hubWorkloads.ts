@@ -90,7 +90,11 @@ export interface HubWorkloadsArgs {
      * Replicas and per-proxy requests of the gateway.
      * @default by capacity - active: 2 controllers and 3 proxies of 250m/256Mi; standby: 1 and 1
      */
-    readonly gateway?: { readonly controllerReplicas: number; readonly proxyReplicas: number; readonly proxyRequests: { readonly cpu: string; readonly memory: string } };
+    readonly gateway?: {
+        readonly controllerReplicas: number;
+        readonly proxyReplicas: number;
+        readonly proxyRequests: { readonly cpu: string; readonly memory: string };
+    };
 }
 
 /**
@@ -103,14 +107,21 @@ export class HubWorkloads extends pulumi.ComponentResource {
     public readonly routeWeights: Readonly<Record<string, Readonly<Record<string, number>>>>;
 
     constructor(name: string, args: HubWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
-        if (args.exposure.type === "NodePort" && !(args.exposure.nodePort && args.exposure.nodePort >= 30000 && args.exposure.nodePort <= 32767)) {
+        if (
+            args.exposure.type === "NodePort" &&
+            !(args.exposure.nodePort && args.exposure.nodePort >= 30000 && args.exposure.nodePort <= 32767)
+        ) {
             throw new Error(`HubWorkloads ${name}: exposure.nodePort ${args.exposure.nodePort} must be in the node-port range 30000-32767`);
         }
         if (args.healthCheck && !(args.healthCheck.service in args.services && args.healthCheck.path.startsWith("/"))) {
-            throw new Error(`HubWorkloads ${name}: healthCheck needs a path starting with / and a service from ${Object.keys(args.services).join(", ")}; got ${JSON.stringify(args.healthCheck)}`);
+            throw new Error(
+                `HubWorkloads ${name}: healthCheck needs a path starting with / and a service from ${Object.keys(args.services).join(", ")}; got ${JSON.stringify(args.healthCheck)}`,
+            );
         }
         if (args.networks.objectStore?.services.some((service) => !(service in args.services))) {
-            throw new Error(`HubWorkloads ${name}: networks.objectStore.services ${JSON.stringify(args.networks.objectStore.services)} must be services from ${Object.keys(args.services).join(", ")}`);
+            throw new Error(
+                `HubWorkloads ${name}: networks.objectStore.services ${JSON.stringify(args.networks.objectStore.services)} must be services from ${Object.keys(args.services).join(", ")}`,
+            );
         }
         super("beacon:kubernetes:HubWorkloads", name, {}, opts);
         const parent = { parent: this };
@@ -118,214 +129,337 @@ export class HubWorkloads extends pulumi.ComponentResource {
         const serviceNames = Object.keys(args.services);
         const routed = serviceNames.filter((service) => args.services[service].paths.length > 0);
         const appPort = [{ protocol: "TCP", port: SERVICE_PORT }];
-        const namespaceSelector = (namespace: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } });
+        const namespaceSelector = (namespace: string) => ({
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+        });
         const appSelector = (services: readonly string[]) => ({
             podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...services] }] },
         });
 
-        const gatewayNamespace = new HardenedNamespace(`${name}-${GATEWAY_NAMESPACE}`, {
-            namespace: GATEWAY_NAMESPACE,
-            quota: { requestsCpu: "4", requestsMemory: "8Gi", limitsCpu: "16", limitsMemory: "16Gi", pods: 40 },
-            allow: [
-                // The controller and its proxies talk xDS inside the namespace.
-                { name: "allow-within-namespace", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] } },
-                {
-                    name: "allow-from-load-balancer",
-                    spec: {
-                        podSelector: {},
-                        policyTypes: ["Ingress"],
-                        ingress: [{ from: args.networks.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: GATEWAY_PORT }] }],
-                    },
-                },
-                { name: "allow-to-services", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ...namespaceSelector(HUB_NAMESPACE), ...appSelector(routed) }], ports: appPort }] } },
-                // The controller watches the API server: its endpoints live in the private network, and
-                // it is called by its Service's ClusterIP.
-                {
-                    name: "allow-to-api-server",
-                    spec: {
-                        podSelector: {},
-                        policyTypes: ["Egress"],
-                        egress: [{
-                            to: [args.networks.privateCidr, ...(args.networks.apiServerServiceCidr ? [args.networks.apiServerServiceCidr] : [])].map((cidr) => ({ ipBlock: { cidr } })),
-                            ports: [{ protocol: "TCP", port: 443 }],
-                        }],
-                    },
-                },
-            ],
-        }, parent);
-
-        const serviceEgress: k8s.networking.v1.NetworkPolicyEgressRule[] = [
-            { to: [{ ipBlock: { cidr: args.networks.privateCidr } }], ports: [...args.networks.dataPorts.map((port) => ({ protocol: "TCP", ...port })), { protocol: "TCP", port: 443 }] },
-        ];
-        if (args.networks.publicHttpsEgress) {
-            serviceEgress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [args.networks.privateCidr] } }], ports: [{ protocol: "TCP", port: 443 }] });
-        }
-        const callers = serviceNames.flatMap((caller) => args.services[caller].callsServices.map((callee) => ({ caller, callee })));
-        const hubNamespace = new HardenedNamespace(`${name}-${HUB_NAMESPACE}`, {
-            namespace: HUB_NAMESPACE,
-            quota: blueGreenQuota(Object.values(args.services), COLOURS.length),
-            allow: [
-                { name: "allow-from-gateway", spec: { ...appSelector(routed), policyTypes: ["Ingress"], ingress: [{ from: [namespaceSelector(GATEWAY_NAMESPACE)], ports: appPort }] } },
-                ...callers.map(({ caller, callee }) => ({
-                    name: `allow-${caller}-to-${callee}`,
-                    spec: {
-                        podSelector: {},
-                        policyTypes: ["Ingress", "Egress"] as string[],
-                        ingress: [{ from: [appSelector([caller])], ports: appPort }],
-                        egress: [{ to: [appSelector([callee])], ports: appPort }],
-                    },
-                })),
-                { name: "allow-to-data-and-cloud", spec: { podSelector: {}, policyTypes: ["Egress"], egress: serviceEgress } },
-                ...(args.networks.objectStore
-                    ? [{
-                        name: "allow-to-object-store",
+        const gatewayNamespace = new HardenedNamespace(
+            `${name}-${GATEWAY_NAMESPACE}`,
+            {
+                namespace: GATEWAY_NAMESPACE,
+                quota: { requestsCpu: "4", requestsMemory: "8Gi", limitsCpu: "16", limitsMemory: "16Gi", pods: 40 },
+                allow: [
+                    // The controller and its proxies talk xDS inside the namespace.
+                    {
+                        name: "allow-within-namespace",
                         spec: {
-                            ...appSelector(args.networks.objectStore.services),
-                            policyTypes: ["Egress"],
-                            egress: [{
-                                to: pulumi.output(args.networks.objectStore.cidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
-                                ports: [{ protocol: "TCP", port: 443 }],
-                            }],
-                        },
-                    }]
-                    : []),
-            ],
-        }, parent);
-
-        const gatewaySize = args.gateway ?? (args.capacity === "active"
-            ? { controllerReplicas: 2, proxyReplicas: 3, proxyRequests: { cpu: "250m", memory: "256Mi" } }
-            : { controllerReplicas: 1, proxyReplicas: 1, proxyRequests: { cpu: "250m", memory: "256Mi" } });
-        const crds = new Release(`${name}-gateway-crds`, {
-            name: "gateway-crds",
-            chart: GATEWAY_CRDS_CHART.chart,
-            version: GATEWAY_CRDS_CHART.version,
-            namespace: gatewayNamespace.name,
-            atomic: true,
-            values: { crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } },
-        }, parent);
-        const controller = new Release(`${name}-envoy-gateway`, {
-            name: "envoy-gateway",
-            chart: ENVOY_GATEWAY_CHART.chart,
-            version: ENVOY_GATEWAY_CHART.version,
-            namespace: gatewayNamespace.name,
-            atomic: true,
-            // The CRDs come from their own release above, which upgrades them.
-            skipCrds: true,
-            values: {
-                deployment: {
-                    replicas: gatewaySize.controllerReplicas,
-                    envoyGateway: { resources: { requests: { ...ENVOY_GATEWAY_CONTROLLER_REQUESTS } } },
-                },
-            },
-        }, { parent: this, dependsOn: [crds] });
-
-        const proxyReplicas = gatewaySize.proxyReplicas;
-        const envoyProxy = new CustomResource(`${name}-proxy`, {
-            apiVersion: "gateway.envoyproxy.io/v1alpha1",
-            kind: "EnvoyProxy",
-            metadata: { name: "hub-proxy", namespace: gatewayNamespace.name },
-            spec: {
-                provider: {
-                    type: "Kubernetes",
-                    kubernetes: {
-                        envoyDeployment: {
-                            replicas: proxyReplicas,
-                            container: { resources: { requests: { ...gatewaySize.proxyRequests }, limits: { cpu: "2", memory: "1Gi" } } },
-                            pod: {
-                                topologySpreadConstraints: [{
-                                    maxSkew: 1,
-                                    topologyKey: "topology.kubernetes.io/zone",
-                                    whenUnsatisfiable: proxyReplicas > 1 ? "DoNotSchedule" : "ScheduleAnyway",
-                                    labelSelector: { matchLabels: { "app.kubernetes.io/component": "proxy" } },
-                                }],
-                            },
-                        },
-                        envoyService: {
-                            type: args.exposure.type,
-                            annotations: { ...args.exposure.annotations },
-                            // Keeps the load balancer's source address, so the NetworkPolicy can admit
-                            // it alone; nodes without a proxy fail the load balancer's health check.
-                            externalTrafficPolicy: "Local",
-                            ...(args.exposure.loadBalancerIp ? { loadBalancerIP: args.exposure.loadBalancerIp } : {}),
-                            ...(args.exposure.nodePort
-                                ? { patch: { type: "StrategicMerge", value: { spec: { ports: [{ port: GATEWAY_PORT, nodePort: args.exposure.nodePort }] } } } }
-                                : {}),
+                            podSelector: {},
+                            policyTypes: ["Ingress", "Egress"],
+                            ingress: [{ from: [{ podSelector: {} }] }],
+                            egress: [{ to: [{ podSelector: {} }] }],
                         },
                     },
-                },
-            },
-        }, { parent: this, dependsOn: [controller] });
-
-        const gatewayClass = new CustomResource(`${name}-class`, {
-            apiVersion: "gateway.networking.k8s.io/v1",
-            kind: "GatewayClass",
-            metadata: { name: "hub" },
-            spec: {
-                controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
-                parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "hub-proxy", namespace: GATEWAY_NAMESPACE },
-            },
-        }, { parent: this, dependsOn: [envoyProxy] });
-
-        const hubRoutesOnly = { namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": HUB_NAMESPACE } } } };
-        const gateway = new CustomResource(`${name}-gateway`, {
-            apiVersion: "gateway.networking.k8s.io/v1",
-            kind: "Gateway",
-            metadata: { name: "hub", namespace: gatewayNamespace.name },
-            spec: {
-                gatewayClassName: "hub",
-                listeners: [
-                    { name: "http", protocol: "HTTP", port: GATEWAY_PORT, hostname: args.hostname, allowedRoutes: hubRoutesOnly },
-                    // No hostname: any Host, for the health route alone.
-                    ...(args.healthCheck ? [{ name: HEALTH_LISTENER, protocol: "HTTP", port: GATEWAY_PORT, allowedRoutes: hubRoutesOnly }] : []),
+                    {
+                        name: "allow-from-load-balancer",
+                        spec: {
+                            podSelector: {},
+                            policyTypes: ["Ingress"],
+                            ingress: [
+                                {
+                                    from: args.networks.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                                    ports: [{ protocol: "TCP", port: GATEWAY_PORT }],
+                                },
+                            ],
+                        },
+                    },
+                    {
+                        name: "allow-to-services",
+                        spec: {
+                            podSelector: {},
+                            policyTypes: ["Egress"],
+                            egress: [{ to: [{ ...namespaceSelector(HUB_NAMESPACE), ...appSelector(routed) }], ports: appPort }],
+                        },
+                    },
+                    // The controller watches the API server: its endpoints live in the private network, and
+                    // it is called by its Service's ClusterIP.
+                    {
+                        name: "allow-to-api-server",
+                        spec: {
+                            podSelector: {},
+                            policyTypes: ["Egress"],
+                            egress: [
+                                {
+                                    to: [
+                                        args.networks.privateCidr,
+                                        ...(args.networks.apiServerServiceCidr ? [args.networks.apiServerServiceCidr] : []),
+                                    ].map((cidr) => ({ ipBlock: { cidr } })),
+                                    ports: [{ protocol: "TCP", port: 443 }],
+                                },
+                            ],
+                        },
+                    },
                 ],
             },
-        }, { parent: this, dependsOn: [gatewayClass] });
+            parent,
+        );
+
+        const serviceEgress: k8s.networking.v1.NetworkPolicyEgressRule[] = [
+            {
+                to: [{ ipBlock: { cidr: args.networks.privateCidr } }],
+                ports: [...args.networks.dataPorts.map((port) => ({ protocol: "TCP", ...port })), { protocol: "TCP", port: 443 }],
+            },
+        ];
+        if (args.networks.publicHttpsEgress) {
+            serviceEgress.push({
+                to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [args.networks.privateCidr] } }],
+                ports: [{ protocol: "TCP", port: 443 }],
+            });
+        }
+        const callers = serviceNames.flatMap((caller) => args.services[caller].callsServices.map((callee) => ({ caller, callee })));
+        const hubNamespace = new HardenedNamespace(
+            `${name}-${HUB_NAMESPACE}`,
+            {
+                namespace: HUB_NAMESPACE,
+                quota: blueGreenQuota(Object.values(args.services), COLOURS.length),
+                allow: [
+                    {
+                        name: "allow-from-gateway",
+                        spec: {
+                            ...appSelector(routed),
+                            policyTypes: ["Ingress"],
+                            ingress: [{ from: [namespaceSelector(GATEWAY_NAMESPACE)], ports: appPort }],
+                        },
+                    },
+                    ...callers.map(({ caller, callee }) => ({
+                        name: `allow-${caller}-to-${callee}`,
+                        spec: {
+                            podSelector: {},
+                            policyTypes: ["Ingress", "Egress"] as string[],
+                            ingress: [{ from: [appSelector([caller])], ports: appPort }],
+                            egress: [{ to: [appSelector([callee])], ports: appPort }],
+                        },
+                    })),
+                    { name: "allow-to-data-and-cloud", spec: { podSelector: {}, policyTypes: ["Egress"], egress: serviceEgress } },
+                    ...(args.networks.objectStore
+                        ? [
+                              {
+                                  name: "allow-to-object-store",
+                                  spec: {
+                                      ...appSelector(args.networks.objectStore.services),
+                                      policyTypes: ["Egress"],
+                                      egress: [
+                                          {
+                                              to: pulumi
+                                                  .output(args.networks.objectStore.cidrs)
+                                                  .apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
+                                              ports: [{ protocol: "TCP", port: 443 }],
+                                          },
+                                      ],
+                                  },
+                              },
+                          ]
+                        : []),
+                ],
+            },
+            parent,
+        );
+
+        const gatewaySize =
+            args.gateway ??
+            (args.capacity === "active"
+                ? { controllerReplicas: 2, proxyReplicas: 3, proxyRequests: { cpu: "250m", memory: "256Mi" } }
+                : { controllerReplicas: 1, proxyReplicas: 1, proxyRequests: { cpu: "250m", memory: "256Mi" } });
+        const crds = new Release(
+            `${name}-gateway-crds`,
+            {
+                name: "gateway-crds",
+                chart: GATEWAY_CRDS_CHART.chart,
+                version: GATEWAY_CRDS_CHART.version,
+                namespace: gatewayNamespace.name,
+                atomic: true,
+                values: { crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } },
+            },
+            parent,
+        );
+        const controller = new Release(
+            `${name}-envoy-gateway`,
+            {
+                name: "envoy-gateway",
+                chart: ENVOY_GATEWAY_CHART.chart,
+                version: ENVOY_GATEWAY_CHART.version,
+                namespace: gatewayNamespace.name,
+                atomic: true,
+                // The CRDs come from their own release above, which upgrades them.
+                skipCrds: true,
+                values: {
+                    deployment: {
+                        replicas: gatewaySize.controllerReplicas,
+                        envoyGateway: { resources: { requests: { ...ENVOY_GATEWAY_CONTROLLER_REQUESTS } } },
+                    },
+                },
+            },
+            { parent: this, dependsOn: [crds] },
+        );
+
+        const proxyReplicas = gatewaySize.proxyReplicas;
+        const envoyProxy = new CustomResource(
+            `${name}-proxy`,
+            {
+                apiVersion: "gateway.envoyproxy.io/v1alpha1",
+                kind: "EnvoyProxy",
+                metadata: { name: "hub-proxy", namespace: gatewayNamespace.name },
+                spec: {
+                    provider: {
+                        type: "Kubernetes",
+                        kubernetes: {
+                            envoyDeployment: {
+                                replicas: proxyReplicas,
+                                container: {
+                                    resources: { requests: { ...gatewaySize.proxyRequests }, limits: { cpu: "2", memory: "1Gi" } },
+                                },
+                                pod: {
+                                    topologySpreadConstraints: [
+                                        {
+                                            maxSkew: 1,
+                                            topologyKey: "topology.kubernetes.io/zone",
+                                            whenUnsatisfiable: proxyReplicas > 1 ? "DoNotSchedule" : "ScheduleAnyway",
+                                            labelSelector: { matchLabels: { "app.kubernetes.io/component": "proxy" } },
+                                        },
+                                    ],
+                                },
+                            },
+                            envoyService: {
+                                type: args.exposure.type,
+                                annotations: { ...args.exposure.annotations },
+                                // Keeps the load balancer's source address, so the NetworkPolicy can admit
+                                // it alone; nodes without a proxy fail the load balancer's health check.
+                                externalTrafficPolicy: "Local",
+                                ...(args.exposure.loadBalancerIp ? { loadBalancerIP: args.exposure.loadBalancerIp } : {}),
+                                ...(args.exposure.nodePort
+                                    ? {
+                                          patch: {
+                                              type: "StrategicMerge",
+                                              value: { spec: { ports: [{ port: GATEWAY_PORT, nodePort: args.exposure.nodePort }] } },
+                                          },
+                                      }
+                                    : {}),
+                            },
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: [controller] },
+        );
+
+        const gatewayClass = new CustomResource(
+            `${name}-class`,
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "GatewayClass",
+                metadata: { name: "hub" },
+                spec: {
+                    controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+                    parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "hub-proxy", namespace: GATEWAY_NAMESPACE },
+                },
+            },
+            { parent: this, dependsOn: [envoyProxy] },
+        );
+
+        const hubRoutesOnly = {
+            namespaces: { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": HUB_NAMESPACE } } },
+        };
+        const gateway = new CustomResource(
+            `${name}-gateway`,
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "Gateway",
+                metadata: { name: "hub", namespace: gatewayNamespace.name },
+                spec: {
+                    gatewayClassName: "hub",
+                    listeners: [
+                        { name: "http", protocol: "HTTP", port: GATEWAY_PORT, hostname: args.hostname, allowedRoutes: hubRoutesOnly },
+                        // No hostname: any Host, for the health route alone.
+                        ...(args.healthCheck
+                            ? [{ name: HEALTH_LISTENER, protocol: "HTTP", port: GATEWAY_PORT, allowedRoutes: hubRoutesOnly }]
+                            : []),
+                    ],
+                },
+            },
+            { parent: this, dependsOn: [gatewayClass] },
+        );
 
         const routeWeights: Record<string, Record<string, number>> = {};
         for (const service of serviceNames) {
             const spec = args.services[service];
-            const hubService = new HubService(`${name}-${service}`, {
-                service,
-                namespace: hubNamespace.name,
-                site: args.site,
-                spec,
-                cloud: args.binding(service),
-                colours,
-                capacity: args.capacity,
-            }, parent);
+            const hubService = new HubService(
+                `${name}-${service}`,
+                {
+                    service,
+                    namespace: hubNamespace.name,
+                    site: args.site,
+                    spec,
+                    cloud: args.binding(service),
+                    colours,
+                    capacity: args.capacity,
+                },
+                parent,
+            );
             if (spec.paths.length === 0) {
                 continue;
             }
             routeWeights[service] = Object.fromEntries(hubService.backends.map((backend) => [backend.name, backend.weight]));
             if (args.healthCheck?.service === service) {
-                new CustomResource(`${name}-health-route`, {
+                new CustomResource(
+                    `${name}-health-route`,
+                    {
+                        apiVersion: "gateway.networking.k8s.io/v1",
+                        kind: "HTTPRoute",
+                        metadata: { name: "health", namespace: hubNamespace.name },
+                        spec: {
+                            parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: HEALTH_LISTENER }],
+                            rules: [
+                                {
+                                    matches: [{ path: { type: "Exact", value: args.healthCheck.path } }],
+                                    filters: [
+                                        {
+                                            type: "ResponseHeaderModifier",
+                                            responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] },
+                                        },
+                                    ],
+                                    backendRefs: hubService.backends.map((backend) => ({
+                                        name: backend.name,
+                                        port: SERVICE_PORT,
+                                        weight: backend.weight,
+                                    })),
+                                },
+                            ],
+                        },
+                    },
+                    { parent: this, dependsOn: [gateway] },
+                );
+            }
+            new CustomResource(
+                `${name}-${service}-route`,
+                {
                     apiVersion: "gateway.networking.k8s.io/v1",
                     kind: "HTTPRoute",
-                    metadata: { name: "health", namespace: hubNamespace.name },
+                    metadata: { name: service, namespace: hubNamespace.name },
                     spec: {
-                        parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: HEALTH_LISTENER }],
-                        rules: [{
-                            matches: [{ path: { type: "Exact", value: args.healthCheck.path } }],
-                            filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] } }],
-                            backendRefs: hubService.backends.map((backend) => ({ name: backend.name, port: SERVICE_PORT, weight: backend.weight })),
-                        }],
+                        parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: "http" }],
+                        hostnames: [args.hostname],
+                        rules: spec.paths.map((path) => ({
+                            matches: [
+                                { path: { type: path === "/" ? "PathPrefix" : path.endsWith("/") ? "PathPrefix" : "Exact", value: path } },
+                            ],
+                            filters: [
+                                {
+                                    type: "ResponseHeaderModifier",
+                                    responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] },
+                                },
+                            ],
+                            backendRefs: hubService.backends.map((backend) => ({
+                                name: backend.name,
+                                port: SERVICE_PORT,
+                                weight: backend.weight,
+                            })),
+                        })),
                     },
-                }, { parent: this, dependsOn: [gateway] });
-            }
-            new CustomResource(`${name}-${service}-route`, {
-                apiVersion: "gateway.networking.k8s.io/v1",
-                kind: "HTTPRoute",
-                metadata: { name: service, namespace: hubNamespace.name },
-                spec: {
-                    parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: "http" }],
-                    hostnames: [args.hostname],
-                    rules: spec.paths.map((path) => ({
-                        matches: [{ path: { type: path === "/" ? "PathPrefix" : path.endsWith("/") ? "PathPrefix" : "Exact", value: path } }],
-                        filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] } }],
-                        backendRefs: hubService.backends.map((backend) => ({ name: backend.name, port: SERVICE_PORT, weight: backend.weight })),
-                    })),
                 },
-            }, { parent: this, dependsOn: [gateway] });
+                { parent: this, dependsOn: [gateway] },
+            );
         }
         this.routeWeights = routeWeights;
         this.registerOutputs({});

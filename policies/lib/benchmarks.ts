@@ -23,7 +23,8 @@ export interface Benchmark {
 const ACCOUNT = "account or organization setting, outside the stacks (set once per account, not in this repository)";
 const TENANT = "Entra ID tenant or subscription setting, outside the stacks";
 const MANAGED_CONTROL_PLANE = "managed control plane: EKS and AKS configure the API server, etcd, controller manager and scheduler";
-const TRAIL_BUCKET_GAP = "not yet a rule: prod's CloudTrail bucket has no server access logging today (a real gap, fixed in the component); the rule comes with that fix so prod stays clean";
+const TRAIL_BUCKET_GAP =
+    "not yet a rule: prod's CloudTrail bucket has no server access logging today (a real gap, fixed in the component); the rule comes with that fix so prod stays clean";
 
 export const BENCHMARKS = {
     cisAwsFoundations: {
@@ -35,9 +36,17 @@ export const BENCHMARKS = {
             { id: "1.10", title: "MFA is enabled for every IAM user with a console password", reason: ACCOUNT },
             { id: "1.14", title: "Access keys are rotated every 90 days or less", rules: ["aws-iam-no-access-keys"] },
             { id: "1.15", title: "IAM users receive permissions only through groups", rules: ["aws-iam-users-no-policies"] },
-            { id: "1.16", title: "No IAM policy allowing full *:* administrative privileges is attached", rules: ["aws-iam-no-wildcard-policy", "aws-iam-no-administrator-access"] },
+            {
+                id: "1.16",
+                title: "No IAM policy allowing full *:* administrative privileges is attached",
+                rules: ["aws-iam-no-wildcard-policy", "aws-iam-no-administrator-access"],
+            },
             { id: "2.1.1", title: "S3 bucket policies deny HTTP requests", rules: ["aws-s3-tls-only"] },
-            { id: "2.1.4", title: "S3 buckets are configured with Block Public Access", rules: ["aws-s3-public-access-blocked", "aws-s3-no-public-acl", "aws-s3-no-public-policy"] },
+            {
+                id: "2.1.4",
+                title: "S3 buckets are configured with Block Public Access",
+                rules: ["aws-s3-public-access-blocked", "aws-s3-no-public-acl", "aws-s3-no-public-policy"],
+            },
             { id: "2.2.1", title: "EBS volume encryption is enabled", rules: ["aws-ebs-encrypted", "aws-node-volumes-encrypted"] },
             { id: "2.3.1", title: "Encryption at rest is enabled for RDS instances", rules: ["aws-rds-encrypted"] },
             { id: "2.3.3", title: "RDS instances are not publicly accessible", rules: ["aws-rds-not-public"] },
@@ -49,31 +58,63 @@ export const BENCHMARKS = {
             { id: "3.5", title: "CloudTrail logs are encrypted at rest with KMS keys", rules: ["aws-cloudtrail-validated"] },
             { id: "3.6", title: "Rotation is enabled for customer-created symmetric KMS keys", rules: ["aws-kms-key-rotation"] },
             { id: "3.7", title: "VPC flow logging is enabled in all VPCs", rules: ["aws-vpc-flow-logs"] },
-            { id: "4.1", title: "Unauthorized API calls are monitored (metric filter and alarm)", reason: "not built: the sites alarm on service health; CloudTrail metric filters are not managed in this repository" },
-            { id: "5.1", title: "No network ACL allows ingress from 0.0.0.0/0 to administration ports", reason: "the sites keep the default network ACL and filter with security groups (5.2, 5.3)" },
-            { id: "5.2", title: "No security group allows ingress from 0.0.0.0/0 to administration ports", rules: ["aws-security-group-no-open-ingress", "aws-security-group-rule-no-open-ingress"] },
-            { id: "5.3", title: "No security group allows ingress from ::/0 to administration ports", rules: ["aws-security-group-no-open-ingress"] },
-            { id: "5.4", title: "The default security group of every VPC restricts all traffic", rules: ["aws-default-security-group-closed"] },
+            {
+                id: "4.1",
+                title: "Unauthorized API calls are monitored (metric filter and alarm)",
+                reason: "not built: the sites alarm on service health; CloudTrail metric filters are not managed in this repository",
+            },
+            {
+                id: "5.1",
+                title: "No network ACL allows ingress from 0.0.0.0/0 to administration ports",
+                reason: "the sites keep the default network ACL and filter with security groups (5.2, 5.3)",
+            },
+            {
+                id: "5.2",
+                title: "No security group allows ingress from 0.0.0.0/0 to administration ports",
+                rules: ["aws-security-group-no-open-ingress", "aws-security-group-rule-no-open-ingress"],
+            },
+            {
+                id: "5.3",
+                title: "No security group allows ingress from ::/0 to administration ports",
+                rules: ["aws-security-group-no-open-ingress"],
+            },
+            {
+                id: "5.4",
+                title: "The default security group of every VPC restricts all traffic",
+                rules: ["aws-default-security-group-closed"],
+            },
             { id: "5.6", title: "EC2 instances require IMDSv2", rules: ["aws-imdsv2-required"] },
         ],
     },
     awsFoundationalSecurityBestPractices: {
         title: "AWS Foundational Security Best Practices",
         controls: [
-            { id: "APIGateway.1", title: "REST and WebSocket API execution logging is enabled", reason: "not read: stage execution logging lives in MethodSettings; access logs are checked (APIGateway.9)" },
+            {
+                id: "APIGateway.1",
+                title: "REST and WebSocket API execution logging is enabled",
+                reason: "not read: stage execution logging lives in MethodSettings; access logs are checked (APIGateway.9)",
+            },
             { id: "APIGateway.9", title: "Access logging is configured for API Gateway stages", rules: ["aws-api-gateway-access-logs"] },
             { id: "CloudTrail.1", title: "A multi-region trail with read and write events exists", rules: ["aws-cloudtrail-validated"] },
             { id: "CloudTrail.2", title: "CloudTrail encryption at rest is enabled", rules: ["aws-cloudtrail-validated"] },
             { id: "CloudTrail.4", title: "CloudTrail log file validation is enabled", rules: ["aws-cloudtrail-validated"] },
             { id: "DynamoDB.2", title: "DynamoDB tables have point-in-time recovery", rules: ["aws-dynamodb-point-in-time-recovery"] },
             { id: "EC2.2", title: "VPC default security groups allow no traffic", rules: ["aws-default-security-group-closed"] },
-            { id: "EC2.3", title: "Attached EBS volumes are encrypted at rest", rules: ["aws-ebs-encrypted", "aws-node-volumes-encrypted"] },
+            {
+                id: "EC2.3",
+                title: "Attached EBS volumes are encrypted at rest",
+                rules: ["aws-ebs-encrypted", "aws-node-volumes-encrypted"],
+            },
             { id: "EC2.6", title: "VPC flow logging is enabled in all VPCs", rules: ["aws-vpc-flow-logs"] },
             { id: "EC2.7", title: "EBS default encryption is enabled", rules: ["aws-ebs-encrypted"] },
             { id: "EC2.8", title: "EC2 instances use IMDSv2", rules: ["aws-imdsv2-required"] },
             { id: "EC2.9", title: "EC2 instances have no public IPv4 address", rules: ["aws-instance-no-public-ip"] },
             { id: "EC2.15", title: "Subnets do not assign public IP addresses automatically", rules: ["aws-subnet-no-auto-public-ip"] },
-            { id: "EC2.19", title: "Security groups allow no unrestricted access to high-risk ports", rules: ["aws-security-group-no-open-ingress", "aws-security-group-rule-no-open-ingress"] },
+            {
+                id: "EC2.19",
+                title: "Security groups allow no unrestricted access to high-risk ports",
+                rules: ["aws-security-group-no-open-ingress", "aws-security-group-rule-no-open-ingress"],
+            },
             { id: "ECR.1", title: "Private repositories scan images", rules: ["aws-ecr-immutable-scanned"] },
             { id: "ECR.2", title: "Private repositories have tag immutability", rules: ["aws-ecr-immutable-scanned"] },
             { id: "ECR.3", title: "Repositories have a lifecycle policy", rules: ["aws-ecr-lifecycle"] },
@@ -87,14 +128,26 @@ export const BENCHMARKS = {
             { id: "ElastiCache.5", title: "Replication groups are encrypted in transit", rules: ["aws-elasticache-encrypted"] },
             { id: "ELB.4", title: "Application load balancers drop invalid HTTP headers", rules: ["aws-alb-drops-invalid-headers"] },
             { id: "ELB.5", title: "Load balancer logging is enabled", rules: ["aws-alb-access-logs"] },
-            { id: "ELB.12", title: "Application load balancers use defensive or strictest desync mitigation", rules: ["aws-alb-desync-mitigation"] },
-            { id: "IAM.1", title: "IAM policies allow no full *:* administrative privileges", rules: ["aws-iam-no-wildcard-policy", "aws-iam-no-administrator-access"] },
+            {
+                id: "ELB.12",
+                title: "Application load balancers use defensive or strictest desync mitigation",
+                rules: ["aws-alb-desync-mitigation"],
+            },
+            {
+                id: "IAM.1",
+                title: "IAM policies allow no full *:* administrative privileges",
+                rules: ["aws-iam-no-wildcard-policy", "aws-iam-no-administrator-access"],
+            },
             { id: "IAM.2", title: "IAM users have no IAM policies attached", rules: ["aws-iam-users-no-policies"] },
             { id: "IAM.3", title: "IAM users' access keys are rotated every 90 days", rules: ["aws-iam-no-access-keys"] },
             { id: "IAM.4", title: "No root user access key exists", reason: ACCOUNT },
             { id: "IAM.6", title: "Hardware MFA is enabled for the root user", reason: ACCOUNT },
             { id: "KMS.4", title: "KMS key rotation is enabled", rules: ["aws-kms-key-rotation"] },
-            { id: "Lambda.1", title: "Lambda function policies prohibit public access", rules: ["aws-lambda-no-public-permission", "aws-lambda-url-authenticated"] },
+            {
+                id: "Lambda.1",
+                title: "Lambda function policies prohibit public access",
+                rules: ["aws-lambda-no-public-permission", "aws-lambda-url-authenticated"],
+            },
             { id: "Lambda.2", title: "Lambda functions use supported runtimes", rules: ["aws-lambda-supported-runtime"] },
             { id: "Opensearch.1", title: "OpenSearch domains have encryption at rest", rules: ["aws-opensearch-hardened"] },
             { id: "Opensearch.2", title: "OpenSearch domains are not publicly accessible", rules: ["aws-opensearch-hardened"] },
@@ -115,7 +168,11 @@ export const BENCHMARKS = {
             { id: "S3.12", title: "ACLs are not used to manage access to buckets", rules: ["aws-s3-acls-disabled"] },
             { id: "S3.13", title: "S3 buckets have lifecycle configurations", rules: ["aws-s3-lifecycle"] },
             { id: "S3.14", title: "S3 buckets have versioning enabled", rules: ["aws-s3-versioning"] },
-            { id: "SecretsManager.1", title: "Secrets Manager secrets have automatic rotation", reason: "not a rule: prod's secrets rotate through docs/runbooks' secret rotation, not a SecretRotation resource, so a rule would fail prod without a change in how secrets rotate" },
+            {
+                id: "SecretsManager.1",
+                title: "Secrets Manager secrets have automatic rotation",
+                reason: "not a rule: prod's secrets rotate through docs/runbooks' secret rotation, not a SecretRotation resource, so a rule would fail prod without a change in how secrets rotate",
+            },
             { id: "SNS.1", title: "SNS topics are encrypted at rest with KMS", rules: ["aws-sns-encrypted"] },
             { id: "SQS.1", title: "SQS queues are encrypted at rest", rules: ["aws-sqs-kms"] },
             { id: "WAF.10", title: "WAF web ACLs have at least one rule", rules: ["aws-waf-managed-rules"] },
@@ -125,23 +182,69 @@ export const BENCHMARKS = {
     azureSecurityBenchmark: {
         title: "Microsoft cloud security benchmark (Azure Security Benchmark v3)",
         controls: [
-            { id: "NS-1", title: "Establish network segmentation boundaries", rules: ["azure-subnet-has-nsg", "azure-nsg-no-open-inbound", "azure-vm-no-public-ip"] },
+            {
+                id: "NS-1",
+                title: "Establish network segmentation boundaries",
+                rules: ["azure-subnet-has-nsg", "azure-nsg-no-open-inbound", "azure-vm-no-public-ip"],
+            },
             {
                 id: "NS-2",
                 title: "Secure cloud services with network controls (private access, no public endpoint)",
-                rules: ["azure-storage-network-deny", "azure-sql-server-locked-down", "azure-sql-firewall-not-open", "azure-cosmos-locked-down", "azure-flexible-server-private", "azure-redis-tls-private", "azure-redis-classic-tls-private", "azure-key-vault-protected", "azure-acr-locked-down", "azure-aks-locked-down"],
+                rules: [
+                    "azure-storage-network-deny",
+                    "azure-sql-server-locked-down",
+                    "azure-sql-firewall-not-open",
+                    "azure-cosmos-locked-down",
+                    "azure-flexible-server-private",
+                    "azure-redis-tls-private",
+                    "azure-redis-classic-tls-private",
+                    "azure-key-vault-protected",
+                    "azure-acr-locked-down",
+                    "azure-aks-locked-down",
+                ],
             },
             { id: "NS-6", title: "Deploy a web application firewall", rules: ["azure-waf-prevention"] },
-            { id: "NS-8", title: "Detect and disable insecure services and protocols", rules: ["azure-app-gateway-tls-policy", "azure-web-app-https", "azure-redis-classic-tls-private"] },
-            { id: "IM-1", title: "Use a centralized identity and authentication system", rules: ["azure-sql-server-locked-down", "azure-postgres-entra-only", "azure-cosmos-locked-down", "azure-aks-locked-down", "azure-redis-database-entra-tls"] },
+            {
+                id: "NS-8",
+                title: "Detect and disable insecure services and protocols",
+                rules: ["azure-app-gateway-tls-policy", "azure-web-app-https", "azure-redis-classic-tls-private"],
+            },
+            {
+                id: "IM-1",
+                title: "Use a centralized identity and authentication system",
+                rules: [
+                    "azure-sql-server-locked-down",
+                    "azure-postgres-entra-only",
+                    "azure-cosmos-locked-down",
+                    "azure-aks-locked-down",
+                    "azure-redis-database-entra-tls",
+                ],
+            },
             { id: "IM-3", title: "Manage application identities securely and automatically", rules: ["azure-aks-workload-identity"] },
             { id: "IM-6", title: "Use strong authentication controls (MFA)", reason: TENANT },
             { id: "PA-1", title: "Separate and limit highly privileged users", reason: TENANT },
             { id: "PA-7", title: "Follow just enough administration (least privilege)", rules: ["azure-role-assignment-least-privilege"] },
-            { id: "DP-3", title: "Encrypt sensitive data in transit", rules: ["azure-web-app-https", "azure-sql-server-locked-down", "azure-redis-database-entra-tls", "azure-redis-classic-tls-private"] },
-            { id: "DP-4", title: "Enable data at rest encryption by default", rules: ["azure-storage-infrastructure-encryption", "azure-aks-encryption-at-host"] },
+            {
+                id: "DP-3",
+                title: "Encrypt sensitive data in transit",
+                rules: [
+                    "azure-web-app-https",
+                    "azure-sql-server-locked-down",
+                    "azure-redis-database-entra-tls",
+                    "azure-redis-classic-tls-private",
+                ],
+            },
+            {
+                id: "DP-4",
+                title: "Enable data at rest encryption by default",
+                rules: ["azure-storage-infrastructure-encryption", "azure-aks-encryption-at-host"],
+            },
             { id: "DP-8", title: "Ensure security of key and certificate repository", rules: ["azure-key-vault-protected"] },
-            { id: "LT-1", title: "Enable threat detection capabilities (Defender plans)", reason: "subscription-level Defender plans, outside the stacks" },
+            {
+                id: "LT-1",
+                title: "Enable threat detection capabilities (Defender plans)",
+                reason: "subscription-level Defender plans, outside the stacks",
+            },
             { id: "LT-3", title: "Enable logging for security investigation", rules: ["azure-diagnostics-all-logs"] },
             { id: "LT-4", title: "Enable network logging for security investigation", rules: ["azure-flow-log-retention"] },
             { id: "LT-6", title: "Configure log storage retention", rules: ["azure-log-analytics-retention"] },
@@ -153,11 +256,19 @@ export const BENCHMARKS = {
     cisKubernetes: {
         title: "CIS Kubernetes Benchmark v1.9 (workload sections)",
         controls: [
-            { id: "1-4", title: "Control plane, etcd, control plane configuration and worker node settings", reason: MANAGED_CONTROL_PLANE },
+            {
+                id: "1-4",
+                title: "Control plane, etcd, control plane configuration and worker node settings",
+                reason: MANAGED_CONTROL_PLANE,
+            },
             { id: "5.1.1", title: "The cluster-admin role is used only where required", rules: ["k8s-no-admin-binding"] },
             { id: "5.1.3", title: "Wildcards are minimised in Roles and ClusterRoles", rules: ["k8s-no-wildcard-rbac"] },
             { id: "5.1.5", title: "Default service accounts are not actively used", rules: ["k8s-no-default-service-account"] },
-            { id: "5.1.6", title: "Service account tokens are mounted only where necessary", rules: ["k8s-no-service-account-token", "k8s-service-account-no-token"] },
+            {
+                id: "5.1.6",
+                title: "Service account tokens are mounted only where necessary",
+                rules: ["k8s-no-service-account-token", "k8s-service-account-no-token"],
+            },
             { id: "5.2.1", title: "The cluster has at least one active policy control mechanism", rules: ["k8s-namespace-restricted"] },
             { id: "5.2.2", title: "Privileged containers are not admitted", rules: ["k8s-not-privileged"] },
             { id: "5.2.3", title: "Containers sharing the host process ID namespace are not admitted", rules: ["k8s-no-host-namespaces"] },
@@ -168,11 +279,23 @@ export const BENCHMARKS = {
             { id: "5.2.8", title: "Containers with the NET_RAW capability are not admitted", rules: ["k8s-drop-all-capabilities"] },
             { id: "5.2.9", title: "Containers with added capabilities are not admitted", rules: ["k8s-drop-all-capabilities"] },
             { id: "5.2.12", title: "HostPath volumes are not admitted", rules: ["k8s-no-host-path"] },
-            { id: "5.2.13", title: "Containers which use HostPorts are not admitted", reason: "not checked yet: no rule reads containers' hostPort (no issue filed; hostNetwork, the common way to take host ports, is checked)" },
+            {
+                id: "5.2.13",
+                title: "Containers which use HostPorts are not admitted",
+                reason: "not checked yet: no rule reads containers' hostPort (no issue filed; hostNetwork, the common way to take host ports, is checked)",
+            },
             { id: "5.3.2", title: "All namespaces have network policies", rules: ["k8s-namespace-default-deny"] },
-            { id: "5.4.1", title: "Secrets are used as files, not environment variables", rules: ["k8s-no-literal-secret-env", "k8s-no-literal-secret-manifest"] },
+            {
+                id: "5.4.1",
+                title: "Secrets are used as files, not environment variables",
+                rules: ["k8s-no-literal-secret-env", "k8s-no-literal-secret-manifest"],
+            },
             { id: "5.7.2", title: "The seccomp profile is set to RuntimeDefault", rules: ["k8s-seccomp-runtime-default"] },
-            { id: "5.7.4", title: "The default namespace is not used", reason: "not checked: the hub's components always name their namespace; no rule reads metadata.namespace" },
+            {
+                id: "5.7.4",
+                title: "The default namespace is not used",
+                reason: "not checked: the hub's components always name their namespace; no rule reads metadata.namespace",
+            },
         ],
     },
     podSecurityRestricted: {
@@ -180,7 +303,11 @@ export const BENCHMARKS = {
         controls: [
             { id: "host-namespaces", title: "hostNetwork, hostPID and hostIPC are unset or false", rules: ["k8s-no-host-namespaces"] },
             { id: "privileged", title: "Privileged pods are disallowed", rules: ["k8s-not-privileged"] },
-            { id: "capabilities", title: "Every capability is dropped; only NET_BIND_SERVICE may be added", rules: ["k8s-drop-all-capabilities"] },
+            {
+                id: "capabilities",
+                title: "Every capability is dropped; only NET_BIND_SERVICE may be added",
+                rules: ["k8s-drop-all-capabilities"],
+            },
             { id: "hostpath-volumes", title: "HostPath volumes are forbidden", rules: ["k8s-no-host-path"] },
             { id: "host-ports", title: "Host ports are disallowed", reason: "not checked yet: no rule reads containers' hostPort" },
             { id: "privilege-escalation", title: "Privilege escalation is disallowed", rules: ["k8s-no-privilege-escalation"] },

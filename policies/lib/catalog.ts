@@ -29,11 +29,18 @@ export const CONTROL_CATALOG: Readonly<Record<Framework, readonly CatalogControl
         { id: "3.6.1", title: "Cryptographic keys that protect stored account data are secured" },
         { id: "3.7.4", title: "Cryptographic keys are changed at the end of their cryptoperiod" },
         { id: "4.2.1", title: "Strong cryptography protects data in transmission over open, public networks" },
-        { id: "5.2.1", title: "An anti-malware solution is deployed on system components", manual: "host and workload protection agents are operated outside this repository" },
+        {
+            id: "5.2.1",
+            title: "An anti-malware solution is deployed on system components",
+            manual: "host and workload protection agents are operated outside this repository",
+        },
         { id: "6.3.2", title: "An inventory of bespoke and third-party software components is maintained" },
         { id: "6.3.3", title: "System components are protected from known vulnerabilities by installing security patches" },
         { id: "6.4.1", title: "Public-facing web applications are protected against attacks" },
-        { id: "6.4.2", title: "An automated technical solution detects and prevents web-based attacks in front of public-facing web applications" },
+        {
+            id: "6.4.2",
+            title: "An automated technical solution detects and prevents web-based attacks in front of public-facing web applications",
+        },
         { id: "7.2.1", title: "An access control model defines access by need to know and least privilege" },
         { id: "7.2.2", title: "Access is assigned by job classification and function", manual: PROCESS },
         { id: "8.2.1", title: "Users and administrators are assigned a unique ID" },
@@ -47,7 +54,11 @@ export const CONTROL_CATALOG: Readonly<Record<Framework, readonly CatalogControl
         { id: "11.3.1", title: "Internal vulnerability scans are performed" },
         { id: "11.4.1", title: "Penetration testing is performed", manual: PROCESS },
         { id: "12.5.1", title: "An inventory of system components in scope is maintained" },
-        { id: "12.10.1", title: "An incident response plan exists and is ready to be activated", manual: "docs/runbooks/dr.md covers outages; the security incident plan is kept outside this repository" },
+        {
+            id: "12.10.1",
+            title: "An incident response plan exists and is ready to be activated",
+            manual: "docs/runbooks/dr.md covers outages; the security incident plan is kept outside this repository",
+        },
     ],
     soc2: [
         { id: "CC6.1", title: "Logical access security over information assets" },
@@ -74,6 +85,9 @@ export const CONTROL_CATALOG: Readonly<Record<Framework, readonly CatalogControl
     ccpa: [
         { id: "1798.100", title: "General duties of businesses that collect personal information, including reasonable security" },
         { id: "1798.105", title: "Consumers' right to delete personal information", manual: APPLICATION },
-        { id: "1798.150", title: "Reasonable security procedures to prevent unauthorized access and exfiltration (private right of action)" },
+        {
+            id: "1798.150",
+            title: "Reasonable security procedures to prevent unauthorized access and exfiltration (private right of action)",
+        },
     ],
 };

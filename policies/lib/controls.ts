@@ -37,7 +37,9 @@ export function controlTags(controls: Controls | "best-practice"): string[] {
 
 /** The control ids in a policy's tags, by framework; tags of other shapes are ignored. */
 export function controlsFromTags(tags: readonly string[]): { framework: Framework; control: string }[] {
-    const byTag = new Map<string, Framework>((Object.keys(FRAMEWORKS) as Framework[]).map((framework) => [FRAMEWORKS[framework].tag, framework]));
+    const byTag = new Map<string, Framework>(
+        (Object.keys(FRAMEWORKS) as Framework[]).map((framework) => [FRAMEWORKS[framework].tag, framework]),
+    );
     return tags.flatMap((tag) => {
         const separator = tag.indexOf(":");
         const framework = byTag.get(tag.slice(0, separator));

@@ -66,7 +66,12 @@ export function stackUrn(resources: readonly { readonly urn: string }[]): string
 
 /** `*` matches any run of characters, `/` and `::` included. */
 function patternMatcher(pattern: string): RegExp {
-    return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    return new RegExp(
+        `^${pattern
+            .split("*")
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
 }
 
 function isExpired(exemption: Exemption, today: string): boolean {
@@ -83,7 +88,10 @@ class ExemptionLedger {
     private excused: { policy: string; urn: string; message: string; exemption: Exemption }[] = [];
     private readonly used = new Set<Exemption>();
 
-    constructor(exemptions: readonly Exemption[], private readonly today: string) {
+    constructor(
+        exemptions: readonly Exemption[],
+        private readonly today: string,
+    ) {
         this.matchers = exemptions.map((exemption) => ({
             exemption,
             resource: patternMatcher(exemption.resource),
@@ -99,7 +107,8 @@ class ExemptionLedger {
             return undefined;
         }
         const match = this.matchers.find(
-            (candidate) => candidate.exemption.policy === policy && !isExpired(candidate.exemption, this.today) && candidate.resource.test(urn),
+            (candidate) =>
+                candidate.exemption.policy === policy && !isExpired(candidate.exemption, this.today) && candidate.resource.test(urn),
         );
         if (match) {
             this.excused.push({ policy, urn, message, exemption: match.exemption });
@@ -111,7 +120,9 @@ class ExemptionLedger {
     /** Exemptions of these policies that apply to the stack of these resources (its project's, by URN). */
     forStack(resources: readonly { readonly urn: string }[], policies: ReadonlySet<string>) {
         const scope = resources[0]?.urn.split("::").slice(0, 2).join("::") ?? "";
-        return this.matchers.filter((candidate) => policies.has(candidate.exemption.policy) && candidate.stack.test(scope)).map((candidate) => candidate.exemption);
+        return this.matchers
+            .filter((candidate) => policies.has(candidate.exemption.policy) && candidate.stack.test(scope))
+            .map((candidate) => candidate.exemption);
     }
 
     /** What this analysis excused; the next analysis starts afresh. */
@@ -160,12 +171,13 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
         const validations = [policy.validateResource ?? []].flat();
         return {
             ...policy,
-            validateResource: validations.map((validate) => (args, reportViolation) =>
-                validate(args, (message, urn) => {
-                    if (!ledger.excuse(policy.name, urn ?? args.urn, message)) {
-                        reportViolation(message, urn);
-                    }
-                }),
+            validateResource: validations.map(
+                (validate) => (args, reportViolation) =>
+                    validate(args, (message, urn) => {
+                        if (!ledger.excuse(policy.name, urn ?? args.urn, message)) {
+                            reportViolation(message, urn);
+                        }
+                    }),
             ),
         };
     });
@@ -183,7 +195,9 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
             }
             for (const exemption of ledger.forStack(args.resources, names)) {
                 if (!ledger.isExpired(exemption) && !ledger.wasUsed(exemption)) {
-                    reportViolation(`stale exemption: ${exemption.policy} on ${exemption.resource} excuses no violation; delete it (${describe(exemption)})`);
+                    reportViolation(
+                        `stale exemption: ${exemption.policy} on ${exemption.resource} excuses no violation; delete it (${describe(exemption)})`,
+                    );
                 }
             }
             ledger.reset();
@@ -199,7 +213,9 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
         validateStack: (args, reportViolation) => {
             for (const exemption of ledger.forStack(args.resources, names)) {
                 if (ledger.isExpired(exemption)) {
-                    reportViolation(`exemption for ${exemption.policy} on ${exemption.resource} expired on ${exemption.expires} (${describe(exemption)})`);
+                    reportViolation(
+                        `exemption for ${exemption.policy} on ${exemption.resource} expired on ${exemption.expires} (${describe(exemption)})`,
+                    );
                 }
             }
         },

@@ -67,11 +67,16 @@ export function allRules(directory: string = RULES_DIRECTORY): readonly Register
             const where = path.relative(directory, file);
             const earlier = seen.get(value.name);
             if (earlier) {
-                throw new Error(`policies/rules/${where}: rule ${value.name} is already defined in policies/rules/${earlier}; rule names must be unique`);
+                throw new Error(
+                    `policies/rules/${where}: rule ${value.name} is already defined in policies/rules/${earlier}; rule names must be unique`,
+                );
             }
             seen.set(value.name, where);
             const controls = value.info.controls;
-            const frameworks = controls === "best-practice" ? [] : (Object.keys(FRAMEWORKS) as Framework[]).filter((framework) => (controls[framework] ?? []).length > 0);
+            const frameworks =
+                controls === "best-practice"
+                    ? []
+                    : (Object.keys(FRAMEWORKS) as Framework[]).filter((framework) => (controls[framework] ?? []).length > 0);
             rules.push({ rule: value as unknown as Rule<Record<string, unknown>>, pack: value.info.pack, provider, service, frameworks });
         }
     }

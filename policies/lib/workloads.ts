@@ -35,7 +35,11 @@ export function podOf(resource: CheckedResource): { pod: Record<string, unknown>
 }
 
 /** A rule over every container of every workload: returns what is wrong with one container. */
-export function containerRule(info: Omit<Parameters<typeof resourceRule>[0], "types" | "check"> & { check: (container: Container, pod: Record<string, unknown>) => string | undefined }) {
+export function containerRule(
+    info: Omit<Parameters<typeof resourceRule>[0], "types" | "check"> & {
+        check: (container: Container, pod: Record<string, unknown>) => string | undefined;
+    },
+) {
     return resourceRule({
         ...info,
         types: WORKLOAD_TYPES,

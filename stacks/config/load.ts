@@ -36,7 +36,8 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
 
     const role = ALL_KEYS.role.safeParse(values.role, { reportInput: true });
     if (!role.success) {
-        const problem = values.role === undefined ? `missing; every stack must set it; allowed: ${ROLES.join(", ")}` : role.error.issues[0].message;
+        const problem =
+            values.role === undefined ? `missing; every stack must set it; allowed: ${ROLES.join(", ")}` : role.error.issues[0].message;
         throw new ConfigError(raw.stackFile, [`${qualified("role")}: ${problem}`, ...problems]);
     }
     const stackRole = role.data as Role;

@@ -71,7 +71,10 @@ function addressSpace(prefixMin: number, prefixMax: number) {
 }
 
 function integerBetween(min: number, max: number) {
-    return z.int({ error: `must be a whole number from ${min} to ${max}` }).min(min).max(max);
+    return z
+        .int({ error: `must be a whole number from ${min} to ${max}` })
+        .min(min)
+        .max(max);
 }
 
 function enumOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
@@ -84,9 +87,9 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
 
 /** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
 /** One PEM certificate: public material, so it lives in the stack file. */
-const pemCertificate = z
-    .string()
-    .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/, { error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)" });
+const pemCertificate = z.string().regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/, {
+    error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
+});
 
 const publicAllowListCidr = z
     .string()
@@ -94,11 +97,9 @@ const publicAllowListCidr = z
     .refine((value) => !value.endsWith("/0"), { error: "must not include 0.0.0.0/0: list the networks that need access" });
 
 /** A fully qualified stack name as StackReference takes it: `<organization>/<project>/<stack>`. */
-const stackReferenceName = z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-        error: "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. acme/crypto-beacon/prod-aws",
-    });
+const stackReferenceName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+    error: "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. acme/crypto-beacon/prod-aws",
+});
 
 /** An Atlas region name, e.g. US_EAST_1 (AWS), US_EAST_2 (Azure), CENTRAL_US (GCP). */
 const atlasRegion = z.string().regex(/^[A-Z][A-Z0-9_]+$/, { error: "must be an Atlas region name in capitals, such as US_EAST_1" });
@@ -142,7 +143,9 @@ const deployRunnerKeys = {
         .describe("How far a new site is deployed: foundation (no Kubernetes parts yet, see docs/runbooks/new-stack.md), then workloads."),
     deployRunnerGithubUrl: z
         .string()
-        .regex(/^$|^https:\/\/github\.com\/[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, { error: "must be https://github.com/<organization> or https://github.com/<organization>/<repository>, or empty for no runners" })
+        .regex(/^$|^https:\/\/github\.com\/[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, {
+            error: "must be https://github.com/<organization> or https://github.com/<organization>/<repository>, or empty for no runners",
+        })
         .default("")
         .describe("Where the site's deploy runners register, e.g. https://github.com/acme/crypto-beacon-infrastructure; empty for none."),
     deployRunnerCount: integerBetween(1, 10).default(1).describe("Deploy runners the site keeps up; each takes one job at a time."),
@@ -171,38 +174,64 @@ const awsSiteKeys = {
         })
         .default(365)
         .describe("Days that the site's CloudWatch log groups (flow, cluster, WAF, API, audit logs) keep events."),
-    awsOriginHostname: hostname.describe("Hostname Cloudflare reaches the AWS origin by; its ACM certificate names it, e.g. aws-origin.trade.example.com."),
+    awsOriginHostname: hostname.describe(
+        "Hostname Cloudflare reaches the AWS origin by; its ACM certificate names it, e.g. aws-origin.trade.example.com.",
+    ),
     awsOriginTlsCertificate: z
         .string()
         .min(1)
-        .describe("PEM certificate of the AWS origin (a Cloudflare Origin CA certificate for awsOriginHostname); from ESC or `config set --secret`."),
+        .describe(
+            "PEM certificate of the AWS origin (a Cloudflare Origin CA certificate for awsOriginHostname); from ESC or `config set --secret`.",
+        ),
     awsOriginTlsPrivateKey: z
         .string()
         .min(1)
         .describe("PEM private key of the AWS origin certificate (secret: ESC or `config set --secret`)."),
     awsOriginPullCaCertificate: z
         .string()
-        .regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, { error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)" })
+        .regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, {
+            error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
+        })
         .describe(
             "PEM of the CA that issued this zone's authenticated-origin-pull client certificate; the origin load balancer admits only clients it signed (mutual TLS). Public material, not a secret.",
         ),
-    awsEksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the EKS cluster."),
+    awsEksVersion: z
+        .string()
+        .regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" })
+        .default("1.33")
+        .describe("Kubernetes version of the EKS cluster."),
     awsEksPublicAccessCidrs: z
         .array(publicAllowListCidr)
         .default([])
         .describe("CIDRs allowed to reach the EKS API from the internet; empty keeps the endpoint private."),
     awsEksBreakGlassRoleArn: z
         .string()
-        .regex(/^$|^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for none" })
+        .regex(/^$|^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+            error: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for none",
+        })
         .default("")
-        .describe("IAM role that gets cluster-admin on EKS in an emergency (an access entry); assume it only under the break-glass runbook. Empty for none."),
-    awsNodeInstanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be EC2 instance types such as m6i.large" })).min(1).default(["m6i.large"]).describe("Instance types of the EKS managed node group."),
+        .describe(
+            "IAM role that gets cluster-admin on EKS in an emergency (an access entry); assume it only under the break-glass runbook. Empty for none.",
+        ),
+    awsNodeInstanceTypes: z
+        .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be EC2 instance types such as m6i.large" }))
+        .min(1)
+        .default(["m6i.large"])
+        .describe("Instance types of the EKS managed node group."),
     awsNodeMinSize: integerBetween(1, 100).default(2).describe("Fewest nodes in the managed node group."),
     awsNodeDesiredSize: integerBetween(1, 100).default(2).describe("Nodes the managed node group starts with."),
     awsNodeMaxSize: integerBetween(1, 100).default(4).describe("Most nodes the managed node group may grow to."),
-    awsWafRateLimit: integerBetween(100, 2000000).default(2000).describe("Requests one client IP may make in 5 minutes before the WAF blocks it."),
-    awsRedisNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" }).default("cache.t4g.small").describe("ElastiCache node type."),
-    awsRedisNodeCount: integerBetween(2, 6).default(2).describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
+    awsWafRateLimit: integerBetween(100, 2000000)
+        .default(2000)
+        .describe("Requests one client IP may make in 5 minutes before the WAF blocks it."),
+    awsRedisNodeType: z
+        .string()
+        .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.t4g.small" })
+        .default("cache.t4g.small")
+        .describe("ElastiCache node type."),
+    awsRedisNodeCount: integerBetween(2, 6)
+        .default(2)
+        .describe("Redis nodes (a primary and replicas), spread across zones; at least 2 for automatic failover."),
     awsRedisAuthTokenVersion: integerBetween(1, 1000000)
         .default(1)
         .describe("Version of the Redis AUTH token: raise it to rotate the token (the previous one stays valid until the next rotation)."),
@@ -211,7 +240,9 @@ const awsSiteKeys = {
         .string()
         .regex(/^$|^https:\/\/[^\s]+$/, { error: "must be an https:// OIDC issuer URL, or empty for none" })
         .default("")
-        .describe("OIDC issuer of the Azure site's AKS cluster, whose asset copy job may then read the assets bucket; empty for none (see docs/azure-site.md)."),
+        .describe(
+            "OIDC issuer of the Azure site's AKS cluster, whose asset copy job may then read the assets bucket; empty for none (see docs/azure-site.md).",
+        ),
     awsAlarmEmail: email.default("").describe("Email subscribed to the site's alarms; empty for none."),
 };
 
@@ -224,14 +255,20 @@ const azureSiteKeys = {
         .describe("VM size of the Azure site's deploy runners."),
     azureDeployRunnerSshPublicKey: z
         .string()
-        .regex(/^$|^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, { error: "must be an OpenSSH public key (ssh-ed25519, ssh-rsa, ecdsa), or empty" })
+        .regex(/^$|^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, {
+            error: "must be an OpenSSH public key (ssh-ed25519, ssh-rsa, ecdsa), or empty",
+        })
         .default("")
-        .describe("Public key of the Azure deploy runners' admin user (Azure needs one with password sign-in off; no port is open); required with deployRunnerGithubUrl."),
+        .describe(
+            "Public key of the Azure deploy runners' admin user (Azure needs one with password sign-in off; no port is open); required with deployRunnerGithubUrl.",
+        ),
     azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
     azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
     azureCapacity: enumOf(["standby", "active"], "capacity mode")
         .default("standby")
-        .describe("standby: cheap warm capacity while AWS serves; active: the primary's prod capacity. The DR drill checks it before switching."),
+        .describe(
+            "standby: cheap warm capacity while AWS serves; active: the primary's prod capacity. The DR drill checks it before switching.",
+        ),
     azureOriginHostname: hostname.describe("Hostname Cloudflare reaches the Azure origin by, e.g. azure-origin.trade.example.com."),
     azureNetworkWatcherId: z
         .string()
@@ -239,7 +276,9 @@ const azureSiteKeys = {
             error: "must be a Network Watcher resource id (/subscriptions/.../providers/Microsoft.Network/networkWatchers/<name>), or empty",
         })
         .default("")
-        .describe("The subscription's existing Network Watcher in azureLocation (`npm run preflight` prints it); empty: the site creates one."),
+        .describe(
+            "The subscription's existing Network Watcher in azureLocation (`npm run preflight` prints it); empty: the site creates one.",
+        ),
     azureOriginTlsPfx: z
         .string()
         .min(1)
@@ -249,17 +288,31 @@ const azureSiteKeys = {
     azureOriginPullCaCertificate: pemCertificate.describe(
         "PEM of the CA that issued the edge's originPullCertificate; the Application Gateway admits only clients with a certificate it issued.",
     ),
-    azureAksVersion: z.string().regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" }).default("1.33").describe("Kubernetes version of the AKS cluster."),
+    azureAksVersion: z
+        .string()
+        .regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" })
+        .default("1.33")
+        .describe("Kubernetes version of the AKS cluster."),
     azureAksAuthorizedIpRanges: z
         .array(publicAllowListCidr)
         .default([])
         .describe("CIDRs allowed to reach the AKS API; empty makes the cluster private."),
-    azureNodeVmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { error: "must be an Azure VM size such as Standard_D4s_v5" }).default("Standard_D4s_v5").describe("VM size of the AKS user node pool."),
+    azureNodeVmSize: z
+        .string()
+        .regex(/^Standard_[A-Za-z0-9_]+$/, { error: "must be an Azure VM size such as Standard_D4s_v5" })
+        .default("Standard_D4s_v5")
+        .describe("VM size of the AKS user node pool."),
     azureStandbyNodeMinCount: integerBetween(1, 100).default(1).describe("Fewest user nodes while standing by."),
     azureStandbyNodeMaxCount: integerBetween(1, 100).default(3).describe("Most user nodes while standing by."),
     azureActiveNodeMinCount: integerBetween(1, 100).default(3).describe("Fewest user nodes when active: match the primary's prod minimum."),
     azureActiveNodeMaxCount: integerBetween(1, 100).default(12).describe("Most user nodes when active: match the primary's prod maximum."),
-    azureRedisSku: z.string().regex(/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/, { error: "must be an Azure Managed Redis SKU such as Balanced_B5" }).default("Balanced_B5").describe("Azure Managed Redis SKU."),
+    azureRedisSku: z
+        .string()
+        .regex(/^(Balanced|ComputeOptimized|MemoryOptimized|FlashOptimized)_[A-Z]\d+$/, {
+            error: "must be an Azure Managed Redis SKU such as Balanced_B5",
+        })
+        .default("Balanced_B5")
+        .describe("Azure Managed Redis SKU."),
     azureLogRetentionDays: integerBetween(30, 730).default(365).describe("Days that the Log Analytics workspace and flow logs keep data."),
     azureAssetSourceStack: z
         .string()
@@ -284,7 +337,9 @@ const workloadKeys = {
         .describe("Percent of each service's traffic sent to the other colour: 0 is none (rollback), 100 all (then make it live)."),
     hubIdleColour: enumOf(["warm", "scaled-down"], "idle mode")
         .default("warm")
-        .describe("What the other colour does while it takes no traffic: warm (at minimum replicas, for an instant rollback) or scaled-down (no pods)."),
+        .describe(
+            "What the other colour does while it takes no traffic: warm (at minimum replicas, for an instant rollback) or scaled-down (no pods).",
+        ),
     hubBlueRelease: releaseTag.describe("Release the blue colour runs: one immutable tag for every service's image."),
     hubGreenRelease: releaseTag.describe("Release the green colour runs: one immutable tag for every service's image."),
 };
@@ -295,10 +350,7 @@ const edgeKeys = {
         .string()
         .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare zone id: 32 lower-case hex characters" })
         .describe("Cloudflare zone that holds the domain."),
-    cloudflareApiToken: z
-        .string()
-        .min(1)
-        .describe("Cloudflare API token (secret: `pulumi config set --secret` or an ESC environment)."),
+    cloudflareApiToken: z.string().min(1).describe("Cloudflare API token (secret: `pulumi config set --secret` or an ESC environment)."),
     cloudflareAccountId: z
         .string()
         .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id: 32 lower-case hex characters" })
@@ -306,10 +358,7 @@ const edgeKeys = {
     originPullCertificate: pemCertificate.describe(
         "PEM client certificate Cloudflare presents to both origins for this zone only (per-zone authenticated origin pulls); issued by the origins' trusted CA.",
     ),
-    originPullPrivateKey: z
-        .string()
-        .min(1)
-        .describe("PEM private key of originPullCertificate (secret: ESC or `config set --secret`)."),
+    originPullPrivateKey: z.string().min(1).describe("PEM private key of originPullCertificate (secret: ESC or `config set --secret`)."),
     cloudflarePlan: enumOf(CLOUDFLARE_PLANS, "Cloudflare plan")
         .default("business")
         .describe("Cloudflare plan of the zone: it sets the shortest health-monitor interval (pro 60 s, business 15 s, enterprise 10 s)."),
@@ -317,8 +366,16 @@ const edgeKeys = {
     standbyTrafficPercent: integerBetween(0, 100)
         .default(0)
         .describe("Share of traffic sent to the standby site, to shift gradually between sites; 0 is pure failover, 100 moves everything."),
-    healthMonitorPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "must be a URL path starting with /" }).default("/healthz").describe("Path Cloudflare's monitors probe on each site."),
-    healthMonitorExpectedCodes: z.string().regex(/^([1-5]\d\d|[1-5]xx)$/, { error: "must be an HTTP status code such as 200, or a class such as 2xx" }).default("200").describe("Status the health path must answer with."),
+    healthMonitorPath: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "must be a URL path starting with /" })
+        .default("/healthz")
+        .describe("Path Cloudflare's monitors probe on each site."),
+    healthMonitorExpectedCodes: z
+        .string()
+        .regex(/^([1-5]\d\d|[1-5]xx)$/, { error: "must be an HTTP status code such as 200, or a class such as 2xx" })
+        .default("200")
+        .describe("Status the health path must answer with."),
     healthMonitorIntervalSec: integerBetween(10, 3600).default(15).describe("Seconds between health probes; at least the plan's minimum."),
     healthMonitorTimeoutSec: integerBetween(1, 10).default(5).describe("Seconds a probe waits for an answer."),
     healthMonitorRetries: integerBetween(0, 5).default(0).describe("Immediate retries of a failed probe before it counts as down."),
@@ -326,29 +383,44 @@ const edgeKeys = {
         .default(1)
         .describe("Failed probes in a row, in most data centres of most probing regions, that mark a site unhealthy."),
     healthMonitorConsecutiveUp: integerBetween(1, 10).default(2).describe("Good probes in a row that mark a site healthy again."),
-    apiRateLimitPerMinute: integerBetween(10, 100000).default(600).describe("Requests per minute one client IP may make to /api/ before it is blocked."),
-    loginRateLimitPerMinute: integerBetween(1, 1000).default(10).describe("Requests per minute one client IP may make to the login paths before it is blocked."),
+    apiRateLimitPerMinute: integerBetween(10, 100000)
+        .default(600)
+        .describe("Requests per minute one client IP may make to /api/ before it is blocked."),
+    loginRateLimitPerMinute: integerBetween(1, 1000)
+        .default(10)
+        .describe("Requests per minute one client IP may make to the login paths before it is blocked."),
     contentSecurityPolicy: z
         .string()
         .min(1)
         .refine((value) => !/[\r\n]/.test(value), { error: "must be one line" })
-        .default("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; upgrade-insecure-requests")
+        .default(
+            "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; upgrade-insecure-requests",
+        )
         .describe("Content-Security-Policy header the edge sets on every response."),
     edgeAlertEmail: email.default("").describe("Email that Cloudflare's pool-health notifications go to; empty for none."),
 };
 
 const databaseKeys = {
-    databaseInstanceSize: z.string().regex(/^M\d{2,3}$/, { error: "must be an Atlas dedicated tier such as M30" }).default("M30").describe("Atlas tier of every electable node."),
+    databaseInstanceSize: z
+        .string()
+        .regex(/^M\d{2,3}$/, { error: "must be an Atlas dedicated tier such as M30" })
+        .default("M30")
+        .describe("Atlas tier of every electable node."),
     databaseAwsRegion: atlasRegion.default("US_EAST_1").describe("Atlas region of the database nodes in AWS; the AWS site's region."),
     databaseAwsElectableNodes: integerBetween(0, 7).default(2).describe("Electable database nodes in AWS."),
     databaseAzureRegion: atlasRegion.default("US_EAST_2").describe("Atlas region of the database nodes in Azure; the Azure site's region."),
     databaseAzureElectableNodes: integerBetween(0, 7).default(2).describe("Electable database nodes in Azure."),
-    databaseTieBreakerRegion: atlasRegion.default("CENTRAL_US").describe("Atlas GCP region of the tie-breaker node, a third failure domain."),
+    databaseTieBreakerRegion: atlasRegion
+        .default("CENTRAL_US")
+        .describe("Atlas GCP region of the tie-breaker node, a third failure domain."),
     databaseTieBreakerElectableNodes: integerBetween(0, 7).default(1).describe("Electable nodes in the tie-breaker region."),
     databaseOutageSimulation: enumOf(["none", ...SITES], "outage simulation")
         .default("none")
         .describe("Opt-in database drill: simulate the loss of that cloud's region in Atlas; none in normal running."),
-    databaseAppPassword: z.string().min(16, { error: "must be at least 16 characters" }).describe("Password of the applications' database user (secret: ESC or `config set --secret`)."),
+    databaseAppPassword: z
+        .string()
+        .min(16, { error: "must be at least 16 characters" })
+        .describe("Password of the applications' database user (secret: ESC or `config set --secret`)."),
 };
 
 const siteReferenceKeys = {
@@ -468,13 +540,19 @@ export const roleSchemas = {
             }
         }),
     "aws-site": z.strictObject({ role: z.literal("aws-site"), ...commonKeys, ...awsSiteKeys, ...workloadKeys }).superRefine(awsSiteRules),
-    "azure-site": z.strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys }).superRefine((config, ctx) => {
-        azureSiteRules(config, ctx);
-        // An all-in-one stack deploys from its AWS runner only; an Azure site's runner needs the key.
-        if (config.deployRunnerGithubUrl && !config.azureDeployRunnerSshPublicKey) {
-            ctx.addIssue({ code: "custom", path: ["azureDeployRunnerSshPublicKey"], message: "is required with deployRunnerGithubUrl: Azure needs an SSH public key once password sign-in is off" });
-        }
-    }),
+    "azure-site": z
+        .strictObject({ role: z.literal("azure-site"), ...commonKeys, ...azureSiteKeys, ...workloadKeys })
+        .superRefine((config, ctx) => {
+            azureSiteRules(config, ctx);
+            // An all-in-one stack deploys from its AWS runner only; an Azure site's runner needs the key.
+            if (config.deployRunnerGithubUrl && !config.azureDeployRunnerSshPublicKey) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["azureDeployRunnerSshPublicKey"],
+                    message: "is required with deployRunnerGithubUrl: Azure needs an SSH public key once password sign-in is off",
+                });
+            }
+        }),
     edge: z
         .strictObject({ role: z.literal("edge"), ...commonKeys, ...edgeKeys, ...databaseKeys, ...siteReferenceKeys })
         .superRefine((config, ctx) => {

@@ -54,64 +54,102 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     const resourceGroup = new ResourceGroup("azure-site", { location: config.azureLocation, tags }, { provider });
     const common = { resourceGroupName: resourceGroup.name, location: config.azureLocation, tags };
 
-    const logs = new AzureLogs("azure-logs", { ...common, retentionDays: config.azureLogRetentionDays, alertEmail: config.azureAlarmEmail }, { provider });
+    const logs = new AzureLogs(
+        "azure-logs",
+        { ...common, retentionDays: config.azureLogRetentionDays, alertEmail: config.azureAlarmEmail },
+        { provider },
+    );
     const flowLogStorage = new SecureStorageAccount("azure-flow-logs", { ...common, sku: "Standard_ZRS", protect: prod }, { provider });
     // Deploys this site's Kubernetes parts from inside the VNet (docs/runbooks/new-stack.md).
     const runnerEgress = config.deployRunnerGithubUrl ? new AzureRunnerEgress("azure-deploy-runner", common, { provider }) : undefined;
-    const network = new AzureNetwork("azure-site", {
-        ...common,
-        deployRunnerNatGatewayId: runnerEgress?.natGatewayId,
-        addressSpace: config.azureVnetCidr,
-        gatewaySourceRanges: CLOUDFLARE_IPV4_RANGES,
-        flowLogStorageAccountId: flowLogStorage.accountId,
-        flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
-        workspaceId: logs.workspaceId,
-        existingNetworkWatcher: parseNetworkWatcherId(config.azureNetworkWatcherId),
-    }, { provider });
+    const network = new AzureNetwork(
+        "azure-site",
+        {
+            ...common,
+            deployRunnerNatGatewayId: runnerEgress?.natGatewayId,
+            addressSpace: config.azureVnetCidr,
+            gatewaySourceRanges: CLOUDFLARE_IPV4_RANGES,
+            flowLogStorageAccountId: flowLogStorage.accountId,
+            flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
+            workspaceId: logs.workspaceId,
+            existingNetworkWatcher: parseNetworkWatcherId(config.azureNetworkWatcherId),
+        },
+        { provider },
+    );
 
     const endpoints = { privateEndpointSubnetId: network.subnetIds.privateEndpoints, workspaceId: logs.workspaceId, protect: prod };
-    const keyVault = new AzureKeyVault("azure-vault", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider });
+    const keyVault = new AzureKeyVault(
+        "azure-vault",
+        { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault },
+        { provider },
+    );
     // One vault per service: the smallest existing scope that lets a service read its own secret only.
-    const serviceVaults = Object.fromEntries(HUB_SERVICES.map((service) => [
-        service,
-        new AzureKeyVault(serviceSecretName(service), { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault }, { provider }),
-    ])) as Record<string, AzureKeyVault>;
-    const registry = new AzureRegistry("azure-registry", { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.registry }, { provider });
-    const redis = new AzureRedis("azure-redis", { ...common, ...endpoints, sku: config.azureRedisSku, privateDnsZoneId: network.privateDnsZoneIds.redisEnterprise }, { provider });
+    const serviceVaults = Object.fromEntries(
+        HUB_SERVICES.map((service) => [
+            service,
+            new AzureKeyVault(
+                serviceSecretName(service),
+                { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault },
+                { provider },
+            ),
+        ]),
+    ) as Record<string, AzureKeyVault>;
+    const registry = new AzureRegistry(
+        "azure-registry",
+        { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.registry },
+        { provider },
+    );
+    const redis = new AzureRedis(
+        "azure-redis",
+        { ...common, ...endpoints, sku: config.azureRedisSku, privateDnsZoneId: network.privateDnsZoneIds.redisEnterprise },
+        { provider },
+    );
 
-    new AzureDatabaseEndpoint("azure-database", {
-        atlasProjectId: config.atlasProjectId,
-        atlasProvider: atlas,
-        resourceGroupName: resourceGroup.name,
-        location: config.azureLocation,
-        subnetId: network.subnetIds.privateEndpoints,
-        tags,
-    }, { provider });
+    new AzureDatabaseEndpoint(
+        "azure-database",
+        {
+            atlasProjectId: config.atlasProjectId,
+            atlasProvider: atlas,
+            resourceGroupName: resourceGroup.name,
+            location: config.azureLocation,
+            subnetId: network.subnetIds.privateEndpoints,
+            tags,
+        },
+        { provider },
+    );
 
-    const cluster = new AksCluster("azure-site", {
-        ...common,
-        nodeSubnetId: network.subnetIds.aksNodes,
-        kubernetesVersion: config.azureAksVersion,
-        authorizedIpRanges: config.azureAksAuthorizedIpRanges,
-        userNodeVmSize: config.azureNodeVmSize,
-        userNodeMinCount: capacity.userNodeMinCount,
-        userNodeMaxCount: capacity.userNodeMaxCount,
-        workspaceId: logs.workspaceId,
-    }, { provider });
+    const cluster = new AksCluster(
+        "azure-site",
+        {
+            ...common,
+            nodeSubnetId: network.subnetIds.aksNodes,
+            kubernetesVersion: config.azureAksVersion,
+            authorizedIpRanges: config.azureAksAuthorizedIpRanges,
+            userNodeVmSize: config.azureNodeVmSize,
+            userNodeMinCount: capacity.userNodeMinCount,
+            userNodeMaxCount: capacity.userNodeMaxCount,
+            workspaceId: logs.workspaceId,
+        },
+        { provider },
+    );
 
     if (config.deployRunnerGithubUrl) {
-        new AzureDeployRunner("azure-deploy-runner", {
-            ...common,
-            subnetId: network.subnetIds.deployRunner,
-            githubUrl: config.deployRunnerGithubUrl,
-            labels: [pulumi.getStack()],
-            clusterId: cluster.clusterId,
-            keyVaultId: keyVault.vaultId,
-            keyVaultName: keyVault.vaultName,
-            sshPublicKey: config.azureDeployRunnerSshPublicKey,
-            vmSize: config.azureDeployRunnerVmSize,
-            runnerCount: config.deployRunnerCount,
-        }, { provider });
+        new AzureDeployRunner(
+            "azure-deploy-runner",
+            {
+                ...common,
+                subnetId: network.subnetIds.deployRunner,
+                githubUrl: config.deployRunnerGithubUrl,
+                labels: [pulumi.getStack()],
+                clusterId: cluster.clusterId,
+                keyVaultId: keyVault.vaultId,
+                keyVaultName: keyVault.vaultName,
+                sshPublicKey: config.azureDeployRunnerSshPublicKey,
+                vmSize: config.azureDeployRunnerVmSize,
+                runnerCount: config.deployRunnerCount,
+            },
+            { provider },
+        );
     }
 
     // The in-cluster gateway's internal load balancer takes this address near the top of the node subnet.
@@ -122,104 +160,132 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     let origin: AzureOrigin | undefined;
     let workloads: HubWorkloads | undefined;
     if (config.deployStage === "workloads") {
-        origin = new AzureOrigin("azure-origin", {
-            ...common,
-            gatewaySubnetId: network.subnetIds.gateway,
-            hostname: config.azureOriginHostname,
-            keyVaultId: keyVault.vaultId,
-            keyVaultName: keyVault.vaultName,
-            keyVaultUri: keyVault.vaultUri,
-            certificatePfx: pulumi.secret(config.azureOriginTlsPfx),
-            backendIp: ingressIp,
-            backendPort: GATEWAY_PORT,
-            minCapacity: capacity.gatewayMinCapacity,
-            maxCapacity: capacity.gatewayMaxCapacity,
-            workspaceId: logs.workspaceId,
-            clientCaCertificate: config.azureOriginPullCaCertificate,
-        }, { provider });
+        origin = new AzureOrigin(
+            "azure-origin",
+            {
+                ...common,
+                gatewaySubnetId: network.subnetIds.gateway,
+                hostname: config.azureOriginHostname,
+                keyVaultId: keyVault.vaultId,
+                keyVaultName: keyVault.vaultName,
+                keyVaultUri: keyVault.vaultUri,
+                certificatePfx: pulumi.secret(config.azureOriginTlsPfx),
+                backendIp: ingressIp,
+                backendPort: GATEWAY_PORT,
+                minCapacity: capacity.gatewayMinCapacity,
+                maxCapacity: capacity.gatewayMaxCapacity,
+                workspaceId: logs.workspaceId,
+                clientCaCertificate: config.azureOriginPullCaCertificate,
+            },
+            { provider },
+        );
 
-        const access = new AzureWorkloadAccess("azure-workloads", {
-            ...common,
-            oidcIssuerUrl: cluster.oidcIssuerUrl,
-            namespace: HUB_NAMESPACE,
-            services: HUB_SERVICES,
-            secretVaultIds: Object.fromEntries(HUB_SERVICES.map((service) => [service, serviceVaults[service].vaultId])),
-            clusterPrincipalId: cluster.principalId,
-            nodeSubnetId: network.subnetIds.aksNodes,
-            kubeletPrincipalId: cluster.kubeletPrincipalId,
-            registryId: registry.registryId,
-            redis: { clusterName: redis.clusterName, databaseName: redis.databaseName },
-        }, { provider });
-        workloads = new HubWorkloads("azure-hub", {
-            site: "azure",
-            hostname: config.azureOriginHostname,
-            siteHeader: SITE_HEADER,
-            services: hubServiceSpecs(config.environment),
-            binding: (service) => ({
-                serviceAccountAnnotations: { "azure.workload.identity/client-id": access.clientIds[service] },
-                // Azure's workload identity webhook only injects the token into pods with this label.
-                podLabels: { "azure.workload.identity/use": "true" },
-                secretProvider: {
-                    provider: "azure",
-                    parameters: {
-                        clientID: access.clientIds[service],
-                        keyvaultName: serviceVaults[service].vaultName,
-                        tenantId: access.tenantId,
-                        objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
+        const access = new AzureWorkloadAccess(
+            "azure-workloads",
+            {
+                ...common,
+                oidcIssuerUrl: cluster.oidcIssuerUrl,
+                namespace: HUB_NAMESPACE,
+                services: HUB_SERVICES,
+                secretVaultIds: Object.fromEntries(HUB_SERVICES.map((service) => [service, serviceVaults[service].vaultId])),
+                clusterPrincipalId: cluster.principalId,
+                nodeSubnetId: network.subnetIds.aksNodes,
+                kubeletPrincipalId: cluster.kubeletPrincipalId,
+                registryId: registry.registryId,
+                redis: { clusterName: redis.clusterName, databaseName: redis.databaseName },
+            },
+            { provider },
+        );
+        workloads = new HubWorkloads(
+            "azure-hub",
+            {
+                site: "azure",
+                hostname: config.azureOriginHostname,
+                siteHeader: SITE_HEADER,
+                services: hubServiceSpecs(config.environment),
+                binding: (service) => ({
+                    serviceAccountAnnotations: { "azure.workload.identity/client-id": access.clientIds[service] },
+                    // Azure's workload identity webhook only injects the token into pods with this label.
+                    podLabels: { "azure.workload.identity/use": "true" },
+                    secretProvider: {
+                        provider: "azure",
+                        parameters: {
+                            clientID: access.clientIds[service],
+                            keyvaultName: serviceVaults[service].vaultName,
+                            tenantId: access.tenantId,
+                            objects: `array:\n  - |\n    objectName: ${serviceSecretName(service)}\n    objectType: secret\n`,
+                        },
+                    },
+                    imageRepository: pulumi.interpolate`${registry.loginServer}/crypto-beacon/${service}`,
+                }),
+                release: hubRelease(config),
+                capacity: capacity.mode,
+                gateway: hubGatewaySize(config.environment),
+                exposure: {
+                    type: "LoadBalancer",
+                    loadBalancerIp: ingressIp,
+                    annotations: {
+                        "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+                        "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": AZURE_SUBNETS.aksNodes.name,
+                        "service.beta.kubernetes.io/azure-load-balancer-ipv4": ingressIp,
                     },
                 },
-                imageRepository: pulumi.interpolate`${registry.loginServer}/crypto-beacon/${service}`,
-            }),
-            release: hubRelease(config),
-            capacity: capacity.mode,
-            gateway: hubGatewaySize(config.environment),
-            exposure: {
-                type: "LoadBalancer",
-                loadBalancerIp: ingressIp,
-                annotations: {
-                    "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
-                    "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": AZURE_SUBNETS.aksNodes.name,
-                    "service.beta.kubernetes.io/azure-load-balancer-ipv4": ingressIp,
+                networks: {
+                    loadBalancerCidrs: [network.subnetPrefixes.gateway],
+                    privateCidr: config.azureVnetCidr,
+                    // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
+                    dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
+                    publicHttpsEgress: true,
                 },
             },
-            networks: {
-                loadBalancerCidrs: [network.subnetPrefixes.gateway],
-                privateCidr: config.azureVnetCidr,
-                // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-                dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
-                publicHttpsEgress: true,
-            },
-        }, { provider: cluster.kubernetesProvider, dependsOn: [access] });
+            { provider: cluster.kubernetesProvider, dependsOn: [access] },
+        );
     }
 
-    const assets = new SecureStorageAccount("azure-assets", { ...common, sku: "Standard_RAGZRS", containers: [ASSETS_CONTAINER], protect: prod }, { provider });
+    const assets = new SecureStorageAccount(
+        "azure-assets",
+        { ...common, sku: "Standard_RAGZRS", containers: [ASSETS_CONTAINER], protect: prod },
+        { provider },
+    );
     // The asset copy job reaches the account privately, like every other data service.
-    privateEndpoint("azure-assets-blob", {
-        ...common,
-        subnetId: network.subnetIds.privateEndpoints,
-        resourceId: assets.accountId,
-        groupId: "blob",
-        privateDnsZoneId: network.privateDnsZoneIds.blob,
-    }, { provider, parent: assets });
+    privateEndpoint(
+        "azure-assets-blob",
+        {
+            ...common,
+            subnetId: network.subnetIds.privateEndpoints,
+            resourceId: assets.accountId,
+            groupId: "blob",
+            privateDnsZoneId: network.privateDnsZoneIds.blob,
+        },
+        { provider, parent: assets },
+    );
     diagnosticsToWorkspace("azure-assets-diagnostics", assets.blobServiceId, logs.workspaceId, { provider, parent: assets });
 
-    const backups = new AzureBackup("azure-backup", {
-        ...common,
-        storageAccounts: [{ name: "assets", id: assets.accountId, containers: [ASSETS_CONTAINER] }],
-        lockImmutability: prod,
-        protect: prod,
-    }, { provider });
+    const backups = new AzureBackup(
+        "azure-backup",
+        {
+            ...common,
+            storageAccounts: [{ name: "assets", id: assets.accountId, containers: [ASSETS_CONTAINER] }],
+            lockImmutability: prod,
+            protect: prod,
+        },
+        { provider },
+    );
 
     // The alerts watch the serving site, the gateway included: they come with it.
     if (origin) {
-        new AzureAlerts("azure-alerts", {
-            resourceGroupName: resourceGroup.name,
-            actionGroupId: logs.actionGroupId,
-            gatewayId: origin.gatewayId,
-            clusterId: cluster.clusterId,
-            assetsAccountId: assets.accountId,
-            tags,
-        }, { provider });
+        new AzureAlerts(
+            "azure-alerts",
+            {
+                resourceGroupName: resourceGroup.name,
+                actionGroupId: logs.actionGroupId,
+                gatewayId: origin.gatewayId,
+                clusterId: cluster.clusterId,
+                assetsAccountId: assets.accountId,
+                tags,
+            },
+            { provider },
+        );
     }
 
     // A site without its origin yet (day 0) is nothing an edge can send traffic to: no identity.
@@ -234,7 +300,14 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
     return {
         identity,
         originAddress: origin?.publicIpAddress,
-        assetSyncTarget: { ...common, accountName: assets.accountName, containerId: assets.containerIds[ASSETS_CONTAINER], oidcIssuerUrl: cluster.oidcIssuerUrl, kubernetesProvider: cluster.kubernetesProvider, provider },
+        assetSyncTarget: {
+            ...common,
+            accountName: assets.accountName,
+            containerId: assets.containerIds[ASSETS_CONTAINER],
+            oidcIssuerUrl: cluster.oidcIssuerUrl,
+            kubernetesProvider: cluster.kubernetesProvider,
+            provider,
+        },
         provider,
         network,
         cluster,

@@ -38,50 +38,62 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
         );
     }
 
-    new EdgeZone(EDGE_ZONE_NAME, {
-        zoneId: config.cloudflareZoneId,
-        domain: config.domain,
-        apiRateLimitPerMinute: config.apiRateLimitPerMinute,
-        loginRateLimitPerMinute: config.loginRateLimitPerMinute,
-        contentSecurityPolicy: config.contentSecurityPolicy,
-        originPullCertificate: config.originPullCertificate,
-        originPullPrivateKey: pulumi.secret(config.originPullPrivateKey),
-        plan: config.cloudflarePlan,
-    }, { provider });
+    new EdgeZone(
+        EDGE_ZONE_NAME,
+        {
+            zoneId: config.cloudflareZoneId,
+            domain: config.domain,
+            apiRateLimitPerMinute: config.apiRateLimitPerMinute,
+            loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+            contentSecurityPolicy: config.contentSecurityPolicy,
+            originPullCertificate: config.originPullCertificate,
+            originPullPrivateKey: pulumi.secret(config.originPullPrivateKey),
+            plan: config.cloudflarePlan,
+        },
+        { provider },
+    );
 
-    const loadBalancer = new SiteLoadBalancer("edge", {
-        accountId: config.cloudflareAccountId,
-        zoneId: config.cloudflareZoneId,
-        hostname: config.domain,
-        origins: {
-            aws: { address: sites.aws.originAddress, hostname: sites.aws.identity.originHostname },
-            azure: { address: sites.azure.originAddress, hostname: sites.azure.identity.originHostname },
+    const loadBalancer = new SiteLoadBalancer(
+        "edge",
+        {
+            accountId: config.cloudflareAccountId,
+            zoneId: config.cloudflareZoneId,
+            hostname: config.domain,
+            origins: {
+                aws: { address: sites.aws.originAddress, hostname: sites.aws.identity.originHostname },
+                azure: { address: sites.azure.originAddress, hostname: sites.azure.identity.originHostname },
+            },
+            activeSite: config.activeSite,
+            standbyTrafficPercent: config.standbyTrafficPercent,
+            monitor: {
+                path: config.healthMonitorPath,
+                expectedCodes: config.healthMonitorExpectedCodes,
+                intervalSec: config.healthMonitorIntervalSec,
+                timeoutSec: config.healthMonitorTimeoutSec,
+                retries: config.healthMonitorRetries,
+                consecutiveDown: config.healthMonitorConsecutiveDown,
+                consecutiveUp: config.healthMonitorConsecutiveUp,
+            },
+            alertEmail: config.edgeAlertEmail,
         },
-        activeSite: config.activeSite,
-        standbyTrafficPercent: config.standbyTrafficPercent,
-        monitor: {
-            path: config.healthMonitorPath,
-            expectedCodes: config.healthMonitorExpectedCodes,
-            intervalSec: config.healthMonitorIntervalSec,
-            timeoutSec: config.healthMonitorTimeoutSec,
-            retries: config.healthMonitorRetries,
-            consecutiveDown: config.healthMonitorConsecutiveDown,
-            consecutiveUp: config.healthMonitorConsecutiveUp,
-        },
-        alertEmail: config.edgeAlertEmail,
-    }, { provider });
+        { provider },
+    );
 
     const topology = databaseTopology(config);
-    const database = new TradingDatabase("trading-hub", {
-        projectId: config.atlasProjectId,
-        topology,
-        activeSite: config.activeSite,
-        instanceSize: config.databaseInstanceSize,
-        appUserPassword: pulumi.secret(config.databaseAppPassword),
-        outageSimulation: config.databaseOutageSimulation,
-        protect: prod,
-        tags: resourceTags(config),
-    }, { provider: atlas });
+    const database = new TradingDatabase(
+        "trading-hub",
+        {
+            projectId: config.atlasProjectId,
+            topology,
+            activeSite: config.activeSite,
+            instanceSize: config.databaseInstanceSize,
+            appUserPassword: pulumi.secret(config.databaseAppPassword),
+            outageSimulation: config.databaseOutageSimulation,
+            protect: prod,
+            tags: resourceTags(config),
+        },
+        { provider: atlas },
+    );
 
     return {
         provider,
@@ -120,7 +132,12 @@ export async function readSiteStacks(config: EdgeConfig): Promise<Record<Site, S
             const stackName = config[SITE_REFERENCE_KEY[site]];
             const reference = new pulumi.StackReference(`${site}-site`, { name: stackName });
             const identity = (await reference.getOutputDetails("siteIdentity")).value as unknown;
-            return { site, stackName, identity, originAddress: reference.requireOutput(SITE_ORIGIN_ADDRESS_OUTPUT) as pulumi.Output<string> };
+            return {
+                site,
+                stackName,
+                identity,
+                originAddress: reference.requireOutput(SITE_ORIGIN_ADDRESS_OUTPUT) as pulumi.Output<string>,
+            };
         }),
     );
     const problems = references.flatMap(({ site, stackName, identity }) => siteReferenceProblems(site, stackName, identity, config));

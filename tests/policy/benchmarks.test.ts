@@ -11,8 +11,15 @@ describe("benchmark coverage", () => {
         it(`${name}: each control is covered by rules that exist, or says why not`, () => {
             for (const control of controls) {
                 const covering = control.rules ?? [];
-                assert.ok((covering.length > 0) !== (control.reason !== undefined), `${name} ${control.id} needs rules or a reason, not both`);
-                assert.deepEqual(covering.filter((rule) => !rules.has(rule)), [], `${name} ${control.id} names rules that do not exist`);
+                assert.ok(
+                    covering.length > 0 !== (control.reason !== undefined),
+                    `${name} ${control.id} needs rules or a reason, not both`,
+                );
+                assert.deepEqual(
+                    covering.filter((rule) => !rules.has(rule)),
+                    [],
+                    `${name} ${control.id} names rules that do not exist`,
+                );
             }
             assert.equal(new Set(controls.map((control) => control.id)).size, controls.length, `${name} lists a control twice`);
         });

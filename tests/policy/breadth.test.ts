@@ -13,7 +13,10 @@ function fixturePlan(kind: BreadthCase["kind"], variant: "secure" | "insecure"):
     const key = `${kind}/${variant}`;
     if (!plans.has(key)) {
         const program = path.join(FIXTURES, kind);
-        plans.set(key, planStack({ program, configFile: path.join(program, `Pulumi.${variant}.yaml`) }).then((plan) => frozen([...plan.resources])));
+        plans.set(
+            key,
+            planStack({ program, configFile: path.join(program, `Pulumi.${variant}.yaml`) }).then((plan) => frozen([...plan.resources])),
+        );
     }
     return plans.get(key)!;
 }
@@ -43,7 +46,10 @@ describe("policy breadth: kinds our stacks do not deploy", function () {
             const found = findingsOf(await fixturePlan(kind, "insecure"), rule);
             assert.equal(found.length, findings.length, `${rule} found: ${found.join("; ")}`);
             for (const expected of findings) {
-                assert.ok(found.some((message) => expected.test(message)), `${rule}: nothing matches ${expected} in ${found.join("; ")}`);
+                assert.ok(
+                    found.some((message) => expected.test(message)),
+                    `${rule}: nothing matches ${expected} in ${found.join("; ")}`,
+                );
             }
         });
     }

@@ -9,7 +9,9 @@ import { FIXTURE_PACKS } from "./helpers";
 
 async function policyCli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--require", "tsx/cjs", "tools/policy/cli.ts", ...args], { cwd: REPOSITORY_ROOT });
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--require", "tsx/cjs", "tools/policy/cli.ts", ...args], {
+            cwd: REPOSITORY_ROOT,
+        });
         return { status: 0, stdout, stderr };
     } catch (error) {
         const failed = error as { code: number; stdout: string; stderr: string };
@@ -33,8 +35,14 @@ describe("npm run policy", () => {
         const directory = scratch();
         const program = path.join("tests", "fixtures", "program");
         const result = await policyCli([
-            "--program", program, "--config", path.join(program, "Pulumi.demo.yaml"),
-            "--policy-pack", path.join(FIXTURE_PACKS, "foreign"), "--json", `${directory}/out.json`,
+            "--program",
+            program,
+            "--config",
+            path.join(program, "Pulumi.demo.yaml"),
+            "--policy-pack",
+            path.join(FIXTURE_PACKS, "foreign"),
+            "--json",
+            `${directory}/out.json`,
         ]);
         assert.equal(result.status, 1, result.stderr);
         const { violations } = JSON.parse(fs.readFileSync(`${directory}/out.json`, "utf8"));
@@ -80,7 +88,10 @@ describe("npm run policy", () => {
         const result = await policyCli(["--list", "--json", `${directory}/policies.json`]);
         assert.equal(result.status, 0, result.stderr);
         const { packs } = JSON.parse(fs.readFileSync(`${directory}/policies.json`, "utf8"));
-        assert.deepEqual(packs.map((pack: { name: string }) => pack.name), ["crypto-beacon-security", "crypto-beacon-compliance", "crypto-beacon-resilience"]);
+        assert.deepEqual(
+            packs.map((pack: { name: string }) => pack.name),
+            ["crypto-beacon-security", "crypto-beacon-compliance", "crypto-beacon-resilience"],
+        );
         for (const pack of packs) {
             for (const policy of pack.policies) {
                 assert.match(policy.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);

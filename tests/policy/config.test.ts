@@ -19,17 +19,30 @@ describe("policy config reconciliation, as the engine does it", () => {
     it("starts from each policy's own level and its schema's defaults", () => {
         const config = reconcilePolicyConfig(compliance, undefined);
         assert.deepEqual(config["aws-log-group-retention"], { enforcementLevel: "mandatory", properties: { minimumDays: 365 } });
-        assert.deepEqual(config["required-tags"].properties?.requiredTags, ["environment", "service", "owner", "data-classification", "cost-center"]);
+        assert.deepEqual(config["required-tags"].properties?.requiredTags, [
+            "environment",
+            "service",
+            "owner",
+            "data-classification",
+            "cost-center",
+        ]);
     });
 
     it("applies the pack's initial config over the defaults, then the file over both", () => {
-        assert.equal(reconcilePolicyConfig(foreign, undefined)["acme-bucket-budget"].properties?.maxBuckets, 0, "initial config beats the schema default (5)");
+        assert.equal(
+            reconcilePolicyConfig(foreign, undefined)["acme-bucket-budget"].properties?.maxBuckets,
+            0,
+            "initial config beats the schema default (5)",
+        );
         const file = { file: "inline", entries: { "acme-bucket-budget": { properties: { maxBuckets: 2 } } } };
         assert.equal(reconcilePolicyConfig(foreign, file)["acme-bucket-budget"].properties?.maxBuckets, 2);
     });
 
     it("lets 'all' set every level, and a policy's own entry override 'all'", () => {
-        const file = { file: "inline", entries: { all: { enforcementLevel: "advisory" as const }, "aws-vpc-flow-logs": { enforcementLevel: "mandatory" as const } } };
+        const file = {
+            file: "inline",
+            entries: { all: { enforcementLevel: "advisory" as const }, "aws-vpc-flow-logs": { enforcementLevel: "mandatory" as const } },
+        };
         const config = reconcilePolicyConfig(compliance, file);
         assert.equal(config["aws-log-group-retention"].enforcementLevel, "advisory");
         assert.equal(config["aws-vpc-flow-logs"].enforcementLevel, "mandatory");
@@ -57,7 +70,10 @@ describe("policy config reconciliation, as the engine does it", () => {
     });
 
     it("has a config file for every stack: advisory in dev and test, each policy's own level in staging and prod", () => {
-        const stacksOf = (...environments: string[]) => listStacks().filter((entry) => environments.includes(entry.environment)).map((entry) => entry.stack);
+        const stacksOf = (...environments: string[]) =>
+            listStacks()
+                .filter((entry) => environments.includes(entry.environment))
+                .map((entry) => entry.stack);
         for (const stack of stacksOf("dev", "test")) {
             assert.equal(readPolicyConfigFile(`policies/config/${stack}.json`).entries.all?.enforcementLevel, "advisory", stack);
         }

@@ -18,7 +18,14 @@ export function policyResources(planned: readonly PlannedResource[]): PolicyReso
             urn: resource.urn,
             name: resource.name,
             props: policyProps(resource.analyzerInputs),
-            opts: { protect: resource.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, parent: resource.parent ?? undefined },
+            opts: {
+                protect: resource.protect,
+                ignoreChanges: [],
+                aliases: [],
+                additionalSecretOutputs: [],
+                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                parent: resource.parent ?? undefined,
+            },
             dependencies: [],
             propertyDependencies: {},
             isType: () => false,
@@ -35,14 +42,18 @@ export function policyResources(planned: readonly PlannedResource[]): PolicyReso
         }
         converted.parent = resource.parent ? byUrn.get(resource.parent) : undefined;
         converted.dependencies = resource.dependencies.flatMap((urn) => byUrn.get(urn) ?? []);
-        converted.propertyDependencies = Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.flatMap((urn) => byUrn.get(urn) ?? [])]));
+        converted.propertyDependencies = Object.fromEntries(
+            Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.flatMap((urn) => byUrn.get(urn) ?? [])]),
+        );
     });
     return resources;
 }
 
 // The policy server's own deserializer; its types mark it @internal, so it has no declaration.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties: (properties: Struct, proxySecrets: boolean) => unknown };
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties: (properties: Struct, proxySecrets: boolean) => unknown;
+};
 
 const deserialized = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
 /** Inputs as a policy sees them; a plan shared across cases is deserialized once. */
@@ -75,7 +86,9 @@ export function evaluateRules(
 ): Finding[] {
     const stack = StackIndex.of(policyResources(planned));
     return rules.flatMap(({ rule }) =>
-        rule.evaluate(stack, config[rule.name] ?? {}).map((finding) => ({ rule: rule.name, ...finding, enforcementLevel: rule.info.enforcementLevel ?? "mandatory" })),
+        rule
+            .evaluate(stack, config[rule.name] ?? {})
+            .map((finding) => ({ rule: rule.name, ...finding, enforcementLevel: rule.info.enforcementLevel ?? "mandatory" })),
     );
 }
 

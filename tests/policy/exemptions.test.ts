@@ -35,7 +35,10 @@ describe("exemptions, applied by the packs themselves", () => {
         );
         assert.equal(exempted.length, 1);
         assert.match(exempted[0].urn, /::aws-site-public-0$/);
-        assert.match(exempted[0].message, /^mapPublicIpOnLaunch is true; set it to false \(owner test-suite, until 2099-12-31: Fixture: an active exemption/);
+        assert.match(
+            exempted[0].message,
+            /^mapPublicIpOnLaunch is true; set it to false \(owner test-suite, until 2099-12-31: Fixture: an active exemption/,
+        );
         assert.equal(exempted[0].severity, "medium", "keeps the severity of the policy it excuses");
         assert.equal(notExempted.length, 1, "the pattern names public-0 only: public-1 stays a violation");
         assert.match(notExempted[0].urn, /::aws-site-public-1$/);
@@ -43,10 +46,17 @@ describe("exemptions, applied by the packs themselves", () => {
     });
 
     it("fails the run on an expired exemption, and lets the violation it no longer excuses stand", async () => {
-        const check = await runner.check("exempt-test", mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)), undefined);
+        const check = await runner.check(
+            "exempt-test",
+            mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)),
+            undefined,
+        );
         const [expired] = violationsOf(check, "expired-exemptions");
         assert.equal(expired.enforcementLevel, "mandatory");
-        assert.match(expired.message, /exemption for aws-kms-key-rotation on urn:pulumi:exempt-test::crypto-beacon::\* expired on 2020-01-01/);
+        assert.match(
+            expired.message,
+            /exemption for aws-kms-key-rotation on urn:pulumi:exempt-test::crypto-beacon::\* expired on 2020-01-01/,
+        );
         assert.equal(violationsOf(check, "aws-kms-key-rotation")[0].exempted, false);
         assert.ok(blockingViolations(check).some((violation) => violation.policy === "expired-exemptions"));
     });
@@ -58,7 +68,11 @@ describe("exemptions, applied by the packs themselves", () => {
             "stale exemption: aws-default-security-group-closed on urn:pulumi:exempt-test::crypto-beacon::* excuses no violation; delete it",
             "stale exemption: aws-subnet-no-auto-public-ip on urn:pulumi:exempt-test::crypto-beacon::*::aws-site-public-0 excuses no violation; delete it",
         ]);
-        assert.equal(violationsOf(check, "expired-exemptions").length, 1, "only this stack's expired exemption; some-other-stack's is not ours");
+        assert.equal(
+            violationsOf(check, "expired-exemptions").length,
+            1,
+            "only this stack's expired exemption; some-other-stack's is not ours",
+        );
     });
 
     it("starts afresh on each analysis: an exemption used once is not used forever", async () => {
@@ -69,14 +83,17 @@ describe("exemptions, applied by the packs themselves", () => {
 
     it("rejects an exemptions file with bad entries, naming the file, the entry and the field", () => {
         const file = path.join(POLICY_FIXTURES, "invalid-exemptions.yaml");
-        assert.throws(() => loadExemptions(file), (error: Error) => {
-            assert.match(error.message, /invalid-exemptions\.yaml: invalid exemptions/);
-            assert.match(error.message, /exemptions\.0\.policy: must be a kebab-case policy name/);
-            assert.match(error.message, /exemptions\.0\.resource: must be a URN or a URN pattern/);
-            assert.match(error.message, /exemptions\.0\.reason: must say why/);
-            assert.match(error.message, /exemptions\.0\.expires: must be a date, YYYY-MM-DD/);
-            return true;
-        });
+        assert.throws(
+            () => loadExemptions(file),
+            (error: Error) => {
+                assert.match(error.message, /invalid-exemptions\.yaml: invalid exemptions/);
+                assert.match(error.message, /exemptions\.0\.policy: must be a kebab-case policy name/);
+                assert.match(error.message, /exemptions\.0\.resource: must be a URN or a URN pattern/);
+                assert.match(error.message, /exemptions\.0\.reason: must say why/);
+                assert.match(error.message, /exemptions\.0\.expires: must be a date, YYYY-MM-DD/);
+                return true;
+            },
+        );
     });
 
     it("the repository's own exemptions file is valid", () => {
@@ -107,13 +124,21 @@ describe("exemptions of a violation of the stack as a whole", () => {
         enforcementLevel: "advisory",
         validateStack: (_, reportViolation) => reportViolation("1 NAT gateway(s) serve private subnets in 3 zones"),
     };
-    const exemption = (resource: string): Exemption => ({ policy: zoneRule.name, resource, reason: "Staging shares one NAT gateway to halve its cost.", owner: "platform-team", expires: "2099-12-31" });
+    const exemption = (resource: string): Exemption => ({
+        policy: zoneRule.name,
+        resource,
+        reason: "Staging shares one NAT gateway to halve its cost.",
+        owner: "platform-team",
+        expires: "2099-12-31",
+    });
 
     /** Runs the wrapped rule and then the exemptions' own report, as a pack does for one analysis. */
     function analyse(exemptions: Exemption[]) {
         const reported: { policy: string; message: string }[] = [];
         for (const policy of withExemptions([zoneRule], exemptions) as StackValidationPolicy[]) {
-            void policy.validateStack({ resources, getConfig: () => ({}) } as never, (message) => reported.push({ policy: policy.name, message: String(message) }));
+            void policy.validateStack({ resources, getConfig: () => ({}) } as never, (message) =>
+                reported.push({ policy: policy.name, message: String(message) }),
+            );
         }
         return reported;
     }
@@ -124,18 +149,27 @@ describe("exemptions of a violation of the stack as a whole", () => {
 
     it("an exemption for the whole stack excuses it, and reports it as exempted instead of stale", () => {
         const reported = analyse([exemption(`urn:pulumi:${stack}::crypto-beacon::*`)]);
-        assert.deepEqual(reported.map((entry) => entry.policy), [EXEMPTED_VIOLATIONS_POLICY]);
+        assert.deepEqual(
+            reported.map((entry) => entry.policy),
+            [EXEMPTED_VIOLATIONS_POLICY],
+        );
         assert.match(reported[0].message, /aws-nat-gateway-per-zone is exempted: 1 NAT gateway/);
     });
 
     it("an exemption of another project's stack of the same name is neither stale nor expired here", () => {
         const reported = analyse([{ ...exemption(`urn:pulumi:${stack}::other-project::*`), expires: "2000-01-01" }]);
-        assert.deepEqual(reported.map((entry) => entry.policy), [zoneRule.name]);
+        assert.deepEqual(
+            reported.map((entry) => entry.policy),
+            [zoneRule.name],
+        );
     });
 
     it("an exemption for one resource of the stack does not excuse it", () => {
         const reported = analyse([exemption(`urn:pulumi:${stack}::crypto-beacon::aws:ec2/vpc:Vpc::aws-site`)]);
-        assert.deepEqual(reported.map((entry) => entry.policy), [zoneRule.name, EXEMPTED_VIOLATIONS_POLICY]);
+        assert.deepEqual(
+            reported.map((entry) => entry.policy),
+            [zoneRule.name, EXEMPTED_VIOLATIONS_POLICY],
+        );
         assert.match(reported[1].message, /stale exemption/);
     });
 });

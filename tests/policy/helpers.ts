@@ -14,7 +14,9 @@ export function restack(resources: readonly PlannedResource[], stack: string): P
         parent: resource.parent && rename(resource.parent),
         provider: resource.provider && rename(resource.provider),
         dependencies: resource.dependencies.map(rename),
-        propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])),
+        propertyDependencies: Object.fromEntries(
+            Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)]),
+        ),
     }));
 }
 
@@ -22,7 +24,12 @@ export function restack(resources: readonly PlannedResource[], stack: string): P
  * A copy of the resources in which the one named `name` (of `type`) has its inputs changed by
  * `change`, which edits them in place: the policy sees exactly the inputs the program would pass.
  */
-export function mutate(resources: readonly PlannedResource[], type: string, name: string, change: (inputs: Record<string, unknown>) => void): PlannedResource[] {
+export function mutate(
+    resources: readonly PlannedResource[],
+    type: string,
+    name: string,
+    change: (inputs: Record<string, unknown>) => void,
+): PlannedResource[] {
     let found = false;
     const mutated = resources.map((resource) => {
         if (resource.type !== type || resource.name !== name) {

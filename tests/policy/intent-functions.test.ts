@@ -54,7 +54,13 @@ describe("security group evaluation", () => {
     const egress = rule({ label: "app egress", group: "app", direction: "egress", ports: { from: 0, to: 65535 }, cidrs: ["10.0.0.0/16"] });
 
     it("allows a flow when the source's egress and the destination's ingress each admit the other side", () => {
-        const result = securityGroupsAllow([egress, rule({ label: "db from app", peers: ["app"] })], app, db, { from: 5432, to: 5432 }, "tcp");
+        const result = securityGroupsAllow(
+            [egress, rule({ label: "db from app", peers: ["app"] })],
+            app,
+            db,
+            { from: 5432, to: 5432 },
+            "tcp",
+        );
         assert.deepEqual(result, { by: ["app egress", "db from app"], problems: [] });
     });
 
@@ -65,7 +71,13 @@ describe("security group evaluation", () => {
 
     it("blocks it when an ingress CIDR covers only part of the source's addresses, and names the rest", () => {
         const wide = { ...app, cidrs: ["10.0.0.0/24", "10.0.2.0/24"] };
-        const result = securityGroupsAllow([egress, rule({ label: "db from one subnet", cidrs: ["10.0.0.0/24"] })], wide, db, { from: 5432, to: 5432 }, "tcp");
+        const result = securityGroupsAllow(
+            [egress, rule({ label: "db from one subnet", cidrs: ["10.0.0.0/24"] })],
+            wide,
+            db,
+            { from: 5432, to: 5432 },
+            "tcp",
+        );
         assert.match(result.problems.join(), /uncovered: 10\.0\.2\.0\/24/);
         assert.ok(result.by.includes("db from one subnet"));
     });
@@ -82,64 +94,151 @@ describe("network ACL evaluation", () => {
     const data = subnet("data", "10.0.1.0/24");
     const acl = (ingress: Record<string, unknown>[], egress: Record<string, unknown>[]) =>
         resource("aws:ec2/networkAcl:NetworkAcl", "data-acl", { ingress, egress }, { subnetIds: [data.urn] });
-    const allow = (ruleNo: number, cidr: string, from: number, to: number) => ({ ruleNo, action: "allow", protocol: "tcp", cidrBlock: cidr, fromPort: from, toPort: to });
-    const flow = (view: PlanView) => new AwsSite(view).naclsAllow({ name: "nodes", groups: [], cidrs: ["10.0.0.0/24"] }, { name: "data", groups: [], cidrs: ["10.0.1.0/24"] }, { from: 6379, to: 6379 }, "tcp");
+    const allow = (ruleNo: number, cidr: string, from: number, to: number) => ({
+        ruleNo,
+        action: "allow",
+        protocol: "tcp",
+        cidrBlock: cidr,
+        fromPort: from,
+        toPort: to,
+    });
+    const flow = (view: PlanView) =>
+        new AwsSite(view).naclsAllow(
+            { name: "nodes", groups: [], cidrs: ["10.0.0.0/24"] },
+            { name: "data", groups: [], cidrs: ["10.0.1.0/24"] },
+            { from: 6379, to: 6379 },
+            "tcp",
+        );
 
     it("passes through subnets whose NACL is the VPC's default", () => {
         assert.deepEqual(flow(new PlanView([nodes, data])).problems, []);
     });
 
     it("needs the flow in and its replies out of the destination's stateless NACL", () => {
-        assert.deepEqual(flow(new PlanView([nodes, data, acl([allow(100, "10.0.0.0/16", 6379, 6379)], [allow(100, "10.0.0.0/16", 1024, 65535)])])).problems, []);
-        assert.match(flow(new PlanView([nodes, data, acl([allow(100, "10.0.0.0/16", 6379, 6379)], [])])).problems.join(), /network ACL data-acl .* does not pass tcp 6379 and its replies/);
+        assert.deepEqual(
+            flow(new PlanView([nodes, data, acl([allow(100, "10.0.0.0/16", 6379, 6379)], [allow(100, "10.0.0.0/16", 1024, 65535)])]))
+                .problems,
+            [],
+        );
+        assert.match(
+            flow(new PlanView([nodes, data, acl([allow(100, "10.0.0.0/16", 6379, 6379)], [])])).problems.join(),
+            /network ACL data-acl .* does not pass tcp 6379 and its replies/,
+        );
     });
 
     it("lets the lowest-numbered matching rule decide", () => {
         const deny = { ruleNo: 50, action: "deny", protocol: "-1", cidrBlock: "10.0.0.0/24", fromPort: 0, toPort: 0 };
-        assert.equal(flow(new PlanView([nodes, data, acl([deny, allow(100, "10.0.0.0/16", 6379, 6379)], [allow(100, "10.0.0.0/16", 1024, 65535)])])).problems.length, 1);
+        assert.equal(
+            flow(new PlanView([nodes, data, acl([deny, allow(100, "10.0.0.0/16", 6379, 6379)], [allow(100, "10.0.0.0/16", 1024, 65535)])]))
+                .problems.length,
+            1,
+        );
     });
 });
 
 describe("NSG evaluation", () => {
     const nsg = resource("azure-native:network:NetworkSecurityGroup", "nodes", {
         securityRules: [
-            { name: "deny-pods", priority: 200, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: "100.64.0.0/16", destinationPortRange: "*" },
-            { name: "allow-lb", priority: 110, direction: "Inbound", access: "Allow", protocol: "*", sourceAddressPrefix: "AzureLoadBalancer", destinationPortRange: "*" },
-            { name: "allow-edge", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefixes: ["1.1.0.0/16", "2.2.0.0/16"], destinationPortRange: "443" },
-            { name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: "*", destinationPortRange: "*" },
+            {
+                name: "deny-pods",
+                priority: 200,
+                direction: "Inbound",
+                access: "Deny",
+                protocol: "*",
+                sourceAddressPrefix: "100.64.0.0/16",
+                destinationPortRange: "*",
+            },
+            {
+                name: "allow-lb",
+                priority: 110,
+                direction: "Inbound",
+                access: "Allow",
+                protocol: "*",
+                sourceAddressPrefix: "AzureLoadBalancer",
+                destinationPortRange: "*",
+            },
+            {
+                name: "allow-edge",
+                priority: 120,
+                direction: "Inbound",
+                access: "Allow",
+                protocol: "Tcp",
+                sourceAddressPrefixes: ["1.1.0.0/16", "2.2.0.0/16"],
+                destinationPortRange: "443",
+            },
+            {
+                name: "deny-all",
+                priority: 4096,
+                direction: "Inbound",
+                access: "Deny",
+                protocol: "*",
+                sourceAddressPrefix: "*",
+                destinationPortRange: "*",
+            },
         ],
     });
     const vnet = ["10.0.0.0/16"];
 
     it("decides by the first rule in priority order that matches", () => {
-        assert.deepEqual(nsgAllows(nsg, "Inbound", { name: "pods", cidrs: ["100.64.0.0/16"] }, { from: 8080, to: 8080 }, "tcp", vnet), { allowed: false, by: "NSG nodes rule deny-pods (200)" });
+        assert.deepEqual(nsgAllows(nsg, "Inbound", { name: "pods", cidrs: ["100.64.0.0/16"] }, { from: 8080, to: 8080 }, "tcp", vnet), {
+            allowed: false,
+            by: "NSG nodes rule deny-pods (200)",
+        });
     });
 
     it("matches service tags only for the tagged source", () => {
-        assert.equal(nsgAllows(nsg, "Inbound", { name: "lb", cidrs: [], tag: "AzureLoadBalancer" }, { from: 80, to: 80 }, "tcp", vnet).allowed, true);
-        assert.equal(nsgAllows(nsg, "Inbound", { name: "gm", cidrs: [], tag: "GatewayManager" }, { from: 65200, to: 65535 }, "tcp", vnet).allowed, false);
+        assert.equal(
+            nsgAllows(nsg, "Inbound", { name: "lb", cidrs: [], tag: "AzureLoadBalancer" }, { from: 80, to: 80 }, "tcp", vnet).allowed,
+            true,
+        );
+        assert.equal(
+            nsgAllows(nsg, "Inbound", { name: "gm", cidrs: [], tag: "GatewayManager" }, { from: 65200, to: 65535 }, "tcp", vnet).allowed,
+            false,
+        );
     });
 
     it("admits a party whose addresses spread over several prefixes of one rule", () => {
-        assert.equal(nsgAllows(nsg, "Inbound", { name: "edge", cidrs: ["1.1.1.0/24", "2.2.2.0/24"] }, { from: 443, to: 443 }, "tcp", vnet).allowed, true);
-        assert.equal(nsgAllows(nsg, "Inbound", { name: "edge", cidrs: ["1.1.1.0/24", "3.3.3.0/24"] }, { from: 443, to: 443 }, "tcp", vnet).allowed, false);
+        assert.equal(
+            nsgAllows(nsg, "Inbound", { name: "edge", cidrs: ["1.1.1.0/24", "2.2.2.0/24"] }, { from: 443, to: 443 }, "tcp", vnet).allowed,
+            true,
+        );
+        assert.equal(
+            nsgAllows(nsg, "Inbound", { name: "edge", cidrs: ["1.1.1.0/24", "3.3.3.0/24"] }, { from: 443, to: 443 }, "tcp", vnet).allowed,
+            false,
+        );
     });
 
     it("falls through to Azure's default rules when it has none of its own", () => {
         const empty = resource("azure-native:network:NetworkSecurityGroup", "empty", { securityRules: [] });
-        assert.equal(nsgAllows(empty, "Inbound", { name: "vnet", cidrs: ["10.0.3.0/24"] }, { from: 22, to: 22 }, "tcp", vnet).allowed, true);
-        assert.equal(nsgAllows(empty, "Inbound", { name: "internet", cidrs: ["8.8.8.0/24"] }, { from: 22, to: 22 }, "tcp", vnet).allowed, false);
+        assert.equal(
+            nsgAllows(empty, "Inbound", { name: "vnet", cidrs: ["10.0.3.0/24"] }, { from: 22, to: 22 }, "tcp", vnet).allowed,
+            true,
+        );
+        assert.equal(
+            nsgAllows(empty, "Inbound", { name: "internet", cidrs: ["8.8.8.0/24"] }, { from: 22, to: 22 }, "tcp", vnet).allowed,
+            false,
+        );
     });
 });
 
 describe("NetworkPolicy evaluation", () => {
-    const policy = (name: string, namespace: string, spec: Record<string, unknown>) => ({ name, namespace, podSelector: (spec.podSelector ?? {}) as Record<string, unknown>, types: spec.policyTypes as string[], ingress: (spec.ingress ?? []) as Record<string, unknown>[], egress: (spec.egress ?? []) as Record<string, unknown>[] });
+    const policy = (name: string, namespace: string, spec: Record<string, unknown>) => ({
+        name,
+        namespace,
+        podSelector: (spec.podSelector ?? {}) as Record<string, unknown>,
+        types: spec.policyTypes as string[],
+        ingress: (spec.ingress ?? []) as Record<string, unknown>[],
+        egress: (spec.egress ?? []) as Record<string, unknown>[],
+    });
     const web: Peer = { kind: "pod", name: "web", namespace: "hub", labels: { app: "web" }, cidrs: ["10.0.0.0/24"] };
     const api: Peer = { kind: "pod", name: "api", namespace: "hub", labels: { app: "api" }, cidrs: ["10.0.0.0/24"] };
     const denyAll = policy("deny", "hub", { policyTypes: ["Ingress", "Egress"] });
 
     it("selects by matchLabels and matchExpressions together", () => {
-        assert.equal(selects({ matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, { app: "web" }), true);
+        assert.equal(
+            selects({ matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, { app: "web" }),
+            true,
+        );
         assert.equal(selects({ matchExpressions: [{ key: "app", operator: "In", values: ["api"] }] }, { app: "web" }), false);
         assert.equal(selects({}, { anything: "x" }), true);
     });
@@ -161,14 +260,34 @@ describe("NetworkPolicy evaluation", () => {
 
     it("admits a load balancer whose subnets fall in different ipBlocks of one rule", () => {
         const gateway: Peer = { kind: "pod", name: "gateway", namespace: "gw", labels: {}, cidrs: ["10.0.0.0/24"] };
-        const fromLoadBalancer = policy("from-lb", "gw", { policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.0.8.0/24" } }, { ipBlock: { cidr: "10.0.9.0/24" } }], ports: [{ port: 8080 }] }] });
+        const fromLoadBalancer = policy("from-lb", "gw", {
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ ipBlock: { cidr: "10.0.8.0/24" } }, { ipBlock: { cidr: "10.0.9.0/24" } }], ports: [{ port: 8080 }] }],
+        });
         const loadBalancer: Peer = { kind: "address", name: "lb", cidrs: ["10.0.8.0/24", "10.0.9.0/24"] };
         assert.deepEqual(networkPoliciesAllow([fromLoadBalancer], loadBalancer, gateway, { from: 8080, to: 8080 }, "tcp").problems, []);
-        assert.equal(networkPoliciesAllow([fromLoadBalancer], { ...loadBalancer, cidrs: ["10.0.8.0/24", "10.0.10.0/24"] }, gateway, { from: 8080, to: 8080 }, "tcp").problems.length, 1);
+        assert.equal(
+            networkPoliciesAllow(
+                [fromLoadBalancer],
+                { ...loadBalancer, cidrs: ["10.0.8.0/24", "10.0.10.0/24"] },
+                gateway,
+                { from: 8080, to: 8080 },
+                "tcp",
+            ).problems.length,
+            1,
+        );
     });
 
     it("honours ipBlock except ranges and port ranges with endPort", () => {
-        const egress = policy("out", "hub", { policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 1024, endPort: 65535, protocol: "TCP" }] }] });
+        const egress = policy("out", "hub", {
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }],
+                    ports: [{ port: 1024, endPort: 65535, protocol: "TCP" }],
+                },
+            ],
+        });
         const database: Peer = { kind: "address", name: "db", cidrs: ["10.1.0.0/24"] };
         const publicApi: Peer = { kind: "address", name: "api", cidrs: ["20.0.0.0/24"] };
         assert.equal(networkPoliciesAllow([egress], web, database, { from: 27017, to: 27017 }, "tcp").problems.length, 1);
@@ -180,11 +299,32 @@ describe("NetworkPolicy evaluation", () => {
 describe("IAM statement evaluation", () => {
     const bucketPolicy = JSON.stringify({
         Statement: [
-            { Sid: "OnlyThroughEndpoint", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::assets/*", Condition: { StringNotEqualsIfExists: { "aws:SourceVpce": "vpce-1" }, ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::1:role/backup-*"] } } },
-            { Sid: "Logs", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::assets/logs/*" },
+            {
+                Sid: "OnlyThroughEndpoint",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:GetObject",
+                Resource: "arn:aws:s3:::assets/*",
+                Condition: {
+                    StringNotEqualsIfExists: { "aws:SourceVpce": "vpce-1" },
+                    ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::1:role/backup-*"] },
+                },
+            },
+            {
+                Sid: "Logs",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: "arn:aws:s3:::assets/logs/*",
+            },
         ],
     });
-    const get = (arn: string, context: Record<string, string>) => ({ action: "s3:GetObject", resource: "arn:aws:s3:::assets/a.css", principal: { arn }, context: { "aws:PrincipalArn": arn, ...context } });
+    const get = (arn: string, context: Record<string, string>) => ({
+        action: "s3:GetObject",
+        resource: "arn:aws:s3:::assets/a.css",
+        principal: { arn },
+        context: { "aws:PrincipalArn": arn, ...context },
+    });
 
     it("denies a reader outside the endpoint, whose request has no aws:SourceVpce (IfExists)", () => {
         assert.equal(denyingStatement(bucketPolicy, get("arn:aws:iam::1:role/web", {}), true), "OnlyThroughEndpoint");
@@ -196,7 +336,12 @@ describe("IAM statement evaluation", () => {
     });
 
     it("allows a service principal only under its prefix", () => {
-        const put = (resource: string) => ({ action: "s3:PutObject", resource, principal: { service: "logging.s3.amazonaws.com" }, context: {} });
+        const put = (resource: string) => ({
+            action: "s3:PutObject",
+            resource,
+            principal: { service: "logging.s3.amazonaws.com" },
+            context: {},
+        });
         assert.equal(allowingStatement(bucketPolicy, put("arn:aws:s3:::assets/logs/x"), true), "Logs");
         assert.equal(allowingStatement(bucketPolicy, put("arn:aws:s3:::assets/other/x"), true), undefined);
     });
@@ -219,19 +364,41 @@ describe("capacity and scope arithmetic", () => {
     it("finds a role assignment's scope only where the plan creates it", () => {
         const vault = resource("azure-native:keyvault:Vault", "vault", {});
         const vnet = resource("azure-native:network:VirtualNetwork", "vnet", { subnets: [{ name: "aks-nodes" }] });
-        const at = (scope: string, source: IntentResource) => resource("azure-native:authorization:RoleAssignment", "a", { scope }, { scope: [source.urn] });
+        const at = (scope: string, source: IntentResource) =>
+            resource("azure-native:authorization:RoleAssignment", "a", { scope }, { scope: [source.urn] });
         const view = new PlanView([vault, vnet]);
         assert.equal(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v1", vault)), undefined);
-        assert.match(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v1/secrets/hub-web", vault)) ?? "", /no azure-native:keyvault:Secret hub-web/);
-        assert.equal(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/n/subnets/aks-nodes", vnet)), undefined);
-        assert.match(scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/n/subnets/other", vnet)) ?? "", /no subnet other/);
+        assert.match(
+            scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v1/secrets/hub-web", vault)) ?? "",
+            /no azure-native:keyvault:Secret hub-web/,
+        );
+        assert.equal(
+            scopeProblem(
+                view,
+                at("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/n/subnets/aks-nodes", vnet),
+            ),
+            undefined,
+        );
+        assert.match(
+            scopeProblem(view, at("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/n/subnets/other", vnet)) ??
+                "",
+            /no subnet other/,
+        );
     });
 });
 
 describe("inputs with values unknown at preview", () => {
     it("read as absent, in objects and arrays alike, instead of failing the rule", () => {
         const props = unknownCheckingProxy({ cidrBlocks: ["10.0.0.0/16", UNKNOWN], vpcId: UNKNOWN, description: "d" });
-        const [read] = fromPolicyResources([{ type: "aws:ec2/securityGroup:SecurityGroup", name: "g", urn: "urn:g", props, propertyDependencies: {} } as unknown as PolicyResource]);
+        const [read] = fromPolicyResources([
+            {
+                type: "aws:ec2/securityGroup:SecurityGroup",
+                name: "g",
+                urn: "urn:g",
+                props,
+                propertyDependencies: {},
+            } as unknown as PolicyResource,
+        ]);
         assert.deepEqual(read.props, { cidrBlocks: ["10.0.0.0/16"], description: "d" });
     });
 });

@@ -14,16 +14,31 @@ describe("intent report", () => {
     const evaluation: IntentEvaluation = {
         sites: ["aws"],
         flows,
-        openings: [{ site: "aws", control: "security group aws-redis ingress[1]: ingress tcp 22 from 10.0.0.0/16", reason: "no intended flow needs it", urn: "urn:x" }],
-        needs: [{ id: "nodes-pull-images", site: "aws", holds: true, by: ["managed policy AmazonEC2ContainerRegistryReadOnly"], problems: [] }],
+        openings: [
+            {
+                site: "aws",
+                control: "security group aws-redis ingress[1]: ingress tcp 22 from 10.0.0.0/16",
+                reason: "no intended flow needs it",
+                urn: "urn:x",
+            },
+        ],
+        needs: [
+            { id: "nodes-pull-images", site: "aws", holds: true, by: ["managed policy AmazonEC2ContainerRegistryReadOnly"], problems: [] },
+        ],
         excess: [],
         capacity: [{ id: "workloads-fit-at-minimum", site: "aws", holds: false, by: [], problems: ["CPU: 9125m requested, 1600m usable"] }],
     };
     const report = renderIntentReport([{ stack: "prod-aws", evaluation }], new Date("2026-12-01T00:00:00Z"));
 
     it("gives each intended flow a row with its verdict and the rule that allows it or what blocks it", () => {
-        assert.match(report.markdown, /\| aws \| `edge-to-origin-https` \| Cloudflare edge → Origin load balancer \| tcp 443 \| .* \| ✅ allowed \| rule for edge-to-origin-https \|/);
-        assert.match(report.markdown, /\| aws \| `deployer-to-cluster-api` \| Deploy runner → Cluster API \| tcp 443 \| .* \| ❌ blocked \| no deploy runner in the VPC \|/);
+        assert.match(
+            report.markdown,
+            /\| aws \| `edge-to-origin-https` \| Cloudflare edge → Origin load balancer \| tcp 443 \| .* \| ✅ allowed \| rule for edge-to-origin-https \|/,
+        );
+        assert.match(
+            report.markdown,
+            /\| aws \| `deployer-to-cluster-api` \| Deploy runner → Cluster API \| tcp 443 \| .* \| ❌ blocked \| no deploy runner in the VPC \|/,
+        );
     });
 
     it("draws allowed flows solid and blocked ones dotted in the Mermaid picture", () => {
@@ -33,9 +48,15 @@ describe("intent report", () => {
     });
 
     it("lists access needs by grant, needs the evaluation did not reach as not evaluated, and unintended openings", () => {
-        assert.match(report.markdown, /\| aws \| `nodes-pull-images` \| nodes \| .* \| ✅ granted \| managed policy AmazonEC2ContainerRegistryReadOnly \|/);
+        assert.match(
+            report.markdown,
+            /\| aws \| `nodes-pull-images` \| nodes \| .* \| ✅ granted \| managed policy AmazonEC2ContainerRegistryReadOnly \|/,
+        );
         assert.match(report.markdown, /\| aws \| `web-reads-assets` \| web \| .* \| ❌ not evaluated \|/);
-        assert.match(report.markdown, /\| aws \| security group aws-redis ingress\[1\]: ingress tcp 22 from 10\.0\.0\.0\/16 \| no intended flow needs it \|/);
+        assert.match(
+            report.markdown,
+            /\| aws \| security group aws-redis ingress\[1\]: ingress tcp 22 from 10\.0\.0\.0\/16 \| no intended flow needs it \|/,
+        );
         assert.match(report.markdown, /\| aws \| `workloads-fit-at-minimum` \| ❌ fails \| CPU: 9125m requested, 1600m usable \|/);
     });
 

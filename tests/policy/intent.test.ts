@@ -4,8 +4,6 @@ import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "../../tools/polic
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
 import { mutate } from "./helpers";
 
-
-
 /** A copy in which one resource is gone, as if the component no longer made it. */
 function without(resources: readonly PlannedResource[], type: string, name: string): PlannedResource[] {
     const kept = resources.filter((resource) => !(resource.type === type && resource.name === name));
@@ -14,7 +12,12 @@ function without(resources: readonly PlannedResource[], type: string, name: stri
 }
 
 /** A copy with one resource's inputs and property dependencies changed together. */
-function rewire(resources: readonly PlannedResource[], type: string, name: string, change: (inputs: Record<string, unknown>, dependencies: Record<string, string[]>) => void): PlannedResource[] {
+function rewire(
+    resources: readonly PlannedResource[],
+    type: string,
+    name: string,
+    change: (inputs: Record<string, unknown>, dependencies: Record<string, string[]>) => void,
+): PlannedResource[] {
     let found = false;
     const result = resources.map((resource) => {
         if (resource.type !== type || resource.name !== name) {
@@ -75,34 +78,49 @@ describe("intent policies, through the Analyzer protocol", function () {
             behaviour: "a narrowed CIDR leaves part of Cloudflare's edge outside the origin",
             rule: "intended-flows-allowed",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:ec2/securityGroup:SecurityGroup", "aws-origin", (inputs) => {
-                const https = (inputs.ingress as Record<string, unknown>[])[0];
-                https.cidrBlocks = (https.cidrBlocks as string[]).slice(1);
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:ec2/securityGroup:SecurityGroup", "aws-origin", (inputs) => {
+                    const https = (inputs.ingress as Record<string, unknown>[])[0];
+                    https.cidrBlocks = (https.cidrBlocks as string[]).slice(1);
+                }),
             expect: /\[aws\] flow edge-to-origin-https .*uncovered: 173\.245\.48\.0\/20/,
         },
         {
             behaviour: "with externalTrafficPolicy Cluster the gateway sees the nodes' addresses, which its NetworkPolicy does not admit",
             rule: "intended-flows-allowed",
             site: "aws",
-            broken: (resources) => mutate(resources, "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "aws-hub-proxy", (inputs) => ((inputs.spec as any).provider.kubernetes.envoyService.externalTrafficPolicy = "Cluster")),
+            broken: (resources) =>
+                mutate(
+                    resources,
+                    "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
+                    "aws-hub-proxy",
+                    (inputs) => ((inputs.spec as any).provider.kubernetes.envoyService.externalTrafficPolicy = "Cluster"),
+                ),
             expect: /\[aws\] flow origin-to-gateway .*no NetworkPolicy in hub-gateway lets the in-cluster gateway receive from load balancer aws-origin through the nodes/,
         },
         {
-            behaviour: "the gateway's NetworkPolicy admits the load balancer's subnets, the source kube-proxy keeps with externalTrafficPolicy Local",
+            behaviour:
+                "the gateway's NetworkPolicy admits the load balancer's subnets, the source kube-proxy keeps with externalTrafficPolicy Local",
             rule: "intended-flows-allowed",
             site: "aws",
-            broken: (resources) => mutate(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "aws-hub-hub-gateway-allow-from-load-balancer", (inputs) => ((inputs.spec as any).ingress[0].from = [{ ipBlock: { cidr: "10.100.0.0/18" } }])),
+            broken: (resources) =>
+                mutate(
+                    resources,
+                    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                    "aws-hub-hub-gateway-allow-from-load-balancer",
+                    (inputs) => ((inputs.spec as any).ingress[0].from = [{ ipBlock: { cidr: "10.100.0.0/18" } }]),
+                ),
             expect: /\[aws\] flow origin-to-gateway .*no NetworkPolicy in hub-gateway lets the in-cluster gateway receive from load balancer aws-origin on tcp 8080/,
         },
         {
             behaviour: "a route table without the S3 gateway endpoint cannot fetch image layers",
             rule: "intended-flows-allowed",
             site: "aws",
-            broken: (resources) => rewire(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "aws-site-s3", (inputs, dependencies) => {
-                inputs.routeTableIds = (inputs.routeTableIds as string[]).slice(1);
-                dependencies.routeTableIds = dependencies.routeTableIds.slice(1);
-            }),
+            broken: (resources) =>
+                rewire(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "aws-site-s3", (inputs, dependencies) => {
+                    inputs.routeTableIds = (inputs.routeTableIds as string[]).slice(1);
+                    dependencies.routeTableIds = dependencies.routeTableIds.slice(1);
+                }),
             expect: /\[aws\] flow nodes-to-registry .*no S3 gateway endpoint/,
             // The web tier's pods on those nodes reach S3 outside the endpoint, where the bucket denies them.
             also: ["access-needs-granted"],
@@ -111,65 +129,94 @@ describe("intent policies, through the Analyzer protocol", function () {
             behaviour: "a bucket policy that denies the backup role stops the backup of the assets",
             rule: "intended-flows-allowed",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:s3/bucketPolicy:BucketPolicy", "aws-assets", (inputs) => {
-                const document = JSON.parse(inputs.policy as string);
-                const exempt = document.Statement[1].Condition.ArnNotLike;
-                exempt["aws:PrincipalArn"] = exempt["aws:PrincipalArn"].slice(1);
-                inputs.policy = JSON.stringify(document);
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:s3/bucketPolicy:BucketPolicy", "aws-assets", (inputs) => {
+                    const document = JSON.parse(inputs.policy as string);
+                    const exempt = document.Statement[1].Condition.ArnNotLike;
+                    exempt["aws:PrincipalArn"] = exempt["aws:PrincipalArn"].slice(1);
+                    inputs.policy = JSON.stringify(document);
+                }),
             expect: /\[aws\] flow backup-to-assets .*denies AWS Backup \(ReadOnlyThroughTheVpcEndpoint\)/,
         },
         {
             behaviour: "an NSG rule removed from a private-endpoint subnet with network policies on blocks the endpoint",
             rule: "intended-flows-allowed",
             site: "azure",
-            broken: (resources) => mutate(resources, "azure-native:network:NetworkSecurityGroup", "azure-site-private-endpoints", (inputs) => {
-                inputs.securityRules = (inputs.securityRules as Record<string, unknown>[]).filter((rule) => rule.name !== "allow-from-aks-nodes");
-            }),
+            broken: (resources) =>
+                mutate(resources, "azure-native:network:NetworkSecurityGroup", "azure-site-private-endpoints", (inputs) => {
+                    inputs.securityRules = (inputs.securityRules as Record<string, unknown>[]).filter(
+                        (rule) => rule.name !== "allow-from-aks-nodes",
+                    );
+                }),
             expect: /\[azure\] flow services-to-redis .*deny-all-inbound \(4096\) blocks the nodes/,
         },
         {
             behaviour: "an enforced NetworkPolicy removed leaves the default deny in charge of the pods' egress",
             rule: "intended-flows-allowed",
             site: "azure",
-            broken: (resources) => without(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azure-hub-trading-hub-allow-to-data-and-cloud"),
+            broken: (resources) =>
+                without(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "azure-hub-trading-hub-allow-to-data-and-cloud"),
             expect: /\[azure\] flow services-to-database .*no NetworkPolicy in trading-hub lets web pods send to private endpoint azure-database/,
         },
         {
             behaviour: "a security group rule no flow needs is an unintended opening",
             rule: "no-unintended-flows",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => {
-                (inputs.ingress as Record<string, unknown>[]).push({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.100.0.0/16"], description: "ssh" });
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => {
+                    (inputs.ingress as Record<string, unknown>[]).push({
+                        protocol: "tcp",
+                        fromPort: 22,
+                        toPort: 22,
+                        cidrBlocks: ["10.100.0.0/16"],
+                        description: "ssh",
+                    });
+                }),
             expect: /security group aws-redis ingress\[1\]: ingress tcp 22 from 10\.100\.0\.0\/16: no intended flow needs it/,
         },
         {
             behaviour: "an NSG allow rule no flow needs is an unintended opening",
             rule: "no-unintended-flows",
             site: "azure",
-            broken: (resources) => mutate(resources, "azure-native:network:NetworkSecurityGroup", "azure-site-private-endpoints", (inputs) => {
-                (inputs.securityRules as Record<string, unknown>[]).push({
-                    name: "allow-rdp", priority: 300, direction: "Inbound", access: "Allow", protocol: "Tcp",
-                    sourceAddressPrefix: "10.110.0.0/16", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "3389",
-                });
-            }),
+            broken: (resources) =>
+                mutate(resources, "azure-native:network:NetworkSecurityGroup", "azure-site-private-endpoints", (inputs) => {
+                    (inputs.securityRules as Record<string, unknown>[]).push({
+                        name: "allow-rdp",
+                        priority: 300,
+                        direction: "Inbound",
+                        access: "Allow",
+                        protocol: "Tcp",
+                        sourceAddressPrefix: "10.110.0.0/16",
+                        sourcePortRange: "*",
+                        destinationAddressPrefix: "*",
+                        destinationPortRange: "3389",
+                    });
+                }),
             expect: /NSG azure-site-private-endpoints rule allow-rdp \(300\): Inbound tcp 3389 from 10\.110\.0\.0\/16: no intended flow needs it/,
         },
         {
             behaviour: "a managed policy detached from the node role stops image pulls",
             rule: "access-needs-granted",
             site: "aws",
-            broken: (resources) => without(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws-site-nodes-AmazonEC2ContainerRegistryReadOnly"),
+            broken: (resources) =>
+                without(
+                    resources,
+                    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    "aws-site-nodes-AmazonEC2ContainerRegistryReadOnly",
+                ),
             expect: /\[aws\] need nodes-pull-images .*holds no grant of ecr:GetAuthorizationToken/,
         },
         {
             behaviour: "IRSA trust for another service account takes the service's secret away from it",
             rule: "access-needs-granted",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:iam/role:Role", "aws-workloads-web", (inputs) => {
-                inputs.assumeRolePolicy = (inputs.assumeRolePolicy as string).replace("system:serviceaccount:trading-hub:web", "system:serviceaccount:trading-hub:api");
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:iam/role:Role", "aws-workloads-web", (inputs) => {
+                    inputs.assumeRolePolicy = (inputs.assumeRolePolicy as string).replace(
+                        "system:serviceaccount:trading-hub:web",
+                        "system:serviceaccount:trading-hub:api",
+                    );
+                }),
             expect: /\[aws\] need web-reads-own-secret .*the web service holds no grant of secretsmanager:GetSecretValue/,
         },
         {
@@ -183,31 +230,34 @@ describe("intent policies, through the Analyzer protocol", function () {
             behaviour: "a role assignment at a scope the plan does not create grants nothing",
             rule: "access-needs-granted",
             site: "azure",
-            broken: (resources) => mutate(resources, "azure-native:authorization:RoleAssignment", "azure-asset-sync", (inputs) => {
-                inputs.scope = (inputs.scope as string).replace(/containers\/assets$/, "containers/missing");
-            }),
+            broken: (resources) =>
+                mutate(resources, "azure-native:authorization:RoleAssignment", "azure-asset-sync", (inputs) => {
+                    inputs.scope = (inputs.scope as string).replace(/containers\/assets$/, "containers/missing");
+                }),
             expect: /\[azure\] need asset-copy-writes-assets .*no azure-native:storage:BlobContainer missing in the plan/,
         },
         {
             behaviour: "an IAM action no need asks for is access beyond the needs",
             rule: "no-access-beyond-needs",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:iam/rolePolicy:RolePolicy", "aws-workloads-worker", (inputs) => {
-                const document = JSON.parse(inputs.policy as string);
-                document.Statement[0].Action.push("secretsmanager:PutSecretValue");
-                inputs.policy = JSON.stringify(document);
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:iam/rolePolicy:RolePolicy", "aws-workloads-worker", (inputs) => {
+                    const document = JSON.parse(inputs.policy as string);
+                    document.Statement[0].Action.push("secretsmanager:PutSecretValue");
+                    inputs.policy = JSON.stringify(document);
+                }),
             expect: /inline policy aws-workloads-worker statement ReadOwnAndSharedSecrets: secretsmanager:PutSecretValue .*the service \(worker\) needs no secretsmanager:PutSecretValue/,
         },
         {
             behaviour: "the Cluster Autoscaler holds only its documented actions: one more is access beyond the needs",
             rule: "no-access-beyond-needs",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:iam/rolePolicy:RolePolicy", "aws-site-autoscaler", (inputs) => {
-                const document = JSON.parse(inputs.policy as string);
-                document.Statement[0].Action.push("ec2:TerminateInstances");
-                inputs.policy = JSON.stringify(document);
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:iam/rolePolicy:RolePolicy", "aws-site-autoscaler", (inputs) => {
+                    const document = JSON.parse(inputs.policy as string);
+                    document.Statement[0].Action.push("ec2:TerminateInstances");
+                    inputs.policy = JSON.stringify(document);
+                }),
             expect: /inline policy aws-site-autoscaler statement Discover: ec2:TerminateInstances on \*: the autoscaler needs no ec2:TerminateInstances/,
         },
         {
@@ -222,9 +272,26 @@ describe("intent policies, through the Analyzer protocol", function () {
             rule: "no-access-beyond-needs",
             site: "azure",
             broken: (resources) => {
-                const original = resources.find((resource) => resource.name === "azure-workloads-web" && resource.type === "azure-native:authorization:RoleAssignment")!;
-                const inputs = { ...original.analyzerInputs, roleDefinitionId: String(original.analyzerInputs.roleDefinitionId).replace(/[^/]+$/, "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1") };
-                return [...resources, { ...original, urn: `${original.urn}-blob-reader`, name: "azure-workloads-web-blob-reader", analyzerInputs: inputs, inputs }];
+                const original = resources.find(
+                    (resource) => resource.name === "azure-workloads-web" && resource.type === "azure-native:authorization:RoleAssignment",
+                )!;
+                const inputs = {
+                    ...original.analyzerInputs,
+                    roleDefinitionId: String(original.analyzerInputs.roleDefinitionId).replace(
+                        /[^/]+$/,
+                        "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+                    ),
+                };
+                return [
+                    ...resources,
+                    {
+                        ...original,
+                        urn: `${original.urn}-blob-reader`,
+                        name: "azure-workloads-web-blob-reader",
+                        analyzerInputs: inputs,
+                        inputs,
+                    },
+                ];
             },
             expect: /role assignment azure-workloads-web-blob-reader \(Storage Blob Data Reader\).*the service \(web\) needs no Storage Blob Data Reader/,
         },
@@ -232,35 +299,46 @@ describe("intent policies, through the Analyzer protocol", function () {
             behaviour: "raised requests no longer fit the pools at their minimum",
             rule: "workloads-fit-capacity",
             site: "aws",
-            broken: (resources) => mutate(resources, "kubernetes:apps/v1:Deployment", "aws-hub-web-green", (inputs) => {
-                const container = ((inputs.spec as any).template.spec.containers as Record<string, any>[])[0];
-                container.resources = { requests: { cpu: "2", memory: "256Mi" }, limits: { cpu: "2", memory: "512Mi" } };
-            }),
+            broken: (resources) =>
+                mutate(resources, "kubernetes:apps/v1:Deployment", "aws-hub-web-green", (inputs) => {
+                    const container = ((inputs.spec as any).template.spec.containers as Record<string, any>[])[0];
+                    container.resources = { requests: { cpu: "2", memory: "256Mi" }, limits: { cpu: "2", memory: "512Mi" } };
+                }),
             expect: /\[aws\] workloads-fit-at-minimum: CPU: 15250m requested at minimum replicas, 12800m usable on 4 node\(s\)/,
         },
         {
             behaviour: "a quota below the maximum replicas' requests",
             rule: "quotas-cover-max-replicas",
             site: "aws",
-            broken: (resources) => mutate(resources, "kubernetes:core/v1:ResourceQuota", "aws-hub-trading-hub-quota", (inputs) => {
-                (inputs.spec as any).hard["requests.cpu"] = "20";
-            }),
+            broken: (resources) =>
+                mutate(resources, "kubernetes:core/v1:ResourceQuota", "aws-hub-trading-hub-quota", (inputs) => {
+                    (inputs.spec as any).hard["requests.cpu"] = "20";
+                }),
             expect: /quota of trading-hub: requests\.cpu 20 < 33250m at maximum replicas/,
         },
         {
             behaviour: "an autoscaler on a metric no adapter serves",
             rule: "autoscalers-have-metrics",
             site: "azure",
-            broken: (resources) => mutate(resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "azure-hub-api-blue", (inputs) => {
-                (inputs.spec as any).metrics = [{ type: "External", external: { metric: { name: "queue_depth" }, target: { type: "Value", value: "10" } } }];
-            }),
+            broken: (resources) =>
+                mutate(resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "azure-hub-api-blue", (inputs) => {
+                    (inputs.spec as any).metrics = [
+                        { type: "External", external: { metric: { name: "queue_depth" }, target: { type: "Value", value: "10" } } },
+                    ];
+                }),
             expect: /HorizontalPodAutoscaler azure-hub-api-blue scales on External metrics/,
         },
         {
             behaviour: "a pool with its autoscaler off",
             rule: "node-pools-autoscale",
             site: "azure",
-            broken: (resources) => mutate(resources, "azure-native:containerservice:AgentPool", "azure-site-user", (inputs) => (inputs.enableAutoScaling = false)),
+            broken: (resources) =>
+                mutate(
+                    resources,
+                    "azure-native:containerservice:AgentPool",
+                    "azure-site-user",
+                    (inputs) => (inputs.enableAutoScaling = false),
+                ),
             expect: /agent pool user has enableAutoScaling off/,
         },
     ];
@@ -271,8 +349,15 @@ describe("intent policies, through the Analyzer protocol", function () {
             const result = await runner.check(`prod-${site}`, broken(site === "aws" ? prodAws : prodAzure), undefined);
             const added = [...findings(result)].filter((finding) => !before.has(finding));
             assert.ok(added.length > 0, `${rule} found nothing new`);
-            assert.deepEqual([...new Set(added.map((finding) => finding.slice(0, finding.indexOf(":"))))].sort(), [rule, ...also].sort(), added.join("\n"));
-            assert.ok(added.some((finding) => expect.test(finding)), added.join("\n"));
+            assert.deepEqual(
+                [...new Set(added.map((finding) => finding.slice(0, finding.indexOf(":"))))].sort(),
+                [rule, ...also].sort(),
+                added.join("\n"),
+            );
+            assert.ok(
+                added.some((finding) => expect.test(finding)),
+                added.join("\n"),
+            );
         });
     }
 
@@ -298,7 +383,11 @@ describe("intent of every environment", function () {
             const failures: string[] = [];
             for (const planned of [...plan.referencedStacks, plan]) {
                 const result = await runner.check(planned.stack, planned.resources, undefined);
-                failures.push(...result.violations.filter((violation) => INTENT_RULE_NAMES.includes(violation.policy)).map((violation) => `${planned.stack} ${violation.policy}: ${violation.message}`));
+                failures.push(
+                    ...result.violations
+                        .filter((violation) => INTENT_RULE_NAMES.includes(violation.policy))
+                        .map((violation) => `${planned.stack} ${violation.policy}: ${violation.message}`),
+                );
             }
             assert.deepEqual(failures, []);
         });

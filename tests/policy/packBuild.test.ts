@@ -1,7 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildPolicyPacks, ensurePolicyPacksBuilt, PACK_BUILD_DIRECTORY, PACK_ENTRY, packNames, staleness } from "../../tools/policy/packBuild";
+import {
+    buildPolicyPacks,
+    ensurePolicyPacksBuilt,
+    PACK_BUILD_DIRECTORY,
+    PACK_ENTRY,
+    packNames,
+    staleness,
+} from "../../tools/policy/packBuild";
 import { PackProcess } from "../../tools/policy/packProcess";
 import { DEFAULT_PACKS } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT } from "../helpers";
@@ -14,7 +21,9 @@ const RULE = "policies/rules/aws/kms.ts";
  */
 function copyOfSources(): string {
     const root = fs.mkdtempSync(path.join(REPOSITORY_ROOT, "out", "pack-build-test-"));
-    const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, PACK_BUILD_DIRECTORY, "manifest.json"), "utf8")) as { inputs: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, PACK_BUILD_DIRECTORY, "manifest.json"), "utf8")) as {
+        inputs: Record<string, string>;
+    };
     for (const file of Object.keys(manifest.inputs)) {
         fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
         fs.copyFileSync(path.join(REPOSITORY_ROOT, file), path.join(root, file));
@@ -89,7 +98,10 @@ describe("policy packs run from their JavaScript build", () => {
         try {
             assert.equal(await ensurePolicyPacksBuilt(root), `${RULE} changed since the build`);
             assert.equal(staleness(root), undefined);
-            assert.match(fs.readFileSync(path.join(root, PACK_BUILD_DIRECTORY, "policies", "rules", "aws", "kms.js"), "utf8"), /builtFromTheChangedSource = true/);
+            assert.match(
+                fs.readFileSync(path.join(root, PACK_BUILD_DIRECTORY, "policies", "rules", "aws", "kms.js"), "utf8"),
+                /builtFromTheChangedSource = true/,
+            );
             assert.equal(await ensurePolicyPacksBuilt(root), undefined, "and leaves a fresh build alone");
         } finally {
             fs.writeFileSync(rule, original);

@@ -7,8 +7,18 @@ import { FIXTURE_PACKS } from "./helpers";
 function resource(name: string): PlannedResource {
     const urn = `urn:pulumi:fixture::crypto-beacon::aws:s3/bucket:Bucket::${name}`;
     return {
-        urn, type: "aws:s3/bucket:Bucket", name, parent: null, provider: null, custom: true,
-        inputs: {}, analyzerInputs: {}, protect: false, retainOnDelete: false, dependencies: [], propertyDependencies: {},
+        urn,
+        type: "aws:s3/bucket:Bucket",
+        name,
+        parent: null,
+        provider: null,
+        custom: true,
+        inputs: {},
+        analyzerInputs: {},
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+        propertyDependencies: {},
     };
 }
 
@@ -52,18 +62,27 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
     });
 
     it("a pack that prints no port", async () => {
-        await assert.rejects(PolicyRunner.start([path.join(FIXTURE_PACKS, "no-port")], { startTimeoutSec: 8 }), /policy pack .*no-port printed no port within 8 s/);
+        await assert.rejects(
+            PolicyRunner.start([path.join(FIXTURE_PACKS, "no-port")], { startTimeoutSec: 8 }),
+            /policy pack .*no-port printed no port within 8 s/,
+        );
     });
 
     it("a pack that crashes mid-run fails the check instead of passing what it did not check", async () => {
         const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "crashing")]);
         const pid = runner.sessions[0].process.pid;
         try {
-            await assert.rejects(runner.check("fixture", [resource("fine"), resource("crash-here"), resource("after")], undefined), (error: Error & { exitCode?: number }) => {
-                assert.equal(error.exitCode, 1);
-                assert.match(error.message, /policy pack .*crashing exited \(code 3\) while it had unanswered calls: .*analyze of urn:pulumi:fixture::crypto-beacon::aws:s3\/bucket:Bucket::crash-here/);
-                return true;
-            });
+            await assert.rejects(
+                runner.check("fixture", [resource("fine"), resource("crash-here"), resource("after")], undefined),
+                (error: Error & { exitCode?: number }) => {
+                    assert.equal(error.exitCode, 1);
+                    assert.match(
+                        error.message,
+                        /policy pack .*crashing exited \(code 3\) while it had unanswered calls: .*analyze of urn:pulumi:fixture::crypto-beacon::aws:s3\/bucket:Bucket::crash-here/,
+                    );
+                    return true;
+                },
+            );
         } finally {
             runner.close();
         }
@@ -75,7 +94,10 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
         const pid = runner.sessions[0].process.pid;
         assert.ok(isRunning(pid));
         try {
-            await assert.rejects(runner.check("fixture", [resource("hang-here")], undefined), /policy pack .*hanging did not answer analyze of .*::hang-here within 2 s; it hangs/);
+            await assert.rejects(
+                runner.check("fixture", [resource("hang-here")], undefined),
+                /policy pack .*hanging did not answer analyze of .*::hang-here within 2 s; it hangs/,
+            );
         } finally {
             runner.close();
         }
@@ -83,7 +105,10 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
     });
 
     it("one failing pack stops the others that did start", async () => {
-        await assert.rejects(PolicyRunner.start([path.join(FIXTURE_PACKS, "foreign"), path.join(FIXTURE_PACKS, "broken")]), /broken exited/);
+        await assert.rejects(
+            PolicyRunner.start([path.join(FIXTURE_PACKS, "foreign"), path.join(FIXTURE_PACKS, "broken")]),
+            /broken exited/,
+        );
     });
 });
 
@@ -91,7 +116,13 @@ describe("resource options reach the packs as the engine sends them", () => {
     it("protect, ignoreChanges, deleteBeforeReplace and additionalSecretOutputs come from the plan", async () => {
         const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "options")]);
         try {
-            const bucket = { ...resource("uploads"), protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: true, additionalSecretOutputs: ["arn"] };
+            const bucket = {
+                ...resource("uploads"),
+                protect: true,
+                ignoreChanges: ["tags"],
+                deleteBeforeReplace: true,
+                additionalSecretOutputs: ["arn"],
+            };
             const check = await runner.check("fixture", [bucket], undefined);
             assert.deepEqual(
                 check.violations.map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
@@ -113,7 +144,10 @@ describe("published third-party packs", function () {
         try {
             assert.equal(runner.packs[0].name, "pulumi-awsguard");
             const check = await runner.check(plan.stack, plan.resources, undefined);
-            assert.deepEqual(check.violations.map((violation) => `${violation.policy} ${violation.urn.split("::").pop()}`), ["s3-bucket-logging-enabled uploads"]);
+            assert.deepEqual(
+                check.violations.map((violation) => `${violation.policy} ${violation.urn.split("::").pop()}`),
+                ["s3-bucket-logging-enabled uploads"],
+            );
         } finally {
             runner.close();
         }

@@ -60,15 +60,17 @@ describe("policy rules", function () {
         {
             rule: "aws-default-security-group-closed",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws-site-default", (inputs) => {
-                inputs.ingress = [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }];
-            }),
+            broken: (resources) =>
+                mutate(resources, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws-site-default", (inputs) => {
+                    inputs.ingress = [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }];
+                }),
             expect: /allows 1 ingress rule/,
         },
         {
             rule: "aws-subnet-no-auto-public-ip",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:ec2/subnet:Subnet", "aws-site-public-0", (inputs) => (inputs.mapPublicIpOnLaunch = true)),
+            broken: (resources) =>
+                mutate(resources, "aws:ec2/subnet:Subnet", "aws-site-public-0", (inputs) => (inputs.mapPublicIpOnLaunch = true)),
             expect: /mapPublicIpOnLaunch is true/,
         },
         {
@@ -80,23 +82,26 @@ describe("policy rules", function () {
         {
             rule: "aws-log-group-retention",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30)),
+            broken: (resources) =>
+                mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30)),
             expect: /retentionInDays is 30; at least 365 required/,
         },
         {
             rule: "aws-log-group-encrypted",
             site: "aws",
-            broken: (resources) => mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => delete inputs.kmsKeyId),
+            broken: (resources) =>
+                mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => delete inputs.kmsKeyId),
             expect: /has no kmsKeyId/,
         },
         {
             rule: "required-tags",
             site: "aws",
-            broken: (resources) => mutate(resources, "pulumi:providers:aws", "aws-primary", (inputs) => {
-                const defaultTags = JSON.parse(inputs.defaultTags as string);
-                delete defaultTags.tags.owner;
-                inputs.defaultTags = JSON.stringify(defaultTags);
-            }),
+            broken: (resources) =>
+                mutate(resources, "pulumi:providers:aws", "aws-primary", (inputs) => {
+                    const defaultTags = JSON.parse(inputs.defaultTags as string);
+                    delete defaultTags.tags.owner;
+                    inputs.defaultTags = JSON.stringify(defaultTags);
+                }),
             expect: /is missing tags: owner/,
         },
         {
@@ -106,7 +111,9 @@ describe("policy rules", function () {
                 const defaultProvider = { ...resources.find((resource) => resource.name === "aws-primary")!, name: "default_7_48_0" };
                 const defaultUrn = defaultProvider.urn.replace(/aws-primary$/, "default_7_48_0");
                 return [
-                    ...resources.map((resource) => (resource.name === "aws-site-public-0" ? { ...resource, provider: defaultUrn } : resource)),
+                    ...resources.map((resource) =>
+                        resource.name === "aws-site-public-0" ? { ...resource, provider: defaultUrn } : resource,
+                    ),
                     { ...defaultProvider, urn: defaultUrn },
                 ];
             },
@@ -132,7 +139,8 @@ describe("policy rules", function () {
         {
             rule: "aws-nat-gateway-per-zone",
             site: "aws",
-            broken: (resources) => resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
+            broken: (resources) =>
+                resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
             expect: /1 NAT gateway\(s\) serve private subnets in 3 zones/,
             level: "advisory",
         },
@@ -140,21 +148,30 @@ describe("policy rules", function () {
             rule: "azure-nsg-no-open-inbound",
             also: ["no-unintended-flows"],
             site: "azure",
-            broken: (resources) => mutate(resources, "azure-native:network:NetworkSecurityGroup", "azure-site-gateway", (inputs) => {
-                (inputs.securityRules as Record<string, unknown>[]).push({
-                    name: "allow-ssh", priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp",
-                    sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22",
-                });
-            }),
+            broken: (resources) =>
+                mutate(resources, "azure-native:network:NetworkSecurityGroup", "azure-site-gateway", (inputs) => {
+                    (inputs.securityRules as Record<string, unknown>[]).push({
+                        name: "allow-ssh",
+                        priority: 200,
+                        direction: "Inbound",
+                        access: "Allow",
+                        protocol: "Tcp",
+                        sourceAddressPrefix: "Internet",
+                        sourcePortRange: "*",
+                        destinationAddressPrefix: "*",
+                        destinationPortRange: "22",
+                    });
+                }),
             expect: /rule allow-ssh allows inbound traffic from any address on ports 22/,
         },
         {
             rule: "azure-subnet-has-nsg",
             also: ["no-unintended-flows"],
             site: "azure",
-            broken: (resources) => mutate(resources, "azure-native:network:VirtualNetwork", "azure-site", (inputs) => {
-                delete (inputs.subnets as Record<string, unknown>[])[1].networkSecurityGroup;
-            }),
+            broken: (resources) =>
+                mutate(resources, "azure-native:network:VirtualNetwork", "azure-site", (inputs) => {
+                    delete (inputs.subnets as Record<string, unknown>[])[1].networkSecurityGroup;
+                }),
             expect: /subnet gateway has no network security group/,
         },
         ...platformCases(),
@@ -176,12 +193,22 @@ describe("policy rules", function () {
     it("covers every rule with a case, here or on the breadth fixtures", () => {
         // The intent rules have their own mutations of these plans in intent.test.ts.
         const covered = new Set([...[...cases, ...BREADTH_CASES].map((testCase) => testCase.rule), ...INTENT_RULE_NAMES]);
-        assert.deepEqual(allRules().map(({ rule }) => rule.name).filter((name) => !covered.has(name)), []);
+        assert.deepEqual(
+            allRules()
+                .map(({ rule }) => rule.name)
+                .filter((name) => !covered.has(name)),
+            [],
+        );
     });
 
     describe("config reaches the rules", () => {
         it("a property from the stack's config changes the verdict (minimumDays)", () => {
-            const shortRetention = mutate(prod.aws, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30));
+            const shortRetention = mutate(
+                prod.aws,
+                "aws:cloudwatch/logGroup:LogGroup",
+                "aws-site-flow-logs",
+                (inputs) => (inputs.retentionInDays = 30),
+            );
             assert.deepEqual(firingRules(evaluateRules(shortRetention)), ["aws-log-group-retention"]);
             assert.deepEqual(evaluateRules(shortRetention, { "aws-log-group-retention": { minimumDays: 30 } }), []);
         });
@@ -189,13 +216,22 @@ describe("policy rules", function () {
         it("an allowed port in the config lets an open rule through", () => {
             const openHttps = mutate(prod.azure, "azure-native:network:NetworkSecurityGroup", "azure-site-gateway", (inputs) => {
                 (inputs.securityRules as Record<string, unknown>[]).push({
-                    name: "allow-https", priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp",
-                    sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443",
+                    name: "allow-https",
+                    priority: 200,
+                    direction: "Inbound",
+                    access: "Allow",
+                    protocol: "Tcp",
+                    sourceAddressPrefix: "*",
+                    sourcePortRange: "*",
+                    destinationAddressPrefix: "*",
+                    destinationPortRange: "443",
                 });
             });
             // The intent check still sees the opening: the design admits only Cloudflare's ranges.
             assert.deepEqual(firingRules(evaluateRules(openHttps)), ["azure-nsg-no-open-inbound", "no-unintended-flows"]);
-            assert.deepEqual(firingRules(evaluateRules(openHttps, { "azure-nsg-no-open-inbound": { allowedInternetPorts: [443] } })), ["no-unintended-flows"]);
+            assert.deepEqual(firingRules(evaluateRules(openHttps, { "azure-nsg-no-open-inbound": { allowedInternetPorts: [443] } })), [
+                "no-unintended-flows",
+            ]);
         });
     });
 });
@@ -211,17 +247,39 @@ describe("policy packs, through the Analyzer protocol", function () {
     let compliant: Awaited<ReturnType<PolicyRunner["check"]>>[];
     before(async () => {
         [runner, prod] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), prodPlans()]);
-        compliant = await Promise.all((["aws", "azure", "edge"] as const).map((site) => runner.check(STACK_OF[site], prod[site], undefined)));
+        compliant = await Promise.all(
+            (["aws", "azure", "edge"] as const).map((site) => runner.check(STACK_OF[site], prod[site], undefined)),
+        );
     });
     after(() => runner?.close());
 
-    const endToEnd: Record<(typeof PACKS)[number], { site: keyof ProdPlans; rule: string; broken: (resources: readonly PlannedResource[]) => PlannedResource[]; level: "mandatory" | "advisory" }> = {
-        security: { site: "aws", rule: "aws-kms-key-rotation", broken: (resources) => mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)), level: "mandatory" },
-        compliance: { site: "aws", rule: "aws-log-group-retention", broken: (resources) => mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30)), level: "mandatory" },
+    const endToEnd: Record<
+        (typeof PACKS)[number],
+        {
+            site: keyof ProdPlans;
+            rule: string;
+            broken: (resources: readonly PlannedResource[]) => PlannedResource[];
+            level: "mandatory" | "advisory";
+        }
+    > = {
+        security: {
+            site: "aws",
+            rule: "aws-kms-key-rotation",
+            broken: (resources) => mutate(resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false)),
+            level: "mandatory",
+        },
+        compliance: {
+            site: "aws",
+            rule: "aws-log-group-retention",
+            broken: (resources) =>
+                mutate(resources, "aws:cloudwatch/logGroup:LogGroup", "aws-site-flow-logs", (inputs) => (inputs.retentionInDays = 30)),
+            level: "mandatory",
+        },
         resilience: {
             site: "aws",
             rule: "aws-nat-gateway-per-zone",
-            broken: (resources) => resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
+            broken: (resources) =>
+                resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
             level: "advisory",
         },
     };
@@ -234,7 +292,10 @@ describe("policy packs, through the Analyzer protocol", function () {
                 [...selectRules({ pack }).map(({ rule }) => rule.name), "exempted-violations", "expired-exemptions"].sort(),
             );
             for (const result of compliant) {
-                assert.deepEqual(result.violations.filter((violation) => violation.pack === session.name), []);
+                assert.deepEqual(
+                    result.violations.filter((violation) => violation.pack === session.name),
+                    [],
+                );
             }
             const { site, rule, broken, level } = endToEnd[pack];
             const stack = STACK_OF[site];
@@ -258,23 +319,119 @@ describe("policy packs, through the Analyzer protocol", function () {
 
 /** Cases for the rules that guard the sites' platform defaults: one property broken each. */
 function platformCases() {
-    const set = (type: string, name: string, change: (inputs: Record<string, unknown>) => void) => (resources: PlannedResource[]) => mutate(resources, type, name, change);
-    const nested = (key: string, change: (value: Record<string, unknown>) => void) => (inputs: Record<string, unknown>) => change(inputs[key] as Record<string, unknown>);
+    const set = (type: string, name: string, change: (inputs: Record<string, unknown>) => void) => (resources: PlannedResource[]) =>
+        mutate(resources, type, name, change);
+    const nested = (key: string, change: (value: Record<string, unknown>) => void) => (inputs: Record<string, unknown>) =>
+        change(inputs[key] as Record<string, unknown>);
     return [
-        { rule: "aws-s3-public-access-blocked", site: "aws" as const, broken: set("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws-assets", (inputs) => (inputs.blockPublicPolicy = false)), expect: /blockPublicPolicy not true/ },
-        { rule: "aws-s3-default-encryption", site: "aws" as const, broken: set("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws-assets", (inputs) => (inputs.rules = [])), expect: /has no default encryption rule/ },
-        { rule: "aws-alb-drops-invalid-headers", site: "aws" as const, broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.dropInvalidHeaderFields = false)), expect: /dropInvalidHeaderFields is not true/ },
-        { rule: "aws-listener-https-only", site: "aws" as const, broken: set("aws:lb/listener:Listener", "aws-origin-https", (inputs) => (inputs.sslPolicy = "ELBSecurityPolicy-2016-08")), expect: /sslPolicy ELBSecurityPolicy-2016-08 allows TLS below 1\.2/ },
-        { rule: "aws-elasticache-encrypted", site: "aws" as const, broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.transitEncryptionMode = "preferred")), expect: /TLS is not required in transit/ },
-        { rule: "aws-ecr-immutable-scanned", site: "aws" as const, broken: set("aws:ecr/repository:Repository", "aws-registry-api", (inputs) => (inputs.imageTagMutability = "MUTABLE")), expect: /tags are mutable/ },
-        { rule: "aws-eks-private-encrypted", site: "aws" as const, broken: set("aws:eks/cluster:Cluster", "aws-site", (inputs) => (inputs.enabledClusterLogTypes = ["api"])), expect: /the audit log is off/ },
-        { rule: "aws-imdsv2-required", site: "aws" as const, broken: set("aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes", nested("metadataOptions", (options) => (options.httpTokens = "optional"))), expect: /IMDSv2 is not required/ },
-        { rule: "aws-cloudtrail-validated", site: "aws" as const, broken: set("aws:cloudtrail/trail:Trail", "aws-monitoring", (inputs) => (inputs.enableLogFileValidation = false)), expect: /log files are not validated/ },
-        { rule: "azure-storage-secure", site: "azure" as const, broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.allowSharedKeyAccess = true)), expect: /allows shared-key access/ },
-        { rule: "azure-key-vault-protected", site: "azure" as const, broken: set("azure-native:keyvault:Vault", "azure-vault", nested("properties", (properties) => (properties.enablePurgeProtection = false))), expect: /purge protection is off/ },
-        { rule: "azure-aks-locked-down", site: "azure" as const, broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.disableLocalAccounts = false)), expect: /local accounts are enabled/ },
-        { rule: "azure-acr-locked-down", site: "azure" as const, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.adminUserEnabled = true)), expect: /the admin user is enabled/ },
-        { rule: "azure-waf-prevention", site: "azure" as const, broken: set("azure-native:network:WebApplicationFirewallPolicy", "azure-origin", nested("policySettings", (settings) => (settings.mode = "Detection"))), expect: /not enabled in prevention mode/ },
+        {
+            rule: "aws-s3-public-access-blocked",
+            site: "aws" as const,
+            broken: set(
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "aws-assets",
+                (inputs) => (inputs.blockPublicPolicy = false),
+            ),
+            expect: /blockPublicPolicy not true/,
+        },
+        {
+            rule: "aws-s3-default-encryption",
+            site: "aws" as const,
+            broken: set(
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "aws-assets",
+                (inputs) => (inputs.rules = []),
+            ),
+            expect: /has no default encryption rule/,
+        },
+        {
+            rule: "aws-alb-drops-invalid-headers",
+            site: "aws" as const,
+            broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.dropInvalidHeaderFields = false)),
+            expect: /dropInvalidHeaderFields is not true/,
+        },
+        {
+            rule: "aws-listener-https-only",
+            site: "aws" as const,
+            broken: set("aws:lb/listener:Listener", "aws-origin-https", (inputs) => (inputs.sslPolicy = "ELBSecurityPolicy-2016-08")),
+            expect: /sslPolicy ELBSecurityPolicy-2016-08 allows TLS below 1\.2/,
+        },
+        {
+            rule: "aws-elasticache-encrypted",
+            site: "aws" as const,
+            broken: set(
+                "aws:elasticache/replicationGroup:ReplicationGroup",
+                "aws-redis",
+                (inputs) => (inputs.transitEncryptionMode = "preferred"),
+            ),
+            expect: /TLS is not required in transit/,
+        },
+        {
+            rule: "aws-ecr-immutable-scanned",
+            site: "aws" as const,
+            broken: set("aws:ecr/repository:Repository", "aws-registry-api", (inputs) => (inputs.imageTagMutability = "MUTABLE")),
+            expect: /tags are mutable/,
+        },
+        {
+            rule: "aws-eks-private-encrypted",
+            site: "aws" as const,
+            broken: set("aws:eks/cluster:Cluster", "aws-site", (inputs) => (inputs.enabledClusterLogTypes = ["api"])),
+            expect: /the audit log is off/,
+        },
+        {
+            rule: "aws-imdsv2-required",
+            site: "aws" as const,
+            broken: set(
+                "aws:ec2/launchTemplate:LaunchTemplate",
+                "aws-site-nodes",
+                nested("metadataOptions", (options) => (options.httpTokens = "optional")),
+            ),
+            expect: /IMDSv2 is not required/,
+        },
+        {
+            rule: "aws-cloudtrail-validated",
+            site: "aws" as const,
+            broken: set("aws:cloudtrail/trail:Trail", "aws-monitoring", (inputs) => (inputs.enableLogFileValidation = false)),
+            expect: /log files are not validated/,
+        },
+        {
+            rule: "azure-storage-secure",
+            site: "azure" as const,
+            broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.allowSharedKeyAccess = true)),
+            expect: /allows shared-key access/,
+        },
+        {
+            rule: "azure-key-vault-protected",
+            site: "azure" as const,
+            broken: set(
+                "azure-native:keyvault:Vault",
+                "azure-vault",
+                nested("properties", (properties) => (properties.enablePurgeProtection = false)),
+            ),
+            expect: /purge protection is off/,
+        },
+        {
+            rule: "azure-aks-locked-down",
+            site: "azure" as const,
+            broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.disableLocalAccounts = false)),
+            expect: /local accounts are enabled/,
+        },
+        {
+            rule: "azure-acr-locked-down",
+            site: "azure" as const,
+            broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.adminUserEnabled = true)),
+            expect: /the admin user is enabled/,
+        },
+        {
+            rule: "azure-waf-prevention",
+            site: "azure" as const,
+            broken: set(
+                "azure-native:network:WebApplicationFirewallPolicy",
+                "azure-origin",
+                nested("policySettings", (settings) => (settings.mode = "Detection")),
+            ),
+            expect: /not enabled in prevention mode/,
+        },
     ];
 }
 
@@ -285,62 +442,152 @@ function set(type: string, name: string, change: (inputs: Record<string, any>) =
 
 /** Cases for the edge stack's rules: Cloudflare, the database, failover and backups. */
 function edgeCases() {
-    const zoneSetting = (name: string, value: unknown) => set("cloudflare:index/zoneSetting:ZoneSetting", name, (inputs) => (inputs.value = value));
+    const zoneSetting = (name: string, value: unknown) =>
+        set("cloudflare:index/zoneSetting:ZoneSetting", name, (inputs) => (inputs.value = value));
     const ruleset = (name: string, change: (inputs: Record<string, any>) => void) => set("cloudflare:index/ruleset:Ruleset", name, change);
-    const cluster = (change: (inputs: Record<string, any>) => void) => set("mongodbatlas:index/advancedCluster:AdvancedCluster", "trading-hub", change);
+    const cluster = (change: (inputs: Record<string, any>) => void) =>
+        set("mongodbatlas:index/advancedCluster:AdvancedCluster", "trading-hub", change);
     const edge = "edge" as const;
     return [
         { rule: "cloudflare-ssl-strict", site: edge, broken: zoneSetting("edge-ssl", "full"), expect: /ssl is "full"; allowed: strict/ },
-        { rule: "cloudflare-min-tls-1-2", site: edge, broken: zoneSetting("edge-min-tls-version", "1.0"), expect: /min_tls_version is "1\.0"/ },
+        {
+            rule: "cloudflare-min-tls-1-2",
+            site: edge,
+            broken: zoneSetting("edge-min-tls-version", "1.0"),
+            expect: /min_tls_version is "1\.0"/,
+        },
         { rule: "cloudflare-tls-1-3", site: edge, broken: zoneSetting("edge-tls-1-3", "off"), expect: /tls_1_3 is "off"/ },
-        { rule: "cloudflare-always-https", site: edge, broken: zoneSetting("edge-always-use-https", "off"), expect: /always_use_https is "off"/ },
+        {
+            rule: "cloudflare-always-https",
+            site: edge,
+            broken: zoneSetting("edge-always-use-https", "off"),
+            expect: /always_use_https is "off"/,
+        },
         {
             rule: "cloudflare-hsts",
             site: edge,
-            broken: set("cloudflare:index/zoneSetting:ZoneSetting", "edge-security-header", (inputs) => (inputs.value.strict_transport_security.max_age = 3600)),
+            broken: set(
+                "cloudflare:index/zoneSetting:ZoneSetting",
+                "edge-security-header",
+                (inputs) => (inputs.value.strict_transport_security.max_age = 3600),
+            ),
             expect: /HSTS max_age 3600 is under 15552000 s/,
         },
-        { rule: "cloudflare-dnssec", site: edge, broken: set("cloudflare:index/zoneDnssec:ZoneDnssec", "edge-dnssec", (inputs) => (inputs.status = "disabled")), expect: /DNSSEC status is disabled/ },
-        { rule: "cloudflare-dns-proxied", site: edge, broken: set("cloudflare:index/dnsRecord:DnsRecord", "edge-www", (inputs) => (inputs.proxied = false)), expect: /CNAME record www\.trade\.example\.com is not proxied/ },
+        {
+            rule: "cloudflare-dnssec",
+            site: edge,
+            broken: set("cloudflare:index/zoneDnssec:ZoneDnssec", "edge-dnssec", (inputs) => (inputs.status = "disabled")),
+            expect: /DNSSEC status is disabled/,
+        },
+        {
+            rule: "cloudflare-dns-proxied",
+            site: edge,
+            broken: set("cloudflare:index/dnsRecord:DnsRecord", "edge-www", (inputs) => (inputs.proxied = false)),
+            expect: /CNAME record www\.trade\.example\.com is not proxied/,
+        },
         {
             rule: "cloudflare-authenticated-origin-pulls",
             site: edge,
-            broken: set("cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings", "edge-origin-pulls", (inputs) => (inputs.enabled = false)),
+            broken: set(
+                "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings",
+                "edge-origin-pulls",
+                (inputs) => (inputs.enabled = false),
+            ),
             expect: /authenticated origin pulls are off/,
         },
-        { rule: "cloudflare-load-balancer-proxied", site: edge, broken: set("cloudflare:index/loadBalancer:LoadBalancer", "edge", (inputs) => (inputs.proxied = false)), expect: /DNS-only/ },
+        {
+            rule: "cloudflare-load-balancer-proxied",
+            site: edge,
+            broken: set("cloudflare:index/loadBalancer:LoadBalancer", "edge", (inputs) => (inputs.proxied = false)),
+            expect: /DNS-only/,
+        },
         {
             rule: "cloudflare-zero-downtime-failover",
             site: edge,
-            broken: set("cloudflare:index/loadBalancer:LoadBalancer", "edge", (inputs) => (inputs.sessionAffinityAttributes.zeroDowntimeFailover = "none")),
+            broken: set(
+                "cloudflare:index/loadBalancer:LoadBalancer",
+                "edge",
+                (inputs) => (inputs.sessionAffinityAttributes.zeroDowntimeFailover = "none"),
+            ),
             expect: /session affinity cookie without zero-downtime failover/,
         },
-        { rule: "cloudflare-monitor-https", site: edge, broken: set("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor", "edge-aws", (inputs) => (inputs.type = "http")), expect: /monitor type is http; allowed: https/ },
-        { rule: "cloudflare-managed-waf", site: edge, broken: ruleset("edge-managed-waf", (inputs) => inputs.rules.pop()), expect: /does not run the OWASP Core ruleset/ },
-        { rule: "cloudflare-rate-limits", site: edge, broken: ruleset("edge-rate-limits", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.action = "log"))), expect: /no blocking rate-limit rule/ },
+        {
+            rule: "cloudflare-monitor-https",
+            site: edge,
+            broken: set("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor", "edge-aws", (inputs) => (inputs.type = "http")),
+            expect: /monitor type is http; allowed: https/,
+        },
+        {
+            rule: "cloudflare-managed-waf",
+            site: edge,
+            broken: ruleset("edge-managed-waf", (inputs) => inputs.rules.pop()),
+            expect: /does not run the OWASP Core ruleset/,
+        },
+        {
+            rule: "cloudflare-rate-limits",
+            site: edge,
+            broken: ruleset("edge-rate-limits", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.action = "log"))),
+            expect: /no blocking rate-limit rule/,
+        },
         {
             rule: "cloudflare-security-headers",
             site: edge,
-            broken: ruleset("edge-security-headers", (inputs) => delete inputs.rules[0].actionParameters.headers["Content-Security-Policy"]),
+            broken: ruleset(
+                "edge-security-headers",
+                (inputs) => delete inputs.rules[0].actionParameters.headers["Content-Security-Policy"],
+            ),
             expect: /responses lack content-security-policy/,
         },
-        { rule: "atlas-cluster-tls-1-2", site: edge, broken: cluster((inputs) => (inputs.advancedConfiguration.minimumEnabledTlsProtocol = "TLS1_0")), expect: /minimum TLS is TLS1_0/ },
-        { rule: "atlas-cluster-continuous-backup", site: edge, broken: cluster((inputs) => (inputs.pitEnabled = false)), expect: /point-in-time restore is off/ },
-        { rule: "atlas-majority-write-concern", site: edge, broken: cluster((inputs) => (inputs.advancedConfiguration.defaultWriteConcern = "1")), expect: /default write concern is 1/ },
+        {
+            rule: "atlas-cluster-tls-1-2",
+            site: edge,
+            broken: cluster((inputs) => (inputs.advancedConfiguration.minimumEnabledTlsProtocol = "TLS1_0")),
+            expect: /minimum TLS is TLS1_0/,
+        },
+        {
+            rule: "atlas-cluster-continuous-backup",
+            site: edge,
+            broken: cluster((inputs) => (inputs.pitEnabled = false)),
+            expect: /point-in-time restore is off/,
+        },
+        {
+            rule: "atlas-majority-write-concern",
+            site: edge,
+            broken: cluster((inputs) => (inputs.advancedConfiguration.defaultWriteConcern = "1")),
+            expect: /default write concern is 1/,
+        },
         {
             rule: "atlas-no-public-access",
             site: edge,
             broken: (resources: PlannedResource[]) => {
                 const user = resources.find((resource) => resource.name === "trading-hub-app")!;
                 const inputs = { projectId: user.inputs.projectId, cidrBlock: "0.0.0.0/0" };
-                return [...resources, { ...user, type: "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", name: "open", urn: user.urn.replace(/databaseUser:DatabaseUser::trading-hub-app$/, "projectIpAccessList:ProjectIpAccessList::open"), inputs, analyzerInputs: inputs, propertyDependencies: {} }];
+                return [
+                    ...resources,
+                    {
+                        ...user,
+                        type: "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList",
+                        name: "open",
+                        urn: user.urn.replace(
+                            /databaseUser:DatabaseUser::trading-hub-app$/,
+                            "projectIpAccessList:ProjectIpAccessList::open",
+                        ),
+                        inputs,
+                        analyzerInputs: inputs,
+                        propertyDependencies: {},
+                    },
+                ];
             },
             expect: /access list entry 0\.0\.0\.0\/0 admits the whole internet/,
         },
         {
             rule: "atlas-user-least-privilege",
             site: edge,
-            broken: set("mongodbatlas:index/databaseUser:DatabaseUser", "trading-hub-app", (inputs) => (inputs.roles = [{ roleName: "atlasAdmin", databaseName: "admin" }])),
+            broken: set(
+                "mongodbatlas:index/databaseUser:DatabaseUser",
+                "trading-hub-app",
+                (inputs) => (inputs.roles = [{ roleName: "atlasAdmin", databaseName: "admin" }]),
+            ),
             expect: /holds atlasAdmin/,
         },
         {
@@ -356,10 +603,19 @@ function edgeCases() {
         {
             rule: "backup-retention",
             site: edge,
-            broken: set("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "trading-hub", (inputs) => (inputs.policyItemDaily.retentionValue = 7)),
+            broken: set(
+                "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
+                "trading-hub",
+                (inputs) => (inputs.policyItemDaily.retentionValue = 7),
+            ),
             expect: /database backups: dailies kept under 30 days/,
         },
-        { rule: "load-balancer-both-clouds", site: edge, broken: set("cloudflare:index/loadBalancer:LoadBalancer", "edge", (inputs) => delete inputs.fallbackPool), expect: /no fallback pool/ },
+        {
+            rule: "load-balancer-both-clouds",
+            site: edge,
+            broken: set("cloudflare:index/loadBalancer:LoadBalancer", "edge", (inputs) => delete inputs.fallbackPool),
+            expect: /no fallback pool/,
+        },
         {
             rule: "failover-detection-time",
             site: edge,
@@ -376,25 +632,80 @@ function workloadCases() {
             const pod = inputs.spec.template.spec;
             change(pod, pod.containers[0]);
         });
-    const context = (key: string, value: unknown) => api((_, container) => (container.securityContext = { ...container.securityContext, [key]: value }));
+    const context = (key: string, value: unknown) =>
+        api((_, container) => (container.securityContext = { ...container.securityContext, [key]: value }));
     const aws = "aws" as const;
     return [
         { rule: "k8s-run-as-non-root", site: aws, broken: context("runAsNonRoot", false), expect: /container api: may run as root/ },
-        { rule: "k8s-read-only-root-filesystem", site: aws, broken: context("readOnlyRootFilesystem", false), expect: /the root filesystem is writable/ },
-        { rule: "k8s-no-privilege-escalation", site: aws, broken: context("allowPrivilegeEscalation", true), expect: /privilege escalation is allowed/ },
+        {
+            rule: "k8s-read-only-root-filesystem",
+            site: aws,
+            broken: context("readOnlyRootFilesystem", false),
+            expect: /the root filesystem is writable/,
+        },
+        {
+            rule: "k8s-no-privilege-escalation",
+            site: aws,
+            broken: context("allowPrivilegeEscalation", true),
+            expect: /privilege escalation is allowed/,
+        },
         { rule: "k8s-not-privileged", site: aws, broken: context("privileged", true), expect: /runs privileged/ },
-        { rule: "k8s-drop-all-capabilities", site: aws, broken: context("capabilities", { drop: ["NET_RAW"] }), expect: /does not drop all capabilities/ },
-        { rule: "k8s-seccomp-runtime-default", site: aws, broken: context("seccompProfile", { type: "Unconfined" }), expect: /seccomp profile is Unconfined/ },
-        { rule: "k8s-resource-requests-limits", site: aws, broken: api((_, container) => delete container.resources.limits), expect: /missing limits\.cpu, limits\.memory/ },
-        { rule: "k8s-image-pinned", site: aws, broken: api((_, container) => (container.image = String(container.image).replace(/:[^:]+$/, ":latest"))), expect: /crypto-beacon\/prod-aws\/api:latest is not pinned/ },
-        { rule: "k8s-no-literal-secret-env", site: aws, broken: api((_, container) => container.env.push({ name: "DB_PASSWORD", value: "hunter2hunter2" })), expect: /literal value in DB_PASSWORD/ },
-        { rule: "k8s-no-host-namespaces", site: aws, broken: api((pod) => (pod.hostNetwork = true)), expect: /shares the node's hostNetwork/ },
-        { rule: "k8s-no-service-account-token", site: aws, broken: api((pod) => (pod.automountServiceAccountToken = true)), expect: /mounts a Kubernetes API token/ },
-        { rule: "k8s-probes", site: aws, broken: api((_, container) => delete container.livenessProbe), expect: /container api: no livenessProbe/ },
+        {
+            rule: "k8s-drop-all-capabilities",
+            site: aws,
+            broken: context("capabilities", { drop: ["NET_RAW"] }),
+            expect: /does not drop all capabilities/,
+        },
+        {
+            rule: "k8s-seccomp-runtime-default",
+            site: aws,
+            broken: context("seccompProfile", { type: "Unconfined" }),
+            expect: /seccomp profile is Unconfined/,
+        },
+        {
+            rule: "k8s-resource-requests-limits",
+            site: aws,
+            broken: api((_, container) => delete container.resources.limits),
+            expect: /missing limits\.cpu, limits\.memory/,
+        },
+        {
+            rule: "k8s-image-pinned",
+            site: aws,
+            broken: api((_, container) => (container.image = String(container.image).replace(/:[^:]+$/, ":latest"))),
+            expect: /crypto-beacon\/prod-aws\/api:latest is not pinned/,
+        },
+        {
+            rule: "k8s-no-literal-secret-env",
+            site: aws,
+            broken: api((_, container) => container.env.push({ name: "DB_PASSWORD", value: "hunter2hunter2" })),
+            expect: /literal value in DB_PASSWORD/,
+        },
+        {
+            rule: "k8s-no-host-namespaces",
+            site: aws,
+            broken: api((pod) => (pod.hostNetwork = true)),
+            expect: /shares the node's hostNetwork/,
+        },
+        {
+            rule: "k8s-no-service-account-token",
+            site: aws,
+            broken: api((pod) => (pod.automountServiceAccountToken = true)),
+            expect: /mounts a Kubernetes API token/,
+        },
+        {
+            rule: "k8s-probes",
+            site: aws,
+            broken: api((_, container) => delete container.livenessProbe),
+            expect: /container api: no livenessProbe/,
+        },
         {
             rule: "k8s-namespace-restricted",
             site: aws,
-            broken: set("kubernetes:core/v1:Namespace", "aws-hub-trading-hub", (inputs) => (inputs.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline")),
+            broken: set(
+                "kubernetes:core/v1:Namespace",
+                "aws-hub-trading-hub",
+                (inputs) => (inputs.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+            ),
             expect: /enforce level is baseline; allowed: restricted/,
         },
         {
@@ -406,13 +717,17 @@ function workloadCases() {
         {
             rule: "k8s-disruption-budget",
             site: aws,
-            broken: (resources: PlannedResource[]) => resources.filter((resource) => !(resource.type === "kubernetes:policy/v1:PodDisruptionBudget" && resource.name === "aws-hub-api-blue")),
+            broken: (resources: PlannedResource[]) =>
+                resources.filter(
+                    (resource) => !(resource.type === "kubernetes:policy/v1:PodDisruptionBudget" && resource.name === "aws-hub-api-blue"),
+                ),
             expect: /Deployment trading-hub\/api-blue runs 3 replicas with no PodDisruptionBudget/,
         },
         {
             rule: "aws-alb-waf-associated",
             site: aws,
-            broken: (resources: PlannedResource[]) => resources.filter((resource) => resource.type !== "aws:wafv2/webAclAssociation:WebAclAssociation"),
+            broken: (resources: PlannedResource[]) =>
+                resources.filter((resource) => resource.type !== "aws:wafv2/webAclAssociation:WebAclAssociation"),
             expect: /internet-facing load balancer aws-origin has no WAF web ACL/,
         },
         {
@@ -429,7 +744,8 @@ function hardeningCases() {
     const aws = "aws" as const;
     const azure = "azure" as const;
     const edge = "edge" as const;
-    const without = (type: string, name?: string) => (resources: PlannedResource[]) => resources.filter((resource) => !(resource.type === type && (name === undefined || resource.name === name)));
+    const without = (type: string, name?: string) => (resources: PlannedResource[]) =>
+        resources.filter((resource) => !(resource.type === type && (name === undefined || resource.name === name)));
     const policyJson = (type: string, name: string, change: (document: { Statement: Record<string, any>[] }) => void) =>
         set(type, name, (inputs) => {
             const document = JSON.parse(inputs.policy);
@@ -437,112 +753,488 @@ function hardeningCases() {
             inputs.policy = JSON.stringify(document);
         });
     return [
-        { rule: "aws-s3-versioning", site: aws, broken: set("aws:s3/bucketVersioning:BucketVersioning", "aws-assets", (inputs) => (inputs.versioningConfiguration.status = "Suspended")), expect: /versioning is not enabled/ },
-        { rule: "aws-s3-acls-disabled", site: aws, broken: set("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws-assets", (inputs) => (inputs.rule.objectOwnership = "ObjectWriter")), expect: /objectOwnership is ObjectWriter/ },
-        { rule: "aws-s3-tls-only", site: aws, broken: policyJson("aws:s3/bucketPolicy:BucketPolicy", "aws-assets", (document) => document.Statement.shift()), expect: /no statement denies requests without TLS/ },
-        { rule: "aws-s3-lifecycle", site: aws, broken: set("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws-assets", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.status = "Disabled"))), expect: /no enabled lifecycle rule/ },
-        { rule: "aws-secrets-manager-kms", site: aws, broken: set("aws:secretsmanager/secret:Secret", "aws-redis-auth-token", (inputs) => delete inputs.kmsKeyId), expect: /uses the default AWS-managed key/ },
-        { rule: "aws-secrets-manager-recovery-window", site: aws, broken: set("aws:secretsmanager/secret:Secret", "aws-redis-auth-token", (inputs) => (inputs.recoveryWindowInDays = 0)), expect: /recoveryWindowInDays is 0/ },
-        { rule: "aws-sns-encrypted", site: aws, broken: set("aws:sns/topic:Topic", "aws-monitoring-alarms", (inputs) => delete inputs.kmsMasterKeyId), expect: /the topic is not encrypted/ },
-        { rule: "aws-backup-vault-kms", site: aws, broken: set("aws:backup/vault:Vault", "aws-backup", (inputs) => delete inputs.kmsKeyArn), expect: /the vault uses the default key/ },
-        { rule: "aws-backup-vault-lock", site: aws, broken: set("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws-backup", (inputs) => delete inputs.changeableForDays), expect: /not in compliance mode/ },
-        { rule: "aws-waf-managed-rules", site: aws, broken: set("aws:wafv2/webAcl:WebAcl", "aws-origin", (inputs) => (inputs.rules = inputs.rules.filter((rule: Record<string, any>) => rule.name !== "AWSManagedRulesKnownBadInputsRuleSet"))), expect: /missing AWSManagedRulesKnownBadInputsRuleSet/ },
-        { rule: "aws-waf-rate-limit", site: aws, broken: set("aws:wafv2/webAcl:WebAcl", "aws-origin", (inputs) => (inputs.rules = inputs.rules.filter((rule: Record<string, any>) => !rule.statement.rateBasedStatement))), expect: /no blocking rate-based rule/ },
-        { rule: "aws-waf-logged", site: aws, broken: without("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"), expect: /web ACL aws-origin does not log/ },
-        { rule: "aws-alb-access-logs", site: aws, broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.accessLogs.enabled = false)), expect: /access logs are off/ },
-        { rule: "aws-alb-desync-mitigation", site: aws, broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.desyncMitigationMode = "monitor")), expect: /desyncMitigationMode is monitor/ },
-        { rule: "aws-node-volumes-encrypted", site: aws, broken: set("aws:ec2/launchTemplate:LaunchTemplate", "aws-site-nodes", (inputs) => (inputs.blockDeviceMappings[0].ebs.encrypted = "false")), expect: /a volume is not encrypted/ },
+        {
+            rule: "aws-s3-versioning",
+            site: aws,
+            broken: set(
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "aws-assets",
+                (inputs) => (inputs.versioningConfiguration.status = "Suspended"),
+            ),
+            expect: /versioning is not enabled/,
+        },
+        {
+            rule: "aws-s3-acls-disabled",
+            site: aws,
+            broken: set(
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                "aws-assets",
+                (inputs) => (inputs.rule.objectOwnership = "ObjectWriter"),
+            ),
+            expect: /objectOwnership is ObjectWriter/,
+        },
+        {
+            rule: "aws-s3-tls-only",
+            site: aws,
+            broken: policyJson("aws:s3/bucketPolicy:BucketPolicy", "aws-assets", (document) => document.Statement.shift()),
+            expect: /no statement denies requests without TLS/,
+        },
+        {
+            rule: "aws-s3-lifecycle",
+            site: aws,
+            broken: set("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws-assets", (inputs) =>
+                inputs.rules.forEach((rule: Record<string, unknown>) => (rule.status = "Disabled")),
+            ),
+            expect: /no enabled lifecycle rule/,
+        },
+        {
+            rule: "aws-secrets-manager-kms",
+            site: aws,
+            broken: set("aws:secretsmanager/secret:Secret", "aws-redis-auth-token", (inputs) => delete inputs.kmsKeyId),
+            expect: /uses the default AWS-managed key/,
+        },
+        {
+            rule: "aws-secrets-manager-recovery-window",
+            site: aws,
+            broken: set("aws:secretsmanager/secret:Secret", "aws-redis-auth-token", (inputs) => (inputs.recoveryWindowInDays = 0)),
+            expect: /recoveryWindowInDays is 0/,
+        },
+        {
+            rule: "aws-sns-encrypted",
+            site: aws,
+            broken: set("aws:sns/topic:Topic", "aws-monitoring-alarms", (inputs) => delete inputs.kmsMasterKeyId),
+            expect: /the topic is not encrypted/,
+        },
+        {
+            rule: "aws-backup-vault-kms",
+            site: aws,
+            broken: set("aws:backup/vault:Vault", "aws-backup", (inputs) => delete inputs.kmsKeyArn),
+            expect: /the vault uses the default key/,
+        },
+        {
+            rule: "aws-backup-vault-lock",
+            site: aws,
+            broken: set(
+                "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+                "aws-backup",
+                (inputs) => delete inputs.changeableForDays,
+            ),
+            expect: /not in compliance mode/,
+        },
+        {
+            rule: "aws-waf-managed-rules",
+            site: aws,
+            broken: set(
+                "aws:wafv2/webAcl:WebAcl",
+                "aws-origin",
+                (inputs) =>
+                    (inputs.rules = inputs.rules.filter(
+                        (rule: Record<string, any>) => rule.name !== "AWSManagedRulesKnownBadInputsRuleSet",
+                    )),
+            ),
+            expect: /missing AWSManagedRulesKnownBadInputsRuleSet/,
+        },
+        {
+            rule: "aws-waf-rate-limit",
+            site: aws,
+            broken: set(
+                "aws:wafv2/webAcl:WebAcl",
+                "aws-origin",
+                (inputs) => (inputs.rules = inputs.rules.filter((rule: Record<string, any>) => !rule.statement.rateBasedStatement)),
+            ),
+            expect: /no blocking rate-based rule/,
+        },
+        {
+            rule: "aws-waf-logged",
+            site: aws,
+            broken: without("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"),
+            expect: /web ACL aws-origin does not log/,
+        },
+        {
+            rule: "aws-alb-access-logs",
+            site: aws,
+            broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.accessLogs.enabled = false)),
+            expect: /access logs are off/,
+        },
+        {
+            rule: "aws-alb-desync-mitigation",
+            site: aws,
+            broken: set("aws:lb/loadBalancer:LoadBalancer", "aws-origin", (inputs) => (inputs.desyncMitigationMode = "monitor")),
+            expect: /desyncMitigationMode is monitor/,
+        },
+        {
+            rule: "aws-node-volumes-encrypted",
+            site: aws,
+            broken: set(
+                "aws:ec2/launchTemplate:LaunchTemplate",
+                "aws-site-nodes",
+                (inputs) => (inputs.blockDeviceMappings[0].ebs.encrypted = "false"),
+            ),
+            expect: /a volume is not encrypted/,
+        },
         {
             rule: "aws-iam-no-wildcard-policy",
             also: ["no-access-beyond-needs"],
             site: aws,
-            broken: policyJson("aws:iam/rolePolicy:RolePolicy", "aws-workloads-api", (document) => document.Statement.push({ Effect: "Allow", Action: "*", Resource: "*" })),
+            broken: policyJson("aws:iam/rolePolicy:RolePolicy", "aws-workloads-api", (document) =>
+                document.Statement.push({ Effect: "Allow", Action: "*", Resource: "*" }),
+            ),
             expect: /allows \* on \*/,
         },
         {
             rule: "aws-iam-no-administrator-access",
             also: ["access-needs-granted", "no-access-beyond-needs"],
             site: aws,
-            broken: set("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws-site-cluster", (inputs) => (inputs.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess")),
+            broken: set(
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                "aws-site-cluster",
+                (inputs) => (inputs.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess"),
+            ),
             expect: /attaches arn:aws:iam::aws:policy\/AdministratorAccess/,
         },
-        { rule: "aws-alarms-notify", site: aws, broken: set("aws:cloudwatch/metricAlarm:MetricAlarm", "aws-monitoring-redis-cpu", (inputs) => (inputs.alarmActions = [])), expect: /the alarm notifies nobody/ },
-        { rule: "aws-elasticache-multi-az", site: aws, broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.multiAzEnabled = false)), expect: /no automatic multi-zone failover/ },
-        { rule: "aws-elasticache-snapshots", site: aws, broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.snapshotRetentionLimit = 0)), expect: /no snapshots are kept/ },
-        { rule: "aws-vpc-endpoint-private-dns", also: ["intended-flows-allowed"], site: aws, broken: set("aws:ec2/vpcEndpoint:VpcEndpoint", "aws-site-sts", (inputs) => (inputs.privateDnsEnabled = false)), expect: /private DNS is off/ },
+        {
+            rule: "aws-alarms-notify",
+            site: aws,
+            broken: set("aws:cloudwatch/metricAlarm:MetricAlarm", "aws-monitoring-redis-cpu", (inputs) => (inputs.alarmActions = [])),
+            expect: /the alarm notifies nobody/,
+        },
+        {
+            rule: "aws-elasticache-multi-az",
+            site: aws,
+            broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.multiAzEnabled = false)),
+            expect: /no automatic multi-zone failover/,
+        },
+        {
+            rule: "aws-elasticache-snapshots",
+            site: aws,
+            broken: set("aws:elasticache/replicationGroup:ReplicationGroup", "aws-redis", (inputs) => (inputs.snapshotRetentionLimit = 0)),
+            expect: /no snapshots are kept/,
+        },
+        {
+            rule: "aws-vpc-endpoint-private-dns",
+            also: ["intended-flows-allowed"],
+            site: aws,
+            broken: set("aws:ec2/vpcEndpoint:VpcEndpoint", "aws-site-sts", (inputs) => (inputs.privateDnsEnabled = false)),
+            expect: /private DNS is off/,
+        },
         {
             rule: "aws-security-group-no-open-ingress",
             also: ["no-unintended-flows"],
             site: aws,
-            broken: set("aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => inputs.ingress.push({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] })),
+            broken: set("aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) =>
+                inputs.ingress.push({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }),
+            ),
             expect: /admits the internet on ports 22-22/,
         },
-        { rule: "aws-security-group-rule-no-open-ingress", also: ["no-unintended-flows"], site: aws, broken: set("aws:ec2/securityGroupRule:SecurityGroupRule", "aws-workloads-gateway-from-origin", (inputs) => { delete inputs.sourceSecurityGroupId; inputs.cidrBlocks = ["0.0.0.0/0"]; }), expect: /admits the internet/ },
-        { rule: "aws-kms-deletion-window", site: aws, broken: set("aws:kms/key:Key", "aws-site-data", (inputs) => (inputs.deletionWindowInDays = 7)), expect: /deletionWindowInDays is 7/ },
-        { rule: "aws-target-group-health-check", site: aws, broken: set("aws:lb/targetGroup:TargetGroup", "aws-origin", (inputs) => (inputs.healthCheck.enabled = false)), expect: /no health check/ },
-        { rule: "aws-ecr-lifecycle", site: aws, broken: without("aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws-registry-api"), expect: /repository aws-registry-api keeps every image forever/ },
-        { rule: "azure-storage-versioning", site: azure, broken: set("azure-native:storage:BlobServiceProperties", "azure-assets", (inputs) => (inputs.isVersioningEnabled = false)), expect: /versioning or soft delete is off/ },
-        { rule: "azure-storage-container-private", site: azure, broken: set("azure-native:storage:BlobContainer", "azure-assets-assets", (inputs) => (inputs.publicAccess = "Blob")), expect: /publicAccess is Blob/ },
-        { rule: "azure-storage-infrastructure-encryption", site: azure, broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.encryption.requireInfrastructureEncryption = false)), expect: /infrastructure encryption is off/ },
-        { rule: "azure-storage-network-deny", site: azure, broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.networkRuleSet.defaultAction = "Allow")), expect: /network access is allowed by default/ },
-        { rule: "azure-aks-workload-identity", site: azure, broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.securityProfile.workloadIdentity.enabled = false)), expect: /workload identity is off/ },
-        { rule: "azure-aks-encryption-at-host", site: azure, broken: set("azure-native:containerservice:AgentPool", "azure-site-user", (inputs) => (inputs.enableEncryptionAtHost = false)), expect: /a node pool is not encrypted at host/ },
-        { rule: "azure-aks-container-insights", site: azure, broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.addonProfiles.omsagent.enabled = false)), expect: /Container Insights is off/ },
+        {
+            rule: "aws-security-group-rule-no-open-ingress",
+            also: ["no-unintended-flows"],
+            site: aws,
+            broken: set("aws:ec2/securityGroupRule:SecurityGroupRule", "aws-workloads-gateway-from-origin", (inputs) => {
+                delete inputs.sourceSecurityGroupId;
+                inputs.cidrBlocks = ["0.0.0.0/0"];
+            }),
+            expect: /admits the internet/,
+        },
+        {
+            rule: "aws-kms-deletion-window",
+            site: aws,
+            broken: set("aws:kms/key:Key", "aws-site-data", (inputs) => (inputs.deletionWindowInDays = 7)),
+            expect: /deletionWindowInDays is 7/,
+        },
+        {
+            rule: "aws-target-group-health-check",
+            site: aws,
+            broken: set("aws:lb/targetGroup:TargetGroup", "aws-origin", (inputs) => (inputs.healthCheck.enabled = false)),
+            expect: /no health check/,
+        },
+        {
+            rule: "aws-ecr-lifecycle",
+            site: aws,
+            broken: without("aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws-registry-api"),
+            expect: /repository aws-registry-api keeps every image forever/,
+        },
+        {
+            rule: "azure-storage-versioning",
+            site: azure,
+            broken: set("azure-native:storage:BlobServiceProperties", "azure-assets", (inputs) => (inputs.isVersioningEnabled = false)),
+            expect: /versioning or soft delete is off/,
+        },
+        {
+            rule: "azure-storage-container-private",
+            site: azure,
+            broken: set("azure-native:storage:BlobContainer", "azure-assets-assets", (inputs) => (inputs.publicAccess = "Blob")),
+            expect: /publicAccess is Blob/,
+        },
+        {
+            rule: "azure-storage-infrastructure-encryption",
+            site: azure,
+            broken: set(
+                "azure-native:storage:StorageAccount",
+                "azure-assets",
+                (inputs) => (inputs.encryption.requireInfrastructureEncryption = false),
+            ),
+            expect: /infrastructure encryption is off/,
+        },
+        {
+            rule: "azure-storage-network-deny",
+            site: azure,
+            broken: set("azure-native:storage:StorageAccount", "azure-assets", (inputs) => (inputs.networkRuleSet.defaultAction = "Allow")),
+            expect: /network access is allowed by default/,
+        },
+        {
+            rule: "azure-aks-workload-identity",
+            site: azure,
+            broken: set(
+                "azure-native:containerservice:ManagedCluster",
+                "azure-site",
+                (inputs) => (inputs.securityProfile.workloadIdentity.enabled = false),
+            ),
+            expect: /workload identity is off/,
+        },
+        {
+            rule: "azure-aks-encryption-at-host",
+            site: azure,
+            broken: set("azure-native:containerservice:AgentPool", "azure-site-user", (inputs) => (inputs.enableEncryptionAtHost = false)),
+            expect: /a node pool is not encrypted at host/,
+        },
+        {
+            rule: "azure-aks-container-insights",
+            site: azure,
+            broken: set(
+                "azure-native:containerservice:ManagedCluster",
+                "azure-site",
+                (inputs) => (inputs.addonProfiles.omsagent.enabled = false),
+            ),
+            expect: /Container Insights is off/,
+        },
         {
             rule: "azure-aks-key-vault-secrets-provider",
             site: azure,
-            broken: set("azure-native:containerservice:ManagedCluster", "azure-site", (inputs) => (inputs.addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation = "false")),
+            broken: set(
+                "azure-native:containerservice:ManagedCluster",
+                "azure-site",
+                (inputs) => (inputs.addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation = "false"),
+            ),
             expect: /does not rotate/,
         },
-        { rule: "azure-redis-tls-private", site: azure, broken: set("azure-native:redisenterprise:RedisEnterprise", "azure-redis", (inputs) => (inputs.minimumTlsVersion = "1.0")), expect: /TLS below 1\.2 or public access allowed/ },
-        { rule: "azure-redis-database-entra-tls", site: azure, broken: set("azure-native:redisenterprise:Database", "azure-redis", (inputs) => (inputs.accessKeysAuthentication = "Enabled")), expect: /access keys enabled/ },
-        { rule: "azure-backup-vault-resilient", site: azure, broken: set("azure-native:dataprotection:BackupVault", "azure-backup", (inputs) => (inputs.properties.storageSettings[0].type = "LocallyRedundant")), expect: /not geo-redundant/ },
-        { rule: "azure-flow-log-retention", site: azure, broken: set("azure-native:network:FlowLog", "azure-site", (inputs) => (inputs.retentionPolicy.days = 7)), expect: /flow logs are kept 7 days/ },
-        { rule: "azure-app-gateway-tls-policy", site: azure, broken: set("azure-native:network:ApplicationGateway", "azure-origin", (inputs) => (inputs.sslPolicy = { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" })), expect: /AppGwSslPolicy20150501 allows TLS below 1\.2/ },
-        { rule: "azure-log-analytics-retention", site: azure, broken: set("azure-native:operationalinsights:Workspace", "azure-logs", (inputs) => (inputs.retentionInDays = 90)), expect: /retentionInDays is 90; at least 365 required/ },
-        { rule: "azure-public-ip-standard", site: azure, broken: set("azure-native:network:PublicIPAddress", "azure-origin", (inputs) => (inputs.sku = { name: "Basic" })), expect: /sku is Basic/ },
+        {
+            rule: "azure-redis-tls-private",
+            site: azure,
+            broken: set("azure-native:redisenterprise:RedisEnterprise", "azure-redis", (inputs) => (inputs.minimumTlsVersion = "1.0")),
+            expect: /TLS below 1\.2 or public access allowed/,
+        },
+        {
+            rule: "azure-redis-database-entra-tls",
+            site: azure,
+            broken: set("azure-native:redisenterprise:Database", "azure-redis", (inputs) => (inputs.accessKeysAuthentication = "Enabled")),
+            expect: /access keys enabled/,
+        },
+        {
+            rule: "azure-backup-vault-resilient",
+            site: azure,
+            broken: set(
+                "azure-native:dataprotection:BackupVault",
+                "azure-backup",
+                (inputs) => (inputs.properties.storageSettings[0].type = "LocallyRedundant"),
+            ),
+            expect: /not geo-redundant/,
+        },
+        {
+            rule: "azure-flow-log-retention",
+            site: azure,
+            broken: set("azure-native:network:FlowLog", "azure-site", (inputs) => (inputs.retentionPolicy.days = 7)),
+            expect: /flow logs are kept 7 days/,
+        },
+        {
+            rule: "azure-app-gateway-tls-policy",
+            site: azure,
+            broken: set(
+                "azure-native:network:ApplicationGateway",
+                "azure-origin",
+                (inputs) => (inputs.sslPolicy = { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" }),
+            ),
+            expect: /AppGwSslPolicy20150501 allows TLS below 1\.2/,
+        },
+        {
+            rule: "azure-log-analytics-retention",
+            site: azure,
+            broken: set("azure-native:operationalinsights:Workspace", "azure-logs", (inputs) => (inputs.retentionInDays = 90)),
+            expect: /retentionInDays is 90; at least 365 required/,
+        },
+        {
+            rule: "azure-public-ip-standard",
+            site: azure,
+            broken: set("azure-native:network:PublicIPAddress", "azure-origin", (inputs) => (inputs.sku = { name: "Basic" })),
+            expect: /sku is Basic/,
+        },
         {
             rule: "azure-role-assignment-least-privilege",
             also: ["access-needs-granted", "no-access-beyond-needs"],
             site: azure,
-            broken: set("azure-native:authorization:RoleAssignment", "azure-workloads-api", (inputs) => (inputs.roleDefinitionId = String(inputs.roleDefinitionId).replace(/[0-9a-f-]+$/, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"))),
+            broken: set(
+                "azure-native:authorization:RoleAssignment",
+                "azure-workloads-api",
+                (inputs) =>
+                    (inputs.roleDefinitionId = String(inputs.roleDefinitionId).replace(
+                        /[0-9a-f-]+$/,
+                        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+                    )),
+            ),
             expect: /assigns a broad administrative role/,
         },
-        { rule: "azure-diagnostics-all-logs", site: azure, broken: set("azure-native:monitor:DiagnosticSetting", "azure-vault-diagnostics", (inputs) => (inputs.logs = [])), expect: /not every log reaches the workspace/ },
-        { rule: "azure-alerts-notify", site: azure, broken: set("azure-native:monitor:MetricAlert", "azure-alerts-cluster-node-cpu", (inputs) => (inputs.actions = [])), expect: /the alert notifies nobody/ },
-        { rule: "azure-acr-retention", site: azure, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.policies.retentionPolicy.status = "disabled")), expect: /no retention policy/ },
-        { rule: "k8s-namespace-quota", site: aws, broken: without("kubernetes:core/v1:ResourceQuota", "aws-hub-trading-hub-quota"), expect: /namespace trading-hub has no ResourceQuota/ },
-        { rule: "k8s-cronjob-no-overlap", site: azure, broken: set("kubernetes:batch/v1:CronJob", "azure-asset-sync", (inputs) => (inputs.spec.concurrencyPolicy = "Allow")), expect: /concurrencyPolicy is Allow/ },
-        { rule: "k8s-service-account-no-token", site: aws, broken: set("kubernetes:core/v1:ServiceAccount", "aws-hub-api", (inputs) => delete inputs.automountServiceAccountToken), expect: /mounts an API token into every pod by default/ },
-        { rule: "k8s-routes-name-site", site: aws, broken: set("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "aws-hub-api-route", (inputs) => (inputs.spec.rules[0].filters = [])), expect: /a rule does not set x-beacon-site/ },
-        { rule: "k8s-helm-chart-pinned", site: aws, broken: set("kubernetes:helm.sh/v3:Release", "aws-hub-envoy-gateway", (inputs) => delete inputs.version), expect: /is not pinned to an exact version/ },
-        { rule: "k8s-zone-spread", site: aws, broken: set("kubernetes:apps/v1:Deployment", "aws-hub-web-blue", (inputs) => delete inputs.spec.template.spec.topologySpreadConstraints), expect: /pods are not spread across zones/ },
-        { rule: "cloudflare-pool-monitored", site: edge, broken: set("cloudflare:index/loadBalancerPool:LoadBalancerPool", "edge-azure", (inputs) => (inputs.minimumOrigins = 0)), expect: /minimumOrigins is 0/ },
-        { rule: "cloudflare-pool-health-notifications", site: edge, broken: without("cloudflare:index/notificationPolicy:NotificationPolicy"), expect: /no notification policy for pool health/ },
-        { rule: "cloudflare-custom-waf", site: edge, broken: set("cloudflare:index/ruleset:Ruleset", "edge-custom-waf", (inputs) => inputs.rules.forEach((rule: Record<string, unknown>) => (rule.action = "log"))), expect: /no blocking custom WAF rule/ },
+        {
+            rule: "azure-diagnostics-all-logs",
+            site: azure,
+            broken: set("azure-native:monitor:DiagnosticSetting", "azure-vault-diagnostics", (inputs) => (inputs.logs = [])),
+            expect: /not every log reaches the workspace/,
+        },
+        {
+            rule: "azure-alerts-notify",
+            site: azure,
+            broken: set("azure-native:monitor:MetricAlert", "azure-alerts-cluster-node-cpu", (inputs) => (inputs.actions = [])),
+            expect: /the alert notifies nobody/,
+        },
+        {
+            rule: "azure-acr-retention",
+            site: azure,
+            broken: set(
+                "azure-native:containerregistry:Registry",
+                "azure-registry",
+                (inputs) => (inputs.policies.retentionPolicy.status = "disabled"),
+            ),
+            expect: /no retention policy/,
+        },
+        {
+            rule: "k8s-namespace-quota",
+            site: aws,
+            broken: without("kubernetes:core/v1:ResourceQuota", "aws-hub-trading-hub-quota"),
+            expect: /namespace trading-hub has no ResourceQuota/,
+        },
+        {
+            rule: "k8s-cronjob-no-overlap",
+            site: azure,
+            broken: set("kubernetes:batch/v1:CronJob", "azure-asset-sync", (inputs) => (inputs.spec.concurrencyPolicy = "Allow")),
+            expect: /concurrencyPolicy is Allow/,
+        },
+        {
+            rule: "k8s-service-account-no-token",
+            site: aws,
+            broken: set("kubernetes:core/v1:ServiceAccount", "aws-hub-api", (inputs) => delete inputs.automountServiceAccountToken),
+            expect: /mounts an API token into every pod by default/,
+        },
+        {
+            rule: "k8s-routes-name-site",
+            site: aws,
+            broken: set(
+                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+                "aws-hub-api-route",
+                (inputs) => (inputs.spec.rules[0].filters = []),
+            ),
+            expect: /a rule does not set x-beacon-site/,
+        },
+        {
+            rule: "k8s-helm-chart-pinned",
+            site: aws,
+            broken: set("kubernetes:helm.sh/v3:Release", "aws-hub-envoy-gateway", (inputs) => delete inputs.version),
+            expect: /is not pinned to an exact version/,
+        },
+        {
+            rule: "k8s-zone-spread",
+            site: aws,
+            broken: set(
+                "kubernetes:apps/v1:Deployment",
+                "aws-hub-web-blue",
+                (inputs) => delete inputs.spec.template.spec.topologySpreadConstraints,
+            ),
+            expect: /pods are not spread across zones/,
+        },
+        {
+            rule: "cloudflare-pool-monitored",
+            site: edge,
+            broken: set("cloudflare:index/loadBalancerPool:LoadBalancerPool", "edge-azure", (inputs) => (inputs.minimumOrigins = 0)),
+            expect: /minimumOrigins is 0/,
+        },
+        {
+            rule: "cloudflare-pool-health-notifications",
+            site: edge,
+            broken: without("cloudflare:index/notificationPolicy:NotificationPolicy"),
+            expect: /no notification policy for pool health/,
+        },
+        {
+            rule: "cloudflare-custom-waf",
+            site: edge,
+            broken: set("cloudflare:index/ruleset:Ruleset", "edge-custom-waf", (inputs) =>
+                inputs.rules.forEach((rule: Record<string, unknown>) => (rule.action = "log")),
+            ),
+            expect: /no blocking custom WAF rule/,
+        },
         {
             rule: "no-hardcoded-credentials",
             site: aws,
-            broken: set("aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token", (inputs) => (inputs.secretString = "AKIAIOSFODNN7EXAMPLE")),
+            broken: set(
+                "aws:secretsmanager/secretVersion:SecretVersion",
+                "aws-redis-auth-token",
+                (inputs) => (inputs.secretString = "AKIAIOSFODNN7EXAMPLE"),
+            ),
             expect: /secretString holds an AWS access key id/,
         },
-        { rule: "data-stores-backed-up", also: ["intended-flows-allowed"], site: aws, broken: without("aws:backup/selection:Selection"), expect: /Bucket aws-assets is in no backup/ },
+        {
+            rule: "data-stores-backed-up",
+            also: ["intended-flows-allowed"],
+            site: aws,
+            broken: without("aws:backup/selection:Selection"),
+            expect: /Bucket aws-assets is in no backup/,
+        },
         {
             rule: "data-stores-backed-up",
             site: azure,
             broken: without("azure-native:dataprotection:BackupInstance"),
             expect: /StorageAccount azure-assets is in no backup/,
         },
-        { rule: "data-stores-backed-up", site: edge, broken: without("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"), expect: /AdvancedCluster trading-hub is in no backup/ },
-        { rule: "aws-ecr-kms", site: aws, broken: set("aws:ecr/repository:Repository", "aws-registry-api", (inputs) => (inputs.encryptionConfigurations = [{ encryptionType: "AES256" }])), expect: /layers use the default AES-256 key/ },
-        { rule: "azure-acr-zone-redundant", site: azure, broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.zoneRedundancy = "Disabled")), expect: /not zone-redundant/ },
-        { rule: "k8s-autoscaler-has-metric", site: aws, broken: set("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "aws-hub-api-blue", (inputs) => (inputs.spec.metrics = [])), expect: /the autoscaler has no metric/ },
+        {
+            rule: "data-stores-backed-up",
+            site: edge,
+            broken: without("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"),
+            expect: /AdvancedCluster trading-hub is in no backup/,
+        },
+        {
+            rule: "aws-ecr-kms",
+            site: aws,
+            broken: set(
+                "aws:ecr/repository:Repository",
+                "aws-registry-api",
+                (inputs) => (inputs.encryptionConfigurations = [{ encryptionType: "AES256" }]),
+            ),
+            expect: /layers use the default AES-256 key/,
+        },
+        {
+            rule: "azure-acr-zone-redundant",
+            site: azure,
+            broken: set("azure-native:containerregistry:Registry", "azure-registry", (inputs) => (inputs.zoneRedundancy = "Disabled")),
+            expect: /not zone-redundant/,
+        },
+        {
+            rule: "k8s-autoscaler-has-metric",
+            site: aws,
+            broken: set("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "aws-hub-api-blue", (inputs) => (inputs.spec.metrics = [])),
+            expect: /the autoscaler has no metric/,
+        },
         {
             rule: "cloudflare-api-not-cached",
             site: edge,
             broken: set("cloudflare:index/ruleset:Ruleset", "edge-cache", (inputs) => (inputs.rules[1].actionParameters = { cache: true })),
             expect: /cache rule "Never cache API answers: they carry account data" caches API answers/,
         },
-        { rule: "atlas-backup-copied-to-other-cloud", site: edge, broken: set("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "trading-hub", (inputs) => (inputs.copySettings[0].shouldCopyOplogs = false)), expect: /not copied, with the oplog/ },
+        {
+            rule: "atlas-backup-copied-to-other-cloud",
+            site: edge,
+            broken: set(
+                "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
+                "trading-hub",
+                (inputs) => (inputs.copySettings[0].shouldCopyOplogs = false),
+            ),
+            expect: /not copied, with the oplog/,
+        },
     ];
 }

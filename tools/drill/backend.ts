@@ -14,7 +14,12 @@ export interface EdgeView {
     readonly activeSite: Site;
     readonly failoverOrder: readonly Site[];
     readonly sites: Readonly<Record<Site, { readonly capacity: "active" | "standby"; readonly healthPath: string }>>;
-    readonly failover: { readonly detectionSec: number; readonly detectionLimitSec: number; readonly healthPath: string; readonly siteHeader: string };
+    readonly failover: {
+        readonly detectionSec: number;
+        readonly detectionLimitSec: number;
+        readonly healthPath: string;
+        readonly siteHeader: string;
+    };
     readonly database: {
         readonly survivesLossOf: Readonly<Record<Site, { readonly remaining: number; readonly total: number; readonly majority: boolean }>>;
         readonly connectionSettings: { readonly writeConcern: string; readonly readConcern: string };
@@ -56,7 +61,10 @@ export function edgeViewFromOutputs(stack: string, outputs: Record<string, unkno
     }
     const edge = outputs.edge as Omit<EdgeView, "stack"> | undefined;
     if (!edge?.failover || !edge.database?.survivesLossOf || !edge.sites) {
-        throw new CommandError(`stack ${stack} has no edge outputs with failover, sites and database; update it with this repository's program first`, 2);
+        throw new CommandError(
+            `stack ${stack} has no edge outputs with failover, sites and database; update it with this repository's program first`,
+            2,
+        );
     }
     return { stack, ...edge };
 }

@@ -52,7 +52,10 @@ runCommand("the drill", async () => {
         throw new CommandError(`--stack is required: the edge stack to switch\n\n${USAGE}`, 2);
     }
     if (!SITES.includes(flags.to as Site)) {
-        throw new CommandError(`--to ${flags.to === undefined ? "is required" : `"${flags.to}" is not a site`}; allowed: ${SITES.join(", ")}\n\n${USAGE}`, 2);
+        throw new CommandError(
+            `--to ${flags.to === undefined ? "is required" : `"${flags.to}" is not a site`}; allowed: ${SITES.join(", ")}\n\n${USAGE}`,
+            2,
+        );
     }
     const deadlineSec = positiveNumber("--deadline-sec", flags["deadline-sec"]);
     const monitorTimeScale = positiveNumber("--monitor-time-scale", flags["monitor-time-scale"]);

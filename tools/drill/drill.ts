@@ -92,7 +92,10 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
     const notes: string[] = [];
     const startedAt = new Date();
 
-    const step = async <T>(name: string, action: () => Promise<{ outcome: StepOutcome; detail: string; value?: T }>): Promise<T | undefined> => {
+    const step = async <T>(
+        name: string,
+        action: () => Promise<{ outcome: StepOutcome; detail: string; value?: T }>,
+    ): Promise<T | undefined> => {
         const start = new Date();
         log(`${start.toISOString()}  ${name} ...`);
         let result: { outcome: StepOutcome; detail: string; value?: T };
@@ -105,7 +108,14 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
             result = { outcome: "failed", detail: (error as Error).message };
         }
         const end = new Date();
-        steps.push({ name, startedAt: start.toISOString(), endedAt: end.toISOString(), durationMs: end.getTime() - start.getTime(), outcome: result.outcome, detail: result.detail });
+        steps.push({
+            name,
+            startedAt: start.toISOString(),
+            endedAt: end.toISOString(),
+            durationMs: end.getTime() - start.getTime(),
+            outcome: result.outcome,
+            detail: result.detail,
+        });
         log(`${end.toISOString()}  ${name}: ${result.outcome} (${end.getTime() - start.getTime()} ms) ${result.detail}`);
         await options.afterStep?.(name);
         if (result.outcome === "failed") {
@@ -116,7 +126,11 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
 
     let view = (await step("read-edge", async () => {
         const edge = await backend.describeEdge();
-        return { outcome: "ok", detail: `${edge.stack} serves from ${edge.activeSite}; failover order ${edge.failoverOrder.join(" -> ")}`, value: edge };
+        return {
+            outcome: "ok",
+            detail: `${edge.stack} serves from ${edge.activeSite}; failover order ${edge.failoverOrder.join(" -> ")}`,
+            value: edge,
+        };
     })) as EdgeView;
     const from = view.activeSite;
     const to = options.to;
@@ -148,7 +162,10 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
             await step("scale-target", async () => {
                 await backend.scaleToActive(to);
                 view = await backend.describeEdge();
-                return { outcome: view.sites[to].capacity === "active" ? "ok" : "failed", detail: `${to} capacity is now ${view.sites[to].capacity}` };
+                return {
+                    outcome: view.sites[to].capacity === "active" ? "ok" : "failed",
+                    detail: `${to} capacity is now ${view.sites[to].capacity}`,
+                };
             });
         } else {
             await step("preflight-target-capacity", async () => ({ outcome: "ok", detail: `${to} already runs at active capacity` }));
@@ -165,7 +182,15 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
             return { outcome: "ok", detail: `activeSite=${to} set on ${view.stack} and applied to that stack only` };
         });
         await step("verify", async () => {
-            const result = await waitForSite(backend.publicUrl, view.failover.siteHeader, to, switchStart, deadlineSec, pollIntervalMs, stableAnswers);
+            const result = await waitForSite(
+                backend.publicUrl,
+                view.failover.siteHeader,
+                to,
+                switchStart,
+                deadlineSec,
+                pollIntervalMs,
+                stableAnswers,
+            );
             verification = result;
             return {
                 outcome: result.reached ? "ok" : "failed",
@@ -195,8 +220,21 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
             // The source had been serving: it gets the full deadline once the edge points back at it.
             const restoredAt = Date.now();
             await step("verify-rollback", async () => {
-                const result = await waitForSite(backend.publicUrl, view.failover.siteHeader, from, restoredAt, deadlineSec, pollIntervalMs, stableAnswers);
-                return { outcome: result.reached ? "ok" : "failed", detail: result.reached ? `${from} serves again (${describeAnswers(result)})` : `${from} does not serve either: page the on-call now (${describeAnswers(result)})` };
+                const result = await waitForSite(
+                    backend.publicUrl,
+                    view.failover.siteHeader,
+                    from,
+                    restoredAt,
+                    deadlineSec,
+                    pollIntervalMs,
+                    stableAnswers,
+                );
+                return {
+                    outcome: result.reached ? "ok" : "failed",
+                    detail: result.reached
+                        ? `${from} serves again (${describeAnswers(result)})`
+                        : `${from} does not serve either: page the on-call now (${describeAnswers(result)})`,
+                };
             });
         } catch (error) {
             if (!(error instanceof Abort)) {
@@ -216,7 +254,13 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
             : `Not shown: without ${from} ${survivors.remaining} of ${survivors.total} electable nodes remain and the write concern is "${view.database.connectionSettings.writeConcern}".`,
     };
     const detectionSec = view.failover.detectionSec;
-    const verdict = (target: string, limit: number, basis: Basis, value: number | null): Verdict => ({ target, limit, basis, value, passed: value !== null && value <= limit });
+    const verdict = (target: string, limit: number, basis: Basis, value: number | null): Verdict => ({
+        target,
+        limit,
+        basis,
+        value,
+        passed: value !== null && value <= limit,
+    });
     const verdicts: Verdict[] = [
         verdict("ours: failover detection", TARGETS.ours.detectionSec, "configured", detectionSec),
         verdict("ours: RTO", TARGETS.ours.rtoSec, "measured", rtoSec),
@@ -229,7 +273,9 @@ export async function runDrill(backend: DrillBackend, options: DrillOptions): Pr
     }
     notes.push(...(backend.notes ?? []));
     if (backend.mode === "offline") {
-        notes.push("Offline: the switch is the offline planner's plan of the edge stack, applied to a local load balancer in front of two local origins on 127.0.0.1; times are this machine's, not Cloudflare's.");
+        notes.push(
+            "Offline: the switch is the offline planner's plan of the edge stack, applied to a local load balancer in front of two local origins on 127.0.0.1; times are this machine's, not Cloudflare's.",
+        );
     }
     return {
         stack: view.stack,
@@ -264,7 +310,15 @@ async function poll(url: string, siteHeader: string): Promise<Answer> {
 }
 
 /** Polls until `stable` answers in a row come from `site` with a 2xx, or the deadline passes. */
-async function waitForSite(url: string, siteHeader: string, site: Site, startMs: number, deadlineSec: number, intervalMs: number, stable: number): Promise<Verification> {
+async function waitForSite(
+    url: string,
+    siteHeader: string,
+    site: Site,
+    startMs: number,
+    deadlineSec: number,
+    intervalMs: number,
+    stable: number,
+): Promise<Verification> {
     const answers: Record<string, number> = {};
     let polls = 0;
     let run = 0;
@@ -291,7 +345,9 @@ async function waitForSite(url: string, siteHeader: string, site: Site, startMs:
 }
 
 function describeAnswers(verification: Verification): string {
-    return `${verification.polls} polls: ${Object.entries(verification.answers).map(([key, count]) => `${count} x ${key}`).join(", ")}`;
+    return `${verification.polls} polls: ${Object.entries(verification.answers)
+        .map(([key, count]) => `${count} x ${key}`)
+        .join(", ")}`;
 }
 
 function round(value: number): number {

@@ -27,7 +27,10 @@ export function policyOptions(stackName: string, repositoryRoot: string): Requir
     const stack = stackName.split("/").at(-1)!;
     const config = path.join(repositoryRoot, "policies", "config", `${stack}.json`);
     if (!fs.existsSync(config)) {
-        throw new CommandError(`policies/config/${stack}.json does not exist: the drill updates ${stackName} with the policy packs and that stack's policy config (docs/runbooks/new-stack.md)`, 2);
+        throw new CommandError(
+            `policies/config/${stack}.json does not exist: the drill updates ${stackName} with the policy packs and that stack's policy config (docs/runbooks/new-stack.md)`,
+            2,
+        );
     }
     return { policyPacks: [...DEFAULT_PACKS], policyPackConfigs: DEFAULT_PACKS.map(() => config) };
 }
@@ -57,7 +60,10 @@ export class LiveBackend implements DrillBackend {
     ): Promise<LiveBackend> {
         const token = process.env.CLOUDFLARE_API_TOKEN;
         if (!token) {
-            throw new CommandError("CLOUDFLARE_API_TOKEN is not set: the drill reads pool health from Cloudflare with a token that may read load balancers", 2);
+            throw new CommandError(
+                "CLOUDFLARE_API_TOKEN is not set: the drill reads pool health from Cloudflare with a token that may read load balancers",
+                2,
+            );
         }
         // Before anything changes: the edge's update will need its policy config.
         policyOptions(stackName, workDir);
@@ -74,7 +80,10 @@ export class LiveBackend implements DrillBackend {
 
     async describeEdge(): Promise<EdgeView> {
         const outputs = await this.edgeStack.outputs();
-        this.view = edgeViewFromOutputs(this.edgeStack.name, Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])));
+        this.view = edgeViewFromOutputs(
+            this.edgeStack.name,
+            Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])),
+        );
         return this.view;
     }
 
@@ -120,7 +129,12 @@ export class LiveBackend implements DrillBackend {
  * A pool's health as Cloudflare's own monitors see it, from every region that probes it: healthy
  * only when every region reports it healthy.
  */
-export async function cloudflarePoolHealth(request: { accountId: string; poolId: string; token: string; apiBase?: string }): Promise<SiteHealth> {
+export async function cloudflarePoolHealth(request: {
+    accountId: string;
+    poolId: string;
+    token: string;
+    apiBase?: string;
+}): Promise<SiteHealth> {
     const url = `${request.apiBase ?? CLOUDFLARE_API}/accounts/${request.accountId}/load_balancers/pools/${request.poolId}/health`;
     let body: PoolHealthResponse;
     try {

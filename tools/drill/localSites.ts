@@ -106,7 +106,10 @@ export class LocalEdge {
             clearInterval(this.timers.get(site));
             const monitor = config.monitors[site];
             // A probe never throws: a failed probe is a down vote, as at Cloudflare.
-            this.timers.set(site, setInterval(() => void this.probe(site, monitor).catch(() => undefined), monitor.intervalSec * 1000 * this.timeScale));
+            this.timers.set(
+                site,
+                setInterval(() => void this.probe(site, monitor).catch(() => undefined), monitor.intervalSec * 1000 * this.timeScale),
+            );
         }
     }
 
@@ -194,7 +197,10 @@ async function fetchStatus(url: string, timeoutMs: number): Promise<number | und
     }
 }
 
-async function forward(url: string, method: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
+async function forward(
+    url: string,
+    method: string,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
     try {
         const response = await fetch(url, { method, signal: AbortSignal.timeout(5000), redirect: "manual" });
         const headers: Record<string, string> = {};

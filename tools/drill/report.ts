@@ -16,7 +16,10 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "",
         "| Step | Started | Duration | Outcome | Detail |",
         "|---|---|---|---|---|",
-        ...report.steps.map((step) => `| ${step.name} | ${step.startedAt} | ${step.durationMs} ms | ${step.outcome} | ${step.detail.replace(/\|/g, "\\|")} |`),
+        ...report.steps.map(
+            (step) =>
+                `| ${step.name} | ${step.startedAt} | ${step.durationMs} ms | ${step.outcome} | ${step.detail.replace(/\|/g, "\\|")} |`,
+        ),
         "",
         "## Targets",
         "",

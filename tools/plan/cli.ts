@@ -57,7 +57,12 @@ runCommand("the planner", async () => {
     const starting = flags["skip-policy"] ? undefined : PolicyRunner.start(DEFAULT_PACKS);
     starting?.catch(() => undefined);
     try {
-        const plan = await planStack({ program: flags.program, stack: flags.stack, configFile: flags.config, organization: flags.organization });
+        const plan = await planStack({
+            program: flags.program,
+            stack: flags.stack,
+            configFile: flags.config,
+            organization: flags.organization,
+        });
         process.stdout.write(`${renderPlan(plan)}\n`);
         if (flags.json) {
             fs.writeFileSync(flags.json, `${JSON.stringify(planJson(plan), null, 2)}\n`);
@@ -78,7 +83,10 @@ runCommand("the planner", async () => {
             runner.close();
         }
     } catch (error) {
-        await starting?.then((runner) => runner.close(), () => undefined);
+        await starting?.then(
+            (runner) => runner.close(),
+            () => undefined,
+        );
         throw error;
     }
 });

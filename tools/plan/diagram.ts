@@ -50,14 +50,16 @@ export function renderDiagram(plan: StackPlan): string {
         lines.push(`        pool_${site}["Pool ${site}"]`);
         if (monitor) {
             const m = monitor.settings;
-            lines.push(`        monitor_${site}[/"Monitor ${site}: GET ${m.path} every ${m.intervalSec} s,<br/>down after ${m.consecutiveDown}"/]`);
+            lines.push(
+                `        monitor_${site}[/"Monitor ${site}: GET ${m.path} every ${m.intervalSec} s,<br/>down after ${m.consecutiveDown}"/]`,
+            );
             lines.push(`        monitor_${site} -.- pool_${site}`);
         }
     }
     lines.push("    end");
 
     const cluster = resources.find((resource) => resource.type === ATLAS_CLUSTER_TYPE);
-    const regionConfigs = ((cluster?.inputs.replicationSpecs as { regionConfigs?: RegionConfig[] }[] | undefined)?.[0]?.regionConfigs ?? []);
+    const regionConfigs = (cluster?.inputs.replicationSpecs as { regionConfigs?: RegionConfig[] }[] | undefined)?.[0]?.regionConfigs ?? [];
     for (const site of ["aws", "azure"]) {
         // Internal load balancers (the API gateway's private link) take no traffic from the edge.
         const parts = resources.filter((resource) => SITE_PARTS[site][resource.type] && resource.inputs.internal !== true);
@@ -91,7 +93,11 @@ export function renderDiagram(plan: StackPlan): string {
     if (tieBreaker.length > 0) {
         lines.push(`    subgraph gcp["GCP: database tie-breaker"]`, ...tieBreaker, "    end");
     }
-    for (const [from, to] of [["aws", "azure"], ["azure", "gcp"], ["aws", "gcp"]]) {
+    for (const [from, to] of [
+        ["aws", "azure"],
+        ["azure", "gcp"],
+        ["aws", "gcp"],
+    ]) {
         if ([from, to].every((cloud) => regionConfigs.some((config) => CLOUD_OF_PROVIDER[config.providerName] === cloud))) {
             lines.push(`    db_${from} <-.->|"replica set, majority writes"| db_${to}`);
         }
@@ -119,7 +125,9 @@ function databaseNodes(cloud: string, regionConfigs: readonly RegionConfig[]): s
         return [];
     }
     const nodes = config.electableSpecs?.nodeCount ?? 0;
-    return [`        db_${cloud}[("Atlas ${config.regionName}<br/>${nodes} electable node${nodes === 1 ? "" : "s"}, priority ${config.priority}")]`];
+    return [
+        `        db_${cloud}[("Atlas ${config.regionName}<br/>${nodes} electable node${nodes === 1 ? "" : "s"}, priority ${config.priority}")]`,
+    ];
 }
 
 function nodeId(site: string, resource: PlannedResource): string {

@@ -10,8 +10,15 @@ import { crc32 } from "node:zlib";
  * `json` is indented by two spaces, `minifiedJson` is compact, and the id is the CRC-32 of `json`.
  */
 
-interface PrincipalInput { readonly type?: string; readonly identifiers?: readonly string[] }
-interface ConditionInput { readonly test?: string; readonly variable?: string; readonly values?: readonly string[] }
+interface PrincipalInput {
+    readonly type?: string;
+    readonly identifiers?: readonly string[];
+}
+interface ConditionInput {
+    readonly test?: string;
+    readonly variable?: string;
+    readonly values?: readonly string[];
+}
 interface StatementInput {
     readonly sid?: string;
     readonly effect?: string;
@@ -28,7 +35,8 @@ type Statement = Record<string, unknown>;
 
 export function renderPolicyDocument(inputs: Record<string, unknown>): { id: string; json: string; minifiedJson: string } {
     const statements: Statement[] = [];
-    const bySid = (sid: unknown) => (typeof sid === "string" && sid !== "" ? statements.findIndex((statement) => statement.Sid === sid) : -1);
+    const bySid = (sid: unknown) =>
+        typeof sid === "string" && sid !== "" ? statements.findIndex((statement) => statement.Sid === sid) : -1;
     const merge = (statement: Statement) => {
         const existing = bySid(statement.Sid);
         if (existing >= 0) {
@@ -82,10 +90,14 @@ function renderStatement(input: StatementInput): Statement {
             const test = (conditions[String(condition.test)] ??= {});
             (test[String(condition.variable)] ??= []).push(...(condition.values ?? []));
         }
-        statement.Condition = sortedObject(Object.fromEntries(Object.entries(conditions).map(([test, variables]) => [
-            test,
-            sortedObject(Object.fromEntries(Object.entries(variables).map(([variable, values]) => [variable, oneOrMany(values)]))),
-        ])));
+        statement.Condition = sortedObject(
+            Object.fromEntries(
+                Object.entries(conditions).map(([test, variables]) => [
+                    test,
+                    sortedObject(Object.fromEntries(Object.entries(variables).map(([variable, values]) => [variable, oneOrMany(values)]))),
+                ]),
+            ),
+        );
     }
     return statement;
 }
@@ -101,7 +113,12 @@ function setPrincipals(statement: Statement, key: string, principals: readonly P
         return;
     }
     // A lone {type: "*", identifiers: ["*"]} is written as the bare wildcard, as AWS documents it.
-    if (principals.length === 1 && principals[0].type === "*" && principals[0].identifiers?.length === 1 && principals[0].identifiers[0] === "*") {
+    if (
+        principals.length === 1 &&
+        principals[0].type === "*" &&
+        principals[0].identifiers?.length === 1 &&
+        principals[0].identifiers[0] === "*"
+    ) {
         statement[key] = "*";
         return;
     }

@@ -54,25 +54,39 @@ function children(object: Record<string, unknown>, prefix: string): KubernetesCh
     }
     const qualified = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
     const group = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
-    return [{
-        type: `kubernetes:${group}:${kind}`,
-        name: prefix ? `${prefix}-${qualified}` : qualified,
-        object,
-        secretKeys: apiVersion === "v1" && kind === "Secret" ? ["data", "stringData"].filter((key) => key in object) : [],
-    }];
+    return [
+        {
+            type: `kubernetes:${group}:${kind}`,
+            name: prefix ? `${prefix}-${qualified}` : qualified,
+            object,
+            secretKeys: apiVersion === "v1" && kind === "Secret" ? ["data", "stringData"].filter((key) => key in object) : [],
+        },
+    ];
 }
 
 function decode(text: string): Record<string, unknown>[] {
     return parseAllDocuments(text)
         .map((document) => document.toJS() as Record<string, unknown> | null)
-        .filter((object): object is Record<string, unknown> => object !== null && typeof object === "object" && Object.keys(object).length > 0);
+        .filter(
+            (object): object is Record<string, unknown> => object !== null && typeof object === "object" && Object.keys(object).length > 0,
+        );
 }
 
 /** Go's `filepath.Glob` for a pattern in the file name (`manifests/*.yaml`), in sorted order as Go returns it. */
 function expandGlob(pattern: string): string[] {
     const directory = path.dirname(pattern);
-    const matcher = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return fs.readdirSync(directory).filter((entry) => matcher.test(entry)).sort().map((entry) => path.join(directory, entry));
+    const matcher = new RegExp(
+        `^${path
+            .basename(pattern)
+            .replace(/[.+^${}()|\\]/g, "\\$&")
+            .replace(/\*/g, "[^/]*")
+            .replace(/\?/g, "[^/]")}$`,
+    );
+    return fs
+        .readdirSync(directory)
+        .filter((entry) => matcher.test(entry))
+        .sort()
+        .map((entry) => path.join(directory, entry));
 }
 
 function asArray(value: unknown): unknown[] {

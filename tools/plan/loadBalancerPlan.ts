@@ -50,7 +50,9 @@ export function plannedLoadBalancer(plan: StackPlan): PlannedLoadBalancer | unde
             return undefined;
         }
         const site = String((resource.inputs.origins as { name?: string }[] | undefined)?.[0]?.name ?? resource.name);
-        const monitorResource = (resource.propertyDependencies.monitor ?? []).map((dependency) => byUrn.get(dependency)).find((candidate) => candidate?.type === MONITOR_TYPE);
+        const monitorResource = (resource.propertyDependencies.monitor ?? [])
+            .map((dependency) => byUrn.get(dependency))
+            .find((candidate) => candidate?.type === MONITOR_TYPE);
         const monitor = monitorResource && {
             resource: monitorResource,
             settings: {
@@ -65,7 +67,9 @@ export function plannedLoadBalancer(plan: StackPlan): PlannedLoadBalancer | unde
         };
         return { site, resource, monitor };
     };
-    const pools = (loadBalancer.propertyDependencies.defaultPools ?? []).map(poolFrom).filter((pool): pool is PlannedPool => pool !== undefined);
+    const pools = (loadBalancer.propertyDependencies.defaultPools ?? [])
+        .map(poolFrom)
+        .filter((pool): pool is PlannedPool => pool !== undefined);
     const fallback = (loadBalancer.propertyDependencies.fallbackPool ?? []).map(poolFrom).find((pool) => pool !== undefined);
     return {
         resource: loadBalancer,

@@ -32,7 +32,9 @@ export class RemoteContentError extends Error {
     readonly details: string;
 
     constructor(what: string, why: string) {
-        super(`${what} cannot be fetched by the offline planner: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`);
+        super(
+            `${what} cannot be fetched by the offline planner: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`,
+        );
         this.name = "RemoteContentError";
         // The runtime reports a failed invoke by its gRPC details, as the engine sends a provider's error.
         this.details = this.message;
@@ -61,23 +63,46 @@ const AMI_OWNER_ALIASES: Record<string, string> = { amazon: "137112412989", "aws
 
 /** EC2 physical id prefixes, so that ids read like the real ones in plans and policies. */
 const EC2_ID_PREFIXES: Record<string, string> = {
-    Vpc: "vpc", Subnet: "subnet", InternetGateway: "igw", NatGateway: "nat", Eip: "eipalloc",
-    RouteTable: "rtb", RouteTableAssociation: "rtbassoc", SecurityGroup: "sg", DefaultSecurityGroup: "sg",
-    FlowLog: "fl", VpcEndpoint: "vpce", NetworkAcl: "acl", LaunchTemplate: "lt", Instance: "i",
+    Vpc: "vpc",
+    Subnet: "subnet",
+    InternetGateway: "igw",
+    NatGateway: "nat",
+    Eip: "eipalloc",
+    RouteTable: "rtb",
+    RouteTableAssociation: "rtbassoc",
+    SecurityGroup: "sg",
+    DefaultSecurityGroup: "sg",
+    FlowLog: "fl",
+    VpcEndpoint: "vpce",
+    NetworkAcl: "acl",
+    LaunchTemplate: "lt",
+    Instance: "i",
 };
 
 /** The AWS accounts that deliver ALB access logs in the regions that predate the log service. */
 const ELB_LOG_ACCOUNTS: Record<string, string> = {
-    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
-    "eu-west-1": "156460612806", "eu-central-1": "054676820928",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "eu-west-1": "156460612806",
+    "eu-central-1": "054676820928",
 };
 
 /** Azure resource provider namespaces of the azure-native modules we use. */
 const AZURE_NAMESPACES: Record<string, string> = {
-    network: "Microsoft.Network", resources: "Microsoft.Resources", containerservice: "Microsoft.ContainerService",
-    keyvault: "Microsoft.KeyVault", storage: "Microsoft.Storage", containerregistry: "Microsoft.ContainerRegistry",
-    operationalinsights: "Microsoft.OperationalInsights", insights: "Microsoft.Insights", redisenterprise: "Microsoft.Cache",
-    dataprotection: "Microsoft.DataProtection", managedidentity: "Microsoft.ManagedIdentity", authorization: "Microsoft.Authorization",
+    network: "Microsoft.Network",
+    resources: "Microsoft.Resources",
+    containerservice: "Microsoft.ContainerService",
+    keyvault: "Microsoft.KeyVault",
+    storage: "Microsoft.Storage",
+    containerregistry: "Microsoft.ContainerRegistry",
+    operationalinsights: "Microsoft.OperationalInsights",
+    insights: "Microsoft.Insights",
+    redisenterprise: "Microsoft.Cache",
+    dataprotection: "Microsoft.DataProtection",
+    managedidentity: "Microsoft.ManagedIdentity",
+    authorization: "Microsoft.Authorization",
 };
 
 /** ARM resource types that are not the resource's name in the plural. */
@@ -121,7 +146,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             return this.kubernetesConfig(type, name, inputs);
         }
         if (type === "kubernetes:helm.sh/v4:Chart" && !isLocalPath(String(inputs.chart ?? ""))) {
-            throw new RemoteContentError(`${type} "${name}": chart "${String(inputs.chart ?? "")}"`, "the provider pulls it from its repository");
+            throw new RemoteContentError(
+                `${type} "${name}": chart "${String(inputs.chart ?? "")}"`,
+                "the provider pulls it from its repository",
+            );
         }
         if (!args.custom) {
             return { id: undefined, state: {} };
@@ -129,7 +157,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const [pkg, module] = type.split(":");
         switch (pkg) {
             case "aws":
-                return this.awsResource(type, module.split("/")[0], name, inputs, this.awsRegion(args.provider, inputs), this.checkedName(type, name, inputs));
+                return this.awsResource(
+                    type,
+                    module.split("/")[0],
+                    name,
+                    inputs,
+                    this.awsRegion(args.provider, inputs),
+                    this.checkedName(type, name, inputs),
+                );
             case "azure-native":
                 return this.azureResource(type, module, name, inputs, this.checkedName(type, name, inputs));
             case "mongodbatlas":
@@ -191,16 +226,32 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             case "aws:ec2/getAmi:getAmi":
                 return this.ami(args.inputs, region);
             case "azure-native:storage:listStorageAccountKeys":
-                return { keys: ["key1", "key2"].map((keyName) => ({ keyName, value: this.key(`${String(args.inputs.accountName)}:${keyName}`), permissions: "FULL", creationTime: OFFLINE_TIMESTAMP })) };
+                return {
+                    keys: ["key1", "key2"].map((keyName) => ({
+                        keyName,
+                        value: this.key(`${String(args.inputs.accountName)}:${keyName}`),
+                        permissions: "FULL",
+                        creationTime: OFFLINE_TIMESTAMP,
+                    })),
+                };
             case "azure-native:storage:listStorageAccountServiceSAS":
                 // A service SAS token as Azure formats one: version, resource, permissions, expiry, signature.
                 return { serviceSasToken: this.sasToken(args.inputs, { sr: args.inputs.resource, sp: args.inputs.permissions }) };
             case "azure-native:storage:listStorageAccountSAS":
-                return { accountSasToken: this.sasToken(args.inputs, { ss: args.inputs.services, srt: args.inputs.resourceTypes, sp: args.inputs.permissions }) };
+                return {
+                    accountSasToken: this.sasToken(args.inputs, {
+                        ss: args.inputs.services,
+                        srt: args.inputs.resourceTypes,
+                        sp: args.inputs.permissions,
+                    }),
+                };
             case "azure-native:containerregistry:listRegistryCredentials":
                 return {
                     username: String(args.inputs.registryName),
-                    passwords: ["password", "password2"].map((name) => ({ name, value: this.key(`${String(args.inputs.registryName)}:${name}`) })),
+                    passwords: ["password", "password2"].map((name) => ({
+                        name,
+                        value: this.key(`${String(args.inputs.registryName)}:${name}`),
+                    })),
                 };
             case "azure-native:redisenterprise:listDatabaseKeys":
             case "azure-native:cache:listRedisKeys": {
@@ -208,10 +259,18 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 return { primaryKey: this.key(`${owner}:primary`), secondaryKey: this.key(`${owner}:secondary`) };
             }
             case "azure-native:operationalinsights:getSharedKeys":
-                return { primarySharedKey: this.key(`${String(args.inputs.workspaceName)}:primary`), secondarySharedKey: this.key(`${String(args.inputs.workspaceName)}:secondary`) };
+                return {
+                    primarySharedKey: this.key(`${String(args.inputs.workspaceName)}:primary`),
+                    secondarySharedKey: this.key(`${String(args.inputs.workspaceName)}:secondary`),
+                };
             case "azure-native:documentdb:listDatabaseAccountKeys": {
                 const account = String(args.inputs.accountName);
-                return Object.fromEntries(["primaryMasterKey", "secondaryMasterKey", "primaryReadonlyMasterKey", "secondaryReadonlyMasterKey"].map((key) => [key, this.key(`${account}:${key}`)]));
+                return Object.fromEntries(
+                    ["primaryMasterKey", "secondaryMasterKey", "primaryReadonlyMasterKey", "secondaryReadonlyMasterKey"].map((key) => [
+                        key,
+                        this.key(`${account}:${key}`),
+                    ]),
+                );
             }
             case "azure-native:network:getPublicIPAddress": {
                 const name = String(args.inputs.publicIpAddressName);
@@ -228,17 +287,30 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             }
             case "kubernetes:yaml:decode":
                 // The provider returns every non-empty document of the text, in order.
-                return { result: parseAllDocuments(String(args.inputs.text)).map((document) => document.toJS() as unknown).filter((object) => object !== null && object !== undefined) };
+                return {
+                    result: parseAllDocuments(String(args.inputs.text))
+                        .map((document) => document.toJS() as unknown)
+                        .filter((object) => object !== null && object !== undefined),
+                };
             case "kubernetes:helm:template": {
                 // helm.v3.Chart renders through the provider's `helm template`, which needs the chart's repository.
                 // The SDK sends the chart's options in snake case; release_name is the Chart resource's name.
                 const chart = JSON.parse(String(args.inputs.jsonOpts ?? "{}")) as { chart?: string; path?: string; release_name?: string };
-                throw new RemoteContentError(`kubernetes:helm.sh/v3:Chart "${chart.release_name ?? ""}": chart "${chart.chart ?? chart.path ?? ""}"`, "the provider renders it with helm template from its repository");
+                throw new RemoteContentError(
+                    `kubernetes:helm.sh/v3:Chart "${chart.release_name ?? ""}": chart "${chart.chart ?? chart.path ?? ""}"`,
+                    "the provider renders it with helm template from its repository",
+                );
             }
             case "azure-native:network:getNetworkInterface":
                 return {
                     name: args.inputs.networkInterfaceName,
-                    ipConfigurations: [{ name: "privateEndpointIpConfig", privateIPAddress: `10.${parseInt(this.hex(`nic:${String(args.inputs.networkInterfaceName)}`, 2), 16)}.144.4`, privateIPAllocationMethod: "Dynamic" }],
+                    ipConfigurations: [
+                        {
+                            name: "privateEndpointIpConfig",
+                            privateIPAddress: `10.${parseInt(this.hex(`nic:${String(args.inputs.networkInterfaceName)}`, 2), 16)}.144.4`,
+                            privateIPAllocationMethod: "Dynamic",
+                        },
+                    ],
                 };
             case "azure-native:authorization:getClientConfig":
                 return {
@@ -274,7 +346,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const urn = await registeredUrn(type, name);
                 const component = new pulumi.ComponentResource(type, name, {}, { urn });
                 for (const child of objects) {
-                    const props = Object.fromEntries(Object.entries(child.object).map(([key, value]) => [key, child.secretKeys.includes(key) ? pulumi.secret(value) : value]));
+                    const props = Object.fromEntries(
+                        Object.entries(child.object).map(([key, value]) => [
+                            key,
+                            child.secretKeys.includes(key) ? pulumi.secret(value) : value,
+                        ]),
+                    );
                     new ExpandedObject(child.type, child.name, props, { parent: component });
                 }
             } finally {
@@ -316,7 +393,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             platformDetails: filter("platform") === "windows" ? "Windows" : "Linux/UNIX",
             creationDate: OFFLINE_TIMESTAMP,
             enaSupport: true,
-            blockDeviceMappings: [{ deviceName: filter("root-device-name") ?? "/dev/xvda", ebs: { volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true" } }],
+            blockDeviceMappings: [
+                {
+                    deviceName: filter("root-device-name") ?? "/dev/xvda",
+                    ebs: { volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true" },
+                },
+            ],
             tags: {},
             mostRecent: inputs.mostRecent ?? false,
             owners,
@@ -326,7 +408,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     private sasToken(inputs: Record<string, unknown>, fields: Record<string, unknown>): string {
         const parameters = new URLSearchParams({ sv: "2022-11-02" });
-        for (const [key, value] of Object.entries({ ...fields, st: inputs.sharedAccessStartTime, se: inputs.sharedAccessExpiryTime, spr: inputs.protocols })) {
+        for (const [key, value] of Object.entries({
+            ...fields,
+            st: inputs.sharedAccessStartTime,
+            se: inputs.sharedAccessExpiryTime,
+            spr: inputs.protocols,
+        })) {
             if (value !== undefined) {
                 parameters.set(key, String(value));
             }
@@ -342,7 +429,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     /** An address from a documentation range (RFC 5737), derived from the seed. */
     private documentationAddress(prefix: string, seed: string): string {
-        return `${prefix}.${parseInt(this.hex(`${seed}:ip`, 2), 16) % 254 + 1}`;
+        return `${prefix}.${(parseInt(this.hex(`${seed}:ip`, 2), 16) % 254) + 1}`;
     }
 
     /** Atlas ids are 24 hex characters; endpoint services carry their cloud's own identifiers. */
@@ -367,7 +454,15 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                             standardSrv: `mongodb+srv://${host}`,
                             private: "",
                             privateSrv: "",
-                            privateEndpoints: [{ type: "MONGOD", srvConnectionString: `mongodb+srv://${String(inputs.name ?? name)}-pl-0.${this.hex(`pl:${name}`, 5)}.mongodb.net`, connectionString: "", srvShardOptimizedConnectionString: "", endpoints: [] }],
+                            privateEndpoints: [
+                                {
+                                    type: "MONGOD",
+                                    srvConnectionString: `mongodb+srv://${String(inputs.name ?? name)}-pl-0.${this.hex(`pl:${name}`, 5)}.mongodb.net`,
+                                    connectionString: "",
+                                    srvShardOptimizedConnectionString: "",
+                                    endpoints: [],
+                                },
+                            ],
                         },
                     },
                 };
@@ -440,7 +535,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return typeof region === "string" ? region : "us-east-1";
     }
 
-    private awsResource(type: string, service: string, name: string, inputs: Record<string, unknown>, region: string, checked: CheckedName) {
+    private awsResource(
+        type: string,
+        service: string,
+        name: string,
+        inputs: Record<string, unknown>,
+        region: string,
+        checked: CheckedName,
+    ) {
         const resource = type.split(":")[2];
         const account = OFFLINE_AWS_ACCOUNT;
         const physicalName = checked.name;
@@ -465,12 +567,17 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             case "aws:s3/bucketV2:BucketV2": {
                 // A bucketPrefix replaces the auto-name: Terraform's PrefixedUniqueId appends a
                 // timestamp (18 digits) and an 8-hex-digit counter.
-                const bucket = typeof inputs.bucketPrefix === "string" && inputs.bucket === undefined
-                    ? `${inputs.bucketPrefix}${OFFLINE_TIMESTAMP.replace(/\D/g, "").slice(0, 14)}0000${this.hex(`bucket:${name}`, 8)}`
-                    : physicalName;
+                const bucket =
+                    typeof inputs.bucketPrefix === "string" && inputs.bucket === undefined
+                        ? `${inputs.bucketPrefix}${OFFLINE_TIMESTAMP.replace(/\D/g, "").slice(0, 14)}0000${this.hex(`bucket:${name}`, 8)}`
+                        : physicalName;
                 id = bucket;
                 arn = `arn:aws:s3:::${bucket}`;
-                Object.assign(extra, { bucket, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
+                Object.assign(extra, {
+                    bucket,
+                    bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                    bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+                });
                 break;
             }
             case "aws:cloudwatch/logGroup:LogGroup":
@@ -507,7 +614,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const kind = inputs.loadBalancerType === "network" ? "net" : "app";
                 const suffix = `${kind}/${physicalName}/${this.hex(`${name}:lb`, 16)}`;
                 arn = `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${suffix}`;
-                Object.assign(extra, { arnSuffix: suffix, dnsName: `${inputs.internal ? "internal-" : ""}${physicalName}-${parseInt(this.hex(`${name}:dns`, 8), 16)}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" });
+                Object.assign(extra, {
+                    arnSuffix: suffix,
+                    dnsName: `${inputs.internal ? "internal-" : ""}${physicalName}-${parseInt(this.hex(`${name}:dns`, 8), 16)}.${region}.elb.amazonaws.com`,
+                    zoneId: "Z35SXDOTRQ7X7K",
+                });
                 id = arn;
                 break;
             }
@@ -526,12 +637,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 id = this.uuid(`${type}:${name}`);
                 arn = `arn:aws:acm:${region}:${account}:certificate/${id}`;
                 const token = this.hex(`${name}:acm`, 32);
-                extra.domainValidationOptions = [{
-                    domainName: inputs.domainName,
-                    resourceRecordName: `_${token}.${String(inputs.domainName)}.`,
-                    resourceRecordType: "CNAME",
-                    resourceRecordValue: `_${this.hex(`${name}:acm-value`, 32)}.acm-validations.aws.`,
-                }];
+                extra.domainValidationOptions = [
+                    {
+                        domainName: inputs.domainName,
+                        resourceRecordName: `_${token}.${String(inputs.domainName)}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${this.hex(`${name}:acm-value`, 32)}.acm-validations.aws.`,
+                    },
+                ];
                 break;
             }
             case "aws:wafv2/webAcl:WebAcl":
@@ -587,7 +700,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>, checked: CheckedName) {
         const resource = type.split(":")[2];
-        const nameInput = checked.property ? undefined : inputs[`${lowerFirst(resource)}Name`] ?? inputs.name;
+        const nameInput = checked.property ? undefined : (inputs[`${lowerFirst(resource)}Name`] ?? inputs.name);
         const physicalName = typeof nameInput === "string" ? nameInput : checked.name;
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
@@ -602,25 +715,46 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const extra: Record<string, unknown> = {};
         switch (type) {
             case "azure-native:containerservice:ManagedCluster":
-                extra.oidcIssuerProfile = { enabled: true, issuerURL: `https://eastus2.oic.prod-aks.azure.com/${OFFLINE_AZURE_TENANT}/${this.uuid(`${name}:oidc`)}/` };
+                extra.oidcIssuerProfile = {
+                    enabled: true,
+                    issuerURL: `https://eastus2.oic.prod-aks.azure.com/${OFFLINE_AZURE_TENANT}/${this.uuid(`${name}:oidc`)}/`,
+                };
                 extra.fqdn = `${physicalName}.hcp.eastus2.azmk8s.io`;
-                extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
+                extra.identity = {
+                    ...(inputs.identity as object),
+                    principalId: this.uuid(`${name}:principal`),
+                    tenantId: OFFLINE_AZURE_TENANT,
+                };
                 // AKS creates the kubelet's identity itself and reports it here.
-                extra.identityProfile = { kubeletidentity: { objectId: this.uuid(`${name}:kubelet`), clientId: this.uuid(`${name}:kubelet-client`) } };
+                extra.identityProfile = {
+                    kubeletidentity: { objectId: this.uuid(`${name}:kubelet`), clientId: this.uuid(`${name}:kubelet-client`) },
+                };
                 break;
             case "azure-native:network:PrivateEndpoint":
                 // Azure gives every private endpoint a network interface of its own, named after it.
-                extra.networkInterfaces = [{ id: `${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${physicalName}.nic.${this.uuid(`${name}:nic`)}` }];
+                extra.networkInterfaces = [
+                    {
+                        id: `${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${physicalName}.nic.${this.uuid(`${name}:nic`)}`,
+                    },
+                ];
                 break;
             case "azure-native:network:PublicIPAddress":
                 // Keyed by the physical name, so that getPublicIPAddress of the same address agrees.
                 extra.ipAddress = this.documentationAddress("198.51.100", physicalName);
                 break;
             case "azure-native:managedidentity:UserAssignedIdentity":
-                Object.assign(extra, { principalId: this.uuid(`${name}:principal`), clientId: this.uuid(`${name}:client`), tenantId: OFFLINE_AZURE_TENANT });
+                Object.assign(extra, {
+                    principalId: this.uuid(`${name}:principal`),
+                    clientId: this.uuid(`${name}:client`),
+                    tenantId: OFFLINE_AZURE_TENANT,
+                });
                 break;
             case "azure-native:dataprotection:BackupVault":
-                extra.identity = { ...(inputs.identity as object), principalId: this.uuid(`${name}:principal`), tenantId: OFFLINE_AZURE_TENANT };
+                extra.identity = {
+                    ...(inputs.identity as object),
+                    principalId: this.uuid(`${name}:principal`),
+                    tenantId: OFFLINE_AZURE_TENANT,
+                };
                 break;
             case "azure-native:keyvault:Vault":
                 extra.properties = { ...(inputs.properties as object), vaultUri: `https://${physicalName}.vault.azure.net/` };
@@ -633,7 +767,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
         }
         const checkedProperty = checked.property ? { [checked.property]: physicalName } : {};
-        return { id, state: { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra } };
+        return {
+            id,
+            state: { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra },
+        };
     }
 
     private hex(seed: string, length: number): string {
@@ -653,7 +790,9 @@ class ExpandedObject extends pulumi.CustomResource {}
 async function registeredUrn(type: string, name: string): Promise<string> {
     for (let attempt = 0; attempt < 1000; attempt++) {
         // The type is the last of the URN's parent-type chain: `...$<type>::<name>` or `...::<type>::<name>`.
-        const urn = registeredUrns().find((candidate) => candidate.endsWith(`$${type}::${name}`) || candidate.endsWith(`::${type}::${name}`));
+        const urn = registeredUrns().find(
+            (candidate) => candidate.endsWith(`$${type}::${name}`) || candidate.endsWith(`::${type}::${name}`),
+        );
         if (urn) {
             return urn;
         }

@@ -217,12 +217,18 @@ class PlanSession {
             throw new PlanInputError((programError as Error).message);
         }
         if (mocks.unmockedInvokes.size > 0) {
-            throw new PlanRunError(`${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
-                [...mocks.unmockedInvokes].map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`).join("\n"));
+            throw new PlanRunError(
+                `${settings.file}: the program calls invokes the offline planner cannot answer:\n` +
+                    [...mocks.unmockedInvokes]
+                        .map((token) => `  - no offline mock for invoke "${token}"; add one to tools/plan/mocks.ts`)
+                        .join("\n"),
+            );
         }
         if (mocks.nameViolations.length > 0) {
-            throw new PlanRunError(`${settings.file}: the providers would refuse these names:\n` +
-                [...new Set(mocks.nameViolations.map(describeViolation))].map((violation) => `  - ${violation}`).join("\n"));
+            throw new PlanRunError(
+                `${settings.file}: the providers would refuse these names:\n` +
+                    [...new Set(mocks.nameViolations.map(describeViolation))].map((violation) => `  - ${violation}`).join("\n"),
+            );
         }
         // One error rejects every promise chained on it: report each once, as the language host
         // does (pulumi/pulumi sdk/nodejs/cmd/run/run.ts, isErrorReported).
@@ -346,7 +352,10 @@ class PlanMonitor extends MockMonitor {
         });
     }
 
-    override registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (error: Error | null, response?: unknown) => void): void {
+    override registerResourceOutputs(
+        request: RegisterResourceOutputsRequest,
+        callback: (error: Error | null, response?: unknown) => void,
+    ): void {
         if (request.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
             this.stackOutputs = plain(request.getOutputs()?.toJavaScript() ?? {}, true) as Record<string, unknown>;
         }
@@ -402,7 +411,8 @@ function describeProgramError(error: unknown): string {
     const frames = lines.filter((line) => /^\s+at /.test(line));
     const heading = lines.filter((line) => !/^\s+at /.test(line));
     const programFrames = frames.filter(
-        (frame) => !frame.includes("node:internal") && !frame.includes(`${path.sep}node_modules${path.sep}`) && !frame.includes(PLANNER_DIRECTORY),
+        (frame) =>
+            !frame.includes("node:internal") && !frame.includes(`${path.sep}node_modules${path.sep}`) && !frame.includes(PLANNER_DIRECTORY),
     );
     return [...heading, ...(programFrames.length > 0 ? programFrames : frames.slice(0, 1))].join("\n");
 }

@@ -52,7 +52,9 @@ function referencedStacksOf(plan: StackPlan): StackPlan[] {
 export function renderPlan(plan: StackPlan): string {
     const lines: string[] = [];
     for (const referenced of plan.referencedStacks) {
-        lines.push(`Planned ${referenced.stack} first (${referenced.stackFile}, ${referenced.resources.length} resources): its outputs feed this stack's StackReferences.`);
+        lines.push(
+            `Planned ${referenced.stack} first (${referenced.stackFile}, ${referenced.resources.length} resources): its outputs feed this stack's StackReferences.`,
+        );
     }
     if (plan.referencedStacks.length > 0) {
         lines.push("");
@@ -61,7 +63,13 @@ export function renderPlan(plan: StackPlan): string {
     lines.push(...renderTree(plan.resources), "");
     lines.push(...renderCounts(plan.resources), "");
     lines.push(...renderFailover(plan.outputs));
-    lines.push("Outputs:", ...stringify(plan.outputs, { lineWidth: 0 }).trimEnd().split("\n").map((line) => `    ${line}`));
+    lines.push(
+        "Outputs:",
+        ...stringify(plan.outputs, { lineWidth: 0 })
+            .trimEnd()
+            .split("\n")
+            .map((line) => `    ${line}`),
+    );
     return lines.join("\n");
 }
 
@@ -101,7 +109,9 @@ function renderTree(resources: readonly PlannedResource[]): string[] {
             const last = index === siblings.length - 1;
             const branch = parent === null ? "" : last ? "└─ " : "├─ ";
             const label = `${indent}${branch}${resource.type}`;
-            const flags = [resource.protect ? "protected" : "", resource.type === "pulumi:pulumi:StackReference" ? "read" : ""].filter(Boolean);
+            const flags = [resource.protect ? "protected" : "", resource.type === "pulumi:pulumi:StackReference" ? "read" : ""].filter(
+                Boolean,
+            );
             lines.push(` +  ${label.padEnd(typeWidth)}${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
             walk(resource.urn, parent === null ? "" : `${indent}${last ? "   " : "│  "}`);
         });

@@ -6,7 +6,10 @@
 
 /** The SDK's mock resource monitor (`runtime/mocks`), which `setMocks` installs. */
 export interface MockMonitorLike {
-    registerResource(request: RegisterResourceRequest, callback: (error: Error | null, response?: RegisterResourceResponse) => void): Promise<void>;
+    registerResource(
+        request: RegisterResourceRequest,
+        callback: (error: Error | null, response?: RegisterResourceResponse) => void,
+    ): Promise<void>;
     registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (error: Error | null, response?: unknown) => void): void;
     readResource(request: ReadResourceRequest, callback: (error: Error | null, response?: { getUrn(): string }) => void): Promise<void>;
 }

@@ -110,7 +110,9 @@ function readDeclarations(projectFile: string, projectName: string, config: unkn
         declarations[key.includes(":") ? key : `${projectName}:${key}`] = declaration;
     }
     if (problems.length > 0) {
-        throw new PlanInputError(`${projectFile}: invalid config declarations (the CLI refuses this project)\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        throw new PlanInputError(
+            `${projectFile}: invalid config declarations (the CLI refuses this project)\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+        );
     }
     return declarations;
 }
@@ -134,8 +136,14 @@ function declarationProblems(key: string, declaration: Declaration, ownNamespace
         if (declaration.type === "array" && declaration.items === undefined) {
             problems.push(`${key}: type array needs items: { type: ... } naming the element type`);
         }
-        if (declaration.type !== undefined && declaration.default !== undefined && !matchesType(declaration.type, declaration.items, declaration.default)) {
-            problems.push(`${key}: the default ${JSON.stringify(declaration.default)} is not of the declared type ${fullTypeName(declaration.type, declaration.items)}`);
+        if (
+            declaration.type !== undefined &&
+            declaration.default !== undefined &&
+            !matchesType(declaration.type, declaration.items, declaration.default)
+        ) {
+            problems.push(
+                `${key}: the default ${JSON.stringify(declaration.default)} is not of the declared type ${fullTypeName(declaration.type, declaration.items)}`,
+            );
         }
     } else if (declaration.type !== undefined || declaration.default !== undefined) {
         problems.push(`${key}: a key of another namespace takes only a value; type and default are for keys of this project`);
@@ -255,8 +263,12 @@ export function readStackFile(project: Project, stackFilePath: string, offlineEs
             values.set(fullKey, { secure: false, content: declared });
         } else if (fullKey.startsWith(`${project.name}:`)) {
             const about = declaration.description ? ` (${declaration.description})` : "";
-            const hint = declaration.secret ? `pulumi config set --secret ${fullKey}, or an ESC environment` : `pulumi config set ${fullKey}`;
-            problems.push(`${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it${about}; set it with ${hint}`);
+            const hint = declaration.secret
+                ? `pulumi config set --secret ${fullKey}, or an ESC environment`
+                : `pulumi config set ${fullKey}`;
+            problems.push(
+                `${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it${about}; set it with ${hint}`,
+            );
         }
     }
     for (const fullKey of fullKeys) {
@@ -332,13 +344,15 @@ function fromStackFile(fullKey: string, value: unknown): StackValue {
         return { secure: false, content: value === null || value === undefined ? "" : String(value) };
     }
     let secure = false;
-    const content = JSON.parse(JSON.stringify(value, (_, leaf: unknown) => {
-        if (isSecure(leaf)) {
-            secure = true;
-            return securePlaceholder(fullKey);
-        }
-        return leaf;
-    })) as unknown;
+    const content = JSON.parse(
+        JSON.stringify(value, (_, leaf: unknown) => {
+            if (isSecure(leaf)) {
+                secure = true;
+                return securePlaceholder(fullKey);
+            }
+            return leaf;
+        }),
+    ) as unknown;
     return { secure, content };
 }
 
@@ -394,13 +408,15 @@ function findProjectDirectory(start: string): string {
  * (its package.json `main`, then `index`).
  */
 function resolveEntry(directory: string, main: string | undefined, projectFile: string): string {
-    const target = main ? path.resolve(directory, main) : packageEntry(directory) ?? directory;
+    const target = main ? path.resolve(directory, main) : (packageEntry(directory) ?? directory);
     const isDirectory = fs.existsSync(target) && fs.statSync(target).isDirectory();
     try {
         return require.resolve(isDirectory ? `${target}${path.sep}` : target);
     } catch {
         const source = main ? `main: ${main}` : "no main, so the project directory";
-        throw new PlanInputError(`${projectFile}: no program entry at ${target} (${source}); allowed: a .ts or .js file, or a directory with an index.ts or index.js`);
+        throw new PlanInputError(
+            `${projectFile}: no program entry at ${target} (${source}); allowed: a .ts or .js file, or a directory with an index.ts or index.js`,
+        );
     }
 }
 
@@ -408,7 +424,9 @@ function readPackageManifest(manifest: string): { exports?: unknown; main?: unkn
     try {
         return JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: unknown; main?: unknown };
     } catch (error) {
-        throw new PlanInputError(`${manifest}: not valid JSON (${(error as Error).message}); the language host reads the program's entry from it`);
+        throw new PlanInputError(
+            `${manifest}: not valid JSON (${(error as Error).message}); the language host reads the program's entry from it`,
+        );
     }
 }
 
@@ -420,7 +438,11 @@ function packageEntry(directory: string): string | undefined {
             const { exports, main } = readPackageManifest(manifest);
             const dot = typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>)["."] : exports;
             const conditional = typeof dot === "object" && dot !== null ? (dot as Record<string, unknown>) : undefined;
-            const named = conditional ? conditional.default ?? conditional.require ?? conditional.import : exports !== undefined ? dot : main;
+            const named = conditional
+                ? (conditional.default ?? conditional.require ?? conditional.import)
+                : exports !== undefined
+                  ? dot
+                  : main;
             const entry = typeof named === "string" ? path.join(root, named) : undefined;
             return entry && fs.existsSync(entry) ? entry : undefined;
         }

@@ -54,7 +54,10 @@ const LEVELS: Record<number, EnforcementLevel> = {
     [analyzerProto.EnforcementLevel.DISABLED]: "disabled",
     [analyzerProto.EnforcementLevel.REMEDIATE]: "remediate",
 };
-const LEVEL_CODES = Object.fromEntries(Object.entries(LEVELS).map(([code, level]) => [level, Number(code)])) as Record<EnforcementLevel, number>;
+const LEVEL_CODES = Object.fromEntries(Object.entries(LEVELS).map(([code, level]) => [level, Number(code)])) as Record<
+    EnforcementLevel,
+    number
+>;
 const SEVERITIES: Record<number, Severity> = {
     [analyzerProto.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED]: "unspecified",
     [analyzerProto.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
@@ -85,8 +88,10 @@ export class AnalyzerSession {
         const pack = await PackProcess.start(directory, options);
         const limits = { callTimeoutSec: options.callTimeoutSec ?? 60, concurrency: options.concurrency ?? 64 };
         try {
-            const info = await pack.call<analyzerProto.AnalyzerInfo>("getAnalyzerInfo", limits.callTimeoutSec, (metadata, options, callback) =>
-                pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
+            const info = await pack.call<analyzerProto.AnalyzerInfo>(
+                "getAnalyzerInfo",
+                limits.callTimeoutSec,
+                (metadata, options, callback) => pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
             );
             return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits);
         } catch (error) {
@@ -128,7 +133,9 @@ export class AnalyzerSession {
         request.setDryRun(true);
         await this.process.call("configureStack", this.limits.callTimeoutSec, (metadata, options, callback) =>
             this.process.client.configureStack(request, metadata, options, (error, response) =>
-                error?.code === grpcStatus.UNIMPLEMENTED ? callback(null, new analyzerProto.AnalyzerStackConfigureResponse()) : callback(error, response),
+                error?.code === grpcStatus.UNIMPLEMENTED
+                    ? callback(null, new analyzerProto.AnalyzerStackConfigureResponse())
+                    : callback(error, response),
             ),
         );
     }
@@ -167,7 +174,15 @@ export class AnalyzerSession {
         bytes: Buffer,
     ): Promise<analyzerProto.AnalyzeResponse> {
         return this.process.call<analyzerProto.AnalyzeResponse>(what, this.limits.callTimeoutSec, (metadata, options, callback) =>
-            this.process.client.makeUnaryRequest(method.path, (request: Buffer) => request, method.responseDeserialize, bytes, metadata, options, callback),
+            this.process.client.makeUnaryRequest(
+                method.path,
+                (request: Buffer) => request,
+                method.responseDeserialize,
+                bytes,
+                metadata,
+                options,
+                callback,
+            ),
         );
     }
 
@@ -195,9 +210,14 @@ export class AnalysisRequests {
             return found && providerResource(found);
         };
         // Each resource's properties go into both its Analyze and the AnalyzeStack request.
-        const properties = new Map(resources.map((resource) => [resource.urn, Struct.fromJavaScript(engineProperties(resource.analyzerInputs) as never)]));
+        const properties = new Map(
+            resources.map((resource) => [resource.urn, Struct.fromJavaScript(engineProperties(resource.analyzerInputs) as never)]),
+        );
         // Reads (StackReference) are not registrations; the engine does not analyze them.
-        const describe = <Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(message: Message, resource: PlannedResource) => {
+        const describe = <Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(
+            message: Message,
+            resource: PlannedResource,
+        ) => {
             message.setType(resource.type);
             message.setUrn(resource.urn);
             message.setName(resource.name);
@@ -208,7 +228,10 @@ export class AnalysisRequests {
         };
         const analyzed = resources
             .filter((resource) => resource.type !== "pulumi:pulumi:StackReference")
-            .map((resource) => ({ urn: resource.urn, bytes: Buffer.from(describe(new analyzerProto.AnalyzeRequest(), resource).serializeBinary()) }));
+            .map((resource) => ({
+                urn: resource.urn,
+                bytes: Buffer.from(describe(new analyzerProto.AnalyzeRequest(), resource).serializeBinary()),
+            }));
         const stack = new analyzerProto.AnalyzeStackRequest();
         stack.setResourcesList(
             resources.map((resource) => {
@@ -268,7 +291,11 @@ export function engineProperties(value: unknown): unknown {
         case specialSecretSig:
             return { [specialSigKey]: specialSecretSig, value: engineProperties(record.value) };
     }
-    return Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith("__")).map(([key, item]) => [key, engineProperties(item)]));
+    return Object.fromEntries(
+        Object.entries(record)
+            .filter(([key]) => !key.startsWith("__"))
+            .map(([key, item]) => [key, engineProperties(item)]),
+    );
 }
 
 function resourceOptions(resource: PlannedResource): analyzerProto.AnalyzerResourceOptions {
@@ -328,14 +355,22 @@ function toPackInfo(directory: string, info: analyzerProto.AnalyzerInfo): PackIn
             return {
                 name: policy.getName(),
                 description: policy.getDescription(),
-                kind: kind === analyzerProto.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : kind === analyzerProto.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+                kind:
+                    kind === analyzerProto.PolicyType.POLICY_TYPE_RESOURCE
+                        ? "resource"
+                        : kind === analyzerProto.PolicyType.POLICY_TYPE_STACK
+                          ? "stack"
+                          : "unknown",
                 enforcementLevel: LEVELS[policy.getEnforcementlevel()],
                 severity: SEVERITIES[policy.getSeverity()] ?? "unspecified",
                 tags: policy.getTagsList(),
                 remediationSteps: policy.getRemediationSteps(),
                 url: policy.getUrl(),
                 configSchema: schema
-                    ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+                    ? {
+                          properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                          required: schema.getRequiredList(),
+                      }
                     : undefined,
             };
         }),

@@ -24,7 +24,10 @@ export interface ReportFiles {
  * if any. The repository's files are this project's: another project's stack that shares a stack
  * name (a `--program` plan) gets none of them.
  */
-export function policyConfigFor(plan: Pick<StackPlan, "project" | "stack">, explicitFile: string | undefined): PolicyConfigFile | undefined {
+export function policyConfigFor(
+    plan: Pick<StackPlan, "project" | "stack">,
+    explicitFile: string | undefined,
+): PolicyConfigFile | undefined {
     if (explicitFile) {
         return readPolicyConfigFile(explicitFile);
     }

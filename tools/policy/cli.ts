@@ -40,7 +40,10 @@ pack, 2 bad usage or bad config.`;
 function writeIntentReport(directory: string, stacks: readonly StackPlan[]): void {
     const report = renderIntentReport(evaluateStacks(stacks), new Date());
     fs.mkdirSync(directory, { recursive: true });
-    for (const [file, content] of [["intent.md", report.markdown], ["intent.html", report.html]] as const) {
+    for (const [file, content] of [
+        ["intent.md", report.markdown],
+        ["intent.html", report.html],
+    ] as const) {
         fs.writeFileSync(path.join(directory, file), content);
         process.stdout.write(`Wrote ${path.join(directory, file)}\n`);
     }
@@ -109,7 +112,10 @@ runCommand("the policy runner", async () => {
     try {
         plan = await planStack({ stack: values.stack, program: values.program, configFile: values.config });
     } catch (error) {
-        await starting.then((runner) => runner.close(), () => undefined);
+        await starting.then(
+            (runner) => runner.close(),
+            () => undefined,
+        );
         throw error;
     }
     const runner = await starting;

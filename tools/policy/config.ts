@@ -28,7 +28,9 @@ export function readPolicyConfigFile(file: string): PolicyConfigFile {
     try {
         json = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (error) {
-        throw new PolicyInputError(`${name}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`);
+        throw new PolicyInputError(
+            `${name}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`,
+        );
     }
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
         throw new PolicyInputError(`${name}: must be a JSON object keyed by policy name or "all"`);
@@ -44,7 +46,9 @@ export function readPolicyConfigFile(file: string): PolicyConfigFile {
                 properties,
             };
         } else {
-            throw new PolicyInputError(`${name}: ${policy}: must be an enforcement level or an object; allowed levels: ${LEVELS.join(", ")}`);
+            throw new PolicyInputError(
+                `${name}: ${policy}: must be an enforcement level or an object; allowed levels: ${LEVELS.join(", ")}`,
+            );
         }
     }
     return { file: name, entries };
@@ -52,7 +56,9 @@ export function readPolicyConfigFile(file: string): PolicyConfigFile {
 
 function level(file: string, policy: string, value: unknown): EnforcementLevel {
     if (typeof value !== "string" || !LEVELS.includes(value as EnforcementLevel)) {
-        throw new PolicyInputError(`${file}: ${policy}: enforcementLevel ${JSON.stringify(value)} is not allowed; allowed: ${LEVELS.join(", ")}`);
+        throw new PolicyInputError(
+            `${file}: ${policy}: enforcementLevel ${JSON.stringify(value)} is not allowed; allowed: ${LEVELS.join(", ")}`,
+        );
     }
     return value as EnforcementLevel;
 }
@@ -97,16 +103,25 @@ export function reconcilePolicyConfig(pack: PackInfo, file: PolicyConfigFile | u
         if (!policy.configSchema) {
             continue;
         }
-        const validate = ajv.compile({ type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required });
+        const validate = ajv.compile({
+            type: "object",
+            properties: policy.configSchema.properties,
+            required: policy.configSchema.required,
+        });
         if (!validate(result[policy.name].properties)) {
             for (const error of validate.errors ?? []) {
-                const key = error.instancePath.split("/")[1] ?? (error.params as { missingProperty?: string }).missingProperty ?? "(config)";
-                problems.push(`pack ${pack.name}, policy ${policy.name}, key ${key}: ${error.message ?? "is invalid"}${error.instancePath.split("/").length > 2 ? ` (at ${error.instancePath})` : ""}`);
+                const key =
+                    error.instancePath.split("/")[1] ?? (error.params as { missingProperty?: string }).missingProperty ?? "(config)";
+                problems.push(
+                    `pack ${pack.name}, policy ${policy.name}, key ${key}: ${error.message ?? "is invalid"}${error.instancePath.split("/").length > 2 ? ` (at ${error.instancePath})` : ""}`,
+                );
             }
         }
     }
     if (problems.length > 0) {
-        throw new PolicyInputError(`${file?.file ?? "policy config"}: invalid policy config\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        throw new PolicyInputError(
+            `${file?.file ?? "policy config"}: invalid policy config\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+        );
     }
     return result;
 }

@@ -26,6 +26,14 @@ export function policyListing(packs: readonly PackInfo[]) {
 
 export function renderListing(packs: readonly PackInfo[]): string {
     return packs
-        .map((pack) => [`${pack.name}@${pack.version} (${pack.policies.length} policies)`, ...pack.policies.map((policy) => `  ${policy.enforcementLevel.padEnd(9)} ${policy.severity.padEnd(8)} ${policy.kind.padEnd(8)} ${policy.name}`)].join("\n"))
+        .map((pack) =>
+            [
+                `${pack.name}@${pack.version} (${pack.policies.length} policies)`,
+                ...pack.policies.map(
+                    (policy) =>
+                        `  ${policy.enforcementLevel.padEnd(9)} ${policy.severity.padEnd(8)} ${policy.kind.padEnd(8)} ${policy.name}`,
+                ),
+            ].join("\n"),
+        )
         .join("\n");
 }

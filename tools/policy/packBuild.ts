@@ -78,7 +78,12 @@ function filesUnder(root: string, directory: string): string[] {
 export function packNames(root: string = SOURCE_ROOT): string[] {
     return fs
         .readdirSync(path.join(root, POLICIES), { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, POLICIES, entry.name, "PulumiPolicy.yaml")) && fs.existsSync(path.join(root, POLICIES, entry.name, "index.ts")))
+        .filter(
+            (entry) =>
+                entry.isDirectory() &&
+                fs.existsSync(path.join(root, POLICIES, entry.name, "PulumiPolicy.yaml")) &&
+                fs.existsSync(path.join(root, POLICIES, entry.name, "index.ts")),
+        )
         .map((entry) => entry.name)
         .sort();
 }
@@ -162,7 +167,13 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
     }
     const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
     // The repository's package.json has no "type", so nodenext means CommonJS for every file here.
-    const compilerOptions = { ...options, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, noEmit: false, sourceMap: true };
+    const compilerOptions = {
+        ...options,
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        noEmit: false,
+        sourceMap: true,
+    };
 
     const packs = packNames(root);
     // Every module under policies/ is built, imported or not, so that a pack that finds its rule
@@ -187,7 +198,9 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
                 importedData.add(toPosix(path.relative(root, base)));
                 continue;
             }
-            const resolved = [`${base}.ts`, path.join(base, "index.ts"), base.replace(/\.js$/, ".ts")].find((candidate) => candidate.endsWith(".ts") && fs.existsSync(candidate));
+            const resolved = [`${base}.ts`, path.join(base, "index.ts"), base.replace(/\.js$/, ".ts")].find(
+                (candidate) => candidate.endsWith(".ts") && fs.existsSync(candidate),
+            );
             if (!resolved) {
                 throw new PackBuildError(`${source}: cannot find the module "${imported.fileName}" it imports`);
             }
@@ -203,8 +216,13 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
         const output = ts.transpileModule(text, { compilerOptions, fileName: path.join(root, source), reportDiagnostics: true });
         const syntaxError = output.diagnostics?.find((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
         if (syntaxError) {
-            const where = syntaxError.file && syntaxError.start !== undefined ? syntaxError.file.getLineAndCharacterOfPosition(syntaxError.start) : undefined;
-            throw new PackBuildError(`${source}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(syntaxError.messageText, "\n")}`);
+            const where =
+                syntaxError.file && syntaxError.start !== undefined
+                    ? syntaxError.file.getLineAndCharacterOfPosition(syntaxError.start)
+                    : undefined;
+            throw new PackBuildError(
+                `${source}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(syntaxError.messageText, "\n")}`,
+            );
         }
         const target = path.join(staging, source.replace(/\.ts$/, ".js"));
         fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -216,7 +234,10 @@ export async function buildPolicyPacks(root: string = SOURCE_ROOT): Promise<void
         fs.writeFileSync(`${target}.map`, JSON.stringify(map));
         inputs[source] = sha256(path.join(root, source));
     }
-    const dataFiles = new Set([...policyFiles.filter((file) => !file.endsWith(".ts") && !PACK_DESCRIPTORS.has(path.basename(file))), ...importedData]);
+    const dataFiles = new Set([
+        ...policyFiles.filter((file) => !file.endsWith(".ts") && !PACK_DESCRIPTORS.has(path.basename(file))),
+        ...importedData,
+    ]);
     for (const data of [...dataFiles].sort()) {
         // Data from outside policies/ is an input like a source: a copy of the sources needs it.
         if (linkOrCopy(path.join(root, data), path.join(staging, data)) === "copied" || importedData.has(data)) {
@@ -259,7 +280,11 @@ if (require.main === module) {
     runCommand("the policy pack build", async () => {
         const started = Date.now();
         await buildPolicyPacks();
-        process.stdout.write(`Built ${packNames().map((pack) => `${POLICIES}/${pack}`).join(", ")} into ${PACK_BUILD_DIRECTORY} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stdout.write(
+            `Built ${packNames()
+                .map((pack) => `${POLICIES}/${pack}`)
+                .join(", ")} into ${PACK_BUILD_DIRECTORY} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
         return 0;
     });
 }

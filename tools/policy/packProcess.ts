@@ -130,7 +130,11 @@ export class PackProcess {
     call<Response>(
         what: string,
         timeoutSec: number,
-        send: (metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response?: Response) => void) => unknown,
+        send: (
+            metadata: grpc.Metadata,
+            options: Partial<grpc.CallOptions>,
+            callback: (error: grpc.ServiceError | null, response?: Response) => void,
+        ) => unknown,
     ): Promise<Response> {
         if (this.exit) {
             return Promise.reject(this.exitedError());
@@ -156,7 +160,11 @@ export class PackProcess {
                 } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
                     reject(new PackFailure(`policy pack ${this.label} did not answer ${what} within ${timeoutSec} s; it hangs`));
                 } else {
-                    reject(new PackFailure(`policy pack ${this.label} failed ${what}: ${error.details || error.message}${stderrTail(this.stderr.text)}`));
+                    reject(
+                        new PackFailure(
+                            `policy pack ${this.label} failed ${what}: ${error.details || error.message}${stderrTail(this.stderr.text)}`,
+                        ),
+                    );
                 }
                 this.inFlight.delete(what);
             });
@@ -188,7 +196,9 @@ export class PackProcess {
     private exitedError(): PackFailure {
         const how = this.exit?.signal ?? `code ${this.exit?.code}`;
         const unanswered = [...this.inFlight].join("; ") || "no call";
-        return new PackFailure(`policy pack ${this.label} exited (${how}) while it had unanswered calls: ${unanswered}${stderrTail(this.stderr.text)}`);
+        return new PackFailure(
+            `policy pack ${this.label} exited (${how}) while it had unanswered calls: ${unanswered}${stderrTail(this.stderr.text)}`,
+        );
     }
 }
 

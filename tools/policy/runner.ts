@@ -1,7 +1,17 @@
 import * as path from "node:path";
 import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/exemptions";
 import type { PlannedResource } from "../plan/planner";
-import { AnalysisRequests, AnalyzerSession, type CallLimits, type Diagnostic, type EnforcementLevel, type PackInfo, type PolicyConfig, type PolicyInfo, type Severity } from "./analyzer";
+import {
+    AnalysisRequests,
+    AnalyzerSession,
+    type CallLimits,
+    type Diagnostic,
+    type EnforcementLevel,
+    type PackInfo,
+    type PolicyConfig,
+    type PolicyInfo,
+    type Severity,
+} from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
 import { ensurePolicyPacksBuilt, SOURCE_ROOT } from "./packBuild";
 import type { PackProcessOptions } from "./packProcess";
@@ -31,7 +41,9 @@ export interface PolicyCheck {
 
 /** Mandatory findings that no exemption excuses: each fails the run. */
 export function blockingViolations(check: PolicyCheck): Violation[] {
-    return check.violations.filter((violation) => !violation.exempted && (violation.enforcementLevel === "mandatory" || violation.enforcementLevel === "remediate"));
+    return check.violations.filter(
+        (violation) => !violation.exempted && (violation.enforcementLevel === "mandatory" || violation.enforcementLevel === "remediate"),
+    );
 }
 
 /** The policy a violation belongs to, for its description, remediation and controls. */

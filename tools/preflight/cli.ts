@@ -53,7 +53,18 @@ runCommand("preflight", async () => {
 async function observe(config: StackConfig): Promise<PreflightObservations> {
     const observed: { -readonly [K in keyof PreflightObservations]: PreflightObservations[K] } = {};
     if (config.role === "azure-site" || config.role === "all-in-one") {
-        observed.encryptionAtHostState = await az(["feature", "show", "--namespace", "Microsoft.Compute", "--name", "EncryptionAtHost", "--query", "properties.state", "-o", "tsv"]);
+        observed.encryptionAtHostState = await az([
+            "feature",
+            "show",
+            "--namespace",
+            "Microsoft.Compute",
+            "--name",
+            "EncryptionAtHost",
+            "--query",
+            "properties.state",
+            "-o",
+            "tsv",
+        ]);
         const watchers = await az(["network", "watcher", "list", "--query", `[?location=='${config.azureLocation}'].id`, "-o", "tsv"]);
         observed.networkWatcherIds = watchers.split("\n").filter((line) => line.trim() !== "");
     }
@@ -67,7 +78,10 @@ async function az(args: string[]): Promise<string> {
     try {
         return (await run("az", args)).stdout;
     } catch (error) {
-        throw new CommandError(`'az ${args.join(" ")}' failed (is the Azure CLI installed and signed in to the stack's subscription?): ${(error as Error).message}`, 1);
+        throw new CommandError(
+            `'az ${args.join(" ")}' failed (is the Azure CLI installed and signed in to the stack's subscription?): ${(error as Error).message}`,
+            1,
+        );
     }
 }
 
@@ -79,13 +93,18 @@ async function existingEntryPoints(zoneId: string): Promise<Partial<Record<Rules
     }
     const found: Partial<Record<RulesetPhase, string>> = {};
     for (const phase of Object.keys(ENTRY_POINT_RULESETS) as RulesetPhase[]) {
-        const response = await fetch(`https://api.cloudflare.com/client/v4/zones/${zoneId}/rulesets/phases/${phase}/entrypoint`, { headers: { Authorization: `Bearer ${token}` } });
+        const response = await fetch(`https://api.cloudflare.com/client/v4/zones/${zoneId}/rulesets/phases/${phase}/entrypoint`, {
+            headers: { Authorization: `Bearer ${token}` },
+        });
         if (response.status === 404) {
             continue;
         }
         const body = (await response.json()) as { success?: boolean; result?: { id?: string }; errors?: { message: string }[] };
         if (!response.ok || !body.success || !body.result?.id) {
-            throw new CommandError(`Cloudflare answered ${response.status} for the ${phase} entry point of zone ${zoneId}: ${(body.errors ?? []).map((error) => error.message).join("; ")}`, 1);
+            throw new CommandError(
+                `Cloudflare answered ${response.status} for the ${phase} entry point of zone ${zoneId}: ${(body.errors ?? []).map((error) => error.message).join("; ")}`,
+                1,
+            );
         }
         found[phase] = body.result.id;
     }

@@ -10,10 +10,16 @@ export function readStackConfig(repositoryRoot: string, stack: string): StackCon
     const project = readProject(repositoryRoot);
     // Secrets the stack's ESC environment supplies get the planner's marked placeholders: the
     // preflight never needs their values.
-    const settings = readStackFile(project, path.join(project.directory, `Pulumi.${stack}.yaml`), offlineEscSecretKeys(project, repositoryRoot));
+    const settings = readStackFile(
+        project,
+        path.join(project.directory, `Pulumi.${stack}.yaml`),
+        offlineEscSecretKeys(project, repositoryRoot),
+    );
     const prefix = `${PROJECT}:`;
     const values = Object.fromEntries(
-        Object.entries(settings.config).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]),
+        Object.entries(settings.config)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
     );
     const secretKeys = new Set(settings.secretKeys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)));
     try {

@@ -27,7 +27,8 @@ export interface PreflightObservations {
     readonly entryPointRulesets?: Partial<Record<RulesetPhase, string>>;
 }
 
-export const ENCRYPTION_AT_HOST_CHECK = "az feature show --namespace Microsoft.Compute --name EncryptionAtHost --query properties.state -o tsv";
+export const ENCRYPTION_AT_HOST_CHECK =
+    "az feature show --namespace Microsoft.Compute --name EncryptionAtHost --query properties.state -o tsv";
 
 export function networkWatcherCheck(location: string): string {
     return `az network watcher list --query "[?location=='${location}'].id" -o tsv`;
@@ -63,7 +64,12 @@ function encryptionAtHostStep(state: string | undefined): PreflightStep {
     };
 }
 
-function networkWatcherStep(location: string, configuredId: string, stack: string, existingIds: readonly string[] | undefined): PreflightStep {
+function networkWatcherStep(
+    location: string,
+    configuredId: string,
+    stack: string,
+    existingIds: readonly string[] | undefined,
+): PreflightStep {
     const existing = existingIds?.filter((id) => id.trim() !== "");
     const base = {
         title: `the stack knows whether ${location} already has a Network Watcher`,
@@ -71,12 +77,20 @@ function networkWatcherStep(location: string, configuredId: string, stack: strin
         check: networkWatcherCheck(location),
     };
     if (existing === undefined) {
-        return { ...base, status: "unchecked", fix: [`# if the check prints an id: pulumi config set ${PROJECT}:azureNetworkWatcherId <id> --stack ${stack}`] };
+        return {
+            ...base,
+            status: "unchecked",
+            fix: [`# if the check prints an id: pulumi config set ${PROJECT}:azureNetworkWatcherId <id> --stack ${stack}`],
+        };
     }
     if (existing.length === 0) {
         return configuredId === ""
             ? { ...base, status: "ok", fix: [] }
-            : { ...base, status: "action", fix: [`pulumi config set ${PROJECT}:azureNetworkWatcherId "" --stack ${stack}   # ${configuredId} does not exist`] };
+            : {
+                  ...base,
+                  status: "action",
+                  fix: [`pulumi config set ${PROJECT}:azureNetworkWatcherId "" --stack ${stack}   # ${configuredId} does not exist`],
+              };
     }
     const [id] = existing;
     return existing.some((candidate) => candidate.toLowerCase() === configuredId.toLowerCase())
@@ -88,7 +102,11 @@ function networkWatcherStep(location: string, configuredId: string, stack: strin
  * A zone holds one entry-point ruleset per phase, and creating a second fails. An existing one
  * is imported under the edge's zone component, which the first command creates on its own.
  */
-function entryPointRulesetSteps(zoneId: string, stack: string, existing: Partial<Record<RulesetPhase, string>> | undefined): PreflightStep[] {
+function entryPointRulesetSteps(
+    zoneId: string,
+    stack: string,
+    existing: Partial<Record<RulesetPhase, string>> | undefined,
+): PreflightStep[] {
     const providerUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:providers:cloudflare::${CLOUDFLARE_PROVIDER_NAME}`;
     const zoneUrn = `urn:pulumi:${stack}::${PROJECT}::beacon:cloudflare:EdgeZone::${EDGE_ZONE_NAME}`;
     return (Object.keys(ENTRY_POINT_RULESETS) as RulesetPhase[]).map((phase) => {
@@ -99,7 +117,11 @@ function entryPointRulesetSteps(zoneId: string, stack: string, existing: Partial
             check: entryPointRulesetCheck(zoneId, phase),
         };
         if (existing === undefined) {
-            return { ...base, status: "unchecked" as const, fix: ["# if the check answers success: true, run npm run preflight -- --check to get the import commands"] };
+            return {
+                ...base,
+                status: "unchecked" as const,
+                fix: ["# if the check answers success: true, run npm run preflight -- --check to get the import commands"],
+            };
         }
         if (!rulesetId) {
             return { ...base, status: "ok" as const, fix: [] };

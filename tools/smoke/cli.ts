@@ -10,7 +10,10 @@ edge's security headers are present. The deploy workflows run it after every upd
 Exit status: 0 every check passed, 1 a check failed, 2 bad usage.`;
 
 runCommand("the smoke tests", async () => {
-    const flags = parseFlags({ url: { type: "string" }, "expect-site": { type: "string" }, attempts: { type: "string" }, help: { type: "boolean" } }, USAGE);
+    const flags = parseFlags(
+        { url: { type: "string" }, "expect-site": { type: "string" }, attempts: { type: "string" }, help: { type: "boolean" } },
+        USAGE,
+    );
     if (flags.help) {
         process.stdout.write(`${USAGE}\n`);
         return 0;

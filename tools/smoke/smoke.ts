@@ -52,7 +52,10 @@ export async function runSmokeTests(options: SmokeOptions): Promise<SmokeCheck[]
     checks.push({
         name: "serving site",
         passed: site !== null && (options.expectSite === undefined || site === options.expectSite),
-        detail: site === null ? `no ${siteHeader} header` : `${siteHeader}: ${site}${options.expectSite ? ` (expected ${options.expectSite})` : ""}`,
+        detail:
+            site === null
+                ? `no ${siteHeader} header`
+                : `${siteHeader}: ${site}${options.expectSite ? ` (expected ${options.expectSite})` : ""}`,
     });
     if (base.protocol === "https:") {
         for (const header of ["strict-transport-security", "content-security-policy", "x-content-type-options"]) {

@@ -24,7 +24,12 @@ export const atlasUserLeastPrivilege = resourceRule({
     controls: { pciDss: ["7.2.1"], soc2: ["CC6.1"], gdpr: ["32"] },
     types: ["mongodbatlas:index/databaseUser:DatabaseUser"],
     check: ({ props }) => {
-        const broad = arrayInput(props.roles).map((role) => String(role.roleName)).filter((role) => /^(atlasAdmin|dbAdminAnyDatabase|readWriteAnyDatabase|userAdminAnyDatabase|clusterManager|root)$/.test(role));
-        return [...(broad.length > 0 ? [`holds ${broad.join(", ")}`] : []), ...(arrayInput(props.scopes).length === 0 ? ["is not scoped to a cluster"] : [])];
+        const broad = arrayInput(props.roles)
+            .map((role) => String(role.roleName))
+            .filter((role) => /^(atlasAdmin|dbAdminAnyDatabase|readWriteAnyDatabase|userAdminAnyDatabase|clusterManager|root)$/.test(role));
+        return [
+            ...(broad.length > 0 ? [`holds ${broad.join(", ")}`] : []),
+            ...(arrayInput(props.scopes).length === 0 ? ["is not scoped to a cluster"] : []),
+        ];
     },
 });

@@ -27,7 +27,10 @@ export const atlasClusterBackup = resourceRule({
     remediation: "Set backupEnabled and pitEnabled to true.",
     controls: { soc2: ["A1.2"], gdpr: ["32"] },
     types: [ATLAS_CLUSTER],
-    check: ({ props }) => [...(props.backupEnabled === true ? [] : ["backups are off"]), ...(props.pitEnabled === true ? [] : ["point-in-time restore is off"])],
+    check: ({ props }) => [
+        ...(props.backupEnabled === true ? [] : ["backups are off"]),
+        ...(props.pitEnabled === true ? [] : ["point-in-time restore is off"]),
+    ],
 });
 
 export const atlasMajorityWrites = resourceRule({
@@ -57,12 +60,22 @@ export const databaseMajoritySurvives = stackRule({
             const regions = arrayInput(arrayInput(cluster.props.replicationSpecs)[0]?.regionConfigs);
             const placement = (domain: (typeof DATABASE_DOMAINS)[number]) => {
                 const inCloud = regions.filter((region) => region.providerName === ATLAS_PROVIDER[domain]);
-                return { region: String(inCloud[0]?.regionName ?? ""), electableNodes: inCloud.reduce((sum, region) => sum + Number(objectInput(region.electableSpecs)?.nodeCount ?? 0), 0) };
+                return {
+                    region: String(inCloud[0]?.regionName ?? ""),
+                    electableNodes: inCloud.reduce((sum, region) => sum + Number(objectInput(region.electableSpecs)?.nodeCount ?? 0), 0),
+                };
             };
             const topology = Object.fromEntries(DATABASE_DOMAINS.map((domain) => [domain, placement(domain)])) as DatabaseTopology;
             return SITE_DOMAINS.flatMap((site) => {
                 const { remaining, total, majority } = survivorsAfterLosing(topology, site);
-                return majority ? [] : [{ message: `losing ${ATLAS_PROVIDER[site]} leaves ${remaining} of ${total} electable nodes, no majority`, urn: cluster.urn }];
+                return majority
+                    ? []
+                    : [
+                          {
+                              message: `losing ${ATLAS_PROVIDER[site]} leaves ${remaining} of ${total} electable nodes, no majority`,
+                              urn: cluster.urn,
+                          },
+                      ];
             });
         }),
 });
@@ -70,7 +83,8 @@ export const databaseMajoritySurvives = stackRule({
 export const atlasBackupCopied = resourceRule({
     name: "atlas-backup-copied-to-other-cloud",
     pack: "resilience",
-    description: "Database snapshots and the oplog are copied to another region, so a restore needs neither the primary's region nor its cloud.",
+    description:
+        "Database snapshots and the oplog are copied to another region, so a restore needs neither the primary's region nor its cloud.",
     severity: "high",
     remediation: "Add copySettings to a region of the other cloud with shouldCopyOplogs and a daily copyPolicyItems entry at least.",
     controls: { soc2: ["A1.2", "CC9.1"], gdpr: ["32"] },
@@ -83,5 +97,8 @@ export const atlasBackupCopied = resourceRule({
 
 /** A copy setting copies the daily snapshots, in provider 4.x's copyPolicyItems or the deprecated frequencies. */
 function copiesDailySnapshots(copy: Record<string, unknown>): boolean {
-    return arrayInput(copy.copyPolicyItems).some((item) => item.frequencyType === "daily") || (Array.isArray(copy.frequencies) && (copy.frequencies as unknown[]).includes("DAILY"));
+    return (
+        arrayInput(copy.copyPolicyItems).some((item) => item.frequencyType === "daily") ||
+        (Array.isArray(copy.frequencies) && (copy.frequencies as unknown[]).includes("DAILY"))
+    );
 }

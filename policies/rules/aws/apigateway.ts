@@ -22,6 +22,8 @@ export const awsApiThrottled = propertyRule({
     types: ["aws:apigatewayv2/stage:Stage"],
     problem: (props) => {
         const settings = objectInput(props.defaultRouteSettings);
-        return settings?.throttlingBurstLimit !== undefined && settings?.throttlingRateLimit !== undefined ? undefined : "the stage is not throttled";
+        return settings?.throttlingBurstLimit !== undefined && settings?.throttlingRateLimit !== undefined
+            ? undefined
+            : "the stage is not throttled";
     },
 });

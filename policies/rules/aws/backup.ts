@@ -20,5 +20,7 @@ export const awsBackupVaultLocked = propertyRule({
     controls: { pciDss: ["10.3.2"], soc2: ["A1.2"] },
     types: ["aws:backup/vaultLockConfiguration:VaultLockConfiguration"],
     problem: (props) =>
-        Number(props.minRetentionDays ?? 0) >= 1 && props.changeableForDays !== undefined ? undefined : "the lock is not in compliance mode with a minimum retention",
+        Number(props.minRetentionDays ?? 0) >= 1 && props.changeableForDays !== undefined
+            ? undefined
+            : "the lock is not in compliance mode with a minimum retention",
 });

@@ -49,5 +49,6 @@ export const awsLogGroupEncrypted = resourceRule({
     remediation: "Set kmsKeyId to the ARN of a KMS key whose policy lets CloudWatch Logs use it.",
     controls: { pciDss: ["3.5.1", "10.3.2"], soc2: ["CC6.1"], gdpr: ["32"] },
     types: [LOG_GROUP],
-    check: ({ props }) => (typeof props.kmsKeyId === "string" && props.kmsKeyId !== "" ? [] : ["has no kmsKeyId; encrypt it with a KMS key"]),
+    check: ({ props }) =>
+        typeof props.kmsKeyId === "string" && props.kmsKeyId !== "" ? [] : ["has no kmsKeyId; encrypt it with a KMS key"],
 });

@@ -22,7 +22,9 @@ export const awsLaunchTemplateEncrypted = propertyRule({
     types: ["aws:ec2/launchTemplate:LaunchTemplate"],
     problem: (props) => {
         const mappings = arrayInput(props.blockDeviceMappings);
-        return mappings.length > 0 && mappings.every((mapping) => String(objectInput(mapping.ebs)?.encrypted) === "true") ? undefined : "a volume is not encrypted";
+        return mappings.length > 0 && mappings.every((mapping) => String(objectInput(mapping.ebs)?.encrypted) === "true")
+            ? undefined
+            : "a volume is not encrypted";
     },
 });
 

@@ -37,5 +37,8 @@ export const awsEcrKms = propertyRule({
     remediation: "Set encryptionConfigurations [{ encryptionType: KMS, kmsKey }].",
     controls: { pciDss: ["3.5.1"], soc2: ["CC6.1"] },
     types: ["aws:ecr/repository:Repository"],
-    problem: (props) => (arrayInput(props.encryptionConfigurations).some((config) => config.encryptionType === "KMS" && config.kmsKey) ? undefined : "layers use the default AES-256 key"),
+    problem: (props) =>
+        arrayInput(props.encryptionConfigurations).some((config) => config.encryptionType === "KMS" && config.kmsKey)
+            ? undefined
+            : "layers use the default AES-256 key",
 });

@@ -9,7 +9,9 @@ export const awsElasticacheEncrypted = resourceRule({
     controls: { pciDss: ["3.5.1", "4.2.1"], soc2: ["CC6.1", "CC6.7"], gdpr: ["32"] },
     types: ["aws:elasticache/replicationGroup:ReplicationGroup"],
     check: ({ props }) => [
-        ...(props.transitEncryptionEnabled !== true || props.transitEncryptionMode === "preferred" ? ["TLS is not required in transit"] : []),
+        ...(props.transitEncryptionEnabled !== true || props.transitEncryptionMode === "preferred"
+            ? ["TLS is not required in transit"]
+            : []),
         ...(props.atRestEncryptionEnabled !== true ? ["not encrypted at rest"] : []),
     ],
 });
@@ -22,7 +24,8 @@ export const awsElasticacheFailover = propertyRule({
     remediation: "Set automaticFailoverEnabled and multiAzEnabled to true, with at least two nodes.",
     controls: { soc2: ["A1.2"] },
     types: ["aws:elasticache/replicationGroup:ReplicationGroup"],
-    problem: (props) => (props.automaticFailoverEnabled === true && props.multiAzEnabled === true ? undefined : "no automatic multi-zone failover"),
+    problem: (props) =>
+        props.automaticFailoverEnabled === true && props.multiAzEnabled === true ? undefined : "no automatic multi-zone failover",
 });
 
 export const awsElasticacheSnapshots = propertyRule({

@@ -12,7 +12,10 @@ export const awsAlbDropsInvalidHeaders = resourceRule({
     remediation: "Set dropInvalidHeaderFields: true on the load balancer.",
     controls: { pciDss: ["6.4.1"], soc2: ["CC6.6"] },
     types: AWS_LOAD_BALANCER_TYPES,
-    check: ({ props }) => ((props.loadBalancerType ?? "application") === "application" && props.dropInvalidHeaderFields !== true ? ["dropInvalidHeaderFields is not true"] : []),
+    check: ({ props }) =>
+        (props.loadBalancerType ?? "application") === "application" && props.dropInvalidHeaderFields !== true
+            ? ["dropInvalidHeaderFields is not true"]
+            : [],
 });
 
 export const awsListenerEncrypted = resourceRule({
@@ -25,7 +28,9 @@ export const awsListenerEncrypted = resourceRule({
     types: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
     check: ({ props }) => {
         if (props.protocol === "HTTP") {
-            const redirects = arrayInput(props.defaultActions).every((action) => action.type === "redirect" && objectInput(action.redirect)?.protocol === "HTTPS");
+            const redirects = arrayInput(props.defaultActions).every(
+                (action) => action.type === "redirect" && objectInput(action.redirect)?.protocol === "HTTPS",
+            );
             return redirects ? [] : ["serves plain HTTP; redirect it to HTTPS"];
         }
         if (props.protocol === "HTTPS" && !/TLS13-1-2|TLS-1-2/.test(String(props.sslPolicy ?? ""))) {
@@ -55,7 +60,8 @@ export const awsAlbDesyncMitigation = propertyRule({
     controls: { pciDss: ["6.4.1"], soc2: ["CC6.6"] },
     types: AWS_LOAD_BALANCER_TYPES,
     problem: (props) =>
-        (props.loadBalancerType ?? "application") !== "application" || ["strictest", "defensive"].includes(String(props.desyncMitigationMode ?? "defensive"))
+        (props.loadBalancerType ?? "application") !== "application" ||
+        ["strictest", "defensive"].includes(String(props.desyncMitigationMode ?? "defensive"))
             ? undefined
             : `desyncMitigationMode is ${String(props.desyncMitigationMode)}`,
 });

@@ -14,7 +14,12 @@ export const awsIamNoWildcardPolicy = propertyRule({
     problem: (props) => {
         // A role can also carry its inline policies as inlinePolicies [{ name, policy }].
         const documents = [props.policy, ...arrayInput(props.inlinePolicies).map((inline) => inline.policy)];
-        return documents.some((document) => statements(document).some((statement) => statement.Effect === "Allow" && asList(statement.Action).includes("*") && asList(statement.Resource).includes("*")))
+        return documents.some((document) =>
+            statements(document).some(
+                (statement) =>
+                    statement.Effect === "Allow" && asList(statement.Action).includes("*") && asList(statement.Resource).includes("*"),
+            ),
+        )
             ? "allows * on *"
             : undefined;
     },
@@ -27,9 +32,17 @@ export const awsIamNoAdministratorAccess = propertyRule({
     severity: "critical",
     remediation: "Attach a policy scoped to what the role does.",
     controls: { pciDss: ["7.2.1", "7.2.2"], soc2: ["CC6.1"] },
-    types: ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment", "aws:iam/role:Role"],
+    types: [
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/policyAttachment:PolicyAttachment",
+        "aws:iam/role:Role",
+    ],
     problem: (props) => {
-        const broad = [props.policyArn, ...asList(props.managedPolicyArns)].map(String).filter((arn) => /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn));
+        const broad = [props.policyArn, ...asList(props.managedPolicyArns)]
+            .map(String)
+            .filter((arn) => /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn));
         return broad.length > 0 ? `attaches ${broad.join(", ")}` : undefined;
     },
 });
@@ -37,7 +50,8 @@ export const awsIamNoAdministratorAccess = propertyRule({
 export const awsIamNoAccessKeys = propertyRule({
     name: "aws-iam-no-access-keys",
     pack: "security",
-    description: "No IAM access key is created: people sign in through the identity provider, workloads and pipelines use roles (IRSA, OIDC).",
+    description:
+        "No IAM access key is created: people sign in through the identity provider, workloads and pipelines use roles (IRSA, OIDC).",
     severity: "high",
     remediation: "Delete the access key; give the workload a role (IRSA on EKS, OIDC in GitHub Actions).",
     controls: { pciDss: ["8.2.2", "8.3.1"], soc2: ["CC6.1"] },

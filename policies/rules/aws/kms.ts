@@ -8,7 +8,8 @@ export const awsKmsDeletionWindow = propertyRule({
     remediation: "Set deletionWindowInDays to 14 or more (we use 30).",
     controls: { pciDss: ["3.6.1"], soc2: ["A1.2"] },
     types: ["aws:kms/key:Key"],
-    problem: (props) => (Number(props.deletionWindowInDays ?? 30) >= 14 ? undefined : `deletionWindowInDays is ${String(props.deletionWindowInDays)}`),
+    problem: (props) =>
+        Number(props.deletionWindowInDays ?? 30) >= 14 ? undefined : `deletionWindowInDays is ${String(props.deletionWindowInDays)}`,
 });
 
 export const awsKmsKeyRotation = resourceRule({

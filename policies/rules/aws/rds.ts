@@ -40,7 +40,9 @@ export const awsRdsBackups = propertyRule({
     // Unset, the API keeps one day (rds CreateDBInstance/CreateDBCluster BackupRetentionPeriod).
     problem: (props) => {
         const days = Number(props.backupRetentionPeriod ?? 1);
-        return days >= MIN_BACKUP_RETENTION_DAYS ? undefined : `backupRetentionPeriod is ${days}; at least ${MIN_BACKUP_RETENTION_DAYS} required`;
+        return days >= MIN_BACKUP_RETENTION_DAYS
+            ? undefined
+            : `backupRetentionPeriod is ${days}; at least ${MIN_BACKUP_RETENTION_DAYS} required`;
     },
 });
 
@@ -58,7 +60,8 @@ export const awsRdsDeletionProtection = propertyRule({
 export const awsRdsIamAuthentication = propertyRule({
     name: "aws-rds-iam-authentication",
     pack: "security",
-    description: "RDS instances and Aurora clusters accept IAM authentication, so applications use short-lived tokens instead of stored passwords.",
+    description:
+        "RDS instances and Aurora clusters accept IAM authentication, so applications use short-lived tokens instead of stored passwords.",
     severity: "medium",
     remediation: "Set iamDatabaseAuthenticationEnabled: true and grant rds-db:connect to the workload's role.",
     controls: { pciDss: ["8.3.1"], soc2: ["CC6.1"] },

@@ -12,7 +12,9 @@ export const awsS3PublicAccessBlocked = resourceRule({
     controls: { pciDss: ["1.4.4", "7.2.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["25", "32"], ccpa: ["1798.150"] },
     types: [S3_PUBLIC_ACCESS_BLOCK],
     check: ({ props }) => {
-        const open = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((key) => props[key] !== true);
+        const open = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter(
+            (key) => props[key] !== true,
+        );
         return open.length > 0 ? [`${open.join(", ")} not true`] : [];
     },
 });
@@ -24,10 +26,14 @@ export const awsS3DefaultEncryption = resourceRule({
     severity: "high",
     remediation: "Give the bucket a server-side encryption configuration with sseAlgorithm aws:kms (or AES256 for log buckets).",
     controls: { pciDss: ["3.5.1"], soc2: ["CC6.1"], gdpr: ["32"], ccpa: ["1798.150"] },
-    types: ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"],
+    types: [
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    ],
     check: ({ props }) => {
         const algorithms = arrayInput(props.rules).map((rule) => objectInput(rule.applyServerSideEncryptionByDefault)?.sseAlgorithm);
-        return algorithms.length > 0 && algorithms.every((algorithm) => algorithm === "aws:kms" || algorithm === "aws:kms:dsse" || algorithm === "AES256")
+        return algorithms.length > 0 &&
+            algorithms.every((algorithm) => algorithm === "aws:kms" || algorithm === "aws:kms:dsse" || algorithm === "AES256")
             ? []
             : ["has no default encryption rule"];
     },
@@ -67,7 +73,10 @@ export const awsS3TlsOnly = propertyRule({
     controls: { pciDss: ["4.2.1"], soc2: ["CC6.7"], gdpr: ["32"] },
     types: ["aws:s3/bucketPolicy:BucketPolicy"],
     problem: (props) =>
-        statements(props.policy).some((statement) => statement.Effect === "Deny" && objectInput(objectInput(statement.Condition)?.Bool)?.["aws:SecureTransport"] === "false")
+        statements(props.policy).some(
+            (statement) =>
+                statement.Effect === "Deny" && objectInput(objectInput(statement.Condition)?.Bool)?.["aws:SecureTransport"] === "false",
+        )
             ? undefined
             : "no statement denies requests without TLS",
 });
@@ -79,7 +88,10 @@ export const awsS3Lifecycle = propertyRule({
     severity: "low",
     remediation: "Give the bucket a lifecycle configuration with at least one enabled rule.",
     controls: { gdpr: ["5"], ccpa: ["1798.100"] },
-    types: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"],
+    types: [
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+    ],
     problem: (props) => (arrayInput(props.rules).some((rule) => rule.status === "Enabled") ? undefined : "no enabled lifecycle rule"),
 });
 
@@ -93,7 +105,8 @@ export const awsS3NoPublicAcl = propertyRule({
     pack: "security",
     description: "No bucket ACL, inline on the bucket or as a BucketAcl, grants everyone or every AWS account access.",
     severity: "critical",
-    remediation: "Remove the ACL (ownership controls BucketOwnerEnforced disables ACLs); share objects through CloudFront or presigned URLs.",
+    remediation:
+        "Remove the ACL (ownership controls BucketOwnerEnforced disables ACLs); share objects through CloudFront or presigned URLs.",
     controls: { pciDss: ["1.4.4", "7.2.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["32"] },
     types: ["aws:s3/bucket:Bucket", "aws:s3/bucketAcl:BucketAcl"],
     problem: (props) => {
@@ -120,7 +133,9 @@ export const awsS3NoPublicPolicy = propertyRule({
     controls: { pciDss: ["1.4.4", "7.2.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["32"] },
     types: ["aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy"],
     problem: (props) =>
-        statements(props.policy).some((statement) => statement.Effect === "Allow" && isAnyone(statement.Principal) && statement.Condition === undefined)
+        statements(props.policy).some(
+            (statement) => statement.Effect === "Allow" && isAnyone(statement.Principal) && statement.Condition === undefined,
+        )
             ? "allows anyone, with no condition"
             : undefined,
 });

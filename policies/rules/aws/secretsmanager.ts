@@ -19,5 +19,6 @@ export const awsSecretsRecoveryWindow = propertyRule({
     remediation: "Set recoveryWindowInDays to 7 or more (we use 30).",
     controls: { soc2: ["A1.2"] },
     types: ["aws:secretsmanager/secret:Secret"],
-    problem: (props) => (Number(props.recoveryWindowInDays ?? 30) >= 7 ? undefined : `recoveryWindowInDays is ${String(props.recoveryWindowInDays)}`),
+    problem: (props) =>
+        Number(props.recoveryWindowInDays ?? 30) >= 7 ? undefined : `recoveryWindowInDays is ${String(props.recoveryWindowInDays)}`,
 });

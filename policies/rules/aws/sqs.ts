@@ -8,5 +8,10 @@ export const awsSqsEncrypted = propertyRule({
     remediation: "Set kmsMasterKeyId on the queue.",
     controls: { pciDss: ["3.5.1"], soc2: ["CC6.1"], gdpr: ["32"] },
     types: ["aws:sqs/queue:Queue"],
-    problem: (props) => (props.kmsMasterKeyId ? undefined : props.sqsManagedSseEnabled === false ? "the queue is not encrypted" : "the queue uses the SQS-owned key"),
+    problem: (props) =>
+        props.kmsMasterKeyId
+            ? undefined
+            : props.sqsManagedSseEnabled === false
+              ? "the queue is not encrypted"
+              : "the queue uses the SQS-owned key",
 });

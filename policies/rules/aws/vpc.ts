@@ -4,14 +4,17 @@ import { propertyRule, resourceRule, stackRule } from "../../lib/rules";
 export const awsEndpointsPrivateDns = propertyRule({
     name: "aws-vpc-endpoint-private-dns",
     pack: "security",
-    description: "Interface endpoints for AWS services resolve the services' public names privately, so clients use them without configuration.",
+    description:
+        "Interface endpoints for AWS services resolve the services' public names privately, so clients use them without configuration.",
     severity: "low",
     remediation: "Set privateDnsEnabled on interface endpoints of AWS services.",
     controls: { pciDss: ["1.3.2"], soc2: ["CC6.6"] },
     types: ["aws:ec2/vpcEndpoint:VpcEndpoint"],
     problem: (props) =>
         // Endpoint services of other parties (com.amazonaws.vpce.<region>.vpce-svc-...) have no AWS name to resolve.
-        props.vpcEndpointType === "Interface" && !String(props.serviceName).includes(".vpce-svc-") && props.privateDnsEnabled !== true ? "private DNS is off" : undefined,
+        props.vpcEndpointType === "Interface" && !String(props.serviceName).includes(".vpce-svc-") && props.privateDnsEnabled !== true
+            ? "private DNS is off"
+            : undefined,
 });
 
 /** Ingress rules that admit the whole internet. */
@@ -44,7 +47,9 @@ export const awsSecurityGroupRuleNoOpenIngress = propertyRule({
     controls: { pciDss: ["1.3.1", "1.4.2"], soc2: ["CC6.6"] },
     types: ["aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
     problem: (props) =>
-        (props.type ?? "ingress") === "ingress" && (asList(props.cidrBlocks).includes("0.0.0.0/0") || props.cidrIpv4 === "0.0.0.0/0") ? "admits the internet" : undefined,
+        (props.type ?? "ingress") === "ingress" && (asList(props.cidrBlocks).includes("0.0.0.0/0") || props.cidrIpv4 === "0.0.0.0/0")
+            ? "admits the internet"
+            : undefined,
 });
 
 const VPC = "aws:ec2/vpc:Vpc";
@@ -64,8 +69,12 @@ export const awsDefaultSecurityGroupClosed = resourceRule({
     controls: { pciDss: ["1.3.1", "1.3.2"], soc2: ["CC6.6"], gdpr: ["32"] },
     types: ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"],
     check: ({ props }) => [
-        ...(Array.isArray(props.ingress) && props.ingress.length > 0 ? [`allows ${props.ingress.length} ingress rule(s); remove them all`] : []),
-        ...(Array.isArray(props.egress) && props.egress.length > 0 ? [`allows ${props.egress.length} egress rule(s); remove them all`] : []),
+        ...(Array.isArray(props.ingress) && props.ingress.length > 0
+            ? [`allows ${props.ingress.length} ingress rule(s); remove them all`]
+            : []),
+        ...(Array.isArray(props.egress) && props.egress.length > 0
+            ? [`allows ${props.egress.length} egress rule(s); remove them all`]
+            : []),
     ],
 });
 
@@ -120,7 +129,9 @@ export const awsSubnetsSpanZones = stackRule<ZoneConfig>({
     remediation: "Raise crypto-beacon:awsZoneCount, or add private subnets in more zones.",
     controls: { soc2: ["A1.2"] },
     configSchema: {
-        properties: { minimumZones: { type: "integer", minimum: 2, maximum: 6, default: 3, description: "Zones the private subnets must span." } },
+        properties: {
+            minimumZones: { type: "integer", minimum: 2, maximum: 6, default: 3, description: "Zones the private subnets must span." },
+        },
     },
     check: (stack, config) => {
         const subnets = stack.ofType(SUBNET);
@@ -143,7 +154,11 @@ export const awsNatGatewayPerZone = stackRule({
         const privateZones = zonesOf(stack.ofType(SUBNET), "private").size;
         const natGateways = stack.ofType(NAT_GATEWAY).length;
         return natGateways < privateZones
-            ? [{ message: `${natGateways} NAT gateway(s) serve private subnets in ${privateZones} zones; a zone failure cuts egress for the others` }]
+            ? [
+                  {
+                      message: `${natGateways} NAT gateway(s) serve private subnets in ${privateZones} zones; a zone failure cuts egress for the others`,
+                  },
+              ]
             : [];
     },
 });

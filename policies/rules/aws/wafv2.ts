@@ -11,7 +11,9 @@ export const awsWafManagedRules = propertyRule({
     controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"] },
     types: ["aws:wafv2/webAcl:WebAcl"],
     problem: (props) => {
-        const groups = arrayInput(props.rules).map((rule) => String(objectInput(objectInput(rule.statement)?.managedRuleGroupStatement)?.name ?? ""));
+        const groups = arrayInput(props.rules).map((rule) =>
+            String(objectInput(objectInput(rule.statement)?.managedRuleGroupStatement)?.name ?? ""),
+        );
         const missing = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"].filter((group) => !groups.includes(group));
         return missing.length > 0 ? `missing ${missing.join(", ")}` : undefined;
     },
@@ -26,7 +28,11 @@ export const awsWafRateLimit = propertyRule({
     controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"] },
     types: ["aws:wafv2/webAcl:WebAcl"],
     problem: (props) =>
-        arrayInput(props.rules).some((rule) => objectInput(objectInput(rule.statement)?.rateBasedStatement) && objectInput(objectInput(rule.action)?.block)) ? undefined : "no blocking rate-based rule",
+        arrayInput(props.rules).some(
+            (rule) => objectInput(objectInput(rule.statement)?.rateBasedStatement) && objectInput(objectInput(rule.action)?.block),
+        )
+            ? undefined
+            : "no blocking rate-based rule",
 });
 
 export const awsWafLogged = stackRule({
@@ -39,7 +45,11 @@ export const awsWafLogged = stackRule({
     check: (stack) =>
         stack
             .ofType("aws:wafv2/webAcl:WebAcl")
-            .filter((acl) => stack.referencing(acl.urn, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "resourceArn").length === 0)
+            .filter(
+                (acl) =>
+                    stack.referencing(acl.urn, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "resourceArn").length ===
+                    0,
+            )
             .map((acl) => ({ message: `web ACL ${acl.name} does not log`, urn: acl.urn })),
 });
 
@@ -54,6 +64,8 @@ export const albWafAssociated = stackRule({
         stack
             .ofType(...AWS_LOAD_BALANCER_TYPES)
             .filter((balancer) => balancer.props.internal !== true && (balancer.props.loadBalancerType ?? "application") === "application")
-            .filter((balancer) => stack.referencing(balancer.urn, "aws:wafv2/webAclAssociation:WebAclAssociation", "resourceArn").length === 0)
+            .filter(
+                (balancer) => stack.referencing(balancer.urn, "aws:wafv2/webAclAssociation:WebAclAssociation", "resourceArn").length === 0,
+            )
             .map((balancer) => ({ message: `internet-facing load balancer ${balancer.name} has no WAF web ACL`, urn: balancer.urn })),
 });

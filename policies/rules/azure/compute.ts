@@ -11,7 +11,8 @@ export const azureVmNoPasswordAuth = propertyRule({
     pack: "security",
     description: "Linux VMs and scale sets accept SSH keys only, never passwords.",
     severity: "high",
-    remediation: "Set osProfile.linuxConfiguration.disablePasswordAuthentication: true with an SSH public key (or sign in through Entra ID).",
+    remediation:
+        "Set osProfile.linuxConfiguration.disablePasswordAuthentication: true with an SSH public key (or sign in through Entra ID).",
     controls: { pciDss: ["8.3.1"], soc2: ["CC6.1"] },
     types: ["azure-native:compute:VirtualMachine", "azure-native:compute:VirtualMachineScaleSet"],
     problem: (props) => {

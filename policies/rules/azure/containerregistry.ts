@@ -24,7 +24,8 @@ export const azureRegistryRetention = propertyRule({
     remediation: "Set policies.retentionPolicy.status to enabled.",
     controls: { pciDss: ["6.3.2"], soc2: ["CC8.1"] },
     types: ["azure-native:containerregistry:Registry"],
-    problem: (props) => (objectInput(objectInput(props.policies)?.retentionPolicy)?.status === "enabled" ? undefined : "no retention policy"),
+    problem: (props) =>
+        objectInput(objectInput(props.policies)?.retentionPolicy)?.status === "enabled" ? undefined : "no retention policy",
 });
 
 export const azureRegistryZoneRedundant = propertyRule({

@@ -4,7 +4,8 @@ import { propertyRule, resourceRule } from "../../lib/rules";
 export const azureAksLockedDown = resourceRule({
     name: "azure-aks-locked-down",
     pack: "security",
-    description: "AKS clusters use Entra ID with Azure RBAC, disable local accounts, enforce network policy and keep the API private or allow-listed.",
+    description:
+        "AKS clusters use Entra ID with Azure RBAC, disable local accounts, enforce network policy and keep the API private or allow-listed.",
     severity: "high",
     remediation: "Enable aadProfile.enableAzureRBAC, disableLocalAccounts, a networkPolicy, and a private cluster or authorizedIPRanges.",
     controls: { pciDss: ["1.3.1", "7.2.1", "8.2.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["32"] },
@@ -16,7 +17,9 @@ export const azureAksLockedDown = resourceRule({
             ...(objectInput(props.aadProfile)?.enableAzureRBAC !== true ? ["Azure RBAC is off"] : []),
             ...(props.disableLocalAccounts !== true ? ["local accounts are enabled"] : []),
             ...(!objectInput(props.networkProfile)?.networkPolicy ? ["no network policy engine"] : []),
-            ...(access.enablePrivateCluster !== true && (ranges.length === 0 || ranges.some((range) => range.endsWith("/0"))) ? ["the API server is open to the internet"] : []),
+            ...(access.enablePrivateCluster !== true && (ranges.length === 0 || ranges.some((range) => range.endsWith("/0")))
+                ? ["the API server is open to the internet"]
+                : []),
         ];
     },
 });
@@ -30,7 +33,10 @@ export const azureAksWorkloadIdentity = propertyRule({
     controls: { pciDss: ["8.2.2"], soc2: ["CC6.1"] },
     types: ["azure-native:containerservice:ManagedCluster"],
     problem: (props) =>
-        objectInput(props.oidcIssuerProfile)?.enabled === true && objectInput(objectInput(props.securityProfile)?.workloadIdentity)?.enabled === true ? undefined : "workload identity is off",
+        objectInput(props.oidcIssuerProfile)?.enabled === true &&
+        objectInput(objectInput(props.securityProfile)?.workloadIdentity)?.enabled === true
+            ? undefined
+            : "workload identity is off",
 });
 
 export const azureAksEncryptionAtHost = propertyRule({
@@ -55,7 +61,8 @@ export const azureAksMonitoring = propertyRule({
     remediation: "Enable the omsagent add-on with the site's workspace.",
     controls: { pciDss: ["10.2.1"], soc2: ["CC7.2"] },
     types: ["azure-native:containerservice:ManagedCluster"],
-    problem: (props) => (objectInput(objectInput(props.addonProfiles)?.omsagent)?.enabled === true ? undefined : "Container Insights is off"),
+    problem: (props) =>
+        objectInput(objectInput(props.addonProfiles)?.omsagent)?.enabled === true ? undefined : "Container Insights is off",
 });
 
 export const azureAksSecretsProvider = propertyRule({
@@ -68,6 +75,8 @@ export const azureAksSecretsProvider = propertyRule({
     types: ["azure-native:containerservice:ManagedCluster"],
     problem: (props) => {
         const addon = objectInput(objectInput(props.addonProfiles)?.azureKeyvaultSecretsProvider);
-        return addon?.enabled === true && objectInput(addon.config)?.enableSecretRotation === "true" ? undefined : "the Key Vault secrets provider is off or does not rotate";
+        return addon?.enabled === true && objectInput(addon.config)?.enableSecretRotation === "true"
+            ? undefined
+            : "the Key Vault secrets provider is off or does not rotate";
     },
 });

@@ -9,7 +9,10 @@ export const azureCosmosLockedDown = propertyRule({
     controls: { pciDss: ["1.4.4", "8.3.1"], soc2: ["CC6.1", "CC6.6"], gdpr: ["32"] },
     types: ["azure-native:cosmosdb:DatabaseAccount"],
     problem: (props) => {
-        const problems = [...(props.publicNetworkAccess === "Disabled" ? [] : ["public network access is allowed"]), ...(props.disableLocalAuth === true ? [] : ["account keys are accepted"])];
+        const problems = [
+            ...(props.publicNetworkAccess === "Disabled" ? [] : ["public network access is allowed"]),
+            ...(props.disableLocalAuth === true ? [] : ["account keys are accepted"]),
+        ];
         return problems.length > 0 ? problems.join(", ") : undefined;
     },
 });

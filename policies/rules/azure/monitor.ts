@@ -9,7 +9,10 @@ export const azureLogRetention = propertyRule({
     remediation: "Set retentionInDays to at least 365.",
     controls: { pciDss: ["10.5.1"], soc2: ["CC7.2"] },
     types: ["azure-native:operationalinsights:Workspace"],
-    problem: (props) => (Number(props.retentionInDays ?? 30) >= 365 ? undefined : `retentionInDays is ${String(props.retentionInDays ?? 30)}; at least 365 required`),
+    problem: (props) =>
+        Number(props.retentionInDays ?? 30) >= 365
+            ? undefined
+            : `retentionInDays is ${String(props.retentionInDays ?? 30)}; at least 365 required`,
 });
 
 /** Resource types with metrics but no log categories: Azure refuses allLogs on them (Managed Redis logs live on its databases). */

@@ -27,14 +27,19 @@ interface OpenInboundConfig {
 
 /** Whether a rule's destination ports lie within the allowed ports. */
 function portsAllowed(rule: Record<string, unknown>, allowed: readonly number[]): boolean {
-    const ranges = [rule.destinationPortRange, ...arrayInput(rule.destinationPortRanges).map(String)].filter((range): range is string => typeof range === "string");
-    return ranges.length > 0 && ranges.every((range) => {
-        if (range === "*") {
-            return false;
-        }
-        const [low, high = low] = range.split("-").map(Number);
-        return allowed.some((port) => port === low && port === high);
-    });
+    const ranges = [rule.destinationPortRange, ...arrayInput(rule.destinationPortRanges).map(String)].filter(
+        (range): range is string => typeof range === "string",
+    );
+    return (
+        ranges.length > 0 &&
+        ranges.every((range) => {
+            if (range === "*") {
+                return false;
+            }
+            const [low, high = low] = range.split("-").map(Number);
+            return allowed.some((port) => port === low && port === high);
+        })
+    );
 }
 
 export const azureNsgNoOpenInbound = resourceRule<OpenInboundConfig>({
@@ -46,7 +51,12 @@ export const azureNsgNoOpenInbound = resourceRule<OpenInboundConfig>({
     controls: { pciDss: ["1.3.1", "1.4.2"], soc2: ["CC6.6"], gdpr: ["32"], ccpa: ["1798.150"] },
     configSchema: {
         properties: {
-            allowedInternetPorts: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 }, default: [], description: "Ports that may be open to any source." },
+            allowedInternetPorts: {
+                type: "array",
+                items: { type: "integer", minimum: 1, maximum: 65535 },
+                default: [],
+                description: "Ports that may be open to any source.",
+            },
         },
     },
     types: ["azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule"],
@@ -54,9 +64,16 @@ export const azureNsgNoOpenInbound = resourceRule<OpenInboundConfig>({
         const rules = type === "azure-native:network:SecurityRule" ? [props] : arrayInput(props.securityRules);
         return rules
             .filter((rule) => rule.access === "Allow" && rule.direction === "Inbound")
-            .filter((rule) => [rule.sourceAddressPrefix, ...arrayInput(rule.sourceAddressPrefixes)].some((source) => OPEN_SOURCES.has(String(source).toLowerCase())))
+            .filter((rule) =>
+                [rule.sourceAddressPrefix, ...arrayInput(rule.sourceAddressPrefixes)].some((source) =>
+                    OPEN_SOURCES.has(String(source).toLowerCase()),
+                ),
+            )
             .filter((rule) => !portsAllowed(rule, config.allowedInternetPorts))
-            .map((rule) => `rule ${String(rule.name)} allows inbound traffic from any address on ports ${String(rule.destinationPortRange ?? rule.destinationPortRanges)}`);
+            .map(
+                (rule) =>
+                    `rule ${String(rule.name)} allows inbound traffic from any address on ports ${String(rule.destinationPortRange ?? rule.destinationPortRanges)}`,
+            );
     },
 });
 
@@ -73,7 +90,10 @@ export const azureSubnetHasNsg = resourceRule({
     types: ["azure-native:network:VirtualNetwork"],
     check: ({ props }) =>
         arrayInput(props.subnets)
-            .filter((subnet) => !SUBNETS_WITHOUT_NSG.has(String(subnet.name)) && !(subnet.networkSecurityGroup as { id?: unknown } | undefined)?.id)
+            .filter(
+                (subnet) =>
+                    !SUBNETS_WITHOUT_NSG.has(String(subnet.name)) && !(subnet.networkSecurityGroup as { id?: unknown } | undefined)?.id,
+            )
             .map((subnet) => `subnet ${String(subnet.name)} has no network security group`),
 });
 
@@ -87,7 +107,9 @@ export const azureFlowLogRetention = propertyRule({
     types: ["azure-native:network:FlowLog"],
     problem: (props) => {
         const retention = objectInput(props.retentionPolicy);
-        return retention?.enabled === true && Number(retention.days) >= 90 ? undefined : `flow logs are kept ${String(retention?.days ?? 0)} days`;
+        return retention?.enabled === true && Number(retention.days) >= 90
+            ? undefined
+            : `flow logs are kept ${String(retention?.days ?? 0)} days`;
     },
 });
 
@@ -101,8 +123,12 @@ export const azureGatewayTlsPolicy = propertyRule({
     types: ["azure-native:network:ApplicationGateway"],
     problem: (props) => {
         const policy = objectInput(props.sslPolicy) ?? {};
-        const modern = ["AppGwSslPolicy20220101", "AppGwSslPolicy20220101S"].includes(String(policy.policyName)) || ["TLSv1_2", "TLSv1_3"].includes(String(policy.minProtocolVersion));
-        return modern ? undefined : `TLS policy ${String(policy.policyName ?? policy.minProtocolVersion ?? "default")} allows TLS below 1.2`;
+        const modern =
+            ["AppGwSslPolicy20220101", "AppGwSslPolicy20220101S"].includes(String(policy.policyName)) ||
+            ["TLSv1_2", "TLSv1_3"].includes(String(policy.minProtocolVersion));
+        return modern
+            ? undefined
+            : `TLS policy ${String(policy.policyName ?? policy.minProtocolVersion ?? "default")} allows TLS below 1.2`;
     },
 });
 
@@ -114,5 +140,6 @@ export const azurePublicIpStandard = propertyRule({
     remediation: "Set sku.name to Standard.",
     controls: { pciDss: ["1.3.1"], soc2: ["CC6.6"] },
     types: ["azure-native:network:PublicIPAddress"],
-    problem: (props) => (objectInput(props.sku)?.name === "Standard" ? undefined : `sku is ${String(objectInput(props.sku)?.name ?? "Basic")}`),
+    problem: (props) =>
+        objectInput(props.sku)?.name === "Standard" ? undefined : `sku is ${String(objectInput(props.sku)?.name ?? "Basic")}`,
 });

@@ -26,7 +26,9 @@ export const azureStorageVersioning = propertyRule({
     controls: { soc2: ["A1.2"], gdpr: ["32"] },
     types: ["azure-native:storage:BlobServiceProperties"],
     problem: (props) =>
-        props.isVersioningEnabled === true && objectInput(props.deleteRetentionPolicy)?.enabled === true && objectInput(props.containerDeleteRetentionPolicy)?.enabled === true
+        props.isVersioningEnabled === true &&
+        objectInput(props.deleteRetentionPolicy)?.enabled === true &&
+        objectInput(props.containerDeleteRetentionPolicy)?.enabled === true
             ? undefined
             : "versioning or soft delete is off",
 });
@@ -50,7 +52,8 @@ export const azureStorageDoubleEncryption = propertyRule({
     remediation: "Set encryption.requireInfrastructureEncryption to true (only possible when the account is created).",
     controls: { pciDss: ["3.5.1"], gdpr: ["32"] },
     types: ["azure-native:storage:StorageAccount"],
-    problem: (props) => (objectInput(props.encryption)?.requireInfrastructureEncryption === true ? undefined : "infrastructure encryption is off"),
+    problem: (props) =>
+        objectInput(props.encryption)?.requireInfrastructureEncryption === true ? undefined : "infrastructure encryption is off",
 });
 
 export const azureStorageNetworkDeny = propertyRule({

@@ -29,7 +29,9 @@ export const cloudflareAccessPolicyNotEveryone = propertyRule({
         if (props.decision !== "allow" && props.decision !== "bypass") {
             return undefined;
         }
-        const open = arrayInput(props.includes).some((include) => objectInput(include.everyone) !== undefined || EVERY_ADDRESS.has(String(objectInput(include.ip)?.ip)));
+        const open = arrayInput(props.includes).some(
+            (include) => objectInput(include.everyone) !== undefined || EVERY_ADDRESS.has(String(objectInput(include.ip)?.ip)),
+        );
         return open ? `${String(props.decision)}s everyone` : undefined;
     },
 });

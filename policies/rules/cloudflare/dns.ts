@@ -10,7 +10,9 @@ export const cloudflareDnsProxied = resourceRule<{ unproxiedNames?: string[] }>(
     configSchema: { properties: { unproxiedNames: { type: "array", items: { type: "string" }, default: [] } } },
     types: ["cloudflare:index/dnsRecord:DnsRecord"],
     check: ({ props }, config) =>
-        ["A", "AAAA", "CNAME"].includes(String(props.type)) && props.proxied !== true && !(config.unproxiedNames ?? []).includes(String(props.name))
+        ["A", "AAAA", "CNAME"].includes(String(props.type)) &&
+        props.proxied !== true &&
+        !(config.unproxiedNames ?? []).includes(String(props.name))
             ? [`${String(props.type)} record ${String(props.name)} is not proxied`]
             : [],
 });

@@ -52,7 +52,10 @@ export const cloudflarePoolMonitored = resourceRule({
     remediation: "Set monitor and minimumOrigins (1 or more) on the pool.",
     controls: { soc2: ["A1.2"] },
     types: ["cloudflare:index/loadBalancerPool:LoadBalancerPool"],
-    check: ({ props }) => [...(props.monitor ? [] : ["the pool has no health monitor"]), ...(Number(props.minimumOrigins ?? 1) >= 1 ? [] : ["minimumOrigins is 0"])],
+    check: ({ props }) => [
+        ...(props.monitor ? [] : ["the pool has no health monitor"]),
+        ...(Number(props.minimumOrigins ?? 1) >= 1 ? [] : ["minimumOrigins is 0"]),
+    ],
 });
 
 export const cloudflarePoolNotifications = stackRule({
@@ -64,7 +67,9 @@ export const cloudflarePoolNotifications = stackRule({
     controls: { pciDss: ["10.7.2"], soc2: ["CC7.2"] },
     check: (stack) =>
         stack.ofType("cloudflare:index/loadBalancer:LoadBalancer").length > 0 &&
-        !stack.ofType("cloudflare:index/notificationPolicy:NotificationPolicy").some((policy) => policy.props.alertType === "load_balancing_health_alert" && policy.props.enabled !== false)
+        !stack
+            .ofType("cloudflare:index/notificationPolicy:NotificationPolicy")
+            .some((policy) => policy.props.alertType === "load_balancing_health_alert" && policy.props.enabled !== false)
             ? [{ message: "no notification policy for pool health" }]
             : [],
 });
@@ -81,7 +86,9 @@ export const loadBalancerBothClouds = stackRule({
     controls: { soc2: ["A1.2", "CC9.1"] },
     check: (stack) =>
         stack.ofType("cloudflare:index/loadBalancer:LoadBalancer").flatMap((balancer) => {
-            const pools = (balancer.propertyDependencies?.defaultPools ?? []).map((dependency) => stack.get(dependency.urn)).filter((pool) => pool !== undefined);
+            const pools = (balancer.propertyDependencies?.defaultPools ?? [])
+                .map((dependency) => stack.get(dependency.urn))
+                .filter((pool) => pool !== undefined);
             const monitored = pools.filter((pool) => (pool.propertyDependencies?.monitor ?? []).length > 0);
             const sites = new Set(monitored.flatMap((pool) => arrayInput(pool.props.origins).map((origin) => String(origin.name))));
             const problems = [];
@@ -95,9 +102,11 @@ export const loadBalancerBothClouds = stackRule({
 export const failoverDetection = stackRule<{ maxDetectionSec: number }>({
     name: "failover-detection-time",
     pack: "resilience",
-    description: "The edge's health monitors notice a dead site within the limit (prod: 35 s): interval x consecutive-down + timeout x (retries + 1).",
+    description:
+        "The edge's health monitors notice a dead site within the limit (prod: 35 s): interval x consecutive-down + timeout x (retries + 1).",
     severity: "high",
-    remediation: "Shorten the monitor interval (the plan allows), lower consecutiveDown or retries, or raise maxDetectionSec for a non-prod stack.",
+    remediation:
+        "Shorten the monitor interval (the plan allows), lower consecutiveDown or retries, or raise maxDetectionSec for a non-prod stack.",
     controls: { soc2: ["A1.2"] },
     configSchema: { properties: { maxDetectionSec: { type: "number", default: 35 } } },
     check: (stack, config) =>
@@ -110,6 +119,8 @@ export const failoverDetection = stackRule<{ maxDetectionSec: number }>({
                 timeoutSec: Number(props.timeout ?? 5),
                 retries: Number(props.retries ?? 2),
             });
-            return detection > config.maxDetectionSec ? [{ message: `worst-case detection is ${detection} s; at most ${config.maxDetectionSec} s allowed`, urn: monitor.urn }] : [];
+            return detection > config.maxDetectionSec
+                ? [{ message: `worst-case detection is ${detection} s; at most ${config.maxDetectionSec} s allowed`, urn: monitor.urn }]
+                : [];
         }),
 });

@@ -5,7 +5,10 @@ import { ZONE_SETTING } from "./zone";
 const RULESET = "cloudflare:index/ruleset:Ruleset";
 
 /** Cloudflare's managed WAF rulesets: Cloudflare Managed and OWASP Core (fixed ids). */
-const MANAGED_RULESETS = { "Cloudflare Managed": "efb7b8c949ac4650a09736fc376e9aee", "OWASP Core": "4814384a9e5d4991b9815dcfc25d2f1f" } as const;
+const MANAGED_RULESETS = {
+    "Cloudflare Managed": "efb7b8c949ac4650a09736fc376e9aee",
+    "OWASP Core": "4814384a9e5d4991b9815dcfc25d2f1f",
+} as const;
 
 /** Rulesets of one phase with the rules that match. */
 function rulesInPhase(rulesets: readonly { props: Record<string, unknown> }[], phase: string) {
@@ -28,9 +31,17 @@ export const cloudflareManagedWaf = stackRule({
         if (!managesZone(stack)) {
             return [];
         }
-        const executed = new Set(rulesInPhase(stack.ofType(RULESET), "http_request_firewall_managed").filter((rule) => rule.action === "execute").map((rule) => objectInput(rule.actionParameters)?.id));
-        const missing = Object.entries(MANAGED_RULESETS).filter(([, id]) => !executed.has(id)).map(([title]) => title);
-        return missing.length > 0 ? [{ message: `the zone does not run the ${missing.join(" and ")} ruleset${missing.length > 1 ? "s" : ""}` }] : [];
+        const executed = new Set(
+            rulesInPhase(stack.ofType(RULESET), "http_request_firewall_managed")
+                .filter((rule) => rule.action === "execute")
+                .map((rule) => objectInput(rule.actionParameters)?.id),
+        );
+        const missing = Object.entries(MANAGED_RULESETS)
+            .filter(([, id]) => !executed.has(id))
+            .map(([title]) => title);
+        return missing.length > 0
+            ? [{ message: `the zone does not run the ${missing.join(" and ")} ruleset${missing.length > 1 ? "s" : ""}` }]
+            : [];
     },
 });
 
@@ -42,7 +53,8 @@ export const cloudflareRateLimits = stackRule({
     remediation: "Add a ruleset in phase http_ratelimit with block rules for the API and login paths.",
     controls: { pciDss: ["6.4.2"], soc2: ["CC6.6"] },
     check: (stack) =>
-        managesZone(stack) && !rulesInPhase(stack.ofType(RULESET), "http_ratelimit").some((rule) => rule.action === "block" && objectInput(rule.ratelimit))
+        managesZone(stack) &&
+        !rulesInPhase(stack.ofType(RULESET), "http_ratelimit").some((rule) => rule.action === "block" && objectInput(rule.ratelimit))
             ? [{ message: "the zone has no blocking rate-limit rule" }]
             : [],
 });
@@ -50,9 +62,11 @@ export const cloudflareRateLimits = stackRule({
 export const cloudflareSecurityHeaders = stackRule({
     name: "cloudflare-security-headers",
     pack: "security",
-    description: "A zone the stack manages sets Content-Security-Policy, HSTS and X-Content-Type-Options on every response (HSTS from the zone's security_header setting or a header rule).",
+    description:
+        "A zone the stack manages sets Content-Security-Policy, HSTS and X-Content-Type-Options on every response (HSTS from the zone's security_header setting or a header rule).",
     severity: "medium",
-    remediation: "Add a ruleset in phase http_response_headers_transform that sets the headers; HSTS may come from the zone's security_header setting instead.",
+    remediation:
+        "Add a ruleset in phase http_response_headers_transform that sets the headers; HSTS may come from the zone's security_header setting instead.",
     controls: { pciDss: ["6.4.1"], soc2: ["CC6.6"] },
     check: (stack) => {
         if (!managesZone(stack)) {
@@ -67,11 +81,17 @@ export const cloudflareSecurityHeaders = stackRule({
         );
         const zoneHsts = stack
             .ofType(ZONE_SETTING)
-            .some((setting) => setting.props.settingId === "security_header" && objectInput(objectInput(setting.props.value)?.strict_transport_security)?.enabled === true);
+            .some(
+                (setting) =>
+                    setting.props.settingId === "security_header" &&
+                    objectInput(objectInput(setting.props.value)?.strict_transport_security)?.enabled === true,
+            );
         if (zoneHsts) {
             set.add("strict-transport-security");
         }
-        const missing = ["content-security-policy", "strict-transport-security", "x-content-type-options"].filter((header) => !set.has(header));
+        const missing = ["content-security-policy", "strict-transport-security", "x-content-type-options"].filter(
+            (header) => !set.has(header),
+        );
         return missing.length > 0 ? [{ message: `responses lack ${missing.join(", ")}` }] : [];
     },
 });

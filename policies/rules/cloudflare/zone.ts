@@ -13,7 +13,9 @@ function zoneSettingRule(info: RuleInfo & { readonly settingId: string; readonly
         ...rest,
         types: [ZONE_SETTING],
         check: ({ props }) =>
-            props.settingId === settingId && !allowed.includes(String(props.value)) ? [`${settingId} is ${JSON.stringify(props.value)}; allowed: ${allowed.join(", ")}`] : [],
+            props.settingId === settingId && !allowed.includes(String(props.value))
+                ? [`${settingId} is ${JSON.stringify(props.value)}; allowed: ${allowed.join(", ")}`]
+                : [],
     });
 }
 
@@ -76,7 +78,8 @@ export const cloudflareHsts = resourceRule({
         const hsts = objectInput(objectInput(props.value)?.strict_transport_security);
         const problems = [];
         if (hsts?.enabled !== true) problems.push("HSTS is off");
-        if (!(Number(hsts?.max_age) >= HSTS_MIN_AGE_SEC)) problems.push(`HSTS max_age ${String(hsts?.max_age)} is under ${HSTS_MIN_AGE_SEC} s`);
+        if (!(Number(hsts?.max_age) >= HSTS_MIN_AGE_SEC))
+            problems.push(`HSTS max_age ${String(hsts?.max_age)} is under ${HSTS_MIN_AGE_SEC} s`);
         if (hsts?.include_subdomains !== true) problems.push("HSTS does not include subdomains");
         return problems;
     },
@@ -96,7 +99,8 @@ export const cloudflareDnssec = resourceRule({
 export const cloudflareOriginPulls = resourceRule({
     name: "cloudflare-authenticated-origin-pulls",
     pack: "security",
-    description: "Cloudflare presents its client certificate to the origins (authenticated origin pulls), the edge half of the origin lock.",
+    description:
+        "Cloudflare presents its client certificate to the origins (authenticated origin pulls), the edge half of the origin lock.",
     severity: "medium",
     remediation: "Enable authenticated origin pulls on the zone.",
     controls: { pciDss: ["1.4.2"], soc2: ["CC6.6"] },

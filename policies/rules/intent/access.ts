@@ -1,4 +1,12 @@
-import { accessNeeds, ALLOWANCES, CLUSTER_AUTOSCALER_ACCOUNT, SERVICES_NAMESPACE, type AccessNeed, type Identity, type Site } from "../../../model/intent";
+import {
+    accessNeeds,
+    ALLOWANCES,
+    CLUSTER_AUTOSCALER_ACCOUNT,
+    SERVICES_NAMESPACE,
+    type AccessNeed,
+    type Identity,
+    type Site,
+} from "../../../model/intent";
 import { AwsSite, DEPLOY_RUNNER } from "./awsNetwork";
 import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
 import { list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
@@ -40,16 +48,22 @@ const BREAK_GLASS = /break-?glass$/i;
 /** Who a Kubernetes service account is, by its namespace and name. */
 function accountIdentity(namespace: string, account: string): { identity?: Identity; service?: string } {
     if (namespace === SERVICES_NAMESPACE) return { identity: "service", service: account };
-    if (namespace === CLUSTER_AUTOSCALER_ACCOUNT.namespace && account === CLUSTER_AUTOSCALER_ACCOUNT.name) return { identity: "autoscaler" };
+    if (namespace === CLUSTER_AUTOSCALER_ACCOUNT.namespace && account === CLUSTER_AUTOSCALER_ACCOUNT.name)
+        return { identity: "autoscaler" };
     return account.includes("asset") ? { identity: "asset-copy" } : {};
 }
 
 /** Who an IAM role is for, from its trust policy and what uses it. */
 function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identity; service?: string } {
     // The runner's role: named for it, or given to its instances through an instance profile.
-    const profiles = view.ofType("aws:iam/instanceProfile:InstanceProfile").filter((profile) => (profile.deps.role ?? []).includes(role.urn)).map((profile) => profile.urn);
+    const profiles = view
+        .ofType("aws:iam/instanceProfile:InstanceProfile")
+        .filter((profile) => (profile.deps.role ?? []).includes(role.urn))
+        .map((profile) => profile.urn);
     const runnerUses = view.resources.some(
-        (resource) => DEPLOY_RUNNER.test(resource.name) && Object.values(resource.deps).some((urns) => urns.some((urn) => urn === role.urn || profiles.includes(urn))),
+        (resource) =>
+            DEPLOY_RUNNER.test(resource.name) &&
+            Object.values(resource.deps).some((urns) => urns.some((urn) => urn === role.urn || profiles.includes(urn))),
     );
     if (DEPLOY_RUNNER.test(role.name) || runnerUses) {
         return { identity: "deployer" };
@@ -70,7 +84,9 @@ function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identit
         }
         if (services.includes("pods.eks.amazonaws.com")) {
             // EKS Pod Identity: the association names the ServiceAccount.
-            const association = view.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").find((candidate) => (candidate.deps.roleArn ?? []).includes(role.urn));
+            const association = view
+                .ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+                .find((candidate) => (candidate.deps.roleArn ?? []).includes(role.urn));
             return association ? accountIdentity(String(association.props.namespace), String(association.props.serviceAccount)) : {};
         }
     }
@@ -83,28 +99,54 @@ function awsGrants(view: PlanView): Grant[] {
         const who = awsIdentity(view, role);
         const ofRole = (resource: IntentResource) => (resource.deps.role ?? []).includes(role.urn);
         for (const policy of view.ofType("aws:iam/rolePolicy:RolePolicy").filter(ofRole)) {
-            statements(policy.props.policy).filter((statement) => statement.Effect === "Allow").forEach((statement, index) => {
-                for (const action of list<string>(statement.Action)) {
-                    for (const resource of list<string>(statement.Resource ?? "*")) {
-                        grants.push({ ...who, grant: action, resource, label: `inline policy ${policy.name} statement ${String(statement.Sid ?? index)}`, urn: policy.urn });
+            statements(policy.props.policy)
+                .filter((statement) => statement.Effect === "Allow")
+                .forEach((statement, index) => {
+                    for (const action of list<string>(statement.Action)) {
+                        for (const resource of list<string>(statement.Resource ?? "*")) {
+                            grants.push({
+                                ...who,
+                                grant: action,
+                                resource,
+                                label: `inline policy ${policy.name} statement ${String(statement.Sid ?? index)}`,
+                                urn: policy.urn,
+                            });
+                        }
                     }
-                }
-            });
+                });
         }
         for (const attachment of view.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(ofRole)) {
             const name = managedPolicyName(String(attachment.props.policyArn));
-            grants.push({ ...who, grant: name ?? String(attachment.props.policyArn), resource: "*", label: `managed policy ${name ?? String(attachment.props.policyArn)}`, urn: attachment.urn });
+            grants.push({
+                ...who,
+                grant: name ?? String(attachment.props.policyArn),
+                resource: "*",
+                label: `managed policy ${name ?? String(attachment.props.policyArn)}`,
+                urn: attachment.urn,
+            });
         }
     }
     for (const association of view.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
         const role = view.owner(String(association.props.principalArn)) ?? view.dependencies(association, "principalArn")[0];
-        const who = role?.type === "aws:iam/role:Role" ? awsIdentity(view, role) : role?.type === "aws:eks/accessEntry:AccessEntry" && BREAK_GLASS.test(role.name) ? { identity: "break-glass" as const } : {};
-        const entry = view.ofType("aws:eks/accessEntry:AccessEntry").some((candidate) =>
-            role ? (candidate.deps.principalArn ?? []).includes(role.urn) || candidate.props.principalArn === association.props.principalArn : candidate.props.principalArn === association.props.principalArn,
-        );
+        const who =
+            role?.type === "aws:iam/role:Role"
+                ? awsIdentity(view, role)
+                : role?.type === "aws:eks/accessEntry:AccessEntry" && BREAK_GLASS.test(role.name)
+                  ? { identity: "break-glass" as const }
+                  : {};
+        const entry = view
+            .ofType("aws:eks/accessEntry:AccessEntry")
+            .some((candidate) =>
+                role
+                    ? (candidate.deps.principalArn ?? []).includes(role.urn) ||
+                      candidate.props.principalArn === association.props.principalArn
+                    : candidate.props.principalArn === association.props.principalArn,
+            );
         grants.push({
             ...who,
-            grant: managedPolicyName(String(association.props.policyArn).replace(":eks::aws:cluster-access-policy/", ":iam::aws:policy/")) ?? String(association.props.policyArn),
+            grant:
+                managedPolicyName(String(association.props.policyArn).replace(":eks::aws:cluster-access-policy/", ":iam::aws:policy/")) ??
+                String(association.props.policyArn),
             resource: String(object(association.props.accessScope).type ?? "cluster"),
             label: `EKS access policy association ${association.name}`,
             urn: association.urn,
@@ -123,13 +165,25 @@ function azureIdentity(view: PlanView, principal: IntentResource | undefined, ro
     if (principal.type === "azure-native:containerservice:ManagedCluster") return { identity: role === "AcrPull" ? "nodes" : "cluster" };
     if (principal.type === "azure-native:dataprotection:BackupVault") return { identity: "backup" };
     if (principal.type === "azure-native:managedidentity:UserAssignedIdentity") {
-        const federation = view.ofType("azure-native:managedidentity:FederatedIdentityCredential").find((credential) => (credential.deps.resourceName ?? []).includes(principal.urn));
+        const federation = view
+            .ofType("azure-native:managedidentity:FederatedIdentityCredential")
+            .find((credential) => (credential.deps.resourceName ?? []).includes(principal.urn));
         const subject = SERVICE_ACCOUNT.exec(String(federation?.props.subject ?? ""));
         if (subject) {
             return accountIdentity(subject[1], subject[2]);
         }
-        if (view.ofType("azure-native:network:ApplicationGateway").some((gateway) => JSON.stringify(gateway.deps.identity ?? []).includes(principal.urn))) return { identity: "origin-gateway" };
-        if (view.ofType("azure-native:network:FlowLog").some((flowLog) => JSON.stringify(flowLog.deps.identity ?? []).includes(principal.urn))) return { identity: "log-delivery" };
+        if (
+            view
+                .ofType("azure-native:network:ApplicationGateway")
+                .some((gateway) => JSON.stringify(gateway.deps.identity ?? []).includes(principal.urn))
+        )
+            return { identity: "origin-gateway" };
+        if (
+            view
+                .ofType("azure-native:network:FlowLog")
+                .some((flowLog) => JSON.stringify(flowLog.deps.identity ?? []).includes(principal.urn))
+        )
+            return { identity: "log-delivery" };
     }
     return {};
 }
@@ -177,16 +231,32 @@ export function scopeProblem(view: PlanView, assignment: IntentResource): string
 function azureGrants(view: PlanView): Grant[] {
     const grants: Grant[] = [];
     for (const assignment of view.ofType("azure-native:authorization:RoleAssignment")) {
-        const roleId = String(assignment.props.roleDefinitionId ?? "").split("/").pop() ?? "";
+        const roleId =
+            String(assignment.props.roleDefinitionId ?? "")
+                .split("/")
+                .pop() ?? "";
         const role = AZURE_ROLES[roleId] ?? roleId;
         const principal = view.dependencies(assignment, "principalId")[0];
         const problem = scopeProblem(view, assignment);
-        grants.push({ ...azureIdentity(view, principal, role), grant: role, resource: String(assignment.props.scope ?? ""), label: `role assignment ${assignment.name} (${role})`, urn: assignment.urn, ...(problem ? { scopeProblem: problem } : {}) });
+        grants.push({
+            ...azureIdentity(view, principal, role),
+            grant: role,
+            resource: String(assignment.props.scope ?? ""),
+            label: `role assignment ${assignment.name} (${role})`,
+            urn: assignment.urn,
+            ...(problem ? { scopeProblem: problem } : {}),
+        });
     }
     for (const assignment of view.ofType("azure-native:redisenterprise:AccessPolicyAssignment")) {
         const principal = view.dependencies(assignment, "user")[0];
         const policy = String(assignment.props.accessPolicyName ?? "default");
-        grants.push({ ...azureIdentity(view, principal, policy), grant: policy, resource: "redis", label: `Redis access policy assignment ${assignment.name} (${policy})`, urn: assignment.urn });
+        grants.push({
+            ...azureIdentity(view, principal, policy),
+            grant: policy,
+            resource: "redis",
+            label: `Redis access policy assignment ${assignment.name} (${policy})`,
+            urn: assignment.urn,
+        });
     }
     return grants;
 }
@@ -196,8 +266,17 @@ function targetMatcher(view: PlanView, site: Site, need: AccessNeed): (resource:
     const any = () => true;
     if (site === "aws") {
         const secretName = (component: string) =>
-            view.ofType("aws:secretsmanager/secret:Secret").find((secret) => PlanView.under(secret, component) && (component !== "beacon:aws:Registry" || String(secret.props.name ?? "").endsWith(`/${need.service}`)))?.props.name;
-        const secretArn = (name: unknown) => (resource: string) => name !== undefined && (wildcardMatch(resource, `arn:aws:secretsmanager:r:a:secret:${String(name)}-abcdef`) || new RegExp(`:secret:${String(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[A-Za-z0-9]{6}$`).test(resource));
+            view
+                .ofType("aws:secretsmanager/secret:Secret")
+                .find(
+                    (secret) =>
+                        PlanView.under(secret, component) &&
+                        (component !== "beacon:aws:Registry" || String(secret.props.name ?? "").endsWith(`/${need.service}`)),
+                )?.props.name;
+        const secretArn = (name: unknown) => (resource: string) =>
+            name !== undefined &&
+            (wildcardMatch(resource, `arn:aws:secretsmanager:r:a:secret:${String(name)}-abcdef`) ||
+                new RegExp(`:secret:${String(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[A-Za-z0-9]{6}$`).test(resource));
         const assets = assetsBucket(view);
         switch (need.target) {
             case "own-secret":
@@ -207,7 +286,9 @@ function targetMatcher(view: PlanView, site: Site, need: AccessNeed): (resource:
             case "runner-registration":
                 return secretArn(secretName("beacon:aws:DeployRunner"));
             case "assets":
-                return (resource) => assets !== undefined && (wildcardMatch(resource, `arn:aws:s3:::${assets}/x`) || wildcardMatch(resource, `arn:aws:s3:::${assets}`));
+                return (resource) =>
+                    assets !== undefined &&
+                    (wildcardMatch(resource, `arn:aws:s3:::${assets}/x`) || wildcardMatch(resource, `arn:aws:s3:::${assets}`));
             default:
                 return any;
         }
@@ -234,14 +315,24 @@ function targetMatcher(view: PlanView, site: Site, need: AccessNeed): (resource:
 }
 
 function assetsBucket(view: PlanView): string | undefined {
-    const replicated = view.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig").flatMap((config) => view.dependencies(config, "bucket"))[0];
-    const bucket = replicated ?? view.ofType("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2").find((candidate) => PlanView.under(candidate, "beacon:aws:StaticAssets"));
+    const replicated = view
+        .ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+        .flatMap((config) => view.dependencies(config, "bucket"))[0];
+    const bucket =
+        replicated ??
+        view
+            .ofType("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+            .find((candidate) => PlanView.under(candidate, "beacon:aws:StaticAssets"));
     return bucket ? view.bucketName(bucket) : undefined;
 }
 
 /** Whether a grant gives the need's action: an IAM action (wildcards honoured), or a managed policy or role that holds it. */
 function grantCovers(grant: string, wanted: string): boolean {
-    return grant === wanted || wildcardMatch(grant, wanted, true) || (AWS_MANAGED_POLICIES[grant] ?? []).some((action) => wildcardMatch(action, wanted, true));
+    return (
+        grant === wanted ||
+        wildcardMatch(grant, wanted, true) ||
+        (AWS_MANAGED_POLICIES[grant] ?? []).some((action) => wildcardMatch(action, wanted, true))
+    );
 }
 
 export function siteGrants(view: PlanView, site: Site): Grant[] {
@@ -257,12 +348,18 @@ export function evaluateNeeds(view: PlanView): Verdict[] {
             if (need.identity === "deployer" && !deployer) {
                 return verdict(need.id, site, [NO_DEPLOYER], []);
             }
-            const mine = grants.filter((grant) => grant.identity === need.identity && (need.service === undefined || grant.service === need.service));
+            const mine = grants.filter(
+                (grant) => grant.identity === need.identity && (need.service === undefined || grant.service === need.service),
+            );
             const matches = targetMatcher(view, site, need);
             const by: string[] = [];
             const problems: string[] = [];
             for (const wanted of need.grants) {
-                const granting = mine.filter((grant) => grantCovers(grant.grant, wanted) && (grant.resource === "*" || grant.resource === "cluster" || matches(grant.resource)));
+                const granting = mine.filter(
+                    (grant) =>
+                        grantCovers(grant.grant, wanted) &&
+                        (grant.resource === "*" || grant.resource === "cluster" || matches(grant.resource)),
+                );
                 const valid = granting.find((grant) => !grant.scopeProblem);
                 if (valid) {
                     by.push(...(by.includes(valid.label) ? [] : [valid.label]));
@@ -286,9 +383,15 @@ export function evaluateNeeds(view: PlanView): Verdict[] {
 function nodesS3Endpoint(view: PlanView): IntentResource | undefined {
     const site = new AwsSite(siteView(view, "aws"));
     const tables = site.routeTablesOf(site.nodes().cidrs).map((table) => table.urn);
-    return view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((endpoint) =>
-        endpoint.props.vpcEndpointType === "Gateway" && String(endpoint.props.serviceName).endsWith(".s3") && tables.length > 0 && tables.every((table) => (endpoint.deps.routeTableIds ?? []).includes(table)),
-    );
+    return view
+        .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+        .find(
+            (endpoint) =>
+                endpoint.props.vpcEndpointType === "Gateway" &&
+                String(endpoint.props.serviceName).endsWith(".s3") &&
+                tables.length > 0 &&
+                tables.every((table) => (endpoint.deps.routeTableIds ?? []).includes(table)),
+        );
 }
 
 /** The web tier reads through the S3 gateway endpoint; the bucket policy must not deny it there. */
@@ -299,12 +402,28 @@ function assetsBucketPolicyProblems(view: PlanView, grants: readonly Grant[]): s
     const roleName = role ? String(role.props.role ?? "") : "";
     const endpoint = nodesS3Endpoint(view);
     // The policy names the endpoint by the id it was computed from: its `vpce-` value whose source is this endpoint.
-    const endpointId = endpoint && policy && (policy.deps.policy ?? []).includes(endpoint.urn)
-        ? stringsIn(policy.props.policy).flatMap((text) => text.match(/\bvpce-[0-9a-f]+\b/g) ?? []).find((id) => [undefined, endpoint.urn].includes(view.owner(id)?.urn))
-        : undefined;
-    const request = { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/asset`, principal: { arn: `arn:aws:iam::000000000000:role/${roleName}` }, context: { "aws:SecureTransport": "true", "aws:PrincipalArn": `arn:aws:iam::000000000000:role/${roleName}`, ...(endpointId ? { "aws:SourceVpce": endpointId } : {}) } };
+    const endpointId =
+        endpoint && policy && (policy.deps.policy ?? []).includes(endpoint.urn)
+            ? stringsIn(policy.props.policy)
+                  .flatMap((text) => text.match(/\bvpce-[0-9a-f]+\b/g) ?? [])
+                  .find((id) => [undefined, endpoint.urn].includes(view.owner(id)?.urn))
+            : undefined;
+    const request = {
+        action: "s3:GetObject",
+        resource: `arn:aws:s3:::${bucket}/asset`,
+        principal: { arn: `arn:aws:iam::000000000000:role/${roleName}` },
+        context: {
+            "aws:SecureTransport": "true",
+            "aws:PrincipalArn": `arn:aws:iam::000000000000:role/${roleName}`,
+            ...(endpointId ? { "aws:SourceVpce": endpointId } : {}),
+        },
+    };
     const denied = policy && denyingStatement(policy.props.policy, request, true);
-    return denied ? [`the assets bucket policy denies the web tier (${denied})${endpoint ? "" : "; the nodes' route tables have no S3 gateway endpoint"}`] : [];
+    return denied
+        ? [
+              `the assets bucket policy denies the web tier (${denied})${endpoint ? "" : "; the nodes' route tables have no S3 gateway endpoint"}`,
+          ]
+        : [];
 }
 
 function describe(need: AccessNeed): string {
@@ -320,12 +439,23 @@ export function excessGrants(view: PlanView): Excess[] {
                 return [{ site, control, reason: "held by an identity the intent does not declare", urn: grant.urn }];
             }
             const allowance = ALLOWANCES[site][grant.identity] ?? [];
-            const allowed = allowance.some((permitted) => permitted === grant.grant || (!grant.grant.includes("*") && wildcardMatch(permitted, grant.grant, true)));
+            const allowed = allowance.some(
+                (permitted) => permitted === grant.grant || (!grant.grant.includes("*") && wildcardMatch(permitted, grant.grant, true)),
+            );
             if (!allowed) {
-                return [{ site, control, reason: `the ${grant.identity}${grant.service ? ` (${grant.service})` : ""} needs no ${grant.grant}`, urn: grant.urn }];
+                return [
+                    {
+                        site,
+                        control,
+                        reason: `the ${grant.identity}${grant.service ? ` (${grant.service})` : ""} needs no ${grant.grant}`,
+                        urn: grant.urn,
+                    },
+                ];
             }
             if (site === "azure" && /\/(subscriptions\/[^/]+|resourceGroups\/[^/]+)$/.test(grant.resource)) {
-                return [{ site, control, reason: "assigned at a subscription or resource group; the need is one resource", urn: grant.urn }];
+                return [
+                    { site, control, reason: "assigned at a subscription or resource group; the need is one resource", urn: grant.urn },
+                ];
             }
             return [];
         }),

@@ -45,19 +45,39 @@ export function securityGroupRules(view: PlanView): SecurityGroupRule[] {
     const rules: SecurityGroupRule[] = [];
     for (const cluster of view.ofType(EKS_CLUSTER)) {
         const all = { protocol: "-1", ports: { from: 0, to: 65535 }, group: cluster.urn, urn: cluster.urn };
-        rules.push({ ...all, label: `EKS cluster security group of ${cluster.name}: all from itself`, direction: "ingress", cidrs: [], peers: [cluster.urn] });
-        rules.push({ ...all, label: `EKS cluster security group of ${cluster.name}: all egress`, direction: "egress", cidrs: ["0.0.0.0/0"], peers: [] });
+        rules.push({
+            ...all,
+            label: `EKS cluster security group of ${cluster.name}: all from itself`,
+            direction: "ingress",
+            cidrs: [],
+            peers: [cluster.urn],
+        });
+        rules.push({
+            ...all,
+            label: `EKS cluster security group of ${cluster.name}: all egress`,
+            direction: "egress",
+            cidrs: ["0.0.0.0/0"],
+            peers: [],
+        });
     }
     // At a real preview the ids of groups not yet created are unknown: the engine's property
     // dependencies still say which groups a property came from.
     const groupsFrom = (resource: IntentResource, property: string) =>
-        view.dependencies(resource, property).filter((dependency) => dependency.type === SECURITY_GROUP || dependency.type === EKS_CLUSTER).map((dependency) => dependency.urn);
+        view
+            .dependencies(resource, property)
+            .filter((dependency) => dependency.type === SECURITY_GROUP || dependency.type === EKS_CLUSTER)
+            .map((dependency) => dependency.urn);
     for (const group of view.ofType(SECURITY_GROUP)) {
         for (const direction of ["ingress", "egress"] as const) {
             const referring = list(group.props[direction]).filter((rule) => rule.securityGroups !== undefined);
             list(group.props[direction]).forEach((rule, index) => {
-                const resolved = list<string>(rule.securityGroups).map(groupOf).filter((peer) => view.get(peer));
-                const fromDependencies = rule.securityGroups !== undefined && resolved.length === 0 && referring.length === 1 ? groupsFrom(group, direction) : [];
+                const resolved = list<string>(rule.securityGroups)
+                    .map(groupOf)
+                    .filter((peer) => view.get(peer));
+                const fromDependencies =
+                    rule.securityGroups !== undefined && resolved.length === 0 && referring.length === 1
+                        ? groupsFrom(group, direction)
+                        : [];
                 const peers = [...resolved, ...fromDependencies, ...(rule.self ? [group.urn] : [])];
                 rules.push(ruleOf(group, group.urn, direction, rule, peers, `security group ${group.name} ${direction}[${index}]`));
             });
@@ -66,7 +86,9 @@ export function securityGroupRules(view: PlanView): SecurityGroupRule[] {
     for (const rule of view.ofType(SECURITY_GROUP_RULE)) {
         const owner = groupsFrom(rule, "securityGroupId")[0] ?? groupOf(rule.props.securityGroupId);
         const direction = rule.props.type === "egress" ? "egress" : "ingress";
-        const source = groupsFrom(rule, "sourceSecurityGroupId")[0] ?? (rule.props.sourceSecurityGroupId ? groupOf(rule.props.sourceSecurityGroupId) : undefined);
+        const source =
+            groupsFrom(rule, "sourceSecurityGroupId")[0] ??
+            (rule.props.sourceSecurityGroupId ? groupOf(rule.props.sourceSecurityGroupId) : undefined);
         const peers = [...(source ? [source] : []), ...(rule.props.self ? [owner] : [])];
         rules.push(ruleOf(rule, owner, direction, rule.props, peers, `security group rule ${rule.name}`));
     }
@@ -78,15 +100,30 @@ export function securityGroupRules(view: PlanView): SecurityGroupRule[] {
             group: groupsFrom(rule, "securityGroupId")[0] ?? groupOf(props.securityGroupId),
             direction: rule.type === INGRESS_RULE ? "ingress" : "egress",
             protocol: String(props.ipProtocol ?? "-1"),
-            ports: props.ipProtocol === "-1" ? { from: 0, to: 65535 } : { from: Number(props.fromPort ?? 0), to: Number(props.toPort ?? 65535) },
+            ports:
+                props.ipProtocol === "-1"
+                    ? { from: 0, to: 65535 }
+                    : { from: Number(props.fromPort ?? 0), to: Number(props.toPort ?? 65535) },
             cidrs: [props.cidrIpv4, props.cidrIpv6].filter((cidr): cidr is string => typeof cidr === "string"),
-            peers: groupsFrom(rule, "referencedSecurityGroupId").length > 0 ? groupsFrom(rule, "referencedSecurityGroupId") : props.referencedSecurityGroupId ? [groupOf(props.referencedSecurityGroupId)] : [],
+            peers:
+                groupsFrom(rule, "referencedSecurityGroupId").length > 0
+                    ? groupsFrom(rule, "referencedSecurityGroupId")
+                    : props.referencedSecurityGroupId
+                      ? [groupOf(props.referencedSecurityGroupId)]
+                      : [],
         });
     }
     return rules;
 }
 
-function ruleOf(resource: IntentResource, group: string, direction: "ingress" | "egress", rule: Record<string, unknown>, peers: string[], label: string): SecurityGroupRule {
+function ruleOf(
+    resource: IntentResource,
+    group: string,
+    direction: "ingress" | "egress",
+    rule: Record<string, unknown>,
+    peers: string[],
+    label: string,
+): SecurityGroupRule {
     const protocol = String(rule.protocol ?? "-1").toLowerCase();
     const everyPort = protocol === "-1" || protocol === "all";
     return {
@@ -96,7 +133,11 @@ function ruleOf(resource: IntentResource, group: string, direction: "ingress" | 
         direction,
         protocol: everyPort ? "-1" : protocol,
         ports: everyPort ? { from: 0, to: 65535 } : { from: Number(rule.fromPort ?? 0), to: Number(rule.toPort ?? 65535) },
-        cidrs: [...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks), ...(typeof rule.cidrIpv4 === "string" ? [rule.cidrIpv4] : [])],
+        cidrs: [
+            ...list<string>(rule.cidrBlocks),
+            ...list<string>(rule.ipv6CidrBlocks),
+            ...(typeof rule.cidrIpv4 === "string" ? [rule.cidrIpv4] : []),
+        ],
         peers,
     };
 }
@@ -110,14 +151,26 @@ function protocolMatches(rule: string, protocol: Protocol): boolean {
  * group and an ingress rule of a destination group must each admit the other side (by group or
  * by covering every address it uses). Groups are stateful, so replies need no rule.
  */
-export function securityGroupsAllow(rules: readonly SecurityGroupRule[], from: AwsParty, to: AwsParty, ports: PortRange, protocol: Protocol): { by: string[]; problems: string[] } {
+export function securityGroupsAllow(
+    rules: readonly SecurityGroupRule[],
+    from: AwsParty,
+    to: AwsParty,
+    ports: PortRange,
+    protocol: Protocol,
+): { by: string[]; problems: string[] } {
     const by: string[] = [];
     const problems: string[] = [];
     const side = (direction: "ingress" | "egress", owners: readonly string[], peer: AwsParty) => {
         if (owners.length === 0) {
             return;
         }
-        const candidates = rules.filter((rule) => rule.direction === direction && owners.includes(rule.group) && protocolMatches(rule.protocol, protocol) && portsCover(rule.ports, ports));
+        const candidates = rules.filter(
+            (rule) =>
+                rule.direction === direction &&
+                owners.includes(rule.group) &&
+                protocolMatches(rule.protocol, protocol) &&
+                portsCover(rule.ports, ports),
+        );
         const byGroup = candidates.find((rule) => rule.peers.some((group) => peer.groups.includes(group)));
         if (byGroup) {
             by.push(byGroup.label);
@@ -136,8 +189,13 @@ export function securityGroupsAllow(rules: readonly SecurityGroupRule[], from: A
         if (peer.cidrs.length > 0 && uncovered.length === 0) {
             return;
         }
-        const what = direction === "ingress" ? `no ingress rule of ${to.name}'s security groups admits ${from.name}` : `no egress rule of ${from.name}'s security groups lets it reach ${to.name}`;
-        problems.push(`${what} on ${protocol} ${formatPorts(ports)}${uncovered.length > 0 && uncovered.length < peer.cidrs.length ? ` (uncovered: ${uncovered.join(", ")})` : ""}`);
+        const what =
+            direction === "ingress"
+                ? `no ingress rule of ${to.name}'s security groups admits ${from.name}`
+                : `no egress rule of ${from.name}'s security groups lets it reach ${to.name}`;
+        problems.push(
+            `${what} on ${protocol} ${formatPorts(ports)}${uncovered.length > 0 && uncovered.length < peer.cidrs.length ? ` (uncovered: ${uncovered.join(", ")})` : ""}`,
+        );
     };
     side("egress", from.groups, to);
     side("ingress", to.groups, from);
@@ -184,7 +242,9 @@ function naclRulesOf(view: PlanView, acl: IntentResource): NaclRule[] {
         }));
     // Protocol -1 is every protocol on every port, whatever ports the rule states.
     return [...inline, ...separate]
-        .map((rule) => (rule.protocol === "-1" || rule.protocol === "all" ? { ...rule, protocol: "-1", ports: { from: 0, to: 65535 } } : rule))
+        .map((rule) =>
+            rule.protocol === "-1" || rule.protocol === "all" ? { ...rule, protocol: "-1", ports: { from: 0, to: 65535 } } : rule,
+        )
         .sort((left, right) => left.number - right.number);
 }
 
@@ -192,9 +252,22 @@ function naclRulesOf(view: PlanView, acl: IntentResource): NaclRule[] {
  * A stateless NACL decides by its lowest-numbered matching rule, and denies what none matches
  * (docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html); every peer address must pass.
  */
-function naclAllows(rules: readonly NaclRule[], egress: boolean, peerCidrs: readonly string[], ports: PortRange, protocol: Protocol): boolean {
+function naclAllows(
+    rules: readonly NaclRule[],
+    egress: boolean,
+    peerCidrs: readonly string[],
+    ports: PortRange,
+    protocol: Protocol,
+): boolean {
     return peerCidrs.every((cidr) => {
-        const rule = rules.find((candidate) => candidate.egress === egress && protocolMatches(candidate.protocol, protocol) && cidrContains(candidate.cidr, cidr) && candidate.ports.from <= ports.to && ports.from <= candidate.ports.to);
+        const rule = rules.find(
+            (candidate) =>
+                candidate.egress === egress &&
+                protocolMatches(candidate.protocol, protocol) &&
+                cidrContains(candidate.cidr, cidr) &&
+                candidate.ports.from <= ports.to &&
+                ports.from <= candidate.ports.to,
+        );
         return rule !== undefined && rule.allow && portsCover(rule.ports, ports);
     });
 }
@@ -218,7 +291,10 @@ export class AwsSite {
     }
 
     groupsOf(resource: IntentResource, property: string): string[] {
-        return this.view.dependencies(resource, property).filter((dependency) => dependency.type === SECURITY_GROUP || dependency.type === EKS_CLUSTER).map((group) => group.urn);
+        return this.view
+            .dependencies(resource, property)
+            .filter((dependency) => dependency.type === SECURITY_GROUP || dependency.type === EKS_CLUSTER)
+            .map((group) => group.urn);
     }
 
     /** Nodes, and the pods on them: VPC CNI gives pods addresses in the nodes' subnets and the nodes' groups. */
@@ -237,16 +313,30 @@ export class AwsSite {
 
     /** The internet-facing load balancer, the site's origin. */
     originLoadBalancer(): AwsParty & { resource?: IntentResource } {
-        const resource = this.view.ofType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer").find((lb) => !lb.props.internal);
+        const resource = this.view
+            .ofType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+            .find((lb) => !lb.props.internal);
         return resource
-            ? { name: `load balancer ${resource.name}`, groups: this.groupsOf(resource, "securityGroups"), cidrs: this.subnetCidrs(resource, "subnets"), resource }
+            ? {
+                  name: `load balancer ${resource.name}`,
+                  groups: this.groupsOf(resource, "securityGroups"),
+                  cidrs: this.subnetCidrs(resource, "subnets"),
+                  resource,
+              }
             : { name: "the origin load balancer", groups: [], cidrs: [] };
     }
 
     /** The interface endpoint of an AWS service (`sts`, `ecr.dkr`...), or of a Private Link service (Atlas). */
     endpoint(match: (endpoint: IntentResource) => boolean, name: string): (AwsParty & { resource?: IntentResource }) | undefined {
         const resource = this.view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find(match);
-        return resource && { name: `${name} endpoint ${resource.name}`, groups: this.groupsOf(resource, "securityGroupIds"), cidrs: this.subnetCidrs(resource, "subnetIds"), resource };
+        return (
+            resource && {
+                name: `${name} endpoint ${resource.name}`,
+                groups: this.groupsOf(resource, "securityGroupIds"),
+                cidrs: this.subnetCidrs(resource, "subnetIds"),
+                resource,
+            }
+        );
     }
 
     serviceEndpoint(service: string): (AwsParty & { resource?: IntentResource }) | undefined {
@@ -258,20 +348,39 @@ export class AwsSite {
         if (!resource) {
             return undefined;
         }
-        const cidrs = this.view.dependencies(resource, "subnetGroupName").flatMap((subnetGroup) => this.subnetCidrs(subnetGroup, "subnetIds"));
+        const cidrs = this.view
+            .dependencies(resource, "subnetGroupName")
+            .flatMap((subnetGroup) => this.subnetCidrs(subnetGroup, "subnetIds"));
         return { name: `Redis ${resource.name}`, groups: this.groupsOf(resource, "securityGroupIds"), cidrs };
     }
 
     /** The deploy runner: whatever runs instances named for it, with the groups and subnets they get. */
     deployer(): AwsParty | undefined {
-        const runners = this.view.resources.filter((resource) => DEPLOY_RUNNER.test(resource.name) && /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group)/.test(resource.type));
+        const runners = this.view.resources.filter(
+            (resource) =>
+                DEPLOY_RUNNER.test(resource.name) && /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group)/.test(resource.type),
+        );
         if (runners.length === 0) {
             return undefined;
         }
         return {
             name: "the deploy runner",
-            groups: [...new Set(runners.flatMap((runner) => ["vpcSecurityGroupIds", "securityGroups", "networkInterfaces"].flatMap((property) => this.groupsOf(runner, property))))],
-            cidrs: [...new Set(runners.flatMap((runner) => ["subnetId", "vpcZoneIdentifiers"].flatMap((property) => this.subnetCidrs(runner, property))))],
+            groups: [
+                ...new Set(
+                    runners.flatMap((runner) =>
+                        ["vpcSecurityGroupIds", "securityGroups", "networkInterfaces"].flatMap((property) =>
+                            this.groupsOf(runner, property),
+                        ),
+                    ),
+                ),
+            ],
+            cidrs: [
+                ...new Set(
+                    runners.flatMap((runner) =>
+                        ["subnetId", "vpcZoneIdentifiers"].flatMap((property) => this.subnetCidrs(runner, property)),
+                    ),
+                ),
+            ],
         };
     }
 
@@ -281,8 +390,12 @@ export class AwsSite {
         if (!subnet) {
             return undefined;
         }
-        const associated = this.view.ofType("aws:ec2/networkAcl:NetworkAcl").find((acl) => (acl.deps.subnetIds ?? []).includes(subnet.urn))
-            ?? this.view.ofType("aws:ec2/networkAclAssociation:NetworkAclAssociation").filter((association) => (association.deps.subnetId ?? []).includes(subnet.urn)).flatMap((association) => this.view.dependencies(association, "networkAclId"))[0];
+        const associated =
+            this.view.ofType("aws:ec2/networkAcl:NetworkAcl").find((acl) => (acl.deps.subnetIds ?? []).includes(subnet.urn)) ??
+            this.view
+                .ofType("aws:ec2/networkAclAssociation:NetworkAclAssociation")
+                .filter((association) => (association.deps.subnetId ?? []).includes(subnet.urn))
+                .flatMap((association) => this.view.dependencies(association, "networkAclId"))[0];
         return associated ?? this.view.ofType("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl")[0];
     }
 
@@ -303,7 +416,9 @@ export class AwsSite {
                 }
                 const rules = naclRulesOf(this.view, acl);
                 if (!naclAllows(rules, true, others, outbound, protocol) || !naclAllows(rules, false, others, inbound, protocol)) {
-                    problems.push(`network ACL ${acl.name} of ${role} subnet ${cidr} does not pass ${protocol} ${formatPorts(ports)} and its replies`);
+                    problems.push(
+                        `network ACL ${acl.name} of ${role} subnet ${cidr} does not pass ${protocol} ${formatPorts(ports)} and its replies`,
+                    );
                 } else {
                     by.push(`network ACL ${acl.name}`);
                 }
@@ -350,4 +465,3 @@ export function vpcCniEnforcesPolicies(view: PlanView): boolean {
         return false;
     }
 }
-

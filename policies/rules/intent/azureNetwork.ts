@@ -33,18 +33,56 @@ interface NsgRule {
  * AllowInternetOutBound between them reach every destination this design uses.
  */
 const DEFAULT_RULES: NsgRule[] = [
-    { label: "default AllowVnetInBound", priority: 65000, direction: "Inbound", allow: true, protocol: "*", peers: ["VirtualNetwork"], ports: [{ from: 0, to: 65535 }] },
-    { label: "default AllowAzureLoadBalancerInBound", priority: 65001, direction: "Inbound", allow: true, protocol: "*", peers: ["AzureLoadBalancer"], ports: [{ from: 0, to: 65535 }] },
-    { label: "default DenyAllInBound", priority: 65500, direction: "Inbound", allow: false, protocol: "*", peers: ["*"], ports: [{ from: 0, to: 65535 }] },
-    { label: "default AllowOutBound", priority: 65000, direction: "Outbound", allow: true, protocol: "*", peers: ["*"], ports: [{ from: 0, to: 65535 }] },
+    {
+        label: "default AllowVnetInBound",
+        priority: 65000,
+        direction: "Inbound",
+        allow: true,
+        protocol: "*",
+        peers: ["VirtualNetwork"],
+        ports: [{ from: 0, to: 65535 }],
+    },
+    {
+        label: "default AllowAzureLoadBalancerInBound",
+        priority: 65001,
+        direction: "Inbound",
+        allow: true,
+        protocol: "*",
+        peers: ["AzureLoadBalancer"],
+        ports: [{ from: 0, to: 65535 }],
+    },
+    {
+        label: "default DenyAllInBound",
+        priority: 65500,
+        direction: "Inbound",
+        allow: false,
+        protocol: "*",
+        peers: ["*"],
+        ports: [{ from: 0, to: 65535 }],
+    },
+    {
+        label: "default AllowOutBound",
+        priority: 65000,
+        direction: "Outbound",
+        allow: true,
+        protocol: "*",
+        peers: ["*"],
+        ports: [{ from: 0, to: 65535 }],
+    },
 ];
 
 /** The custom rules of an NSG, as the flow checks and the openings report read them. */
 export function nsgRules(nsg: IntentResource): (NsgRule & { index: number })[] {
     return list(nsg.props.securityRules).map((rule, index) => {
         const direction = rule.direction === "Outbound" ? "Outbound" : "Inbound";
-        const peerKeys = direction === "Inbound" ? ["sourceAddressPrefix", "sourceAddressPrefixes"] : ["destinationAddressPrefix", "destinationAddressPrefixes"];
-        const ports = [...list<string>(rule.destinationPortRanges), ...(rule.destinationPortRange !== undefined ? [String(rule.destinationPortRange)] : [])];
+        const peerKeys =
+            direction === "Inbound"
+                ? ["sourceAddressPrefix", "sourceAddressPrefixes"]
+                : ["destinationAddressPrefix", "destinationAddressPrefixes"];
+        const ports = [
+            ...list<string>(rule.destinationPortRanges),
+            ...(rule.destinationPortRange !== undefined ? [String(rule.destinationPortRange)] : []),
+        ];
         return {
             index,
             label: `NSG ${nsg.name} rule ${String(rule.name ?? index)} (${String(rule.priority)})`,
@@ -93,8 +131,17 @@ function ruleAdmits(prefixes: readonly string[], party: AzureParty, vnetSpace: r
  * Whether an NSG lets the peer through in one direction: its rules and the defaults in priority
  * order, the first that matches protocol, port and peer decides.
  */
-export function nsgAllows(nsg: IntentResource, direction: "Inbound" | "Outbound", peer: AzureParty, ports: PortRange, protocol: Protocol, vnetSpace: readonly string[]): { allowed: boolean; by: string } {
-    const rules = [...nsgRules(nsg), ...DEFAULT_RULES].filter((rule) => rule.direction === direction).sort((left, right) => left.priority - right.priority);
+export function nsgAllows(
+    nsg: IntentResource,
+    direction: "Inbound" | "Outbound",
+    peer: AzureParty,
+    ports: PortRange,
+    protocol: Protocol,
+    vnetSpace: readonly string[],
+): { allowed: boolean; by: string } {
+    const rules = [...nsgRules(nsg), ...DEFAULT_RULES]
+        .filter((rule) => rule.direction === direction)
+        .sort((left, right) => left.priority - right.priority);
     for (const rule of rules) {
         const protocolOk = rule.protocol === "*" || rule.protocol === protocol;
         const overlaps = rule.ports.some((range) => range.from <= ports.to && ports.from <= range.to);
@@ -145,7 +192,9 @@ export class AzureSite {
             name: String(subnet.props.subnetName ?? subnet.name),
             cidr: String(subnet.props.addressPrefix ?? list<string>(subnet.props.addressPrefixes)[0]),
             nsg: nsgOf(object(subnet.props.networkSecurityGroup).id),
-            filtersPrivateEndpoints: ["Enabled", "NetworkSecurityGroupEnabled"].includes(String(subnet.props.privateEndpointNetworkPolicies)),
+            filtersPrivateEndpoints: ["Enabled", "NetworkSecurityGroupEnabled"].includes(
+                String(subnet.props.privateEndpointNetworkPolicies),
+            ),
             vnet: view.dependencies(subnet, "virtualNetworkName")[0] ?? subnet,
         }));
         this.subnets = [...inline, ...separate];
@@ -163,7 +212,10 @@ export class AzureSite {
 
     nodeSubnet(): AzureSubnet | undefined {
         const pool = list(this.cluster?.props.agentPoolProfiles)[0];
-        return this.subnetOf(pool?.vnetSubnetID) ?? this.subnetOf(this.view.ofType("azure-native:containerservice:AgentPool")[0]?.props.vnetSubnetID);
+        return (
+            this.subnetOf(pool?.vnetSubnetID) ??
+            this.subnetOf(this.view.ofType("azure-native:containerservice:AgentPool")[0]?.props.vnetSubnetID)
+        );
     }
 
     /** With Azure CNI overlay, pods use the pod CIDR between nodes and the node's address elsewhere. */
@@ -179,20 +231,30 @@ export class AzureSite {
 
     /** The private endpoint of a sub-resource (`vault`, `registry`, `redisEnterprise`, `blob`), or the database's (manual connection). */
     privateEndpoint(groupId: string | "database"): { resource: IntentResource; subnet?: AzureSubnet } | undefined {
-        const resource = this.view.ofType("azure-native:network:PrivateEndpoint").find((endpoint) =>
-            groupId === "database"
-                ? list(endpoint.props.manualPrivateLinkServiceConnections).length > 0
-                : list(endpoint.props.privateLinkServiceConnections).some((connection) => list<string>(connection.groupIds).includes(groupId)),
-        );
+        const resource = this.view
+            .ofType("azure-native:network:PrivateEndpoint")
+            .find((endpoint) =>
+                groupId === "database"
+                    ? list(endpoint.props.manualPrivateLinkServiceConnections).length > 0
+                    : list(endpoint.props.privateLinkServiceConnections).some((connection) =>
+                          list<string>(connection.groupIds).includes(groupId),
+                      ),
+            );
         return resource && { resource, subnet: this.subnetOf(object(resource.props.subnet).id) };
     }
 
     /** The deploy runner's subnet: whatever is named for it and points into a subnet. */
     deployerSubnet(runnerName: RegExp): AzureSubnet | undefined {
-        for (const resource of this.view.resources.filter((candidate) => runnerName.test(candidate.name) && candidate.type.startsWith("azure-native:compute:"))) {
+        for (const resource of this.view.resources.filter(
+            (candidate) => runnerName.test(candidate.name) && candidate.type.startsWith("azure-native:compute:"),
+        )) {
             // A subnet made as its own resource may have no id yet at preview: its dependency names it.
-            const subnetResource = Object.keys(resource.deps).flatMap((property) => this.view.dependencies(resource, property)).find((dependency) => dependency.type === "azure-native:network:Subnet");
-            const dependent = subnetResource && this.subnets.find((subnet) => subnet.name === String(subnetResource.props.subnetName ?? subnetResource.name));
+            const subnetResource = Object.keys(resource.deps)
+                .flatMap((property) => this.view.dependencies(resource, property))
+                .find((dependency) => dependency.type === "azure-native:network:Subnet");
+            const dependent =
+                subnetResource &&
+                this.subnets.find((subnet) => subnet.name === String(subnetResource.props.subnetName ?? subnetResource.name));
             if (dependent) {
                 return dependent;
             }
@@ -213,12 +275,24 @@ export class AzureSite {
      * subnet's NSG outbound and the destination subnet's NSG inbound. A private endpoint's subnet
      * filters it only when its private-endpoint network policies are on.
      */
-    reach(from: AzureParty, fromSubnet: AzureSubnet | undefined, to: AzureParty, toSubnet: AzureSubnet | undefined, ports: PortRange, protocol: Protocol, privateEndpoint = false): { by: string[]; problems: string[] } {
+    reach(
+        from: AzureParty,
+        fromSubnet: AzureSubnet | undefined,
+        to: AzureParty,
+        toSubnet: AzureSubnet | undefined,
+        ports: PortRange,
+        protocol: Protocol,
+        privateEndpoint = false,
+    ): { by: string[]; problems: string[] } {
         const by: string[] = [];
         const problems: string[] = [];
         if (fromSubnet?.nsg) {
             const outbound = nsgAllows(fromSubnet.nsg, "Outbound", to, ports, protocol, this.vnetSpace);
-            (outbound.allowed ? by : problems).push(outbound.allowed ? outbound.by : `${outbound.by}: ${from.name} cannot send to ${to.name} on ${protocol} ${ports.from}-${ports.to}`);
+            (outbound.allowed ? by : problems).push(
+                outbound.allowed
+                    ? outbound.by
+                    : `${outbound.by}: ${from.name} cannot send to ${to.name} on ${protocol} ${ports.from}-${ports.to}`,
+            );
         }
         if (!toSubnet) {
             return { by, problems };
@@ -227,7 +301,11 @@ export class AzureSite {
             by.push(`subnet ${toSubnet.name}: private-endpoint network policies off, NSG not applied`);
         } else if (toSubnet.nsg) {
             const inbound = nsgAllows(toSubnet.nsg, "Inbound", from, ports, protocol, this.vnetSpace);
-            (inbound.allowed ? by : problems).push(inbound.allowed ? inbound.by : `${inbound.by} blocks ${from.name} (${from.tag ?? from.cidrs.join(", ")}) to ${to.name} on ${protocol} ${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`}`);
+            (inbound.allowed ? by : problems).push(
+                inbound.allowed
+                    ? inbound.by
+                    : `${inbound.by} blocks ${from.name} (${from.tag ?? from.cidrs.join(", ")}) to ${to.name} on ${protocol} ${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`}`,
+            );
         } else {
             by.push(`subnet ${toSubnet.name} has no NSG`);
         }

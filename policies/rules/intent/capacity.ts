@@ -19,7 +19,16 @@ export function parseQuantity(value: unknown, kind: "cpu" | "memory"): number {
     if (kind === "cpu") {
         return match[2] === "m" ? amount : amount * 1000;
     }
-    const toMiB: Record<string, number> = { "": 1 / (1024 * 1024), Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, k: 1000 / (1024 * 1024), M: 1e6 / (1024 * 1024), G: 1e9 / (1024 * 1024) };
+    const toMiB: Record<string, number> = {
+        "": 1 / (1024 * 1024),
+        Ki: 1 / 1024,
+        Mi: 1,
+        Gi: 1024,
+        Ti: 1024 * 1024,
+        k: 1000 / (1024 * 1024),
+        M: 1e6 / (1024 * 1024),
+        G: 1e9 / (1024 * 1024),
+    };
     return amount * (toMiB[match[2]] ?? 0);
 }
 
@@ -39,18 +48,29 @@ function pools(view: PlanView, site: Site): Pool[] {
             const scaling = object(group.props.scalingConfig);
             const types = list<string>(group.props.instanceTypes);
             // A pool of several types may get the smallest of them: size for that one.
-            const smallest = [...types].sort((left, right) => (INSTANCE_TYPES[left]?.vcpu ?? 0) - (INSTANCE_TYPES[right]?.vcpu ?? 0))[0] ?? String(group.props.instanceType ?? "t3.medium");
+            const smallest =
+                [...types].sort((left, right) => (INSTANCE_TYPES[left]?.vcpu ?? 0) - (INSTANCE_TYPES[right]?.vcpu ?? 0))[0] ??
+                String(group.props.instanceType ?? "t3.medium");
             const tainted = list(group.props.taints).some((taint) => taint.effect === "NO_SCHEDULE");
-            return { name: group.name, urn: group.urn, minNodes: Number(scaling.minSize ?? scaling.desiredSize ?? 1), instanceType: smallest, workloads: !tainted, autoscaled: false };
+            return {
+                name: group.name,
+                urn: group.urn,
+                minNodes: Number(scaling.minSize ?? scaling.desiredSize ?? 1),
+                instanceType: smallest,
+                workloads: !tainted,
+                autoscaled: false,
+            };
         });
     }
     const cluster = view.ofType("azure-native:containerservice:ManagedCluster")[0];
     const inline = list(cluster?.props.agentPoolProfiles).map((profile) => ({ profile, name: String(profile.name), urn: cluster!.urn }));
-    const separate = view.ofType("azure-native:containerservice:AgentPool").map((pool) => ({ profile: pool.props, name: String(pool.props.agentPoolName ?? pool.name), urn: pool.urn }));
+    const separate = view
+        .ofType("azure-native:containerservice:AgentPool")
+        .map((pool) => ({ profile: pool.props, name: String(pool.props.agentPoolName ?? pool.name), urn: pool.urn }));
     return [...inline, ...separate].map(({ profile, name, urn }) => ({
         name,
         urn,
-        minNodes: Number(profile.enableAutoScaling ? profile.minCount : profile.count ?? 1),
+        minNodes: Number(profile.enableAutoScaling ? profile.minCount : (profile.count ?? 1)),
         instanceType: String(profile.vmSize),
         workloads: !list<string>(profile.nodeTaints).some((taint) => /:NoSchedule$/.test(taint)),
         autoscaled: profile.enableAutoScaling === true,
@@ -70,18 +90,26 @@ function podRequests(podSpec: Record<string, unknown>, field: "requests" | "limi
     const containers = list(podSpec.containers);
     return {
         cpuMilli: containers.reduce((sum, container) => sum + parseQuantity(object(object(container.resources)[field]).cpu, "cpu"), 0),
-        memoryMiB: containers.reduce((sum, container) => sum + parseQuantity(object(object(container.resources)[field]).memory, "memory"), 0),
+        memoryMiB: containers.reduce(
+            (sum, container) => sum + parseQuantity(object(object(container.resources)[field]).memory, "memory"),
+            0,
+        ),
     };
 }
 
 /** Our Deployments and CronJobs, with their replicas at the minimum (what runs) and at the maximum (what quotas must hold). */
 export function workloads(view: PlanView): Workload[] {
-    const autoscalers = view.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((hpa) => ({ metadata: object(hpa.props.metadata), spec: object(hpa.props.spec) }));
+    const autoscalers = view
+        .ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+        .map((hpa) => ({ metadata: object(hpa.props.metadata), spec: object(hpa.props.spec) }));
     const deployments = view.ofType("kubernetes:apps/v1:Deployment").map((deployment) => {
         const metadata = object(deployment.props.metadata);
         const spec = object(deployment.props.spec);
         const podSpec = object(object(spec.template).spec);
-        const hpa = autoscalers.find((candidate) => candidate.metadata.namespace === metadata.namespace && object(candidate.spec.scaleTargetRef).name === metadata.name);
+        const hpa = autoscalers.find(
+            (candidate) =>
+                candidate.metadata.namespace === metadata.namespace && object(candidate.spec.scaleTargetRef).name === metadata.name,
+        );
         // A Deployment without replicas runs one until its autoscaler acts (apps/v1 defaulting).
         const replicas = spec.replicas === undefined ? 1 : Number(spec.replicas);
         return {
@@ -96,7 +124,14 @@ export function workloads(view: PlanView): Workload[] {
     const cronJobs = view.ofType("kubernetes:batch/v1:CronJob").map((job) => {
         const metadata = object(job.props.metadata);
         const podSpec = object(object(object(object(object(job.props.spec).jobTemplate).spec).template).spec);
-        return { name: String(metadata.name ?? job.name), namespace: String(metadata.namespace ?? "default"), perPod: podRequests(podSpec, "requests"), limits: podRequests(podSpec, "limits"), minReplicas: 1, maxReplicas: 1 };
+        return {
+            name: String(metadata.name ?? job.name),
+            namespace: String(metadata.namespace ?? "default"),
+            perPod: podRequests(podSpec, "requests"),
+            limits: podRequests(podSpec, "limits"),
+            minReplicas: 1,
+            maxReplicas: 1,
+        };
     });
     return [...deployments, ...cronJobs];
 }
@@ -113,7 +148,17 @@ function installedCharts(view: PlanView, site: Site, nodes: number): (Workload &
         const configured = object(object(release?.props.values).deployment).replicas;
         const replicas = chart.replicas === "per-node" ? nodes : configured !== undefined ? Number(configured) : chart.replicas;
         const perPod = { cpuMilli: chart.cpuMilli, memoryMiB: chart.memoryMiB };
-        return [{ chart: chart.chart, name: chart.chart, namespace: String(release?.props.namespace ?? "kube-system"), perPod, limits: perPod, minReplicas: replicas, maxReplicas: chart.replicas === "per-node" ? replicas : replicas }];
+        return [
+            {
+                chart: chart.chart,
+                name: chart.chart,
+                namespace: String(release?.props.namespace ?? "kube-system"),
+                perPod,
+                limits: perPod,
+                minReplicas: replicas,
+                maxReplicas: chart.replicas === "per-node" ? replicas : replicas,
+            },
+        ];
     });
 }
 
@@ -141,18 +186,35 @@ export function evaluateCapacity(whole: PlanView): Verdict[] {
         const charts = installedCharts(view, site, nodes);
         const unknownTypes = workloadPools.filter((pool) => !INSTANCE_TYPES[pool.instanceType]);
         const capacity = workloadPools.reduce(
-            (sum, pool) => ({ cpuMilli: sum.cpuMilli + pool.minNodes * (INSTANCE_TYPES[pool.instanceType]?.vcpu ?? 0) * 1000, memoryMiB: sum.memoryMiB + pool.minNodes * (INSTANCE_TYPES[pool.instanceType]?.memoryGiB ?? 0) * 1024 }),
+            (sum, pool) => ({
+                cpuMilli: sum.cpuMilli + pool.minNodes * (INSTANCE_TYPES[pool.instanceType]?.vcpu ?? 0) * 1000,
+                memoryMiB: sum.memoryMiB + pool.minNodes * (INSTANCE_TYPES[pool.instanceType]?.memoryGiB ?? 0) * 1024,
+            }),
             { cpuMilli: 0, memoryMiB: 0 },
         );
         const usable = { cpuMilli: capacity.cpuMilli * (1 - CAPACITY.headroom), memoryMiB: capacity.memoryMiB * (1 - CAPACITY.headroom) };
         const needed = total([...ours, ...charts], (item) => item.minReplicas);
         const fitProblems = [
-            ...unknownTypes.map((pool) => `pool ${pool.name}: instance type ${pool.instanceType} is not in the model's catalog (model/intent.ts INSTANCE_TYPES)`),
+            ...unknownTypes.map(
+                (pool) =>
+                    `pool ${pool.name}: instance type ${pool.instanceType} is not in the model's catalog (model/intent.ts INSTANCE_TYPES)`,
+            ),
             ...(workloadPools.length === 0 ? ["no node pool takes the workloads"] : []),
-            ...(needed.cpuMilli > usable.cpuMilli ? [`CPU: ${needed.cpuMilli}m requested at minimum replicas, ${Math.floor(usable.cpuMilli)}m usable on ${nodes} node(s) at minimum with ${CAPACITY.headroom * 100}% headroom`] : []),
-            ...(needed.memoryMiB > usable.memoryMiB ? [`memory: ${Math.ceil(needed.memoryMiB)}Mi requested at minimum replicas, ${Math.floor(usable.memoryMiB)}Mi usable on ${nodes} node(s) at minimum with ${CAPACITY.headroom * 100}% headroom`] : []),
+            ...(needed.cpuMilli > usable.cpuMilli
+                ? [
+                      `CPU: ${needed.cpuMilli}m requested at minimum replicas, ${Math.floor(usable.cpuMilli)}m usable on ${nodes} node(s) at minimum with ${CAPACITY.headroom * 100}% headroom`,
+                  ]
+                : []),
+            ...(needed.memoryMiB > usable.memoryMiB
+                ? [
+                      `memory: ${Math.ceil(needed.memoryMiB)}Mi requested at minimum replicas, ${Math.floor(usable.memoryMiB)}Mi usable on ${nodes} node(s) at minimum with ${CAPACITY.headroom * 100}% headroom`,
+                  ]
+                : []),
         ];
-        const by = [`${nodes} node(s) at minimum: ${workloadPools.map((pool) => `${pool.name} ${pool.minNodes} × ${pool.instanceType}`).join(", ")}`, `requests ${needed.cpuMilli}m CPU, ${Math.ceil(needed.memoryMiB)}Mi (ours and ${charts.map((chart) => chart.chart).join(", ") || "no charts"})`];
+        const by = [
+            `${nodes} node(s) at minimum: ${workloadPools.map((pool) => `${pool.name} ${pool.minNodes} × ${pool.instanceType}`).join(", ")}`,
+            `requests ${needed.cpuMilli}m CPU, ${Math.ceil(needed.memoryMiB)}Mi (ours and ${charts.map((chart) => chart.chart).join(", ") || "no charts"})`,
+        ];
         verdicts.push(verdict("workloads-fit-at-minimum", site, by, fitProblems, workloadPools[0]?.urn ?? cluster?.urn));
 
         for (const quota of view.ofType("kubernetes:core/v1:ResourceQuota")) {
@@ -163,32 +225,77 @@ export function evaluateCapacity(whole: PlanView): Verdict[] {
             const limitsAtMax = total(inNamespace, (item) => item.maxReplicas, "limits");
             const pods = inNamespace.reduce((sum, item) => sum + item.maxReplicas, 0);
             const problems = [
-                ...(hard["requests.cpu"] !== undefined && atMax.cpuMilli > parseQuantity(hard["requests.cpu"], "cpu") ? [`requests.cpu ${String(hard["requests.cpu"])} < ${atMax.cpuMilli}m at maximum replicas`] : []),
-                ...(hard["requests.memory"] !== undefined && atMax.memoryMiB > parseQuantity(hard["requests.memory"], "memory") ? [`requests.memory ${String(hard["requests.memory"])} < ${Math.ceil(atMax.memoryMiB)}Mi at maximum replicas`] : []),
-                ...(hard["limits.cpu"] !== undefined && limitsAtMax.cpuMilli > parseQuantity(hard["limits.cpu"], "cpu") ? [`limits.cpu ${String(hard["limits.cpu"])} < ${limitsAtMax.cpuMilli}m at maximum replicas`] : []),
-                ...(hard["limits.memory"] !== undefined && limitsAtMax.memoryMiB > parseQuantity(hard["limits.memory"], "memory") ? [`limits.memory ${String(hard["limits.memory"])} < ${Math.ceil(limitsAtMax.memoryMiB)}Mi at maximum replicas`] : []),
+                ...(hard["requests.cpu"] !== undefined && atMax.cpuMilli > parseQuantity(hard["requests.cpu"], "cpu")
+                    ? [`requests.cpu ${String(hard["requests.cpu"])} < ${atMax.cpuMilli}m at maximum replicas`]
+                    : []),
+                ...(hard["requests.memory"] !== undefined && atMax.memoryMiB > parseQuantity(hard["requests.memory"], "memory")
+                    ? [`requests.memory ${String(hard["requests.memory"])} < ${Math.ceil(atMax.memoryMiB)}Mi at maximum replicas`]
+                    : []),
+                ...(hard["limits.cpu"] !== undefined && limitsAtMax.cpuMilli > parseQuantity(hard["limits.cpu"], "cpu")
+                    ? [`limits.cpu ${String(hard["limits.cpu"])} < ${limitsAtMax.cpuMilli}m at maximum replicas`]
+                    : []),
+                ...(hard["limits.memory"] !== undefined && limitsAtMax.memoryMiB > parseQuantity(hard["limits.memory"], "memory")
+                    ? [`limits.memory ${String(hard["limits.memory"])} < ${Math.ceil(limitsAtMax.memoryMiB)}Mi at maximum replicas`]
+                    : []),
                 ...(hard.pods !== undefined && pods > Number(hard.pods) ? [`pods ${String(hard.pods)} < ${pods} at maximum replicas`] : []),
             ];
-            verdicts.push(verdict(`quota-covers-maximum-${namespace}`, site, [`ResourceQuota ${namespace}: ${pods} pods, ${atMax.cpuMilli}m CPU at maximum replicas`], problems.map((problem) => `quota of ${namespace}: ${problem}`), quota.urn));
+            verdicts.push(
+                verdict(
+                    `quota-covers-maximum-${namespace}`,
+                    site,
+                    [`ResourceQuota ${namespace}: ${pods} pods, ${atMax.cpuMilli}m CPU at maximum replicas`],
+                    problems.map((problem) => `quota of ${namespace}: ${problem}`),
+                    quota.urn,
+                ),
+            );
         }
 
-        const metricsServer = site === "azure" || installedCharts(view, site, 0).some((chart) => chart.chart === "metrics-server") || view.ofType("aws:eks/addon:Addon").some((addon) => addon.props.addonName === "metrics-server");
+        const metricsServer =
+            site === "azure" ||
+            installedCharts(view, site, 0).some((chart) => chart.chart === "metrics-server") ||
+            view.ofType("aws:eks/addon:Addon").some((addon) => addon.props.addonName === "metrics-server");
         for (const hpa of view.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
             const kinds = list(object(hpa.props.spec).metrics).map((metric) => String(metric.type));
             const needsResourceMetrics = kinds.length === 0 || kinds.some((kind) => kind === "Resource" || kind === "ContainerResource");
-            const problems = needsResourceMetrics && !metricsServer ? [`HorizontalPodAutoscaler ${hpa.name} scales on resource metrics but the cluster has no metrics-server (add-on or chart)`] : [];
+            const problems =
+                needsResourceMetrics && !metricsServer
+                    ? [
+                          `HorizontalPodAutoscaler ${hpa.name} scales on resource metrics but the cluster has no metrics-server (add-on or chart)`,
+                      ]
+                    : [];
             const others = kinds.filter((kind) => kind === "Pods" || kind === "Object" || kind === "External");
-            verdicts.push(verdict(`autoscaler-has-metrics-${hpa.name}`, site, [site === "azure" ? "AKS runs metrics-server" : "metrics-server installed"], [...problems, ...others.map((kind) => `HorizontalPodAutoscaler ${hpa.name} scales on ${kind} metrics, which no adapter in the plan serves`)], hpa.urn));
+            verdicts.push(
+                verdict(
+                    `autoscaler-has-metrics-${hpa.name}`,
+                    site,
+                    [site === "azure" ? "AKS runs metrics-server" : "metrics-server installed"],
+                    [
+                        ...problems,
+                        ...others.map(
+                            (kind) => `HorizontalPodAutoscaler ${hpa.name} scales on ${kind} metrics, which no adapter in the plan serves`,
+                        ),
+                    ],
+                    hpa.urn,
+                ),
+            );
         }
 
-        const autoscaler = site === "aws" ? installedCharts(view, site, 0).some((chart) => chart.chart === "cluster-autoscaler") || view.ofType("kubernetes:helm.sh/v3:Release").some((release) => String(release.props.chart).includes("karpenter")) : true;
+        const autoscaler =
+            site === "aws"
+                ? installedCharts(view, site, 0).some((chart) => chart.chart === "cluster-autoscaler") ||
+                  view.ofType("kubernetes:helm.sh/v3:Release").some((release) => String(release.props.chart).includes("karpenter"))
+                : true;
         const fixedPools = sitePools.filter((pool) => (site === "aws" ? !autoscaler : !pool.autoscaled));
         verdicts.push(
             verdict(
                 "node-pools-autoscale",
                 site,
                 [site === "aws" ? "cluster-autoscaler or Karpenter installed" : "every pool has the cluster autoscaler on"],
-                fixedPools.map((pool) => (site === "aws" ? `node group ${pool.name} has no node autoscaler (no cluster-autoscaler or Karpenter in the plan)` : `agent pool ${pool.name} has enableAutoScaling off`)),
+                fixedPools.map((pool) =>
+                    site === "aws"
+                        ? `node group ${pool.name} has no node autoscaler (no cluster-autoscaler or Karpenter in the plan)`
+                        : `agent pool ${pool.name} has enableAutoScaling off`,
+                ),
                 fixedPools[0]?.urn,
             ),
         );

@@ -15,7 +15,15 @@ function principalMatches(principal: unknown, request: IamRequest): boolean {
         return true;
     }
     const byKind = object(principal);
-    if (list<string>(byKind.AWS).some((arn) => arn === "*" || (request.principal.arn !== undefined && (arn === request.principal.arn || (arn.endsWith(":root") && request.principal.arn.startsWith(arn.slice(0, -"root".length))))))) {
+    if (
+        list<string>(byKind.AWS).some(
+            (arn) =>
+                arn === "*" ||
+                (request.principal.arn !== undefined &&
+                    (arn === request.principal.arn ||
+                        (arn.endsWith(":root") && request.principal.arn.startsWith(arn.slice(0, -"root".length))))),
+        )
+    ) {
         return true;
     }
     return list<string>(byKind.Service).some((service) => service === request.principal.service);
@@ -56,9 +64,14 @@ function statementMatches(statement: Record<string, unknown>, request: IamReques
         return false;
     }
     const actionOk = list<string>(statement.Action).some((action) => wildcardMatch(action, request.action, true));
-    const resourceOk = statement.Resource === undefined || list<string>(statement.Resource).some((resource) => wildcardMatch(resource, request.resource));
+    const resourceOk =
+        statement.Resource === undefined || list<string>(statement.Resource).some((resource) => wildcardMatch(resource, request.resource));
     const conditions = object(statement.Condition);
-    return actionOk && resourceOk && Object.entries(conditions).every(([operator, values]) => conditionHolds(operator, object(values), request.context));
+    return (
+        actionOk &&
+        resourceOk &&
+        Object.entries(conditions).every(([operator, values]) => conditionHolds(operator, object(values), request.context))
+    );
 }
 
 /** The statement of a policy document that allows the request, by its Sid or position. */
@@ -82,10 +95,38 @@ export function denyingStatement(document: unknown, request: IamRequest, withPri
  * `AWSBackupServiceRolePolicyForBackup` holds no S3 actions, `…ForS3Backup` does.
  */
 export const AWS_MANAGED_POLICIES: Readonly<Record<string, readonly string[]>> = {
-    AmazonEC2ContainerRegistryReadOnly: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings"],
+    AmazonEC2ContainerRegistryReadOnly: [
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:GetRepositoryPolicy",
+        "ecr:DescribeRepositories",
+        "ecr:ListImages",
+        "ecr:DescribeImages",
+        "ecr:BatchGetImage",
+        "ecr:GetLifecyclePolicy",
+        "ecr:GetLifecyclePolicyPreview",
+        "ecr:ListTagsForResource",
+        "ecr:DescribeImageScanFindings",
+    ],
     AmazonEC2ContainerRegistryPullOnly: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-    AWSBackupServiceRolePolicyForS3Backup: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObjectTagging", "s3:GetObjectAcl", "kms:Decrypt"],
-    AWSBackupServiceRolePolicyForS3Restore: ["s3:CreateBucket", "s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+    AWSBackupServiceRolePolicyForS3Backup: [
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "s3:GetBucketVersioning",
+        "s3:GetObjectTagging",
+        "s3:GetObjectAcl",
+        "kms:Decrypt",
+    ],
+    AWSBackupServiceRolePolicyForS3Restore: [
+        "s3:CreateBucket",
+        "s3:ListBucket",
+        "s3:GetBucketVersioning",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+    ],
 };
 
 /** The name of a managed policy from its ARN (`arn:aws:iam::aws:policy/service-role/X` → `X`). */

@@ -3,7 +3,13 @@ import { cidrContains, list, object, parsePortRange, portsCover, type PlanView }
 
 /** A pod as NetworkPolicies select it, with the addresses it may use; or an address outside the cluster. */
 export type Peer =
-    | { readonly kind: "pod"; readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly cidrs: readonly string[] }
+    | {
+          readonly kind: "pod";
+          readonly name: string;
+          readonly namespace: string;
+          readonly labels: Readonly<Record<string, string>>;
+          readonly cidrs: readonly string[];
+      }
     | { readonly kind: "address"; readonly name: string; readonly cidrs: readonly string[] };
 
 interface NetworkPolicy {
@@ -22,8 +28,18 @@ export function networkPolicies(view: PlanView): NetworkPolicy[] {
         const ingress = list(spec.ingress);
         const egress = list(spec.egress);
         // The API server defaults policyTypes from the rules present (networking/v1 NetworkPolicySpec).
-        const types = list<string>(spec.policyTypes).length > 0 ? list<string>(spec.policyTypes) : ["Ingress", ...(egress.length > 0 ? ["Egress"] : [])];
-        return { name: `${metadata.namespace}/${metadata.name}`, namespace: String(metadata.namespace ?? "default"), podSelector: object(spec.podSelector), types, ingress, egress };
+        const types =
+            list<string>(spec.policyTypes).length > 0
+                ? list<string>(spec.policyTypes)
+                : ["Ingress", ...(egress.length > 0 ? ["Egress"] : [])];
+        return {
+            name: `${metadata.namespace}/${metadata.name}`,
+            namespace: String(metadata.namespace ?? "default"),
+            podSelector: object(spec.podSelector),
+            types,
+            ingress,
+            egress,
+        };
     });
 }
 
@@ -55,13 +71,18 @@ function peerMatches(rulePeer: Record<string, unknown>, peer: Peer, policyNamesp
     if (rulePeer.ipBlock) {
         const block = object(rulePeer.ipBlock);
         const except = list<string>(block.except);
-        return peer.cidrs.length > 0 && peer.cidrs.every((cidr) => cidrContains(String(block.cidr), cidr) && !except.some((excluded) => cidrContains(excluded, cidr)));
+        return (
+            peer.cidrs.length > 0 &&
+            peer.cidrs.every((cidr) => cidrContains(String(block.cidr), cidr) && !except.some((excluded) => cidrContains(excluded, cidr)))
+        );
     }
     if (peer.kind !== "pod") {
         return false;
     }
     const namespaceLabels = { "kubernetes.io/metadata.name": peer.namespace };
-    const namespaceOk = rulePeer.namespaceSelector ? selects(object(rulePeer.namespaceSelector), namespaceLabels) : peer.namespace === policyNamespace;
+    const namespaceOk = rulePeer.namespaceSelector
+        ? selects(object(rulePeer.namespaceSelector), namespaceLabels)
+        : peer.namespace === policyNamespace;
     const podOk = rulePeer.podSelector ? selects(object(rulePeer.podSelector), peer.labels) : true;
     return namespaceOk && podOk;
 }
@@ -88,14 +109,23 @@ function portMatches(rulePorts: readonly Record<string, unknown>[], ports: PortR
  * of that type selects it, and then some rule of those policies must admit the peer and port
  * (the union of all policies, as the API defines it). Ports are the destination pod's.
  */
-export function networkPoliciesAllow(policies: readonly NetworkPolicy[], from: Peer, to: Peer, ports: PortRange, protocol: Protocol): { by: string[]; problems: string[] } {
+export function networkPoliciesAllow(
+    policies: readonly NetworkPolicy[],
+    from: Peer,
+    to: Peer,
+    ports: PortRange,
+    protocol: Protocol,
+): { by: string[]; problems: string[] } {
     const by: string[] = [];
     const problems: string[] = [];
     const side = (direction: "Egress" | "Ingress", subject: Peer, peer: Peer) => {
         if (subject.kind !== "pod") {
             return;
         }
-        const isolating = policies.filter((policy) => policy.namespace === subject.namespace && policy.types.includes(direction) && selects(policy.podSelector, subject.labels));
+        const isolating = policies.filter(
+            (policy) =>
+                policy.namespace === subject.namespace && policy.types.includes(direction) && selects(policy.podSelector, subject.labels),
+        );
         if (isolating.length === 0) {
             by.push(`no ${direction.toLowerCase()} NetworkPolicy selects ${subject.name}`);
             return;
@@ -107,14 +137,19 @@ export function networkPoliciesAllow(policies: readonly NetworkPolicy[], from: P
                 const admitsPeer =
                     peers.length === 0 ||
                     peers.some((rulePeer) => peerMatches(rulePeer, peer, policy.namespace)) ||
-                    (peer.cidrs.length > 1 && peer.cidrs.every((cidr) => peers.some((rulePeer) => peerMatches(rulePeer, { ...peer, cidrs: [cidr] }, policy.namespace))));
+                    (peer.cidrs.length > 1 &&
+                        peer.cidrs.every((cidr) =>
+                            peers.some((rulePeer) => peerMatches(rulePeer, { ...peer, cidrs: [cidr] }, policy.namespace)),
+                        ));
                 return portMatches(list(rule.ports), ports, protocol) && admitsPeer;
             }),
         );
         if (admitting) {
             by.push(`NetworkPolicy ${admitting.name}`);
         } else {
-            problems.push(`no NetworkPolicy in ${subject.namespace} lets ${subject.name} ${direction === "Egress" ? "send to" : "receive from"} ${peer.name} on ${protocol} ${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`}`);
+            problems.push(
+                `no NetworkPolicy in ${subject.namespace} lets ${subject.name} ${direction === "Egress" ? "send to" : "receive from"} ${peer.name} on ${protocol} ${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`}`,
+            );
         }
     };
     side("Egress", from, to);

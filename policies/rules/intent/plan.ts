@@ -19,7 +19,9 @@ export function fromPolicyResources(resources: readonly PolicyResource[]): Inten
         name: resource.name,
         urn: resource.urn,
         props: known(resource.props) as Record<string, unknown>,
-        deps: Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)])),
+        deps: Object.fromEntries(
+            Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)]),
+        ),
         ...(resource.provider ? { provider: resource.provider.urn } : {}),
     }));
 }
@@ -121,7 +123,11 @@ export class PlanView {
             const provider = resource.provider ? this.byUrn.get(resource.provider.split("::").slice(0, 4).join("::")) : undefined;
             return provider ? this.dependencies(provider, "kubeconfig").map((dependency) => dependency.type) : [];
         };
-        return new PlanView(this.resources.filter((resource) => !resource.type.startsWith("kubernetes:") || !resource.provider || clusterOf(resource).includes(clusterType)));
+        return new PlanView(
+            this.resources.filter(
+                (resource) => !resource.type.startsWith("kubernetes:") || !resource.provider || clusterOf(resource).includes(clusterType),
+            ),
+        );
     }
 
     /**
@@ -133,7 +139,9 @@ export class PlanView {
         if (typeof own === "string") {
             return own;
         }
-        const referring = this.resources.find((resource) => (resource.deps.bucket ?? []).includes(bucket.urn) && typeof resource.props.bucket === "string");
+        const referring = this.resources.find(
+            (resource) => (resource.deps.bucket ?? []).includes(bucket.urn) && typeof resource.props.bucket === "string",
+        );
         return referring ? String(referring.props.bucket) : bucket.name;
     }
 
@@ -183,7 +191,10 @@ export function statements(document: unknown): Record<string, unknown>[] {
 
 /** IAM's wildcard match: `*` any run of characters, `?` one; case-insensitive for actions. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const source = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${source}$`, caseInsensitive ? "i" : "").test(value);
 }
 

@@ -1,13 +1,34 @@
 import { CLOUDFLARE_IPV4_RANGES } from "../../../components/cloudflare/ipRanges";
-import { CLUSTER_DNS, ENTRA_ID_RANGES, GATEWAY_NAMESPACE, intendedFlows, PORTS, SERVICES_NAMESPACE, type Flow, type PortRange, type Site } from "../../../model/intent";
-import { AwsSite, cloudflareEdge, DEPLOY_RUNNER, formatPorts, securityGroupsAllow, vpcCniEnforcesPolicies, type AwsParty } from "./awsNetwork";
+import {
+    CLUSTER_DNS,
+    ENTRA_ID_RANGES,
+    GATEWAY_NAMESPACE,
+    intendedFlows,
+    PORTS,
+    SERVICES_NAMESPACE,
+    type Flow,
+    type PortRange,
+    type Site,
+} from "../../../model/intent";
+import {
+    AwsSite,
+    cloudflareEdge,
+    DEPLOY_RUNNER,
+    formatPorts,
+    securityGroupsAllow,
+    vpcCniEnforcesPolicies,
+    type AwsParty,
+} from "./awsNetwork";
 import { AzureSite, nsgRules, type AzureParty } from "./azureNetwork";
 import { allowingStatement, denyingStatement } from "./iam";
 import { networkPolicies, networkPoliciesAllow, servicePods, type Peer } from "./kubernetesNetwork";
 import { object, PlanView, portsCover } from "./plan";
 import { verdict, type Excess, type Verdict } from "./verdict";
 
-export const CLUSTER_TYPES: Readonly<Record<Site, string>> = { aws: "aws:eks/cluster:Cluster", azure: "azure-native:containerservice:ManagedCluster" };
+export const CLUSTER_TYPES: Readonly<Record<Site, string>> = {
+    aws: "aws:eks/cluster:Cluster",
+    azure: "azure-native:containerservice:ManagedCluster",
+};
 
 /** The plan as one site sees it: its own cluster's Kubernetes resources only. */
 export function siteView(view: PlanView, site: Site): PlanView {
@@ -27,7 +48,10 @@ interface Evidence {
     problems: string[];
 }
 
-const merge = (...parts: Evidence[]): Evidence => ({ by: parts.flatMap((part) => part.by), problems: parts.flatMap((part) => part.problems) });
+const merge = (...parts: Evidence[]): Evidence => ({
+    by: parts.flatMap((part) => part.by),
+    problems: parts.flatMap((part) => part.problems),
+});
 const missing = (what: string): Evidence => ({ by: [], problems: [what] });
 
 /**
@@ -65,13 +89,27 @@ function gatewayPod(cidrs: readonly string[]): Peer {
     return { kind: "pod", name: "the in-cluster gateway", namespace: GATEWAY_NAMESPACE, labels: {}, cidrs };
 }
 
-const dnsPod = (cidrs: readonly string[]): Peer => ({ kind: "pod", name: "cluster DNS", namespace: CLUSTER_DNS.namespace, labels: CLUSTER_DNS.labels, cidrs });
+const dnsPod = (cidrs: readonly string[]): Peer => ({
+    kind: "pod",
+    name: "cluster DNS",
+    namespace: CLUSTER_DNS.namespace,
+    labels: CLUSTER_DNS.labels,
+    cidrs,
+});
 
 /** NetworkPolicy checks between pods, counted only where the cluster's CNI enforces them. */
 function podPolicies(view: PlanView, enforced: boolean) {
     const policies = networkPolicies(view);
     return (from: Peer, to: Peer, flow: Flow): Evidence =>
-        enforced ? networkPoliciesAllow(policies, from, to, flow.to === "in-cluster-gateway" || flow.to === "service" ? { from: PORTS.workload, to: PORTS.workload } : flow.ports, flow.protocol) : { by: ["NetworkPolicies not enforced by the CNI (not counted)"], problems: [] };
+        enforced
+            ? networkPoliciesAllow(
+                  policies,
+                  from,
+                  to,
+                  flow.to === "in-cluster-gateway" || flow.to === "service" ? { from: PORTS.workload, to: PORTS.workload } : flow.ports,
+                  flow.protocol,
+              )
+            : { by: ["NetworkPolicies not enforced by the CNI (not counted)"], problems: [] };
 }
 
 /**
@@ -96,7 +134,8 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
     const pods = servicePods(view, SERVICES_NAMESPACE, nodes.cidrs);
     const gateway = gatewayPod(nodes.cidrs);
     const policies = podPolicies(view, enforced);
-    const sg = (from: AwsParty, to: AwsParty, ports: PortRange, flow: Flow) => merge(securityGroupsAllow(site.rules, from, to, ports, flow.protocol), site.naclsAllow(from, to, ports, flow.protocol));
+    const sg = (from: AwsParty, to: AwsParty, ports: PortRange, flow: Flow) =>
+        merge(securityGroupsAllow(site.rules, from, to, ports, flow.protocol), site.naclsAllow(from, to, ports, flow.protocol));
     const allServicePods = [...pods.values()];
     const fromEveryPod = (to: Peer, flow: Flow) => merge(...allServicePods.map((pod) => policies(pod, to, flow)));
     const endpointFlow = (service: string, flow: Flow, podsToo: boolean): Evidence => {
@@ -104,8 +143,15 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
         if (!endpoint) {
             return missing(`no ${service} interface endpoint in the VPC`);
         }
-        const dns = endpoint.resource?.props.privateDnsEnabled === true ? { by: [`${endpoint.name} with private DNS`], problems: [] } : missing(`${endpoint.name} has no private DNS: the nodes resolve the public ${service} name`);
-        return merge(dns, sg(nodes, endpoint, flow.ports, flow), podsToo ? fromEveryPod({ kind: "address", name: endpoint.name, cidrs: endpoint.cidrs }, flow) : { by: [], problems: [] });
+        const dns =
+            endpoint.resource?.props.privateDnsEnabled === true
+                ? { by: [`${endpoint.name} with private DNS`], problems: [] }
+                : missing(`${endpoint.name} has no private DNS: the nodes resolve the public ${service} name`);
+        return merge(
+            dns,
+            sg(nodes, endpoint, flow.ports, flow),
+            podsToo ? fromEveryPod({ kind: "address", name: endpoint.name, cidrs: endpoint.cidrs }, flow) : { by: [], problems: [] },
+        );
     };
     return (flow) => {
         const origin = site.originLoadBalancer();
@@ -128,22 +174,44 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
             }
             case "pods-to-dns-udp":
             case "pods-to-dns-tcp":
-                return merge(sg(nodes, nodes, flow.ports, flow), fromEveryPod(dnsPod(nodes.cidrs), flow), policies(gateway, dnsPod(nodes.cidrs), flow));
+                return merge(
+                    sg(nodes, nodes, flow.ports, flow),
+                    fromEveryPod(dnsPod(nodes.cidrs), flow),
+                    policies(gateway, dnsPod(nodes.cidrs), flow),
+                );
             case "services-to-redis": {
                 const redis = site.redis();
-                return redis ? merge(sg(nodes, redis, flow.ports, flow), fromEveryPod({ kind: "address", name: redis.name, cidrs: redis.cidrs }, flow)) : missing("no Redis replication group");
+                return redis
+                    ? merge(
+                          sg(nodes, redis, flow.ports, flow),
+                          fromEveryPod({ kind: "address", name: redis.name, cidrs: redis.cidrs }, flow),
+                      )
+                    : missing("no Redis replication group");
             }
             case "services-to-database": {
                 // Atlas is a Private Link service of its own (`com.amazonaws.vpce.<region>.vpce-svc-…`), not an AWS service.
                 const endpoint = site.endpoint((candidate) => String(candidate.props.serviceName ?? "").includes(".vpce-svc-"), "database");
-                return endpoint ? merge(sg(nodes, endpoint, flow.ports, flow), fromEveryPod({ kind: "address", name: endpoint.name, cidrs: endpoint.cidrs }, flow)) : missing("no private endpoint to the database");
+                return endpoint
+                    ? merge(
+                          sg(nodes, endpoint, flow.ports, flow),
+                          fromEveryPod({ kind: "address", name: endpoint.name, cidrs: endpoint.cidrs }, flow),
+                      )
+                    : missing("no private endpoint to the database");
             }
             case "nodes-to-registry": {
                 // Layers come from S3: the nodes' route tables need the S3 gateway endpoint.
-                const s3 = view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((endpoint) => endpoint.props.vpcEndpointType === "Gateway" && String(endpoint.props.serviceName).endsWith(".s3"));
+                const s3 = view
+                    .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+                    .find((endpoint) => endpoint.props.vpcEndpointType === "Gateway" && String(endpoint.props.serviceName).endsWith(".s3"));
                 const tables = site.routeTablesOf(nodes.cidrs).map((table) => table.urn);
                 const routed = s3 && tables.length > 0 && tables.every((table) => (s3.deps.routeTableIds ?? []).includes(table));
-                return merge(endpointFlow("ecr.api", flow, false), endpointFlow("ecr.dkr", flow, false), routed ? { by: [`S3 gateway endpoint ${s3.name} on the nodes' route tables`], problems: [] } : missing("the nodes' route tables have no S3 gateway endpoint for image layers"));
+                return merge(
+                    endpointFlow("ecr.api", flow, false),
+                    endpointFlow("ecr.dkr", flow, false),
+                    routed
+                        ? { by: [`S3 gateway endpoint ${s3.name} on the nodes' route tables`], problems: [] }
+                        : missing("the nodes' route tables have no S3 gateway endpoint for image layers"),
+                );
             }
             case "nodes-to-secret-store":
                 return endpointFlow("secretsmanager", flow, false);
@@ -156,8 +224,17 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
                     return missing("no deploy runner in the VPC (nothing named deploy-runner with a security group and subnet)");
                 }
                 const vpcConfig = object(cluster.props.vpcConfig);
-                const api: AwsParty = { name: `the API of ${cluster.name}`, groups: [cluster.urn, ...site.groupsOf(cluster, "vpcConfig").filter((group) => group !== cluster.urn)], cidrs: site.subnetCidrs(cluster, "vpcConfig") };
-                return merge(vpcConfig.endpointPrivateAccess === true ? { by: ["private API endpoint"], problems: [] } : missing("the cluster's private endpoint is off"), sg(runner, api, flow.ports, flow));
+                const api: AwsParty = {
+                    name: `the API of ${cluster.name}`,
+                    groups: [cluster.urn, ...site.groupsOf(cluster, "vpcConfig").filter((group) => group !== cluster.urn)],
+                    cidrs: site.subnetCidrs(cluster, "vpcConfig"),
+                };
+                return merge(
+                    vpcConfig.endpointPrivateAccess === true
+                        ? { by: ["private API endpoint"], problems: [] }
+                        : missing("the cluster's private endpoint is off"),
+                    sg(runner, api, flow.ports, flow),
+                );
             }
             case "backup-to-assets":
                 return awsBucketFlow(site, "backup");
@@ -170,7 +247,13 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
 }
 
 /** Pod to pod flows (gateway to a service, a service to another): the same on both clouds but for the network under them. */
-function defaultPodFlow(flow: Flow, pods: Map<string, Peer>, gateway: Peer, policies: (from: Peer, to: Peer, flow: Flow) => Evidence, network: () => Evidence): Evidence {
+function defaultPodFlow(
+    flow: Flow,
+    pods: Map<string, Peer>,
+    gateway: Peer,
+    policies: (from: Peer, to: Peer, flow: Flow) => Evidence,
+    network: () => Evidence,
+): Evidence {
     const from = flow.from === "in-cluster-gateway" ? gateway : pods.get(flow.fromService ?? "");
     const to = pods.get(flow.toService ?? "");
     if (!from || !to) {
@@ -186,22 +269,47 @@ function defaultPodFlow(flow: Flow, pods: Map<string, Peer>, gateway: Peer, poli
  */
 function awsBucketFlow(site: AwsSite, kind: "backup" | "logs"): Evidence {
     const view = site.view;
-    const policyOf = (bucketUrn: string) => view.ofType("aws:s3/bucketPolicy:BucketPolicy").find((policy) => (policy.deps.bucket ?? []).includes(bucketUrn));
+    const policyOf = (bucketUrn: string) =>
+        view.ofType("aws:s3/bucketPolicy:BucketPolicy").find((policy) => (policy.deps.bucket ?? []).includes(bucketUrn));
     if (kind === "backup") {
         const selection = view.ofType("aws:backup/selection:Selection")[0];
         if (!selection) {
             return missing("no backup selection");
         }
         const roleArn = String(selection.props.iamRoleArn);
-        const results = view.dependencies(selection, "resources").filter((resource) => resource.type.startsWith("aws:s3/bucket")).map((bucket) => {
-            const policy = policyOf(bucket.urn);
-            const denied = policy && denyingStatement(policy.props.policy, { action: "s3:GetObject", resource: `arn:aws:s3:::${view.bucketName(bucket)}/any`, principal: { arn: roleArn }, context: { "aws:SecureTransport": "true", "aws:PrincipalArn": roleArn } }, true);
-            return denied ? missing(`the bucket policy of ${bucket.name} denies AWS Backup (${denied})`) : { by: [`backup selection ${selection.name}`, `bucket policy of ${bucket.name} does not deny the backup role`], problems: [] };
-        });
+        const results = view
+            .dependencies(selection, "resources")
+            .filter((resource) => resource.type.startsWith("aws:s3/bucket"))
+            .map((bucket) => {
+                const policy = policyOf(bucket.urn);
+                const denied =
+                    policy &&
+                    denyingStatement(
+                        policy.props.policy,
+                        {
+                            action: "s3:GetObject",
+                            resource: `arn:aws:s3:::${view.bucketName(bucket)}/any`,
+                            principal: { arn: roleArn },
+                            context: { "aws:SecureTransport": "true", "aws:PrincipalArn": roleArn },
+                        },
+                        true,
+                    );
+                return denied
+                    ? missing(`the bucket policy of ${bucket.name} denies AWS Backup (${denied})`)
+                    : {
+                          by: [`backup selection ${selection.name}`, `bucket policy of ${bucket.name} does not deny the backup role`],
+                          problems: [],
+                      };
+            });
         return results.length > 0 ? merge(...results) : missing("the backup selection names no bucket");
     }
     // At a real preview role ARNs may be unknown; the log bucket's policy then names the account.
-    const account = site.accountId() ?? /AWSLogs\/(\d{12})\//.exec(JSON.stringify(view.ofType("aws:s3/bucketPolicy:BucketPolicy").map((policy) => policy.props.policy)))?.[1] ?? "";
+    const account =
+        site.accountId() ??
+        /AWSLogs\/(\d{12})\//.exec(
+            JSON.stringify(view.ofType("aws:s3/bucketPolicy:BucketPolicy").map((policy) => policy.props.policy)),
+        )?.[1] ??
+        "";
     const checks: Evidence[] = [];
     for (const balancer of view.ofType("aws:lb/loadBalancer:LoadBalancer")) {
         const logs = object(balancer.props.accessLogs);
@@ -213,20 +321,40 @@ function awsBucketFlow(site: AwsSite, kind: "backup" | "logs"): Evidence {
         const policy = bucket && policyOf(bucket.urn);
         const objectArn = `arn:aws:s3:::${String(logs.bucket)}/${prefix}AWSLogs/${account}/x`;
         const allowed = policy && allowingFor(policy.props.policy, objectArn);
-        checks.push(allowed ? { by: [`bucket policy of ${bucket!.name}: ${allowed} (${prefix}AWSLogs/${account}/)`], problems: [] } : missing(`the log bucket's policy does not let load balancer ${balancer.name} write ${prefix}AWSLogs/${account}/`));
+        checks.push(
+            allowed
+                ? { by: [`bucket policy of ${bucket!.name}: ${allowed} (${prefix}AWSLogs/${account}/)`], problems: [] }
+                : missing(`the log bucket's policy does not let load balancer ${balancer.name} write ${prefix}AWSLogs/${account}/`),
+        );
     }
     for (const logging of view.ofType("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")) {
         const target = view.dependencies(logging, "targetBucket")[0];
         const policy = target && policyOf(target.urn);
         const objectArn = `arn:aws:s3:::${String(logging.props.targetBucket)}/${String(logging.props.targetPrefix ?? "")}x`;
         const allowed = policy && allowingFor(policy.props.policy, objectArn, "logging.s3.amazonaws.com", account);
-        checks.push(allowed ? { by: [`bucket policy of ${target!.name}: ${allowed}`], problems: [] } : missing(`the log bucket's policy does not let S3 write the access logs of ${logging.name} under ${String(logging.props.targetPrefix ?? "")}`));
+        checks.push(
+            allowed
+                ? { by: [`bucket policy of ${target!.name}: ${allowed}`], problems: [] }
+                : missing(
+                      `the log bucket's policy does not let S3 write the access logs of ${logging.name} under ${String(logging.props.targetPrefix ?? "")}`,
+                  ),
+        );
     }
     return checks.length > 0 ? merge(...checks) : missing("no access logs delivered to a bucket");
 }
 
-function allowingFor(document: unknown, objectArn: string, service = "logdelivery.elasticloadbalancing.amazonaws.com", account = ""): string | undefined {
-    const request = { action: "s3:PutObject", resource: objectArn, principal: { service }, context: { "aws:SecureTransport": "true", "aws:SourceAccount": account } };
+function allowingFor(
+    document: unknown,
+    objectArn: string,
+    service = "logdelivery.elasticloadbalancing.amazonaws.com",
+    account = "",
+): string | undefined {
+    const request = {
+        action: "s3:PutObject",
+        resource: objectArn,
+        principal: { service },
+        context: { "aws:SecureTransport": "true", "aws:SourceAccount": account },
+    };
     return denyingStatement(document, request, true) ? undefined : allowingStatement(document, request, true);
 }
 
@@ -249,7 +377,10 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
             return missing(`no private endpoint for ${groupId} in a subnet of the VNet`);
         }
         const target: AzureParty = { name: `private endpoint ${endpoint.resource.name}`, cidrs: [endpoint.subnet.cidr] };
-        return merge(site.reach(from, fromSubnet, target, endpoint.subnet, flow.ports, flow.protocol, true), podsToo ? fromEveryPod({ kind: "address", name: target.name, cidrs: target.cidrs }, flow) : { by: [], problems: [] });
+        return merge(
+            site.reach(from, fromSubnet, target, endpoint.subnet, flow.ports, flow.protocol, true),
+            podsToo ? fromEveryPod({ kind: "address", name: target.name, cidrs: target.cidrs }, flow) : { by: [], problems: [] },
+        );
     };
     const storageAdmitsTrustedServices = (name: string): Evidence => {
         const account = view.ofType("azure-native:storage:StorageAccount").find((candidate) => candidate.name.includes(name));
@@ -269,27 +400,77 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                     return missing("no Application Gateway subnet");
                 }
                 const gatewayParty: AzureParty = { name: "the Application Gateway", cidrs: [gatewaySubnet.cidr] };
-                const infrastructure = flow.id === "edge-to-origin-https"
-                    ? [
-                          site.reach({ name: "GatewayManager", cidrs: [], tag: "GatewayManager" }, undefined, gatewayParty, gatewaySubnet, { from: 65200, to: 65535 }, "tcp"),
-                          site.reach({ name: "AzureLoadBalancer", cidrs: [], tag: "AzureLoadBalancer" }, undefined, gatewayParty, gatewaySubnet, flow.ports, "tcp"),
-                      ]
-                    : [];
-                return merge(site.reach({ name: "Cloudflare's edge", cidrs: CLOUDFLARE_IPV4_RANGES }, undefined, gatewayParty, gatewaySubnet, flow.ports, flow.protocol), ...infrastructure);
+                const infrastructure =
+                    flow.id === "edge-to-origin-https"
+                        ? [
+                              site.reach(
+                                  { name: "GatewayManager", cidrs: [], tag: "GatewayManager" },
+                                  undefined,
+                                  gatewayParty,
+                                  gatewaySubnet,
+                                  { from: 65200, to: 65535 },
+                                  "tcp",
+                              ),
+                              site.reach(
+                                  { name: "AzureLoadBalancer", cidrs: [], tag: "AzureLoadBalancer" },
+                                  undefined,
+                                  gatewayParty,
+                                  gatewaySubnet,
+                                  flow.ports,
+                                  "tcp",
+                              ),
+                          ]
+                        : [];
+                return merge(
+                    site.reach(
+                        { name: "Cloudflare's edge", cidrs: CLOUDFLARE_IPV4_RANGES },
+                        undefined,
+                        gatewayParty,
+                        gatewaySubnet,
+                        flow.ports,
+                        flow.protocol,
+                    ),
+                    ...infrastructure,
+                );
             }
             case "origin-to-gateway": {
                 if (!gatewaySubnet || !nodeSubnet) {
                     return missing("no Application Gateway or node subnet");
                 }
                 const from: AzureParty = { name: "the Application Gateway", cidrs: [gatewaySubnet.cidr] };
-                const internalLoadBalancer: AzureParty = { name: "the in-cluster gateway's internal load balancer", cidrs: [nodeSubnet.cidr] };
+                const internalLoadBalancer: AzureParty = {
+                    name: "the in-cluster gateway's internal load balancer",
+                    cidrs: [nodeSubnet.cidr],
+                };
                 // The internal load balancer's health probes come from AzureLoadBalancer.
-                const probes = site.reach({ name: "AzureLoadBalancer", cidrs: [], tag: "AzureLoadBalancer" }, undefined, internalLoadBalancer, nodeSubnet, flow.ports, flow.protocol);
-                return merge(site.reach(from, gatewaySubnet, internalLoadBalancer, nodeSubnet, flow.ports, flow.protocol), probes, policies({ kind: "address", name: from.name, cidrs: from.cidrs }, gateway, flow));
+                const probes = site.reach(
+                    { name: "AzureLoadBalancer", cidrs: [], tag: "AzureLoadBalancer" },
+                    undefined,
+                    internalLoadBalancer,
+                    nodeSubnet,
+                    flow.ports,
+                    flow.protocol,
+                );
+                return merge(
+                    site.reach(from, gatewaySubnet, internalLoadBalancer, nodeSubnet, flow.ports, flow.protocol),
+                    probes,
+                    policies({ kind: "address", name: from.name, cidrs: from.cidrs }, gateway, flow),
+                );
             }
             case "pods-to-dns-udp":
             case "pods-to-dns-tcp":
-                return merge(site.reach(podsBetweenNodes, nodeSubnet, { name: "cluster DNS", cidrs: podsBetweenNodes.cidrs }, nodeSubnet, flow.ports, flow.protocol), fromEveryPod(dnsPod(podsBetweenNodes.cidrs), flow), policies(gateway, dnsPod(podsBetweenNodes.cidrs), flow));
+                return merge(
+                    site.reach(
+                        podsBetweenNodes,
+                        nodeSubnet,
+                        { name: "cluster DNS", cidrs: podsBetweenNodes.cidrs },
+                        nodeSubnet,
+                        flow.ports,
+                        flow.protocol,
+                    ),
+                    fromEveryPod(dnsPod(podsBetweenNodes.cidrs), flow),
+                    policies(gateway, dnsPod(podsBetweenNodes.cidrs), flow),
+                );
             case "services-to-redis":
                 return toEndpoint("redisEnterprise", nodes, nodeSubnet, flow, true);
             case "services-to-database":
@@ -299,14 +480,20 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
             case "nodes-to-secret-store":
                 return toEndpoint("vault", nodes, nodeSubnet, flow, false);
             case "gateway-to-key-vault":
-                return gatewaySubnet ? toEndpoint("vault", { name: "the Application Gateway", cidrs: [gatewaySubnet.cidr] }, gatewaySubnet, flow, false) : missing("no Application Gateway subnet");
+                return gatewaySubnet
+                    ? toEndpoint("vault", { name: "the Application Gateway", cidrs: [gatewaySubnet.cidr] }, gatewaySubnet, flow, false)
+                    : missing("no Application Gateway subnet");
             case "pods-to-identity-api": {
                 const outboundType = String(object(site.cluster?.props.networkProfile).outboundType ?? "loadBalancer");
                 const egress = ["loadBalancer", "managedNATGateway", "userAssignedNATGateway", "userDefinedRouting"].includes(outboundType)
                     ? { by: [`cluster outbound type ${outboundType}`], problems: [] }
                     : missing(`cluster outbound type ${outboundType} gives the nodes no way out`);
                 const entra: AzureParty = { name: "Entra ID", cidrs: ENTRA_ID_RANGES };
-                return merge(egress, site.reach(nodes, nodeSubnet, entra, undefined, flow.ports, flow.protocol), fromEveryPod({ kind: "address", name: "Entra ID", cidrs: ENTRA_ID_RANGES }, flow));
+                return merge(
+                    egress,
+                    site.reach(nodes, nodeSubnet, entra, undefined, flow.ports, flow.protocol),
+                    fromEveryPod({ kind: "address", name: "Entra ID", cidrs: ENTRA_ID_RANGES }, flow),
+                );
             }
             case "deployer-to-cluster-api": {
                 const runnerSubnet = site.deployerSubnet(DEPLOY_RUNNER);
@@ -314,9 +501,23 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                     return missing("no deploy runner in a subnet of the VNet (nothing named deploy-runner under azure-native:compute)");
                 }
                 const profile = object(site.cluster?.props.apiServerAccessProfile);
-                const privateApi = profile.enablePrivateCluster === true ? { by: ["private cluster API"], problems: [] } : missing("the cluster API is not private");
+                const privateApi =
+                    profile.enablePrivateCluster === true
+                        ? { by: ["private cluster API"], problems: [] }
+                        : missing("the cluster API is not private");
                 // A private cluster's API endpoint is a private endpoint in the nodes' subnet.
-                return merge(privateApi, site.reach({ name: "the deploy runner", cidrs: [runnerSubnet.cidr] }, runnerSubnet, { name: "the cluster API", cidrs: nodes.cidrs }, nodeSubnet, flow.ports, flow.protocol, true));
+                return merge(
+                    privateApi,
+                    site.reach(
+                        { name: "the deploy runner", cidrs: [runnerSubnet.cidr] },
+                        runnerSubnet,
+                        { name: "the cluster API", cidrs: nodes.cidrs },
+                        nodeSubnet,
+                        flow.ports,
+                        flow.protocol,
+                        true,
+                    ),
+                );
             }
             case "backup-to-assets":
                 return storageAdmitsTrustedServices("assets");
@@ -325,16 +526,33 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                 if (!flowLog) {
                     return missing("no VNet flow log");
                 }
-                const storage = view.dependencies(flowLog, "storageId")[0] ?? view.ofType("azure-native:storage:StorageAccount").find((account) => String(flowLog.props.storageId).includes(account.name));
+                const storage =
+                    view.dependencies(flowLog, "storageId")[0] ??
+                    view
+                        .ofType("azure-native:storage:StorageAccount")
+                        .find((account) => String(flowLog.props.storageId).includes(account.name));
                 const sharedKeysOff = storage?.props.allowSharedKeyAccess === false;
                 const identity = object(flowLog.props.identity).userAssignedIdentities !== undefined;
                 return merge(
                     storageAdmitsTrustedServices(storage?.name ?? "flow-logs"),
-                    sharedKeysOff && !identity ? missing(`flow log ${flowLog.name} writes to ${storage?.name} with shared keys off but has no user-assigned identity`) : { by: ["flow log can sign in to its storage"], problems: [] },
+                    sharedKeysOff && !identity
+                        ? missing(
+                              `flow log ${flowLog.name} writes to ${storage?.name} with shared keys off but has no user-assigned identity`,
+                          )
+                        : { by: ["flow log can sign in to its storage"], problems: [] },
                 );
             }
             default:
-                return defaultPodFlow(flow, podPeers, gateway, policies, () => site.reach(podsBetweenNodes, nodeSubnet, { name: "pods", cidrs: podsBetweenNodes.cidrs }, nodeSubnet, flow.ports, flow.protocol));
+                return defaultPodFlow(flow, podPeers, gateway, policies, () =>
+                    site.reach(
+                        podsBetweenNodes,
+                        nodeSubnet,
+                        { name: "pods", cidrs: podsBetweenNodes.cidrs },
+                        nodeSubnet,
+                        flow.ports,
+                        flow.protocol,
+                    ),
+                );
         }
     };
 }
@@ -346,7 +564,10 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
  */
 export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]): Excess[] {
     const used = new Set(verdicts.flatMap((item) => item.by));
-    const flowsUsing = (label: string) => intendedFlows("aws").concat(intendedFlows("azure")).filter((flow) => verdicts.some((item) => item.id === flow.id && item.site === flow.site && item.by.includes(label)));
+    const flowsUsing = (label: string) =>
+        intendedFlows("aws")
+            .concat(intendedFlows("azure"))
+            .filter((flow) => verdicts.some((item) => item.id === flow.id && item.site === flow.site && item.by.includes(label)));
     const openings: Excess[] = [];
     for (const site of sitesIn(whole)) {
         const view = siteView(whole, site);
@@ -360,12 +581,22 @@ export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]
                 } else if (!used.has(rule.label)) {
                     openings.push({ site, control, reason: "no intended flow needs it", urn: rule.urn });
                 } else if (!serving.some((flow) => portsCover(flow.ports, rule.ports)) && !isNodePortFor(aws, rule.ports)) {
-                    openings.push({ site, control, reason: `opens more ports than its flows need (${serving.map((flow) => `${flow.id} ${formatPorts(flow.ports)}`).join(", ")})`, urn: rule.urn });
+                    openings.push({
+                        site,
+                        control,
+                        reason: `opens more ports than its flows need (${serving.map((flow) => `${flow.id} ${formatPorts(flow.ports)}`).join(", ")})`,
+                        urn: rule.urn,
+                    });
                 }
             }
             if (view.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").length > 0 && !vpcCniEnforcesPolicies(view)) {
                 const cni = view.ofType("aws:eks/addon:Addon").find((addon) => addon.props.addonName === "vpc-cni");
-                openings.push({ site, control: "pod network of the EKS cluster", reason: "the VPC CNI does not enforce NetworkPolicies (configurationValues.enableNetworkPolicy is not \"true\"): every pod reaches every pod", urn: cni?.urn ?? aws.cluster!.urn });
+                openings.push({
+                    site,
+                    control: "pod network of the EKS cluster",
+                    reason: 'the VPC CNI does not enforce NetworkPolicies (configurationValues.enableNetworkPolicy is not "true"): every pod reaches every pod',
+                    urn: cni?.urn ?? aws.cluster!.urn,
+                });
             }
         } else {
             const azure = new AzureSite(view);
@@ -379,8 +610,17 @@ export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]
                     }
                 }
             }
-            if (view.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").length > 0 && azure.cluster && !azure.enforcesNetworkPolicies()) {
-                openings.push({ site, control: "pod network of the AKS cluster", reason: "the cluster has no network policy engine: every pod reaches every pod", urn: azure.cluster.urn });
+            if (
+                view.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").length > 0 &&
+                azure.cluster &&
+                !azure.enforcesNetworkPolicies()
+            ) {
+                openings.push({
+                    site,
+                    control: "pod network of the AKS cluster",
+                    reason: "the cluster has no network policy engine: every pod reaches every pod",
+                    urn: azure.cluster.urn,
+                });
             }
         }
     }
@@ -389,6 +629,7 @@ export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]
 
 /** The origin's node port is where the gateway's 8080 is published on AWS: a rule for it serves that flow exactly. */
 function isNodePortFor(site: AwsSite, ports: PortRange): boolean {
-    return site.view.ofType("aws:lb/targetGroup:TargetGroup").some((group) => group.props.targetType === "instance" && Number(group.props.port) === ports.from && ports.from === ports.to);
+    return site.view
+        .ofType("aws:lb/targetGroup:TargetGroup")
+        .some((group) => group.props.targetType === "instance" && Number(group.props.port) === ports.from && ports.from === ports.to);
 }
-

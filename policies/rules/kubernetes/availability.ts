@@ -21,18 +21,20 @@ export const k8sProbes = resourceRule({
 export const k8sDisruptionBudgets = stackRule({
     name: "k8s-disruption-budget",
     pack: "resilience",
-    description: "Every Deployment that runs two or more replicas (itself or through its autoscaler) has a PodDisruptionBudget, so drains keep it serving.",
+    description:
+        "Every Deployment that runs two or more replicas (itself or through its autoscaler) has a PodDisruptionBudget, so drains keep it serving.",
     severity: "medium",
     remediation: "Add a PodDisruptionBudget (maxUnavailable: 1) whose selector matches the Deployment's pods.",
     controls: { soc2: ["A1.2"] },
     check: (stack) => {
         const minReplicas = new Map<string, number>(
-            stack
-                .ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
-                .map((hpa) => {
-                    const spec = objectInput(hpa.props.spec) ?? {};
-                    return [`${String(metadataOf(hpa.props).namespace)}/${String(objectInput(spec.scaleTargetRef)?.name)}`, Number(spec.minReplicas ?? 1)] as const;
-                }),
+            stack.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((hpa) => {
+                const spec = objectInput(hpa.props.spec) ?? {};
+                return [
+                    `${String(metadataOf(hpa.props).namespace)}/${String(objectInput(spec.scaleTargetRef)?.name)}`,
+                    Number(spec.minReplicas ?? 1),
+                ] as const;
+            }),
         );
         const budgets = stack.ofType("kubernetes:policy/v1:PodDisruptionBudget").map((budget) => ({
             namespace: String(metadataOf(budget.props).namespace),
@@ -47,9 +49,14 @@ export const k8sDisruptionBudgets = stackRule({
             }
             const labels = objectInput(objectInput(objectInput(objectInput(deployment.props.spec)?.template)?.metadata)?.labels) ?? {};
             const covered = budgets.some(
-                (budget) => budget.namespace === String(metadata.namespace) && Object.keys(budget.selector).length > 0 && Object.entries(budget.selector).every(([label, value]) => labels[label] === value),
+                (budget) =>
+                    budget.namespace === String(metadata.namespace) &&
+                    Object.keys(budget.selector).length > 0 &&
+                    Object.entries(budget.selector).every(([label, value]) => labels[label] === value),
             );
-            return covered ? [] : [{ message: `Deployment ${key} runs ${replicas} replicas with no PodDisruptionBudget`, urn: deployment.urn }];
+            return covered
+                ? []
+                : [{ message: `Deployment ${key} runs ${replicas} replicas with no PodDisruptionBudget`, urn: deployment.urn }];
         });
     },
 });
@@ -62,7 +69,10 @@ export const k8sCronJobForbidConcurrency = resourceRule({
     remediation: "Set concurrencyPolicy: Forbid.",
     controls: { soc2: ["A1.2"] },
     types: ["kubernetes:batch/v1:CronJob"],
-    check: ({ props }) => (objectInput(props.spec)?.concurrencyPolicy === "Forbid" ? [] : [`concurrencyPolicy is ${String(objectInput(props.spec)?.concurrencyPolicy ?? "Allow")}`]),
+    check: ({ props }) =>
+        objectInput(props.spec)?.concurrencyPolicy === "Forbid"
+            ? []
+            : [`concurrencyPolicy is ${String(objectInput(props.spec)?.concurrencyPolicy ?? "Allow")}`],
 });
 
 export const k8sZoneSpread = resourceRule({
@@ -74,7 +84,11 @@ export const k8sZoneSpread = resourceRule({
     controls: { soc2: ["A1.2"] },
     types: ["kubernetes:apps/v1:Deployment"],
     check: (resource) =>
-        arrayInput(podOf(resource)?.pod.topologySpreadConstraints).some((constraint) => constraint.topologyKey === "topology.kubernetes.io/zone") ? [] : ["pods are not spread across zones"],
+        arrayInput(podOf(resource)?.pod.topologySpreadConstraints).some(
+            (constraint) => constraint.topologyKey === "topology.kubernetes.io/zone",
+        )
+            ? []
+            : ["pods are not spread across zones"],
 });
 
 export const k8sAutoscalerMetric = resourceRule({

@@ -12,7 +12,11 @@ export const k8sRoutesNameSite = resourceRule<{ siteHeader: string }>({
     types: ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"],
     check: ({ props }, config) =>
         arrayInput(objectInput(props.spec)?.rules).every((rule) =>
-            arrayInput(rule.filters).some((filter) => arrayInput(objectInput(filter.responseHeaderModifier)?.set).some((header) => String(header.name).toLowerCase() === config.siteHeader)),
+            arrayInput(rule.filters).some((filter) =>
+                arrayInput(objectInput(filter.responseHeaderModifier)?.set).some(
+                    (header) => String(header.name).toLowerCase() === config.siteHeader,
+                ),
+            ),
         )
             ? []
             : [`a rule does not set ${config.siteHeader}`],

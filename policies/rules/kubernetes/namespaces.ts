@@ -31,14 +31,23 @@ export const k8sNamespaceDefaultDeny = stackRule({
                 .filter((policy) => {
                     const spec = objectInput(policy.props.spec) ?? {};
                     const types = (spec.policyTypes as unknown[] | undefined) ?? [];
-                    return Object.keys(objectInput(spec.podSelector) ?? {}).length === 0 && types.includes("Ingress") && types.includes("Egress") && !spec.ingress && !spec.egress;
+                    return (
+                        Object.keys(objectInput(spec.podSelector) ?? {}).length === 0 &&
+                        types.includes("Ingress") &&
+                        types.includes("Egress") &&
+                        !spec.ingress &&
+                        !spec.egress
+                    );
                 })
                 .map((policy) => String(metadataOf(policy.props).namespace)),
         );
         return stack
             .ofType("kubernetes:core/v1:Namespace")
             .filter((namespace) => !denying.has(String(metadataOf(namespace.props).name)))
-            .map((namespace) => ({ message: `namespace ${String(metadataOf(namespace.props).name)} has no default-deny NetworkPolicy`, urn: namespace.urn }));
+            .map((namespace) => ({
+                message: `namespace ${String(metadataOf(namespace.props).name)} has no default-deny NetworkPolicy`,
+                urn: namespace.urn,
+            }));
     },
 });
 
@@ -50,7 +59,8 @@ export const k8sNamespaceQuota = stackRule({
     remediation: "Add a ResourceQuota and a LimitRange to the namespace (HardenedNamespace does).",
     controls: { soc2: ["A1.2"] },
     check: (stack) => {
-        const namespacesWith = (type: string) => new Set(stack.ofType(type).map((resource) => String(metadataOf(resource.props).namespace)));
+        const namespacesWith = (type: string) =>
+            new Set(stack.ofType(type).map((resource) => String(metadataOf(resource.props).namespace)));
         const quotas = namespacesWith("kubernetes:core/v1:ResourceQuota");
         const limits = namespacesWith("kubernetes:core/v1:LimitRange");
         return stack.ofType("kubernetes:core/v1:Namespace").flatMap((namespace) => {

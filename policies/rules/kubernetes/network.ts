@@ -55,14 +55,17 @@ export const k8sLoadBalancerSourceRanges = resourceRule({
         if (ranges.length === 0) {
             return ["an internet-facing load balancer with no loadBalancerSourceRanges"];
         }
-        return ranges.some((range) => OPEN_RANGES.has(range)) ? [`loadBalancerSourceRanges admits the internet (${ranges.join(", ")})`] : [];
+        return ranges.some((range) => OPEN_RANGES.has(range))
+            ? [`loadBalancerSourceRanges admits the internet (${ranges.join(", ")})`]
+            : [];
     },
 });
 
 export const k8sNoLiteralSecretManifest = resourceRule({
     name: "k8s-no-literal-secret-manifest",
     pack: "security",
-    description: "No Secret is written with its data in the program: the values would sit in the code and the state; secrets come from the cloud's secret store.",
+    description:
+        "No Secret is written with its data in the program: the values would sit in the code and the state; secrets come from the cloud's secret store.",
     severity: "critical",
     remediation: "Deliver the secret through the Secrets Store CSI driver (SecretProviderClass) from Secrets Manager or Key Vault.",
     controls: { pciDss: ["3.5.1", "8.3.1"], soc2: ["CC6.1"], gdpr: ["32"] },

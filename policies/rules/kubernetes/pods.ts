@@ -83,7 +83,9 @@ export const k8sResourceLimits = containerRule({
     check: (container) => {
         const resources = objectInput(container.spec.resources) ?? {};
         const missing = ["requests", "limits"].flatMap((kind) =>
-            ["cpu", "memory"].filter((resource) => objectInput(resources[kind])?.[resource] === undefined).map((resource) => `${kind}.${resource}`),
+            ["cpu", "memory"]
+                .filter((resource) => objectInput(resources[kind])?.[resource] === undefined)
+                .map((resource) => `${kind}.${resource}`),
         );
         return missing.length > 0 ? `missing ${missing.join(", ")}` : undefined;
     },
@@ -102,7 +104,9 @@ export const k8sImagePinned = containerRule({
             return undefined;
         }
         const tag = /:([^/:]+)$/.exec(image)?.[1];
-        return tag && /^v?\d+\.\d+\.\d+([-.][0-9A-Za-z.-]+)?$/.test(tag) ? undefined : `image ${image} is not pinned to a version or digest`;
+        return tag && /^v?\d+\.\d+\.\d+([-.][0-9A-Za-z.-]+)?$/.test(tag)
+            ? undefined
+            : `image ${image} is not pinned to a version or digest`;
     },
 });
 
@@ -114,7 +118,11 @@ export const k8sNoLiteralSecrets = containerRule({
     remediation: "Mount the secret through the Secrets Store CSI driver (or reference a Secret) instead of a literal value.",
     controls: { pciDss: ["3.5.1", "8.3.1"], soc2: ["CC6.1"], gdpr: ["32"], ccpa: ["1798.150"] },
     check: (container) => {
-        const literal = arrayInput(container.spec.env).filter((variable) => /(PASSWORD|PASSWD|_TOKEN|API_KEY|SECRET_KEY|CLIENT_SECRET|PRIVATE_KEY)$/i.test(String(variable.name)) && variable.value !== undefined);
+        const literal = arrayInput(container.spec.env).filter(
+            (variable) =>
+                /(PASSWORD|PASSWD|_TOKEN|API_KEY|SECRET_KEY|CLIENT_SECRET|PRIVATE_KEY)$/i.test(String(variable.name)) &&
+                variable.value !== undefined,
+        );
         return literal.length > 0 ? `literal value in ${literal.map((variable) => String(variable.name)).join(", ")}` : undefined;
     },
 });
@@ -150,7 +158,8 @@ export const k8sNoHostPath = resourceRule({
     pack: "security",
     description: "Pods mount no directory of the node (hostPath): a container that can write the node's files can take the node.",
     severity: "high",
-    remediation: "Use an emptyDir, a ConfigMap, a Secret (through the Secrets Store CSI driver) or a persistent volume claim instead of hostPath.",
+    remediation:
+        "Use an emptyDir, a ConfigMap, a Secret (through the Secrets Store CSI driver) or a persistent volume claim instead of hostPath.",
     controls: { pciDss: ["2.2.1"], soc2: ["CC6.1", "CC6.8"] },
     types: WORKLOAD_TYPES,
     check: (resource) =>

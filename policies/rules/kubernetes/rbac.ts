@@ -22,7 +22,8 @@ export const k8sServiceAccountNoToken = resourceRule({
 export const k8sNoAdminBinding = resourceRule({
     name: "k8s-no-admin-binding",
     pack: "security",
-    description: "No binding grants cluster-admin (or the namespace admin role, or the system:masters group); workloads get roles that name what they do.",
+    description:
+        "No binding grants cluster-admin (or the namespace admin role, or the system:masters group); workloads get roles that name what they do.",
     severity: "critical",
     remediation: "Bind a Role that lists the resources and verbs the subject needs.",
     controls: { pciDss: ["7.2.1"], soc2: ["CC6.1"], gdpr: ["25"] },
@@ -44,7 +45,9 @@ export const k8sNoWildcardRbac = resourceRule({
     types: ROLES,
     check: ({ props }) =>
         arrayInput(props.rules).flatMap((rule, position) => {
-            const wild = ["apiGroups", "resources", "verbs"].filter((field) => Array.isArray(rule[field]) && (rule[field] as unknown[]).includes("*"));
+            const wild = ["apiGroups", "resources", "verbs"].filter(
+                (field) => Array.isArray(rule[field]) && (rule[field] as unknown[]).includes("*"),
+            );
             return wild.length > 0 ? [`rule ${position} has * in ${wild.join(", ")}`] : [];
         }),
 });
@@ -52,14 +55,17 @@ export const k8sNoWildcardRbac = resourceRule({
 export const k8sNoDefaultServiceAccount = resourceRule({
     name: "k8s-no-default-service-account",
     pack: "security",
-    description: "Pods run under a service account of their own, never the namespace's default one, so that no permission given to one workload reaches another.",
+    description:
+        "Pods run under a service account of their own, never the namespace's default one, so that no permission given to one workload reaches another.",
     severity: "medium",
     remediation: "Create a ServiceAccount for the workload and set serviceAccountName on its pod spec.",
     controls: { pciDss: ["7.2.1", "8.2.2"], soc2: ["CC6.1"] },
     types: [...WORKLOAD_TYPES, ...BINDINGS],
     check: (resource) => {
         if (BINDINGS.includes(resource.type)) {
-            return arrayInput(resource.props.subjects).some((subject) => subject.kind === "ServiceAccount" && subject.name === "default") ? ["binds a role to the default service account"] : [];
+            return arrayInput(resource.props.subjects).some((subject) => subject.kind === "ServiceAccount" && subject.name === "default")
+                ? ["binds a role to the default service account"]
+                : [];
         }
         const account = podOf(resource)?.pod.serviceAccountName;
         return account === undefined || account === "default" ? ["runs under the default service account"] : [];

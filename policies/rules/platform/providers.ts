@@ -9,5 +9,8 @@ export const explicitProviders = resourceRule({
     controls: "best-practice",
     types: "*",
     // The engine names the providers it creates for resources that have none "default" or "default_<version>".
-    check: ({ type, provider }) => (provider && /^default(_|$)/.test(provider.name) && !type.startsWith("pulumi:") ? [`uses the default ${provider.type.slice("pulumi:providers:".length)} provider`] : []),
+    check: ({ type, provider }) =>
+        provider && /^default(_|$)/.test(provider.name) && !type.startsWith("pulumi:")
+            ? [`uses the default ${provider.type.slice("pulumi:providers:".length)} provider`]
+            : [],
 });

@@ -44,9 +44,11 @@ function findCredentials(value: unknown, path: string, found: { path: string; wh
 export const noHardcodedCredentials = stackRule({
     name: "no-hardcoded-credentials",
     pack: "security",
-    description: "No resource input holds a credential in a recognisable format (access keys, tokens, private keys) outside the inputs made to carry one.",
+    description:
+        "No resource input holds a credential in a recognisable format (access keys, tokens, private keys) outside the inputs made to carry one.",
     severity: "critical",
-    remediation: "Move the credential to ESC or `pulumi config set --secret`, or better, replace it with an identity (OIDC, IRSA, workload identity).",
+    remediation:
+        "Move the credential to ESC or `pulumi config set --secret`, or better, replace it with an identity (OIDC, IRSA, workload identity).",
     controls: { pciDss: ["3.5.1", "8.3.1"], soc2: ["CC6.1"], gdpr: ["32"], ccpa: ["1798.150"] },
     check: (stack) =>
         stack.resources.flatMap((resource) => {

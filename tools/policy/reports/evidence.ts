@@ -27,7 +27,12 @@ interface RuleEvidence {
  * and each rule's verdict per resource (failed, exempted, passed); controls that no rule covers
  * are listed with the reason. Markdown for the repository, HTML for the auditor, from one text.
  */
-export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceResource[], framework: Framework, generatedAt: Date): { markdown: string; html: string } {
+export function renderEvidence(
+    check: PolicyCheck,
+    resources: readonly EvidenceResource[],
+    framework: Framework,
+    generatedAt: Date,
+): { markdown: string; html: string } {
     const title = FRAMEWORKS[framework].title;
     const rules = check.packs.flatMap((pack) => pack.policies.map((policy) => ({ pack: pack.name, policy })));
     const evidenceOf = (pack: string, policy: PolicyInfo): RuleEvidence => {
@@ -38,8 +43,12 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
         const types = policy.tags.filter((tag) => tag.startsWith(APPLIES_TO)).map((tag) => tag.slice(APPLIES_TO.length));
         const passed =
             policy.kind === "stack"
-                ? findings.length === 0 ? [`stack ${check.stack}`] : []
-                : resources.filter((resource) => (types.includes("*") || types.includes(resource.type)) && !flagged.has(resource.urn)).map((resource) => resource.urn);
+                ? findings.length === 0
+                    ? [`stack ${check.stack}`]
+                    : []
+                : resources
+                      .filter((resource) => (types.includes("*") || types.includes(resource.type)) && !flagged.has(resource.urn))
+                      .map((resource) => resource.urn);
         return { pack, policy, failed, exempted, passed };
     };
 
@@ -52,12 +61,16 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
             .map(({ pack, policy }) => evidenceOf(pack, policy));
         const verdict: Verdict =
             covering.length === 0
-                ? control.manual ? "manual" : "not covered"
+                ? control.manual
+                    ? "manual"
+                    : "not covered"
                 : covering.some((rule) => rule.failed.some((violation) => violation.enforcementLevel !== "advisory"))
                   ? "fail"
                   : covering.some((rule) => rule.failed.length > 0)
                     ? "advisory"
-                    : covering.some((rule) => rule.exempted.length > 0) ? "exempted" : "pass";
+                    : covering.some((rule) => rule.exempted.length > 0)
+                      ? "exempted"
+                      : "pass";
         counts[verdict] += 1;
         rows.push(`| [${control.id}](#${anchor(control.id)}) | ${cell(control.title)} | ${covering.length} | ${verdict} |`);
         sections.push(`<a id="${anchor(control.id)}"></a>`, "", `### ${control.id}`, "", control.title, "", `Verdict: **${verdict}**`, "");
@@ -66,7 +79,9 @@ export function renderEvidence(check: PolicyCheck, resources: readonly EvidenceR
             continue;
         }
         for (const rule of covering) {
-            sections.push(`- \`${rule.pack}/${rule.policy.name}\` (${rule.policy.severity}, ${rule.policy.enforcementLevel}): ${rule.policy.description}`);
+            sections.push(
+                `- \`${rule.pack}/${rule.policy.name}\` (${rule.policy.severity}, ${rule.policy.enforcementLevel}): ${rule.policy.description}`,
+            );
             for (const violation of rule.failed) {
                 sections.push(`  - fail (${violation.enforcementLevel}): ${violation.urn || "the stack"}: ${violation.message}`);
             }

@@ -19,7 +19,9 @@ export function intentResources(resources: readonly PlannedResource[]): IntentRe
 }
 
 /** The intent of the stacks checked together (an edge and its sites), evaluated stack by stack. */
-export function evaluateStacks(stacks: readonly { stack: string; resources: readonly PlannedResource[] }[]): { stack: string; evaluation: IntentEvaluation }[] {
+export function evaluateStacks(
+    stacks: readonly { stack: string; resources: readonly PlannedResource[] }[],
+): { stack: string; evaluation: IntentEvaluation }[] {
     return stacks
         .map((planned) => ({ stack: planned.stack, evaluation: evaluateIntent(intentResources(planned.resources)) }))
         .filter((entry) => entry.evaluation.sites.length > 0);
@@ -95,14 +97,18 @@ function needRows(site: Site, verdicts: readonly Verdict[]): string[] {
     });
 }
 
-const excessRows = (items: readonly Excess[]) => (items.length === 0 ? ["| – | none | – |"] : items.map((item) => `| ${item.site} | ${cell(item.control)} | ${cell(item.reason)} |`));
+const excessRows = (items: readonly Excess[]) =>
+    items.length === 0 ? ["| – | none | – |"] : items.map((item) => `| ${item.site} | ${cell(item.control)} | ${cell(item.reason)} |`);
 
 /**
  * The intent report for people: per stack, the flow matrix with a Mermaid picture, the access
  * matrix, what is open or granted beyond the intent, and capacity. Markdown for the repository,
  * HTML (the same text through `marked`) for everyone else.
  */
-export function renderIntentReport(entries: readonly { stack: string; evaluation: IntentEvaluation }[], generatedAt: Date): { markdown: string; html: string } {
+export function renderIntentReport(
+    entries: readonly { stack: string; evaluation: IntentEvaluation }[],
+    generatedAt: Date,
+): { markdown: string; html: string } {
     const lines = [
         `# Intent verification: ${entries.map((entry) => entry.stack).join(", ") || "no site stacks"}`,
         "",
@@ -120,12 +126,22 @@ export function renderIntentReport(entries: readonly { stack: string; evaluation
             "",
             "```mermaid",
             "flowchart LR",
-            ...evaluation.sites.flatMap((site) => flowPicture(site as Site, evaluation.flows.filter((item) => item.site === site))),
+            ...evaluation.sites.flatMap((site) =>
+                flowPicture(
+                    site as Site,
+                    evaluation.flows.filter((item) => item.site === site),
+                ),
+            ),
             "```",
             "",
             "| site | flow | from → to | port | why | verdict | by |",
             "|---|---|---|---|---|---|---|",
-            ...evaluation.sites.flatMap((site) => flowRows(site as Site, evaluation.flows.filter((item) => item.site === site))),
+            ...evaluation.sites.flatMap((site) =>
+                flowRows(
+                    site as Site,
+                    evaluation.flows.filter((item) => item.site === site),
+                ),
+            ),
             "",
             "### Unintended openings",
             "",
@@ -137,7 +153,12 @@ export function renderIntentReport(entries: readonly { stack: string; evaluation
             "",
             "| site | need | identity | action (grants) | on | verdict | by |",
             "|---|---|---|---|---|---|---|",
-            ...evaluation.sites.flatMap((site) => needRows(site as Site, evaluation.needs.filter((item) => item.site === site))),
+            ...evaluation.sites.flatMap((site) =>
+                needRows(
+                    site as Site,
+                    evaluation.needs.filter((item) => item.site === site),
+                ),
+            ),
             "",
             "### Grants beyond the needs",
             "",
@@ -149,7 +170,10 @@ export function renderIntentReport(entries: readonly { stack: string; evaluation
             "",
             "| site | check | verdict | detail |",
             "|---|---|---|---|",
-            ...evaluation.capacity.map((item) => `| ${item.site} | \`${item.id}\` | ${mark(item.holds, "holds", "fails")} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`),
+            ...evaluation.capacity.map(
+                (item) =>
+                    `| ${item.site} | \`${item.id}\` | ${mark(item.holds, "holds", "fails")} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`,
+            ),
             "",
         );
     }

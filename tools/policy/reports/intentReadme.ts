@@ -29,11 +29,17 @@ export function renderIntentBlock(): string {
         });
         const endpoints = `${first.from}${first.fromService ? ` (${first.fromService})` : ""} → ${first.to}${first.toService ? ` (${first.toService})` : ""}`;
         const whys = [...new Set(perSite.flatMap((flow) => (flow ? [flow.why] : [])))];
-        const why = whys.length === 1 ? whys[0] : SITES.flatMap((site, index) => (perSite[index] ? [`${SITE_TITLES[site]}: ${perSite[index].why}`] : [])).join("; ");
+        const why =
+            whys.length === 1
+                ? whys[0]
+                : SITES.flatMap((site, index) => (perSite[index] ? [`${SITE_TITLES[site]}: ${perSite[index].why}`] : [])).join("; ");
         return `| \`${id}\` | ${endpoints} | ${ports.join("; ")} | ${why} |`;
     });
     const needRows = SITES.flatMap((site) =>
-        accessNeeds(site).map((need) => `| ${SITE_TITLES[site]} | \`${need.id}\` | ${need.service ?? need.identity} | ${need.action} | ${need.grants.join(", ")} | ${need.why} |`),
+        accessNeeds(site).map(
+            (need) =>
+                `| ${SITE_TITLES[site]} | \`${need.id}\` | ${need.service ?? need.identity} | ${need.action} | ${need.grants.join(", ")} | ${need.why} |`,
+        ),
     );
     return [
         "| flow | from → to | protocol and port | why |",

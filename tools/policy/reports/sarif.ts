@@ -51,7 +51,9 @@ export function renderSarif(check: PolicyCheck, context: SarifContext): Log {
                 },
             ],
             partialFingerprints: { "resourceUrn/policy": `${violation.urn}#${ruleId}` },
-            ...(violation.exempted ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: violation.message }] } : {}),
+            ...(violation.exempted
+                ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: violation.message }] }
+                : {}),
         };
     });
 
