@@ -7,13 +7,29 @@ import { awsScope } from "./identity";
 
 /** A backup rule: when it runs and how long its recovery points live, in days. */
 export interface BackupRule {
+    /** The rule's name in the plan, e.g. "daily"; unique within the plan. */
     readonly name: string;
     /** AWS cron expression (UTC). */
     readonly schedule: string;
+    /**
+     * Days a recovery point (and its copy in the second region) is kept; at least coldStorageAfterDays + 90, at most 35
+     * when continuous.
+     */
     readonly deleteAfterDays: number;
+    /**
+     * Days after which a recovery point moves to cold storage.
+     * @default - never: recovery points stay in warm storage
+     */
     readonly coldStorageAfterDays?: number;
+    /**
+     * Copy each recovery point to the copy vault in the second region, kept as long as the original.
+     * @default - no copy (false)
+     */
     readonly copyToSecondRegion?: boolean;
-    /** Point-in-time recovery where the service supports it (S3); at most 35 days. */
+    /**
+     * Point-in-time recovery where the service supports it (S3); at most 35 days.
+     * @default false - snapshots only
+     */
     readonly continuous?: boolean;
 }
 
@@ -28,15 +44,23 @@ export const BACKUP_RULES: readonly BackupRule[] = [
 ];
 
 export interface AwsBackupArgs {
+    /** Encrypts the backup vault's recovery points. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** AWS provider for the second region, where the copy vault lives. */
     readonly replicaProvider: AwsProvider;
+    /** Encrypts the copy vault's recovery points; a key in the second region. */
     readonly replicaKmsKeyArn: pulumi.Input<string>;
     /** ARNs of every data store of the site. */
     readonly resourceArns: pulumi.Input<string>[];
     /** Vault lock: recovery points cannot be deleted early, even by an administrator (prod). */
     readonly lockVault: boolean;
+    /** Refuse to delete or replace the two vaults (prod); they are retained on delete either way. */
     readonly protect: boolean;
-    /** @default BACKUP_RULES */
+    /**
+     * Backup rules of the plan: schedules and retention.
+     * @default BACKUP_RULES - hourly kept 2 days; daily kept 30 days, continuous and copied to the second region; monthly
+     * kept a year, cold after 90 days
+     */
     readonly rules?: readonly BackupRule[];
 }
 
@@ -53,7 +77,9 @@ export function backupRoleArnPattern(
  * region, a plan with the guide's rules, and a selection of every data store.
  */
 export class AwsBackup extends pulumi.ComponentResource {
+    /** Name of the backup vault in the site's region that the plan writes recovery points to. */
     public readonly vaultName: pulumi.Output<string>;
+    /** ID of the backup plan. */
     public readonly planId: pulumi.Output<string>;
     /** The role AWS Backup runs as; an on-demand backup job takes it too. */
     public readonly roleArn: pulumi.Output<string>;

@@ -15,6 +15,7 @@ import {
 } from "../../model/intent";
 
 export interface EksClusterArgs {
+    /** The VPC that holds `privateSubnetIds`. EKS takes the VPC from the subnets, so nothing here reads it. */
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets for the control plane's interfaces and the nodes. */
     readonly privateSubnetIds: pulumi.Input<string>[];
@@ -25,9 +26,13 @@ export interface EksClusterArgs {
      * @default [] - the endpoint is private: reachable only from inside the VPC
      */
     readonly publicAccessCidrs?: readonly string[];
+    /** EC2 instance types of the managed node group, e.g. "m6i.xlarge"; at least one. */
     readonly nodeInstanceTypes: readonly string[];
+    /** Fewest nodes (count, at least 1) Cluster Autoscaler may shrink the node group to. */
     readonly nodeMinSize: number;
+    /** Nodes (count) at creation, from nodeMinSize to nodeMaxSize. Later deploys leave it to Cluster Autoscaler (`ignoreChanges`). */
     readonly nodeDesiredSize: number;
+    /** Most nodes (count) Cluster Autoscaler may grow the node group to; at least nodeMinSize. */
     readonly nodeMaxSize: number;
     /** Encrypts Kubernetes secrets (envelope encryption) and the nodes' root volumes. */
     readonly dataKmsKeyArn: pulumi.Input<string>;
@@ -45,6 +50,7 @@ export interface EksClusterArgs {
     readonly installClusterAddOns?: boolean;
     /** Encrypts the control-plane log group. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** Days the control-plane log group keeps the api, audit and authenticator logs. */
     readonly logRetentionDays: number;
 }
 
@@ -52,6 +58,7 @@ export interface EksClusterArgs {
 export interface EksAccessEntry {
     /** Names the entry's resources. */
     readonly name: string;
+    /** ARN of the IAM role or user the entry admits, e.g. the break-glass role or a deploy runner's role. */
     readonly principalArn: pulumi.Input<string>;
     /** An EKS access policy: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy. */
     readonly accessPolicy: (typeof EKS_ACCESS_POLICIES)[number];
@@ -129,12 +136,19 @@ const ADDONS_NEEDING_NODES: ReadonlySet<string> = new Set(["coredns"]);
  * Cluster Autoscaler, and a Kubernetes provider for the workloads.
  */
 export class EksCluster extends pulumi.ComponentResource {
+    /** The EKS cluster's name, as `aws eks` commands and the node group's autoscaling tags use it. */
     public readonly clusterName: pulumi.Output<string>;
+    /** HTTPS URL of the cluster's API server (private unless publicAccessCidrs lists callers). */
     public readonly endpoint: pulumi.Output<string>;
+    /** Base64-encoded PEM of the cluster's certificate authority, which signs the API server's certificate. */
     public readonly certificateAuthority: pulumi.Output<string>;
+    /** ARN of the IAM OIDC provider for the cluster's issuer: the federated principal of service-account (IRSA) role trusts. */
     public readonly oidcProviderArn: pulumi.Output<string>;
+    /** The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`), which IRSA trust conditions key on. */
     public readonly oidcIssuer: pulumi.Output<string>;
+    /** ID of the cluster security group EKS creates and attaches to the control plane's interfaces and the managed nodes. */
     public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** Name of the Auto Scaling group behind the managed node group, the one Cluster Autoscaler resizes. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
     /** Deploys to this cluster; authenticates with `aws eks get-token`. */
     public readonly kubernetesProvider: KubernetesProvider;

@@ -9,8 +9,14 @@ import { encryptedLogGroup } from "./logGroup";
 import { SecureBucket } from "./secureBucket";
 
 export interface AwsOriginArgs {
+    /** The VPC of the load balancer, its security group and its target group. */
     readonly vpcId: pulumi.Input<string>;
+    /**
+     * The VPC's IPv4 CIDR, e.g. "10.10.0.0/16": the only destination the load balancer's security group lets it send to
+     * (the node port).
+     */
     readonly vpcCidr: string;
+    /** Public subnets the internet-facing load balancer is placed in, one per availability zone (an ALB needs two or more). */
     readonly publicSubnetIds: pulumi.Input<string>[];
     /** Hostname Cloudflare connects with; the certificate names it. */
     readonly hostname: string;
@@ -20,6 +26,7 @@ export interface AwsOriginArgs {
      * and Cloudflare's Full (strict) mode trusts it.
      */
     readonly certificatePem: pulumi.Input<string>;
+    /** The private key of certificatePem, PEM; a secret, imported into ACM with the certificate. */
     readonly privateKeyPem: pulumi.Input<string>;
     /**
      * PEM of the CA that issued this zone's authenticated-origin-pull client certificate. The
@@ -42,8 +49,11 @@ export interface AwsOriginArgs {
     readonly rateLimitPer5Min: number;
     /** Bucket for access logs (SSE-S3), and the prefix its policy admits the ELB log writer under. */
     readonly accessLogBucket: pulumi.Input<string>;
+    /** Key prefix, without a trailing slash, the load balancer writes its access logs under in accessLogBucket. */
     readonly accessLogPrefix: string;
+    /** Encrypts the WAF's log group. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** Days the WAF's log group keeps the web ACL's logs. */
     readonly logRetentionDays: number;
     /** Refuse deletion of the load balancer (prod). @default true */
     readonly deletionProtection?: boolean;
@@ -64,11 +74,17 @@ export const AWS_MANAGED_RULE_GROUPS = [
  * dropped, access logs, and a WAFv2 web ACL with AWS managed rules and a per-IP rate limit.
  */
 export class AwsOrigin extends pulumi.ComponentResource {
+    /** The load balancer's DNS name, the address the edge's AWS pool sends to. */
     public readonly dnsName: pulumi.Output<string>;
+    /** The load balancer's ARN suffix (`app/<name>/<id>`), the `LoadBalancer` dimension of its CloudWatch metrics. */
     public readonly loadBalancerArnSuffix: pulumi.Output<string>;
+    /** ARN of the target group on the gateway's node port; AwsWorkloadAccess attaches the node group's Auto Scaling group to it. */
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** The target group's ARN suffix (`targetgroup/<name>/<id>`), the `TargetGroup` dimension of its CloudWatch metrics. */
     public readonly targetGroupArnSuffix: pulumi.Output<string>;
+    /** ID of the load balancer's security group; the nodes admit the gateway node port from it only. */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** Path the target group's health check and Cloudflare's monitors probe, e.g. "/healthz". */
     public readonly healthCheckPath: string;
     /** The origin hostname's certificate; the internal service load balancer presents it too. */
     public readonly certificateArn: pulumi.Output<string>;

@@ -7,24 +7,33 @@ import { diagnosticsToWorkspace } from "./logs";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR } from "./network";
 
 export interface AksClusterArgs {
+    /** Resource group that holds the cluster; AKS puts the nodes in its own node resource group. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the cluster, e.g. "westeurope". */
     readonly location: string;
+    /** ID of the subnet both node pools join; pods get overlay addresses outside it. */
     readonly nodeSubnetId: pulumi.Input<string>;
+    /** Kubernetes version, e.g. "1.33"; AKS applies patch releases itself (upgrade channel "patch"). */
     readonly kubernetesVersion: string;
     /**
      * CIDRs allowed to reach the API server.
      * @default [] - a private cluster: the API server has only a private address
      */
     readonly authorizedIpRanges?: readonly string[];
+    /** VM size of the user pool, where the workloads run, e.g. "Standard_D4s_v5". */
     readonly userNodeVmSize: string;
+    /** Fewest user-pool nodes (count across the three zones, at least 1); also the count at creation. */
     readonly userNodeMinCount: number;
+    /** Most user-pool nodes (count across the three zones) the cluster autoscaler may add; at least userNodeMinCount. */
     readonly userNodeMaxCount: number;
+    /** Log Analytics workspace ID that Container Insights and the control plane's diagnostic logs write to. */
     readonly workspaceId: pulumi.Input<string>;
     /**
      * How the Kubernetes provider signs in to Entra ID, headless: "azurecli" (after `az login`,
      * e.g. OIDC in CI) or "workloadidentity" (inside Azure). @default "azurecli"
      */
     readonly kubeloginMode?: "azurecli" | "workloadidentity";
+    /** Tags set on the cluster and its user pool. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -39,13 +48,17 @@ export const AKS_ZONES = ["1", "2", "3"];
  * Kubernetes provider that signs in headless through kubelogin.
  */
 export class AksCluster extends pulumi.ComponentResource {
+    /** The managed cluster's name. */
     public readonly clusterName: pulumi.Output<string>;
+    /** The cluster's OIDC issuer URL, which federated identity credentials for workload identity name as their issuer. */
     public readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** ARM resource ID of the managed cluster: the scope of AKS RBAC role assignments. */
     public readonly clusterId: pulumi.Output<string>;
     /** The cluster's own identity, which creates load balancers in the node subnet. */
     public readonly principalId: pulumi.Output<string>;
     /** The kubelet's identity, which AKS creates in the node resource group; it pulls the images. */
     public readonly kubeletPrincipalId: pulumi.Output<string>;
+    /** Deploys to this cluster; signs in to Entra ID headless through kubelogin (kubeloginMode) and holds no credential. */
     public readonly kubernetesProvider: KubernetesProvider;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -9,14 +9,19 @@ import { builtInRoleId } from "./roles";
 import { diagnosticsToWorkspace } from "./logs";
 
 export interface AzureOriginArgs {
+    /** Resource group of the gateway, its public IP, WAF policy and identity. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the gateway, e.g. "westeurope". */
     readonly location: string;
+    /** ID of the subnet dedicated to the Application Gateway (the NSG on it admits Cloudflare's ranges only). */
     readonly gatewaySubnetId: pulumi.Input<string>;
     /** Hostname Cloudflare connects with; the listener requires it (SNI). */
     readonly hostname: string;
     /** Key Vault that holds the origin certificate (secret "origin-tls"): its id, name and URI. */
     readonly keyVaultId: pulumi.Input<string>;
+    /** The vault's name, under which the origin certificate secret is written. */
     readonly keyVaultName: pulumi.Input<string>;
+    /** The vault's URI with its trailing slash (`https://<name>.vault.azure.net/`); the gateway reads `<uri>secrets/origin-tls`. */
     readonly keyVaultUri: pulumi.Input<string>;
     /**
      * The origin certificate and key as a base64, unencrypted PFX (secret). It is written into the
@@ -33,8 +38,11 @@ export interface AzureOriginArgs {
     readonly backendPort: number;
     /** Path the gateway and Cloudflare's monitors probe. @default "/healthz" */
     readonly healthCheckPath?: string;
+    /** Fewest gateway capacity units (instances) kept running, at least 1. */
     readonly minCapacity: number;
+    /** Most gateway capacity units (instances) autoscaling may reach, from minCapacity to 125. */
     readonly maxCapacity: number;
+    /** Log Analytics workspace ID that the gateway's access and firewall logs go to. */
     readonly workspaceId: pulumi.Input<string>;
     /**
      * PEM of the CA that issued the edge's per-zone origin-pull certificate. The HTTPS listener
@@ -42,6 +50,7 @@ export interface AzureOriginArgs {
      * Cloudflare zones, which also comes from Cloudflare's ranges, is refused.
      */
     readonly clientCaCertificate: string;
+    /** Tags set on every resource of the origin. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -60,8 +69,11 @@ export const ORIGIN_CERTIFICATE_SECRET = "origin-tls";
  * with the edge's per-zone origin-pull certificate.
  */
 export class AzureOrigin extends pulumi.ComponentResource {
+    /** The gateway's static public IPv4 address, the address the edge's Azure pool sends to. */
     public readonly publicIpAddress: pulumi.Output<string>;
+    /** ARM resource ID of the Application Gateway, the scope of its metric alerts. */
     public readonly gatewayId: pulumi.Output<string>;
+    /** Path Cloudflare's monitors and the gateway's probe request, e.g. "/healthz". */
     public readonly healthCheckPath: string;
 
     constructor(name: string, args: AzureOriginArgs, opts?: pulumi.ComponentResourceOptions) {
