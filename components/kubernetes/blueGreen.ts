@@ -9,6 +9,7 @@ export const COLOURS = ["blue", "green"] as const;
 export type Colour = (typeof COLOURS)[number];
 
 export interface BlueGreenRelease {
+    /** The colour that takes 100 - candidateWeight percent of the traffic. */
     readonly liveColour: Colour;
     /** Percent of traffic for the other colour, 0 to 100. */
     readonly candidateWeight: number;
@@ -20,7 +21,9 @@ export interface BlueGreenRelease {
 
 /** How one colour runs: its share of traffic, and whether it runs at all. */
 export interface ColourState {
+    /** Which version: "blue" or "green". */
     readonly colour: Colour;
+    /** The release tag the colour runs (a version tag or a `sha256:` digest). */
     readonly tag: string;
     /** Route weight, 0 to 100; the two colours add up to 100. */
     readonly weight: number;

@@ -27,6 +27,7 @@ export interface HardenedNamespaceArgs {
  * a LimitRange that gives every container requests and limits.
  */
 export class HardenedNamespace extends pulumi.ComponentResource {
+    /** The namespace's name, read back from the created object so dependents wait for it. */
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: HardenedNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {

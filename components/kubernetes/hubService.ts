@@ -17,10 +17,13 @@ export const SECRET_FILES = { runtime: "runtime", redisAuthToken: "redis-auth-to
 export interface HubServiceSpec {
     /** Path prefixes the gateway routes to it; none for a background worker. */
     readonly paths: readonly string[];
+    /** CPU and memory each pod requests, in Kubernetes quantities (e.g. cpu "250m", memory "256Mi"). */
     readonly requests: { readonly cpu: string; readonly memory: string };
+    /** CPU and memory each pod may use at most, in Kubernetes quantities (e.g. cpu "1", memory "512Mi"). */
     readonly limits: { readonly cpu: string; readonly memory: string };
     /** Replicas on an active site; the autoscaler keeps it between these. */
     readonly minReplicas: number;
+    /** Most replicas (count) per serving colour on an active site; a standby site allows a quarter of it, rounded up. */
     readonly maxReplicas: number;
     /** Services it calls inside the cluster. */
     readonly callsServices: readonly string[];
@@ -46,12 +49,17 @@ export interface ServiceCloudBinding {
 export interface HubServiceArgs {
     /** The service's name, e.g. "api"; Kubernetes objects are named from it. */
     readonly service: string;
+    /** Namespace every object of the service goes in (the hub's namespace). */
     readonly namespace: pulumi.Input<string>;
+    /** The site the pods run on; they read it as the BEACON_SITE environment variable. */
     readonly site: "aws" | "azure";
+    /** Resources, replicas, routes and calls of the service. */
     readonly spec: HubServiceSpec;
+    /** The site's identity, secret-store and image bindings for this service. */
     readonly cloud: ServiceCloudBinding;
+    /** Route weight, release tag and mode (serving, warm or off) of the blue and the green version. */
     readonly colours: Readonly<Record<Colour, ColourState>>;
-    /** standby runs one replica per colour that serves, however many the spec asks for. */
+    /** An active site runs minReplicas to maxReplicas per serving colour; a standby site 1 to a quarter of maxReplicas (rounded up). */
     readonly capacity: "active" | "standby";
 }
 

@@ -33,11 +33,23 @@ export const HEALTH_LISTENER = "health";
 
 /** How the in-cluster gateway is exposed to the site's load balancer. */
 export interface GatewayExposure {
+    /** NodePort behind the AWS load balancer's target group; LoadBalancer (internal) behind the Application Gateway. */
     readonly type: "NodePort" | "LoadBalancer";
+    /**
+     * Annotations of the gateway's Service, e.g. the cloud's internal load balancer settings.
+     * @default - none
+     */
     readonly annotations?: Readonly<Record<string, string>>;
-    /** LoadBalancer only: the private address it must take (the Application Gateway's backend). */
+    /**
+     * LoadBalancer only: the private address it must take (the Application Gateway's backend).
+     * @default - none: the cloud picks the address
+     */
     readonly loadBalancerIp?: string;
-    /** NodePort only: the fixed node port the load balancer's target group forwards to. */
+    /**
+     * NodePort only: the fixed node port (30000-32767) the load balancer's target group forwards to; required with
+     * NodePort.
+     * @default - none: Kubernetes picks one (LoadBalancer only)
+     */
     readonly nodePort?: number;
 }
 
@@ -69,16 +81,23 @@ export interface WorkloadNetworks {
 }
 
 export interface HubWorkloadsArgs {
+    /** The site these workloads run on: named in the site header and the pods' BEACON_SITE. */
     readonly site: "aws" | "azure";
     /** The hostname the load balancers and Cloudflare send as Host. */
     readonly hostname: string;
     /** The response header that names the serving site; the DR drill reads it. */
     readonly siteHeader: string;
+    /** The hub's services by name (e.g. "api", "web"): resources, replicas and routed paths of each. */
     readonly services: Readonly<Record<string, HubServiceSpec>>;
+    /** The site's cloud binding (identity, secrets, image repository) of a service, by service name. */
     readonly binding: (service: string) => ServiceCloudBinding;
+    /** The blue/green release: which colour is live, the candidate's weight and each colour's tag. */
     readonly release: BlueGreenRelease;
+    /** An active site runs the services' full replica ranges; a standby site runs them small (see HubServiceArgs.capacity). */
     readonly capacity: "active" | "standby";
+    /** How the site's load balancer reaches the gateway. */
     readonly exposure: GatewayExposure;
+    /** The site's networks, from which the namespaces' NetworkPolicies are written. */
     readonly networks: WorkloadNetworks;
     /**
      * A route that answers the load balancer's health check whatever Host it sends: ALB health
