@@ -17,25 +17,37 @@ export const RCLONE_IMAGE = "rclone/rclone:1.69.1";
 
 /** The primary's assets, as the AWS site exports them. */
 export interface AssetSource {
+    /** Name of the S3 bucket that holds the primary's static assets. */
     readonly bucket: pulumi.Input<string>;
+    /** AWS region of that bucket, e.g. "eu-west-1"; also the STS region the job signs in through. */
     readonly region: pulumi.Input<string>;
     /** The role the job assumes with its ServiceAccount token (web identity). */
     readonly roleArn: pulumi.Input<string>;
 }
 
 export interface AzureAssetSyncArgs {
+    /** Resource group of the job's user-assigned identity. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of that identity, e.g. "westeurope". */
     readonly location: string;
+    /** The S3 bucket the job copies from, and the AWS role it reads it as. */
     readonly source: AssetSource;
     /** The assets storage account and its container. */
     readonly accountName: pulumi.Input<string>;
+    /** ARM resource ID of the assets container: the only scope the job's identity may write (Storage Blob Data Contributor). */
     readonly containerId: pulumi.Input<string>;
+    /** Name of the assets container the job copies into. */
     readonly container: string;
     /** The AKS cluster's OIDC issuer and Kubernetes provider. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** Deploys the job's namespace, ServiceAccount and CronJob to the AKS cluster. */
     readonly kubernetesProvider: KubernetesProvider;
-    /** Cron schedule of the copy. @default hourly, at 17 minutes past */
+    /**
+     * Cron schedule of the copy, in the cluster's time zone (UTC).
+     * @default "17 * * * *" - hourly, at 17 minutes past
+     */
     readonly schedule?: string;
+    /** Tags set on the job's identity. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -46,6 +58,7 @@ export interface AzureAssetSyncArgs {
  * through AssumeRoleWithWebIdentity (a role that may only read the assets bucket).
  */
 export class AzureAssetSync extends pulumi.ComponentResource {
+    /** Client ID of the job's user-assigned identity, the one its ServiceAccount is annotated with. */
     public readonly clientId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureAssetSyncArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -11,8 +11,14 @@ import { builtInRoleId } from "./roles";
 export const RUNNER_REGISTRATION_SECRET = "deploy-runner-registration";
 
 interface AzureCommonArgs {
+    /** Resource group of every resource the component creates. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of those resources, e.g. "westeurope". */
     readonly location: string;
+    /**
+     * Tags set on every resource the component creates.
+     * @default - no tags
+     */
     readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -22,7 +28,9 @@ interface AzureCommonArgs {
  * network, whose runner subnet attaches it.
  */
 export class AzureRunnerEgress extends pulumi.ComponentResource {
+    /** ARM resource ID of the NAT gateway; the runner subnet attaches it. */
     public readonly natGatewayId: pulumi.Output<string>;
+    /** The static public IPv4 address the runners' outbound traffic comes from (undefined until Azure allocates it). */
     public readonly publicIpAddress: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: AzureCommonArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,10 +70,14 @@ export interface AzureDeployRunnerArgs extends AzureCommonArgs {
     readonly clusterId: pulumi.Input<string>;
     /** The site's Key Vault, which holds the registration credential `deploy-runner-registration`. */
     readonly keyVaultId: pulumi.Input<string>;
+    /** The same vault's name; the runners read the registration credential with `az keyvault secret show --vault-name`. */
     readonly keyVaultName: pulumi.Input<string>;
     /** The one SSH key of the admin user: Azure requires a key once password sign-in is off. Sign-in goes through Bastion or `az ssh` with Entra ID; no port is open. */
     readonly sshPublicKey: string;
-    /** @default "Standard_D2s_v5" - two vCPUs and 8 GiB: a Pulumi update of one site with its policy packs */
+    /**
+     * VM size of the scale set's instances, one runner each.
+     * @default "Standard_D2s_v5" - two vCPUs and 8 GiB: a Pulumi update of one site with its policy packs
+     */
     readonly vmSize?: string;
     /** Runners kept up; each takes one job at a time. @default 1 */
     readonly runnerCount?: number;
@@ -80,8 +92,11 @@ export interface AzureDeployRunnerArgs extends AzureCommonArgs {
  * and the workflows sign the Azure CLI in as this identity (.github/actions/cloud-login).
  */
 export class AzureDeployRunner extends pulumi.ComponentResource {
+    /** Object ID of the runners' user-assigned identity, the principal of its role assignments. */
     public readonly identityPrincipalId: pulumi.Output<string>;
+    /** Client ID of the runners' user-assigned identity, with which the workflows sign the Azure CLI in. */
     public readonly identityClientId: pulumi.Output<string>;
+    /** Name of the runners' virtual machine scale set. */
     public readonly scaleSetName: pulumi.Output<string>;
 
     constructor(name: string, args: AzureDeployRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
