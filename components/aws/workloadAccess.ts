@@ -19,6 +19,7 @@ export const SECRETS_STORE_PROVIDER_CHART = {
 export interface AwsWorkloadAccessArgs {
     /** The cluster's IAM OIDC provider, and its issuer URL. */
     readonly oidcProviderArn: pulumi.Input<string>;
+    /** The issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`), whose `:sub` and `:aud` conditions the role trusts key on. */
     readonly oidcIssuer: pulumi.Input<string>;
     /** The namespace the services' ServiceAccounts live in. */
     readonly namespace: string;
@@ -28,16 +29,23 @@ export interface AwsWorkloadAccessArgs {
     readonly sharedSecretArns: readonly pulumi.Input<string>[];
     /** The static assets bucket, and the services that read its objects (through the S3 gateway endpoint). */
     readonly assetsBucketArn: pulumi.Input<string>;
+    /** Services, by name (keys of secretArns), whose roles may read the assets bucket's objects. */
     readonly assetReaderServices: readonly string[];
     /** The KMS key those secrets and the assets are encrypted with. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** AWS region of the site, e.g. "eu-west-1": the `kms:ViaService` endpoints the roles may decrypt through. */
     readonly region: string;
+    /** Installs the Secrets Store CSI driver and its AWS provider on the EKS cluster. */
     readonly kubernetesProvider: KubernetesProvider;
     /** The origin load balancer's target group and security group, and the port it forwards to. */
     readonly targetGroupArn: pulumi.Input<string>;
+    /** The origin load balancer's security group: the only source the nodes admit on gatewayNodePort. */
     readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+    /** The cluster security group on the nodes, which gets the rule admitting the load balancer. */
     readonly nodeSecurityGroupId: pulumi.Input<string>;
+    /** The managed node group's Auto Scaling group, attached to targetGroupArn so every node is a target. */
     readonly nodeAutoScalingGroupName: pulumi.Input<string>;
+    /** The gateway Service's node port (30000-32767) the load balancer forwards to and the nodes admit. */
     readonly gatewayNodePort: number;
 }
 
@@ -49,6 +57,7 @@ export interface AwsWorkloadAccessArgs {
  * (the node group in its target group, and the nodes admitting it on the gateway's port).
  */
 export class AwsWorkloadAccess extends pulumi.ComponentResource {
+    /** ARN of each service's IRSA role, by service name; the ServiceAccounts are annotated with them. */
     public readonly roleArns: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AwsWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {

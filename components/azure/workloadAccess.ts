@@ -14,12 +14,15 @@ export function serviceSecretName(service: string): string {
 export const REDIS_ACCESS_POLICY = "default";
 
 export interface AzureWorkloadAccessArgs {
+    /** Resource group of the services' user-assigned identities. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of those identities, e.g. "westeurope". */
     readonly location: string;
     /** The AKS cluster's OIDC issuer, which signs the ServiceAccount tokens. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
     /** The namespace the services' ServiceAccounts live in. */
     readonly namespace: string;
+    /** The hub's services, by name; each gets its own identity and must have a vault in secretVaultIds. */
     readonly services: readonly string[];
     /**
      * Each service's own Key Vault, which holds only that service's secret. A role assignment
@@ -29,12 +32,15 @@ export interface AzureWorkloadAccessArgs {
     readonly secretVaultIds: Readonly<Record<string, pulumi.Input<string>>>;
     /** The cluster's identity and the node subnet, where it creates the gateway's internal load balancer. */
     readonly clusterPrincipalId: pulumi.Input<string>;
+    /** ID of the node subnet, on which the cluster's identity gets Network Contributor. */
     readonly nodeSubnetId: pulumi.Input<string>;
     /** The kubelet's identity, which pulls the images, and the registry it pulls them from. */
     readonly kubeletPrincipalId: pulumi.Input<string>;
+    /** ARM resource ID of the container registry, on which the kubelet's identity gets AcrPull. */
     readonly registryId: pulumi.Input<string>;
     /** The Managed Redis database the services sign in to with Entra ID (its access keys are off). */
     readonly redis: { readonly clusterName: pulumi.Input<string>; readonly databaseName: pulumi.Input<string> };
+    /** Tags set on the services' identities. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -45,7 +51,9 @@ export interface AzureWorkloadAccessArgs {
  * the cluster's right to place the gateway's internal load balancer in the node subnet.
  */
 export class AzureWorkloadAccess extends pulumi.ComponentResource {
+    /** Client ID of each service's identity, by service name; the ServiceAccounts are annotated with them. */
     public readonly clientIds: Record<string, pulumi.Output<string>>;
+    /** The Entra ID tenant of the identities, which the Key Vault CSI provider signs in to. */
     public readonly tenantId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureWorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
