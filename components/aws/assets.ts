@@ -8,10 +8,13 @@ import { SecureBucket } from "./secureBucket";
 export const OBJECT_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
 
 export interface AwsStaticAssetsArgs {
+    /** Encrypts the primary bucket's objects (SSE-KMS); the replication role decrypts with it. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Provider and key of the second region, where the replica lives. */
     readonly replicaProvider: AwsProvider;
+    /** Encrypts the replica's objects; a key in the second region. */
     readonly replicaKmsKeyArn: pulumi.Input<string>;
+    /** Name of the bucket that receives the primary bucket's server access logs. */
     readonly accessLogBucket: pulumi.Input<string>;
     /** The S3 gateway endpoint: objects are read only through it, by the web tier. */
     readonly readThroughVpcEndpointId: pulumi.Input<string>;
@@ -20,6 +23,7 @@ export interface AwsStaticAssetsArgs {
      * as ARN patterns. @default none
      */
     readonly outsideReaderRoleArnPatterns?: pulumi.Input<string>[];
+    /** Refuse to delete or replace both buckets (prod); they are retained on delete either way. */
     readonly protect: boolean;
 }
 
@@ -29,9 +33,13 @@ export interface AwsStaticAssetsArgs {
  * through the VPC's S3 endpoint by the web tier, which Cloudflare alone reaches and caches.
  */
 export class AwsStaticAssets extends pulumi.ComponentResource {
+    /** Name of the primary assets bucket, in the site's region. */
     public readonly bucketName: pulumi.Output<string>;
+    /** ARN of the primary assets bucket: the resource of the readers' and the asset export's grants. */
     public readonly bucketArn: pulumi.Output<string>;
+    /** Name of the replica bucket in the second region. */
     public readonly replicaBucketName: pulumi.Output<string>;
+    /** ARN of the replica bucket in the second region. */
     public readonly replicaBucketArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsStaticAssetsArgs, opts?: pulumi.ComponentResourceOptions) {

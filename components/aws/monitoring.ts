@@ -6,6 +6,7 @@ import { awsScope } from "./identity";
 import { SecureBucket } from "./secureBucket";
 
 export interface AwsMonitoringArgs {
+    /** Encrypts the alarm topic, the trail's log files and its bucket. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
     /** The site's access-log bucket: who read or wrote the audit trail is logged too. */
     readonly accessLogBucket: pulumi.Input<string>;
@@ -13,11 +14,15 @@ export interface AwsMonitoringArgs {
     readonly auditRetentionDays: number;
     /** Email subscribed to the alarms; empty for none. */
     readonly alarmEmail: string;
+    /** The origin load balancer's ARN suffix (`app/<name>/<id>`), the dimension of the origin alarms. */
     readonly loadBalancerArnSuffix: pulumi.Input<string>;
+    /** The origin target group's ARN suffix (`targetgroup/<name>/<id>`), the dimension of the unhealthy-targets alarm. */
     readonly targetGroupArnSuffix: pulumi.Input<string>;
     /** Every Redis node's cache cluster id: the alarms watch whichever is primary now. */
     readonly redisMemberClusterIds: pulumi.Input<string>[];
+    /** The node group's Auto Scaling group, the dimension of the failing-status-checks alarm. */
     readonly nodeAutoScalingGroupName: pulumi.Input<string>;
+    /** Refuse to delete or replace the trail's bucket (prod); it is retained on delete either way. */
     readonly protect: boolean;
 }
 
@@ -44,8 +49,11 @@ interface AlarmSpec {
  * 5xx and unhealthy targets, Redis CPU and memory, and failing nodes.
  */
 export class AwsMonitoring extends pulumi.ComponentResource {
+    /** ARN of the KMS-encrypted SNS topic every alarm notifies. */
     public readonly alarmTopicArn: pulumi.Output<string>;
+    /** ARN of the site's multi-region CloudTrail trail. */
     public readonly trailArn: pulumi.Output<string>;
+    /** Names of the CloudWatch alarms: origin 5xx and unhealthy targets, Redis CPU and memory, failing nodes. */
     public readonly alarmNames: pulumi.Output<string>[];
 
     constructor(name: string, args: AwsMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {

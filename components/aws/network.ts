@@ -48,13 +48,21 @@ export type AwsSubnetTier = keyof typeof AWS_SUBNET_TIERS;
  * KMS-encrypted CloudWatch log group.
  */
 export class AwsNetwork extends pulumi.ComponentResource {
+    /** ID of the site's VPC. */
     public readonly vpcId: pulumi.Output<string>;
+    /** IDs of the public subnets, one per zone, in zone order: load balancers and NAT gateways. */
     public readonly publicSubnetIds: pulumi.Output<string>[];
+    /** IDs of the private subnets, one per zone, in zone order: EKS nodes and pods, egress through NAT. */
     public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** IDs of the isolated subnets, one per zone, in zone order: data stores, no route out of the VPC. */
     public readonly isolatedSubnetIds: pulumi.Output<string>[];
+    /** Name of the KMS-encrypted CloudWatch log group that receives the VPC's flow logs. */
     public readonly flowLogGroupName: pulumi.Output<string>;
+    /** CIDRs of the private subnets, in zone order, as the address plan carves them. */
     public readonly privateSubnetCidrs: string[];
+    /** CIDRs of the public subnets, in zone order, as the address plan carves them. */
     public readonly publicSubnetCidrs: string[];
+    /** ID of the S3 gateway endpoint on the private and isolated route tables; the assets bucket is read only through it. */
     public readonly s3EndpointId: pulumi.Output<string>;
     /** The public address ranges that S3 traffic through the gateway endpoint goes to (its prefix list). */
     public readonly s3EndpointCidrBlocks: pulumi.Output<string[]>;
