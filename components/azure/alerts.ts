@@ -2,11 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 
 export interface AzureAlertsArgs {
+    /** Resource group of the metric alert rules (which are global, not regional). */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** ARM resource ID of the site's action group, which every alert notifies. */
     readonly actionGroupId: pulumi.Input<string>;
+    /** ARM resource ID of the origin's Application Gateway: scope of the unhealthy-backends and failed-requests alerts. */
     readonly gatewayId: pulumi.Input<string>;
+    /** ARM resource ID of the AKS cluster: scope of the node CPU and memory alerts. */
     readonly clusterId: pulumi.Input<string>;
+    /** ARM resource ID of the assets storage account: scope of the availability alert. */
     readonly assetsAccountId: pulumi.Input<string>;
+    /** Tags set on every alert rule. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -24,6 +30,7 @@ interface AlertSpec {
 
 /** Metric alerts of the Azure site, to its action group: the origin, the cluster, the assets. */
 export class AzureAlerts extends pulumi.ComponentResource {
+    /** The alerts' short names (e.g. "origin-unhealthy-backends"); each rule's resource is named `<component>-<short name>`. */
     public readonly alertNames: string[];
 
     constructor(name: string, args: AzureAlertsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -6,7 +6,9 @@ import { dataStoreOptions } from "../data/retention";
 import { builtInRoleId } from "./roles";
 
 export interface AzureBackupArgs {
+    /** Resource group of the Backup vault. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the vault, e.g. "westeurope"; geo-redundant storage copies it to the paired region. */
     readonly location: string;
     /** Storage accounts whose blobs are backed up, with their containers. */
     readonly storageAccounts: readonly {
@@ -20,7 +22,9 @@ export interface AzureBackupArgs {
     readonly monthlyRetentionMonths?: number;
     /** Immutability locked: recovery points cannot be deleted early, even by an owner (prod). */
     readonly lockImmutability: boolean;
+    /** Refuse to delete or replace the vault (prod); it is retained on delete either way. */
     readonly protect: boolean;
+    /** Tags set on the vault. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -33,8 +37,11 @@ const VAULT_STORE = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBas
  * (the database, in Atlas) rather than restore from here.
  */
 export class AzureBackup extends pulumi.ComponentResource {
+    /** ARM resource ID of the Backup vault. */
     public readonly vaultId: pulumi.Output<string>;
+    /** ARM resource ID of the blob backup policy (daily and monthly recovery points). */
     public readonly policyId: pulumi.Output<string>;
+    /** Name of the Backup vault. */
     public readonly vaultName: pulumi.Output<string>;
     /** The backup instances, one per protected storage account, for on-demand backups. */
     public readonly instanceNames: pulumi.Output<string>[] = [];

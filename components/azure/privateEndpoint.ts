@@ -3,7 +3,9 @@ import * as network from "@pulumi/azure-native/network";
 
 /** Where an Azure data service of the site lives and how it is reached: privately, and logged. */
 export interface PrivateServiceArgs {
+    /** Resource group of the service and its private endpoint. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the service and its endpoint, e.g. "westeurope". */
     readonly location: string;
     /** The site's private-endpoint subnet. */
     readonly privateEndpointSubnetId: pulumi.Input<string>;
@@ -13,12 +15,16 @@ export interface PrivateServiceArgs {
     readonly workspaceId: pulumi.Input<string>;
     /** Keep it if the stack is destroyed by mistake (prod). */
     readonly protect: boolean;
+    /** Tags set on the service and its private endpoint. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface PrivateEndpointArgs {
+    /** Resource group of the endpoint and its DNS zone group. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the endpoint: the region of its subnet's VNet. */
     readonly location: string;
+    /** ID of the subnet the endpoint's network interface takes its private address in. */
     readonly subnetId: pulumi.Input<string>;
     /** The resource reached through the endpoint. */
     readonly resourceId: pulumi.Input<string>;
@@ -26,6 +32,7 @@ export interface PrivateEndpointArgs {
     readonly groupId: string;
     /** The private DNS zone that resolves the resource's name to the endpoint. */
     readonly privateDnsZoneId: pulumi.Input<string>;
+    /** Tags set on the endpoint. */
     readonly tags: Readonly<Record<string, string>>;
 }
 

@@ -4,14 +4,20 @@ import { dataStoreOptions, type DataRetention } from "../data/retention";
 import { alphanumericName, satisfies, STORAGE_ACCOUNT_NAME } from "./names";
 
 export interface SecureStorageAccountArgs extends DataRetention {
+    /** Resource group of the account. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the account, e.g. "westeurope". */
     readonly location: string;
     /** e.g. "Standard_RAGZRS" for data that must survive a region, "Standard_ZRS" for logs. */
     readonly sku: "Standard_RAGZRS" | "Standard_GZRS" | "Standard_ZRS" | "Standard_LRS";
     /** Days that deleted blobs and overwritten versions can be restored. @default 30 */
     readonly softDeleteDays?: number;
-    /** Private containers to create. */
+    /**
+     * Private containers to create (no public access).
+     * @default - none
+     */
     readonly containers?: readonly string[];
+    /** Tags set on the account. */
     readonly tags: Readonly<Record<string, string>>;
     /**
      * The account's global name. @default the component name and the stack name, letters and
@@ -26,8 +32,11 @@ export interface SecureStorageAccountArgs extends DataRetention {
  * Azure services, infrastructure encryption, and blob versioning with soft delete.
  */
 export class SecureStorageAccount extends pulumi.ComponentResource {
+    /** ARM resource ID of the storage account. */
     public readonly accountId: pulumi.Output<string>;
+    /** The account's global name (`<name>.blob.core.windows.net`). */
     public readonly accountName: pulumi.Output<string>;
+    /** ARM resource ID of the account's blob service (`<accountId>/blobServices/default`), the scope of its diagnostic settings. */
     public readonly blobServiceId: pulumi.Output<string>;
     /** Resource ids of the containers, by name. */
     public readonly containerIds: Record<string, pulumi.Output<string>> = {};
