@@ -34,6 +34,7 @@ export const HSTS_MAX_AGE_SEC = 31_536_000;
 export const LOGIN_PATHS = ["/login", "/api/auth/login", "/api/auth/token"] as const;
 
 export interface EdgeZoneArgs {
+    /** Cloudflare zone ID of the domain: every setting, ruleset and DNS record goes on it. */
     readonly zoneId: pulumi.Input<string>;
     /** The public hostname the load balancer answers on; `www.` is a proxied alias of it. */
     readonly domain: string;
@@ -51,6 +52,7 @@ export interface EdgeZoneArgs {
      * per-zone certificate, verified by the origins, locks them to this zone.
      */
     readonly originPullCertificate: string;
+    /** The private key of originPullCertificate, PEM; a secret. */
     readonly originPullPrivateKey: pulumi.Input<string>;
     /** The zone's Cloudflare plan: it decides which WAF signals the custom rules may use. */
     readonly plan: CloudflarePlan;

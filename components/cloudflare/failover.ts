@@ -36,9 +36,13 @@ export const HEALTH_PROPAGATION_ALLOWANCE_SEC = 5;
 export const FAILOVER_DETECTION_MARGIN_SEC = 5;
 
 export interface HealthMonitorTiming {
+    /** Seconds between two probes from one data centre; at least the plan's minimum (minimumMonitorIntervalSec). */
     readonly intervalSec: number;
+    /** Seconds a probe waits for an answer before it counts as failed; less than intervalSec. */
     readonly timeoutSec: number;
+    /** Extra attempts (count) a probe makes after a timeout before it counts as failed. */
     readonly retries: number;
+    /** Failed probes in a row (count) after which a data centre calls the origin down. */
     readonly consecutiveDown: number;
 }
 

@@ -25,15 +25,19 @@ export interface HealthMonitorSettings extends HealthMonitorTiming {
 }
 
 export interface SiteLoadBalancerArgs {
+    /** Cloudflare account ID that owns the monitors, pools and notification policy. */
     readonly accountId: pulumi.Input<string>;
+    /** Cloudflare zone ID the load balancer's hostname belongs to. */
     readonly zoneId: pulumi.Input<string>;
     /** The public hostname it answers on; proxied, so no DNS TTL slows a failover. */
     readonly hostname: string;
+    /** How Cloudflare reaches each site, by site name ("aws", "azure"); each becomes one pool. */
     readonly origins: Readonly<Record<SiteName, SiteOrigin>>;
     /** The site that takes traffic; the other takes over when it is unhealthy. */
     readonly activeSite: SiteName;
     /** Percent of traffic sent to the standby while both are healthy. @default 0 (pure failover) */
     readonly standbyTrafficPercent?: number;
+    /** The health monitor of both pools: timing, path and expected status. */
     readonly monitor: HealthMonitorSettings;
     /** Email for pool-health notifications. @default "" (none) */
     readonly alertEmail?: string;
@@ -68,8 +72,11 @@ export function trafficSplit(activeSite: SiteName, standbyTrafficPercent: number
  * failover moves sticky sessions as soon as their site is unhealthy.
  */
 export class SiteLoadBalancer extends pulumi.ComponentResource {
+    /** ID of each site's pool, by site name. */
     public readonly poolIds: Record<SiteName, pulumi.Output<string>>;
+    /** ID of the proxied load balancer on the hostname. */
     public readonly loadBalancerId: pulumi.Output<string>;
+    /** The traffic split applied: failover order (active first), weights and steering policy. */
     public readonly split: TrafficSplit;
     /** Worst-case seconds from a site's death to the edge sending its traffic elsewhere. */
     public readonly failoverDetectionSec: number;
