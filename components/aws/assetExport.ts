@@ -12,9 +12,11 @@ export interface AwsAssetExportArgs {
     readonly issuerUrl: pulumi.Input<string>;
     /** `system:serviceaccount:<namespace>:<name>` of the copying job. */
     readonly subject: string;
+    /** ARN of the assets bucket the role may list and read objects from. */
     readonly bucketArn: pulumi.Input<string>;
     /** The key the bucket's objects are encrypted with. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** AWS region of the bucket, e.g. "us-east-1": the role decrypts only through S3 there (`kms:ViaService`). */
     readonly region: string;
 }
 
@@ -32,6 +34,7 @@ export function assetExportRoleArn(
  * may only list the assets bucket and read its objects.
  */
 export class AwsAssetExport extends pulumi.ComponentResource {
+    /** ARN of the role the copying job assumes with its ServiceAccount token. */
     public readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsAssetExportArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -11,6 +11,7 @@ export interface AwsDatabaseEndpointArgs {
     readonly atlasProvider: AtlasProvider;
     /** The site's AWS region; Atlas opens its endpoint service there. */
     readonly region: string;
+    /** The site's VPC, where the interface endpoint and its security group go. */
     readonly vpcId: pulumi.Input<string>;
     /** The workloads' private subnets: the endpoint's interfaces live there. */
     readonly subnetIds: pulumi.Input<string>[];
@@ -24,6 +25,7 @@ export interface AwsDatabaseEndpointArgs {
  * subnets. The database has no public access list entries, so this is the only way in.
  */
 export class AwsDatabaseEndpoint extends pulumi.ComponentResource {
+    /** ID of the interface VPC endpoint to Atlas's endpoint service; Atlas accepts it as the project's private endpoint. */
     public readonly vpcEndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: AwsDatabaseEndpointArgs, opts?: pulumi.ComponentResourceOptions) {

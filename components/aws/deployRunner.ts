@@ -10,6 +10,7 @@ import { awsScope } from "./identity";
 import { dataStoreOptions } from "../data/retention";
 
 export interface AwsDeployRunnerArgs {
+    /** The site's VPC, where the runners' security group goes. */
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets whose default route is a NAT gateway: the runners' only way out. */
     readonly privateSubnetIds: pulumi.Input<string>[];
@@ -19,10 +20,14 @@ export interface AwsDeployRunnerArgs {
     readonly labels: readonly string[];
     /** The EKS cluster whose API the runners call, and its security group. */
     readonly clusterName: pulumi.Input<string>;
+    /** The cluster security group; it gets a rule admitting HTTPS to the API from the runners' security group. */
     readonly clusterSecurityGroupId: pulumi.Input<string>;
     /** Encrypts the runners' volumes and the registration credential. */
     readonly kmsKeyArn: pulumi.Input<string>;
-    /** @default "t3.large" - two vCPUs and 8 GiB: a Pulumi update of one site with its policy packs */
+    /**
+     * EC2 instance type of each runner.
+     * @default "t3.large" - two vCPUs and 8 GiB: a Pulumi update of one site with its policy packs
+     */
     readonly instanceType?: string;
     /** Runners kept up; each takes one job at a time. @default 1 */
     readonly runnerCount?: number;
@@ -43,9 +48,13 @@ const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
  * once, out of band (docs/runbooks/new-stack.md).
  */
 export class AwsDeployRunner extends pulumi.ComponentResource {
+    /** ARN of the runners' IAM role, which their jobs run as: cluster admin through an EKS access entry. */
     public readonly roleArn: pulumi.Output<string>;
+    /** ID of the runners' security group (no ingress; HTTPS out). */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** ARN of the Secrets Manager secret holding the GitHub registration credential; its value is set out of band. */
     public readonly registrationSecretArn: pulumi.Output<string>;
+    /** Name of the runners' Auto Scaling group. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: AwsDeployRunnerArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -12,7 +12,9 @@ const ENCRYPT_DECRYPT = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:
  * (S3, Secrets Manager, ECR, ElastiCache, EKS secrets, backups, node volumes).
  */
 export class AwsKeys extends pulumi.ComponentResource {
+    /** ARN of the `logs` key: CloudWatch Logs, CloudTrail and alarm notifications. */
     public readonly logsKeyArn: pulumi.Output<string>;
+    /** ARN of the `data` key: every data store at rest, EKS secrets, backups and node volumes. */
     public readonly dataKeyArn: pulumi.Output<string>;
 
     constructor(name: string, args: Record<string, never>, opts?: pulumi.ComponentResourceOptions) {

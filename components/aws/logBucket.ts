@@ -19,7 +19,12 @@ export interface AwsLogBucketArgs extends DataRetention {
  * SSE-S3, so it is not KMS-encrypted; it is private, versioned and TLS-only like every bucket.
  */
 export class AwsLogBucket extends pulumi.ComponentResource {
+    /** The log bucket's name: the `bucket` of the load balancers' access logs and the buckets' logging targets. */
     public readonly bucketName: pulumi.Output<string>;
+    /**
+     * The bucket's configuration resources (public access block, ownership, encryption, versioning, policy): depend on
+     * them before enabling a writer.
+     */
     public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: AwsLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {

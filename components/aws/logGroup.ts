@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 
 export interface EncryptedLogGroupArgs {
+    /** Days the group keeps its events (one of the values CloudWatch Logs accepts, e.g. 365). */
     readonly retentionInDays: number;
+    /** Encrypts the group's events; the key's policy must admit CloudWatch Logs. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /** A fixed name, where a service requires one (EKS, WAF). @default auto-named */
     readonly name?: pulumi.Input<string>;

@@ -6,14 +6,17 @@ import { getRandomPasswordOutput } from "@pulumi/aws/secretsmanager/getRandomPas
 import { dataStoreOptions } from "../data/retention";
 
 export interface AwsRedisArgs {
+    /** The site's VPC, where the cache's security group goes. */
     readonly vpcId: pulumi.Input<string>;
     /** Isolated subnets: the cache has no route out of the VPC. */
     readonly subnetIds: pulumi.Input<string>[];
     /** The only networks that may connect (the workloads' private subnets). */
     readonly clientCidrs: readonly string[];
+    /** ElastiCache node type of every node, e.g. "cache.r7g.large". */
     readonly nodeType: string;
     /** Nodes: a primary and replicas, spread across zones. At least 2 for automatic failover. */
     readonly nodeCount: number;
+    /** Days the daily snapshots are kept, 1 to 35. */
     readonly snapshotRetentionDays: number;
     /**
      * The AUTH token's version. Raising it rotates the token: a new one is generated and written
@@ -22,6 +25,7 @@ export interface AwsRedisArgs {
      * copy is kept in Pulumi's state (write-only inputs).
      */
     readonly authTokenVersion: number;
+    /** Encrypts the cache at rest and the AUTH token's secret. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Keep the cluster when the stack is destroyed or the resource replaced by mistake (prod). */
     readonly protect: boolean;
@@ -33,8 +37,11 @@ export interface AwsRedisArgs {
  * and daily snapshots. It is a cache each site rebuilds, so it is not replicated across clouds.
  */
 export class AwsRedis extends pulumi.ComponentResource {
+    /** Hostname of the replication group's primary endpoint, which follows the primary on failover; TLS on port 6379. */
     public readonly primaryEndpoint: pulumi.Output<string>;
+    /** ARN of the Secrets Manager secret that holds the current AUTH token. */
     public readonly authTokenSecretArn: pulumi.Output<string>;
+    /** ID of the ElastiCache replication group. */
     public readonly replicationGroupId: pulumi.Output<string>;
     /** Every node's cache cluster id: the primary moves between them on failover. */
     public readonly memberClusterIds: pulumi.Output<string>[];

@@ -6,6 +6,7 @@ import { dataStoreOptions } from "../data/retention";
 export interface AwsRegistryArgs {
     /** One repository and one secret per service. */
     readonly services: readonly string[];
+    /** Encrypts the repositories' images and the services' secrets. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Tagged images each repository keeps. @default 30 */
     readonly keepTaggedImages?: number;
@@ -20,7 +21,12 @@ export interface AwsRegistryArgs {
  * Manager; their owners rotate them (runbook), and the Redis AUTH token rotates with ElastiCache.
  */
 export class AwsRegistry extends pulumi.ComponentResource {
+    /**
+     * URL of each service's ECR repository (`<account>.dkr.ecr.<region>.amazonaws.com/crypto-beacon/<stack>/<service>`),
+     * by service name.
+     */
     public readonly repositoryUrls: Record<string, pulumi.Output<string>>;
+    /** ARN of each service's Secrets Manager secret, by service name; its value is set outside the repository. */
     public readonly secretArns: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AwsRegistryArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -8,7 +8,10 @@ export interface SecureBucketArgs extends DataRetention {
      * logs and ALB access logs cannot be written to KMS-encrypted buckets).
      */
     readonly encryption: pulumi.Input<string> | "s3-managed";
-    /** Statements added to the bucket policy, which always denies requests without TLS. */
+    /**
+     * Statements added to the bucket policy, given the bucket's ARN; the policy always denies requests without TLS.
+     * @default - none: the TLS-only deny alone
+     */
     readonly policyStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<Record<string, unknown>>[];
     /** Bucket that receives this bucket's server access logs. @default no access logging */
     readonly accessLogBucket?: pulumi.Input<string>;
@@ -24,8 +27,11 @@ export interface SecureBucketArgs extends DataRetention {
  * itself is retained on delete, and protected when `protect` is set.
  */
 export class SecureBucket extends pulumi.ComponentResource {
+    /** The bucket's name (auto-named from the component name). */
     public readonly bucketName: pulumi.Output<string>;
+    /** The bucket's ARN. */
     public readonly arn: pulumi.Output<string>;
+    /** The bucket resource itself, for sub-resources a caller adds (the assets' replication configuration). */
     public readonly bucket: s3.Bucket;
     /** The last configuration resource: depend on it before writing to the bucket. */
     public readonly ready: pulumi.Resource[];

@@ -19,7 +19,9 @@ const NODE_COUNT_KEY: Readonly<Record<DatabaseDomain, string>> = {
 };
 
 export interface DatabasePlacement {
+    /** The Atlas region name of the domain's nodes, e.g. "US_EAST_1" (AWS), "US_EAST_2" (Azure), "CENTRAL_US" (GCP). */
     readonly region: string;
+    /** Electable nodes (count) in the domain; the three domains add up to 3, 5 or 7. */
     readonly electableNodes: number;
 }
 

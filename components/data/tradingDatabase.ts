@@ -26,17 +26,21 @@ export const CONNECTION_SETTINGS = {
 export const BACKUP_RETENTION = { hourlyDays: 2, dailyDays: 30, monthlyMonths: 12 } as const;
 
 export interface TradingDatabaseArgs {
+    /** The Atlas project ID the cluster, its backup schedule and the application user belong to. */
     readonly projectId: pulumi.Input<string>;
+    /** Region and electable node count per failure domain (AWS, Azure, the GCP tie-breaker); must keep a majority after losing any one. */
     readonly topology: DatabaseTopology;
     /** The site whose region the primary prefers; the DR switch moves it with the traffic. */
     readonly activeSite: SiteDomain;
     /** Atlas tier of every electable node, e.g. "M30". */
     readonly instanceSize: string;
+    /** Password of the application's database user `trading-hub-app` (readWrite on `trading`, this cluster only); a secret. */
     readonly appUserPassword: pulumi.Input<string>;
     /** Opt-in drill: simulate the loss of this site's database region. @default "none" */
     readonly outageSimulation?: SiteDomain | "none";
     /** Termination protection, `protect` and retain on delete. */
     readonly protect: boolean;
+    /** Tags set on the Atlas cluster. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -48,6 +52,7 @@ export interface TradingDatabaseArgs {
  * through their private endpoints.
  */
 export class TradingDatabase extends pulumi.ComponentResource {
+    /** Name of the Atlas cluster (the replica set). */
     public readonly clusterName: pulumi.Output<string>;
     /** One SRV connection string per private endpoint; each site uses the one in its own network. */
     public readonly privateEndpointConnectionStrings: pulumi.Output<string[]>;
