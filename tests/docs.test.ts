@@ -39,7 +39,7 @@ function docComment(node: ts.Node): ts.JSDoc | undefined {
     return docs.at(-1);
 }
 
-function hasText(comment: string | readonly ts.JSDocComment[] | undefined): boolean {
+function hasText(comment: string | ts.NodeArray<ts.JSDocComment> | undefined): boolean {
     return (ts.getTextOfJSDocComment(comment)?.trim() ?? "") !== "";
 }
 

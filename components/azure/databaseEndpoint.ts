@@ -9,11 +9,13 @@ export interface AzureDatabaseEndpointArgs {
     readonly atlasProjectId: pulumi.Input<string>;
     /** Provider for the Atlas side of the link; the component's own provider builds the Azure side. */
     readonly atlasProvider: AtlasProvider;
+    /** Resource group of the private endpoint. */
     readonly resourceGroupName: pulumi.Input<string>;
     /** The site's Azure location; Atlas opens its private link service there. */
     readonly location: string;
     /** The site's private-endpoint subnet. */
     readonly subnetId: pulumi.Input<string>;
+    /** Tags set on the private endpoint. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -23,6 +25,7 @@ export interface AzureDatabaseEndpointArgs {
  * Atlas's approval, so it is a manual connection that Atlas accepts when the service registers it.
  */
 export class AzureDatabaseEndpoint extends pulumi.ComponentResource {
+    /** ARM resource ID of the private endpoint to Atlas's private link service. */
     public readonly privateEndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureDatabaseEndpointArgs, opts?: pulumi.ComponentResourceOptions) {

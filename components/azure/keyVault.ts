@@ -12,8 +12,11 @@ export type AzureKeyVaultArgs = PrivateServiceArgs;
  * network access disabled, reached through a private endpoint, with diagnostic logs.
  */
 export class AzureKeyVault extends pulumi.ComponentResource {
+    /** ARM resource ID of the vault: the scope of Key Vault role assignments. */
     public readonly vaultId: pulumi.Output<string>;
+    /** The vault's URI with its trailing slash, `https://<name>.vault.azure.net/`. */
     public readonly vaultUri: pulumi.Output<string>;
+    /** The vault's name. */
     public readonly vaultName: pulumi.Output<string>;
 
     constructor(name: string, args: AzureKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -3,17 +3,23 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 
 export interface AzureLogsArgs {
+    /** Resource group of the workspace and the action group. */
     readonly resourceGroupName: pulumi.Input<string>;
+    /** Azure region of the workspace, e.g. "westeurope" (the action group is global). */
     readonly location: string;
+    /** Days the workspace keeps its logs, 30 to 730. */
     readonly retentionDays: number;
     /** Email the alerts go to; empty for none. */
     readonly alertEmail: string;
+    /** Tags set on the workspace and the action group. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The Azure site's Log Analytics workspace and the action group its alerts notify. */
 export class AzureLogs extends pulumi.ComponentResource {
+    /** ARM resource ID of the Log Analytics workspace that every diagnostic setting of the site writes to. */
     public readonly workspaceId: pulumi.Output<string>;
+    /** ARM resource ID of the action group the site's alerts notify (email to alertEmail, if set). */
     public readonly actionGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureLogsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -20,6 +20,7 @@ export interface AzureNetworkArgs {
     readonly gatewaySourceRanges: readonly string[];
     /** Storage account that receives the VNet flow logs. */
     readonly flowLogStorageAccountId: pulumi.Input<string>;
+    /** Days the VNet flow logs are kept in the storage account, 1 to 365. */
     readonly flowLogRetentionDays: number;
     /** Log Analytics workspace for traffic analytics. */
     readonly workspaceId: pulumi.Input<string>;
@@ -83,10 +84,18 @@ type SecurityRule = pulumi.Unwrap<network.NetworkSecurityGroupArgs["securityRule
  * load balancer in), and no subnet has default outbound internet access.
  */
 export class AzureNetwork extends pulumi.ComponentResource {
+    /** ARM resource ID of the virtual network. */
     public readonly vnetId: pulumi.Output<string>;
+    /** Name of the virtual network. */
     public readonly vnetName: pulumi.Output<string>;
+    /** ARM resource ID of each subnet (aksNodes, gateway, privateEndpoints, deployRunner). */
     public readonly subnetIds: Record<AzureSubnet, pulumi.Output<string>>;
+    /** CIDR of each subnet, as the address plan carves the address space. */
     public readonly subnetPrefixes: Record<AzureSubnet, string>;
+    /**
+     * ARM resource ID of each private DNS zone, by private-link sub-resource (vault, registry, blob, redisEnterprise),
+     * linked to the VNet.
+     */
     public readonly privateDnsZoneIds: Record<PrivateLinkGroup, pulumi.Output<string>>;
 
     constructor(name: string, args: AzureNetworkArgs, opts?: pulumi.ComponentResourceOptions) {

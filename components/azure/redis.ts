@@ -15,9 +15,11 @@ export interface AzureRedisArgs extends PrivateServiceArgs {
  * network access, reached through a private endpoint. Like the AWS cache, it is rebuilt per site.
  */
 export class AzureRedis extends pulumi.ComponentResource {
+    /** Hostname of the cache; clients connect with TLS on the database's port 10000, through the private endpoint. */
     public readonly hostName: pulumi.Output<string>;
     /** The cluster and database names, where access policy assignments for its users go. */
     public readonly clusterName: pulumi.Output<string>;
+    /** Name of the cluster's one database ("default"). */
     public readonly databaseName: pulumi.Output<string>;
 
     constructor(name: string, args: AzureRedisArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -21,7 +21,9 @@ export interface AzureRegistryArgs extends PrivateServiceArgs {
  * Images arrive from the primary pipeline with `az acr import` from ECR (docs/registry.md).
  */
 export class AzureRegistry extends pulumi.ComponentResource {
+    /** ARM resource ID of the registry: the scope of the kubelet's AcrPull. */
     public readonly registryId: pulumi.Output<string>;
+    /** The registry's login server, `<name>.azurecr.io`: the host of the services' image references. */
     public readonly loginServer: pulumi.Output<string>;
 
     constructor(name: string, args: AzureRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
