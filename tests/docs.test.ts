@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
 import { REPOSITORY_ROOT } from "./helpers";
@@ -83,6 +84,18 @@ function referencedTypeNames(node: ts.Node | undefined): string[] {
     return names;
 }
 
+/** Object types written inline in a type node, outermost only: `readonly { port: number }[]` holds one. */
+function inlineObjectTypes(node: ts.Node | undefined): ts.TypeLiteralNode[] {
+    if (!node) return [];
+    if (ts.isTypeLiteralNode(node)) return [node];
+    if (ts.isFunctionTypeNode(node)) return [];
+    const found: ts.TypeLiteralNode[] = [];
+    ts.forEachChild(node, (child) => {
+        found.push(...inlineObjectTypes(child));
+    });
+    return found;
+}
+
 /** Every argument property and public component member of the given files, with whether it is documented. */
 export function documentationInventory(files: readonly string[] = componentSourceFiles()): DocumentedMember[] {
     const interfaces = new Map<string, InterfaceSite[]>();
@@ -111,6 +124,25 @@ export function documentationInventory(files: readonly string[] = componentSourc
     const inventory: DocumentedMember[] = [];
     const seen = new Set<string>();
     const pending = [...roots];
+    /** Records each property, and those of object types written inline in its type (`gateway?: { replicas: number }`). */
+    const recordArguments = (file: string, owner: string, members: ts.NodeArray<ts.TypeElement>): void => {
+        for (const member of members) {
+            if (!ts.isPropertySignature(member) && !ts.isMethodSignature(member)) continue;
+            const doc = docComment(member);
+            const optional = member.questionToken !== undefined;
+            inventory.push({
+                file,
+                owner,
+                member: member.name.getText(),
+                kind: "argument",
+                documented: hasText(doc?.comment),
+                ...(optional ? { hasDefault: hasDefaultTag(doc) } : {}),
+            });
+            pending.push(...referencedTypeNames(member.type));
+            for (const literal of inlineObjectTypes(member.type))
+                recordArguments(file, `${owner}.${member.name.getText()}`, literal.members);
+        }
+    };
     while (pending.length > 0) {
         const name = pending.shift() as string;
         if (seen.has(name)) continue;
@@ -124,20 +156,7 @@ export function documentationInventory(files: readonly string[] = componentSourc
             if (ts.isInterfaceDeclaration(declaration)) {
                 for (const clause of declaration.heritageClauses ?? []) pending.push(...clause.types.flatMap(referencedTypeNames));
             }
-            for (const member of declaration.members) {
-                if (!ts.isPropertySignature(member) && !ts.isMethodSignature(member)) continue;
-                const doc = docComment(member);
-                const optional = member.questionToken !== undefined;
-                inventory.push({
-                    file,
-                    owner: name,
-                    member: member.name.getText(),
-                    kind: "argument",
-                    documented: hasText(doc?.comment),
-                    ...(optional ? { hasDefault: hasDefaultTag(doc) } : {}),
-                });
-                pending.push(...referencedTypeNames(member.type));
-            }
+            recordArguments(file, name, declaration.members);
         }
     }
 
@@ -186,7 +205,7 @@ describe("component documentation", () => {
     describe("the check", () => {
         let directory: string;
         beforeEach(() => {
-            directory = fs.mkdtempSync(path.join(REPOSITORY_ROOT, "tests", ".docs-"));
+            directory = fs.mkdtempSync(path.join(os.tmpdir(), "beacon-docs-"));
         });
         afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
 
@@ -213,6 +232,11 @@ export interface ThingArgs extends Placement {
     readonly retentionDays?: number;
     /** Listeners. */
     readonly listeners: readonly Listener[];
+    /** Limits. */
+    readonly limits: {
+        /** CPU in cores. */
+        readonly cpu: string;
+    };
 }
 /** A thing. */
 export class Thing extends pulumi.ComponentResource {
@@ -239,6 +263,7 @@ export class Thing extends pulumi.ComponentResource {
             ],
             ["an inherited argument's comment", "    /** Region name. */\n", "Placement.region: argument has no JSDoc comment"],
             ["a nested argument's comment", "    /** Port number. */\n", "Listener.port: argument has no JSDoc comment"],
+            ["an inline object's field comment", "        /** CPU in cores. */\n", "ThingArgs.limits.cpu: argument has no JSDoc comment"],
             ["a component's summary", "/** A thing. */\n", "Thing: component class has no JSDoc comment"],
             ["a public output's comment", "    /** Its id. */\n", "Thing.id: public member has no JSDoc comment"],
         ];

@@ -12,8 +12,11 @@ export interface AzureBackupArgs {
     readonly location: string;
     /** Storage accounts whose blobs are backed up, with their containers. */
     readonly storageAccounts: readonly {
+        /** A short name for the account, unique among them; names its backup instance and role assignment. */
         readonly name: string;
+        /** ARM resource ID of the storage account; the vault gets Storage Account Backup Contributor on it. */
         readonly id: pulumi.Input<string>;
+        /** The account's containers whose blobs are backed up (vaulted backup). */
         readonly containers: readonly string[];
     }[];
     /** Days daily recovery points are kept. @default 30 */

@@ -30,7 +30,12 @@ export interface AzureNetworkArgs {
      * @default - the network creates `NetworkWatcher_<location>` in its own resource group, before
      * the VNet, so that Azure does not auto-create another in NetworkWatcherRG
      */
-    readonly existingNetworkWatcher?: { readonly name: string; readonly resourceGroupName: string };
+    readonly existingNetworkWatcher?: {
+        /** The Network Watcher's name, e.g. "NetworkWatcher_eastus2". */
+        readonly name: string;
+        /** Its resource group, e.g. "NetworkWatcherRG". */
+        readonly resourceGroupName: string;
+    };
     /** NAT gateway of the deploy runners' subnet, their only way out. @default none: the subnet has no egress */
     readonly deployRunnerNatGatewayId?: pulumi.Input<string>;
 }

@@ -39,7 +39,12 @@ export interface AzureWorkloadAccessArgs {
     /** ARM resource ID of the container registry, on which the kubelet's identity gets AcrPull. */
     readonly registryId: pulumi.Input<string>;
     /** The Managed Redis database the services sign in to with Entra ID (its access keys are off). */
-    readonly redis: { readonly clusterName: pulumi.Input<string>; readonly databaseName: pulumi.Input<string> };
+    readonly redis: {
+        /** Name of the Managed Redis cluster. */
+        readonly clusterName: pulumi.Input<string>;
+        /** Name of its database, where the services' access policy assignments go. */
+        readonly databaseName: pulumi.Input<string>;
+    };
     /** Tags set on the services' identities. */
     readonly tags: Readonly<Record<string, string>>;
 }

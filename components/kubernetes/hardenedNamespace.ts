@@ -11,14 +11,24 @@ export interface HardenedNamespaceArgs {
     readonly namespace: string;
     /** Totals the namespace may request and use. */
     readonly quota: {
+        /** CPU all pods together may request, as a Kubernetes quantity (e.g. "2" cores or "500m"). */
         readonly requestsCpu: string;
+        /** Memory all pods together may request, as a Kubernetes quantity (e.g. "4Gi"). */
         readonly requestsMemory: string;
+        /** CPU all pods' limits may add up to, as a Kubernetes quantity. */
         readonly limitsCpu: string;
+        /** Memory all pods' limits may add up to, as a Kubernetes quantity. */
         readonly limitsMemory: string;
+        /** Pods (count) the namespace may hold at once. */
         readonly pods: number;
     };
     /** The traffic allowed besides DNS: everything else is denied both ways. */
-    readonly allow: readonly { readonly name: string; readonly spec: k8s.networking.v1.NetworkPolicySpec }[];
+    readonly allow: readonly {
+        /** The NetworkPolicy's name, unique in the namespace. */
+        readonly name: string;
+        /** The NetworkPolicy's spec: pod selector, policy types and the flows it admits. */
+        readonly spec: k8s.networking.v1.NetworkPolicySpec;
+    }[];
 }
 
 /**

@@ -18,9 +18,19 @@ export interface HubServiceSpec {
     /** Path prefixes the gateway routes to it; none for a background worker. */
     readonly paths: readonly string[];
     /** CPU and memory each pod requests, in Kubernetes quantities (e.g. cpu "250m", memory "256Mi"). */
-    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly requests: {
+        /** CPU, as a Kubernetes quantity: "250m" is a quarter core. */
+        readonly cpu: string;
+        /** Memory, as a Kubernetes quantity, e.g. "256Mi". */
+        readonly memory: string;
+    };
     /** CPU and memory each pod may use at most, in Kubernetes quantities (e.g. cpu "1", memory "512Mi"). */
-    readonly limits: { readonly cpu: string; readonly memory: string };
+    readonly limits: {
+        /** CPU, as a Kubernetes quantity: "1" is one core; the pod is throttled above it. */
+        readonly cpu: string;
+        /** Memory, as a Kubernetes quantity, e.g. "512Mi"; the container is killed above it. */
+        readonly memory: string;
+    };
     /** Replicas on an active site; the autoscaler keeps it between these. */
     readonly minReplicas: number;
     /** Most replicas (count) per serving colour on an active site; a standby site allows a quarter of it, rounded up. */
@@ -39,7 +49,9 @@ export interface ServiceCloudBinding {
     readonly podLabels: Readonly<Record<string, string>>;
     /** The Secrets Store CSI provider and its parameters for this service's secrets. */
     readonly secretProvider: {
+        /** The CSI driver's provider plugin: "aws" (Secrets Manager) or "azure" (Key Vault). */
         readonly provider: "aws" | "azure";
+        /** The SecretProviderClass's provider parameters, e.g. the objects to mount and the identity to read them as. */
         readonly parameters: pulumi.Input<Record<string, pulumi.Input<string>>>;
     };
     /** The image repository in the site's own registry, without tag. */

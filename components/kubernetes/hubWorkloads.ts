@@ -60,7 +60,15 @@ export interface WorkloadNetworks {
     /** The site's private address space: data-store endpoints, cloud API endpoints, the API server. */
     readonly privateCidr: string;
     /** Ports of the private data stores the services use (cache, database endpoint range). */
-    readonly dataPorts: readonly { readonly port: number; readonly endPort?: number }[];
+    readonly dataPorts: readonly {
+        /** TCP port, or the first of a range. */
+        readonly port: number;
+        /**
+         * Last TCP port of the range, inclusive.
+         * @default - none: the single port `port`
+         */
+        readonly endPort?: number;
+    }[];
     /**
      * The ClusterIP of the `kubernetes` Service, which the gateway's controller calls. A network
      * policy engine may judge that traffic by the Service address rather than the endpoints'.
@@ -72,7 +80,12 @@ export interface WorkloadNetworks {
      * endpoint's public address ranges, through which the web tier reads the assets bucket.
      * @default none
      */
-    readonly objectStore?: { readonly cidrs: pulumi.Input<string[]>; readonly services: readonly string[] };
+    readonly objectStore?: {
+        /** The address ranges object storage is reached at, e.g. the S3 prefix list's CIDRs. */
+        readonly cidrs: pulumi.Input<string[]>;
+        /** The services, by name, allowed to reach them on 443. */
+        readonly services: readonly string[];
+    };
     /**
      * Whether the services may reach public HTTPS. Azure needs it: workload identity exchanges its
      * token with Entra ID, which has no private endpoint. AWS reaches STS through the VPC.
@@ -104,15 +117,28 @@ export interface HubWorkloadsArgs {
      * checks carry the target's address as Host, never the site's hostname.
      * @default none - only requests for `hostname` are routed
      */
-    readonly healthCheck?: { readonly path: string; readonly service: string };
+    readonly healthCheck?: {
+        /** The path answered, starting with /, e.g. "/healthz". */
+        readonly path: string;
+        /** The service, by name, that answers it. */
+        readonly service: string;
+    };
     /**
      * Replicas and per-proxy requests of the gateway.
      * @default by capacity - active: 2 controllers and 3 proxies of 250m/256Mi; standby: 1 and 1
      */
     readonly gateway?: {
+        /** Replicas (count) of the Envoy Gateway controller. */
         readonly controllerReplicas: number;
+        /** Replicas (count) of the Envoy proxy that carries the traffic. */
         readonly proxyReplicas: number;
-        readonly proxyRequests: { readonly cpu: string; readonly memory: string };
+        /** What each proxy replica requests. */
+        readonly proxyRequests: {
+            /** CPU, as a Kubernetes quantity: "250m" is a quarter core. */
+            readonly cpu: string;
+            /** Memory, as a Kubernetes quantity, e.g. "256Mi". */
+            readonly memory: string;
+        };
     };
 }
 
