@@ -30,7 +30,7 @@ interface AzureCommonArgs {
 export class AzureRunnerEgress extends pulumi.ComponentResource {
     /** ARM resource ID of the NAT gateway; the runner subnet attaches it. */
     public readonly natGatewayId: pulumi.Output<string>;
-    /** The static public IPv4 address the runners' outbound traffic comes from (undefined until Azure allocates it). */
+    /** The static public IPv4 address all of the runners' outbound traffic comes from. */
     public readonly publicIpAddress: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: AzureCommonArgs, opts?: pulumi.ComponentResourceOptions) {

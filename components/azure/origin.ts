@@ -42,7 +42,7 @@ export interface AzureOriginArgs {
     readonly minCapacity: number;
     /** Most gateway capacity units (instances) autoscaling may reach, from minCapacity to 125. */
     readonly maxCapacity: number;
-    /** Log Analytics workspace ID that the gateway's access and firewall logs go to. */
+    /** Log Analytics workspace ID that the gateway's diagnostic logs (every category, access and firewall among them) and metrics go to. */
     readonly workspaceId: pulumi.Input<string>;
     /**
      * PEM of the CA that issued the edge's per-zone origin-pull certificate. The HTTPS listener
