@@ -65,7 +65,7 @@ export const awsSecretsRotated = stackRule<RotationConfig>({
     severity: "medium",
     remediation:
         "Add a secretsmanager.SecretRotation (automaticallyAfterDays within the limit), or write the value through secretStringWo with a secretStringWoVersion read from the stack's config.",
-    controls: { pciDss: ["3.6.1", "8.3.9"], soc2: ["CC6.1"] },
+    controls: { pciDss: ["3.6.1"], soc2: ["CC6.1"] },
     configSchema: {
         properties: {
             maximumRotationDays: {
