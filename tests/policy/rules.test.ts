@@ -256,6 +256,75 @@ describe("policy rules", function () {
             assert.equal(ruleFindings(otherBucket, "aws-cloudtrail-bucket-access-logged").length, 1);
         });
 
+        it("every bucket needs its public access block, encryption, versioning and lifecycle, inline or as a separate resource", () => {
+            const without = (type: string) => prod.aws.filter((resource) => !(resource.type === type && resource.name === "aws-assets"));
+            const settings = [
+                {
+                    rule: "aws-s3-public-access-blocked",
+                    type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                    missing: /^bucket aws-assets has no public access block$/,
+                },
+                {
+                    rule: "aws-s3-default-encryption",
+                    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    missing: /^bucket aws-assets has no default encryption rule$/,
+                    inline: {
+                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } },
+                    },
+                    inlineV2: {
+                        serverSideEncryptionConfigurations: [
+                            { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+                        ],
+                    },
+                    inlineWrong: { serverSideEncryptionConfiguration: { rule: {} } },
+                },
+                {
+                    rule: "aws-s3-versioning",
+                    type: "aws:s3/bucketVersioning:BucketVersioning",
+                    missing: /^bucket aws-assets has no versioning$/,
+                    inline: { versioning: { enabled: true } },
+                    inlineV2: { versionings: [{ enabled: true }] },
+                    inlineWrong: { versioning: { enabled: false } },
+                },
+                {
+                    rule: "aws-s3-lifecycle",
+                    type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                    missing: /^bucket aws-assets has no lifecycle configuration$/,
+                    inline: { lifecycleRules: [{ enabled: true, noncurrentVersionExpiration: { days: 90 } }] },
+                    inlineV2: { lifecycleRules: [{ enabled: true, expiration: { days: 365 } }] },
+                    inlineWrong: { lifecycleRules: [{ enabled: false }] },
+                },
+            ];
+            for (const { rule, type, missing, inline, inlineV2, inlineWrong } of settings) {
+                const bare = without(type);
+                const findings = ruleFindings(bare, rule);
+                assert.equal(findings.length, 1, `${rule}: ${findings.map((finding) => finding.message).join("; ")}`);
+                assert.match(findings[0].message, missing);
+                if (!inline) {
+                    continue;
+                }
+                const withInline = (inputs: Record<string, unknown>) =>
+                    mutate(bare, "aws:s3/bucket:Bucket", "aws-assets", (bucket) => Object.assign(bucket, inputs));
+                assert.deepEqual(ruleFindings(withInline(inline), rule), [], `${rule} reads the Bucket's inline form`);
+                assert.match(
+                    ruleFindings(withInline(inlineWrong), rule)[0].message,
+                    /^bucket aws-assets: /,
+                    `${rule} judges the inline form`,
+                );
+                const asBucketV2 = bare.map((resource) =>
+                    resource.type === "aws:s3/bucket:Bucket" && resource.name === "aws-assets"
+                        ? {
+                              ...resource,
+                              type: "aws:s3/bucketV2:BucketV2",
+                              urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+                              analyzerInputs: { ...resource.analyzerInputs, ...inlineV2 },
+                          }
+                        : resource,
+                );
+                assert.deepEqual(ruleFindings(asBucketV2, rule), [], `${rule} reads the BucketV2's inline form`);
+            }
+        });
+
         it("a plain secret value passes with a SecretRotation on schedule, and fails past the configured limit", () => {
             const plainValue = mutate(prod.aws, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token", (inputs) => {
                 inputs.secretString = "value";
