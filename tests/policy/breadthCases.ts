@@ -154,6 +154,41 @@ export const BREADTH_CASES: readonly BreadthCase[] = [
         findings: [/^jump: IP configuration primary has a public IP$/, /^workers: IP configuration worker-ip has a public IP$/],
     },
     {
+        rule: "azure-storage-secure",
+        kind: "azure/storage",
+        findings: [
+            /^teamdata: accepts plain HTTP$/,
+            /^teamdata: accepts TLS below 1\.2$/,
+            /^teamdata: allows public blob access$/,
+            /^teamdata: allows shared-key access$/,
+        ],
+    },
+    { rule: "azure-storage-infrastructure-encryption", kind: "azure/storage", findings: [/^teamdata: infrastructure encryption is off$/] },
+    { rule: "azure-storage-network-deny", kind: "azure/storage", findings: [/^teamdata: network access is allowed by default$/] },
+    { rule: "azure-storage-versioning", kind: "azure/storage", findings: [/^teamdata: versioning or soft delete is off$/] },
+    { rule: "azure-storage-container-private", kind: "azure/storage", findings: [/^reports: publicAccess is Blob$/] },
+    {
+        rule: "azure-acr-locked-down",
+        kind: "azure/registry",
+        findings: [
+            /^teamimages: the admin user is enabled$/,
+            /^teamimages: anonymous pull is enabled$/,
+            /^teamimages: public network access is allowed$/,
+        ],
+    },
+    { rule: "azure-acr-retention", kind: "azure/registry", findings: [/^teamimages: no retention policy$/] },
+    { rule: "azure-acr-zone-redundant", kind: "azure/registry", findings: [/^teamimages: the registry is not zone-redundant$/] },
+    {
+        rule: "azure-key-vault-protected",
+        kind: "azure/keyvault",
+        findings: [
+            /^team-secrets: access policies instead of Azure RBAC$/,
+            /^team-secrets: purge protection is off$/,
+            /^team-secrets: soft delete is off$/,
+            /^team-secrets: public network access is allowed$/,
+        ],
+    },
+    {
         rule: "azure-nsg-no-open-inbound",
         kind: "azure/network",
         findings: [/^ssh: .*allows inbound traffic from any address on ports 22$/],
