@@ -53,7 +53,10 @@ describe("policy rules", function () {
         readonly broken: (resources: PlannedResource[]) => PlannedResource[];
         readonly expect: RegExp;
         readonly level?: "mandatory" | "advisory";
-        /** Intent rules that see the same break from the whole graph (a lost grant, a new opening). @default none */
+        /**
+         * Other rules the same break also breaks: intent rules that see it from the whole graph (a lost
+         * grant, a new opening), or a rule on another concern of the same input. @default none
+         */
         readonly also?: readonly string[];
     }
     const cases: Case[] = [
@@ -1402,6 +1405,8 @@ function hardeningCases() {
         },
         {
             rule: "no-hardcoded-credentials",
+            // A value written in plain secretString is also one the program never rotates.
+            also: ["aws-secrets-manager-rotation"],
             site: aws,
             broken: set(
                 "aws:secretsmanager/secretVersion:SecretVersion",

@@ -70,9 +70,8 @@ export const awsEksNodeVolumesCustomerKey = stackRule({
             if (volumes.length === 0) {
                 return finding(`launch template ${template.name} maps no volume, so the AMI's uses the AWS-managed key`);
             }
-            const onManagedKey = volumes.filter(
-                (volume) => String(volume.encrypted) !== "true" || !volume.kmsKeyId || AWS_MANAGED_EBS_KEY.test(String(volume.kmsKeyId)),
-            );
+            // Whether a volume is encrypted at all is aws-node-volumes-encrypted's concern; this rule judges the key.
+            const onManagedKey = volumes.filter((volume) => !volume.kmsKeyId || AWS_MANAGED_EBS_KEY.test(String(volume.kmsKeyId)));
             return onManagedKey.length > 0
                 ? finding(`launch template ${template.name} has ${onManagedKey.length} volume(s) not on a customer-managed key`)
                 : [];

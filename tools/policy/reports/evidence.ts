@@ -105,7 +105,12 @@ export function renderEvidence(
         rows.push(`| [${control.id}](#${anchor(control.id)}) | ${cell(control.title)} | ${covering.length} | ${verdict} |`);
         sections.push(`<a id="${anchor(control.id)}"></a>`, "", `### ${control.id}`, "", control.title, "", `Verdict: **${verdict}**`, "");
         if (covering.length === 0) {
-            sections.push(control.manual ? `No automated coverage: ${control.manual}.` : "No rule covers this control yet.", "");
+            sections.push(
+                control.manual
+                    ? `No automated coverage: ${control.manual}.`
+                    : "No rule of the packs in this check covers it: its rules belong to a pack left out of the run.",
+                "",
+            );
             continue;
         }
         sections.push(...covering.flatMap(ruleEvidenceLines), "");
