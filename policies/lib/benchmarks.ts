@@ -4,7 +4,8 @@
  * named, or not, with the reason. Titles are short paraphrases; the benchmarks' own texts are
  * authoritative. Controls that concern accounts, tenants or runtime operations rather than
  * the code are listed too, so that nothing is left out silently. tests/policy/benchmarks.test.ts
- * holds every named rule to the rules that exist.
+ * holds every named rule to the rules that exist. Each benchmark's `source` says where its ids
+ * and titles were checked.
  */
 export interface BenchmarkControl {
     readonly id: string;
@@ -13,22 +14,29 @@ export interface BenchmarkControl {
     readonly rules?: readonly string[];
     /** Why no rule checks it. */
     readonly reason?: string;
+    /** The part of the control the rules check, where it is narrower than the control. @default the whole control */
+    readonly scope?: string;
 }
 
 export interface Benchmark {
     readonly title: string;
+    /** Where the control ids and titles were checked. */
+    readonly source: string;
     readonly controls: readonly BenchmarkControl[];
 }
 
 const ACCOUNT = "account or organization setting, outside the stacks (set once per account, not in this repository)";
 const TENANT = "Entra ID tenant or subscription setting, outside the stacks";
 const MANAGED_CONTROL_PLANE = "managed control plane: EKS and AKS configure the API server, etcd, controller manager and scheduler";
-const TRAIL_BUCKET_GAP =
-    "not yet a rule: prod's CloudTrail bucket has no server access logging today (a real gap, fixed in the component); the rule comes with that fix so prod stays clean";
+const PROGRAM_WRITTEN_SECRETS =
+    "secrets whose value the program writes (a SecretVersion in the stack); a secret set out of band is rotated as docs/runbooks/secret-rotation.md says, which a plan cannot show";
+const ADMISSION =
+    "no rule reads it; in namespaces labelled restricted (k8s-namespace-restricted) Pod Security Admission refuses such pods when they are created";
 
 export const BENCHMARKS = {
     cisAwsFoundations: {
         title: "CIS Amazon Web Services Foundations Benchmark v3.0.0",
+        source: "the v3.0.0 recommendation titles as AWS Security Hub's CIS v3.0.0 standard lists them (docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html), cross-read with turbot/steampipe-mod-aws-compliance cis_v300/section_3.sp and section_5.sp",
         controls: [
             { id: "1.4", title: "No access key exists for the root user", reason: ACCOUNT },
             { id: "1.5", title: "MFA is enabled for the root user", reason: ACCOUNT },
@@ -54,7 +62,11 @@ export const BENCHMARKS = {
             { id: "3.1", title: "CloudTrail is enabled in all regions", rules: ["aws-cloudtrail-validated"] },
             { id: "3.2", title: "CloudTrail log file validation is enabled", rules: ["aws-cloudtrail-validated"] },
             { id: "3.3", title: "AWS Config is enabled in all regions", reason: ACCOUNT },
-            { id: "3.4", title: "S3 bucket access logging is enabled on the CloudTrail bucket", reason: TRAIL_BUCKET_GAP },
+            {
+                id: "3.4",
+                title: "S3 bucket access logging is enabled on the CloudTrail S3 bucket",
+                rules: ["aws-cloudtrail-bucket-access-logged"],
+            },
             { id: "3.5", title: "CloudTrail logs are encrypted at rest with KMS keys", rules: ["aws-cloudtrail-validated"] },
             { id: "3.6", title: "Rotation is enabled for customer-created symmetric KMS keys", rules: ["aws-kms-key-rotation"] },
             { id: "3.7", title: "VPC flow logging is enabled in all VPCs", rules: ["aws-vpc-flow-logs"] },
@@ -88,16 +100,27 @@ export const BENCHMARKS = {
     },
     awsFoundationalSecurityBestPractices: {
         title: "AWS Foundational Security Best Practices",
+        source: "AWS Security Hub's control reference, one page per service (docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html): ids, titles and, for S3.1, the resource type (AWS::::Account)",
         controls: [
             {
                 id: "APIGateway.1",
                 title: "REST and WebSocket API execution logging is enabled",
                 reason: "not read: stage execution logging lives in MethodSettings; access logs are checked (APIGateway.9)",
             },
-            { id: "APIGateway.9", title: "Access logging is configured for API Gateway stages", rules: ["aws-api-gateway-access-logs"] },
+            {
+                id: "APIGateway.9",
+                title: "Access logging is configured for API Gateway V2 stages",
+                rules: ["aws-api-gateway-access-logs"],
+                scope: "the rule reads REST (v1) stages too",
+            },
             { id: "CloudTrail.1", title: "A multi-region trail with read and write events exists", rules: ["aws-cloudtrail-validated"] },
             { id: "CloudTrail.2", title: "CloudTrail encryption at rest is enabled", rules: ["aws-cloudtrail-validated"] },
             { id: "CloudTrail.4", title: "CloudTrail log file validation is enabled", rules: ["aws-cloudtrail-validated"] },
+            {
+                id: "CloudTrail.7",
+                title: "S3 bucket access logging is enabled on the CloudTrail S3 bucket",
+                rules: ["aws-cloudtrail-bucket-access-logged"],
+            },
             { id: "DynamoDB.2", title: "DynamoDB tables have point-in-time recovery", rules: ["aws-dynamodb-point-in-time-recovery"] },
             { id: "EC2.2", title: "VPC default security groups allow no traffic", rules: ["aws-default-security-group-closed"] },
             {
@@ -152,7 +175,11 @@ export const BENCHMARKS = {
             { id: "Opensearch.1", title: "OpenSearch domains have encryption at rest", rules: ["aws-opensearch-hardened"] },
             { id: "Opensearch.2", title: "OpenSearch domains are not publicly accessible", rules: ["aws-opensearch-hardened"] },
             { id: "Opensearch.3", title: "OpenSearch domains encrypt data sent between nodes", rules: ["aws-opensearch-hardened"] },
-            { id: "Opensearch.8", title: "Connections to OpenSearch domains use TLS", rules: ["aws-opensearch-hardened"] },
+            {
+                id: "Opensearch.8",
+                title: "Connections to OpenSearch domains are encrypted using the latest TLS security policy",
+                rules: ["aws-opensearch-hardened"],
+            },
             { id: "RDS.2", title: "RDS instances prohibit public access", rules: ["aws-rds-not-public"] },
             { id: "RDS.3", title: "RDS instances have encryption at rest", rules: ["aws-rds-encrypted"] },
             { id: "RDS.7", title: "RDS clusters have deletion protection", rules: ["aws-rds-deletion-protection"] },
@@ -160,18 +187,35 @@ export const BENCHMARKS = {
             { id: "RDS.10", title: "IAM authentication is configured for RDS instances", rules: ["aws-rds-iam-authentication"] },
             { id: "RDS.11", title: "RDS instances have automatic backups", rules: ["aws-rds-backups"] },
             { id: "RDS.12", title: "IAM authentication is configured for RDS clusters", rules: ["aws-rds-iam-authentication"] },
-            { id: "S3.1", title: "S3 Block Public Access is enabled", rules: ["aws-s3-public-access-blocked"] },
+            { id: "RDS.27", title: "RDS DB clusters are encrypted at rest", rules: ["aws-rds-encrypted"] },
+            {
+                id: "S3.1",
+                title: "S3 general purpose buckets have block public access settings enabled (the account's setting)",
+                reason: `${ACCOUNT}; each bucket's own block is checked (S3.8)`,
+            },
             { id: "S3.2", title: "S3 buckets prohibit public read access", rules: ["aws-s3-no-public-acl", "aws-s3-no-public-policy"] },
             { id: "S3.3", title: "S3 buckets prohibit public write access", rules: ["aws-s3-no-public-acl", "aws-s3-no-public-policy"] },
             { id: "S3.5", title: "S3 buckets require requests to use SSL", rules: ["aws-s3-tls-only"] },
-            { id: "S3.9", title: "S3 bucket server access logging is enabled", reason: TRAIL_BUCKET_GAP },
+            { id: "S3.8", title: "S3 general purpose buckets block public access", rules: ["aws-s3-public-access-blocked"] },
+            {
+                id: "S3.9",
+                title: "S3 general purpose buckets have server access logging enabled",
+                reason: "not a rule for every bucket: the site's access-log bucket is where the others log, and cannot log to itself; the CloudTrail bucket's logging is checked (CloudTrail.7)",
+            },
             { id: "S3.12", title: "ACLs are not used to manage access to buckets", rules: ["aws-s3-acls-disabled"] },
             { id: "S3.13", title: "S3 buckets have lifecycle configurations", rules: ["aws-s3-lifecycle"] },
             { id: "S3.14", title: "S3 buckets have versioning enabled", rules: ["aws-s3-versioning"] },
             {
                 id: "SecretsManager.1",
-                title: "Secrets Manager secrets have automatic rotation",
-                reason: "not a rule: prod's secrets rotate through docs/runbooks' secret rotation, not a SecretRotation resource, so a rule would fail prod without a change in how secrets rotate",
+                title: "Secrets Manager secrets have automatic rotation enabled",
+                rules: ["aws-secrets-manager-rotation"],
+                scope: PROGRAM_WRITTEN_SECRETS,
+            },
+            {
+                id: "SecretsManager.4",
+                title: "Secrets Manager secrets are rotated within a specified number of days",
+                rules: ["aws-secrets-manager-rotation"],
+                scope: `${PROGRAM_WRITTEN_SECRETS}; the limit is the rule's maximumRotationDays (90 by default)`,
             },
             { id: "SNS.1", title: "SNS topics are encrypted at rest with KMS", rules: ["aws-sns-encrypted"] },
             { id: "SQS.1", title: "SQS queues are encrypted at rest", rules: ["aws-sqs-kms"] },
@@ -181,6 +225,7 @@ export const BENCHMARKS = {
     },
     azureSecurityBenchmark: {
         title: "Microsoft cloud security benchmark (Azure Security Benchmark v3)",
+        source: "Microsoft cloud security benchmark v1 keeps Azure Security Benchmark v3's ids (learn.microsoft.com/security/benchmark/azure/mcsb-*); those pages were not reachable from the reference store when the other lists were checked, so these ids and titles are unverified",
         controls: [
             {
                 id: "NS-1",
@@ -255,6 +300,7 @@ export const BENCHMARKS = {
     },
     cisKubernetes: {
         title: "CIS Kubernetes Benchmark v1.9 (workload sections)",
+        source: "section 5 (Policies) as Aqua's CIS Kubernetes 1.24+ compliance pages list it (avd.aquasec.com/compliance/kubernetes/cis-1.24): 5.2.1 the policy control mechanism, then 5.2.2 privileged to 5.2.13 host ports in the order checked here; 5.1, 5.3, 5.4 and 5.7 numbers as in the same list",
         controls: [
             {
                 id: "1-4",
@@ -278,11 +324,17 @@ export const BENCHMARKS = {
             { id: "5.2.7", title: "Root containers are not admitted", rules: ["k8s-run-as-non-root"] },
             { id: "5.2.8", title: "Containers with the NET_RAW capability are not admitted", rules: ["k8s-drop-all-capabilities"] },
             { id: "5.2.9", title: "Containers with added capabilities are not admitted", rules: ["k8s-drop-all-capabilities"] },
+            {
+                id: "5.2.10",
+                title: "Containers with capabilities assigned are minimised",
+                rules: ["k8s-drop-all-capabilities"],
+            },
+            { id: "5.2.11", title: "Windows HostProcess containers are not admitted", reason: ADMISSION },
             { id: "5.2.12", title: "HostPath volumes are not admitted", rules: ["k8s-no-host-path"] },
             {
                 id: "5.2.13",
                 title: "Containers which use HostPorts are not admitted",
-                reason: "not checked yet: no rule reads containers' hostPort (no issue filed; hostNetwork, the common way to take host ports, is checked)",
+                reason: `not checked yet: ${ADMISSION}`,
             },
             { id: "5.3.2", title: "All namespaces have network policies", rules: ["k8s-namespace-default-deny"] },
             {
@@ -300,21 +352,38 @@ export const BENCHMARKS = {
     },
     podSecurityRestricted: {
         title: "Kubernetes Pod Security Standards, restricted profile",
+        source: "kubernetes.io/docs/concepts/security/pod-security-standards: the restricted profile is every baseline control plus its own; ids here are the controls' names there",
         controls: [
-            { id: "host-namespaces", title: "hostNetwork, hostPID and hostIPC are unset or false", rules: ["k8s-no-host-namespaces"] },
-            { id: "privileged", title: "Privileged pods are disallowed", rules: ["k8s-not-privileged"] },
+            { id: "HostProcess", title: "Windows HostProcess containers are disallowed", reason: ADMISSION },
+            { id: "Host Namespaces", title: "hostNetwork, hostPID and hostIPC are unset or false", rules: ["k8s-no-host-namespaces"] },
+            { id: "Privileged Containers", title: "Privileged pods are disallowed", rules: ["k8s-not-privileged"] },
+            { id: "HostPath Volumes", title: "HostPath volumes are forbidden", rules: ["k8s-no-host-path"] },
+            { id: "Host Ports", title: "Host ports are disallowed", reason: `not checked yet: ${ADMISSION}` },
+            { id: "AppArmor", title: "The AppArmor profile is not overridden to unconfined", reason: ADMISSION },
+            { id: "SELinux", title: "No custom SELinux user or role is set", reason: ADMISSION },
+            { id: "/proc Mount Type", title: "The default /proc masks are kept", reason: ADMISSION },
+            { id: "Sysctls", title: "Only the safe sysctls are set", reason: ADMISSION },
             {
-                id: "capabilities",
+                id: "Volume Types",
+                title: "Only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes are used",
+                rules: ["k8s-no-host-path"],
+                scope: "hostPath only; the other types (nfs, iscsi, ...) are refused by Pod Security Admission in restricted namespaces",
+            },
+            { id: "Privilege Escalation", title: "Privilege escalation is disallowed", rules: ["k8s-no-privilege-escalation"] },
+            { id: "Running as Non-root", title: "Containers must set runAsNonRoot: true", rules: ["k8s-run-as-non-root"] },
+            { id: "Running as Non-root user", title: "Containers do not set runAsUser to 0", reason: ADMISSION },
+            { id: "Seccomp", title: "The seccomp profile is RuntimeDefault or Localhost", rules: ["k8s-seccomp-runtime-default"] },
+            {
+                id: "Capabilities",
                 title: "Every capability is dropped; only NET_BIND_SERVICE may be added",
                 rules: ["k8s-drop-all-capabilities"],
             },
-            { id: "hostpath-volumes", title: "HostPath volumes are forbidden", rules: ["k8s-no-host-path"] },
-            { id: "host-ports", title: "Host ports are disallowed", reason: "not checked yet: no rule reads containers' hostPort" },
-            { id: "privilege-escalation", title: "Privilege escalation is disallowed", rules: ["k8s-no-privilege-escalation"] },
-            { id: "running-as-non-root", title: "Containers run as non-root users", rules: ["k8s-run-as-non-root"] },
-            { id: "seccomp", title: "The seccomp profile is RuntimeDefault or Localhost", rules: ["k8s-seccomp-runtime-default"] },
-            { id: "volume-types", title: "Only ephemeral, projected and persistent volume types are used", rules: ["k8s-no-host-path"] },
-            { id: "enforcement", title: "Namespaces enforce the restricted profile", rules: ["k8s-namespace-restricted"] },
+            {
+                id: "Enforcement (pod-security.kubernetes.io/enforce)",
+                title: "Namespaces enforce the restricted profile through Pod Security Admission",
+                rules: ["k8s-namespace-restricted"],
+                scope: "how the profile is enforced, not a control of the profile itself",
+            },
         ],
     },
 } as const satisfies Readonly<Record<string, Benchmark>>;

@@ -22,6 +22,12 @@ describe("benchmark coverage", () => {
                 );
             }
             assert.equal(new Set(controls.map((control) => control.id)).size, controls.length, `${name} lists a control twice`);
+            assert.deepEqual(
+                controls.filter((control) => control.scope !== undefined && control.rules === undefined).map((control) => control.id),
+                [],
+                `${name}: a scope narrows what covering rules check, so only a covered control has one`,
+            );
+            assert.ok(benchmark.source.length > 0, `${name} says where its ids were checked`);
         });
     }
 });

@@ -53,7 +53,10 @@ describe("policy rules", function () {
         readonly broken: (resources: PlannedResource[]) => PlannedResource[];
         readonly expect: RegExp;
         readonly level?: "mandatory" | "advisory";
-        /** Intent rules that see the same break from the whole graph (a lost grant, a new opening). @default none */
+        /**
+         * Other rules the same break also breaks: intent rules that see it from the whole graph (a lost
+         * grant, a new opening), or a rule on another concern of the same input. @default none
+         */
         readonly also?: readonly string[];
     }
     const cases: Case[] = [
@@ -199,6 +202,192 @@ describe("policy rules", function () {
                 .filter((name) => !covered.has(name)),
             [],
         );
+    });
+
+    describe("rules read every form of what they check", () => {
+        const TRAIL_BUCKET = "aws-monitoring-trail";
+        const withoutTrailBucketLogging = () =>
+            prod.aws.filter((resource) => !(resource.type === "aws:s3/bucketLogging:BucketLogging" && resource.name === TRAIL_BUCKET));
+        const trailBucketLogging = () =>
+            prod.aws.find((resource) => resource.type === "aws:s3/bucketLogging:BucketLogging" && resource.name === TRAIL_BUCKET)!;
+        const ruleFindings = (resources: readonly PlannedResource[], rule: string, config = {}) =>
+            evaluateRules(resources, { [rule]: config }).filter((finding) => finding.rule === rule);
+
+        it("the trail bucket's access logging counts inline on the Bucket (logging) and on a BucketV2 (loggings)", () => {
+            const inline = mutate(withoutTrailBucketLogging(), "aws:s3/bucket:Bucket", TRAIL_BUCKET, (inputs) => {
+                inputs.logging = { targetBucket: "aws-site-access-logs-f000d7e", targetPrefix: "s3/trail/" };
+            });
+            assert.deepEqual(ruleFindings(inline, "aws-cloudtrail-bucket-access-logged"), []);
+            const asBucketV2 = withoutTrailBucketLogging().map((resource) =>
+                resource.type === "aws:s3/bucket:Bucket" && resource.name === TRAIL_BUCKET
+                    ? {
+                          ...resource,
+                          type: "aws:s3/bucketV2:BucketV2",
+                          urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+                          analyzerInputs: { ...resource.analyzerInputs, loggings: [{ targetBucket: "aws-site-access-logs-f000d7e" }] },
+                      }
+                    : resource,
+            );
+            const trail = asBucketV2.find((resource) => resource.type === "aws:cloudtrail/trail:Trail")!;
+            const renamed = asBucketV2.map((resource) =>
+                resource === trail ? { ...trail, propertyDependencies: { ...trail.propertyDependencies, s3BucketName: [] } } : resource,
+            );
+            assert.deepEqual(ruleFindings(renamed, "aws-cloudtrail-bucket-access-logged"), []);
+            const unlogged = renamed.map((resource) =>
+                resource.type === "aws:s3/bucketV2:BucketV2"
+                    ? { ...resource, analyzerInputs: { ...resource.analyzerInputs, loggings: [] } }
+                    : resource,
+            );
+            assert.match(ruleFindings(unlogged, "aws-cloudtrail-bucket-access-logged")[0].message, /no server access logging/);
+        });
+
+        it("the trail bucket's separate BucketLogging counts when it names the bucket by value, without a dependency", () => {
+            const logging = trailBucketLogging();
+            const byName = [
+                ...withoutTrailBucketLogging(),
+                { ...logging, propertyDependencies: { ...logging.propertyDependencies, bucket: [] } },
+            ];
+            assert.deepEqual(ruleFindings(byName, "aws-cloudtrail-bucket-access-logged"), []);
+            const otherBucket = [
+                ...withoutTrailBucketLogging(),
+                {
+                    ...logging,
+                    propertyDependencies: { ...logging.propertyDependencies, bucket: [] },
+                    analyzerInputs: { ...logging.analyzerInputs, bucket: "another-bucket" },
+                },
+            ];
+            assert.equal(ruleFindings(otherBucket, "aws-cloudtrail-bucket-access-logged").length, 1);
+        });
+
+        it("every bucket needs its public access block, encryption, versioning and lifecycle, inline or as a separate resource", () => {
+            const without = (type: string) => prod.aws.filter((resource) => !(resource.type === type && resource.name === "aws-assets"));
+            const settings = [
+                {
+                    rule: "aws-s3-public-access-blocked",
+                    type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                    missing: /^bucket aws-assets has no public access block$/,
+                },
+                {
+                    rule: "aws-s3-default-encryption",
+                    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    missing: /^bucket aws-assets has no default encryption rule$/,
+                    inline: {
+                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } },
+                    },
+                    inlineV2: {
+                        serverSideEncryptionConfigurations: [
+                            { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+                        ],
+                    },
+                    inlineWrong: { serverSideEncryptionConfiguration: { rule: {} } },
+                },
+                {
+                    rule: "aws-s3-versioning",
+                    type: "aws:s3/bucketVersioning:BucketVersioning",
+                    missing: /^bucket aws-assets has no versioning$/,
+                    inline: { versioning: { enabled: true } },
+                    inlineV2: { versionings: [{ enabled: true }] },
+                    inlineWrong: { versioning: { enabled: false } },
+                },
+                {
+                    rule: "aws-s3-lifecycle",
+                    type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                    missing: /^bucket aws-assets has no lifecycle configuration$/,
+                    inline: { lifecycleRules: [{ enabled: true, noncurrentVersionExpiration: { days: 90 } }] },
+                    inlineV2: { lifecycleRules: [{ enabled: true, expiration: { days: 365 } }] },
+                    inlineWrong: { lifecycleRules: [{ enabled: false }] },
+                },
+            ];
+            for (const { rule, type, missing, inline, inlineV2, inlineWrong } of settings) {
+                const bare = without(type);
+                const findings = ruleFindings(bare, rule);
+                assert.equal(findings.length, 1, `${rule}: ${findings.map((finding) => finding.message).join("; ")}`);
+                assert.match(findings[0].message, missing);
+                if (!inline) {
+                    continue;
+                }
+                const withInline = (inputs: Record<string, unknown>) =>
+                    mutate(bare, "aws:s3/bucket:Bucket", "aws-assets", (bucket) => Object.assign(bucket, inputs));
+                assert.deepEqual(ruleFindings(withInline(inline), rule), [], `${rule} reads the Bucket's inline form`);
+                assert.match(
+                    ruleFindings(withInline(inlineWrong), rule)[0].message,
+                    /^bucket aws-assets: /,
+                    `${rule} judges the inline form`,
+                );
+                const asBucketV2 = bare.map((resource) =>
+                    resource.type === "aws:s3/bucket:Bucket" && resource.name === "aws-assets"
+                        ? {
+                              ...resource,
+                              type: "aws:s3/bucketV2:BucketV2",
+                              urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+                              analyzerInputs: { ...resource.analyzerInputs, ...inlineV2 },
+                          }
+                        : resource,
+                );
+                assert.deepEqual(ruleFindings(asBucketV2, rule), [], `${rule} reads the BucketV2's inline form`);
+            }
+        });
+
+        it("a plain secret value passes with a SecretRotation on schedule, and fails past the configured limit", () => {
+            const plainValue = mutate(prod.aws, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token", (inputs) => {
+                inputs.secretString = "value";
+                delete inputs.secretStringWo;
+                delete inputs.secretStringWoVersion;
+            });
+            const version = plainValue.find((resource) => resource.type === "aws:secretsmanager/secretVersion:SecretVersion")!;
+            const rotation = (rotationRules: Record<string, unknown>): PlannedResource => ({
+                ...version,
+                type: "aws:secretsmanager/secretRotation:SecretRotation",
+                urn: version.urn.replace(
+                    "aws:secretsmanager/secretVersion:SecretVersion",
+                    "aws:secretsmanager/secretRotation:SecretRotation",
+                ),
+                analyzerInputs: {
+                    secretId: version.analyzerInputs.secretId,
+                    rotationLambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:rotate-redis-token",
+                    rotationRules,
+                },
+            });
+            const rule = "aws-secrets-manager-rotation";
+            assert.deepEqual(ruleFindings([...plainValue, rotation({ automaticallyAfterDays: 30 })], rule), []);
+            assert.deepEqual(ruleFindings([...plainValue, rotation({ scheduleExpression: "rate(10 days)" })], rule), []);
+            assert.match(
+                ruleFindings([...plainValue, rotation({ automaticallyAfterDays: 180 })], rule)[0].message,
+                /rotates every 180 days; at most 90 allowed/,
+            );
+            assert.deepEqual(
+                ruleFindings([...plainValue, rotation({ automaticallyAfterDays: 180 })], rule, { maximumRotationDays: 180 }),
+                [],
+            );
+            assert.match(
+                ruleFindings(
+                    [
+                        ...plainValue,
+                        {
+                            ...rotation({ automaticallyAfterDays: 30 }),
+                            analyzerInputs: { ...rotation({}).analyzerInputs, rotationEnabled: false },
+                        },
+                    ],
+                    rule,
+                )[0].message,
+                /its rotation is turned off/,
+            );
+        });
+
+        it("a secret whose value is set outside the program is not judged: prod's service secrets have no SecretVersion", () => {
+            const serviceSecrets = prod.aws.filter(
+                (resource) => resource.type === "aws:secretsmanager/secret:Secret" && resource.name.startsWith("aws-registry-"),
+            );
+            assert.equal(serviceSecrets.length, 4);
+            assert.ok(
+                !prod.aws.some(
+                    (resource) =>
+                        resource.type === "aws:secretsmanager/secretVersion:SecretVersion" &&
+                        serviceSecrets.some((secret) => resource.propertyDependencies.secretId?.includes(secret.urn)),
+                ),
+            );
+            assert.deepEqual(ruleFindings(prod.aws, "aws-secrets-manager-rotation"), []);
+        });
     });
 
     describe("config reaches the rules", () => {
@@ -873,6 +1062,51 @@ function hardeningCases() {
             expect: /a volume is not encrypted/,
         },
         {
+            rule: "aws-eks-node-volumes-customer-key",
+            site: aws,
+            broken: set(
+                "aws:ec2/launchTemplate:LaunchTemplate",
+                "aws-site-nodes",
+                (inputs) => delete inputs.blockDeviceMappings[0].ebs.kmsKeyId,
+            ),
+            expect: /node group aws-site-general: launch template aws-site-nodes has 1 volume\(s\) not on a customer-managed key/,
+        },
+        {
+            rule: "aws-eks-node-volumes-customer-key",
+            site: aws,
+            broken: set(
+                "aws:ec2/launchTemplate:LaunchTemplate",
+                "aws-site-nodes",
+                (inputs) => (inputs.blockDeviceMappings[0].ebs.kmsKeyId = "alias/aws/ebs"),
+            ),
+            expect: /launch template aws-site-nodes has 1 volume\(s\) not on a customer-managed key/,
+        },
+        {
+            rule: "aws-eks-node-volumes-customer-key",
+            site: aws,
+            broken: set("aws:eks/nodeGroup:NodeGroup", "aws-site-general", (inputs) => delete inputs.launchTemplate),
+            expect: /node group aws-site-general: has no launch template, so its volumes use the AWS-managed key/,
+        },
+        {
+            rule: "aws-cloudtrail-bucket-access-logged",
+            site: aws,
+            broken: (resources: PlannedResource[]) =>
+                resources.filter(
+                    (resource) => !(resource.type === "aws:s3/bucketLogging:BucketLogging" && resource.name === "aws-monitoring-trail"),
+                ),
+            expect: /bucket aws-monitoring-trail of trail aws-monitoring has no server access logging/,
+        },
+        {
+            rule: "aws-secrets-manager-rotation",
+            site: aws,
+            broken: set("aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token", (inputs) => {
+                inputs.secretString = inputs.secretStringWo;
+                delete inputs.secretStringWo;
+                delete inputs.secretStringWoVersion;
+            }),
+            expect: /secret aws-redis-auth-token: the program writes its value with no rotation/,
+        },
+        {
             rule: "aws-iam-no-wildcard-policy",
             also: ["no-access-beyond-needs"],
             site: aws,
@@ -1171,6 +1405,8 @@ function hardeningCases() {
         },
         {
             rule: "no-hardcoded-credentials",
+            // A value written in plain secretString is also one the program never rotates.
+            also: ["aws-secrets-manager-rotation"],
             site: aws,
             broken: set(
                 "aws:secretsmanager/secretVersion:SecretVersion",

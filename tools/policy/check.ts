@@ -3,11 +3,14 @@ import * as path from "node:path";
 import type { StackPlan } from "../plan/planner";
 import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
 import { FRAMEWORKS, type Framework } from "../../policies/lib/controls";
+import { DEFAULT_EXEMPTIONS_FILE, loadExemptions } from "../../policies/lib/exemptions";
 import { PROJECT } from "../../stacks/config/schema";
 import { renderConsole } from "./reports/console";
+import { renderBenchmarks } from "./reports/benchmarks";
 import { renderEvidence } from "./reports/evidence";
 import { renderJson } from "./reports/json";
 import { renderMarkdown } from "./reports/markdown";
+import { readCommit, type EvidenceProvenance } from "./reports/provenance";
 import { renderSarif } from "./reports/sarif";
 import { blockingViolations, PolicyRunner, type PolicyCheck } from "./runner";
 
@@ -15,7 +18,7 @@ export interface ReportFiles {
     readonly json?: string;
     readonly sarif?: string;
     readonly markdown?: string;
-    /** A directory for the evidence report: `<framework>.md` and `.html` per framework. */
+    /** A directory for the evidence report: `<framework>.md` and `.html` per framework, and `benchmarks.md`/`.html`. */
     readonly evidence?: string;
 }
 
@@ -58,8 +61,9 @@ export async function checkPlannedStack(
 ): Promise<{ check: PolicyCheck; exitCode: number }> {
     const stacks = stacksOf(plan);
     const checks: PolicyCheck[] = [];
-    for (const stack of stacks) {
-        checks.push(await runner.check(stack.stack, stack.resources, policyConfigFor(stack, explicitConfigFile)));
+    const policyConfigs = stacks.map((stack) => ({ stack: stack.stack, config: policyConfigFor(stack, explicitConfigFile) }));
+    for (const [position, stack] of stacks.entries()) {
+        checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config));
     }
     const check: PolicyCheck = {
         stack: stacks.map((stack) => stack.stack).join(", "),
@@ -81,11 +85,22 @@ export async function checkPlannedStack(
     write(files.markdown, `${renderMarkdown(check)}\n`);
     if (files.evidence) {
         const generatedAt = new Date();
+        // The file the packs read: they inherit this process's environment.
+        const exemptionsFile = process.env.BEACON_POLICY_EXEMPTIONS ?? DEFAULT_EXEMPTIONS_FILE;
+        const provenance: EvidenceProvenance = {
+            commit: readCommit(root),
+            policyConfigs,
+            exemptions: { file: exemptionsFile, entries: loadExemptions(exemptionsFile) },
+            root,
+        };
         for (const framework of Object.keys(FRAMEWORKS) as Framework[]) {
-            const evidence = renderEvidence(check, resources, framework, generatedAt);
+            const evidence = renderEvidence(check, resources, framework, generatedAt, provenance);
             write(path.join(files.evidence, `${framework}.md`), evidence.markdown);
             write(path.join(files.evidence, `${framework}.html`), evidence.html);
         }
+        const benchmarks = renderBenchmarks(check, resources, generatedAt, provenance);
+        write(path.join(files.evidence, "benchmarks.md"), benchmarks.markdown);
+        write(path.join(files.evidence, "benchmarks.html"), benchmarks.html);
     }
     return { check, exitCode: blockingViolations(check).length > 0 ? 1 : 0 };
 }

@@ -1,4 +1,7 @@
-import { propertyRule } from "../../lib/rules";
+import type { PolicyResource } from "@pulumi/policy";
+import { objectInput } from "../../lib/props";
+import { propertyRule, stackRule } from "../../lib/rules";
+import { referringResources, type Reference } from "./references";
 
 export const awsSecretsEncrypted = propertyRule({
     name: "aws-secrets-manager-kms",
@@ -21,4 +24,76 @@ export const awsSecretsRecoveryWindow = propertyRule({
     types: ["aws:secretsmanager/secret:Secret"],
     problem: (props) =>
         Number(props.recoveryWindowInDays ?? 30) >= 7 ? undefined : `recoveryWindowInDays is ${String(props.recoveryWindowInDays)}`,
+});
+
+const SECRET_ID: Reference = { property: "secretId", targetKey: "name" };
+/** `rate(30 days)`, `rate(1 day)`: the only schedule form whose period can be read without a calendar. */
+const RATE_IN_DAYS = /^rate\((\d+) days?\)$/;
+
+interface RotationConfig {
+    maximumRotationDays: number;
+}
+
+/** What is wrong with a SecretRotation's schedule, if anything. */
+function rotationProblem(rotation: PolicyResource, maximumDays: number): string | undefined {
+    if (rotation.props.rotationEnabled === false) {
+        return "its rotation is turned off";
+    }
+    const rules = objectInput(rotation.props.rotationRules) ?? {};
+    const rate = RATE_IN_DAYS.exec(String(rules.scheduleExpression ?? ""));
+    const days = rules.automaticallyAfterDays !== undefined ? Number(rules.automaticallyAfterDays) : rate ? Number(rate[1]) : undefined;
+    return days !== undefined && days > maximumDays ? `rotates every ${days} days; at most ${maximumDays} allowed` : undefined;
+}
+
+/**
+ * Secrets whose value this program writes are rotated (FSBP SecretsManager.1 and .4), by one of
+ * the two mechanisms a plan can show: a SecretRotation with a schedule within the limit, or a
+ * write-only value (`secretStringWo`) with its `secretStringWoVersion`, which the
+ * program replaces by bumping the version (the AWS site's Redis AUTH token follows
+ * `awsRedisAuthTokenVersion` that way, together with ElastiCache's ROTATE strategy). A value
+ * written in plain inputs has neither: it is fixed in the state until someone edits the code.
+ *
+ * Secrets with no SecretVersion in the stack are not judged: their value is set outside the
+ * program (the services' runtime secrets, the runner's GitHub credential), so the plan cannot
+ * show how they rotate; docs/runbooks/secret-rotation.md is where that is kept. A SecretRotation
+ * on such a secret is still held to the schedule limit.
+ */
+export const awsSecretsRotated = stackRule<RotationConfig>({
+    name: "aws-secrets-manager-rotation",
+    pack: "compliance",
+    description: "Secrets whose value the program writes are rotated: by a SecretRotation on schedule, or as a versioned write-only value.",
+    severity: "medium",
+    remediation:
+        "Add a secretsmanager.SecretRotation (automaticallyAfterDays within the limit), or write the value through secretStringWo with a secretStringWoVersion read from the stack's config.",
+    controls: { pciDss: ["3.6.1"], soc2: ["CC6.1"] },
+    configSchema: {
+        properties: {
+            maximumRotationDays: {
+                type: "integer",
+                minimum: 1,
+                maximum: 365,
+                default: 90,
+                description: "The longest a scheduled rotation may wait (FSBP SecretsManager.4's default is 90 days).",
+            },
+        },
+    },
+    check: (stack, config) =>
+        stack.ofType("aws:secretsmanager/secret:Secret").flatMap((secret) => {
+            const finding = (message: string) => [{ message: `secret ${secret.name}: ${message}`, urn: secret.urn }];
+            const rotations = referringResources(stack, secret, "aws:secretsmanager/secretRotation:SecretRotation", SECRET_ID);
+            if (rotations.length > 0) {
+                const problems = rotations.flatMap((rotation) => rotationProblem(rotation, config.maximumRotationDays) ?? []);
+                return problems.length === rotations.length ? finding(problems.join("; ")) : [];
+            }
+            const versions = referringResources(stack, secret, "aws:secretsmanager/secretVersion:SecretVersion", SECRET_ID);
+            const unrotated = versions.filter(
+                (version) =>
+                    version.props.secretString !== undefined ||
+                    version.props.secretBinary !== undefined ||
+                    (version.props.secretStringWo !== undefined && version.props.secretStringWoVersion === undefined),
+            );
+            return unrotated.length > 0
+                ? finding("the program writes its value with no rotation (no SecretRotation, no write-only version to bump)")
+                : [];
+        }),
 });

@@ -40,7 +40,8 @@ export const requiredTags = resourceRule<TagConfig>({
     description: "Every taggable resource carries the tag set that names its environment, owner, data classification and cost center.",
     severity: "low",
     remediation: "Set the tags through the AWS provider's defaultTags, or the tags input of Azure resources (stacks/tags.ts builds them).",
-    controls: { pciDss: ["12.5.1"], soc2: ["CC6.1"], gdpr: ["30"] },
+    // The data-classification tag is how confidential information is identified (SOC 2 C1.1).
+    controls: { pciDss: ["12.5.1"], soc2: ["CC6.1", "C1.1"], gdpr: ["30"] },
     configSchema: {
         properties: {
             requiredTags: {

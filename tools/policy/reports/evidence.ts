@@ -4,6 +4,7 @@ import { APPLIES_TO } from "../../../policies/lib/rules";
 import type { PolicyInfo } from "../analyzer";
 import { type PolicyCheck, type Violation } from "../runner";
 import { htmlPage } from "./htmlPage";
+import { renderProvenance, type EvidenceProvenance } from "./provenance";
 
 /** A resource of the checked stacks, as the evidence lists it. */
 export interface EvidenceResource {
@@ -11,9 +12,9 @@ export interface EvidenceResource {
     readonly type: string;
 }
 
-type Verdict = "pass" | "fail" | "advisory" | "exempted" | "manual" | "not covered";
+export type Verdict = "pass" | "fail" | "advisory" | "exempted" | "manual" | "not covered";
 
-interface RuleEvidence {
+export interface RuleEvidence {
     readonly pack: string;
     readonly policy: PolicyInfo;
     readonly failed: readonly Violation[];
@@ -22,19 +23,8 @@ interface RuleEvidence {
     readonly passed: readonly string[];
 }
 
-/**
- * The evidence report of one framework: every control in the catalog, the rules that cover it,
- * and each rule's verdict per resource (failed, exempted, passed); controls that no rule covers
- * are listed with the reason. Markdown for the repository, HTML for the auditor, from one text.
- */
-export function renderEvidence(
-    check: PolicyCheck,
-    resources: readonly EvidenceResource[],
-    framework: Framework,
-    generatedAt: Date,
-): { markdown: string; html: string } {
-    const title = FRAMEWORKS[framework].title;
-    const rules = check.packs.flatMap((pack) => pack.policies.map((policy) => ({ pack: pack.name, policy })));
+/** Every policy the check ran, with its verdict per resource. */
+export function rulesEvidence(check: PolicyCheck, resources: readonly EvidenceResource[]): RuleEvidence[] {
     const evidenceOf = (pack: string, policy: PolicyInfo): RuleEvidence => {
         const findings = check.violations.filter((violation) => violation.pack === pack && violation.policy === policy.name);
         const failed = findings.filter((violation) => !violation.exempted);
@@ -51,54 +41,85 @@ export function renderEvidence(
                       .map((resource) => resource.urn);
         return { pack, policy, failed, exempted, passed };
     };
+    return check.packs.flatMap((pack) => pack.policies.map((policy) => evidenceOf(pack.name, policy)));
+}
 
+/** A control's verdict from the rules that cover it: the worst of them, "not covered" when none does. */
+export function verdictOf(covering: readonly RuleEvidence[]): Exclude<Verdict, "manual"> {
+    return covering.length === 0
+        ? "not covered"
+        : covering.some((rule) => rule.failed.some((violation) => violation.enforcementLevel !== "advisory"))
+          ? "fail"
+          : covering.some((rule) => rule.failed.length > 0)
+            ? "advisory"
+            : covering.some((rule) => rule.exempted.length > 0)
+              ? "exempted"
+              : "pass";
+}
+
+/** A rule's findings and passes, as the evidence lists them under a control. */
+export function ruleEvidenceLines(rule: RuleEvidence): string[] {
+    return [
+        `- \`${rule.pack}/${rule.policy.name}\` (${rule.policy.severity}, ${rule.policy.enforcementLevel}): ${rule.policy.description}`,
+        ...rule.failed.map(
+            (violation) => `  - fail (${violation.enforcementLevel}): ${violation.urn || "the stack"}: ${violation.message}`,
+        ),
+        ...rule.exempted.map((violation) => `  - exempted: ${violation.urn || "the stack"}: ${violation.message}`),
+        `  - pass: ${passedResources(rule.passed)}`,
+    ];
+}
+
+/** The line under a report's title: when, by what, from how many resources. */
+export function generatedLine(check: PolicyCheck, generatedAt: Date): string {
+    return [
+        `Generated ${generatedAt.toISOString()} by \`npm run policy -- --evidence\` from the offline plan of ${check.resourceCount} resources,`,
+        // In code spans: Markdown would otherwise link name@version as an email address.
+        `checked by ${check.packs.map((pack) => `\`${pack.name}@${pack.version}\``).join(", ")}.`,
+    ].join("\n");
+}
+
+/**
+ * The evidence report of one framework: every control in the catalog, the rules that cover it,
+ * and each rule's verdict per resource (failed, exempted, passed); controls that no rule covers
+ * are listed with the reason; then what the report was made from (commit, policy config,
+ * exemptions). Markdown for the repository, HTML for the auditor, from one text.
+ */
+export function renderEvidence(
+    check: PolicyCheck,
+    resources: readonly EvidenceResource[],
+    framework: Framework,
+    generatedAt: Date,
+    provenance: EvidenceProvenance,
+): { markdown: string; html: string } {
+    const title = FRAMEWORKS[framework].title;
+    const rules = rulesEvidence(check, resources);
     const rows: string[] = [];
     const sections: string[] = [];
     const counts: Record<Verdict, number> = { pass: 0, fail: 0, advisory: 0, exempted: 0, manual: 0, "not covered": 0 };
     for (const control of CONTROL_CATALOG[framework]) {
-        const covering = rules
-            .filter(({ policy }) => controlsFromTags(policy.tags).some((tag) => tag.framework === framework && tag.control === control.id))
-            .map(({ pack, policy }) => evidenceOf(pack, policy));
-        const verdict: Verdict =
-            covering.length === 0
-                ? control.manual
-                    ? "manual"
-                    : "not covered"
-                : covering.some((rule) => rule.failed.some((violation) => violation.enforcementLevel !== "advisory"))
-                  ? "fail"
-                  : covering.some((rule) => rule.failed.length > 0)
-                    ? "advisory"
-                    : covering.some((rule) => rule.exempted.length > 0)
-                      ? "exempted"
-                      : "pass";
+        const covering = rules.filter(({ policy }) =>
+            controlsFromTags(policy.tags).some((tag) => tag.framework === framework && tag.control === control.id),
+        );
+        const verdict: Verdict = covering.length === 0 && control.manual ? "manual" : verdictOf(covering);
         counts[verdict] += 1;
         rows.push(`| [${control.id}](#${anchor(control.id)}) | ${cell(control.title)} | ${covering.length} | ${verdict} |`);
         sections.push(`<a id="${anchor(control.id)}"></a>`, "", `### ${control.id}`, "", control.title, "", `Verdict: **${verdict}**`, "");
         if (covering.length === 0) {
-            sections.push(control.manual ? `No automated coverage: ${control.manual}.` : "No rule covers this control yet.", "");
+            sections.push(
+                control.manual
+                    ? `No automated coverage: ${control.manual}.`
+                    : "No rule of the packs in this check covers it: its rules belong to a pack left out of the run.",
+                "",
+            );
             continue;
         }
-        for (const rule of covering) {
-            sections.push(
-                `- \`${rule.pack}/${rule.policy.name}\` (${rule.policy.severity}, ${rule.policy.enforcementLevel}): ${rule.policy.description}`,
-            );
-            for (const violation of rule.failed) {
-                sections.push(`  - fail (${violation.enforcementLevel}): ${violation.urn || "the stack"}: ${violation.message}`);
-            }
-            for (const violation of rule.exempted) {
-                sections.push(`  - exempted: ${violation.urn || "the stack"}: ${violation.message}`);
-            }
-            sections.push(`  - pass: ${passedResources(rule.passed)}`);
-        }
-        sections.push("");
+        sections.push(...covering.flatMap(ruleEvidenceLines), "");
     }
 
     const markdown = [
         `# ${title} evidence: ${check.stack}`,
         "",
-        `Generated ${generatedAt.toISOString()} by \`npm run policy -- --evidence\` from the offline plan of ${check.resourceCount} resources,`,
-        // In code spans: Markdown would otherwise link name@version as an email address.
-        `checked by ${check.packs.map((pack) => `\`${pack.name}@${pack.version}\``).join(", ")}. Control titles are paraphrased; the framework's text is authoritative.`,
+        `${generatedLine(check, generatedAt)} Control titles are paraphrased; the framework's text is authoritative.`,
         "",
         `Controls: ${CONTROL_CATALOG[framework].length}. ${(Object.keys(counts) as Verdict[]).map((verdict) => `${verdict}: ${counts[verdict]}`).join(", ")}.`,
         "",
@@ -106,6 +127,7 @@ export function renderEvidence(
         "|---|---|---|---|",
         ...rows,
         "",
+        ...renderProvenance(provenance, check),
         "## Controls",
         "",
         ...sections,
