@@ -1,8 +1,19 @@
 import { parseArgs, styleText } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
-import { CommandError } from "../command";
 
-export { CommandError };
+/**
+ * An error a command reports by its message alone, with the exit status it stands for:
+ * 2 for bad usage or bad input, 1 for a check or a program that failed.
+ */
+export class CommandError extends Error {
+    constructor(
+        message: string,
+        readonly exitCode: 1 | 2,
+    ) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
 
 /** A stream a command writes to: the process's own, or a test's buffer. */
 export interface OutputStream {
@@ -263,4 +274,9 @@ export function runMain(module: NodeModule, main: Main): void {
     if (require.main === module) {
         void main(process.argv.slice(2)).then((code) => process.exit(code));
     }
+}
+
+/** Runs a script that takes no flags (a generator, a linter) as a command: its errors print once, its status is the exit code. */
+export function runCommand(name: string, body: () => Promise<number>): void {
+    void command(name, body)([]).then((code) => process.exit(code));
 }

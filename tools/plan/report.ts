@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { shortTypeName } from "../cli";
 import type { PlannedResource, StackPlan } from "./planner";
 
 /**
@@ -48,7 +49,7 @@ function referencedStacksOf(plan: StackPlan): StackPlan[] {
     return [...seen.values()];
 }
 
-/** What `pulumi preview` shows: the resource tree, counts by provider and type, and the outputs. */
+/** What `pulumi preview` shows: the resource tree, counts by provider and type (short type names, as it shows them), and the outputs. */
 export function renderPlan(plan: StackPlan): string {
     const lines: string[] = [];
     for (const referenced of plan.referencedStacks) {
@@ -100,7 +101,7 @@ function renderTree(resources: readonly PlannedResource[]): string[] {
         siblings.push(resource);
         children.set(resource.parent, siblings);
     }
-    const typeWidth = Math.max(...resources.map((resource) => resource.type.length)) + 12;
+    const typeWidth = Math.max(...resources.map((resource) => shortTypeName(resource.type).length)) + 12;
     const lines = [`    ${"Type".padEnd(typeWidth)}Name`];
     const walk = (parent: string | null, indent: string) => {
         // Registration completes in no fixed order; sort so that plans of one program read the same.
@@ -108,7 +109,7 @@ function renderTree(resources: readonly PlannedResource[]): string[] {
         siblings.forEach((resource, index) => {
             const last = index === siblings.length - 1;
             const branch = parent === null ? "" : last ? "└─ " : "├─ ";
-            const label = `${indent}${branch}${resource.type}`;
+            const label = `${indent}${branch}${shortTypeName(resource.type)}`;
             const flags = [resource.protect ? "protected" : "", resource.type === "pulumi:pulumi:StackReference" ? "read" : ""].filter(
                 Boolean,
             );
@@ -125,7 +126,8 @@ function renderCounts(resources: readonly PlannedResource[]): string[] {
     for (const resource of resources) {
         const provider = providerPackage(resource.type);
         const types = byProvider.get(provider) ?? new Map<string, number>();
-        types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+        const type = shortTypeName(resource.type);
+        types.set(type, (types.get(type) ?? 0) + 1);
         byProvider.set(provider, types);
     }
     const custom = resources.filter((resource) => resource.custom).length;

@@ -1,5 +1,6 @@
 import { controlsFromTags, FRAMEWORKS } from "../../../policies/lib/controls";
 import { APPLIES_TO } from "../../../policies/lib/rules";
+import { shortTypeName } from "../../cli";
 import { blockingViolations, policyOf, type PolicyCheck, type Violation } from "../runner";
 
 export const SEVERITY_ORDER = ["critical", "high", "medium", "low", "unspecified"] as const;
@@ -36,7 +37,7 @@ export function renderConsole(check: PolicyCheck): string {
         for (const violation of violations) {
             const policy = policyOf(check, violation);
             lines.push(`  [${status(violation)}] ${violation.pack}/${violation.policy}`);
-            lines.push(`    resource: ${violation.urn || "(the stack)"}`);
+            lines.push(`    resource: ${resourceLabel(violation.urn)}`);
             lines.push(`    ${violation.message}`);
             if (policy?.remediationSteps) {
                 lines.push(`    fix: ${policy.remediationSteps}`);
@@ -50,4 +51,18 @@ export function renderConsole(check: PolicyCheck): string {
     const advisory = check.violations.length - blocking - exempted;
     lines.push(`${blocking} mandatory, ${advisory} advisory, ${exempted} exempted: ${blocking > 0 ? "FAILED" : "passed"}`);
     return lines.join("\n");
+}
+
+/**
+ * A violation's resource as `pulumi preview` names it, its name and short type, then its URN
+ * (which an exemption names): `aws-site-logs (aws:kms:Key) urn:pulumi:...`.
+ */
+function resourceLabel(urn: string): string {
+    if (urn === "") {
+        return "(the stack)";
+    }
+    // urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>
+    const [, , qualifiedType, ...name] = urn.split("::");
+    const type = qualifiedType?.split("$").at(-1) ?? "";
+    return `${name.join("::")} (${shortTypeName(type)}) ${urn}`;
 }
