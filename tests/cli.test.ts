@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { BENCH_COMMAND, main as benchMain } from "../bench/plan-and-typecheck";
+import { BENCH_POLICY_COMMAND, main as benchPolicyMain } from "../bench/policy";
 import {
     colourEnabled,
     helpText,
@@ -58,6 +60,8 @@ const TOOLS: [string, CommandSpec<Record<string, FlagSpec>>, Main][] = [
     ["smoke", SMOKE_COMMAND, smokeMain],
     ["preflight", PREFLIGHT_COMMAND, preflightMain],
     ["stacks", STACKS_COMMAND, stacksMain],
+    ["bench", BENCH_COMMAND, benchMain],
+    ["bench:policy", BENCH_POLICY_COMMAND, benchPolicyMain],
 ];
 
 describe("command-line tools", () => {

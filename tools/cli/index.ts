@@ -246,6 +246,18 @@ function usageError(spec: CommandSpec<Record<string, FlagSpec>>, error: Error & 
     return error.message;
 }
 
+/** A flag's value as a whole number of at least 1, or the default when the flag is absent. */
+export function wholeNumberFlag(flag: string, text: string | undefined, fallback: number): number {
+    if (text === undefined) {
+        return fallback;
+    }
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+        throw new CommandError(`${flag} "${text}" is not allowed; allowed: a whole number of at least 1`, 2);
+    }
+    return value;
+}
+
 /** A command's entry point: run in-process by tests, by `runMain` from the command line. */
 export type Main = (argv: readonly string[], io?: CommandIo) => Promise<number>;
 

@@ -1,4 +1,4 @@
-import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec } from "../cli";
+import { command, CommandError, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../cli";
 import { runSmokeTests } from "./smoke";
 
 export const SMOKE_COMMAND = {
@@ -10,7 +10,7 @@ edge's security headers are present. The deploy workflows run it after every upd
     flags: {
         url: { type: "string", value: "<https://host>", help: "the hub's public URL" },
         "expect-site": { type: "string", value: "<aws|azure>", help: "the site that must answer (default: either)" },
-        attempts: { type: "string", value: "<n>", help: "tries for the health path before it counts as failed" },
+        attempts: { type: "string", value: "<n>", help: "tries for the health path before it counts as failed (default 5)" },
     },
     exitStatus: "0 every check passed, 1 a check failed, 2 bad usage.",
 } as const satisfies CommandSpec<Record<string, FlagSpec>>;
@@ -26,10 +26,7 @@ export const main = command("the smoke tests", async (argv, terminal) => {
     if (flags["expect-site"] !== undefined && !["aws", "azure"].includes(flags["expect-site"])) {
         throw new CommandError(`--expect-site "${flags["expect-site"]}" is not a site; allowed: aws, azure`, 2);
     }
-    const attempts = flags.attempts === undefined ? undefined : Number(flags.attempts);
-    if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) {
-        throw new CommandError(`--attempts "${flags.attempts}" is not allowed; allowed: a whole number of at least 1`, 2);
-    }
+    const attempts = flags.attempts === undefined ? undefined : wholeNumberFlag("--attempts", flags.attempts, 1);
     terminal.progress(`checking ${flags.url}`);
     const checks = await runSmokeTests({ url: flags.url, expectSite: flags["expect-site"], attempts });
     for (const check of checks) {
