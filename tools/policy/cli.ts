@@ -117,6 +117,9 @@ export const main = command("the policy runner", async (argv, terminal) => {
     }
     // Packs start (from their JavaScript build) while the stack is planned in this process.
     const starting = startPacks(packs, timeout, terminal);
+    // A pack that fails to start is reported once planning is done; unhandled meanwhile, the
+    // planner would take its rejection for the program's own failure.
+    starting.catch(() => undefined);
     let plan: StackPlan;
     try {
         plan = await planWithProgress({ stack: values.stack, program: values.program, configFile: values.config }, terminal);
