@@ -261,7 +261,7 @@ describe("command-line tools", () => {
                 ],
                 "an ignored change and an unchanged secret are no change",
             );
-            const text = renderDiff(diffs, "before.json", (_, text) => text);
+            const text = renderDiff(diffs, "before.json");
             assert.match(
                 text,
                 /^Previewing update \(site\) against the plan in before\.json:\n\nResources:\n {4}no changes\. 1 unchanged$/m,
@@ -273,6 +273,12 @@ describe("command-line tools", () => {
             assert.match(text, /^\+ aws:s3\/bucket:Bucket: \(create\)\n {4}\[urn=.*::new\]\n {2}\+ acl: "private"$/m);
             assert.match(text, /^- aws:s3\/bucket:Bucket: \(delete\)\n {4}\[urn=.*::gone\]\n {2}- acl: "private"$/m);
             assert.match(text, /^Changes in 2 stacks: 1 to create, 1 to update, 1 to delete, 1 unchanged$/m);
+
+            // On a terminal, the engine's colours: create green, update yellow, delete red.
+            const tagged = renderDiff(diffs, "before.json", (style, part) => `<${style}>${part}</>`);
+            assert.match(tagged, /^<yellow>~ aws:s3\/bucket:Bucket: \(update\)<\/>$/m);
+            assert.match(tagged, /^<green>\+ aws:s3\/bucket:Bucket: \(create\)<\/>$/m);
+            assert.match(tagged, /^<red>- aws:s3\/bucket:Bucket: \(delete\)<\/>$/m);
         });
 
         it("refuses a file that is not a plan, naming it, with exit 2 before planning", async () => {

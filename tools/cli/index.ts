@@ -54,6 +54,12 @@ export function colourEnabled(stream: OutputStream, env: CommandIo["env"]): bool
 
 type Style = Parameters<typeof styleText>[0];
 
+/** Styles a piece of a report; reports take one so they stay plain text for files and tests. */
+export type Paint = (style: Style, text: string) => string;
+
+/** The paint of plain text: no style at all. */
+export const PLAIN: Paint = (_style, text) => text;
+
 /** Writes a command's output: results on stdout, progress and errors on stderr, coloured where a person reads them. */
 export class Terminal {
     private readonly started = Date.now();
@@ -71,9 +77,7 @@ export class Terminal {
     }
 
     /** Styles text bound for stdout. */
-    styleOut(style: Style, text: string): string {
-        return this.colourOut ? styleText(style, text, { validateStream: false }) : text;
-    }
+    readonly styleOut: Paint = (style, text) => (this.colourOut ? styleText(style, text, { validateStream: false }) : text);
 
     /** One line of progress on stderr, with the seconds since the command started. */
     progress(text: string): void {

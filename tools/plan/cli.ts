@@ -6,7 +6,7 @@ import { checkPlannedStack } from "../policy/check";
 import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
 import { requireStack } from "../stacks";
 import { diagramDocument } from "./diagram";
-import { diffPlans, readPlanJson, renderDiff, type Paint } from "./diff";
+import { diffPlans, readPlanJson, renderDiff } from "./diff";
 import type { StackPlan } from "./planner";
 import { planJson, renderPlan } from "./report";
 
@@ -74,9 +74,9 @@ export const main = command("the planner", async (argv, terminal) => {
             terminal,
         );
         if (earlier && flags.diff) {
-            terminal.out(renderDiff(diffPlans(earlier, planJson(plan)), flags.diff, diffPaint(terminal)));
+            terminal.out(renderDiff(diffPlans(earlier, planJson(plan)), flags.diff, terminal.styleOut));
         } else {
-            terminal.out(renderPlan(plan));
+            terminal.out(renderPlan(plan, terminal.styleOut));
         }
         writeFiles(plan, flags, terminal);
         if (!starting) {
@@ -107,12 +107,6 @@ function writeFiles(plan: StackPlan, flags: { json?: string; diagram?: string },
         fs.writeFileSync(flags.diagram, diagramDocument(plan));
         terminal.wrote(flags.diagram);
     }
-}
-
-/** The engine's colours for its operations: create green, update yellow, delete red (pulumi/pulumi `pkg/resource/deploy/step.go`, StepOp Color). */
-function diffPaint(terminal: Terminal): Paint {
-    const colours = { create: "green", update: "yellow", delete: "red", same: "reset" } as const;
-    return (operation, text) => terminal.styleOut(colours[operation], text);
 }
 
 runMain(module, main);

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { CommandError } from "../command";
+import { CommandError, PLAIN, type Paint } from "../cli";
 import type { planJson } from "./report";
 import { SECRET_MARKER } from "./planner";
 
@@ -206,14 +206,17 @@ function dropPath(diff: ValueDiff | undefined, path: readonly string[]): ValueDi
     return entries.size === 0 ? undefined : { kind: diff.kind, entries };
 }
 
-/** Paints a symbol or a word in an operation's colour; the identity when colour is off. */
-export type Paint = (operation: ResourceOperation | "same", text: string) => string;
+/** Paints text in an operation's colour. */
+type PaintOperation = (operation: ResourceOperation, text: string) => string;
+
+/** The engine's colours: create green, update yellow, delete red (pulumi/pulumi `pkg/resource/deploy/step.go`, StepOp Color). */
+const OPERATION_STYLE = { create: "green", update: "yellow", delete: "red" } as const;
 
 /**
  * Symbols as the engine prints them: pulumi/pulumi `pkg/resource/deploy/step.go` (StepOp
- * Prefix: create "+ ", update "~ ", delete "- ", same "  ").
+ * Prefix: create "+ ", update "~ ", delete "- ").
  */
-const PREFIX: Record<ResourceOperation | "same", string> = { create: "+ ", update: "~ ", delete: "- ", same: "  " };
+const PREFIX: Record<ResourceOperation, string> = { create: "+ ", update: "~ ", delete: "- " };
 
 /**
  * The diff as `pulumi preview --diff` lays it out (pulumi/pulumi `pkg/backend/display/diff.go`
@@ -222,7 +225,8 @@ const PREFIX: Record<ResourceOperation | "same", string> = { create: "+ ", updat
  * lists opened with `{` / `[` and their changed entries one level deeper; secrets stay `[secret]`.
  * Four spaces per level of parentage, the symbol in the last two. Then each stack's counts.
  */
-export function renderDiff(diffs: readonly StackDiff[], earlierFile: string, paint: Paint): string {
+export function renderDiff(diffs: readonly StackDiff[], earlierFile: string, style: Paint = PLAIN): string {
+    const paint: PaintOperation = (operation, text) => style(OPERATION_STYLE[operation], text);
     const lines: string[] = [];
     const totals = { create: 0, update: 0, delete: 0, unchanged: 0 };
     for (const diff of diffs) {
@@ -262,7 +266,7 @@ export function renderDiff(diffs: readonly StackDiff[], earlierFile: string, pai
 }
 
 /** The entries of an object or list diff, each on its line at `indent` with the symbol in its last two columns. */
-function renderEntries(diff: EntriesDiff, indent: string, paint: Paint): string[] {
+function renderEntries(diff: EntriesDiff, indent: string, paint: PaintOperation): string[] {
     const lines: string[] = [];
     for (const [key, entry] of diff.entries) {
         const label = diff.kind === "array" ? `[${key}]` : key;
@@ -271,7 +275,7 @@ function renderEntries(diff: EntriesDiff, indent: string, paint: Paint): string[
     return lines;
 }
 
-function renderEntry(label: string, entry: ValueDiff, indent: string, paint: Paint): string[] {
+function renderEntry(label: string, entry: ValueDiff, indent: string, paint: PaintOperation): string[] {
     const symbolColumn = indent.slice(2);
     switch (entry.kind) {
         case "update":
@@ -294,7 +298,7 @@ function renderEntry(label: string, entry: ValueDiff, indent: string, paint: Pai
 }
 
 /** A value added or removed as a whole: scalars inline, objects and lists entry by entry with the same symbol. */
-function renderWhole(label: string, value: unknown, indent: string, operation: "create" | "delete", paint: Paint): string[] {
+function renderWhole(label: string, value: unknown, indent: string, operation: "create" | "delete", paint: PaintOperation): string[] {
     const symbolColumn = indent.slice(2);
     const entries = isPlainObject(value)
         ? Object.entries(value)

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { shortTypeName } from "../cli";
+import { PLAIN, shortTypeName, type Paint } from "../cli";
 import type { PlannedResource, StackPlan } from "./planner";
 
 /**
@@ -50,7 +50,7 @@ function referencedStacksOf(plan: StackPlan): StackPlan[] {
 }
 
 /** What `pulumi preview` shows: the resource tree, counts by provider and type (short type names, as it shows them), and the outputs. */
-export function renderPlan(plan: StackPlan): string {
+export function renderPlan(plan: StackPlan, paint: Paint = PLAIN): string {
     const lines: string[] = [];
     for (const referenced of plan.referencedStacks) {
         lines.push(
@@ -61,7 +61,7 @@ export function renderPlan(plan: StackPlan): string {
         lines.push("");
     }
     lines.push(`Previewing stack ${plan.stack} (${plan.stackFile}) offline, under the Pulumi runtime's mocks`, "");
-    lines.push(...renderTree(plan.resources), "");
+    lines.push(...renderTree(plan.resources, paint), "");
     lines.push(...renderCounts(plan.resources), "");
     lines.push(...renderFailover(plan.outputs));
     lines.push(
@@ -94,7 +94,7 @@ function renderFailover(outputs: Record<string, unknown>): string[] {
     ];
 }
 
-function renderTree(resources: readonly PlannedResource[]): string[] {
+function renderTree(resources: readonly PlannedResource[], paint: Paint): string[] {
     const children = new Map<string | null, PlannedResource[]>();
     for (const resource of resources) {
         const siblings = children.get(resource.parent) ?? [];
@@ -113,7 +113,10 @@ function renderTree(resources: readonly PlannedResource[]): string[] {
             const flags = [resource.protect ? "protected" : "", resource.type === "pulumi:pulumi:StackReference" ? "read" : ""].filter(
                 Boolean,
             );
-            lines.push(` +  ${label.padEnd(typeWidth)}${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
+            // The engine's colour for a create (pulumi/pulumi `pkg/resource/deploy/step.go`).
+            lines.push(
+                ` ${paint("green", "+")}  ${label.padEnd(typeWidth)}${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`,
+            );
             walk(resource.urn, parent === null ? "" : `${indent}${last ? "   " : "│  "}`);
         });
     };

@@ -70,7 +70,7 @@ export async function checkPlannedStack(
         violations: checks.flatMap((stackCheck) => stackCheck.violations),
         resourceCount: checks.reduce((sum, stackCheck) => sum + stackCheck.resourceCount, 0),
     };
-    terminal.out(renderConsole(check));
+    terminal.out(renderConsole(check, terminal.styleOut));
     const write = (file: string | undefined, content: string) => {
         if (file) {
             fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
