@@ -48,14 +48,20 @@ export function readPlanJson(file: string): PlanJson {
     try {
         parsed = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (error) {
-        throw new CommandError(`--diff ${file}: cannot read it as JSON (${(error as Error).message})`, 2);
+        throw new CommandError(`--diff ${file}: cannot read a plan from it (${(error as Error).message})`, 2);
     }
     const isStack = (value: unknown): value is StackJson =>
         typeof value === "object" &&
         value !== null &&
         typeof (value as StackJson).stack === "string" &&
         Array.isArray((value as StackJson).resources) &&
-        (value as StackJson).resources.every((resource) => typeof resource?.urn === "string" && typeof resource.type === "string");
+        (value as StackJson).resources.every(
+            (resource) =>
+                typeof resource?.urn === "string" &&
+                typeof resource.type === "string" &&
+                typeof resource.inputs === "object" &&
+                resource.inputs !== null,
+        );
     const plan = parsed as PlanJson;
     if (!isStack(plan) || !Array.isArray(plan.stacks) || !plan.stacks.every(isStack)) {
         throw new CommandError(
