@@ -19,9 +19,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import type { FloorStack } from "./sdkFloor";
+import { command, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../tools/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE_DIRECTORIES = ["stacks", "components"];
@@ -105,12 +105,29 @@ async function floorOfPlan(): Promise<FloorStack[]> {
     }));
 }
 
-async function main(): Promise<void> {
-    const { values } = parseArgs({
-        options: { runs: { type: "string", default: "5" }, "typecheck-runs": { type: "string", default: "3" } },
-    });
-    const runs = Number(values.runs);
-    const typecheckRuns = Number(values["typecheck-runs"]);
+export const BENCH_COMMAND = {
+    command: "npm run bench",
+    synopsis: ["[--runs <n>] [--typecheck-runs <n>]"],
+    description: `Times the offline plan of prod and the whole-repo type-check against their floors (the SDKs'
+own cost, the same imports in one file), alternating each command with its floor so that load
+from other work falls on both. Last line: plan-ratio=… typecheck-ratio=…`,
+    flags: {
+        runs: { type: "string", value: "<n>", help: "runs of the plan and its floors (default 5)" },
+        "typecheck-runs": { type: "string", value: "<n>", help: "runs of the type-check and its floor (default 3)" },
+    },
+    exitStatus: "0 measured, 1 a measured command failed, 2 bad usage.",
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
+
+export const main = command("the plan and type-check benchmark", async (argv, terminal) => {
+    const flags = parseCommandLine(BENCH_COMMAND, argv, terminal);
+    if (!flags) {
+        return 0;
+    }
+    await measure(wholeNumberFlag("--runs", flags.runs, 5), wholeNumberFlag("--typecheck-runs", flags["typecheck-runs"], 3));
+    return 0;
+});
+
+async function measure(runs: number, typecheckRuns: number): Promise<void> {
     const modules = providerModules();
     console.log(`Provider modules the program imports: ${modules.join(", ")}`);
     const node = process.execPath;
@@ -165,7 +182,4 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-});
+runMain(module, main);

@@ -12,10 +12,10 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { planStack, type PlannedResource } from "../tools/plan/planner";
 import { readPolicyConfigFile } from "../tools/policy/config";
 import { DEFAULT_PACKS, PolicyRunner } from "../tools/policy/runner";
+import { command, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../tools/cli";
 
 const SIZES = [5000, 10000] as const;
 const ROOT = path.resolve(__dirname, "..");
@@ -80,9 +80,29 @@ function policyAgainstPlan(runs: number): number {
     return median(policy) / median(plan);
 }
 
-async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, "cli-runs": { type: "string", default: "3" } } });
-    const runs = Number(values.runs);
+export const BENCH_POLICY_COMMAND = {
+    command: "npm run bench:policy",
+    synopsis: ["[--runs <n>] [--cli-runs <n>]"],
+    description: `Times 5,000 and 10,000 resources (prod's sites, replicated) through all three packs, then
+'npm run policy -- --stack prod' against the plan alone.
+Last line: policy-5000-sec=… scale-ratio=… policy-vs-plan=…`,
+    flags: {
+        runs: { type: "string", value: "<n>", help: "runs of each size through the packs (default 3)" },
+        "cli-runs": { type: "string", value: "<n>", help: "runs of the policy and plan commands, alternating (default 3)" },
+    },
+    exitStatus: "0 measured, 1 a measured command failed, 2 bad usage.",
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
+
+export const main = command("the policy benchmark", async (argv, terminal) => {
+    const flags = parseCommandLine(BENCH_POLICY_COMMAND, argv, terminal);
+    if (!flags) {
+        return 0;
+    }
+    await measure(wholeNumberFlag("--runs", flags.runs, 3), wholeNumberFlag("--cli-runs", flags["cli-runs"], 3));
+    return 0;
+});
+
+async function measure(runs: number, cliRuns: number): Promise<void> {
     const startedAt = Date.now();
     const [runner, aws, azure] = await Promise.all([
         PolicyRunner.start(DEFAULT_PACKS),
@@ -112,7 +132,7 @@ async function main(): Promise<void> {
             );
         }
         runner.close();
-        const againstPlan = policyAgainstPlan(Number(values["cli-runs"]));
+        const againstPlan = policyAgainstPlan(cliRuns);
         console.log(
             `policy-5000-sec=${seconds[5000].toFixed(2)} scale-ratio=${(seconds[10000] / seconds[5000]).toFixed(2)} policy-vs-plan=${againstPlan.toFixed(2)}`,
         );
@@ -121,7 +141,4 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-});
+runMain(module, main);

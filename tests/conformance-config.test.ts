@@ -199,7 +199,7 @@ describe("conformance: this repository's stack files", () => {
         assert.equal(run.status, 2, run.stderr);
         assert.match(
             run.stderr,
-            /^error: Pulumi\.quoted-array\.yaml: invalid stack config\n {2}- crypto-beacon:awsNodeInstanceTypes: must be a YAML list of string values/,
+            /^error: Pulumi\.quoted-array\.yaml: invalid stack config\n {2}- crypto-beacon:awsNodeInstanceTypes: must be a YAML list of string values/m,
         );
         assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
     });

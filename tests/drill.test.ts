@@ -158,6 +158,8 @@ describe("drill command", () => {
         const reportFile = path.join(directory, "r.json");
         const result = drill(["--stack", "prod", "--to", "azure", "--offline", "--report", reportFile]);
         assert.equal(result.status, 0, result.stderr + result.stdout);
+        assert.match(result.stdout, /^# DR drill: prod, aws -> azure \(offline\)/, "stdout is the report alone");
+        assert.match(result.stderr, /^ *[\d.]+s .*preflight-target-health: ok/m, "each step's line is progress on stderr");
         const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as DrillReport;
         assert.equal(report.outcome, "passed");
         assert.ok(typeof report.measured.rtoSec === "number");

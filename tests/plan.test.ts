@@ -2,11 +2,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execFileSync } from "node:child_process";
 import { listStacks } from "../tools/plan/stackFile";
 import { ROLES } from "../stacks/config/schema";
 import { listStacks as stackEntries } from "../tools/stacks";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
+import { main as planMain } from "../tools/plan/cli";
 import { planJson, providerPackage } from "../tools/plan/report";
 import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceNamed, sharedPlan } from "./helpers";
 
@@ -146,12 +146,12 @@ describe("offline plan", () => {
         assert.doesNotMatch(json, /offline placeholder/, "secrets stay masked, placeholder or not");
     });
 
-    it("writes the JSON the issue specifies, with parents as URNs", () => {
+    it("writes the JSON the issue specifies, with parents as URNs", async () => {
         const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
-        execFileSync(process.execPath, ["--require", "tsx/cjs", "tools/plan/cli.ts", "--stack", "dev", "--json", output, "--skip-policy"], {
-            cwd: REPOSITORY_ROOT,
-            stdio: "ignore",
-        });
+        let stderr = "";
+        const io = { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) }, env: {} };
+        assert.equal(await planMain(["--stack", "dev", "--json", output, "--skip-policy"], io), 0, stderr);
+        assert.match(stderr, new RegExp(`wrote ${output}$`, "m"), "the file written is named on stderr");
         const written = JSON.parse(fs.readFileSync(output, "utf8")) as ReturnType<typeof planJson>;
         assert.equal(written.stack, "dev");
         assert.deepEqual(Object.keys(written).sort(), ["outputs", "project", "resources", "stack", "stackFile", "stacks"]);

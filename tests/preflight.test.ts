@@ -69,7 +69,8 @@ describe("preflight before a first pulumi up", () => {
             { cwd: REPOSITORY_ROOT, encoding: "utf8" },
         );
         assert.equal(result.status, 2);
-        assert.match(result.stderr, /^error: Pulumi\.nope\.yaml: no such stack file/);
+        assert.match(result.stderr, /^error: --stack nope: no such stack \(no Pulumi\.nope\.yaml\)/);
+        assert.equal(result.stderr.match(/error:/g)?.length, 1, "said once");
         assert.doesNotMatch(result.stderr, /\n\s+at /);
     });
 });

@@ -2,9 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ENVIRONMENTS, PROJECT, ROLES, type Environment, type Role } from "../stacks/config/schema";
-import { parseArgs } from "node:util";
 import { DEPLOY_RUNNER_LABEL } from "../components/delivery/runnerBootstrap";
-import { CommandError, runCommand } from "./command";
+import { command, CommandError, parseCommandLine, parseFlags, runMain, suggestion, type CommandSpec, type FlagSpec } from "./cli";
 import { listStacks as stackFileNames } from "./plan/stackFile";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
@@ -61,36 +60,54 @@ export function listStacks(directory = REPOSITORY_ROOT): StackEntry[] {
     });
 }
 
-const USAGE = `Usage: npm run stacks -- [--environment <env>]... [--role <role>]... [--deployed]
+/**
+ * A stack name given on a command line, checked against the stack files: an unknown one is bad
+ * usage that names the closest stack and lists them all.
+ */
+export function requireStack(stack: string, flag = "--stack", directory = REPOSITORY_ROOT): string {
+    const stacks = stackFileNames(directory);
+    if (!stacks.includes(stack)) {
+        const closest = suggestion(stack, stacks);
+        throw new CommandError(
+            `${flag} ${stack}: no such stack (no Pulumi.${stack}.yaml)${closest ? `; did you mean ${closest}?` : ""} Stacks: ${stacks.join(", ")}`,
+            2,
+        );
+    }
+    return stack;
+}
 
-Prints this project's stacks, read from the Pulumi.<stack>.yaml files, as one JSON array for a
-workflow's matrix: [{ "stack", "role", "environment", "githubEnvironment", "runsOn" }].
-
-  --environment <env>   only stacks of this environment (repeatable); allowed: ${ENVIRONMENTS.join(", ")}
-  --role <role>         only stacks of this role (repeatable); allowed: ${ROLES.join(", ")}
-  --deployed            only stacks a workflow deploys (environments ${Object.keys(PIPELINE_ENVIRONMENTS).join(", ")})
-  --help                show this help`;
+export const STACKS_COMMAND = {
+    command: "npm run stacks",
+    synopsis: ["[--environment <env>]... [--role <role>]... [--deployed]"],
+    description: `Prints this project's stacks, read from the Pulumi.<stack>.yaml files, as one JSON array for a
+workflow's matrix: [{ "stack", "role", "environment", "githubEnvironment", "runsOn" }].`,
+    flags: {
+        environment: {
+            type: "string",
+            multiple: true,
+            value: "<env>",
+            help: `only stacks of this environment (repeatable); allowed: ${ENVIRONMENTS.join(", ")}`,
+        },
+        role: {
+            type: "string",
+            multiple: true,
+            value: "<role>",
+            help: `only stacks of this role (repeatable); allowed: ${ROLES.join(", ")}`,
+        },
+        deployed: {
+            type: "boolean",
+            help: `only stacks a workflow deploys (environments ${Object.keys(PIPELINE_ENVIRONMENTS).join(", ")})`,
+        },
+    },
+    exitStatus: "0 listed, 2 bad usage or a stack file without a role and an environment.",
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
 
 /**
  * The stacks that `npm run stacks -- <args>` prints: the workflows build their matrices with it,
  * and the workflow tests call it with the arguments written in the workflows.
  */
 export function selectStacks(args: readonly string[], directory = REPOSITORY_ROOT): StackEntry[] {
-    let flags;
-    try {
-        flags = parseArgs({
-            args: [...args],
-            options: {
-                environment: { type: "string", multiple: true },
-                role: { type: "string", multiple: true },
-                deployed: { type: "boolean" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }).values;
-    } catch (error) {
-        throw new CommandError(`${(error as Error).message}\n\n${USAGE}`, 2);
-    }
+    const flags = parseFlags(STACKS_COMMAND, args);
     const environments = allowedValues("--environment", flags.environment, ENVIRONMENTS);
     const roles = allowedValues("--role", flags.role, ROLES);
     return listStacks(directory).filter(
@@ -101,22 +118,24 @@ export function selectStacks(args: readonly string[], directory = REPOSITORY_ROO
     );
 }
 
-if (require.main === module) {
-    runCommand("the stack list", async () => {
-        const args = process.argv.slice(2);
-        if (args.includes("--help")) {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
-        process.stdout.write(`${JSON.stringify(selectStacks(args))}\n`);
+export const main = command("the stack list", async (argv, terminal) => {
+    if (!parseCommandLine(STACKS_COMMAND, argv, terminal)) {
         return 0;
-    });
-}
+    }
+    terminal.out(JSON.stringify(selectStacks(argv)));
+    return 0;
+});
+
+runMain(module, main);
 
 function allowedValues<T extends string>(flag: string, values: string[] | undefined, allowed: readonly T[]): T[] {
     for (const value of values ?? []) {
         if (!allowed.includes(value as T)) {
-            throw new CommandError(`${flag} "${value}" is not allowed; allowed: ${allowed.join(", ")}`, 2);
+            const closest = suggestion(value, allowed);
+            throw new CommandError(
+                `${flag} "${value}" is not allowed${closest ? `; did you mean ${closest}?` : ""} Allowed: ${allowed.join(", ")}`,
+                2,
+            );
         }
     }
     return (values ?? []) as T[];

@@ -26,7 +26,29 @@ describe("npm run policy", () => {
         const directory = scratch();
         const result = await policyCli(["--stack", "prod", "--sarif", `${directory}/out.sarif`, "--json", `${directory}/out.json`]);
         assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /Policy check of stack prod-aws, prod-azure, prod: \d+ resources/);
+        assert.match(result.stdout, /^Policy check of stack prod-aws, prod-azure, prod: \d+ resources/, "stdout is the report alone");
+        // Progress on stderr, each long phase as it starts: the packs, each stack planned (the edge
+        // runs again with its site stacks' outputs), each stack analysed, each file written.
+        const progress = result.stderr.split("\n").map((line) => line.replace(/^ *\d+\.\ds /, ""));
+        const phases = [
+            "starting policy packs security, compliance, resilience",
+            "planning stack prod",
+            "planning stack prod-aws",
+            "planning stack prod-azure",
+            "planning stack prod again, with the outputs of prod-aws, prod-azure",
+            /^planned \d+ resources in 3 stacks$/,
+            /^analysing \d+ resources of stack prod-aws$/,
+            /^analysing \d+ resources of stack prod-azure$/,
+            /^analysing \d+ resources of stack prod$/,
+            `wrote ${directory}/out.json`,
+            `wrote ${directory}/out.sarif`,
+        ];
+        assert.deepEqual(
+            progress.filter((line) => phases.some((phase) => (typeof phase === "string" ? line === phase : phase.test(line)))).length,
+            phases.length,
+            result.stderr,
+        );
+        assert.doesNotMatch(result.stderr, /\u001b\[/, "no colour into a pipe");
         assert.deepEqual(JSON.parse(fs.readFileSync(`${directory}/out.json`, "utf8")), { violations: [] });
         assert.equal(JSON.parse(fs.readFileSync(`${directory}/out.sarif`, "utf8")).version, "2.1.0");
     });

@@ -49,12 +49,12 @@ describe("policy reports", () => {
         );
     });
 
-    it("console: grouped by severity, each finding with its resource, fix and control ids", () => {
+    it("console: grouped by severity, each finding with its resource (name, short type, URN), fix and control ids", () => {
         const text = renderConsole(check);
         assert.match(text, new RegExp(`^MEDIUM \\(${check.violations.length}\\)$`, "m"));
         assert.match(
             text,
-            /\[ADVISORY\] crypto-beacon-security\/aws-kms-key-rotation\n {4}resource: urn:pulumi:dev::.*::aws-site-logs\n {4}enableKeyRotation is not true\n {4}fix: Set enableKeyRotation: true on the key\.\n {4}controls: PCI DSS 4\.0 3\.7\.4, SOC 2 CC6\.1, GDPR art-32/,
+            /\[ADVISORY\] crypto-beacon-security\/aws-kms-key-rotation\n {4}resource: aws-site-logs \(aws:kms:Key\) urn:pulumi:dev::.*::aws-site-logs\n {4}enableKeyRotation is not true\n {4}fix: Set enableKeyRotation: true on the key\.\n {4}controls: PCI DSS 4\.0 3\.7\.4, SOC 2 CC6\.1, GDPR art-32/,
         );
         assert.match(text, new RegExp(`0 mandatory, ${check.violations.length} advisory, 0 exempted: passed$`));
     });

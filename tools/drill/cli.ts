@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandError, parseFlags, runCommand } from "../command";
+import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec } from "../cli";
+import { requireStack } from "../stacks";
 import { SITES, type DrillBackend, type Site } from "./backend";
 import { runDrill } from "./drill";
 import { LiveBackend } from "./live";
@@ -9,51 +10,43 @@ import { renderDrillMarkdown } from "./report";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
-const USAGE = `Usage: npm run drill -- --stack <edge stack> --to <aws|azure> [--offline] [--report <file.json>]
-
-Moves the trading hub's traffic to one site and times it: preflight (the target is
+export const DRILL_COMMAND = {
+    command: "npm run drill",
+    synopsis: ["--stack <edge stack> --to <aws|azure> [--offline] [--report <file.json>]"],
+    description: `Moves the trading hub's traffic to one site and times it: preflight (the target is
 healthy, the database keeps a majority without the source, the target runs at active
 capacity, scaling it first if it stands by), switch (set activeSite on the edge stack
 and update only that stack), verify (poll the public endpoint until the target names
 itself in the x-beacon-site header), and roll back if that misses the deadline.
-
-  --stack <name>             the edge stack, e.g. prod or staging
-  --to <aws|azure>           the site to move traffic to; the other site fails back
-  --offline                  run against the offline planner and local origins on
-                             127.0.0.1, with no Pulumi CLI, cloud or Cloudflare
-  --report <file.json>       write the report as JSON there, and as Markdown beside it
-  --deadline-sec <n>         seconds the target has to serve after the switch (default 300)
-  --monitor-time-scale <x>   offline only: multiply monitor times by x (default 0.1)
-  --help                     show this help
-
-Live, it needs the Pulumi CLI logged in to the stacks' backend, their cloud credentials,
-and CLOUDFLARE_API_TOKEN with read access to load balancers.
-
-Exit status: 0 the drill passed, 1 it failed, aborted or rolled back, 2 bad usage.`;
-
-runCommand("the drill", async () => {
-    const flags = parseFlags(
-        {
-            stack: { type: "string" },
-            to: { type: "string" },
-            offline: { type: "boolean" },
-            report: { type: "string" },
-            "deadline-sec": { type: "string" },
-            "monitor-time-scale": { type: "string" },
-            help: { type: "boolean" },
+Each step's line and progress go to stderr; stdout carries the report alone.`,
+    flags: {
+        stack: { type: "string", value: "<name>", help: "the edge stack, e.g. prod or staging" },
+        to: { type: "string", value: "<aws|azure>", help: "the site to move traffic to; the other site fails back" },
+        offline: {
+            type: "boolean",
+            help: "run against the offline planner and local origins on\n127.0.0.1, with no Pulumi CLI, cloud or Cloudflare",
         },
-        USAGE,
-    );
-    if (flags.help) {
-        process.stdout.write(`${USAGE}\n`);
+        report: { type: "string", value: "<file.json>", help: "write the report as JSON there, and as Markdown beside it" },
+        "deadline-sec": { type: "string", value: "<n>", help: "seconds the target has to serve after the switch (default 300)" },
+        "monitor-time-scale": { type: "string", value: "<x>", help: "offline only: multiply monitor times by x (default 0.1)" },
+    },
+    notes: `Live, it needs the Pulumi CLI logged in to the stacks' backend, their cloud credentials,
+and CLOUDFLARE_API_TOKEN with read access to load balancers.`,
+    exitStatus: "0 the drill passed, 1 it failed, aborted or rolled back, 2 bad usage.",
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
+
+export const main = command("the drill", async (argv, terminal) => {
+    const flags = parseCommandLine(DRILL_COMMAND, argv, terminal);
+    if (!flags) {
         return 0;
     }
     if (!flags.stack) {
-        throw new CommandError(`--stack is required: the edge stack to switch\n\n${USAGE}`, 2);
+        throw new CommandError("--stack is required: the edge stack to switch", 2);
     }
+    requireStack(flags.stack);
     if (!SITES.includes(flags.to as Site)) {
         throw new CommandError(
-            `--to ${flags.to === undefined ? "is required" : `"${flags.to}" is not a site`}; allowed: ${SITES.join(", ")}\n\n${USAGE}`,
+            `--to ${flags.to === undefined ? "is required" : `"${flags.to}" is not a site`}; allowed: ${SITES.join(", ")}`,
             2,
         );
     }
@@ -65,26 +58,34 @@ runCommand("the drill", async () => {
     if (flags.report && !flags.report.endsWith(".json")) {
         throw new CommandError(`--report ${flags.report}: name a .json file; the Markdown report goes beside it`, 2);
     }
-    const log = (line: string) => process.stdout.write(`${line.trimEnd()}\n`);
+    const log = (line: string) => terminal.progress(line.trimEnd());
+    terminal.progress(
+        flags.offline
+            ? `planning stack ${flags.stack} and the site stacks it reads, and starting local origins`
+            : `reading stack ${flags.stack} and its site stacks through the Pulumi CLI`,
+    );
     const backend: DrillBackend = flags.offline
         ? await OfflineBackend.start({ stack: flags.stack, monitorTimeScale, to: flags.to as Site })
         : await LiveBackend.start(flags.stack, REPOSITORY_ROOT, log);
     try {
         const report = await runDrill(backend, { to: flags.to as Site, deadlineSec, log });
         const markdown = renderDrillMarkdown(report);
-        process.stdout.write(`\n${markdown}`);
+        terminal.out(markdown);
         if (flags.report) {
             const markdownFile = flags.report.replace(/\.json$/, ".md");
             fs.mkdirSync(path.dirname(path.resolve(flags.report)), { recursive: true });
             fs.writeFileSync(flags.report, `${JSON.stringify(report, null, 2)}\n`);
             fs.writeFileSync(markdownFile, markdown);
-            process.stdout.write(`\nWrote ${flags.report} and ${markdownFile}\n`);
+            terminal.wrote(flags.report);
+            terminal.wrote(markdownFile);
         }
         return report.outcome === "passed" ? 0 : 1;
     } finally {
         await backend.close();
     }
 });
+
+runMain(module, main);
 
 function positiveNumber(flag: string, text: string | undefined): number | undefined {
     if (text === undefined) {

@@ -1,84 +1,91 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandError, parseFlags, runCommand } from "../command";
+import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
+import { planWithProgress } from "../cli/progress";
 import { checkPlannedStack } from "../policy/check";
 import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
+import { requireStack } from "../stacks";
 import { diagramDocument } from "./diagram";
-import { planStack } from "./planner";
+import { diffPlans, readPlanJson, renderDiff } from "./diff";
+import type { StackPlan } from "./planner";
 import { planJson, renderPlan } from "./report";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
-const USAGE = `Usage: npm run plan -- --stack <name> [--json <file>] [--diagram <file>] [--skip-policy]
-       npm run plan -- --program <dir|file> --config <Pulumi.<stack>.yaml> [--json <file>]
-
-Runs a stack's program offline under the Pulumi runtime's mocks and shows what
+export const PLAN_COMMAND = {
+    command: "npm run plan",
+    synopsis: [
+        "--stack <name> [--json <file>] [--diagram <file>] [--diff <plan.json>] [--skip-policy]",
+        "--program <dir|file> --config <Pulumi.<stack>.yaml> [--json <file>]",
+    ],
+    description: `Runs a stack's program offline under the Pulumi runtime's mocks and shows what
 'pulumi preview' would create, then checks it with this repository's policy packs
 as 'npm run policy' does. No Pulumi CLI, cloud account or network needed.
-
-  --stack <name>        plan Pulumi.<name>.yaml of this project
-  --program <path>      plan another Pulumi TypeScript program (directory or entry file)
-  --config <file>       the stack file to plan it with
-  --organization <org>  organization the program sees (default: organization)
-  --json <file>         also write the plan as JSON: { project, stack, stackFile,
-                        resources (each with its options), outputs, stacks (the
-                        stacks it reads through StackReference, in the same form) }
-  --diagram <file>      also write a Mermaid diagram of the topology as Markdown
-                        (edge and all-in-one stacks)
-  --skip-policy         plan only; skip the policy check
-  --help                show this help
-
-Exit status: 0 planned (and no mandatory policy violation), 1 the program failed or a
-mandatory policy violation, 2 bad usage, bad config, a bad Pulumi.yaml or a
-StackReference to another project's stack.`;
-
-runCommand("the planner", async () => {
-    const flags = parseFlags(
-        {
-            stack: { type: "string" },
-            program: { type: "string" },
-            config: { type: "string" },
-            organization: { type: "string" },
-            json: { type: "string" },
-            diagram: { type: "string" },
-            "skip-policy": { type: "boolean" },
-            help: { type: "boolean" },
+Progress goes to stderr; stdout carries the plan alone.`,
+    flags: {
+        stack: { type: "string", value: "<name>", help: "plan Pulumi.<name>.yaml of this project" },
+        program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (directory or entry file)" },
+        config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+        organization: { type: "string", value: "<org>", help: "organization the program sees (default: organization)" },
+        json: {
+            type: "string",
+            value: "<file>",
+            help: "also write the plan as JSON: { project, stack, stackFile,\nresources (each with its options), outputs, stacks (the\nstacks it reads through StackReference, in the same form) }",
         },
-        USAGE,
-    );
-    if (flags.help) {
-        process.stdout.write(`${USAGE}\n`);
+        diagram: {
+            type: "string",
+            value: "<file>",
+            help: "also write a Mermaid diagram of the topology as Markdown\n(edge and all-in-one stacks)",
+        },
+        diff: {
+            type: "string",
+            value: "<plan.json>",
+            help: "instead of the full plan, show what would be created, updated or\ndeleted compared with a plan --json wrote earlier, with the\nchanged inputs, stack by stack, as 'pulumi preview --diff' does",
+        },
+        "skip-policy": { type: "boolean", help: "plan only; skip the policy check" },
+    },
+    exitStatus: `0 planned (and no mandatory policy violation), 1 the program failed or a
+mandatory policy violation, 2 bad usage, bad config, a bad Pulumi.yaml or a
+StackReference to another project's stack.`,
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
+
+export const main = command("the planner", async (argv, terminal) => {
+    const flags = parseCommandLine(PLAN_COMMAND, argv, terminal);
+    if (!flags) {
         return 0;
     }
     if (flags.stack && flags.config) {
-        throw new CommandError(`--stack and --config both name a stack; give one\n\n${USAGE}`, 2);
+        throw new CommandError("--stack and --config both name a stack; give one", 2);
     }
-    // Packs start (ts-node type-checks them) while the stack is planned in this process.
+    if (flags.stack && !flags.program) {
+        requireStack(flags.stack);
+    }
+    // Read the earlier plan before planning: a bad file is bad usage, said before minutes of work.
+    const earlier = flags.diff === undefined ? undefined : readPlanJson(flags.diff);
+    if (!flags["skip-policy"]) {
+        terminal.progress(`starting policy packs ${DEFAULT_PACKS.map((pack) => path.basename(pack)).join(", ")}`);
+    }
+    // Packs start while the stack is planned in this process.
     const starting = flags["skip-policy"] ? undefined : PolicyRunner.start(DEFAULT_PACKS);
     starting?.catch(() => undefined);
     try {
-        const plan = await planStack({
-            program: flags.program,
-            stack: flags.stack,
-            configFile: flags.config,
-            organization: flags.organization,
-        });
-        process.stdout.write(`${renderPlan(plan)}\n`);
-        if (flags.json) {
-            fs.writeFileSync(flags.json, `${JSON.stringify(planJson(plan), null, 2)}\n`);
-            process.stdout.write(`\nWrote ${flags.json}\n`);
+        const plan = await planWithProgress(
+            { program: flags.program, stack: flags.stack, configFile: flags.config, organization: flags.organization },
+            terminal,
+        );
+        if (earlier && flags.diff) {
+            terminal.out(renderDiff(diffPlans(earlier, planJson(plan)), flags.diff, terminal.styleOut));
+        } else {
+            terminal.out(renderPlan(plan, terminal.styleOut));
         }
-        if (flags.diagram) {
-            fs.writeFileSync(flags.diagram, diagramDocument(plan));
-            process.stdout.write(`\nWrote ${flags.diagram}\n`);
-        }
+        writeFiles(plan, flags, terminal);
         if (!starting) {
             return 0;
         }
-        process.stdout.write("\n");
         const runner = await starting;
         try {
-            return (await checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT)).exitCode;
+            terminal.out("");
+            return (await checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, terminal)).exitCode;
         } finally {
             runner.close();
         }
@@ -90,3 +97,16 @@ runCommand("the planner", async () => {
         throw error;
     }
 });
+
+function writeFiles(plan: StackPlan, flags: { json?: string; diagram?: string }, terminal: Terminal): void {
+    if (flags.json) {
+        fs.writeFileSync(flags.json, `${JSON.stringify(planJson(plan), null, 2)}\n`);
+        terminal.wrote(flags.json);
+    }
+    if (flags.diagram) {
+        fs.writeFileSync(flags.diagram, diagramDocument(plan));
+        terminal.wrote(flags.diagram);
+    }
+}
+
+runMain(module, main);

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { PLAIN, shortTypeName, type Paint } from "../cli";
 import type { PlannedResource, StackPlan } from "./planner";
 
 /**
@@ -48,8 +49,8 @@ function referencedStacksOf(plan: StackPlan): StackPlan[] {
     return [...seen.values()];
 }
 
-/** What `pulumi preview` shows: the resource tree, counts by provider and type, and the outputs. */
-export function renderPlan(plan: StackPlan): string {
+/** What `pulumi preview` shows: the resource tree, counts by provider and type (short type names, as it shows them), and the outputs. */
+export function renderPlan(plan: StackPlan, paint: Paint = PLAIN): string {
     const lines: string[] = [];
     for (const referenced of plan.referencedStacks) {
         lines.push(
@@ -60,7 +61,7 @@ export function renderPlan(plan: StackPlan): string {
         lines.push("");
     }
     lines.push(`Previewing stack ${plan.stack} (${plan.stackFile}) offline, under the Pulumi runtime's mocks`, "");
-    lines.push(...renderTree(plan.resources), "");
+    lines.push(...renderTree(plan.resources, paint), "");
     lines.push(...renderCounts(plan.resources), "");
     lines.push(...renderFailover(plan.outputs));
     lines.push(
@@ -93,14 +94,14 @@ function renderFailover(outputs: Record<string, unknown>): string[] {
     ];
 }
 
-function renderTree(resources: readonly PlannedResource[]): string[] {
+function renderTree(resources: readonly PlannedResource[], paint: Paint): string[] {
     const children = new Map<string | null, PlannedResource[]>();
     for (const resource of resources) {
         const siblings = children.get(resource.parent) ?? [];
         siblings.push(resource);
         children.set(resource.parent, siblings);
     }
-    const typeWidth = Math.max(...resources.map((resource) => resource.type.length)) + 12;
+    const typeWidth = Math.max(...resources.map((resource) => shortTypeName(resource.type).length)) + 12;
     const lines = [`    ${"Type".padEnd(typeWidth)}Name`];
     const walk = (parent: string | null, indent: string) => {
         // Registration completes in no fixed order; sort so that plans of one program read the same.
@@ -108,11 +109,14 @@ function renderTree(resources: readonly PlannedResource[]): string[] {
         siblings.forEach((resource, index) => {
             const last = index === siblings.length - 1;
             const branch = parent === null ? "" : last ? "└─ " : "├─ ";
-            const label = `${indent}${branch}${resource.type}`;
+            const label = `${indent}${branch}${shortTypeName(resource.type)}`;
             const flags = [resource.protect ? "protected" : "", resource.type === "pulumi:pulumi:StackReference" ? "read" : ""].filter(
                 Boolean,
             );
-            lines.push(` +  ${label.padEnd(typeWidth)}${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
+            // The engine's colour for a create (pulumi/pulumi `pkg/resource/deploy/step.go`).
+            lines.push(
+                ` ${paint("green", "+")}  ${label.padEnd(typeWidth)}${resource.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`,
+            );
             walk(resource.urn, parent === null ? "" : `${indent}${last ? "   " : "│  "}`);
         });
     };
@@ -125,7 +129,8 @@ function renderCounts(resources: readonly PlannedResource[]): string[] {
     for (const resource of resources) {
         const provider = providerPackage(resource.type);
         const types = byProvider.get(provider) ?? new Map<string, number>();
-        types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+        const type = shortTypeName(resource.type);
+        types.set(type, (types.get(type) ?? 0) + 1);
         byProvider.set(provider, types);
     }
     const custom = resources.filter((resource) => resource.custom).length;

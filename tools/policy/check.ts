@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Terminal } from "../cli";
 import type { StackPlan } from "../plan/planner";
 import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
 import { FRAMEWORKS, type Framework } from "../../policies/lib/controls";
@@ -48,8 +49,8 @@ export function stacksOf(plan: StackPlan): StackPlan[] {
 
 /**
  * Checks a planned stack and the stacks it references with running packs, each with its own
- * policy config (the file given applies to all), prints the console report, writes the requested
- * files, and returns the exit status: 1 when a mandatory violation (an expired exemption is one)
+ * policy config (the file given applies to all), prints the console report on stdout (progress and
+ * the files written on stderr), writes the requested files, and returns the exit status: 1 when a mandatory violation (an expired exemption is one)
  * stands, else 0.
  */
 export async function checkPlannedStack(
@@ -58,11 +59,13 @@ export async function checkPlannedStack(
     explicitConfigFile: string | undefined,
     files: ReportFiles,
     root: string,
+    terminal: Terminal,
 ): Promise<{ check: PolicyCheck; exitCode: number }> {
     const stacks = stacksOf(plan);
     const checks: PolicyCheck[] = [];
     const policyConfigs = stacks.map((stack) => ({ stack: stack.stack, config: policyConfigFor(stack, explicitConfigFile) }));
     for (const [position, stack] of stacks.entries()) {
+        terminal.progress(`analysing ${stack.resources.length} resources of stack ${terminal.styleErr("bold", stack.stack)}`);
         checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config));
     }
     const check: PolicyCheck = {
@@ -71,12 +74,12 @@ export async function checkPlannedStack(
         violations: checks.flatMap((stackCheck) => stackCheck.violations),
         resourceCount: checks.reduce((sum, stackCheck) => sum + stackCheck.resourceCount, 0),
     };
-    process.stdout.write(`${renderConsole(check)}\n`);
+    terminal.out(renderConsole(check, terminal.styleOut));
     const write = (file: string | undefined, content: string) => {
         if (file) {
             fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
             fs.writeFileSync(file, content);
-            process.stdout.write(`Wrote ${file}\n`);
+            terminal.wrote(file);
         }
     };
     const resources = stacks.flatMap((stack) => stack.resources);

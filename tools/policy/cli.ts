@@ -1,43 +1,61 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { planStack, type StackPlan } from "../plan/planner";
-import { CommandError, parseFlags, runCommand } from "../command";
+import type { StackPlan } from "../plan/planner";
+import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
+import { planWithProgress } from "../cli/progress";
+import { requireStack } from "../stacks";
 import { loadExemptions } from "../../policies/lib/exemptions";
 import { checkPlannedStack, stacksOf } from "./check";
 import { evaluateStacks, renderIntentReport } from "./reports/intent";
 import { policyListing, renderListing } from "./list";
 import { PolicyRunner, DEFAULT_PACKS } from "./runner";
 
-const USAGE = `Usage: npm run policy -- --stack <name> [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>] [--intent <dir>]
-       npm run policy -- --program <dir|file> --config <Pulumi.<stack>.yaml> [...]
-       npm run policy -- --list [--json <file>]
-
-Plans the stack offline, then runs CrossGuard policy packs over it as the Pulumi engine does:
+export const POLICY_COMMAND = {
+    command: "npm run policy",
+    synopsis: [
+        "--stack <name> [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>] [--intent <dir>]",
+        "--program <dir|file> --config <Pulumi.<stack>.yaml> [...]",
+        "--list [--json <file>]",
+    ],
+    description: `Plans the stack offline, then runs CrossGuard policy packs over it as the Pulumi engine does:
 each pack in its own process, spoken to over the Analyzer gRPC protocol.
+Progress goes to stderr; stdout carries the report alone.`,
+    flags: {
+        stack: { type: "string", value: "<name>", help: "plan and check Pulumi.<name>.yaml of this project" },
+        program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (with --config)" },
+        config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+        "policy-pack": {
+            type: "string",
+            multiple: true,
+            value: "<dir>",
+            help: "run this pack instead of ours (repeatable; any pack directory)",
+        },
+        "policy-config": {
+            type: "string",
+            value: "<file>",
+            help: "policy config in the CLI's --policy-pack-config format\n(default: policies/config/<stack>.json when it exists)",
+        },
+        list: { type: "boolean", help: "list every policy of every pack instead of checking a stack" },
+        json: { type: "string", value: "<file>", help: "write the violations (with --list: the policies) as JSON" },
+        sarif: { type: "string", value: "<file>", help: "write SARIF 2.1.0 for GitHub code scanning" },
+        markdown: { type: "string", value: "<file>", help: "write a summary for a pull-request comment" },
+        evidence: {
+            type: "string",
+            value: "<dir>",
+            help: "write the evidence report per framework (PCI DSS 4.0, SOC 2,\nGDPR, CCPA) as Markdown and HTML: each control, its rules, and\ntheir verdict per resource; controls no rule covers are listed",
+        },
+        intent: {
+            type: "string",
+            value: "<dir>",
+            help: "write the intent report (intent.md with Mermaid, intent.html): each\nintended flow and access need of model/intent.ts, allowed or not and\nby which rule or grant, the openings and grants beyond them, capacity",
+        },
+        "timeout-sec": { type: "string", value: "<n>", help: "seconds one pack call may take before the pack counts as hung (default 60)" },
+    },
+    exitStatus: `0 clean or advisory only, 1 a mandatory violation, an expired exemption or a failed
+pack, 2 bad usage or bad config.`,
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
 
-  --stack <name>          plan and check Pulumi.<name>.yaml of this project
-  --program <path>        plan another Pulumi TypeScript program (with --config)
-  --config <file>         the stack file to plan it with
-  --policy-pack <dir>     run this pack instead of ours (repeatable; any pack directory)
-  --policy-config <file>  policy config in the CLI's --policy-pack-config format
-                          (default: policies/config/<stack>.json when it exists)
-  --list                  list every policy of every pack instead of checking a stack
-  --json <file>           write the violations (with --list: the policies) as JSON
-  --sarif <file>          write SARIF 2.1.0 for GitHub code scanning
-  --markdown <file>       write a summary for a pull-request comment
-  --evidence <dir>        write the evidence report per framework (PCI DSS 4.0, SOC 2,
-                          GDPR, CCPA) as Markdown and HTML: each control, its rules, and
-                          their verdict per resource; controls no rule covers are listed
-  --intent <dir>          write the intent report (intent.md with Mermaid, intent.html): each
-                          intended flow and access need of model/intent.ts, allowed or not and
-                          by which rule or grant, the openings and grants beyond them, capacity
-  --timeout-sec <n>       seconds one pack call may take before the pack counts as hung (default 60)
-  --help                  show this help
-
-Exit status: 0 clean or advisory only, 1 a mandatory violation, an expired exemption or a failed
-pack, 2 bad usage or bad config.`;
-
-function writeIntentReport(directory: string, stacks: readonly StackPlan[]): void {
+function writeIntentReport(directory: string, stacks: readonly StackPlan[], terminal: Terminal): void {
     const report = renderIntentReport(evaluateStacks(stacks), new Date());
     fs.mkdirSync(directory, { recursive: true });
     for (const [file, content] of [
@@ -45,36 +63,24 @@ function writeIntentReport(directory: string, stacks: readonly StackPlan[]): voi
         ["intent.html", report.html],
     ] as const) {
         fs.writeFileSync(path.join(directory, file), content);
-        process.stdout.write(`Wrote ${path.join(directory, file)}\n`);
+        terminal.wrote(path.join(directory, file));
     }
 }
 
-runCommand("the policy runner", async () => {
-    const values = parseFlags(
-        {
-            stack: { type: "string" },
-            program: { type: "string" },
-            config: { type: "string" },
-            "policy-pack": { type: "string", multiple: true },
-            "policy-config": { type: "string" },
-            list: { type: "boolean" },
-            json: { type: "string" },
-            sarif: { type: "string" },
-            markdown: { type: "string" },
-            evidence: { type: "string" },
-            intent: { type: "string" },
-            "timeout-sec": { type: "string" },
-            help: { type: "boolean" },
-        },
-        USAGE,
-    );
-    if (values.help) {
-        process.stdout.write(`${USAGE}\n`);
+/** Starts the packs with a progress line: each is a process that loads its JavaScript build. */
+function startPacks(packs: readonly string[], timeout: number | undefined, terminal: Terminal): Promise<PolicyRunner> {
+    terminal.progress(`starting policy packs ${packs.map((pack) => path.basename(pack)).join(", ")}`);
+    return PolicyRunner.start([...packs], { callTimeoutSec: timeout });
+}
+
+export const main = command("the policy runner", async (argv, terminal) => {
+    const values = parseCommandLine(POLICY_COMMAND, argv, terminal);
+    if (!values) {
         return 0;
     }
     const timeout = values["timeout-sec"] === undefined ? undefined : Number(values["timeout-sec"]);
     if (timeout !== undefined && !(timeout > 0)) {
-        throw new CommandError("--timeout-sec must be a positive number of seconds", 2);
+        throw new CommandError(`--timeout-sec "${values["timeout-sec"]}" is not allowed; allowed: a positive number of seconds`, 2);
     }
     const packs = values["policy-pack"] ?? DEFAULT_PACKS;
     for (const pack of packs) {
@@ -90,12 +96,12 @@ runCommand("the policy runner", async () => {
     }
 
     if (values.list) {
-        const runner = await PolicyRunner.start(packs, { callTimeoutSec: timeout });
+        const runner = await startPacks(packs, timeout, terminal);
         try {
-            process.stdout.write(`${renderListing(runner.packs)}\n`);
+            terminal.out(renderListing(runner.packs));
             if (values.json) {
                 fs.writeFileSync(values.json, `${JSON.stringify(policyListing(runner.packs), null, 2)}\n`);
-                process.stdout.write(`Wrote ${values.json}\n`);
+                terminal.wrote(values.json);
             }
         } finally {
             runner.close();
@@ -104,13 +110,19 @@ runCommand("the policy runner", async () => {
     }
 
     if (!values.stack && !values.config) {
-        throw new CommandError(`name a stack with --stack, or a stack file with --config\n\n${USAGE}`, 2);
+        throw new CommandError("name a stack with --stack, or a stack file with --config", 2);
+    }
+    if (values.stack && !values.program) {
+        requireStack(values.stack);
     }
     // Packs start (from their JavaScript build) while the stack is planned in this process.
-    const starting = PolicyRunner.start(packs, { callTimeoutSec: timeout });
+    const starting = startPacks(packs, timeout, terminal);
+    // A pack that fails to start is reported once planning is done; unhandled meanwhile, the
+    // planner would take its rejection for the program's own failure.
+    starting.catch(() => undefined);
     let plan: StackPlan;
     try {
-        plan = await planStack({ stack: values.stack, program: values.program, configFile: values.config });
+        plan = await planWithProgress({ stack: values.stack, program: values.program, configFile: values.config }, terminal);
     } catch (error) {
         await starting.then(
             (runner) => runner.close(),
@@ -121,12 +133,14 @@ runCommand("the policy runner", async () => {
     const runner = await starting;
     try {
         const root = values.program ? path.dirname(path.resolve(values.config ?? ".")) : path.resolve(__dirname, "..", "..");
-        const { exitCode } = await checkPlannedStack(runner, plan, values["policy-config"], values, root);
+        const { exitCode } = await checkPlannedStack(runner, plan, values["policy-config"], values, root, terminal);
         if (values.intent) {
-            writeIntentReport(values.intent, stacksOf(plan));
+            writeIntentReport(values.intent, stacksOf(plan), terminal);
         }
         return exitCode;
     } finally {
         runner.close();
     }
 });
+
+runMain(module, main);

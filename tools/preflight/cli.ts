@@ -2,53 +2,62 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { ENTRY_POINT_RULESETS, type RulesetPhase } from "../../components/cloudflare/edgeZone";
-import { CommandError, parseFlags, runCommand } from "../command";
+import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec } from "../cli";
+import { requireStack } from "../stacks";
 import { preflightSteps, type PreflightObservations } from "./steps";
 import { readStackConfig } from "./stackConfig";
 import { type StackConfig } from "../../stacks/config/schema";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
-const USAGE = `Usage: npm run preflight -- --stack <name> [--check]
-
-Lists what must hold in the cloud accounts before the stack's first 'pulumi up', which the
+export const PREFLIGHT_COMMAND = {
+    command: "npm run preflight",
+    synopsis: ["--stack <name> [--check]"],
+    description: `Lists what must hold in the cloud accounts before the stack's first 'pulumi up', which the
 program cannot do itself, with the exact command that checks each step and the commands that
 fix it: the EncryptionAtHost feature and the region's Network Watcher (Azure site), and zone
-entry-point rulesets that already exist (edge).
-
-  --stack <name>  the stack, Pulumi.<name>.yaml of this project
-  --check         run the read-only checks: 'az' signed in to the stack's subscription, and
-                  the Cloudflare API with CLOUDFLARE_API_TOKEN (read access to the zone's rulesets)
-  --help          show this help
-
-Exit status: 0 nothing to do (or, without --check, the list printed), 1 a check found
-something to fix, 2 bad usage or bad config.`;
+entry-point rulesets that already exist (edge).`,
+    flags: {
+        stack: { type: "string", value: "<name>", help: "the stack, Pulumi.<name>.yaml of this project" },
+        check: {
+            type: "boolean",
+            help: "run the read-only checks: 'az' signed in to the stack's subscription, and\nthe Cloudflare API with CLOUDFLARE_API_TOKEN (read access to the zone's rulesets)",
+        },
+    },
+    exitStatus: `0 nothing to do (or, without --check, the list printed), 1 a check found
+something to fix, 2 bad usage or bad config.`,
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
 
 const run = promisify(execFile);
 
-runCommand("preflight", async () => {
-    const flags = parseFlags({ stack: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean" } }, USAGE);
-    if (flags.help) {
-        process.stdout.write(`${USAGE}\n`);
+export const main = command("preflight", async (argv, terminal) => {
+    const flags = parseCommandLine(PREFLIGHT_COMMAND, argv, terminal);
+    if (!flags) {
         return 0;
     }
     if (!flags.stack) {
-        throw new CommandError(`--stack is required\n\n${USAGE}`, 2);
+        throw new CommandError("--stack is required", 2);
     }
+    requireStack(flags.stack);
     const config = readStackConfig(REPOSITORY_ROOT, flags.stack);
+    if (flags.check) {
+        terminal.progress(`checking the accounts of stack ${flags.stack}`);
+    }
     const observed = flags.check ? await observe(config) : {};
     const steps = preflightSteps(config, flags.stack, observed);
     for (const step of steps) {
-        process.stdout.write(`[${step.status}] ${step.title}\n  why: ${step.why}\n  check: ${step.check}\n`);
-        for (const command of step.status === "ok" ? [] : step.fix) {
-            process.stdout.write(`  fix: ${command}\n`);
+        terminal.out(`[${step.status}] ${step.title}\n  why: ${step.why}\n  check: ${step.check}`);
+        for (const fix of step.status === "ok" ? [] : step.fix) {
+            terminal.out(`  fix: ${fix}`);
         }
     }
     if (steps.length === 0) {
-        process.stdout.write(`Stack ${flags.stack} (${config.role}) needs no preflight step.\n`);
+        terminal.out(`Stack ${flags.stack} (${config.role}) needs no preflight step.`);
     }
     return steps.some((step) => step.status === "action") ? 1 : 0;
 });
+
+runMain(module, main);
 
 async function observe(config: StackConfig): Promise<PreflightObservations> {
     const observed: { -readonly [K in keyof PreflightObservations]: PreflightObservations[K] } = {};

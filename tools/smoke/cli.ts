@@ -1,36 +1,39 @@
-import { CommandError, parseFlags, runCommand } from "../command";
+import { command, CommandError, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../cli";
 import { runSmokeTests } from "./smoke";
 
-const USAGE = `Usage: npm run smoke -- --url <https://host> [--expect-site <aws|azure>] [--attempts <n>]
-
-Smoke-tests a deployed hub through its public hostname: the health path answers 200, the
+export const SMOKE_COMMAND = {
+    command: "npm run smoke",
+    synopsis: ["--url <https://host> [--expect-site <aws|azure>] [--attempts <n>]"],
+    description: `Smoke-tests a deployed hub through its public hostname: the health path answers 200, the
 serving site names itself in x-beacon-site (the expected one, if given), and over HTTPS the
-edge's security headers are present. The deploy workflows run it after every update.
+edge's security headers are present. The deploy workflows run it after every update.`,
+    flags: {
+        url: { type: "string", value: "<https://host>", help: "the hub's public URL" },
+        "expect-site": { type: "string", value: "<aws|azure>", help: "the site that must answer (default: either)" },
+        attempts: { type: "string", value: "<n>", help: "tries for the health path before it counts as failed (default 5)" },
+    },
+    exitStatus: "0 every check passed, 1 a check failed, 2 bad usage.",
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
 
-Exit status: 0 every check passed, 1 a check failed, 2 bad usage.`;
-
-runCommand("the smoke tests", async () => {
-    const flags = parseFlags(
-        { url: { type: "string" }, "expect-site": { type: "string" }, attempts: { type: "string" }, help: { type: "boolean" } },
-        USAGE,
-    );
-    if (flags.help) {
-        process.stdout.write(`${USAGE}\n`);
+export const main = command("the smoke tests", async (argv, terminal) => {
+    const flags = parseCommandLine(SMOKE_COMMAND, argv, terminal);
+    if (!flags) {
         return 0;
     }
     if (!flags.url || !/^https?:\/\/[^\s/]+/.test(flags.url)) {
-        throw new CommandError(`--url ${flags.url === undefined ? "is required" : `"${flags.url}" is not an http(s) URL`}\n\n${USAGE}`, 2);
+        throw new CommandError(`--url ${flags.url === undefined ? "is required" : `"${flags.url}" is not an http(s) URL`}`, 2);
     }
     if (flags["expect-site"] !== undefined && !["aws", "azure"].includes(flags["expect-site"])) {
         throw new CommandError(`--expect-site "${flags["expect-site"]}" is not a site; allowed: aws, azure`, 2);
     }
-    const attempts = flags.attempts === undefined ? undefined : Number(flags.attempts);
-    if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) {
-        throw new CommandError(`--attempts "${flags.attempts}" is not allowed; allowed: a whole number of at least 1`, 2);
-    }
+    const attempts = flags.attempts === undefined ? undefined : wholeNumberFlag("--attempts", flags.attempts, 1);
+    terminal.progress(`checking ${flags.url}`);
     const checks = await runSmokeTests({ url: flags.url, expectSite: flags["expect-site"], attempts });
     for (const check of checks) {
-        process.stdout.write(`${check.passed ? "pass" : "FAIL"}  ${check.name}: ${check.detail}\n`);
+        const verdict = check.passed ? terminal.styleOut("green", "pass") : terminal.styleOut(["red", "bold"], "FAIL");
+        terminal.out(`${verdict}  ${check.name}: ${check.detail}`);
     }
     return checks.every((check) => check.passed) ? 0 : 1;
 });
+
+runMain(module, main);

@@ -1,5 +1,6 @@
 import { controlsFromTags, FRAMEWORKS } from "../../../policies/lib/controls";
 import { APPLIES_TO } from "../../../policies/lib/rules";
+import { PLAIN, shortTypeName, type Paint } from "../../cli";
 import { blockingViolations, policyOf, type PolicyCheck, type Violation } from "../runner";
 
 export const SEVERITY_ORDER = ["critical", "high", "medium", "low", "unspecified"] as const;
@@ -21,8 +22,11 @@ export function status(violation: Violation): string {
     return violation.enforcementLevel === "mandatory" || violation.enforcementLevel === "remediate" ? "MANDATORY" : "ADVISORY";
 }
 
+/** How a terminal shows each status word. */
+const STATUS_STYLE: Record<string, Parameters<Paint>[0]> = { MANDATORY: ["red", "bold"], ADVISORY: "yellow", EXEMPTED: "dim" };
+
 /** The readable report: findings grouped by severity, each with its resource, fix and controls. */
-export function renderConsole(check: PolicyCheck): string {
+export function renderConsole(check: PolicyCheck, paint: Paint = PLAIN): string {
     const lines = [
         `Policy check of stack ${check.stack}: ${check.resourceCount} resources through ${check.packs.map((pack) => `${pack.name}@${pack.version}`).join(", ")}`,
         "",
@@ -35,8 +39,9 @@ export function renderConsole(check: PolicyCheck): string {
         lines.push(`${severity.toUpperCase()} (${violations.length})`);
         for (const violation of violations) {
             const policy = policyOf(check, violation);
-            lines.push(`  [${status(violation)}] ${violation.pack}/${violation.policy}`);
-            lines.push(`    resource: ${violation.urn || "(the stack)"}`);
+            const verdict = status(violation);
+            lines.push(`  [${paint(STATUS_STYLE[verdict], verdict)}] ${violation.pack}/${violation.policy}`);
+            lines.push(`    resource: ${resourceLabel(violation.urn)}`);
             lines.push(`    ${violation.message}`);
             if (policy?.remediationSteps) {
                 lines.push(`    fix: ${policy.remediationSteps}`);
@@ -48,6 +53,22 @@ export function renderConsole(check: PolicyCheck): string {
     const blocking = blockingViolations(check).length;
     const exempted = check.violations.filter((violation) => violation.exempted).length;
     const advisory = check.violations.length - blocking - exempted;
-    lines.push(`${blocking} mandatory, ${advisory} advisory, ${exempted} exempted: ${blocking > 0 ? "FAILED" : "passed"}`);
+    lines.push(
+        `${blocking} mandatory, ${advisory} advisory, ${exempted} exempted: ${blocking > 0 ? paint(["red", "bold"], "FAILED") : paint("green", "passed")}`,
+    );
     return lines.join("\n");
+}
+
+/**
+ * A violation's resource as `pulumi preview` names it, its name and short type, then its URN
+ * (which an exemption names): `aws-site-logs (aws:kms:Key) urn:pulumi:...`.
+ */
+function resourceLabel(urn: string): string {
+    if (urn === "") {
+        return "(the stack)";
+    }
+    // urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>
+    const [, , qualifiedType, ...name] = urn.split("::");
+    const type = qualifiedType?.split("$").at(-1) ?? "";
+    return `${name.join("::")} (${shortTypeName(type)}) ${urn}`;
 }
