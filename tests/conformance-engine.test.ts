@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
-import { engineProperties } from "../tools/policy/analyzer";
+import { engineProperties, packEnvironment } from "../tools/policy/analyzer";
 import { PolicyRunner } from "../tools/policy/runner";
 import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
 
@@ -203,5 +203,48 @@ describe("conformance: analyzer requests as the engine marshals them", function 
         } finally {
             runner.close();
         }
+    });
+});
+
+describe("conformance: packs started and configured as the engine starts them", function () {
+    this.timeout(180_000);
+
+    it("starts a pack for the planned stack with its organization, project, stack and config, which pulumi.getStack() and pulumi.Config read", async () => {
+        const program = path.join(CONFORMANCE, "engine-pack-stack");
+        const plan = await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml"), organization: "acme" });
+        const runner = await PolicyRunner.start([path.join(program, "pack")]);
+        try {
+            const check = await runner.check(plan.stack, plan.resources, undefined, plan);
+            assert.deepEqual(
+                check.violations.map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
+                [
+                    {
+                        organization: "acme",
+                        project: "engine-pack-stack",
+                        stack: "dev",
+                        dryRun: true,
+                        region: "eu-west-1",
+                        configKeys: ["engine-pack-stack:apiToken", "engine-pack-stack:region"],
+                    },
+                ],
+            );
+        } finally {
+            runner.close();
+        }
+    });
+
+    it("builds the environment the Node.js language host gives a pack: PULUMI_NODEJS_* and PULUMI_CONFIG", () => {
+        const environment = packEnvironment({
+            stack: "prod",
+            project: "crypto-beacon",
+            configuration: { organization: "acme", config: { "crypto-beacon:region": "eu-west-1" }, secretKeys: [] },
+        });
+        assert.deepEqual(environment, {
+            PULUMI_NODEJS_ORGANIZATION: "acme",
+            PULUMI_NODEJS_PROJECT: "crypto-beacon",
+            PULUMI_NODEJS_STACK: "prod",
+            PULUMI_NODEJS_DRY_RUN: "true",
+            PULUMI_CONFIG: '{"crypto-beacon:region":"eu-west-1"}',
+        });
     });
 });

@@ -63,6 +63,12 @@ export interface StackPlan {
     readonly outputs: Record<string, unknown>;
     /** Stacks planned first because this one reads them through StackReference. */
     readonly referencedStacks: readonly StackPlan[];
+    /** The organization the program ran as. */
+    readonly organization: string;
+    /** The config the program ran with, by full key (secure values are their offline placeholders). */
+    readonly config: Readonly<Record<string, string>>;
+    /** The config keys that hold secrets. */
+    readonly secretKeys: readonly string[];
 }
 
 /** The program failed while it ran: a bug, an unmocked invoke, a failed resource. Exit status 1. */
@@ -156,7 +162,8 @@ class PlanSession {
 
     private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
         const settings = readStackFile(this.project, stackFilePath, this.offlineEscSecrets);
-        pulumi.runtime.setAllConfig({ ...settings.config, ...this.configOverrides[settings.stack] }, settings.secretKeys);
+        const config = { ...settings.config, ...this.configOverrides[settings.stack] };
+        pulumi.runtime.setAllConfig(config, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
             stackReferenceOutputs: (name) => {
@@ -248,6 +255,9 @@ class PlanSession {
                 resources: monitor.planned,
                 outputs: monitor.stackOutputs,
                 referencedStacks: [],
+                organization: this.organization,
+                config,
+                secretKeys: settings.secretKeys,
             },
             unplannedReferences: [],
         };

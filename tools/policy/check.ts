@@ -59,7 +59,7 @@ export async function checkPlannedStack(
     const stacks = stacksOf(plan);
     const checks: PolicyCheck[] = [];
     for (const stack of stacks) {
-        checks.push(await runner.check(stack.stack, stack.resources, policyConfigFor(stack, explicitConfigFile)));
+        checks.push(await runner.check(stack.stack, stack.resources, policyConfigFor(stack, explicitConfigFile), stack));
     }
     const check: PolicyCheck = {
         stack: stacks.map((stack) => stack.stack).join(", "),
