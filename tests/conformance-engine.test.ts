@@ -100,6 +100,16 @@ describe("conformance: invokes answered from their inputs", function () {
         assert.match(String(plan.outputs.gatewayAddress), /^198\.51\.100\.\d+$/);
     });
 
+    it("answers listManagedClusterAdminCredentials and listManagedClusterUserCredentials with the cluster's kubeconfig, named as the API names it", () => {
+        for (const [kubeconfig, user] of [
+            [plan.outputs.adminKubeconfig, "clusterAdmin"],
+            [plan.outputs.userKubeconfig, "clusterUser"],
+        ]) {
+            assert.match(String(kubeconfig), /server: https:\/\/trading-[0-9a-f]{8}\.hcp\.[a-z0-9]+\.azmk8s\.io:443/);
+            assert.match(String(kubeconfig), new RegExp(`users:\\n- name: ${user}\\n`));
+        }
+    });
+
     it("expands yaml.ConfigFile into its objects through kubernetes:yaml:decode, parented to the ConfigFile", () => {
         const configMap = resourceNamed(plan, "kubernetes:core/v1:ConfigMap", "apps/settings");
         assert.deepEqual(configMap.inputs.data, { mode: "offline" });

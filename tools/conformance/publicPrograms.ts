@@ -15,15 +15,16 @@ import { CommandError, parseFlags, runCommand } from "../command";
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 const PLAN_TIMEOUT_MS = 180_000;
 
-const USAGE = `Usage: npm run conformance:public -- --examples <dir> [--only <name,...>] [--json <file>]
+const USAGE = `Usage: npm run conformance:public -- --examples <dir> [--examples <dir> ...] [--only <name,...>] [--json <file>]
 
-Finds every Pulumi TypeScript/JavaScript program under <dir> (a pulumi/examples checkout),
-sorts out those whose dependencies are all installed here, and plans each one as
-'npm run plan -- --program <program> --config <stack file> --skip-policy' would, with a
-generated stack file holding the config the program requires. Prints a table and the fraction
-that planned.
+Finds every Pulumi TypeScript/JavaScript program under each <dir> (a pulumi/examples or
+pulumi/templates checkout), sorts out those whose dependencies are all installed here, and
+plans each one as 'npm run plan -- --program <program> --config <stack file> --skip-policy'
+would, with a generated stack file holding the config the program requires (a template is
+first made a project as 'pulumi new <template> --yes' makes it). Prints a table and the
+fraction that planned.
 
-  --examples <dir>   the directory to search for programs (Pulumi.yaml with runtime nodejs)
+  --examples <dir>   a directory to search for programs (Pulumi.yaml with runtime nodejs)
   --only <names>     plan only these programs (comma-separated, as the table names them)
   --json <file>      also write the results as JSON
   --help             show this help
@@ -314,25 +315,80 @@ function projectNameOf(directory: string): string {
     return typeof project.name === "string" ? project.name : path.basename(directory);
 }
 
-export function runPrograms(examplesDirectory: string, only: readonly string[] | undefined, log: (line: string) => void): ProgramResult[] {
+/**
+ * A template (pulumi/templates) made a project as `pulumi new <template> --yes` makes it: copied,
+ * `${PROJECT}` and `${DESCRIPTION}` replaced in every file, and the template's config prompts
+ * answered with their defaults, which `pulumi new` writes into the new stack's file.
+ */
+function newProjectFrom(
+    program: FoundProgram,
+    workspace: string,
+): { readonly program: FoundProgram; readonly templateConfig: Map<string, RequiredValue> } | undefined {
+    const project = parseYaml(fs.readFileSync(path.join(program.directory, "Pulumi.yaml"), "utf8")) as {
+        template?: { description?: string; config?: Record<string, { default?: unknown; secret?: boolean }> };
+    };
+    if (!project.template) {
+        return undefined;
+    }
+    const projectName = path.basename(program.directory);
+    const directory = path.join(fs.mkdtempSync(path.join(workspace, "new-")), projectName);
+    fs.cpSync(program.directory, directory, { recursive: true });
+    for (const file of fs.readdirSync(directory, { recursive: true, withFileTypes: true })) {
+        if (file.isFile()) {
+            const full = path.join(file.parentPath, file.name);
+            const text = fs.readFileSync(full, "utf8");
+            fs.writeFileSync(
+                full,
+                text.replaceAll("${PROJECT}", projectName).replaceAll("${DESCRIPTION}", project.template.description ?? ""),
+            );
+        }
+    }
+    const templateConfig = new Map<string, RequiredValue>();
+    for (const [key, prompt] of Object.entries(project.template.config ?? {})) {
+        if (prompt?.default !== undefined) {
+            const fullKey = key.includes(":") ? key : `${projectName}:${key}`;
+            templateConfig.set(fullKey, { secret: prompt.secret === true, value: prompt.default, source: "template" });
+        }
+    }
+    return { program: { ...program, directory, manifest: path.join(directory, "package.json") }, templateConfig };
+}
+
+export function runPrograms(
+    examplesDirectories: readonly string[],
+    only: readonly string[] | undefined,
+    log: (line: string) => void,
+): ProgramResult[] {
     const installed = installedPackages();
     const results: ProgramResult[] = [];
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-public-"));
     try {
-        for (const program of findPrograms(examplesDirectory)) {
-            if (only && !only.includes(program.name)) {
+        const found = examplesDirectories.flatMap((examplesDirectory) =>
+            findPrograms(examplesDirectory).map((program) => ({
+                examplesDirectory,
+                program:
+                    examplesDirectories.length > 1 ? { ...program, name: `${path.basename(examplesDirectory)}/${program.name}` } : program,
+            })),
+        );
+        for (const { examplesDirectory, program: foundProgram } of found) {
+            if (only && !only.includes(foundProgram.name)) {
                 continue;
             }
-            const dependencyProblem = dependencyVerdict(program.manifest, installed);
+            const dependencyProblem = dependencyVerdict(foundProgram.manifest, installed);
             if (dependencyProblem) {
-                results.push({ program: program.name, verdict: dependencyProblem, config: {} });
+                results.push({ program: foundProgram.name, verdict: dependencyProblem, config: {} });
                 continue;
             }
-            const config = requiredConfig(program.directory, examplesDirectory, projectNameOf(program.directory));
+            const created = newProjectFrom(foundProgram, workspace);
+            const program = created?.program ?? foundProgram;
+            // What `pulumi new` wrote into the stack file, then what the README and code ask for besides.
+            const config = new Map([
+                ...requiredConfig(foundProgram.directory, examplesDirectory, projectNameOf(program.directory)),
+                ...(created?.templateConfig ?? []),
+            ]);
             const stackDirectory = fs.mkdtempSync(path.join(workspace, "stack-"));
             log(`planning ${program.name} ...`);
             const planned = planProgram(program, writeStackFile(stackDirectory, config));
-            const expected = FAILS_AS_CLI[program.name];
+            const expected = Object.entries(FAILS_AS_CLI).find(([name]) => program.name === name || program.name.endsWith(`/${name}`))?.[1];
             const verdict: Verdict =
                 expected && planned.kind === "failed" && expected.error.test(planned.reason)
                     ? { kind: "fails-as-cli", reason: expected.why }
@@ -391,17 +447,27 @@ function renderTable(results: readonly ProgramResult[]): string {
 if (require.main === module) {
     runCommand("the public-program conformance run", async () => {
         const flags = parseFlags(
-            { examples: { type: "string" }, only: { type: "string" }, json: { type: "string" }, help: { type: "boolean" } },
+            {
+                examples: { type: "string", multiple: true },
+                only: { type: "string" },
+                json: { type: "string" },
+                help: { type: "boolean" },
+            },
             USAGE,
         );
         if (flags.help) {
             process.stdout.write(`${USAGE}\n`);
             return 0;
         }
-        if (!flags.examples || !fs.existsSync(flags.examples) || !fs.statSync(flags.examples).isDirectory()) {
-            throw new CommandError(`--examples: give the directory of a pulumi/examples checkout\n\n${USAGE}`, 2);
+        const examples = flags.examples ?? [];
+        const notDirectory = examples.find((directory) => !fs.existsSync(directory) || !fs.statSync(directory).isDirectory());
+        if (examples.length === 0 || notDirectory !== undefined) {
+            throw new CommandError(
+                `--examples ${notDirectory ?? ""}: give the directory of a pulumi/examples (or pulumi/templates) checkout\n\n${USAGE}`,
+                2,
+            );
         }
-        const results = runPrograms(flags.examples, flags.only?.split(","), (line) => process.stderr.write(`${line}\n`));
+        const results = runPrograms(examples, flags.only?.split(","), (line) => process.stderr.write(`${line}\n`));
         const summary = summarize(results);
         const { eligible, planned, needsOutside, failsAsCli } = summary;
         const share = eligible === 0 ? 0 : planned / eligible;

@@ -205,7 +205,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const elbAccount = ELB_LOG_ACCOUNTS[region] ?? "797873946194";
                 return { id: elbAccount, arn: `arn:aws:iam::${elbAccount}:root` };
             }
-            case "azure-native:containerservice:listManagedClusterUserCredentials": {
+            case "azure-native:containerservice:listManagedClusterUserCredentials":
+            case "azure-native:containerservice:listManagedClusterAdminCredentials": {
+                // The API names the kubeconfig of each listing "clusterUser" or "clusterAdmin".
+                const user = args.token.endsWith("AdminCredentials") ? "clusterAdmin" : "clusterUser";
                 const server = `https://${String(args.inputs.resourceName)}-${this.hex(`aks:${String(args.inputs.resourceName)}`, 8)}.hcp.eastus2.azmk8s.io:443`;
                 const kubeconfig = [
                     "apiVersion: v1",
@@ -216,10 +219,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     `    server: ${server}`,
                     `    certificate-authority-data: ${Buffer.from("offline plan CA").toString("base64")}`,
                     "users:",
-                    "- name: clusterUser",
+                    `- name: ${user}`,
                     "  user: {}",
                 ].join("\n");
-                return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+                return { kubeconfigs: [{ name: user, value: Buffer.from(kubeconfig).toString("base64") }] };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return renderPolicyDocument(args.inputs);
