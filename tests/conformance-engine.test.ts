@@ -178,6 +178,14 @@ describe("conformance: remote content", function () {
             'kubernetes:helm.sh/v4:Chart "ingress": chart "ingress-nginx" cannot be fetched by the offline planner',
         );
     });
+
+    it("fails a yaml.ConfigFile whose file is a URL, naming the resource and the URL", async () => {
+        await assertPlanFails(
+            planConformance("engine-remote-chart", { "engine-remote-chart:content": "manifest-url" }),
+            1,
+            'kubernetes:yaml:ConfigFile "operator": manifest "https://manifests.invalid/operator/bundle.yaml" cannot be fetched by the offline planner',
+        );
+    });
 });
 
 describe("conformance: analyzer requests as the engine marshals them", function () {

@@ -145,6 +145,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         if (type === "kubernetes:yaml/v2:ConfigFile" || type === "kubernetes:yaml/v2:ConfigGroup") {
             return this.kubernetesConfig(type, name, inputs);
         }
+        // yaml.ConfigFile (v1) downloads a manifest URL itself, in the program, before it decodes it.
+        const manifest = String(inputs.file ?? name);
+        if (type === "kubernetes:yaml:ConfigFile" && /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(manifest)) {
+            throw new RemoteContentError(`${type} "${name}": manifest "${manifest}"`, "the Kubernetes SDK downloads it");
+        }
         if (type === "kubernetes:helm.sh/v4:Chart" && !isLocalPath(String(inputs.chart ?? ""))) {
             throw new RemoteContentError(
                 `${type} "${name}": chart "${String(inputs.chart ?? "")}"`,
