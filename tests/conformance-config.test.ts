@@ -165,6 +165,53 @@ describe("conformance: stack config is checked as the CLI checks it", () => {
         });
     });
 
+    describe("nested paths (key.field, key[0]), as pulumi config set --path writes them", () => {
+        it("inject a path's default inside the root's map, create a list for an index, and keep a map with a secure leaf secret", async () => {
+            const plan = await planConformance("config-paths", "Pulumi.set.yaml");
+            const database = JSON.parse(configOf(plan)["config-paths:database"]) as Record<string, unknown>;
+            assert.equal(database.host, "db.internal");
+            assert.equal(database.port, 5432, "the CLI coerces the injected default to a number");
+            assert.match(String(database.password), /^\[offline placeholder for secure value config-paths:database/);
+            assert.deepEqual(JSON.parse(configOf(plan)["config-paths:zones"]), ["eu-west-1a"]);
+            assert.ok(plan.secretKeys.includes("config-paths:database"));
+            assert.ok(!plan.secretKeys.includes("config-paths:zones"));
+        });
+
+        it("refuse a missing required path, naming it and the --path command that sets it", async () => {
+            await assertPlanFails(
+                planConformance("config-paths", "Pulumi.missing.yaml"),
+                2,
+                "config-paths:database.host: missing",
+                "pulumi config set --path config-paths:database.host",
+            );
+        });
+
+        it("refuse a plaintext value at a secret path", async () => {
+            await assertPlanFails(
+                planConformance("config-paths", "Pulumi.plaintext.yaml"),
+                2,
+                "config-paths:database.password: must be encrypted",
+                "pulumi config set --path --secret config-paths:database.password",
+            );
+        });
+
+        it("check a path's value against its declared type", async () => {
+            await assertPlanFails(
+                planConformance("config-paths", "Pulumi.wrong-type.yaml"),
+                2,
+                'config-paths:database.port: must be a whole number (Pulumi.yaml declares type integer); got the string "many"',
+            );
+        });
+
+        it("refuse a path into a scalar, naming the root that must be a map", async () => {
+            await assertPlanFails(
+                planConformance("config-paths", "Pulumi.scalar.yaml"),
+                2,
+                "config-paths:database must be a YAML map for this path to reach into it",
+            );
+        });
+    });
+
     it("refuses the declarations the CLI refuses when it loads a project", async () => {
         await assertPlanFails(
             planConformance("config-declarations", "Pulumi.dev.yaml"),

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
-import { engineProperties } from "../tools/policy/analyzer";
+import { engineProperties, packEnvironment } from "../tools/policy/analyzer";
 import { PolicyRunner } from "../tools/policy/runner";
 import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
 
@@ -100,6 +100,16 @@ describe("conformance: invokes answered from their inputs", function () {
         assert.match(String(plan.outputs.gatewayAddress), /^198\.51\.100\.\d+$/);
     });
 
+    it("answers listManagedClusterAdminCredentials and listManagedClusterUserCredentials with the cluster's kubeconfig, named as the API names it", () => {
+        for (const [kubeconfig, user] of [
+            [plan.outputs.adminKubeconfig, "clusterAdmin"],
+            [plan.outputs.userKubeconfig, "clusterUser"],
+        ]) {
+            assert.match(String(kubeconfig), /server: https:\/\/trading-[0-9a-f]{8}\.hcp\.[a-z0-9]+\.azmk8s\.io:443/);
+            assert.match(String(kubeconfig), new RegExp(`users:\\n- name: ${user}\\n`));
+        }
+    });
+
     it("expands yaml.ConfigFile into its objects through kubernetes:yaml:decode, parented to the ConfigFile", () => {
         const configMap = resourceNamed(plan, "kubernetes:core/v1:ConfigMap", "apps/settings");
         assert.deepEqual(configMap.inputs.data, { mode: "offline" });
@@ -168,6 +178,14 @@ describe("conformance: remote content", function () {
             'kubernetes:helm.sh/v4:Chart "ingress": chart "ingress-nginx" cannot be fetched by the offline planner',
         );
     });
+
+    it("fails a yaml.ConfigFile whose file is a URL, naming the resource and the URL", async () => {
+        await assertPlanFails(
+            planConformance("engine-remote-chart", { "engine-remote-chart:content": "manifest-url" }),
+            1,
+            'kubernetes:yaml:ConfigFile "operator": manifest "https://manifests.invalid/operator/bundle.yaml" cannot be fetched by the offline planner',
+        );
+    });
 });
 
 describe("conformance: analyzer requests as the engine marshals them", function () {
@@ -203,5 +221,48 @@ describe("conformance: analyzer requests as the engine marshals them", function 
         } finally {
             runner.close();
         }
+    });
+});
+
+describe("conformance: packs started and configured as the engine starts them", function () {
+    this.timeout(180_000);
+
+    it("starts a pack for the planned stack with its organization, project, stack and config, which pulumi.getStack() and pulumi.Config read", async () => {
+        const program = path.join(CONFORMANCE, "engine-pack-stack");
+        const plan = await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml"), organization: "acme" });
+        const runner = await PolicyRunner.start([path.join(program, "pack")]);
+        try {
+            const check = await runner.check(plan.stack, plan.resources, undefined, plan);
+            assert.deepEqual(
+                check.violations.map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
+                [
+                    {
+                        organization: "acme",
+                        project: "engine-pack-stack",
+                        stack: "dev",
+                        dryRun: true,
+                        region: "eu-west-1",
+                        configKeys: ["engine-pack-stack:apiToken", "engine-pack-stack:region"],
+                    },
+                ],
+            );
+        } finally {
+            runner.close();
+        }
+    });
+
+    it("builds the environment the Node.js language host gives a pack: PULUMI_NODEJS_* and PULUMI_CONFIG", () => {
+        const environment = packEnvironment({
+            stack: "prod",
+            project: "crypto-beacon",
+            configuration: { organization: "acme", config: { "crypto-beacon:region": "eu-west-1" }, secretKeys: [] },
+        });
+        assert.deepEqual(environment, {
+            PULUMI_NODEJS_ORGANIZATION: "acme",
+            PULUMI_NODEJS_PROJECT: "crypto-beacon",
+            PULUMI_NODEJS_STACK: "prod",
+            PULUMI_NODEJS_DRY_RUN: "true",
+            PULUMI_CONFIG: '{"crypto-beacon:region":"eu-west-1"}',
+        });
     });
 });

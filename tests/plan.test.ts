@@ -167,7 +167,7 @@ describe("offline plan", () => {
         assert.equal(written.outputs.role, "all-in-one");
     });
 
-    it("writes each resource's options into the JSON: protect, retainOnDelete, dependsOn, ignoreChanges, deleteBeforeReplace, additionalSecretOutputs", async () => {
+    it("writes each resource's options into the JSON: protect, retainOnDelete, dependsOn, ignoreChanges, additionalSecretOutputs, and deleteBeforeReplace only when the program set it", async () => {
         const program = path.join(FIXTURES, "conformance", "resource-options");
         const json = planJson(await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml") }));
         const logs = json.resources.find((resource) => resource.name === "logs")!;
@@ -177,7 +177,6 @@ describe("offline plan", () => {
             retainOnDelete: false,
             dependsOn: [],
             ignoreChanges: [],
-            deleteBeforeReplace: false,
             additionalSecretOutputs: [],
         });
         assert.deepEqual(reports.options, {
@@ -188,6 +187,8 @@ describe("offline plan", () => {
             deleteBeforeReplace: true,
             additionalSecretOutputs: ["bucketDomainName"],
         });
+        const archive = json.resources.find((resource) => resource.name === "archive")!;
+        assert.equal(archive.options.deleteBeforeReplace, false, "an explicit false is recorded");
     });
 
     it("writes the stacks a stack reads into its JSON under stacks, each with its own resources", async () => {

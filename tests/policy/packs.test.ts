@@ -113,7 +113,7 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
 });
 
 describe("resource options reach the packs as the engine sends them", () => {
-    it("protect, ignoreChanges, deleteBeforeReplace and additionalSecretOutputs come from the plan", async () => {
+    it("protect, ignoreChanges, deleteBeforeReplace (only when set) and additionalSecretOutputs come from the plan", async () => {
         const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "options")]);
         try {
             const bucket = {
@@ -123,10 +123,17 @@ describe("resource options reach the packs as the engine sends them", () => {
                 deleteBeforeReplace: true,
                 additionalSecretOutputs: ["arn"],
             };
-            const check = await runner.check("fixture", [bucket], undefined);
+            const unset = resource("assets");
+            const check = await runner.check("fixture", [bucket, unset], undefined);
             assert.deepEqual(
-                check.violations.map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
-                [{ protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: true, additionalSecretOutputs: ["arn"] }],
+                [...check.violations]
+                    .sort((a, b) => a.urn.localeCompare(b.urn))
+                    .map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
+                [
+                    // Unset, the engine sends deleteBeforeReplaceDefined false and the pack sees no value.
+                    { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
+                    { protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: true, additionalSecretOutputs: ["arn"] },
+                ],
             );
         } finally {
             runner.close();

@@ -145,6 +145,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         if (type === "kubernetes:yaml/v2:ConfigFile" || type === "kubernetes:yaml/v2:ConfigGroup") {
             return this.kubernetesConfig(type, name, inputs);
         }
+        // yaml.ConfigFile (v1) downloads a manifest URL itself, in the program, before it decodes it.
+        const manifest = String(inputs.file ?? name);
+        if (type === "kubernetes:yaml:ConfigFile" && /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(manifest)) {
+            throw new RemoteContentError(`${type} "${name}": manifest "${manifest}"`, "the Kubernetes SDK downloads it");
+        }
         if (type === "kubernetes:helm.sh/v4:Chart" && !isLocalPath(String(inputs.chart ?? ""))) {
             throw new RemoteContentError(
                 `${type} "${name}": chart "${String(inputs.chart ?? "")}"`,
@@ -205,7 +210,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 const elbAccount = ELB_LOG_ACCOUNTS[region] ?? "797873946194";
                 return { id: elbAccount, arn: `arn:aws:iam::${elbAccount}:root` };
             }
-            case "azure-native:containerservice:listManagedClusterUserCredentials": {
+            case "azure-native:containerservice:listManagedClusterUserCredentials":
+            case "azure-native:containerservice:listManagedClusterAdminCredentials": {
+                // The API names the kubeconfig of each listing "clusterUser" or "clusterAdmin".
+                const user = args.token.endsWith("AdminCredentials") ? "clusterAdmin" : "clusterUser";
                 const server = `https://${String(args.inputs.resourceName)}-${this.hex(`aks:${String(args.inputs.resourceName)}`, 8)}.hcp.eastus2.azmk8s.io:443`;
                 const kubeconfig = [
                     "apiVersion: v1",
@@ -216,10 +224,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     `    server: ${server}`,
                     `    certificate-authority-data: ${Buffer.from("offline plan CA").toString("base64")}`,
                     "users:",
-                    "- name: clusterUser",
+                    `- name: ${user}`,
                     "  user: {}",
                 ].join("\n");
-                return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+                return { kubeconfigs: [{ name: user, value: Buffer.from(kubeconfig).toString("base64") }] };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return renderPolicyDocument(args.inputs);

@@ -34,7 +34,10 @@ export interface PlannedResource {
     readonly analyzerInputs: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
-    /** @default false */
+    /**
+     * The `deleteBeforeReplace` option, when the program set it; unset, the engine decides per
+     * replacement. The SDK says which with `deleteBeforeReplaceDefined`.
+     */
     readonly deleteBeforeReplace?: boolean;
     /** Input properties whose changes the engine ignores (`ignoreChanges`). @default none */
     readonly ignoreChanges?: readonly string[];
@@ -60,6 +63,12 @@ export interface StackPlan {
     readonly outputs: Record<string, unknown>;
     /** Stacks planned first because this one reads them through StackReference. */
     readonly referencedStacks: readonly StackPlan[];
+    /** The organization the program ran as. */
+    readonly organization: string;
+    /** The config the program ran with, by full key (secure values are their offline placeholders). */
+    readonly config: Readonly<Record<string, string>>;
+    /** The config keys that hold secrets. */
+    readonly secretKeys: readonly string[];
 }
 
 /** The program failed while it ran: a bug, an unmocked invoke, a failed resource. Exit status 1. */
@@ -153,7 +162,8 @@ class PlanSession {
 
     private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
         const settings = readStackFile(this.project, stackFilePath, this.offlineEscSecrets);
-        pulumi.runtime.setAllConfig({ ...settings.config, ...this.configOverrides[settings.stack] }, settings.secretKeys);
+        const config = { ...settings.config, ...this.configOverrides[settings.stack] };
+        pulumi.runtime.setAllConfig(config, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
             stackReferenceOutputs: (name) => {
@@ -245,6 +255,9 @@ class PlanSession {
                 resources: monitor.planned,
                 outputs: monitor.stackOutputs,
                 referencedStacks: [],
+                organization: this.organization,
+                config,
+                secretKeys: settings.secretKeys,
             },
             unplannedReferences: [],
         };
@@ -312,7 +325,7 @@ class PlanMonitor extends MockMonitor {
                     analyzerInputs: inputs,
                     protect: request.getProtect(),
                     retainOnDelete: request.getRetainondelete(),
-                    deleteBeforeReplace: request.getDeletebeforereplace(),
+                    deleteBeforeReplace: deleteBeforeReplaceOption(request),
                     ignoreChanges: request.getIgnorechangesList(),
                     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
                     dependencies: request.getDependenciesList(),
@@ -341,7 +354,6 @@ class PlanMonitor extends MockMonitor {
                     analyzerInputs: request.getProperties()?.toJavaScript() ?? {},
                     protect: false,
                     retainOnDelete: false,
-                    deleteBeforeReplace: false,
                     ignoreChanges: [],
                     additionalSecretOutputs: [],
                     dependencies: [],
@@ -415,6 +427,16 @@ function describeProgramError(error: unknown): string {
             !frame.includes("node:internal") && !frame.includes(`${path.sep}node_modules${path.sep}`) && !frame.includes(PLANNER_DIRECTORY),
     );
     return [...heading, ...(programFrames.length > 0 ? programFrames : frames.slice(0, 1))].join("\n");
+}
+
+/**
+ * The option as the engine records it (pulumi/pulumi `pkg/resource/deploy/source_eval.go`,
+ * `RegisterResource`): the SDK sends `false` for an unset option and says so with the defined flag
+ * (`@pulumi/pulumi` runtime/resource.ts); the engine keeps the option when the flag is set, or
+ * when the value is true (the Go SDK never sets the flag), and leaves it unset otherwise.
+ */
+function deleteBeforeReplaceOption(request: RegisterResourceRequest): boolean | undefined {
+    return request.getDeletebeforereplacedefined() || request.getDeletebeforereplace() ? request.getDeletebeforereplace() : undefined;
 }
 
 function sourcePosition(request: RegisterResourceRequest): PlannedResource["sourcePosition"] {

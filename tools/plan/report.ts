@@ -28,7 +28,8 @@ function stackJson(plan: StackPlan) {
                 retainOnDelete: resource.retainOnDelete,
                 dependsOn: resource.dependencies,
                 ignoreChanges: resource.ignoreChanges ?? [],
-                deleteBeforeReplace: resource.deleteBeforeReplace ?? false,
+                // Only when the program set it, as the engine records it.
+                ...(resource.deleteBeforeReplace !== undefined && { deleteBeforeReplace: resource.deleteBeforeReplace }),
                 additionalSecretOutputs: resource.additionalSecretOutputs ?? [],
             },
         })),

@@ -24,6 +24,7 @@ export interface RegisterResourceRequest {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): ProtobufStruct | undefined;

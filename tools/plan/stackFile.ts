@@ -233,12 +233,28 @@ export function readStackFile(project: Project, stackFilePath: string, offlineEs
         const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
         values.set(fullKey, fromStackFile(fullKey, value));
     }
-    const setInFile = new Set(values.keys());
+    const problems: string[] = [];
+    const fullKeys = Object.keys(project.declarations).sort();
+    const paths = new Map<string, ConfigPath>();
+    for (const fullKey of fullKeys) {
+        const parsed = parseConfigPath(fullKey);
+        if (typeof parsed === "string") {
+            problems.push(parsed);
+        } else {
+            paths.set(fullKey, parsed);
+        }
+    }
+    const setInFile = new Set([...paths].filter(([, configPath]) => lookUp(values, configPath).found).map(([fullKey]) => fullKey));
     if (environments.length > 0) {
         // A required secret must come from somewhere: with an environment imported, that is it.
         const requiredSecrets = Object.keys(project.declarations).filter((key) => {
             const declaration = project.declarations[key];
-            return declaration.secret && declaration.default === undefined && declaration.value === undefined;
+            return (
+                declaration.secret &&
+                declaration.default === undefined &&
+                declaration.value === undefined &&
+                paths.get(key)?.path.length === 1
+            );
         });
         for (const fullKey of new Set([...requiredSecrets, ...offlineEscSecrets])) {
             if (!values.has(fullKey)) {
@@ -247,33 +263,39 @@ export function readStackFile(project: Project, stackFilePath: string, offlineEs
         }
     }
 
-    const problems: string[] = [];
-    // A declaration of a nested path (`key.field`) applies inside a structured value; the planner
-    // does not follow such paths, so it neither injects nor checks them (the README says so).
-    const fullKeys = Object.keys(project.declarations)
-        .filter((fullKey) => !fullKey.slice(fullKey.indexOf(":") + 1).includes("."))
-        .sort();
-    for (const fullKey of fullKeys) {
+    // A declared key may be a path into a structured value (`key.field`, `key[0]`), read and
+    // injected as `pulumi config set --path` writes it: the CLI looks every declaration up and
+    // sets its default with path semantics (`stackConfig.Get(key, true)`/`Set(key, value, true)`).
+    for (const [fullKey, configPath] of paths) {
         const declaration = project.declarations[fullKey];
         const declared = declaration.default ?? declaration.value;
-        if (values.has(fullKey)) {
+        const existing = lookUp(values, configPath);
+        if (existing.problem) {
+            problems.push(existing.problem);
+            continue;
+        }
+        if (existing.found) {
             continue;
         }
         if (declared !== undefined) {
-            values.set(fullKey, { secure: false, content: declared });
+            const problem = setAt(values, configPath, declared);
+            if (problem) {
+                problems.push(problem);
+            }
         } else if (fullKey.startsWith(`${project.name}:`)) {
             const about = declaration.description ? ` (${declaration.description})` : "";
+            const pathFlag = configPath.path.length > 1 ? "--path " : "";
             const hint = declaration.secret
-                ? `pulumi config set --secret ${fullKey}, or an ESC environment`
-                : `pulumi config set ${fullKey}`;
+                ? `pulumi config set ${pathFlag}--secret ${fullKey}, or an ESC environment`
+                : `pulumi config set ${pathFlag}${fullKey}`;
             problems.push(
                 `${fullKey}: missing; Pulumi.yaml declares it with no default, so every stack must set it${about}; set it with ${hint}`,
             );
         }
     }
-    for (const fullKey of fullKeys) {
+    for (const [fullKey, configPath] of paths) {
         const declaration = project.declarations[fullKey];
-        const value = values.get(fullKey);
+        const { value } = lookUp(values, configPath);
         if (declaration.type === undefined || value === undefined) {
             continue;
         }
@@ -281,7 +303,7 @@ export function readStackFile(project: Project, stackFilePath: string, offlineEs
             problems.push(
                 `${fullKey}: must be encrypted, Pulumi.yaml declares it secret` +
                     (setInFile.has(fullKey)
-                        ? `; set it with pulumi config set --secret ${fullKey}`
+                        ? `; set it with pulumi config set ${configPath.path.length > 1 ? "--path " : ""}--secret ${fullKey}`
                         : "; the stack does not set it, so the CLI injects the declared default as plaintext and refuses that " +
                           "(unless an ESC environment sets it, which cannot be read offline): declare a secret without a default"),
             );
@@ -308,6 +330,154 @@ export function readStackFile(project: Project, stackFilePath: string, offlineEs
 interface StackValue {
     readonly secure: boolean;
     readonly content: unknown;
+}
+
+/**
+ * A `secure:` leaf inside a list or map: its placeholder where the program reads it, and secret
+ * wherever a path reaches it or a value containing it.
+ */
+class SecureLeaf {
+    constructor(readonly placeholder: string) {}
+
+    toJSON(): string {
+        return this.placeholder;
+    }
+}
+
+/** A declared key split as the CLI splits it: the root key the stack file holds, then the path inside. */
+interface ConfigPath {
+    readonly rootKey: string;
+    /** The segments after the namespace: the root's name first, then map keys and list indexes. */
+    readonly path: readonly (string | number)[];
+}
+
+/**
+ * Parses the name of a key as a property path, as the CLI does for `--path` and for every
+ * declaration (`parseKeyPath` in pulumi/pulumi `sdk/go/common/resource/config/map.go`, with
+ * `resource.ParsePropertyPathStrict`): `a.b`, `a[0]`, `a["b.c"]`. A problem is returned as text.
+ */
+export function parseConfigPath(fullKey: string): ConfigPath | string {
+    const colon = fullKey.indexOf(":");
+    const namespace = fullKey.slice(0, colon);
+    const name = fullKey.slice(colon + 1);
+    const path: (string | number)[] = [];
+    // A name runs to the next "." or "["; a quoted field may hold either.
+    const segment = /^(?:\.([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\])/;
+    for (let rest = `.${name}`; rest !== ""; ) {
+        const match = segment.exec(path.length === 0 && rest.startsWith(".[") ? rest.slice(1) : rest);
+        if (!match) {
+            return `${fullKey}: not a valid config key path at "${rest.replace(/^\./, "")}"; allowed: name, name.field, name[0], name["field.with.dots"]`;
+        }
+        path.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? (JSON.parse(`"${match[3]}"`) as string)));
+        rest = (path.length === 1 && rest.startsWith(".[") ? rest.slice(1) : rest).slice(match[0].length);
+    }
+    if (path.length === 0 || typeof path[0] !== "string") {
+        return `${fullKey}: a config key path starts with the key's name`;
+    }
+    return { rootKey: `${namespace}:${path[0]}`, path };
+}
+
+/**
+ * A declared key's value, followed along its path as `config.Map.Get(key, true)` follows it: a
+ * missing key, field or element is not found; a path through a scalar is an error. A scalar
+ * reached inside a structure is read as its text (`object.MarshalString`), so `port: 5432`
+ * inside a map is "5432"; a secure leaf, or a structure holding one, is secure.
+ */
+function lookUp(values: ReadonlyMap<string, StackValue>, configPath: ConfigPath): { found: boolean; value?: StackValue; problem?: string } {
+    const root = values.get(configPath.rootKey);
+    if (!root || configPath.path.length === 1) {
+        return { found: root !== undefined, value: root };
+    }
+    let node: unknown = root.content;
+    for (const [depth, step] of configPath.path.slice(1).entries()) {
+        const container = containerProblem(node, step, configPath, depth + 1);
+        if (container) {
+            return { found: false, problem: container };
+        }
+        node = (node as Record<string | number, unknown>)[step];
+        if (node === undefined) {
+            return { found: false };
+        }
+    }
+    if (node instanceof SecureLeaf) {
+        return { found: true, value: { secure: true, content: node.placeholder } };
+    }
+    if (typeof node === "object" && node !== null) {
+        return { found: true, value: { secure: containsSecure(node), content: node } };
+    }
+    return { found: true, value: { secure: false, content: typeof node === "string" ? node : JSON.stringify(node) } };
+}
+
+/** Why a path step cannot go into a value: a field of a non-map, an index of a non-list. */
+function containerProblem(node: unknown, step: string | number, configPath: ConfigPath, depth: number): string | undefined {
+    const wanted = typeof step === "number" ? "a YAML list" : "a YAML map";
+    const fits =
+        typeof step === "number"
+            ? Array.isArray(node)
+            : typeof node === "object" && node !== null && !Array.isArray(node) && !(node instanceof SecureLeaf);
+    if (fits) {
+        return undefined;
+    }
+    const at = pathText(configPath.rootKey, configPath.path.slice(1, depth));
+    return `${pathText(configPath.rootKey, configPath.path.slice(1))}: ${at} must be ${wanted} for this path to reach into it; got ${JSON.stringify(node)}`;
+}
+
+function pathText(rootKey: string, steps: readonly (string | number)[]): string {
+    return (
+        rootKey +
+        steps
+            .map((step) =>
+                typeof step === "number" ? `[${step}]` : /^[A-Za-z0-9_$-]+$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`,
+            )
+            .join("")
+    );
+}
+
+function containsSecure(node: unknown): boolean {
+    if (node instanceof SecureLeaf) {
+        return true;
+    }
+    return typeof node === "object" && node !== null && Object.values(node).some(containsSecure);
+}
+
+/**
+ * Injects a declared default at its path, as `config.Map.Set(key, value, true)` does: missing
+ * maps and lists on the way are created (a list for an index step); a scalar default is text
+ * first, then coerced as the CLI coerces it (`coerce` in `sdk/go/common/resource/config/object.go`:
+ * "true"/"false" become booleans, integers without a leading zero become numbers).
+ */
+function setAt(values: Map<string, StackValue>, configPath: ConfigPath, declared: unknown): string | undefined {
+    if (configPath.path.length === 1) {
+        values.set(configPath.rootKey, { secure: false, content: declared });
+        return undefined;
+    }
+    const steps = configPath.path.slice(1);
+    const newContainer = (step: string | number) => (typeof step === "number" ? [] : {});
+    const root = values.get(configPath.rootKey);
+    const content = root ? root.content : newContainer(steps[0]);
+    let node = content;
+    for (const [index, step] of steps.entries()) {
+        const problem = containerProblem(node, step, configPath, index + 1);
+        if (problem) {
+            return problem;
+        }
+        const container = node as Record<string | number, unknown>;
+        if (index === steps.length - 1) {
+            container[step] = typeof declared === "object" && declared !== null ? declared : coerceScalar(String(declared));
+        } else {
+            container[step] ??= newContainer(steps[index + 1]);
+            node = container[step];
+        }
+    }
+    values.set(configPath.rootKey, { secure: root?.secure ?? false, content });
+    return undefined;
+}
+
+function coerceScalar(text: string): unknown {
+    if (text === "true" || text === "false") {
+        return text === "true";
+    }
+    return /^-?(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text;
 }
 
 function typeProblem(fullKey: string, declaration: Declaration, content: unknown): string {
@@ -343,17 +513,19 @@ function fromStackFile(fullKey: string, value: unknown): StackValue {
     if (value === null || typeof value !== "object") {
         return { secure: false, content: value === null || value === undefined ? "" : String(value) };
     }
-    let secure = false;
-    const content = JSON.parse(
-        JSON.stringify(value, (_, leaf: unknown) => {
-            if (isSecure(leaf)) {
-                secure = true;
-                return securePlaceholder(fullKey);
-            }
-            return leaf;
-        }),
-    ) as unknown;
-    return { secure, content };
+    const copy = (node: unknown): unknown => {
+        if (isSecure(node)) {
+            return new SecureLeaf(securePlaceholder(fullKey));
+        }
+        if (Array.isArray(node)) {
+            return node.map(copy);
+        }
+        return typeof node === "object" && node !== null
+            ? Object.fromEntries(Object.entries(node).map(([key, item]) => [key, copy(item)]))
+            : node;
+    };
+    const content = copy(value);
+    return { secure: containsSecure(content), content };
 }
 
 /** The stacks that have a stack file in the project directory. */

@@ -78,10 +78,15 @@ export interface CallLimits {
  * every resource, then `analyzeStack` once.
  */
 export class AnalyzerSession {
+    /** Pack processes started for a stack, by the stack's identity (`stackIdentity`). */
+    private readonly stackProcesses = new Map<string, Promise<PackProcess>>();
+
     private constructor(
+        /** The pack as started before any stack is known: it answers `getAnalyzerInfo`. */
         readonly process: PackProcess,
         readonly info: PackInfo,
         private readonly limits: Required<CallLimits>,
+        private readonly processOptions: PackProcessOptions,
     ) {}
 
     static async open(directory: string, options: PackProcessOptions & CallLimits = {}): Promise<AnalyzerSession> {
@@ -93,7 +98,7 @@ export class AnalyzerSession {
                 limits.callTimeoutSec,
                 (metadata, options, callback) => pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
             );
-            return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits);
+            return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits, options);
         } catch (error) {
             pack.kill();
             throw error;
@@ -104,7 +109,54 @@ export class AnalyzerSession {
         return this.info.name;
     }
 
-    async configure(config: Readonly<Record<string, PolicyConfig>>): Promise<void> {
+    /**
+     * The pack process that checks a stack, started and configured as the engine starts a Node.js
+     * pack for it. The engine sends `ConfigureStack` first (`NewPolicyAnalyzer` in pulumi/pulumi
+     * `pkg/resource/plugin/analyzer_plugin.go`: organization, project, stack, the decrypted config,
+     * its secret keys, dry run, tags); the Node.js language host's policy proxy holds that call,
+     * starts the pack with the stack in its environment, then forwards the call to it
+     * (`RunPlugin` in `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`, `sdk/policy_proxy.go`).
+     * So `pulumi.getStack()` and `new pulumi.Config()` work in a pack from its first line. Each
+     * stack gets its own process, as each `pulumi preview` does. Without a planned stack's
+     * configuration (resources made by hand), the pack started first checks them, told the stack
+     * named by their URNs.
+     */
+    processFor(stack: AnalyzedStack | undefined): Promise<PackProcess> {
+        if (!stack?.configuration) {
+            return stack ? this.configureOnce(this.process, stack) : Promise.resolve(this.process);
+        }
+        const identity = stackIdentity(stack);
+        let started = this.stackProcesses.get(identity);
+        if (!started) {
+            started = PackProcess.start(this.info.directory, {
+                ...this.processOptions,
+                env: { ...this.processOptions.env, ...packEnvironment(stack) },
+            }).then(async (pack) => {
+                try {
+                    return await this.configureOnce(pack, stack);
+                } catch (error) {
+                    pack.kill();
+                    throw error;
+                }
+            });
+            started.catch(() => this.stackProcesses.delete(identity));
+            this.stackProcesses.set(identity, started);
+        }
+        return started;
+    }
+
+    private readonly stackConfigured = new WeakMap<PackProcess, string>();
+
+    private async configureOnce(pack: PackProcess, stack: AnalyzedStack): Promise<PackProcess> {
+        const identity = stackIdentity(stack);
+        if (this.stackConfigured.get(pack) !== identity) {
+            this.stackConfigured.set(pack, identity);
+            await this.configureStack(pack, stack);
+        }
+        return pack;
+    }
+
+    async configure(pack: PackProcess, config: Readonly<Record<string, PolicyConfig>>): Promise<void> {
         const request = new analyzerProto.ConfigureAnalyzerRequest();
         const map = request.getPolicyconfigMap();
         for (const [policy, policyConfig] of Object.entries(config)) {
@@ -113,26 +165,30 @@ export class AnalyzerSession {
             message.setProperties(Struct.fromJavaScript((policyConfig.properties ?? {}) as never));
             map.set(policy, message);
         }
-        await this.process.call("configure", this.limits.callTimeoutSec, (metadata, options, callback) =>
-            this.process.client.configure(request, metadata, options, callback),
+        await pack.call("configure", this.limits.callTimeoutSec, (metadata, options, callback) =>
+            pack.client.configure(request, metadata, options, callback),
         );
     }
 
     /**
-     * Tells the pack which stack it checks, as the engine does right after starting a pack
-     * (`NewPolicyAnalyzer` in pulumi's `sdk/go/common/resource/plugin/analyzer_plugin.go`); a pack
-     * that does not implement the call is left alone, as the engine leaves it.
+     * Tells the pack which stack it checks, with the request the engine builds (`NewPolicyAnalyzer`
+     * in pulumi/pulumi `pkg/resource/plugin/analyzer_plugin.go`); a pack that does not implement
+     * the call is left alone, as the engine leaves it. An offline plan is a preview. Stack tags
+     * live in the Pulumi Cloud backend, not in the project: offline there are none.
      */
-    private async configureStack(stack: AnalyzedStack): Promise<void> {
+    private async configureStack(pack: PackProcess, stack: AnalyzedStack): Promise<void> {
         const request = new analyzerProto.AnalyzerStackConfigureRequest();
         request.setStack(stack.stack);
         request.setProject(stack.project);
-        request.setOrganization(stack.organization);
-        // An offline plan is a preview. The stack's config and tags are not part of a plan, so
-        // they go empty: a pack reading them sees a stack without any.
+        request.setOrganization(stack.configuration?.organization ?? OFFLINE_ORGANIZATION);
         request.setDryRun(true);
-        await this.process.call("configureStack", this.limits.callTimeoutSec, (metadata, options, callback) =>
-            this.process.client.configureStack(request, metadata, options, (error, response) =>
+        const config = request.getConfigMap();
+        for (const [key, value] of Object.entries(stack.configuration?.config ?? {})) {
+            config.set(key, value);
+        }
+        request.setConfigSecretKeysList([...(stack.configuration?.secretKeys ?? [])]);
+        await pack.call("configureStack", this.limits.callTimeoutSec, (metadata, options, callback) =>
+            pack.client.configureStack(request, metadata, options, (error, response) =>
                 error?.code === grpcStatus.UNIMPLEMENTED
                     ? callback(null, new analyzerProto.AnalyzerStackConfigureResponse())
                     : callback(error, response),
@@ -140,20 +196,14 @@ export class AnalyzerSession {
         );
     }
 
-    private stackConfigured: string | undefined;
-
     /** Analyzes each resource as the engine does when it registers; returns the diagnostics. */
-    async analyze(requests: AnalysisRequests): Promise<Diagnostic[]> {
-        if (requests.context && this.stackConfigured !== requests.context.stack) {
-            await this.configureStack(requests.context);
-            this.stackConfigured = requests.context.stack;
-        }
+    async analyze(pack: PackProcess, requests: AnalysisRequests): Promise<Diagnostic[]> {
         const diagnostics: Diagnostic[] = [];
         let next = 0;
         const worker = async () => {
             while (next < requests.resources.length) {
                 const { urn, bytes } = requests.resources[next++];
-                const response = await this.send(`analyze of ${urn}`, AnalyzerService.analyze, bytes);
+                const response = await this.send(pack, `analyze of ${urn}`, AnalyzerService.analyze, bytes);
                 diagnostics.push(...response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, urn)));
             }
         };
@@ -162,19 +212,20 @@ export class AnalyzerSession {
     }
 
     /** Analyzes the whole stack once, after every resource. */
-    async analyzeStack(requests: AnalysisRequests): Promise<Diagnostic[]> {
-        const response = await this.send("analyzeStack", AnalyzerService.analyzeStack, requests.stack);
+    async analyzeStack(pack: PackProcess, requests: AnalysisRequests): Promise<Diagnostic[]> {
+        const response = await this.send(pack, "analyzeStack", AnalyzerService.analyzeStack, requests.stack);
         return response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, ""));
     }
 
     /** Sends a request serialized once for all packs, with the method's own response decoder. */
     private send(
+        pack: PackProcess,
         what: string,
         method: { readonly path: string; readonly responseDeserialize: (bytes: Buffer) => analyzerProto.AnalyzeResponse },
         bytes: Buffer,
     ): Promise<analyzerProto.AnalyzeResponse> {
-        return this.process.call<analyzerProto.AnalyzeResponse>(what, this.limits.callTimeoutSec, (metadata, options, callback) =>
-            this.process.client.makeUnaryRequest(
+        return pack.call<analyzerProto.AnalyzeResponse>(what, this.limits.callTimeoutSec, (metadata, options, callback) =>
+            pack.client.makeUnaryRequest(
                 method.path,
                 (request: Buffer) => request,
                 method.responseDeserialize,
@@ -188,7 +239,48 @@ export class AnalyzerSession {
 
     close(): void {
         this.process.kill();
+        for (const started of this.stackProcesses.values()) {
+            started.then(
+                (pack) => pack.kill(),
+                () => undefined,
+            );
+        }
+        this.stackProcesses.clear();
     }
+}
+
+/** What the engine knows of a stack beyond its URNs: its organization and its config. */
+export interface StackConfiguration {
+    readonly organization: string;
+    /** Full keys (`namespace:key`) to values as the program reads them (secrets decrypted). */
+    readonly config: Readonly<Record<string, string>>;
+    readonly secretKeys: readonly string[];
+}
+
+/** The organization an offline plan runs as, unless told otherwise. */
+const OFFLINE_ORGANIZATION = "organization";
+
+function stackIdentity(stack: AnalyzedStack): string {
+    return JSON.stringify([stack.stack, stack.project, stack.configuration ?? null]);
+}
+
+/**
+ * The environment the Node.js language host adds for a pack once it knows the stack (`RunPlugin`
+ * in pulumi/pulumi `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`): the `PULUMI_NODEJS_*`
+ * settings `@pulumi/pulumi` reads, and the config as JSON; empty values are left out, as it
+ * leaves them out. The secret keys travel only in `ConfigureStack`.
+ */
+export function packEnvironment(stack: AnalyzedStack): Record<string, string> {
+    const environment: Record<string, string> = {
+        PULUMI_NODEJS_ORGANIZATION: stack.configuration?.organization ?? OFFLINE_ORGANIZATION,
+        PULUMI_NODEJS_PROJECT: stack.project,
+        PULUMI_NODEJS_STACK: stack.stack,
+        PULUMI_NODEJS_DRY_RUN: "true",
+    };
+    if (stack.configuration) {
+        environment.PULUMI_CONFIG = JSON.stringify(stack.configuration.config);
+    }
+    return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ""));
 }
 
 /**
@@ -203,7 +295,7 @@ export class AnalysisRequests {
         readonly context: AnalyzedStack | undefined,
     ) {}
 
-    static of(resources: readonly PlannedResource[]): AnalysisRequests {
+    static of(resources: readonly PlannedResource[], configuration?: StackConfiguration): AnalysisRequests {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
         const provider = (resource: PlannedResource) => {
             const found = resource.provider ? byUrn.get(resource.provider) : undefined;
@@ -247,7 +339,8 @@ export class AnalysisRequests {
                 return message;
             }),
         );
-        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()), stackOf(resources));
+        const context = stackOf(resources);
+        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()), context && { ...context, configuration });
     }
 }
 
@@ -255,13 +348,14 @@ export class AnalysisRequests {
 export interface AnalyzedStack {
     readonly stack: string;
     readonly project: string;
-    readonly organization: string;
+    /** Known when the resources come from a planned stack. */
+    readonly configuration?: StackConfiguration;
 }
 
-/** URNs are `urn:pulumi:<stack>::<project>::<type>::<name>`; offline plans run as organization "organization". */
+/** URNs are `urn:pulumi:<stack>::<project>::<type>::<name>`. */
 function stackOf(resources: readonly PlannedResource[]): AnalyzedStack | undefined {
     const match = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resources[0].urn) : null;
-    return match ? { stack: match[1], project: match[2], organization: "organization" } : undefined;
+    return match ? { stack: match[1], project: match[2] } : undefined;
 }
 
 /**

@@ -66,7 +66,7 @@ export async function checkPlannedStack(
     const policyConfigs = stacks.map((stack) => ({ stack: stack.stack, config: policyConfigFor(stack, explicitConfigFile) }));
     for (const [position, stack] of stacks.entries()) {
         terminal.progress(`analysing ${stack.resources.length} resources of stack ${terminal.styleErr("bold", stack.stack)}`);
-        checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config));
+        checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config, stack));
     }
     const check: PolicyCheck = {
         stack: stacks.map((stack) => stack.stack).join(", "),

@@ -11,6 +11,7 @@ import {
     type PolicyConfig,
     type PolicyInfo,
     type Severity,
+    type StackConfiguration,
 } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
 import { ensurePolicyPacksBuilt, SOURCE_ROOT } from "./packBuild";
@@ -82,18 +83,25 @@ export class PolicyRunner {
     }
 
     /**
-     * Checks a stack as the engine does during a preview: configures each pack, analyzes every
-     * resource, then the stack. Every pack must answer every call: a pack that fails fails the
+     * Checks a stack as the engine does during a preview: starts each pack for the stack (given
+     * its configuration, as a planned stack has it), configures it, analyzes every resource, then
+     * the stack. Every pack must answer every call: a pack that fails fails the
      * check, so nothing unchecked passes.
      */
-    async check(stack: string, resources: readonly PlannedResource[], config: PolicyConfigFile | undefined): Promise<PolicyCheck> {
+    async check(
+        stack: string,
+        resources: readonly PlannedResource[],
+        config: PolicyConfigFile | undefined,
+        stackConfiguration?: StackConfiguration,
+    ): Promise<PolicyCheck> {
         const reconciled = this.sessions.map((session) => reconcilePolicyConfig(session.info, config));
-        const requests = AnalysisRequests.of(resources);
+        const requests = AnalysisRequests.of(resources, stackConfiguration);
         const diagnostics = await Promise.all(
             this.sessions.map(async (session, index) => {
-                await session.configure(reconciled[index]);
-                const perResource = await session.analyze(requests);
-                const perStack = await session.analyzeStack(requests);
+                const pack = await session.processFor(requests.context);
+                await session.configure(pack, reconciled[index]);
+                const perResource = await session.analyze(pack, requests);
+                const perStack = await session.analyzeStack(pack, requests);
                 return [...perResource, ...perStack];
             }),
         );
