@@ -4,7 +4,7 @@ import { builtinModules } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { CommandError, parseFlags, runCommand } from "../command";
+import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec } from "../cli";
 
 /**
  * Plans public Pulumi TypeScript programs (a checkout of pulumi/examples, or any directory of
@@ -15,22 +15,28 @@ import { CommandError, parseFlags, runCommand } from "../command";
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 const PLAN_TIMEOUT_MS = 180_000;
 
-const USAGE = `Usage: npm run conformance:public -- --examples <dir> [--examples <dir> ...] [--only <name,...>] [--json <file>]
-
-Finds every Pulumi TypeScript/JavaScript program under each <dir> (a pulumi/examples or
+const PUBLIC_PROGRAMS_COMMAND = {
+    command: "npm run conformance:public",
+    synopsis: ["--examples <dir> [--examples <dir> ...] [--only <name,...>] [--json <file>]"],
+    description: `Finds every Pulumi TypeScript/JavaScript program under each <dir> (a pulumi/examples or
 pulumi/templates checkout), sorts out those whose dependencies are all installed here, and
 plans each one as 'npm run plan -- --program <program> --config <stack file> --skip-policy'
 would, with a generated stack file holding the config the program requires (a template is
 first made a project as 'pulumi new <template> --yes' makes it). Prints a table and the
-fraction that planned.
-
-  --examples <dir>   a directory to search for programs (Pulumi.yaml with runtime nodejs)
-  --only <names>     plan only these programs (comma-separated, as the table names them)
-  --json <file>      also write the results as JSON
-  --help             show this help
-
-Exit status: 0 at least 95 % of the eligible programs planned, 1 fewer, 2 bad usage.
-Programs needing a remote chart or another project's deployed stack count as not planned.`;
+fraction that planned.`,
+    flags: {
+        examples: {
+            type: "string",
+            multiple: true,
+            value: "<dir>",
+            help: "a directory to search for programs (Pulumi.yaml with runtime nodejs); repeatable",
+        },
+        only: { type: "string", value: "<names>", help: "plan only these programs (comma-separated, as the table names them)" },
+        json: { type: "string", value: "<file>", help: "also write the results as JSON" },
+    },
+    exitStatus: `0 at least 95 % of the eligible programs planned, 1 fewer, 2 bad usage.
+Programs needing a remote chart or another project's deployed stack count as not planned.`,
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
 
 /** Why a program is or is not planned, and how its plan went. */
 export type Verdict =
@@ -444,47 +450,38 @@ function renderTable(results: readonly ProgramResult[]): string {
     ].join("\n");
 }
 
-if (require.main === module) {
-    runCommand("the public-program conformance run", async () => {
-        const flags = parseFlags(
-            {
-                examples: { type: "string", multiple: true },
-                only: { type: "string" },
-                json: { type: "string" },
-                help: { type: "boolean" },
-            },
-            USAGE,
+export const main = command("the public-program conformance run", async (argv, terminal) => {
+    const flags = parseCommandLine(PUBLIC_PROGRAMS_COMMAND, argv, terminal);
+    if (!flags) {
+        return 0;
+    }
+    const examples = flags.examples ?? [];
+    const notDirectory = examples.find((directory) => !fs.existsSync(directory) || !fs.statSync(directory).isDirectory());
+    if (examples.length === 0 || notDirectory !== undefined) {
+        throw new CommandError(
+            `--examples ${notDirectory ?? ""}: give the directory of a pulumi/examples (or pulumi/templates) checkout; run '${PUBLIC_PROGRAMS_COMMAND.command} -- --help' for usage`,
+            2,
         );
-        if (flags.help) {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
-        const examples = flags.examples ?? [];
-        const notDirectory = examples.find((directory) => !fs.existsSync(directory) || !fs.statSync(directory).isDirectory());
-        if (examples.length === 0 || notDirectory !== undefined) {
-            throw new CommandError(
-                `--examples ${notDirectory ?? ""}: give the directory of a pulumi/examples (or pulumi/templates) checkout\n\n${USAGE}`,
-                2,
-            );
-        }
-        const results = runPrograms(examples, flags.only?.split(","), (line) => process.stderr.write(`${line}\n`));
-        const summary = summarize(results);
-        const { eligible, planned, needsOutside, failsAsCli } = summary;
-        const share = eligible === 0 ? 0 : planned / eligible;
-        const offlineShare = eligible - needsOutside === 0 ? 0 : planned / (eligible - needsOutside);
-        const apart = (kind: Verdict["kind"]) => results.filter((result) => result.verdict.kind === kind).length;
-        process.stdout.write(`${renderTable(results)}\n\n`);
-        process.stdout.write(
-            `planned ${planned} of ${eligible} programs whose dependencies are all installed here (${(share * 100).toFixed(1)} %); ` +
-                `${needsOutside} of the ${eligible - planned} not planned need what no offline run has (a chart from a ` +
-                `repository, another project's deployed stack): without them ${(offlineShare * 100).toFixed(1)} %.\n` +
-                `Not counted: ${failsAsCli} the CLI fails too (listed above, each verified to fail the same way), ` +
-                `${apart("older-major")} target an older major of our providers (the CLI with our plugins fails them too), ` +
-                `${apart("missing-packages")} need packages not installed here.\n`,
-        );
-        if (flags.json) {
-            fs.writeFileSync(flags.json, `${JSON.stringify({ ...summary, results }, null, 2)}\n`);
-        }
-        return share >= 0.95 ? 0 : 1;
-    });
-}
+    }
+    const results = runPrograms(examples, flags.only?.split(","), (line) => terminal.progress(line));
+    const summary = summarize(results);
+    const { eligible, planned, needsOutside, failsAsCli } = summary;
+    const share = eligible === 0 ? 0 : planned / eligible;
+    const offlineShare = eligible - needsOutside === 0 ? 0 : planned / (eligible - needsOutside);
+    const apart = (kind: Verdict["kind"]) => results.filter((result) => result.verdict.kind === kind).length;
+    terminal.out(`${renderTable(results)}\n`);
+    terminal.out(
+        `planned ${planned} of ${eligible} programs whose dependencies are all installed here (${(share * 100).toFixed(1)} %); ` +
+            `${needsOutside} of the ${eligible - planned} not planned need what no offline run has (a chart from a ` +
+            `repository, another project's deployed stack): without them ${(offlineShare * 100).toFixed(1)} %.\n` +
+            `Not counted: ${failsAsCli} the CLI fails too (listed above, each verified to fail the same way), ` +
+            `${apart("older-major")} target an older major of our providers (the CLI with our plugins fails them too), ` +
+            `${apart("missing-packages")} need packages not installed here.`,
+    );
+    if (flags.json) {
+        fs.writeFileSync(flags.json, `${JSON.stringify({ ...summary, results }, null, 2)}\n`);
+    }
+    return share >= 0.95 ? 0 : 1;
+});
+
+runMain(module, main);
