@@ -251,6 +251,63 @@ describe("deploy runners", () => {
         });
     });
 
+    describe("the preview identity", () => {
+        const PREVIEW_ROLE = "arn:aws:iam::123456789012:role/crypto-beacon-preview";
+        const PREVIEW_PRINCIPAL = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+        let withPreview: StackPlan;
+        let without: StackPlan;
+        before(async () => {
+            withPreview = await planStack({
+                stack: "test",
+                configOverrides: {
+                    test: { "crypto-beacon:awsPreviewRoleArn": PREVIEW_ROLE, "crypto-beacon:azurePreviewPrincipalId": PREVIEW_PRINCIPAL },
+                },
+            });
+            without = await planStack({ stack: "test" });
+        });
+
+        it("reads the EKS cluster through an access entry that sees every object and changes none", () => {
+            const entry = resourceNamed(withPreview, "aws:eks/accessEntry:AccessEntry", "aws-site-preview");
+            const association = resourceNamed(withPreview, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws-site-preview");
+            assert.equal(entry.inputs.principalArn, PREVIEW_ROLE);
+            assert.equal(association.inputs.principalArn, PREVIEW_ROLE);
+            assert.equal(association.inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy");
+            assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
+            assert.equal(parentOf(withPreview, entry)?.type, "beacon:aws:EksCluster");
+        });
+
+        it("reads the AKS cluster's objects through a read-only role assigned on the cluster alone", () => {
+            const definition = resourceNamed(withPreview, "azure-native:authorization:RoleDefinition", "azure-site-kubernetes-read");
+            const [permission] = definition.inputs.permissions as { actions: string[]; dataActions: string[] }[];
+            assert.deepEqual(permission.actions, []);
+            assert.deepEqual(permission.dataActions, ["Microsoft.ContainerService/managedClusters/*/read"]);
+            assert.match(String(definition.inputs.roleDefinitionId), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+            const assignment = resourceNamed(withPreview, "azure-native:authorization:RoleAssignment", "azure-site-kubernetes-read-0");
+            assert.equal(assignment.inputs.principalId, PREVIEW_PRINCIPAL);
+            assert.match(String(assignment.inputs.scope), /\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/);
+            assert.ok(assignment.propertyDependencies.roleDefinitionId.includes(definition.urn), "the assignment names that role");
+        });
+
+        it("gets nothing where the stack names no preview identity", () => {
+            assert.equal(
+                resourcesOfType(without, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((association) =>
+                    String(association.inputs.policyArn).endsWith("/AmazonEKSAdminViewPolicy"),
+                ).length,
+                0,
+            );
+            assert.equal(resourcesOfType(without, "azure-native:authorization:RoleDefinition").length, 0);
+        });
+
+        it("refuses a principal that is not an object id", async () => {
+            await assertPlanFails(
+                planStack({ stack: "test", configOverrides: { test: { "crypto-beacon:azurePreviewPrincipalId": "preview-app" } } }),
+                2,
+                "crypto-beacon:azurePreviewPrincipalId",
+                "must be an Entra ID object id",
+            );
+        });
+    });
+
     it("run for every stack with a cluster that a workflow deploys", () => {
         const configured = (stack: string) =>
             /crypto-beacon:deployRunnerGithubUrl: https:/.test(fs.readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), "utf8"));

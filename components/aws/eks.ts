@@ -53,7 +53,7 @@ export interface EksAccessEntry {
     /** Names the entry's resources. */
     readonly name: string;
     readonly principalArn: pulumi.Input<string>;
-    /** An EKS access policy: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy. */
+    /** An EKS access policy: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy or AmazonEKSAdminViewPolicy. */
     readonly accessPolicy: (typeof EKS_ACCESS_POLICIES)[number];
 }
 
@@ -62,6 +62,9 @@ export const EKS_ACCESS_POLICIES = [
     "AmazonEKSAdminPolicy",
     "AmazonEKSEditPolicy",
     "AmazonEKSViewPolicy",
+    // Reads every object, Secrets included (Helm keeps releases in them): what a refreshing preview
+    // needs, where AmazonEKSViewPolicy sees no Secrets, RBAC or CRDs (EKS user guide, access-policy-permissions).
+    "AmazonEKSAdminViewPolicy",
 ] as const;
 
 /**

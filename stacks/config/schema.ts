@@ -213,6 +213,15 @@ const awsSiteKeys = {
         .describe(
             "IAM role that gets cluster-admin on EKS in an emergency (an access entry); assume it only under the break-glass runbook. Empty for none.",
         ),
+    awsPreviewRoleArn: z
+        .string()
+        .regex(/^$|^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+            error: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for none",
+        })
+        .default("")
+        .describe(
+            "IAM role the preview and drift jobs assume (vars.AWS_PREVIEW_ROLE_ARN); an EKS access entry lets it read, never change, the cluster. Empty for none.",
+        ),
     awsNodeInstanceTypes: z
         .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be EC2 instance types such as m6i.large" }))
         .min(1)
@@ -293,6 +302,15 @@ const azureSiteKeys = {
         .regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" })
         .default("1.33")
         .describe("Kubernetes version of the AKS cluster."),
+    azurePreviewPrincipalId: z
+        .string()
+        .regex(/^$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+            error: "must be an Entra ID object id (a GUID), or empty for none",
+        })
+        .default("")
+        .describe(
+            "Object id of the service principal the preview and drift jobs sign in as (vars.AZURE_PREVIEW_CLIENT_ID); it may read, never change, the AKS cluster's objects. Empty for none.",
+        ),
     azureAksAuthorizedIpRanges: z
         .array(publicAllowListCidr)
         .default([])

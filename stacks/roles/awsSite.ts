@@ -83,9 +83,21 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             logsKmsKeyArn: keys.logsKeyArn,
             logRetentionDays: retention,
             installClusterAddOns: config.deployStage === "workloads",
-            accessEntries: config.awsEksBreakGlassRoleArn
-                ? [{ name: "break-glass", principalArn: config.awsEksBreakGlassRoleArn, accessPolicy: "AmazonEKSClusterAdminPolicy" }]
-                : [],
+            accessEntries: [
+                ...(config.awsEksBreakGlassRoleArn
+                    ? [
+                          {
+                              name: "break-glass",
+                              principalArn: config.awsEksBreakGlassRoleArn,
+                              accessPolicy: "AmazonEKSClusterAdminPolicy" as const,
+                          },
+                      ]
+                    : []),
+                // The preview jobs' role reads what their refresh and diff need, and changes nothing.
+                ...(config.awsPreviewRoleArn
+                    ? [{ name: "preview", principalArn: config.awsPreviewRoleArn, accessPolicy: "AmazonEKSAdminViewPolicy" as const }]
+                    : []),
+            ],
         },
         { provider: primary },
     );

@@ -129,6 +129,8 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             userNodeMinCount: capacity.userNodeMinCount,
             userNodeMaxCount: capacity.userNodeMaxCount,
             workspaceId: logs.workspaceId,
+            // The preview jobs' identity reads what their refresh and diff need, and changes nothing.
+            kubernetesReaderPrincipalIds: config.azurePreviewPrincipalId ? [config.azurePreviewPrincipalId] : [],
         },
         { provider },
     );
