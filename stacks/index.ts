@@ -64,10 +64,13 @@ export = async () => {
                 }>;
                 syncAssets(azure, { bucket: exported.bucket, region: exported.region, roleArn: exported.roleArn });
             }
+            // A site at `foundation` has no origin yet: it exports neither output (absent, not undefined,
+            // which Pulumi warns about), and an edge refuses to point at it.
             return {
                 role: config.role,
-                siteIdentity: azure.identity,
-                [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress,
+                ...(azure.identity && azure.originAddress
+                    ? { siteIdentity: azure.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress }
+                    : {}),
                 azure: azure.outputs,
             };
         }

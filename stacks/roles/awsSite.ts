@@ -333,7 +333,10 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 endpoint: cluster.endpoint,
                 certificateAuthority: cluster.certificateAuthority,
             },
-            workloads: workloads && { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
+            // Absent, not undefined, before the workloads exist (day 0): Pulumi warns about undefined outputs.
+            ...(workloads
+                ? { workloads: { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights } }
+                : {}),
             redisEndpoint: redis.primaryEndpoint,
             redisAuthTokenSecretArn: redis.authTokenSecretArn,
             repositoryUrls: registry.repositoryUrls,

@@ -319,16 +319,21 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             resourceGroupName: resourceGroup.name,
             vnetId: network.vnetId,
             subnetIds: network.subnetIds,
-            origin: origin && {
-                hostname: config.azureOriginHostname,
-                publicIp: origin.publicIpAddress,
-                healthCheckPath: origin.healthCheckPath,
-                siteHeader: SITE_HEADER,
-                ingressPrivateIp: ingressIp,
-                subnet: AZURE_SUBNETS.gateway.name,
-            },
+            // Absent, not undefined, before the gateway and the workloads exist (day 0): Pulumi warns about undefined outputs.
+            ...(origin
+                ? {
+                      origin: {
+                          hostname: config.azureOriginHostname,
+                          publicIp: origin.publicIpAddress,
+                          healthCheckPath: origin.healthCheckPath,
+                          siteHeader: SITE_HEADER,
+                          ingressPrivateIp: ingressIp,
+                          subnet: AZURE_SUBNETS.gateway.name,
+                      },
+                  }
+                : {}),
             kubernetes: { clusterName: cluster.clusterName, oidcIssuerUrl: cluster.oidcIssuerUrl },
-            workloads: workloads && { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights },
+            ...(workloads ? { workloads: { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights } } : {}),
             keyVaultUri: keyVault.vaultUri,
             registryLoginServer: registry.loginServer,
             redisHostName: redis.hostName,
