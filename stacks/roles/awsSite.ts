@@ -19,7 +19,7 @@ import { ASSET_SYNC_SUBJECT, type AssetSource } from "../../components/azure/ass
 import { SECRET_FILES } from "../../components/kubernetes/hubService";
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
-import { PROJECT, type AwsSiteSettings } from "../config/schema";
+import { PROJECT, serviceSecretValues, type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { GATEWAY_NODE_PORT, hubGatewaySize, hubRelease } from "../workloads";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
@@ -175,7 +175,13 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
 
     const registry = new AwsRegistry(
         "aws-registry",
-        { services: HUB_SERVICES, kmsKeyArn: keys.dataKeyArn, protect: prod },
+        {
+            services: HUB_SERVICES,
+            kmsKeyArn: keys.dataKeyArn,
+            protect: prod,
+            // Day 0 writes them with the secret stores: the workloads find them in place.
+            secretValues: { values: serviceSecretValues(config), version: config.serviceSecretsVersion },
+        },
         { provider: primary },
     );
 

@@ -20,7 +20,7 @@ import { AzureWorkloadAccess, serviceSecretName } from "../../components/azure/w
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
-import { type AzureSiteSettings } from "../config/schema";
+import { serviceSecretValues, type AzureSiteSettings } from "../config/schema";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { resourceTags } from "../tags";
@@ -84,12 +84,19 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         { provider },
     );
     // One vault per service: the smallest existing scope that lets a service read its own secret only.
+    // Day 0 writes each service's secret with its vault: the workloads find it in place.
+    const secretValues = serviceSecretValues(config);
     const serviceVaults = Object.fromEntries(
         HUB_SERVICES.map((service) => [
             service,
             new AzureKeyVault(
                 serviceSecretName(service),
-                { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault },
+                {
+                    ...common,
+                    ...endpoints,
+                    privateDnsZoneId: network.privateDnsZoneIds.vault,
+                    secrets: service in secretValues ? { [serviceSecretName(service)]: secretValues[service] } : {},
+                },
                 { provider },
             ),
         ]),
