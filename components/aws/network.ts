@@ -51,6 +51,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly publicSubnetIds: pulumi.Output<string>[];
     public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** The private subnets' route tables, where a VPN gateway propagates its routes. */
+    public readonly privateRouteTableIds: pulumi.Output<string>[];
     public readonly isolatedSubnetIds: pulumi.Output<string>[];
     public readonly flowLogGroupName: pulumi.Output<string>;
     public readonly privateSubnetCidrs: string[];
@@ -162,6 +164,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
             new ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
             return routes;
         });
+
+        this.privateRouteTableIds = privateRouteTables.map((table) => table.id);
 
         // Isolated subnets get a table with only the implicit local route: no way out of the VPC.
         const isolatedRoutes = new ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, parent);

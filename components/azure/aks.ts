@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { parseIpv4Cidr } from "../network/addressing";
 import { diagnosticsToWorkspace } from "./logs";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR } from "./network";
+import { builtInRoleId } from "./roles";
 
 export interface AksClusterArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -32,6 +33,11 @@ export interface AksClusterArgs {
      * preview jobs' identity, whose refresh reads what the stack manages. @default none
      */
     readonly kubernetesReaderPrincipalIds?: readonly string[];
+    /**
+     * Entra ID principals (object ids) that get AKS RBAC Cluster Admin: the deploy identity of a
+     * stack whose updates run outside this VNet (an all-in-one stack's AWS runner). @default none
+     */
+    readonly kubernetesAdminPrincipalIds?: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -72,7 +78,10 @@ export class AksCluster extends pulumi.ComponentResource {
                 identity: { type: "SystemAssigned" },
                 sku: { name: "Base", tier: "Standard" },
                 apiServerAccessProfile: privateCluster
-                    ? { enablePrivateCluster: true }
+                    ? // The public FQDN is an A record in Azure public DNS that resolves to the private endpoint
+                      // (learn.microsoft.com/azure/aks/private-clusters): a runner in a network joined by VPN
+                      // resolves it without DNS forwarding, and the API server stays private.
+                      { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true }
                     : { enablePrivateCluster: false, authorizedIPRanges: [...authorizedIpRanges] },
                 aadProfile: { managed: true, enableAzureRBAC: true },
                 disableLocalAccounts: true,
@@ -149,11 +158,13 @@ export class AksCluster extends pulumi.ComponentResource {
 
         diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent);
         this.grantKubernetesReaders(name, args, cluster);
+        this.grantKubernetesAdmins(name, args, cluster);
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             {
                 resourceGroupName: args.resourceGroupName,
                 resourceName: cluster.name,
+                ...(privateCluster ? { serverFqdn: "public" } : {}),
             },
             parent,
         );
@@ -187,6 +198,22 @@ export class AksCluster extends pulumi.ComponentResource {
         this.kubeletPrincipalId = cluster.identityProfile.apply((profile) => profile?.kubeletidentity?.objectId ?? "");
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
         this.registerOutputs({ clusterName: this.clusterName, oidcIssuerUrl: this.oidcIssuerUrl });
+    }
+
+    private grantKubernetesAdmins(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster): void {
+        const subscription = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+        (args.kubernetesAdminPrincipalIds ?? []).forEach((principalId, index) => {
+            new authorization.RoleAssignment(
+                `${name}-kubernetes-admin-${index}`,
+                {
+                    scope: cluster.id,
+                    principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: builtInRoleId(subscription, "aksRbacClusterAdmin"),
+                },
+                { parent: this },
+            );
+        });
     }
 
     private grantKubernetesReaders(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster): void {

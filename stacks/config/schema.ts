@@ -321,6 +321,15 @@ const azureSiteKeys = {
         .describe(
             "Object id of the service principal the preview and drift jobs sign in as (vars.AZURE_PREVIEW_CLIENT_ID); it may read, never change, the AKS cluster's objects. Empty for none.",
         ),
+    azureDeployPrincipalId: z
+        .string()
+        .regex(/^$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+            error: "must be an Entra ID object id (a GUID), or empty for none",
+        })
+        .default("")
+        .describe(
+            "All-in-one stacks: object id of the service principal the deploy jobs sign in as (vars.AZURE_DEPLOY_CLIENT_ID); it gets AKS RBAC Cluster Admin, since the AWS runner deploys both sites. Empty for none.",
+        ),
     azureAksAuthorizedIpRanges: z
         .array(publicAllowListCidr)
         .default([])

@@ -36,7 +36,7 @@ const ASSET_READERS = ["web"] as const;
  * Redis, registries and secrets, static assets replicated to the second region, backups,
  * monitoring and audit. Data stores are protected in prod and kept if the stack is destroyed.
  */
-export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
+export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider, options: { runnerReachesAks?: boolean } = {}) {
     const defaultTags = { tags: resourceTags(config) };
     const primary = new AwsProvider("aws-primary", { region: config.awsRegion, defaultTags });
     // Replicas and backup copies go through this one.
@@ -116,6 +116,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 kmsKeyArn: keys.dataKeyArn,
                 instanceType: config.awsDeployRunnerInstanceType,
                 runnerCount: config.deployRunnerCount,
+                installAzureCli: options.runnerReachesAks ?? false,
                 protect: prod,
             },
             { provider: primary },

@@ -46,7 +46,7 @@ export function azureCapacity(config: AzureSiteSettings) {
  * reached through private endpoints, backups, logs and alerts. Its capacity follows
  * `azureCapacity`: one config change turns standby into active.
  */
-export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider) {
+export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider, options: { vpnGatewaySubnet?: boolean } = {}) {
     const tags = resourceTags(config);
     const prod = config.environment === "prod";
     const capacity = azureCapacity(config);
@@ -73,6 +73,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
             workspaceId: logs.workspaceId,
             existingNetworkWatcher: parseNetworkWatcherId(config.azureNetworkWatcherId),
+            vpnGatewaySubnet: options.vpnGatewaySubnet,
         },
         { provider },
     );
@@ -138,6 +139,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             workspaceId: logs.workspaceId,
             // The preview jobs' identity reads what their refresh and diff need, and changes nothing.
             kubernetesReaderPrincipalIds: config.azurePreviewPrincipalId ? [config.azurePreviewPrincipalId] : [],
+            kubernetesAdminPrincipalIds: config.azureDeployPrincipalId ? [config.azureDeployPrincipalId] : [],
         },
         { provider },
     );
