@@ -38,8 +38,9 @@ const TUNNELS = [1, 2] as const;
  * Azure side: a zone-redundant route-based VPN gateway in `GatewaySubnet`, and per AWS tunnel a
  * local network gateway and an IPsec connection with that tunnel's pre-shared key, which AWS
  * generates and Pulumi keeps as a secret. Each network's security rules still decide what may
- * cross (the AKS node subnet admits only its own VNet, the load balancer and the pod overlay;
- * the private endpoint of the API server takes the runners' HTTPS).
+ * cross: the AKS nodes' NSG admits only its own VNet, the load balancer and the pod overlay, while
+ * the API server's private endpoint, in that subnet with private-endpoint network policies off,
+ * answers the runners' HTTPS and authenticates every call with Entra ID.
  */
 export class SiteToSiteVpn extends pulumi.ComponentResource {
     public readonly azureGatewayPublicIp: pulumi.Output<string>;
