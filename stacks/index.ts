@@ -5,6 +5,8 @@ import { deployAwsSite, exportAssets } from "./roles/awsSite";
 import { deployAzureSite, syncAssets } from "./roles/azureSite";
 import { deployEdge, readSiteStacks } from "./roles/edge";
 import { SITE_ORIGIN_ADDRESS_OUTPUT } from "./siteIdentity";
+import { SiteToSiteVpn } from "../components/delivery/siteToSiteVpn";
+import { resourceTags } from "./tags";
 
 /** The output by which an AWS site stack tells the Azure site where to copy assets from. */
 const ASSET_EXPORT_OUTPUT = "assetExport";
@@ -18,13 +20,34 @@ export = async () => {
     const atlas = atlasProvider(config);
     switch (config.role) {
         case "all-in-one": {
-            const aws = deployAwsSite(config, atlas);
-            // One stack holds both sites: the Azure site is active exactly when the edge sends it traffic,
-            // and the stack deploys from its AWS runner alone (docs/runbooks/deploy.md, "Deploy runners").
+            // One stack holds both sites, and its one update runs on the AWS runner: that runner reaches
+            // the private AKS API through a site-to-site VPN (docs/runbooks/new-stack.md, "All-in-one stacks").
+            const runner = config.deployRunnerGithubUrl !== "";
+            const aws = deployAwsSite(config, atlas, { runnerReachesAks: runner });
+            // The Azure site is active exactly when the edge sends it traffic.
             const azure = deployAzureSite(
                 { ...config, azureCapacity: config.activeSite === "azure" ? "active" : config.azureCapacity, deployRunnerGithubUrl: "" },
                 atlas,
+                { vpnGatewaySubnet: runner },
             );
+            if (runner) {
+                new SiteToSiteVpn("deploy-vpn", {
+                    aws: {
+                        vpcId: aws.network.vpcId,
+                        vpcCidr: config.awsVpcCidr,
+                        routeTableIds: aws.network.privateRouteTableIds,
+                        provider: aws.providers.primary,
+                    },
+                    azure: {
+                        resourceGroupName: azure.assetSyncTarget.resourceGroupName,
+                        location: config.azureLocation,
+                        vnetCidr: config.azureVnetCidr,
+                        gatewaySubnetId: azure.network.vpnGatewaySubnetId!,
+                        tags: resourceTags(config),
+                        provider: azure.provider,
+                    },
+                });
+            }
             exportAssets(aws, azure.assetSyncTarget.oidcIssuerUrl);
             if (!azure.identity || !azure.originAddress) {
                 // Day 0 (deployStage: foundation): the edge and the asset copy job come with the workloads.
@@ -64,10 +87,13 @@ export = async () => {
                 }>;
                 syncAssets(azure, { bucket: exported.bucket, region: exported.region, roleArn: exported.roleArn });
             }
+            // A site at `foundation` has no origin yet: it exports neither output (absent, not undefined,
+            // which Pulumi warns about), and an edge refuses to point at it.
             return {
                 role: config.role,
-                siteIdentity: azure.identity,
-                [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress,
+                ...(azure.identity && azure.originAddress
+                    ? { siteIdentity: azure.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress }
+                    : {}),
                 azure: azure.outputs,
             };
         }

@@ -134,7 +134,7 @@ describe("Azure backup site", () => {
     describe("AKS", () => {
         it("is private, with Entra ID and Azure RBAC, no local accounts, Cilium policy and workload identity", () => {
             const cluster = one(prod, "azure-native:containerservice:ManagedCluster").inputs;
-            assert.deepEqual(cluster.apiServerAccessProfile, { enablePrivateCluster: true });
+            assert.deepEqual(cluster.apiServerAccessProfile, { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true });
             assert.deepEqual(cluster.aadProfile, { managed: true, enableAzureRBAC: true });
             assert.equal(cluster.disableLocalAccounts, true);
             assert.equal((cluster.networkProfile as Record<string, string>).networkPolicy, "cilium");

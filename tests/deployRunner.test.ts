@@ -251,6 +251,129 @@ describe("deploy runners", () => {
         });
     });
 
+    describe("the preview identity", () => {
+        const PREVIEW_ROLE = "arn:aws:iam::123456789012:role/crypto-beacon-preview";
+        const PREVIEW_PRINCIPAL = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+        let withPreview: StackPlan;
+        let without: StackPlan;
+        before(async () => {
+            withPreview = await planStack({
+                stack: "test",
+                configOverrides: {
+                    test: { "crypto-beacon:awsPreviewRoleArn": PREVIEW_ROLE, "crypto-beacon:azurePreviewPrincipalId": PREVIEW_PRINCIPAL },
+                },
+            });
+            without = await planStack({ stack: "test" });
+        });
+
+        it("reads the EKS cluster through an access entry that sees every object and changes none", () => {
+            const entry = resourceNamed(withPreview, "aws:eks/accessEntry:AccessEntry", "aws-site-preview");
+            const association = resourceNamed(withPreview, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws-site-preview");
+            assert.equal(entry.inputs.principalArn, PREVIEW_ROLE);
+            assert.equal(association.inputs.principalArn, PREVIEW_ROLE);
+            assert.equal(association.inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy");
+            assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
+            assert.equal(parentOf(withPreview, entry)?.type, "beacon:aws:EksCluster");
+        });
+
+        it("reads the AKS cluster's objects through a read-only role assigned on the cluster alone", () => {
+            const definition = resourceNamed(withPreview, "azure-native:authorization:RoleDefinition", "azure-site-kubernetes-read");
+            const [permission] = definition.inputs.permissions as { actions: string[]; dataActions: string[] }[];
+            assert.deepEqual(permission.actions, []);
+            assert.deepEqual(permission.dataActions, ["Microsoft.ContainerService/managedClusters/*/read"]);
+            assert.match(String(definition.inputs.roleDefinitionId), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+            const assignment = resourceNamed(withPreview, "azure-native:authorization:RoleAssignment", "azure-site-kubernetes-read-0");
+            assert.equal(assignment.inputs.principalId, PREVIEW_PRINCIPAL);
+            assert.match(String(assignment.inputs.scope), /\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/);
+            assert.ok(assignment.propertyDependencies.roleDefinitionId.includes(definition.urn), "the assignment names that role");
+        });
+
+        it("gets nothing where the stack names no preview identity", () => {
+            assert.equal(
+                resourcesOfType(without, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((association) =>
+                    String(association.inputs.policyArn).endsWith("/AmazonEKSAdminViewPolicy"),
+                ).length,
+                0,
+            );
+            assert.equal(resourcesOfType(without, "azure-native:authorization:RoleDefinition").length, 0);
+        });
+
+        it("refuses a principal that is not an object id", async () => {
+            await assertPlanFails(
+                planStack({ stack: "test", configOverrides: { test: { "crypto-beacon:azurePreviewPrincipalId": "preview-app" } } }),
+                2,
+                "crypto-beacon:azurePreviewPrincipalId",
+                "must be an Entra ID object id",
+            );
+        });
+    });
+
+    describe("of an all-in-one stack", () => {
+        let test: StackPlan;
+        let dev: StackPlan;
+        before(async () => {
+            test = await planStack({ stack: "test" });
+            dev = await planStack({ stack: "dev" });
+        });
+        const vpn = (plan: StackPlan, type: string) =>
+            resourcesOfType(plan, type).filter((resource) => parentOf(plan, resource)?.type === "beacon:delivery:SiteToSiteVpn");
+
+        it("reach the private AKS API from the AWS runner through a site-to-site VPN, the API server staying private", () => {
+            const [connection] = vpn(test, "aws:ec2/vpnConnection:VpnConnection");
+            assert.equal(connection.inputs.staticRoutesOnly, true);
+            assert.equal(
+                one(test, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute").inputs.destinationCidrBlock,
+                "10.40.0.0/16",
+                "the Azure VNet, through the tunnels",
+            );
+            const propagated = vpn(test, "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation").flatMap(
+                (propagation) => propagation.propertyDependencies.routeTableId,
+            );
+            const privateTables = resourcesOfType(test, "aws:ec2/routeTable:RouteTable")
+                .filter((table) => /private/.test(table.name))
+                .map((table) => table.urn);
+            assert.deepEqual(propagated.sort(), privateTables.sort(), "into the runners' (private) subnets' route tables");
+            const connections = vpn(test, "azure-native:network:VirtualNetworkGatewayConnection");
+            assert.equal(connections.length, 2, "one per AWS tunnel");
+            for (const azureSide of connections) {
+                assert.deepEqual([azureSide.inputs.connectionType, azureSide.inputs.connectionProtocol], ["IPsec", "IKEv2"]);
+            }
+            for (const local of vpn(test, "azure-native:network:LocalNetworkGateway")) {
+                assert.deepEqual(local.inputs.localNetworkAddressSpace, { addressPrefixes: ["10.30.0.0/16"] });
+            }
+            const [gateway] = vpn(test, "azure-native:network:VirtualNetworkGateway");
+            const [ipConfiguration] = gateway.inputs.ipConfigurations as { subnet: { id: string } }[];
+            assert.match(ipConfiguration.subnet.id, /\/subnets\/GatewaySubnet$/);
+            const subnets = one(test, "azure-native:network:VirtualNetwork").inputs.subnets as {
+                name: string;
+                networkSecurityGroup?: unknown;
+            }[];
+            assert.equal(
+                subnets.find((subnet) => subnet.name === "GatewaySubnet")?.networkSecurityGroup,
+                undefined,
+                "Azure allows no NSG there",
+            );
+            const cluster = one(test, "azure-native:containerservice:ManagedCluster");
+            assert.deepEqual(cluster.inputs.apiServerAccessProfile, { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true });
+        });
+
+        it("give the AWS runner kubelogin and the Azure CLI, which the AKS provider signs in through", () => {
+            const template = resourcesOfType(test, "aws:ec2/launchTemplate:LaunchTemplate").find(
+                (candidate) => parentOf(test, candidate)?.type === "beacon:aws:DeployRunner",
+            )!;
+            const script = Buffer.from(String(template.inputs.userData), "base64").toString("utf8");
+            assert.match(script, /dnf install -y azure-cli/);
+            assert.match(script, /--kubelogin-install-location \/usr\/local\/bin\/kubelogin/);
+        });
+
+        it("exist only where an all-in-one stack has a runner", async () => {
+            assert.deepEqual(resourcesOfType(dev, "beacon:delivery:SiteToSiteVpn"), []);
+            const prodAzure = await planStack({ stack: "prod-azure" });
+            const subnets = one(prodAzure, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string }[];
+            assert.ok(!subnets.some((subnet) => subnet.name === "GatewaySubnet"));
+        });
+    });
+
     it("run for every stack with a cluster that a workflow deploys", () => {
         const configured = (stack: string) =>
             /crypto-beacon:deployRunnerGithubUrl: https:/.test(fs.readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), "utf8"));

@@ -6,7 +6,7 @@ import { type AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runDrill, type DrillReport } from "../tools/drill/drill";
-import { cloudflarePoolHealth, LiveBackend, type DrillStack } from "../tools/drill/live";
+import { cloudflarePoolHealth, committedConfigFromGit, LiveBackend, type DrillStack } from "../tools/drill/live";
 import { planStack } from "../tools/plan/planner";
 import { DEFAULT_PACKS } from "../tools/policy/runner";
 import type { ConfigValue, OutputMap, UpOptions, UpResult } from "@pulumi/pulumi/automation";
@@ -259,8 +259,17 @@ describe("live drill: updates through the Automation API", () => {
         const plan = await planStack({ stack: "prod" });
         const updates: { stack: string; options: UpOptions; config: Record<string, string> }[] = [];
         const config: Record<string, Record<string, string>> = {
-            prod: { "crypto-beacon:azureSiteStack": "organization/crypto-beacon/prod-azure", "crypto-beacon:cloudflareAccountId": "acct" },
-            "organization/crypto-beacon/prod-azure": {},
+            prod: {
+                "crypto-beacon:azureSiteStack": "organization/crypto-beacon/prod-azure",
+                "crypto-beacon:cloudflareAccountId": "acct",
+                "crypto-beacon:activeSite": "aws",
+            },
+            "organization/crypto-beacon/prod-azure": { "crypto-beacon:azureCapacity": "standby" },
+        };
+        /** What the stack files at HEAD say, read the way the backend reads git. */
+        const committed = async (stack: string, key: string) => {
+            assert.ok(["prod", "organization/crypto-beacon/prod-azure"].includes(stack), `no committed stack file for ${stack}`);
+            return { "crypto-beacon:activeSite": "aws", "crypto-beacon:azureCapacity": "standby" }[key] ?? assert.fail(`reads ${key}`);
         };
         const open = async (name: string): Promise<DrillStack> => {
             assert.ok(name in config, `no stack ${name}`);
@@ -280,7 +289,7 @@ describe("live drill: updates through the Automation API", () => {
                 },
             };
         };
-        return { open, updates };
+        return { open, updates, config, committed };
     }
 
     let token: string | undefined;
@@ -314,6 +323,47 @@ describe("live drill: updates through the Automation API", () => {
         );
         assert.equal(updates[0].config["crypto-beacon:azureCapacity"], "active");
         assert.equal(updates[1].config["crypto-beacon:activeSite"], "azure");
+    });
+
+    it("leaves no drift once traffic is back where the stack files send it: the standby site's committed capacity is applied again", async () => {
+        const { open, updates, config, committed } = await stacks();
+        const failover = await LiveBackend.start("prod", REPOSITORY_ROOT, () => undefined, open, committed);
+        await failover.scaleToActive("azure");
+        await failover.switchTo("azure");
+        await failover.close();
+        assert.equal(updates.length, 2, "a failover the drill was asked for stays in place");
+
+        const lines: string[] = [];
+        const failback = await LiveBackend.start("prod", REPOSITORY_ROOT, (line) => lines.push(line), open, committed);
+        await failback.switchTo("aws");
+        await failback.close();
+        const restore = updates.at(-1)!;
+        assert.equal(restore.stack, "organization/crypto-beacon/prod-azure");
+        assert.equal(restore.config["crypto-beacon:azureCapacity"], "standby", "the committed capacity, as drift detection compares it");
+        assert.deepEqual(restore.options.policyPacks, DEFAULT_PACKS, "with the policy packs, like every update");
+        assert.deepEqual(config["organization/crypto-beacon/prod-azure"], { "crypto-beacon:azureCapacity": "standby" });
+        assert.equal(config.prod["crypto-beacon:activeSite"], "aws");
+        assert.ok(lines.some((line) => /azureCapacity back to its committed standby/.test(line)));
+    });
+
+    it("says how to end a failover it leaves in place, and updates nothing more", async () => {
+        const { open, updates, committed } = await stacks();
+        const lines: string[] = [];
+        const backend = await LiveBackend.start("prod", REPOSITORY_ROOT, (line) => lines.push(line), open, committed);
+        await backend.switchTo("azure");
+        const before = updates.length;
+        await backend.close();
+        assert.equal(updates.length, before);
+        assert.ok(
+            lines.some((line) => /serves from azure; its committed stack file says aws\. Fail back with --to aws, or commit/.test(line)),
+        );
+    });
+
+    it("reads the committed config from git, with the schema's default for a key the file does not set", async () => {
+        const committed = committedConfigFromGit(REPOSITORY_ROOT);
+        assert.equal(await committed("organization/crypto-beacon/prod", "crypto-beacon:activeSite"), "aws");
+        assert.equal(await committed("prod-azure", "crypto-beacon:azureCapacity"), "standby");
+        assert.equal(await committed("prod-aws", "crypto-beacon:deployStage"), "workloads", "the default, not set in the file");
     });
 
     it("refuses to start, changing nothing, for a stack without a policy config", async () => {

@@ -400,6 +400,31 @@ describe("delivery workflows", () => {
         }
     });
 
+    it("reach the clusters as the read-only preview identity, and as the deploy runner's identity only to update", () => {
+        for (const { workflow, job, jobDef } of jobs()) {
+            const login = (jobDef.steps ?? []).find((step) => step.uses === "./.github/actions/cloud-login");
+            if (!login) {
+                continue;
+            }
+            const updates =
+                pulumiSteps(jobDef, "up").length > 0 ||
+                (jobDef.steps ?? []).some((step) => /npm run drill -- (?!.*--offline)/.test(step.run ?? ""));
+            assert.equal(login.with?.["kubernetes-access"], updates ? "deploy" : "read", `${workflow}/${job}`);
+            if (!updates) {
+                assert.ok(
+                    !String(login.with?.["aws-role-arn"] ?? "").includes("DEPLOY"),
+                    `${workflow}/${job} previews with the preview role`,
+                );
+                assert.ok(
+                    !String(login.with?.["azure-client-id"] ?? "").includes("DEPLOY"),
+                    `${workflow}/${job} previews with the preview identity`,
+                );
+            }
+        }
+        const runnerIdentity = actions["cloud-login"].runs.steps.find((step) => /DEPLOY_RUNNER_CLIENT_ID/.test(step.run ?? ""))!;
+        assert.match(String(runnerIdentity.if), /inputs\.kubernetes-access == 'deploy'/, "a preview never signs in as the cluster admin");
+    });
+
     it("record who deployed what, from which commit, and when, on every update", () => {
         const record = actions["pulumi-stack"].runs.steps.find((step) => step.name === "Record the deployment")!;
         assert.equal(record.if, "inputs.command == 'up'");

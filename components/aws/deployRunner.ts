@@ -31,6 +31,11 @@ export interface AwsDeployRunnerArgs {
     readonly instanceType?: string;
     /** Runners kept up; each takes one job at a time. @default 1 */
     readonly runnerCount?: number;
+    /**
+     * Installs the Azure CLI and kubelogin, for a stack whose update also reaches an AKS cluster
+     * (all-in-one): its Kubernetes provider asks kubelogin for Entra ID tokens. @default false
+     */
+    readonly installAzureCli?: boolean;
     /** Protect the registration credential's secret from deletion (prod); it is retained either way. */
     readonly protect: boolean;
 }
@@ -185,6 +190,15 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
                     scope,
                     labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
                     installPackages: "dnf install -y git jq tar gzip libicu",
+                    extraSetup: args.installAzureCli
+                        ? [
+                              // Microsoft's Azure CLI package for RHEL-compatible systems, then kubectl and kubelogin through it.
+                              "rpm --import https://packages.microsoft.com/keys/microsoft.asc",
+                              "dnf install -y https://packages.microsoft.com/config/rhel/9.0/packages-microsoft-prod.rpm",
+                              "dnf install -y azure-cli",
+                              "az aks install-cli --install-location /usr/local/bin/kubectl --kubelogin-install-location /usr/local/bin/kubelogin",
+                          ]
+                        : [],
                     readCredentialCommand: `aws secretsmanager get-secret-value --region ${regionName} --secret-id ${secretArn} --query SecretString --output text`,
                 }),
             ).toString("base64"),

@@ -60,7 +60,7 @@ export interface EksAccessEntry {
     readonly name: string;
     /** ARN of the IAM role or user the entry admits, e.g. the break-glass role or a deploy runner's role. */
     readonly principalArn: pulumi.Input<string>;
-    /** An EKS access policy: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy. */
+    /** An EKS access policy: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy or AmazonEKSAdminViewPolicy. */
     readonly accessPolicy: (typeof EKS_ACCESS_POLICIES)[number];
 }
 
@@ -69,6 +69,9 @@ export const EKS_ACCESS_POLICIES = [
     "AmazonEKSAdminPolicy",
     "AmazonEKSEditPolicy",
     "AmazonEKSViewPolicy",
+    // Reads every object, Secrets included (Helm keeps releases in them): what a refreshing preview
+    // needs, where AmazonEKSViewPolicy sees no Secrets, RBAC or CRDs (EKS user guide, access-policy-permissions).
+    "AmazonEKSAdminViewPolicy",
 ] as const;
 
 /**

@@ -54,6 +54,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string>[];
     /** IDs of the private subnets, one per zone, in zone order: EKS nodes and pods, egress through NAT. */
     public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** The private subnets' route tables, where a VPN gateway propagates its routes. */
+    public readonly privateRouteTableIds: pulumi.Output<string>[];
     /** IDs of the isolated subnets, one per zone, in zone order: data stores, no route out of the VPC. */
     public readonly isolatedSubnetIds: pulumi.Output<string>[];
     /** Name of the KMS-encrypted CloudWatch log group that receives the VPC's flow logs. */
@@ -170,6 +172,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
             new ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
             return routes;
         });
+
+        this.privateRouteTableIds = privateRouteTables.map((table) => table.id);
 
         // Isolated subnets get a table with only the implicit local route: no way out of the VPC.
         const isolatedRoutes = new ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, parent);

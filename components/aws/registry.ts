@@ -12,12 +12,18 @@ export interface AwsRegistryArgs {
     readonly keepTaggedImages?: number;
     /** Keep repositories and secrets when the stack is destroyed by mistake (prod). */
     readonly protect: boolean;
+    /**
+     * Secret values the stack writes, by service, through the write-only input: sent when
+     * `version` changes, never kept in state. A service without one keeps its value set out of band.
+     * @default none
+     */
+    readonly secretValues?: { readonly values: Readonly<Record<string, pulumi.Input<string>>>; readonly version: number };
 }
 
 /**
  * Per service: an ECR repository (immutable tags, scan on push, KMS, a lifecycle that keeps the
- * recent tagged images and drops untagged ones) and a Secrets Manager secret (KMS) whose value is
- * set outside the repository. Opaque application secrets have no managed rotation in Secrets
+ * recent tagged images and drops untagged ones) and a Secrets Manager secret (KMS) whose value
+ * comes from the stack's secret config (`secretValues`) or is set out of band. Opaque application secrets have no managed rotation in Secrets
  * Manager; their owners rotate them (runbook), and the Redis AUTH token rotates with ElastiCache.
  */
 export class AwsRegistry extends pulumi.ComponentResource {
@@ -33,6 +39,13 @@ export class AwsRegistry extends pulumi.ComponentResource {
         const keepTaggedImages = args.keepTaggedImages ?? 30;
         if (args.services.length === 0 || args.services.some((service) => !/^[a-z][a-z0-9-]*$/.test(service))) {
             throw new Error(`AwsRegistry ${name}: services must be kebab-case names; got ${JSON.stringify(args.services)}`);
+        }
+        const unknownServices = Object.keys(args.secretValues?.values ?? {}).filter((service) => !args.services.includes(service));
+        if (unknownServices.length > 0) {
+            throw new Error(`AwsRegistry ${name}: secretValues names ${unknownServices.join(", ")}; allowed: ${args.services.join(", ")}`);
+        }
+        if (args.secretValues && (!Number.isInteger(args.secretValues.version) || args.secretValues.version < 1)) {
+            throw new Error(`AwsRegistry ${name}: secretValues.version ${args.secretValues.version} must be a whole number of at least 1`);
         }
         if (!Number.isInteger(keepTaggedImages) || keepTaggedImages < 1) {
             throw new Error(`AwsRegistry ${name}: keepTaggedImages ${keepTaggedImages} must be a whole number of at least 1`);
@@ -81,12 +94,20 @@ export class AwsRegistry extends pulumi.ComponentResource {
                 `${name}-${service}`,
                 {
                     name: `crypto-beacon/${pulumi.getStack()}/${service}`,
-                    description: `Runtime secrets of the ${service} service; values are set outside the repository`,
+                    description: `Runtime secrets of the ${service} service`,
                     kmsKeyId: args.kmsKeyArn,
                     recoveryWindowInDays: 30,
                 },
                 data,
             );
+            const value = args.secretValues?.values[service];
+            if (value !== undefined) {
+                new secretsmanager.SecretVersion(
+                    `${name}-${service}`,
+                    { secretId: secret.id, secretStringWo: pulumi.secret(value), secretStringWoVersion: args.secretValues!.version },
+                    { parent: this },
+                );
+            }
             this.repositoryUrls[service] = repository.repositoryUrl;
             this.secretArns[service] = secret.arn;
         }

@@ -1,10 +1,13 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { parse } from "yaml";
 import { parseIpv4Cidr } from "../network/addressing";
 import { diagnosticsToWorkspace } from "./logs";
 import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR } from "./network";
+import { builtInRoleId } from "./roles";
 
 export interface AksClusterArgs {
     /** Resource group that holds the cluster; AKS puts the nodes in its own node resource group. */
@@ -33,6 +36,16 @@ export interface AksClusterArgs {
      * e.g. OIDC in CI) or "workloadidentity" (inside Azure). @default "azurecli"
      */
     readonly kubeloginMode?: "azurecli" | "workloadidentity";
+    /**
+     * Entra ID principals (object ids) that may read every Kubernetes object, and change none: the
+     * preview jobs' identity, whose refresh reads what the stack manages. @default none
+     */
+    readonly kubernetesReaderPrincipalIds?: readonly string[];
+    /**
+     * Entra ID principals (object ids) that get AKS RBAC Cluster Admin: the deploy identity of a
+     * stack whose updates run outside this VNet (an all-in-one stack's AWS runner). @default none
+     */
+    readonly kubernetesAdminPrincipalIds?: readonly string[];
     /** Tags set on the cluster and its user pool. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -78,7 +91,10 @@ export class AksCluster extends pulumi.ComponentResource {
                 identity: { type: "SystemAssigned" },
                 sku: { name: "Base", tier: "Standard" },
                 apiServerAccessProfile: privateCluster
-                    ? { enablePrivateCluster: true }
+                    ? // The public FQDN is an A record in Azure public DNS that resolves to the private endpoint
+                      // (learn.microsoft.com/azure/aks/private-clusters): a runner in a network joined by VPN
+                      // resolves it without DNS forwarding, and the API server stays private.
+                      { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true }
                     : { enablePrivateCluster: false, authorizedIPRanges: [...authorizedIpRanges] },
                 aadProfile: { managed: true, enableAzureRBAC: true },
                 disableLocalAccounts: true,
@@ -154,11 +170,14 @@ export class AksCluster extends pulumi.ComponentResource {
         );
 
         diagnosticsToWorkspace(`${name}-diagnostics`, cluster.id, args.workspaceId, parent);
+        this.grantKubernetesReaders(name, args, cluster);
+        this.grantKubernetesAdmins(name, args, cluster);
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             {
                 resourceGroupName: args.resourceGroupName,
                 resourceName: cluster.name,
+                ...(privateCluster ? { serverFqdn: "public" } : {}),
             },
             parent,
         );
@@ -193,7 +212,63 @@ export class AksCluster extends pulumi.ComponentResource {
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
         this.registerOutputs({ clusterName: this.clusterName, oidcIssuerUrl: this.oidcIssuerUrl });
     }
+
+    private grantKubernetesAdmins(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster): void {
+        const subscription = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+        (args.kubernetesAdminPrincipalIds ?? []).forEach((principalId, index) => {
+            new authorization.RoleAssignment(
+                `${name}-kubernetes-admin-${index}`,
+                {
+                    scope: cluster.id,
+                    principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: builtInRoleId(subscription, "aksRbacClusterAdmin"),
+                },
+                { parent: this },
+            );
+        });
+    }
+
+    private grantKubernetesReaders(name: string, args: AksClusterArgs, cluster: containerservice.ManagedCluster): void {
+        const readers = args.kubernetesReaderPrincipalIds ?? [];
+        if (readers.length === 0) {
+            return;
+        }
+        const subscription = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+        // A custom role is defined at a subscription or resource group; it is assigned on the cluster only.
+        const resourceGroupId = pulumi.interpolate`/subscriptions/${subscription}/resourceGroups/${args.resourceGroupName}`;
+        const readRole = new authorization.RoleDefinition(
+            `${name}-kubernetes-read`,
+            {
+                scope: resourceGroupId,
+                // A role definition is named by a GUID; derived from the stack, so the same on every update.
+                roleDefinitionId: stableGuid(
+                    `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}-kubernetes-read`,
+                ),
+                roleName: pulumi.interpolate`Kubernetes reader of ${cluster.name} (${pulumi.getStack()})`,
+                description: "Reads every Kubernetes object of one AKS cluster, Secrets and custom resources included; changes nothing.",
+                permissions: [{ actions: [], notActions: [], dataActions: [...KUBERNETES_READ_DATA_ACTIONS], notDataActions: [] }],
+                assignableScopes: [resourceGroupId],
+            },
+            { parent: this },
+        );
+        readers.forEach((principalId, index) => {
+            new authorization.RoleAssignment(
+                `${name}-kubernetes-read-${index}`,
+                { scope: cluster.id, principalId, principalType: "ServicePrincipal", roleDefinitionId: readRole.id },
+                { parent: this },
+            );
+        });
+    }
 }
+
+/**
+ * Reading everything a stack manages takes more than the built-in AKS RBAC Reader, which sees no
+ * Secrets (Helm keeps its releases in them), RBAC objects or CRDs. Microsoft's guidance: "the only
+ * way to cover CRDs today is to use Microsoft.ContainerService/managedClusters/*\/read" in a custom
+ * role (learn.microsoft.com/azure/aks/manage-azure-rbac). Read actions only: no write, no delete.
+ */
+export const KUBERNETES_READ_DATA_ACTIONS = ["Microsoft.ContainerService/managedClusters/*/read"] as const;
 
 /** A kubeconfig that gets Entra ID tokens from kubelogin without a browser; it holds no credential. */
 export function kubeloginConfig(
@@ -224,6 +299,14 @@ export function kubeloginConfig(
     });
 }
 
+/** A GUID-shaped name derived from a seed: the same seed gives the same name. */
+function stableGuid(seed: string): string {
+    const hex = createHash("sha256").update(seed).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function validateAksArgs(name: string, args: AksClusterArgs): void {
     if (!Number.isInteger(args.userNodeMinCount) || args.userNodeMinCount < 1) {
         throw new Error(`AksCluster ${name}: userNodeMinCount ${args.userNodeMinCount} must be a whole number of at least 1`);
@@ -232,6 +315,13 @@ function validateAksArgs(name: string, args: AksClusterArgs): void {
         throw new Error(
             `AksCluster ${name}: userNodeMaxCount ${args.userNodeMaxCount} must be at least userNodeMinCount (${args.userNodeMinCount})`,
         );
+    }
+    for (const principalId of args.kubernetesReaderPrincipalIds ?? []) {
+        if (!GUID.test(principalId)) {
+            throw new Error(
+                `AksCluster ${name}: kubernetesReaderPrincipalIds entry "${principalId}" must be an Entra ID object id (a GUID)`,
+            );
+        }
     }
     for (const cidr of args.authorizedIpRanges ?? []) {
         const block = parseIpv4Cidr(cidr);

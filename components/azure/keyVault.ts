@@ -5,7 +5,14 @@ import { diagnosticsToWorkspace } from "./logs";
 import { dataStoreOptions } from "../data/retention";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
-export type AzureKeyVaultArgs = PrivateServiceArgs;
+export interface AzureKeyVaultArgs extends PrivateServiceArgs {
+    /**
+     * Secrets the stack writes, by name, through Azure Resource Manager: it answers with the vault's
+     * public access off, so they are in place before anything reads them. azure-native has no
+     * write-only input, so the value is kept in state, encrypted as a Pulumi secret. @default none
+     */
+    readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+}
 
 /**
  * The site's Key Vault: Azure RBAC authorization, purge protection, 90-day soft delete, public
@@ -20,6 +27,12 @@ export class AzureKeyVault extends pulumi.ComponentResource {
     public readonly vaultName: pulumi.Output<string>;
 
     constructor(name: string, args: AzureKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+        for (const secretName of Object.keys(args.secrets ?? {})) {
+            // Key Vault's object names (Microsoft.KeyVault secrets API).
+            if (!/^[0-9a-zA-Z-]{1,127}$/.test(secretName)) {
+                throw new Error(`AzureKeyVault ${name}: secret name "${secretName}" may hold only letters, digits and "-", up to 127`);
+            }
+        }
         super("beacon:azure:KeyVault", name, {}, opts);
         const parent = { parent: this };
         const tenantId = getClientConfigOutput(parent).tenantId;
@@ -56,6 +69,19 @@ export class AzureKeyVault extends pulumi.ComponentResource {
             parent,
         );
         diagnosticsToWorkspace(`${name}-diagnostics`, vault.id, args.workspaceId, parent);
+        for (const [secretName, value] of Object.entries(args.secrets ?? {})) {
+            new keyvault.Secret(
+                `${name}-${secretName}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    vaultName: vault.name,
+                    secretName,
+                    properties: { value: pulumi.secret(value) },
+                    tags: { ...args.tags },
+                },
+                parent,
+            );
+        }
         this.vaultId = vault.id;
         this.vaultName = vault.name;
         this.vaultUri = vault.properties.apply((properties) => properties.vaultUri ?? "");

@@ -38,6 +38,8 @@ export interface AzureNetworkArgs {
     };
     /** NAT gateway of the deploy runners' subnet, their only way out. @default none: the subnet has no egress */
     readonly deployRunnerNatGatewayId?: pulumi.Input<string>;
+    /** Adds `GatewaySubnet`, where a VPN gateway lives (Azure's fixed name; no NSG, as Azure requires). @default false */
+    readonly vpnGatewaySubnet?: boolean;
 }
 
 /** The resource group and name of a Network Watcher from its resource id; undefined for anything else. */
@@ -77,6 +79,9 @@ export const AZURE_SUBNETS = {
 } as const;
 export type AzureSubnet = keyof typeof AZURE_SUBNETS;
 
+/** The VPN gateway's subnet, only where `vpnGatewaySubnet` asks for it; Azure fixes its name. */
+export const VPN_GATEWAY_SUBNET = { name: "GatewaySubnet", prefixOffset: 4, index: 11 } as const;
+
 /** The priority of the rule that denies every inbound flow no earlier rule allowed. */
 export const DENY_ALL_INBOUND_PRIORITY = 4096;
 
@@ -102,6 +107,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
      * linked to the VNet.
      */
     public readonly privateDnsZoneIds: Record<PrivateLinkGroup, pulumi.Output<string>>;
+    public readonly vpnGatewaySubnetId?: pulumi.Output<string>;
 
     constructor(name: string, args: AzureNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const block = parseIpv4Cidr(args.addressSpace);
@@ -169,16 +175,28 @@ export class AzureNetwork extends pulumi.ComponentResource {
             {
                 ...common,
                 addressSpace: { addressPrefixes: [args.addressSpace] },
-                subnets: (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => ({
-                    name: AZURE_SUBNETS[subnet].name,
-                    addressPrefix: this.subnetPrefixes[subnet],
-                    networkSecurityGroup: { id: securityGroups[subnet].id },
-                    defaultOutboundAccess: false,
-                    // Lets the NSG apply to private endpoints too.
-                    privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
-                    natGateway:
-                        subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
-                })),
+                subnets: [
+                    ...(Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => ({
+                        name: AZURE_SUBNETS[subnet].name,
+                        addressPrefix: this.subnetPrefixes[subnet],
+                        networkSecurityGroup: { id: securityGroups[subnet].id },
+                        defaultOutboundAccess: false,
+                        // Lets the NSG apply to private endpoints too.
+                        privateEndpointNetworkPolicies: subnet === "privateEndpoints" ? "Enabled" : undefined,
+                        natGateway:
+                            subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
+                    })),
+                    ...(args.vpnGatewaySubnet
+                        ? [
+                              {
+                                  name: VPN_GATEWAY_SUBNET.name,
+                                  addressPrefix: formatCidr(
+                                      subBlock(block, block.prefixLength + VPN_GATEWAY_SUBNET.prefixOffset, VPN_GATEWAY_SUBNET.index),
+                                  ),
+                              },
+                          ]
+                        : []),
+                ],
             },
             { parent: this, dependsOn: createdWatcher ? [createdWatcher] : [] },
         );
@@ -190,6 +208,9 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 pulumi.interpolate`${vnet.id}/subnets/${AZURE_SUBNETS[subnet].name}`,
             ]),
         ) as Record<AzureSubnet, pulumi.Output<string>>;
+        if (args.vpnGatewaySubnet) {
+            this.vpnGatewaySubnetId = pulumi.interpolate`${vnet.id}/subnets/${VPN_GATEWAY_SUBNET.name}`;
+        }
 
         this.privateDnsZoneIds = Object.fromEntries(
             (Object.keys(PRIVATE_DNS_ZONES) as PrivateLinkGroup[]).map((group) => {

@@ -9,6 +9,7 @@ import {
 } from "../../components/cloudflare/failover";
 import { databaseTopologyProblems } from "../../components/data/topology";
 import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
+import { HUB_SERVICES } from "../services";
 import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
 
 /**
@@ -30,8 +31,17 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const SITES = ["aws", "azure"] as const;
 export type Site = (typeof SITES)[number];
 
+/** The config key of a service's runtime secret: `hubSecretMarketData` for `market-data`. */
+export function serviceSecretKey(service: string): `hubSecret${string}` {
+    return `hubSecret${service
+        .split("-")
+        .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+        .join("")}`;
+}
+
 /** Keys whose stack value must be a `secure:` value or come from an ESC environment. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
+    ...HUB_SERVICES.map(serviceSecretKey),
     "cloudflareApiToken",
     "awsOriginTlsCertificate",
     "awsOriginTlsPrivateKey",
@@ -213,6 +223,15 @@ const awsSiteKeys = {
         .describe(
             "IAM role that gets cluster-admin on EKS in an emergency (an access entry); assume it only under the break-glass runbook. Empty for none.",
         ),
+    awsPreviewRoleArn: z
+        .string()
+        .regex(/^$|^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+            error: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for none",
+        })
+        .default("")
+        .describe(
+            "IAM role the preview and drift jobs assume (vars.AWS_PREVIEW_ROLE_ARN); an EKS access entry lets it read, never change, the cluster. Empty for none.",
+        ),
     awsNodeInstanceTypes: z
         .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be EC2 instance types such as m6i.large" }))
         .min(1)
@@ -293,6 +312,24 @@ const azureSiteKeys = {
         .regex(/^1\.\d{2}$/, { error: "must be a Kubernetes version such as 1.33" })
         .default("1.33")
         .describe("Kubernetes version of the AKS cluster."),
+    azurePreviewPrincipalId: z
+        .string()
+        .regex(/^$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+            error: "must be an Entra ID object id (a GUID), or empty for none",
+        })
+        .default("")
+        .describe(
+            "Object id of the service principal the preview and drift jobs sign in as (vars.AZURE_PREVIEW_CLIENT_ID); it may read, never change, the AKS cluster's objects. Empty for none.",
+        ),
+    azureDeployPrincipalId: z
+        .string()
+        .regex(/^$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+            error: "must be an Entra ID object id (a GUID), or empty for none",
+        })
+        .default("")
+        .describe(
+            "All-in-one stacks: object id of the service principal the deploy jobs sign in as (vars.AZURE_DEPLOY_CLIENT_ID); it gets AKS RBAC Cluster Admin, since the AWS runner deploys both sites. Empty for none.",
+        ),
     azureAksAuthorizedIpRanges: z
         .array(publicAllowListCidr)
         .default([])
@@ -342,6 +379,22 @@ const workloadKeys = {
         ),
     hubBlueRelease: releaseTag.describe("Release the blue colour runs: one immutable tag for every service's image."),
     hubGreenRelease: releaseTag.describe("Release the green colour runs: one immutable tag for every service's image."),
+    ...(Object.fromEntries(
+        HUB_SERVICES.map((service) => [
+            serviceSecretKey(service),
+            z
+                .string()
+                .default("")
+                .describe(
+                    `Runtime secret of the ${service} service (the file it mounts), written into each site's secret store by the stack (secret: ESC or \`config set --secret\`); empty: the value is set out of band.`,
+                ),
+        ]),
+    ) as Record<`hubSecret${string}`, z.ZodDefault<z.ZodString>>),
+    serviceSecretsVersion: integerBetween(1, 1000000)
+        .default(1)
+        .describe(
+            "Version of the services' runtime secrets: raise it with a changed value, so that AWS's write-only secret input sends it again.",
+        ),
 };
 
 const edgeKeys = {
@@ -573,6 +626,16 @@ export type StackConfig = AllInOneConfig | AwsSiteConfig | AzureSiteConfig | Edg
 export type AwsSiteSettings = Pick<AllInOneConfig, keyof typeof awsSiteKeys | keyof typeof workloadKeys | keyof typeof commonKeys>;
 /** The config an Azure site needs. */
 export type AzureSiteSettings = Pick<AllInOneConfig, keyof typeof azureSiteKeys | keyof typeof workloadKeys | keyof typeof commonKeys>;
+/**
+ * The services' runtime secret values the stack writes into the sites' secret stores, by service:
+ * those whose key is set (docs/runbooks/new-stack.md, day 0).
+ */
+export function serviceSecretValues(config: Readonly<Partial<Record<`hubSecret${string}`, string>>>): Record<string, string> {
+    return Object.fromEntries(
+        HUB_SERVICES.map((service) => [service, config[serviceSecretKey(service)] ?? ""] as const).filter(([, value]) => value !== ""),
+    );
+}
+
 /** The blue/green release both sites deploy. */
 export type WorkloadSettings = Pick<AllInOneConfig, keyof typeof workloadKeys>;
 /** The config the Cloudflare edge and the cross-cloud database need. */

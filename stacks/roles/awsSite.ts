@@ -19,7 +19,7 @@ import { ASSET_SYNC_SUBJECT, type AssetSource } from "../../components/azure/ass
 import { SECRET_FILES } from "../../components/kubernetes/hubService";
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
-import { PROJECT, type AwsSiteSettings } from "../config/schema";
+import { PROJECT, serviceSecretValues, type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { GATEWAY_NODE_PORT, hubGatewaySize, hubRelease } from "../workloads";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
@@ -36,7 +36,7 @@ const ASSET_READERS = ["web"] as const;
  * Redis, registries and secrets, static assets replicated to the second region, backups,
  * monitoring and audit. Data stores are protected in prod and kept if the stack is destroyed.
  */
-export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
+export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider, options: { runnerReachesAks?: boolean } = {}) {
     const defaultTags = { tags: resourceTags(config) };
     const primary = new AwsProvider("aws-primary", { region: config.awsRegion, defaultTags });
     // Replicas and backup copies go through this one.
@@ -83,9 +83,21 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             logsKmsKeyArn: keys.logsKeyArn,
             logRetentionDays: retention,
             installClusterAddOns: config.deployStage === "workloads",
-            accessEntries: config.awsEksBreakGlassRoleArn
-                ? [{ name: "break-glass", principalArn: config.awsEksBreakGlassRoleArn, accessPolicy: "AmazonEKSClusterAdminPolicy" }]
-                : [],
+            accessEntries: [
+                ...(config.awsEksBreakGlassRoleArn
+                    ? [
+                          {
+                              name: "break-glass",
+                              principalArn: config.awsEksBreakGlassRoleArn,
+                              accessPolicy: "AmazonEKSClusterAdminPolicy" as const,
+                          },
+                      ]
+                    : []),
+                // The preview jobs' role reads what their refresh and diff need, and changes nothing.
+                ...(config.awsPreviewRoleArn
+                    ? [{ name: "preview", principalArn: config.awsPreviewRoleArn, accessPolicy: "AmazonEKSAdminViewPolicy" as const }]
+                    : []),
+            ],
         },
         { provider: primary },
     );
@@ -104,6 +116,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 kmsKeyArn: keys.dataKeyArn,
                 instanceType: config.awsDeployRunnerInstanceType,
                 runnerCount: config.deployRunnerCount,
+                installAzureCli: options.runnerReachesAks ?? false,
                 protect: prod,
             },
             { provider: primary },
@@ -163,7 +176,13 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
 
     const registry = new AwsRegistry(
         "aws-registry",
-        { services: HUB_SERVICES, kmsKeyArn: keys.dataKeyArn, protect: prod },
+        {
+            services: HUB_SERVICES,
+            kmsKeyArn: keys.dataKeyArn,
+            protect: prod,
+            // Day 0 writes them with the secret stores: the workloads find them in place.
+            secretValues: { values: serviceSecretValues(config), version: config.serviceSecretsVersion },
+        },
         { provider: primary },
     );
 
@@ -321,7 +340,10 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                 endpoint: cluster.endpoint,
                 certificateAuthority: cluster.certificateAuthority,
             },
-            workloads: workloads && { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights },
+            // Absent, not undefined, before the workloads exist (day 0): Pulumi warns about undefined outputs.
+            ...(workloads
+                ? { workloads: { gatewayPort: GATEWAY_PORT, gatewayNodePort: GATEWAY_NODE_PORT, routeWeights: workloads.routeWeights } }
+                : {}),
             redisEndpoint: redis.primaryEndpoint,
             redisAuthTokenSecretArn: redis.authTokenSecretArn,
             repositoryUrls: registry.repositoryUrls,

@@ -20,7 +20,7 @@ import { AzureWorkloadAccess, serviceSecretName } from "../../components/azure/w
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
-import { type AzureSiteSettings } from "../config/schema";
+import { serviceSecretValues, type AzureSiteSettings } from "../config/schema";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { resourceTags } from "../tags";
@@ -46,7 +46,7 @@ export function azureCapacity(config: AzureSiteSettings) {
  * reached through private endpoints, backups, logs and alerts. Its capacity follows
  * `azureCapacity`: one config change turns standby into active.
  */
-export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider) {
+export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider, options: { vpnGatewaySubnet?: boolean } = {}) {
     const tags = resourceTags(config);
     const prod = config.environment === "prod";
     const capacity = azureCapacity(config);
@@ -73,6 +73,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             flowLogRetentionDays: Math.min(config.azureLogRetentionDays, 365),
             workspaceId: logs.workspaceId,
             existingNetworkWatcher: parseNetworkWatcherId(config.azureNetworkWatcherId),
+            vpnGatewaySubnet: options.vpnGatewaySubnet,
         },
         { provider },
     );
@@ -84,12 +85,19 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         { provider },
     );
     // One vault per service: the smallest existing scope that lets a service read its own secret only.
+    // Day 0 writes each service's secret with its vault: the workloads find it in place.
+    const secretValues = serviceSecretValues(config);
     const serviceVaults = Object.fromEntries(
         HUB_SERVICES.map((service) => [
             service,
             new AzureKeyVault(
                 serviceSecretName(service),
-                { ...common, ...endpoints, privateDnsZoneId: network.privateDnsZoneIds.vault },
+                {
+                    ...common,
+                    ...endpoints,
+                    privateDnsZoneId: network.privateDnsZoneIds.vault,
+                    secrets: service in secretValues ? { [serviceSecretName(service)]: secretValues[service] } : {},
+                },
                 { provider },
             ),
         ]),
@@ -129,6 +137,9 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             userNodeMinCount: capacity.userNodeMinCount,
             userNodeMaxCount: capacity.userNodeMaxCount,
             workspaceId: logs.workspaceId,
+            // The preview jobs' identity reads what their refresh and diff need, and changes nothing.
+            kubernetesReaderPrincipalIds: config.azurePreviewPrincipalId ? [config.azurePreviewPrincipalId] : [],
+            kubernetesAdminPrincipalIds: config.azureDeployPrincipalId ? [config.azureDeployPrincipalId] : [],
         },
         { provider },
     );
@@ -317,16 +328,21 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             resourceGroupName: resourceGroup.name,
             vnetId: network.vnetId,
             subnetIds: network.subnetIds,
-            origin: origin && {
-                hostname: config.azureOriginHostname,
-                publicIp: origin.publicIpAddress,
-                healthCheckPath: origin.healthCheckPath,
-                siteHeader: SITE_HEADER,
-                ingressPrivateIp: ingressIp,
-                subnet: AZURE_SUBNETS.gateway.name,
-            },
+            // Absent, not undefined, before the gateway and the workloads exist (day 0): Pulumi warns about undefined outputs.
+            ...(origin
+                ? {
+                      origin: {
+                          hostname: config.azureOriginHostname,
+                          publicIp: origin.publicIpAddress,
+                          healthCheckPath: origin.healthCheckPath,
+                          siteHeader: SITE_HEADER,
+                          ingressPrivateIp: ingressIp,
+                          subnet: AZURE_SUBNETS.gateway.name,
+                      },
+                  }
+                : {}),
             kubernetes: { clusterName: cluster.clusterName, oidcIssuerUrl: cluster.oidcIssuerUrl },
-            workloads: workloads && { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights },
+            ...(workloads ? { workloads: { gatewayPort: GATEWAY_PORT, routeWeights: workloads.routeWeights } } : {}),
             keyVaultUri: keyVault.vaultUri,
             registryLoginServer: registry.loginServer,
             redisHostName: redis.hostName,

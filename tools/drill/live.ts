@@ -1,6 +1,9 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
+import { parse } from "yaml";
+import { ALL_KEYS, PROJECT } from "../../stacks/config/schema";
 import { CommandError } from "../command";
 import { DEFAULT_PACKS } from "../policy/runner";
 import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
@@ -18,6 +21,36 @@ export type DrillStack = Pick<Stack, "name" | "outputs" | "getConfig" | "setConf
 
 /** Opens a stack by name, fully qualified or not; the Automation API's `LocalWorkspace.selectStack` by default. */
 export type SelectStack = (stackName: string) => Promise<DrillStack>;
+
+/**
+ * A config value as the repository deploys it: from the stack file at the checked-out commit, or
+ * the schema's default when the file does not set it. Drift detection compares the cloud with
+ * exactly this (.github/workflows/drift.yml previews the deployed commit's stack files).
+ */
+export type CommittedConfig = (stackName: string, key: string) => Promise<string>;
+
+/** The keys a drill changes: the edge's active site and the standby site's capacity. */
+const ACTIVE_SITE = `${PROJECT}:activeSite`;
+const AZURE_CAPACITY = `${PROJECT}:azureCapacity`;
+const AZURE_SITE_STACK = `${PROJECT}:azureSiteStack`;
+
+/** Reads the committed stack file with git, so changes the drill made to the working copy do not count. */
+export function committedConfigFromGit(workDir: string): CommittedConfig {
+    return async (stackName, key) => {
+        const file = `Pulumi.${stackName.split("/").at(-1)}.yaml`;
+        let text: string;
+        try {
+            text = execFileSync("git", ["show", `HEAD:${file}`], { cwd: workDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        } catch (error) {
+            throw new CommandError(
+                `${file} is not committed in ${workDir}: the drill restores the committed config (${(error as Error).message.split("\n")[0]})`,
+                2,
+            );
+        }
+        const value = ((parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {})[key];
+        return value === undefined ? String(ALL_KEYS[key.split(":")[1]].parse(undefined)) : String(value);
+    };
+}
 
 /**
  * The policy packs and the stack's own policy config for an update, as every workflow update
@@ -48,6 +81,7 @@ export class LiveBackend implements DrillBackend {
         private readonly workDir: string,
         private readonly edgeStack: DrillStack,
         private readonly selectStack: SelectStack,
+        private readonly committed: CommittedConfig,
         private readonly cloudflareToken: string,
         private readonly log: (line: string) => void,
     ) {}
@@ -57,6 +91,7 @@ export class LiveBackend implements DrillBackend {
         workDir: string,
         log: (line: string) => void,
         selectStack: SelectStack = (name) => LocalWorkspace.selectStack({ stackName: name, workDir }),
+        committed: CommittedConfig = committedConfigFromGit(workDir),
     ): Promise<LiveBackend> {
         const token = process.env.CLOUDFLARE_API_TOKEN;
         if (!token) {
@@ -68,7 +103,7 @@ export class LiveBackend implements DrillBackend {
         // Before anything changes: the edge's update will need its policy config.
         policyOptions(stackName, workDir);
         const stack = await selectStack(stackName);
-        const backend = new LiveBackend(workDir, stack, selectStack, token, log);
+        const backend = new LiveBackend(workDir, stack, selectStack, committed, token, log);
         await backend.describeEdge();
         return backend;
     }
@@ -113,8 +148,36 @@ export class LiveBackend implements DrillBackend {
         await this.edgeStack.up({ onOutput: this.log, ...policyOptions(this.edgeStack.name, this.workDir) });
     }
 
+    /**
+     * Leaves no drift once traffic is back where the stack files send it: the standby site's
+     * capacity, which the drill raised to take traffic, goes back to its committed value and is
+     * applied, so the cloud again matches what the repository deploys. While traffic is elsewhere
+     * (a failover the drill was asked for), nothing is undone: the log says how to fail back, or
+     * that the stack files must be changed and committed to make the failover the deployed state.
+     */
     async close(): Promise<void> {
-        return undefined;
+        const edge = this.edgeStack.name;
+        const committedSite = await this.committed(edge, ACTIVE_SITE);
+        const serving = await configValue(this.edgeStack, ACTIVE_SITE);
+        if (serving !== committedSite) {
+            this.log(
+                `${edge} serves from ${serving}; its committed stack file says ${committedSite}. Fail back with --to ${committedSite}, or commit the change to make it the deployed state: until then drift detection reports it.`,
+            );
+            return;
+        }
+        const siteName = await configValue(this.edgeStack, AZURE_SITE_STACK);
+        if (siteName === undefined) {
+            return;
+        }
+        const committedCapacity = await this.committed(siteName, AZURE_CAPACITY);
+        const site = await this.selectStack(siteName);
+        const capacity = await configValue(site, AZURE_CAPACITY);
+        if ((capacity ?? committedCapacity) === committedCapacity) {
+            return;
+        }
+        this.log(`${siteName}: ${AZURE_CAPACITY} back to its committed ${committedCapacity}, as the repository deploys it`);
+        await site.setConfig(AZURE_CAPACITY, { value: committedCapacity });
+        await site.up({ onOutput: this.log, ...policyOptions(siteName, this.workDir) });
     }
 
     private requireView(): EdgeView {
@@ -122,6 +185,18 @@ export class LiveBackend implements DrillBackend {
             throw new Error("the edge stack has not been read yet");
         }
         return this.view;
+    }
+}
+
+/** A stack's config value, or undefined where it is not set (the Automation API refuses to read an unset key). */
+async function configValue(stack: DrillStack, key: string): Promise<string | undefined> {
+    try {
+        return (await stack.getConfig(key)).value;
+    } catch (error) {
+        if (/not found/i.test((error as Error).message)) {
+            return undefined;
+        }
+        throw error;
     }
 }
 
