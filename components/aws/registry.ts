@@ -17,7 +17,12 @@ export interface AwsRegistryArgs {
      * `version` changes, never kept in state. A service without one keeps its value set out of band.
      * @default none
      */
-    readonly secretValues?: { readonly values: Readonly<Record<string, pulumi.Input<string>>>; readonly version: number };
+    readonly secretValues?: {
+        /** Each service's secret value, by service name (a subset of `services`), from `secure:` config or ESC. */
+        readonly values: Readonly<Record<string, pulumi.Input<string>>>;
+        /** Write version of the values, a whole number ≥ 1: raise it to send changed values (write-only input). */
+        readonly version: number;
+    };
 }
 
 /**

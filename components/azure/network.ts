@@ -107,6 +107,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
      * linked to the VNet.
      */
     public readonly privateDnsZoneIds: Record<PrivateLinkGroup, pulumi.Output<string>>;
+    /** ID of the VNet's `GatewaySubnet`, when the network was asked for one (a site-to-site VPN's gateway); else undefined. */
     public readonly vpnGatewaySubnetId?: pulumi.Output<string>;
 
     constructor(name: string, args: AzureNetworkArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -3,21 +3,32 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as network from "@pulumi/azure-native/network";
 import { cidrsOverlap, parseIpv4Cidr } from "../network/addressing";
 
+/** The two networks a site-to-site VPN joins. */
 export interface SiteToSiteVpnArgs {
+    /** The AWS end: the VPC that gets the virtual private gateway. */
     readonly aws: {
+        /** ID of the VPC. */
         readonly vpcId: pulumi.Input<string>;
+        /** The VPC's CIDR, canonical IPv4; must not overlap `azure.vnetCidr`. */
         readonly vpcCidr: string;
         /** Route tables of the subnets that reach the other network (the deploy runners'). */
         readonly routeTableIds: pulumi.Input<string>[];
+        /** The AWS provider of the site's account and region. */
         readonly provider: pulumi.ProviderResource;
     };
+    /** The Azure end: the VNet that gets the VPN gateway. */
     readonly azure: {
+        /** Resource group of the VNet; the gateway, its address and the connections go there too. */
         readonly resourceGroupName: pulumi.Input<string>;
+        /** Azure region of the VNet, e.g. "westeurope". */
         readonly location: string;
+        /** The VNet's CIDR, canonical IPv4; must not overlap `aws.vpcCidr`. */
         readonly vnetCidr: string;
         /** The VNet's `GatewaySubnet` (AzureNetwork's `vpnGatewaySubnet`). */
         readonly gatewaySubnetId: pulumi.Input<string>;
+        /** Tags set on every Azure resource of the VPN. */
         readonly tags: Readonly<Record<string, string>>;
+        /** The azure-native provider of the site's subscription. */
         readonly provider: pulumi.ProviderResource;
     };
 }
@@ -43,7 +54,9 @@ const TUNNELS = [1, 2] as const;
  * answers the runners' HTTPS and authenticates every call with Entra ID.
  */
 export class SiteToSiteVpn extends pulumi.ComponentResource {
+    /** Public IPv4 address of the Azure VPN gateway: the AWS customer gateway's address. */
     public readonly azureGatewayPublicIp: pulumi.Output<string>;
+    /** Public IPv4 addresses of AWS's two tunnel endpoints, in tunnel order: the Azure local network gateways' addresses. */
     public readonly awsTunnelAddresses: pulumi.Output<string>[];
 
     constructor(name: string, args: SiteToSiteVpnArgs, opts?: pulumi.ComponentResourceOptions) {
