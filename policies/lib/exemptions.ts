@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Policies, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { controlTags } from "./controls";
+import { markedType, ofType } from "./rules";
 
 /**
  * Exemptions: one version-controlled file (policies/exemptions.yaml) whose entries each excuse
@@ -168,17 +169,21 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
                 },
             };
         }
-        const validations = [policy.validateResource ?? []].flat();
+        const exempting =
+            (validate: ResourceValidation): ResourceValidation =>
+            (args, reportViolation) =>
+                validate(args, (message, urn) => {
+                    if (!ledger.excuse(policy.name, urn ?? args.urn, message)) {
+                        reportViolation(message, urn);
+                    }
+                });
+        const validation = policy.validateResource;
         return {
             ...policy,
-            validateResource: validations.map(
-                (validate) => (args, reportViolation) =>
-                    validate(args, (message, urn) => {
-                        if (!ledger.excuse(policy.name, urn ?? args.urn, message)) {
-                            reportViolation(message, urn);
-                        }
-                    }),
-            ),
+            // A single validation stays single and keeps its type mark, which the server only reads there.
+            validateResource: Array.isArray(validation)
+                ? validation.map(exempting)
+                : validation && ofType(markedType(validation), exempting(validation)),
         };
     });
 
