@@ -1,11 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CommandError, parseFlags, runCommand } from "../command";
-import { checkPlannedStack } from "../policy/check";
-import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
-import { diagramDocument } from "./diagram";
+import type { PolicyRunner } from "../policy/runner";
 import { planStack } from "./planner";
 import { planJson, renderPlan } from "./report";
+
+/** A module of this tool loaded when first needed, so that a plan alone never loads the policy runner or its reports. */
+function lazily<Module>(specifier: string): Module {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand
+    return require(specifier) as Module;
+}
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -54,7 +58,9 @@ runCommand("the planner", async () => {
         throw new CommandError(`--stack and --config both name a stack; give one\n\n${USAGE}`, 2);
     }
     // Packs start (ts-node type-checks them) while the stack is planned in this process.
-    const starting = flags["skip-policy"] ? undefined : PolicyRunner.start(DEFAULT_PACKS);
+    // The policy runner and its reports are loaded only when a check runs: a plan alone never needs them.
+    const policy = flags["skip-policy"] ? undefined : lazily<typeof import("../policy/runner")>("../policy/runner");
+    const starting: Promise<PolicyRunner> | undefined = policy?.PolicyRunner.start(policy.DEFAULT_PACKS);
     starting?.catch(() => undefined);
     try {
         const plan = await planStack({
@@ -69,6 +75,7 @@ runCommand("the planner", async () => {
             process.stdout.write(`\nWrote ${flags.json}\n`);
         }
         if (flags.diagram) {
+            const { diagramDocument } = lazily<typeof import("./diagram")>("./diagram");
             fs.writeFileSync(flags.diagram, diagramDocument(plan));
             process.stdout.write(`\nWrote ${flags.diagram}\n`);
         }
@@ -78,6 +85,7 @@ runCommand("the planner", async () => {
         process.stdout.write("\n");
         const runner = await starting;
         try {
+            const { checkPlannedStack } = lazily<typeof import("../policy/check")>("../policy/check");
             return (await checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT)).exitCode;
         } finally {
             runner.close();
