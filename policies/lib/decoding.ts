@@ -14,6 +14,8 @@
  * evaluate them over one shared plan. Values decoded with secrets kept as `Secret` objects (the
  * remediation path) are not shared.
  */
+import type { PolicyResource } from "@pulumi/policy";
+
 type Decode = (properties: object, proxySecrets: boolean) => Record<string, unknown>;
 
 const DECODED = Symbol.for("beacon.policy.decodedOnce");
@@ -44,4 +46,30 @@ export function decodeEachRequestOnce(): void {
     };
     once[DECODED] = true;
     deserialize.deserializeProperties = once;
+}
+
+// `@pulumi/policy`'s proxies answer this key with the value they wrap (`getSpecialProxyTarget` in
+// pulumi/pulumi-policy `sdk/nodejs/policy/proxy.ts`).
+const PROXY_TARGET = "__getSpecialProxyTarget";
+const firstSeen = new WeakMap<object, PolicyResource[]>();
+
+/**
+ * The resources of an `analyzeStack` request as the first stack policy to run received them.
+ * The server builds the resource list afresh for every stack policy, so that caches keyed by the
+ * list (`StackIndex.of`, the intent evaluation) would be rebuilt per policy; with decoding shared,
+ * the first resource's decoded properties identify the request, and every stack policy of one
+ * request then reads one list. A list of another request, or one not decoded once, is its own.
+ */
+export function resourcesOfRequest(resources: PolicyResource[]): PolicyResource[] {
+    const first = resources[0]?.props as Record<string, unknown> | undefined;
+    const decoded = first?.[PROXY_TARGET];
+    if (typeof decoded !== "object" || decoded === null) {
+        return resources;
+    }
+    const seen = firstSeen.get(decoded);
+    if (seen && seen.length === resources.length) {
+        return seen;
+    }
+    firstSeen.set(decoded, resources);
+    return resources;
 }

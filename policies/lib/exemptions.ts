@@ -4,6 +4,7 @@ import type { Policies, ResourceValidation, ResourceValidationPolicy, StackValid
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { controlTags } from "./controls";
+import { resourcesOfRequest } from "./decoding";
 import { markedType, ofType } from "./rules";
 
 /**
@@ -161,7 +162,7 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
                 ...policy,
                 validateStack: (args, reportViolation) => {
                     const wholeStack = stackUrn(args.resources);
-                    return policy.validateStack(args, (message, urn) => {
+                    return policy.validateStack({ ...args, resources: resourcesOfRequest(args.resources) }, (message, urn) => {
                         if (!ledger.excuse(policy.name, urn ?? wholeStack, message)) {
                             reportViolation(message, urn);
                         }

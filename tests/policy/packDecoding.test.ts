@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Policies, ResourceValidationPolicy } from "@pulumi/policy";
+import type { Policies, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { decodeEachRequestOnce } from "../../policies/lib/decoding";
@@ -10,6 +10,12 @@ import { APPLIES_TO, markedType, resourceRule, type RuleInfo } from "../../polic
 // The pack's own Analyzer server, called in this process the way its gRPC service calls it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal to @pulumi/policy, untyped
 const server = require("@pulumi/policy/server") as {
+    makeAnalyzeStackRpcFun: (
+        pack: string,
+        version: string,
+        level: string,
+        policies: Policies,
+    ) => (call: { request: analyzerProto.AnalyzeStackRequest }, callback: (error: unknown) => void) => void;
     makeAnalyzeRpcFun: (
         pack: string,
         version: string,
@@ -24,6 +30,25 @@ const server = require("@pulumi/policy/server") as {
 function analyze(policies: Policies, request: analyzerProto.AnalyzeRequest): Promise<analyzerProto.AnalyzeResponse> {
     const rpc = server.makeAnalyzeRpcFun("decoding-test", "0.0.1", "mandatory", policies);
     return new Promise((resolve, reject) => rpc({ request }, (error, response) => (error ? reject(error) : resolve(response!))));
+}
+
+function analyzeStack(policies: Policies, request: analyzerProto.AnalyzeStackRequest): Promise<void> {
+    const rpc = server.makeAnalyzeStackRpcFun("decoding-test", "0.0.1", "mandatory", policies);
+    return new Promise((resolve, reject) => rpc({ request }, (error) => (error ? reject(error) : resolve())));
+}
+
+function stackRequest(count: number): analyzerProto.AnalyzeStackRequest {
+    const request = new analyzerProto.AnalyzeStackRequest();
+    for (let index = 0; index < count; index++) {
+        const resource = new analyzerProto.AnalyzerResource();
+        resource.setType("aws:s3/bucketV2:BucketV2");
+        resource.setUrn(`urn:pulumi:test::beacon::aws:s3/bucketV2:BucketV2::bucket-${index}`);
+        resource.setName(`bucket-${index}`);
+        resource.setProperties(Struct.fromJavaScript({ bucket: `bucket-${index}` }));
+        resource.setOptions(new analyzerProto.AnalyzerResourceOptions());
+        request.addResources(resource);
+    }
+    return request;
 }
 
 /** An analyze request for one resource; `decodes` counts how often its properties are decoded. */
@@ -130,5 +155,34 @@ describe("policy packs decode and check a resource only for the rules of its typ
         const next = requestFor(types[0], { open: false });
         assert.equal((await analyze([rules[0].policy], next.request)).getDiagnosticsList().length, 0);
         assert.equal(next.counter.decodes, 1, "a new request is decoded afresh");
+    });
+
+    it("gives every stack policy of one request the same resource list, so caches keyed by it are built once", async () => {
+        decodeEachRequestOnce();
+        const lists: PolicyResource[][] = [];
+        const recording = ["stack-a", "stack-b", "stack-c"].map(
+            (name): StackValidationPolicy => ({
+                name,
+                description: "records what it is given",
+                enforcementLevel: "advisory",
+                validateStack: (args) => {
+                    lists.push(args.resources);
+                },
+            }),
+        );
+        const policies = withExemptions(recording, []);
+        await analyzeStack(policies, stackRequest(3));
+        await analyzeStack(policies, stackRequest(3));
+        const [first, second] = [lists.slice(0, 3), lists.slice(3, 6)];
+        assert.ok(first.every((list) => list === first[0]) && second.every((list) => list === second[0]));
+        assert.notEqual(first[0], second[0], "another request gets its own list");
+        assert.deepEqual(
+            first[0].map((resource) => [resource.name, resource.props.bucket]),
+            [
+                ["bucket-0", "bucket-0"],
+                ["bucket-1", "bucket-1"],
+                ["bucket-2", "bucket-2"],
+            ],
+        );
     });
 });
