@@ -8,7 +8,8 @@
  *    `@pulumi/pulumi` under its mocks, with no component code, config or planner. Loading the
  *    files alone is reported too, to show what the per-resource SDK cost adds;
  *  - typecheck: `npm run typecheck` (tsgo, TypeScript 7's native compiler) against tsgo checking
- *    a one-file program that imports the same provider modules, with the same compiler options.
+ *    a one-file program that imports the same provider modules as the files it checks (the
+ *    program, tools, tests and the fixture programs tests plan), with the same compiler options.
  *    TypeScript 5.9's tsc on the whole repository is measured once, for comparison.
  *
  * Runs alternate between a command and its floor, so that load from other work on a shared
@@ -24,11 +25,23 @@ import type { FloorStack } from "./sdkFloor";
 import { command, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../tools/cli";
 
 const ROOT = path.resolve(__dirname, "..");
-const SOURCE_DIRECTORIES = ["stacks", "components"];
+/** The program's own program: the plan imports the provider modules of these. */
+const PROGRAM_DIRECTORIES = ["stacks", "components"];
 
-function providerModules(): string[] {
+interface TsConfig {
+    readonly compilerOptions: Record<string, unknown>;
+    readonly include: readonly string[];
+    readonly exclude?: readonly string[];
+}
+
+/** The `@pulumi/*` modules imported by the TypeScript files under these directories (except `excluded`). */
+function providerModules(directories: readonly string[], excluded: readonly string[] = []): string[] {
     const specifiers = new Set<string>(["@pulumi/pulumi"]);
+    const skipped = new Set(excluded.map((directory) => path.join(ROOT, directory)));
     const walk = (directory: string) => {
+        if (skipped.has(directory) || path.basename(directory) === "node_modules") {
+            return;
+        }
         for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
             const full = path.join(directory, entry.name);
             if (entry.isDirectory()) {
@@ -40,7 +53,7 @@ function providerModules(): string[] {
             }
         }
     };
-    SOURCE_DIRECTORIES.forEach((directory) => walk(path.join(ROOT, directory)));
+    directories.forEach((directory) => walk(path.join(ROOT, directory)));
     return [...specifiers].sort();
 }
 
@@ -128,8 +141,15 @@ export const main = command("the plan and type-check benchmark", async (argv, te
 });
 
 async function measure(runs: number, typecheckRuns: number): Promise<void> {
-    const modules = providerModules();
-    console.log(`Provider modules the program imports: ${modules.join(", ")}`);
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as TsConfig;
+    const programModules = providerModules(PROGRAM_DIRECTORIES);
+    // `npm run typecheck` checks every file tsconfig.json includes (tests and their fixture programs
+    // too), so its floor imports every provider module those files import.
+    const modules = providerModules(tsconfig.include, tsconfig.exclude);
+    console.log(`Provider modules the program imports: ${programModules.join(", ")}`);
+    console.log(
+        `Provider modules the type-checked files import besides: ${modules.filter((module) => !programModules.includes(module)).join(", ")}`,
+    );
     const node = process.execPath;
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const tsgo = path.join(ROOT, "node_modules", ".bin", "tsgo");
@@ -164,12 +184,9 @@ async function measure(runs: number, typecheckRuns: number): Promise<void> {
             modules.map((module, index) => `import * as module${index} from "${module}";`).join("\n") +
                 `\nexport const used = [${modules.map((_, index) => `module${index}`).join(", ")}];\n`,
         );
-        const repositoryOptions = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as {
-            compilerOptions: Record<string, unknown>;
-        };
         fs.writeFileSync(
             path.join(floorDirectory, "tsconfig.json"),
-            JSON.stringify({ compilerOptions: { ...repositoryOptions.compilerOptions, types: ["node"] }, files: ["index.ts"] }),
+            JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, types: ["node"] }, files: ["index.ts"] }),
         );
         const [typecheckFloor, typecheck] = measureSideBySide(typecheckRuns, [
             { label: "floor: tsgo one file, same imports", command: tsgo, args: ["-p", floorDirectory] },

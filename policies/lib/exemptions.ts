@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Policies, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { controlTags } from "./controls";
+import { resourcesOfRequest } from "./decoding";
+import { markedType, ofType } from "./rules";
 
 /**
  * Exemptions: one version-controlled file (policies/exemptions.yaml) whose entries each excuse
@@ -160,7 +162,7 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
                 ...policy,
                 validateStack: (args, reportViolation) => {
                     const wholeStack = stackUrn(args.resources);
-                    return policy.validateStack(args, (message, urn) => {
+                    return policy.validateStack({ ...args, resources: resourcesOfRequest(args.resources) }, (message, urn) => {
                         if (!ledger.excuse(policy.name, urn ?? wholeStack, message)) {
                             reportViolation(message, urn);
                         }
@@ -168,17 +170,21 @@ export function withExemptions(policies: Policies, exemptions: readonly Exemptio
                 },
             };
         }
-        const validations = [policy.validateResource ?? []].flat();
+        const exempting =
+            (validate: ResourceValidation): ResourceValidation =>
+            (args, reportViolation) =>
+                validate(args, (message, urn) => {
+                    if (!ledger.excuse(policy.name, urn ?? args.urn, message)) {
+                        reportViolation(message, urn);
+                    }
+                });
+        const validation = policy.validateResource;
         return {
             ...policy,
-            validateResource: validations.map(
-                (validate) => (args, reportViolation) =>
-                    validate(args, (message, urn) => {
-                        if (!ledger.excuse(policy.name, urn ?? args.urn, message)) {
-                            reportViolation(message, urn);
-                        }
-                    }),
-            ),
+            // A single validation stays single and keeps its type mark, which the server only reads there.
+            validateResource: Array.isArray(validation)
+                ? validation.map(exempting)
+                : validation && ofType(markedType(validation), exempting(validation)),
         };
     });
 

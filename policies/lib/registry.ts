@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Policies } from "@pulumi/policy";
 import { FRAMEWORKS, type Framework } from "./controls";
+import { decodeEachRequestOnce } from "./decoding";
 import { Rule, type PackName } from "./rules";
 
 /** The folder whose modules hold every rule, filed as `<provider>/<service>.ts`. */
@@ -97,7 +98,11 @@ export function selectRules(selector: RuleSelector, rules: readonly RegisteredRu
     );
 }
 
-/** A pack's policies: the rules whose metadata names the pack. */
+/**
+ * A pack's policies: the rules whose metadata names the pack. The pack's server then decodes each
+ * resource once per request, not once per policy (./decoding.ts).
+ */
 export function packPolicies(pack: PackName): Policies {
+    decodeEachRequestOnce();
     return selectRules({ pack }).map((entry) => entry.rule.policy);
 }

@@ -2,6 +2,7 @@ import type {
     EnforcementLevel,
     PolicyConfigSchema,
     PolicyResource,
+    ResourceValidation,
     ResourceValidationPolicy,
     Severity,
     StackValidationPolicy,
@@ -88,7 +89,7 @@ export function resourceRule<Config = Record<string, never>>(
         ...metadata,
         // What it checks travels with it, so the evidence report can list the resources that passed.
         tags: [...metadata.tags, ...(info.types === "*" ? [`${APPLIES_TO}*`] : info.types.map((type) => `${APPLIES_TO}${type}`))],
-        validateResource: (args, reportViolation) => {
+        validateResource: ofType(info.types === "*" || info.types.length !== 1 ? undefined : info.types[0], (args, reportViolation) => {
             if (types && !types.has(args.type)) {
                 return;
             }
@@ -96,13 +97,35 @@ export function resourceRule<Config = Record<string, never>>(
             for (const message of info.check(args, config)) {
                 reportViolation(message);
             }
-        },
+        }),
     };
     const checked = (stack: StackIndex) => (types ? stack.ofType(...types) : stack.resources);
     return new Rule<Config>(info, policy, (stack, config) =>
         checked(stack).flatMap((resource) => info.check(resource, config).map((message) => ({ message, urn: resource.urn }))),
     );
 }
+
+/**
+ * Marks a validation as applying to one resource type, as `validateResourceOfType` does
+ * (pulumi/pulumi-policy `sdk/nodejs/policy/policy.ts`). The pack's Analyzer server reads the mark
+ * before it decodes a resource (`makeAnalyzeRpcFun` in `sdk/nodejs/policy/server.ts`): a policy
+ * whose single validation is marked for another type is answered "not applicable" without
+ * decoding the resource's properties, which it otherwise does once per policy.
+ */
+export function ofType(type: string | undefined, validate: ResourceValidation): ResourceValidation {
+    if (type !== undefined) {
+        Object.defineProperty(validate, PULUMI_TYPE_MARK, { value: type, enumerable: false });
+    }
+    return validate;
+}
+
+/** The type a validation is marked for by `ofType` or `validateResourceOfType`, if any. */
+export function markedType(validate: ResourceValidation): string | undefined {
+    const type = (validate as unknown as Record<string, unknown>)[PULUMI_TYPE_MARK];
+    return typeof type === "string" && type.length > 0 ? type : undefined;
+}
+
+const PULUMI_TYPE_MARK = "__pulumiType";
 
 /** A rule over the whole stack, given an index built once per analysis. */
 export function stackRule<Config = Record<string, never>>(

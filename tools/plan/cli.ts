@@ -2,13 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
 import { planWithProgress } from "../cli/progress";
-import { checkPlannedStack } from "../policy/check";
-import { DEFAULT_PACKS, PolicyRunner } from "../policy/runner";
+import type { PolicyRunner } from "../policy/runner";
 import { requireStack } from "../stacks";
-import { diagramDocument } from "./diagram";
 import { diffPlans, readPlanJson, renderDiff } from "./diff";
 import type { StackPlan } from "./planner";
 import { planJson, renderPlan } from "./report";
+
+/** A module of this tool loaded when first needed, so that a plan alone never loads the policy runner, its reports or the diagram. */
+function lazily<Module>(specifier: string): Module {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand
+    return require(specifier) as Module;
+}
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -62,11 +66,12 @@ export const main = command("the planner", async (argv, terminal) => {
     }
     // Read the earlier plan before planning: a bad file is bad usage, said before minutes of work.
     const earlier = flags.diff === undefined ? undefined : readPlanJson(flags.diff);
-    if (!flags["skip-policy"]) {
-        terminal.progress(`starting policy packs ${DEFAULT_PACKS.map((pack) => path.basename(pack)).join(", ")}`);
+    // The policy runner and its reports are loaded only when a check runs; packs start while the stack is planned in this process.
+    const policy = flags["skip-policy"] ? undefined : lazily<typeof import("../policy/runner")>("../policy/runner");
+    if (policy) {
+        terminal.progress(`starting policy packs ${policy.DEFAULT_PACKS.map((pack) => path.basename(pack)).join(", ")}`);
     }
-    // Packs start while the stack is planned in this process.
-    const starting = flags["skip-policy"] ? undefined : PolicyRunner.start(DEFAULT_PACKS);
+    const starting: Promise<PolicyRunner> | undefined = policy?.PolicyRunner.start(policy.DEFAULT_PACKS);
     starting?.catch(() => undefined);
     try {
         const plan = await planWithProgress(
@@ -85,6 +90,7 @@ export const main = command("the planner", async (argv, terminal) => {
         const runner = await starting;
         try {
             terminal.out("");
+            const { checkPlannedStack } = lazily<typeof import("../policy/check")>("../policy/check");
             return (await checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, terminal)).exitCode;
         } finally {
             runner.close();
@@ -104,6 +110,7 @@ function writeFiles(plan: StackPlan, flags: { json?: string; diagram?: string },
         terminal.wrote(flags.json);
     }
     if (flags.diagram) {
+        const { diagramDocument } = lazily<typeof import("./diagram")>("./diagram");
         fs.writeFileSync(flags.diagram, diagramDocument(plan));
         terminal.wrote(flags.diagram);
     }
