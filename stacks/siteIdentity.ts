@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cidrsOverlap, parseIpv4Cidr } from "../components/network/addressing";
+import { cidrsOverlap, parseIpv4Cidr } from "../model/addressing";
 import { type Environment, type Site } from "./config/schema";
 
 /**

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsNetwork } from "../components/aws/network";
 import { AzureNetwork, DENY_ALL_INBOUND_PRIORITY } from "../components/azure/network";
-import { blocksOverlap, mustParse } from "../components/network/addressing";
+import { blocksOverlap, mustParse } from "../model/addressing";
 import { AZURE_TAGGABLE } from "../policies/rules/platform/tagging";
 import type { PlannedResource, StackPlan } from "../tools/plan/planner";
 import { resourceNamed, resourcesOfType, sharedPlan } from "./helpers";

@@ -8,7 +8,7 @@ import {
     minimumMonitorIntervalSec,
 } from "../../components/cloudflare/failover";
 import { databaseTopologyProblems } from "../../components/data/topology";
-import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
+import { AWS_ZONE_COUNT, cidrsOverlap, natGatewayCountProblem, parseIpv4Cidr, siteAddressSpaceProblem } from "../../model/addressing";
 import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
 
 /**
@@ -55,20 +55,13 @@ const CLOUDWATCH_RETENTION_DAYS = [
 
 const oneOf = (allowed: readonly (string | number)[]) => `allowed: ${allowed.join(", ")}`;
 
-function addressSpace(prefixMin: number, prefixMax: number) {
-    return z
-        .string()
-        .refine((value) => parseIpv4Cidr(value) !== undefined, {
-            error: "must be a canonical IPv4 CIDR block (a.b.c.d/n, no host bits set), e.g. 10.10.0.0/16",
-        })
-        .refine(
-            (value) => {
-                const block = parseIpv4Cidr(value);
-                return !block || (block.prefixLength >= prefixMin && block.prefixLength <= prefixMax);
-            },
-            { error: `must have a prefix length from /${prefixMin} to /${prefixMax}, so that every subnet tier fits` },
-        );
-}
+/** A site's address space, from which the model carves its subnets. */
+const siteAddressSpace = z.string().superRefine((value, ctx) => {
+    const problem = siteAddressSpaceProblem(value);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
+});
 
 function integerBetween(min: number, max: number) {
     return z
@@ -162,9 +155,9 @@ const awsSiteKeys = {
     awsReplicaRegion: enumOf(AWS_REGIONS, "AWS region")
         .default("us-west-2")
         .describe("Second AWS region, for replicas and backup copies; must differ from awsRegion."),
-    awsVpcCidr: addressSpace(16, 20).default("10.10.0.0/16").describe("Address space of the AWS site's VPC."),
-    awsZoneCount: integerBetween(2, 3).default(3).describe("Availability zones the VPC spans."),
-    awsNatGatewayCount: integerBetween(1, 3)
+    awsVpcCidr: siteAddressSpace.default("10.10.0.0/16").describe("Address space of the AWS site's VPC."),
+    awsZoneCount: integerBetween(AWS_ZONE_COUNT.min, AWS_ZONE_COUNT.max).default(3).describe("Availability zones the VPC spans."),
+    awsNatGatewayCount: integerBetween(1, AWS_ZONE_COUNT.max)
         .default(1)
         .describe("NAT gateways: 1 is cheap; one per zone keeps egress when a zone fails (required in prod)."),
     awsLogRetentionDays: z
@@ -263,7 +256,7 @@ const azureSiteKeys = {
             "Public key of the Azure deploy runners' admin user (Azure needs one with password sign-in off; no port is open); required with deployRunnerGithubUrl.",
         ),
     azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
-    azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
+    azureVnetCidr: siteAddressSpace.default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
     azureCapacity: enumOf(["standby", "active"], "capacity mode")
         .default("standby")
         .describe(
@@ -434,12 +427,9 @@ const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof 
     if (config.awsReplicaRegion === config.awsRegion) {
         ctx.addIssue({ code: "custom", path: ["awsReplicaRegion"], message: `must differ from awsRegion ("${config.awsRegion}")` });
     }
-    if (config.awsNatGatewayCount > config.awsZoneCount) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["awsNatGatewayCount"],
-            message: `${config.awsNatGatewayCount} exceeds awsZoneCount (${config.awsZoneCount}); allowed: 1 to ${config.awsZoneCount}`,
-        });
+    const natProblem = natGatewayCountProblem(config.awsNatGatewayCount, config.awsZoneCount);
+    if (natProblem) {
+        ctx.addIssue({ code: "custom", path: ["awsNatGatewayCount"], message: natProblem });
     }
     if (!(config.awsNodeMinSize <= config.awsNodeDesiredSize && config.awsNodeDesiredSize <= config.awsNodeMaxSize)) {
         ctx.addIssue({

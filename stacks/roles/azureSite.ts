@@ -10,7 +10,7 @@ import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
 import { AzureDeployRunner, AzureRunnerEgress } from "../../components/azure/deployRunner";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
-import { AZURE_SUBNETS, AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
+import { AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
 import { AzureOrigin } from "../../components/azure/origin";
 import { privateEndpoint } from "../../components/azure/privateEndpoint";
 import { AzureRedis } from "../../components/azure/redis";
@@ -19,7 +19,7 @@ import { SecureStorageAccount } from "../../components/azure/storage";
 import { AzureWorkloadAccess, serviceSecretName } from "../../components/azure/workloadAccess";
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
-import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
+import { AZURE_SUBNETS, azureIngressAddress } from "../../model/addressing";
 import { type AzureSiteSettings } from "../config/schema";
 import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
@@ -152,9 +152,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
         );
     }
 
-    // The in-cluster gateway's internal load balancer takes this address near the top of the node subnet.
-    const nodeSubnet = mustParse(network.subnetPrefixes.aksNodes);
-    const ingressIp = formatCidr(subBlock(nodeSubnet, 32, 2 ** (32 - nodeSubnet.prefixLength) - 6)).split("/")[0];
+    const ingressIp = azureIngressAddress(network.subnetPrefixes.aksNodes);
     // Day 0 (deployStage: foundation) stops short of the cluster's API and of the gateway, which
     // has nothing to serve yet: the runner deploys these (docs/runbooks/new-stack.md).
     let origin: AzureOrigin | undefined;
