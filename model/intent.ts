@@ -5,8 +5,9 @@
  * as matrices, and the README's flow description is generated from it (`npm run intent:readme`).
  */
 
-export type Site = "aws" | "azure";
-export const SITES: readonly Site[] = ["aws", "azure"];
+import { SITES, type Site } from "./stacks";
+
+export { SITES, type Site };
 
 /** What sits at either end of a flow, by its role in the design (never by a resource name). */
 export type Place =

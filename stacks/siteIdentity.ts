@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cidrsOverlap, parseIpv4Cidr } from "../model/addressing";
-import { type Environment, type Site } from "./config/schema";
+import { SITE_REFERENCE_KEY, SITE_ROLE, type Environment, type Site } from "../model/stacks";
 
 /**
  * What a site stack says about itself in its `siteIdentity` output, so that an edge stack can
@@ -30,11 +30,6 @@ export const SITE_ORIGIN_ADDRESS_OUTPUT = "siteOriginAddress";
 
 /** The header each site's in-cluster gateway adds to name the site that served; the DR drill reads it. */
 export const SITE_HEADER = "x-beacon-site";
-
-export const SITE_ROLE: Record<Site, SiteIdentity["role"]> = { aws: "aws-site", azure: "azure-site" };
-
-/** The config key of an edge stack that names each site's stack. */
-export const SITE_REFERENCE_KEY: Record<Site, "awsSiteStack" | "azureSiteStack"> = { aws: "awsSiteStack", azure: "azureSiteStack" };
 
 /**
  * Checks a referenced stack's identity against what the edge expects of it. Returns one problem

@@ -4,15 +4,16 @@ import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { EdgeZone } from "../../components/cloudflare/edgeZone";
 import { SiteLoadBalancer } from "../../components/cloudflare/siteLoadBalancer";
 import { CONNECTION_SETTINGS, TradingDatabase } from "../../components/data/tradingDatabase";
-import { survivorsAfterLosing } from "../../components/data/topology";
 import { ConfigError, stackFileName } from "../config/errors";
-import { databaseTopology, FAILOVER_DETECTION_LIMIT_SEC, SITES, type EdgeConfig, type EdgeSettings, type Site } from "../config/schema";
+import { FAILOVER_DETECTION_LIMIT_SEC } from "../../model/failover";
+import { otherSite, SITE_REFERENCE_KEY, SITES, type Site } from "../../model/stacks";
+import { survivorsAfterLosing } from "../../model/topology";
+import { databaseTopology, type EdgeConfig, type EdgeSettings } from "../config/schema";
 import {
     addressOverlapProblems,
     siteReferenceProblems,
     SITE_HEADER,
     SITE_ORIGIN_ADDRESS_OUTPUT,
-    SITE_REFERENCE_KEY,
     type SiteEndpoint,
     type SiteIdentity,
 } from "../siteIdentity";
@@ -30,7 +31,7 @@ export const EDGE_ZONE_NAME = "edge";
 export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoint>, atlas: AtlasProvider) {
     const provider = new CloudflareProvider(CLOUDFLARE_PROVIDER_NAME, { apiToken: pulumi.secret(config.cloudflareApiToken) });
     const prod = config.environment === "prod";
-    const standbySite: Site = config.activeSite === "aws" ? "azure" : "aws";
+    const standbySite = otherSite(config.activeSite);
     if (sites[config.activeSite].identity.capacity !== "active") {
         void pulumi.log.warn(
             `crypto-beacon:activeSite is "${config.activeSite}", but that site runs at ${sites[config.activeSite].identity.capacity} capacity; ` +

@@ -1,11 +1,8 @@
-import { SITES, type Site } from "../../stacks/config/schema";
+import { SITES, type Site } from "../../model/stacks";
 import { CommandError } from "../command";
 
+// The drill's other modules (its CLI, the live backend) take the sites from here.
 export { SITES, type Site };
-
-export function otherSite(site: Site): Site {
-    return site === "aws" ? "azure" : "aws";
-}
 
 /** What the drill needs to know of an edge stack, read from its `edge` output. */
 export interface EdgeView {

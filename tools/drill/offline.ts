@@ -1,7 +1,8 @@
 import { CommandError } from "../command";
 import { plannedLoadBalancer } from "../plan/loadBalancerPlan";
 import { planStack, type StackPlan } from "../plan/planner";
-import { edgeViewFromOutputs, SITES, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
+import { SITES, type Site } from "../../model/stacks";
+import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type SiteHealth } from "./backend";
 import { LocalEdge, LocalOrigin, type LocalEdgeConfig } from "./localSites";
 
 const KEY = { activeSite: "crypto-beacon:activeSite", azureCapacity: "crypto-beacon:azureCapacity" } as const;
