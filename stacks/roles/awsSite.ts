@@ -23,7 +23,9 @@ import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { PROJECT, type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { GATEWAY_NODE_PORT, hubGatewaySize, hubRelease } from "../workloads";
-import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
+import { type AwsSiteOutputs, type SiteIdentity } from "../../model/contracts";
+import { type Exported } from "../outputs";
+import { SITE_HEADER } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
 const ASSET_EXPORT = "aws-asset-export";
@@ -332,7 +334,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
             /** What the pre-deploy backup starts jobs for (.github/actions/predeploy-backup). */
             backup: { vaultName: backups.vaultName, roleArn: backups.roleArn, resourceArns: backedUp },
             alarmTopicArn: monitoring.alarmTopicArn,
-        },
+        } satisfies Exported<AwsSiteOutputs>,
     };
 }
 

@@ -21,7 +21,9 @@ import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kube
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { AZURE_SUBNETS, azureIngressAddress } from "../../model/addressing";
 import { type AzureSiteSettings } from "../config/schema";
-import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
+import { type AzureSiteOutputs, type SiteIdentity } from "../../model/contracts";
+import { type Exported } from "../outputs";
+import { SITE_HEADER } from "../siteIdentity";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { resourceTags } from "../tags";
 import { hubGatewaySize, hubRelease } from "../workloads";
@@ -332,7 +334,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
             backupVaultId: backups.vaultId,
             /** What the pre-deploy backup backs up on demand (.github/actions/predeploy-backup). */
             backup: { vaultName: backups.vaultName, instanceNames: backups.instanceNames },
-        },
+        } satisfies Exported<AzureSiteOutputs>,
     };
 }
 

@@ -9,14 +9,10 @@ import { FAILOVER_DETECTION_LIMIT_SEC } from "../../model/failover";
 import { otherSite, SITE_REFERENCE_KEY, SITES, type Site } from "../../model/stacks";
 import { survivorsAfterLosing } from "../../model/topology";
 import { databaseTopology, type EdgeConfig, type EdgeSettings } from "../config/schema";
-import {
-    addressOverlapProblems,
-    siteReferenceProblems,
-    SITE_HEADER,
-    SITE_ORIGIN_ADDRESS_OUTPUT,
-    type SiteEndpoint,
-    type SiteIdentity,
-} from "../siteIdentity";
+import { addressOverlapProblems, siteReferenceProblems, SITE_HEADER, type SiteEndpoint } from "../siteIdentity";
+import { readStackOutput, SITE_OUTPUTS, StackContractError, type EdgeOutputs, type SiteIdentity } from "../../model/contracts";
+import { SITE_ROLE } from "../../model/stacks";
+import { type Exported } from "../outputs";
 import { resourceTags } from "../tags";
 
 /** Names of the edge's Cloudflare provider and zone component, which `npm run preflight` imports into. */
@@ -119,7 +115,7 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
                 connectionSettings: CONNECTION_SETTINGS,
                 privateEndpointConnectionStrings: database.privateEndpointConnectionStrings,
             },
-        },
+        } satisfies Exported<EdgeOutputs>,
     };
 }
 
@@ -132,12 +128,18 @@ export async function readSiteStacks(config: EdgeConfig): Promise<Record<Site, S
         SITES.map(async (site) => {
             const stackName = config[SITE_REFERENCE_KEY[site]];
             const reference = new pulumi.StackReference(`${site}-site`, { name: stackName });
-            const identity = (await reference.getOutputDetails("siteIdentity")).value as unknown;
+            const identity = (await reference.getOutputDetails(SITE_OUTPUTS.identity)).value as unknown;
             return {
                 site,
                 stackName,
                 identity,
-                originAddress: reference.requireOutput(SITE_ORIGIN_ADDRESS_OUTPUT) as pulumi.Output<string>,
+                originAddress: reference.requireOutput(SITE_OUTPUTS.originAddress).apply((address) => {
+                    const originAddress = readStackOutput(stackName, SITE_ROLE[site], SITE_OUTPUTS.originAddress, address);
+                    if (originAddress === undefined) {
+                        throw new StackContractError(stackName, [`${SITE_OUTPUTS.originAddress} is missing: the site has no origin yet`]);
+                    }
+                    return originAddress;
+                }),
             };
         }),
     );

@@ -145,7 +145,7 @@ function localEdgeConfig(plan: StackPlan, view: EdgeView): LocalEdgeConfig {
         order: loadBalancer.pools.map((pool) => pool.site as Site),
         fallback: (loadBalancer.fallbackSite ?? view.activeSite) as Site,
         steeringPolicy: loadBalancer.steeringPolicy,
-        weights: (plan.outputs.edge as { trafficWeights: Record<Site, number> }).trafficWeights,
+        weights: view.trafficWeights,
         monitors,
     };
 }
