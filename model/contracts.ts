@@ -196,7 +196,7 @@ export function readStackOutput<R extends Role, N extends OutputName<R>>(
     value: unknown,
 ): StackOutputs<R>[N] {
     const schema = (STACK_OUTPUTS[role].shape as Record<string, z.ZodType>)[name];
-    const parsed = schema.safeParse(value);
+    const parsed = schema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
         throw new StackContractError(stack, describeIssues(parsed.error, [name]));
     }
@@ -204,7 +204,7 @@ export function readStackOutput<R extends Role, N extends OutputName<R>>(
 }
 
 function readOutputsOfRole<R extends Role>(stack: string, role: R, outputs: Record<string, unknown>): StackOutputs<R> {
-    const parsed = STACK_OUTPUTS[role].safeParse(outputs);
+    const parsed = STACK_OUTPUTS[role].safeParse(outputs, { reportInput: true });
     if (!parsed.success) {
         throw new StackContractError(stack, describeIssues(parsed.error, []));
     }
