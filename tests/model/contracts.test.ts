@@ -34,7 +34,8 @@ describe("model: stack contracts", () => {
     });
 
     it("names the stack and the path of a missing output", () => {
-        const { backup: _backup, ...withoutBackup } = AZURE_DAY_ZERO.azure;
+        const withoutBackup: Partial<typeof AZURE_DAY_ZERO.azure> = { ...AZURE_DAY_ZERO.azure };
+        delete withoutBackup.backup;
         assert.throws(
             () => readStackOutputs("prod-azure", { ...AZURE_DAY_ZERO, azure: withoutBackup }, ["azure-site"]),
             (error: unknown) =>
