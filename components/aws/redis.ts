@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getRandomPasswordOutput } from "@pulumi/aws/secretsmanager/getRandomPassword";
+import { PORTS } from "../../model/intent";
 import { AWS_MAX_CONTINUOUS_RETENTION_DAYS } from "../../model/retention";
 import { dataStoreOptions } from "../data/retention";
 
@@ -97,8 +98,8 @@ export class AwsRedis extends pulumi.ComponentResource {
                 ingress: [
                     {
                         protocol: "tcp",
-                        fromPort: 6379,
-                        toPort: 6379,
+                        fromPort: PORTS.awsRedis,
+                        toPort: PORTS.awsRedis,
                         cidrBlocks: [...args.clientCidrs],
                         description: "Redis over TLS from workloads",
                     },

@@ -5,6 +5,7 @@ import { LoadBalancerPool } from "@pulumi/cloudflare/loadBalancerPool";
 import { NotificationPolicy } from "@pulumi/cloudflare/notificationPolicy";
 import { failoverDetectionSec, HEALTH_CHECK_REGIONS, type HealthMonitorTiming } from "../../model/failover";
 import { otherSite, type Site } from "../../model/stacks";
+import { PORTS } from "../../model/intent";
 
 /** Where Cloudflare reaches one site. */
 export interface SiteOrigin {
@@ -94,7 +95,7 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
                     description: `${site} site health`,
                     type: "https",
                     method: "GET",
-                    port: 443,
+                    port: PORTS.https,
                     path: args.monitor.path,
                     expectedCodes: args.monitor.expectedCodes,
                     interval: args.monitor.intervalSec,

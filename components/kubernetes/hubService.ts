@@ -4,11 +4,12 @@ import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { HorizontalPodAutoscaler } from "@pulumi/kubernetes/autoscaling/v2";
 import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { PORTS } from "../../model/intent";
 import { COLOURS, type Colour, type ColourState } from "./blueGreen";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "./podSecurity";
 
 /** The port every service listens on, for traffic and probes. */
-export const SERVICE_PORT = 8080;
+export const SERVICE_PORT = PORTS.workload;
 /** Where the service's secrets from the cloud secret store appear, as files. */
 export const SECRETS_MOUNT_PATH = "/var/run/secrets/beacon";
 /** The files in that mount, the same on both sites: the service's own secrets, and the cache's AUTH token. */

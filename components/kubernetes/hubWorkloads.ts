@@ -6,12 +6,13 @@ import { COLOURS, colourStates, type BlueGreenRelease } from "./blueGreen";
 import { blueGreenQuota } from "./capacity";
 import { HardenedNamespace } from "./hardenedNamespace";
 import { HubService, SERVICE_PORT, type HubServiceSpec, type ServiceCloudBinding } from "./hubService";
+import { GATEWAY_NAMESPACE, PORTS, SERVICES_NAMESPACE } from "../../model/intent";
 
 /** The namespaces of the hub: its services, and the gateway that fronts them. */
-export const HUB_NAMESPACE = "trading-hub";
-export const GATEWAY_NAMESPACE = "hub-gateway";
+export const HUB_NAMESPACE = SERVICES_NAMESPACE;
+export { GATEWAY_NAMESPACE };
 /** The port the in-cluster gateway listens on; the site's load balancer forwards to it. */
-export const GATEWAY_PORT = 8080;
+export const GATEWAY_PORT = PORTS.workload;
 /**
  * Envoy Gateway implements the Gateway API in both clusters, so blue/green weights are plain
  * HTTPRoute backend weights, the same on EKS and AKS. Pinned; bump deliberately.

@@ -24,6 +24,7 @@ import { PROJECT, type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { GATEWAY_NODE_PORT, hubGatewaySize, hubRelease } from "../workloads";
 import { type AwsSiteOutputs, type SiteIdentity } from "../../model/contracts";
+import { DATABASE_PORTS, PORTS } from "../../model/intent";
 import { type Exported } from "../outputs";
 import { SITE_HEADER } from "../siteIdentity";
 import { resourceTags } from "../tags";
@@ -243,7 +244,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider) {
                     apiServerServiceCidr: KUBERNETES_API_SERVICE_CIDR,
                     objectStore: { cidrs: network.s3EndpointCidrBlocks, services: ASSET_READERS },
                     // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-                    dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
+                    dataPorts: [{ port: PORTS.awsRedis }, { port: DATABASE_PORTS.from, endPort: DATABASE_PORTS.to }],
                     publicHttpsEgress: false,
                 },
             },

@@ -22,6 +22,7 @@ import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
 import { AZURE_SUBNETS, azureIngressAddress } from "../../model/addressing";
 import { type AzureSiteSettings } from "../config/schema";
 import { type AzureSiteOutputs, type SiteIdentity } from "../../model/contracts";
+import { DATABASE_PORTS, PORTS } from "../../model/intent";
 import { type Exported } from "../outputs";
 import { SITE_HEADER } from "../siteIdentity";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
@@ -234,7 +235,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider)
                     loadBalancerCidrs: [network.subnetPrefixes.gateway],
                     privateCidr: config.azureVnetCidr,
                     // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-                    dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
+                    dataPorts: [{ port: PORTS.azureRedis }, { port: DATABASE_PORTS.from, endPort: DATABASE_PORTS.to }],
                     publicHttpsEgress: true,
                 },
             },
