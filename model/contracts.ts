@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENVIRONMENTS, SITES, type Role } from "./stacks";
+import { ENVIRONMENTS, ROLES, SITES, type Role } from "./stacks";
 
 /**
  * The outputs each role's stack exports, by name and type: the contract between a stack and what
@@ -161,6 +161,11 @@ export function isSiteIdentity(value: unknown): value is SiteIdentity {
     return siteIdentity.safeParse(value).success;
 }
 
+/** The role a stack's `role` output names, which picks its contract; undefined when it names none. */
+export function stackRole(outputs: Record<string, unknown>): Role | undefined {
+    return ROLES.find((role) => role === outputs.role);
+}
+
 /** A stack's outputs do not keep their contract: names the stack and every missing or ill-typed output. */
 export class StackContractError extends Error {
     constructor(
@@ -178,11 +183,13 @@ export class StackContractError extends Error {
  * stack and each missing or ill-typed output by its path.
  */
 export function readStackOutputs<R extends Role>(stack: string, outputs: Record<string, unknown>, expected: readonly R[]): StackOutputs<R> {
-    const role = outputs.role;
+    const role = stackRole(outputs);
     if (!expected.includes(role as R)) {
         const allowed = expected.map((name) => `"${name}"`).join(" or ");
         throw new StackContractError(stack, [
-            role === undefined ? `no role output; allowed: role ${allowed}` : `role is ${JSON.stringify(role)}; allowed: ${allowed}`,
+            outputs.role === undefined
+                ? `no role output; allowed: role ${allowed}`
+                : `role is ${JSON.stringify(outputs.role)}; allowed: ${allowed}`,
         ]);
     }
     return readOutputsOfRole(stack, role as R, outputs);

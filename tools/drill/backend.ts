@@ -1,4 +1,4 @@
-import { readStackOutputs, StackContractError, type EdgeOutputs } from "../../model/contracts";
+import { readStackOutputs, StackContractError, stackRole, type EdgeOutputs } from "../../model/contracts";
 import { SITES, type Site } from "../../model/stacks";
 import { CommandError } from "../command";
 
@@ -37,7 +37,7 @@ export interface DrillBackend {
 
 /** Reads the edge view out of a stack's outputs, or says why the stack is not an edge stack. */
 export function edgeViewFromOutputs(stack: string, outputs: Record<string, unknown>): EdgeView {
-    if (outputs.role !== "edge") {
+    if (stackRole(outputs) !== "edge") {
         throw new CommandError(
             `stack ${stack} has role "${String(outputs.role)}"; the drill switches an edge stack (role "edge", such as prod or staging), which fronts two site stacks`,
             2,

@@ -1,6 +1,7 @@
 import { CommandError } from "../command";
 import { plannedLoadBalancer } from "../plan/loadBalancerPlan";
 import { planStack, type StackPlan } from "../plan/planner";
+import { stackRole } from "../../model/contracts";
 import { SITES, type Site } from "../../model/stacks";
 import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type SiteHealth } from "./backend";
 import { LocalEdge, LocalOrigin, type LocalEdgeConfig } from "./localSites";
@@ -50,7 +51,7 @@ export class OfflineBackend implements DrillBackend {
         if (options.to === view.activeSite) {
             const away = SITES.find((site) => site !== options.to)!;
             overrides[plan.stack] = { [KEY.activeSite]: away };
-            const standby = plan.referencedStacks.find((referenced) => referenced.outputs.role === "azure-site");
+            const standby = plan.referencedStacks.find((referenced) => stackRole(referenced.outputs) === "azure-site");
             if (away === "azure" && standby) {
                 overrides[standby.stack] = { [KEY.azureCapacity]: "active" };
             }
@@ -96,7 +97,7 @@ export class OfflineBackend implements DrillBackend {
         if (site === "aws") {
             return; // The AWS primary always runs at active capacity.
         }
-        const siteStack = this.plan.referencedStacks.find((referenced) => referenced.outputs.role === "azure-site");
+        const siteStack = this.plan.referencedStacks.find((referenced) => stackRole(referenced.outputs) === "azure-site");
         if (!siteStack) {
             throw new Error(`${this.plan.stack} references no azure-site stack`);
         }
