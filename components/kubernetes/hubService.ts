@@ -5,6 +5,7 @@ import { HorizontalPodAutoscaler } from "@pulumi/kubernetes/autoscaling/v2";
 import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { PORTS } from "../../model/intent";
+import { type Site } from "../../model/stacks";
 import { COLOURS, type Colour, type ColourState } from "./blueGreen";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "./podSecurity";
 
@@ -48,7 +49,7 @@ export interface HubServiceArgs {
     /** The service's name, e.g. "api"; Kubernetes objects are named from it. */
     readonly service: string;
     readonly namespace: pulumi.Input<string>;
-    readonly site: "aws" | "azure";
+    readonly site: Site;
     readonly spec: HubServiceSpec;
     readonly cloud: ServiceCloudBinding;
     readonly colours: Readonly<Record<Colour, ColourState>>;

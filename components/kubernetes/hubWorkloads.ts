@@ -7,6 +7,7 @@ import { blueGreenQuota } from "./capacity";
 import { HardenedNamespace } from "./hardenedNamespace";
 import { HubService, SERVICE_PORT, type HubServiceSpec, type ServiceCloudBinding } from "./hubService";
 import { GATEWAY_NAMESPACE, PORTS, SERVICES_NAMESPACE } from "../../model/intent";
+import { type Site } from "../../model/stacks";
 
 /** The namespaces of the hub: its services, and the gateway that fronts them. */
 export const HUB_NAMESPACE = SERVICES_NAMESPACE;
@@ -70,7 +71,7 @@ export interface WorkloadNetworks {
 }
 
 export interface HubWorkloadsArgs {
-    readonly site: "aws" | "azure";
+    readonly site: Site;
     /** The hostname the load balancers and Cloudflare send as Host. */
     readonly hostname: string;
     /** The response header that names the serving site; the DR drill reads it. */

@@ -53,12 +53,12 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
     error: "must be a lower-case DNS name such as beacon.example.com",
 });
 
-/** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
 /** One PEM certificate: public material, so it lives in the stack file. */
-const pemCertificate = z.string().regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/, {
+const pemCertificate = z.string().regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, {
     error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
 });
 
+/** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
 const publicAllowListCidr = z
     .string()
     .refine((value) => parseIpv4Cidr(value) !== undefined, { error: "must be canonical IPv4 CIDR blocks" })
@@ -155,14 +155,9 @@ const awsSiteKeys = {
         .string()
         .min(1)
         .describe("PEM private key of the AWS origin certificate (secret: ESC or `config set --secret`)."),
-    awsOriginPullCaCertificate: z
-        .string()
-        .regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, {
-            error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
-        })
-        .describe(
-            "PEM of the CA that issued this zone's authenticated-origin-pull client certificate; the origin load balancer admits only clients it signed (mutual TLS). Public material, not a secret.",
-        ),
+    awsOriginPullCaCertificate: pemCertificate.describe(
+        "PEM of the CA that issued this zone's authenticated-origin-pull client certificate; the origin load balancer admits only clients it signed (mutual TLS). Public material, not a secret.",
+    ),
     awsEksVersion: z
         .string()
         .regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" })
