@@ -31,7 +31,7 @@ export type DatabaseTopology = Readonly<Record<DatabaseDomain, DatabasePlacement
 export const ALLOWED_ELECTABLE_TOTALS: readonly number[] = [3, 5, 7];
 
 /** The most electable nodes one domain may be asked for: the largest replica set. */
-export const MAX_ELECTABLE_NODES_PER_DOMAIN = 7;
+export const MAX_ELECTABLE_NODES_PER_DOMAIN = Math.max(...ALLOWED_ELECTABLE_TOTALS);
 
 /**
  * Electable-node priority per failure domain: the active site's region is preferred for primary
