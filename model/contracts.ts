@@ -32,7 +32,6 @@ export type SiteIdentity = z.infer<typeof siteIdentity>;
 
 /** Where the Azure site's copy job reads the AWS site's assets, as the role it assumes. */
 const assetSource = z.object({ bucket: text, region: text, roleArn: text });
-export type AssetSource = z.infer<typeof assetSource>;
 
 /** Per-service, per-colour traffic weights of the in-cluster gateway, in percent. */
 const routeWeights = z.record(text, z.record(text, z.number()));
