@@ -5,8 +5,9 @@
  * as matrices, and the README's flow description is generated from it (`npm run intent:readme`).
  */
 
-export type Site = "aws" | "azure";
-export const SITES: readonly Site[] = ["aws", "azure"];
+import { SITES, type Site } from "./stacks";
+
+export { SITES, type Site };
 
 /** What sits at either end of a flow, by its role in the design (never by a resource name). */
 export type Place =
@@ -256,6 +257,15 @@ export const CLUSTER_AUTOSCALER_RESIZE_ACTIONS = [
     "autoscaling:TerminateInstanceInAutoScalingGroup",
 ] as const;
 
+/** Needs both sites have: who needs to do what to which target; each site grants it its own way. */
+const SHARED_NEEDS = {
+    "nodes-pull-images": { identity: "nodes", action: "pull images", target: "registry" },
+    "reads-own-secret": { identity: "service", action: "read its own secret", target: "own-secret" },
+    "deployer-administers-cluster": { identity: "deployer", action: "administer the cluster", target: "cluster" },
+    "deployer-reads-registration": { identity: "deployer", action: "read its registration credential", target: "runner-registration" },
+    "backup-reads-assets": { identity: "backup", action: "back up the assets", target: "assets" },
+} as const satisfies Record<string, { identity: Identity; action: string; target: Target }>;
+
 /** The access each identity of one site needs; no identity may hold more. */
 export function accessNeeds(site: Site): AccessNeed[] {
     const need = (
@@ -277,27 +287,15 @@ export function accessNeeds(site: Site): AccessNeed[] {
         ...(service ? { service } : {}),
     });
     const perService = (build: (service: ServiceName) => AccessNeed) => SERVICE_NAMES.map(build);
+    const shared = (id: keyof typeof SHARED_NEEDS, grants: readonly string[], why: string, service?: ServiceName) => {
+        const { identity, action, target } = SHARED_NEEDS[id];
+        return need(service ? `${service}-${id}` : id, identity, action, grants, target, why, service);
+    };
+    const registrationWhy = "each runner registers itself with GitHub at boot";
     if (site === "aws") {
         return [
-            need(
-                "nodes-pull-images",
-                "nodes",
-                "pull images",
-                ECR_PULL_ACTIONS,
-                "registry",
-                "the kubelet pulls every service's image from ECR",
-            ),
-            ...perService((service) =>
-                need(
-                    `${service}-reads-own-secret`,
-                    "service",
-                    "read its own secret",
-                    SECRET_READ_ACTIONS,
-                    "own-secret",
-                    "mounted by the Secrets Store CSI driver",
-                    service,
-                ),
-            ),
+            shared("nodes-pull-images", ECR_PULL_ACTIONS, "the kubelet pulls every service's image from ECR"),
+            ...perService((service) => shared("reads-own-secret", SECRET_READ_ACTIONS, "mounted by the Secrets Store CSI driver", service)),
             ...perService((service) =>
                 need(
                     `${service}-reads-redis-auth`,
@@ -318,22 +316,8 @@ export function accessNeeds(site: Site): AccessNeed[] {
                 "the web tier serves /assets/ from the bucket",
                 "web",
             ),
-            need(
-                "deployer-administers-cluster",
-                "deployer",
-                "administer the cluster",
-                ["AmazonEKSClusterAdminPolicy"],
-                "cluster",
-                "the deploy runner applies the workloads",
-            ),
-            need(
-                "deployer-reads-registration",
-                "deployer",
-                "read its registration credential",
-                ["secretsmanager:GetSecretValue"],
-                "runner-registration",
-                "each runner registers itself with GitHub at boot",
-            ),
+            shared("deployer-administers-cluster", ["AmazonEKSClusterAdminPolicy"], "the deploy runner applies the workloads"),
+            shared("deployer-reads-registration", ["secretsmanager:GetSecretValue"], registrationWhy),
             need(
                 "deployer-reached-through-ssm",
                 "deployer",
@@ -350,14 +334,7 @@ export function accessNeeds(site: Site): AccessNeed[] {
                 "node-groups",
                 "the Cluster Autoscaler adds nodes when pods do not fit and removes idle ones",
             ),
-            need(
-                "backup-reads-assets",
-                "backup",
-                "back up the assets",
-                ["s3:GetObject"],
-                "assets",
-                "AWS Backup copies the assets into the vault",
-            ),
+            shared("backup-reads-assets", ["s3:GetObject"], "AWS Backup copies the assets into the vault"),
             need(
                 "log-delivery-writes-logs",
                 "log-delivery",
@@ -393,25 +370,8 @@ export function accessNeeds(site: Site): AccessNeed[] {
         ];
     }
     return [
-        need(
-            "nodes-pull-images",
-            "nodes",
-            "pull images",
-            ["AcrPull"],
-            "registry",
-            "the kubelet identity pulls every service's image from ACR",
-        ),
-        ...perService((service) =>
-            need(
-                `${service}-reads-own-secret`,
-                "service",
-                "read its own secret",
-                ["Key Vault Secrets User"],
-                "own-secret",
-                "mounted by the Key Vault CSI add-on",
-                service,
-            ),
-        ),
+        shared("nodes-pull-images", ["AcrPull"], "the kubelet identity pulls every service's image from ACR"),
+        ...perService((service) => shared("reads-own-secret", ["Key Vault Secrets User"], "mounted by the Key Vault CSI add-on", service)),
         ...perService((service) =>
             need(
                 `${service}-signs-in-to-redis`,
@@ -423,30 +383,9 @@ export function accessNeeds(site: Site): AccessNeed[] {
                 service,
             ),
         ),
-        need(
-            "deployer-administers-cluster",
-            "deployer",
-            "administer the cluster",
-            ["Azure Kubernetes Service RBAC Cluster Admin"],
-            "cluster",
-            "the deploy runner applies the workloads",
-        ),
-        need(
-            "deployer-reads-registration",
-            "deployer",
-            "read its registration credential",
-            ["Key Vault Secrets User"],
-            "runner-registration",
-            "each runner registers itself with GitHub at boot",
-        ),
-        need(
-            "backup-reads-assets",
-            "backup",
-            "back up the assets",
-            ["Storage Account Backup Contributor"],
-            "assets",
-            "the Backup vault protects the assets' blobs",
-        ),
+        shared("deployer-administers-cluster", ["Azure Kubernetes Service RBAC Cluster Admin"], "the deploy runner applies the workloads"),
+        shared("deployer-reads-registration", ["Key Vault Secrets User"], registrationWhy),
+        shared("backup-reads-assets", ["Storage Account Backup Contributor"], "the Backup vault protects the assets' blobs"),
         need(
             "gateway-reads-certificate",
             "origin-gateway",

@@ -4,16 +4,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployAwsSite, exportAssets } from "./roles/awsSite";
 import { deployAzureSite, syncAssets } from "./roles/azureSite";
 import { deployEdge, readSiteStacks } from "./roles/edge";
-import { SITE_ORIGIN_ADDRESS_OUTPUT } from "./siteIdentity";
 import { SiteToSiteVpn } from "../components/delivery/siteToSiteVpn";
+import {
+    ASSET_EXPORT_OUTPUT,
+    readStackOutput,
+    SITE_OUTPUTS,
+    type AllInOneStackOutputs,
+    type AwsSiteStackOutputs,
+    type AzureSiteStackOutputs,
+    type EdgeStackOutputs,
+} from "../model/contracts";
+import { type Exported } from "./outputs";
 import { resourceTags } from "./tags";
-
-/** The output by which an AWS site stack tells the Azure site where to copy assets from. */
-const ASSET_EXPORT_OUTPUT = "assetExport";
 
 /**
  * The program of every stack. The stack's `role` config says what it deploys; its name means
- * nothing to the program. Returns the stack outputs.
+ * nothing to the program. Returns the stack outputs, each role's as its contract (model/contracts.ts) says.
  */
 export = async () => {
     const config = loadStackConfig();
@@ -51,7 +57,7 @@ export = async () => {
             exportAssets(aws, azure.assetSyncTarget.oidcIssuerUrl);
             if (!azure.identity || !azure.originAddress) {
                 // Day 0 (deployStage: foundation): the edge and the asset copy job come with the workloads.
-                return { role: config.role, aws: aws.outputs, azure: azure.outputs };
+                return { role: config.role, aws: aws.outputs, azure: azure.outputs } satisfies Exported<AllInOneStackOutputs>;
             }
             syncAssets(azure, aws.assetSource);
             const edge = deployEdge(
@@ -59,7 +65,12 @@ export = async () => {
                 { aws, azure: { ...azure, identity: azure.identity, originAddress: azure.originAddress } },
                 atlas,
             );
-            return { role: config.role, aws: aws.outputs, azure: azure.outputs, edge: edge.outputs };
+            return {
+                role: config.role,
+                aws: aws.outputs,
+                azure: azure.outputs,
+                edge: edge.outputs,
+            } satisfies Exported<AllInOneStackOutputs>;
         }
         case "aws-site": {
             const aws = deployAwsSite(config, atlas);
@@ -69,22 +80,21 @@ export = async () => {
             }
             return {
                 role: config.role,
-                siteIdentity: aws.identity,
-                [SITE_ORIGIN_ADDRESS_OUTPUT]: aws.originAddress,
+                [SITE_OUTPUTS.identity]: aws.identity,
+                [SITE_OUTPUTS.originAddress]: aws.originAddress,
                 [ASSET_EXPORT_OUTPUT]: aws.assetSource,
                 aws: aws.outputs,
-            };
+            } satisfies Exported<AwsSiteStackOutputs>;
         }
         case "azure-site": {
             const azure = deployAzureSite(config, atlas);
             // The copy job is a CronJob on the cluster: it comes with the workloads.
             if (config.azureAssetSourceStack && config.deployStage === "workloads") {
                 const reference = new pulumi.StackReference("aws-assets", { name: config.azureAssetSourceStack });
-                const exported = reference.requireOutput(ASSET_EXPORT_OUTPUT) as pulumi.Output<{
-                    bucket: string;
-                    region: string;
-                    roleArn: string;
-                }>;
+                const sourceStack = config.azureAssetSourceStack;
+                const exported = reference
+                    .requireOutput(ASSET_EXPORT_OUTPUT)
+                    .apply((value) => readStackOutput(sourceStack, "aws-site", ASSET_EXPORT_OUTPUT, value));
                 syncAssets(azure, { bucket: exported.bucket, region: exported.region, roleArn: exported.roleArn });
             }
             // A site at `foundation` has no origin yet: it exports neither output (absent, not undefined,
@@ -92,15 +102,15 @@ export = async () => {
             return {
                 role: config.role,
                 ...(azure.identity && azure.originAddress
-                    ? { siteIdentity: azure.identity, [SITE_ORIGIN_ADDRESS_OUTPUT]: azure.originAddress }
+                    ? { [SITE_OUTPUTS.identity]: azure.identity, [SITE_OUTPUTS.originAddress]: azure.originAddress }
                     : {}),
                 azure: azure.outputs,
-            };
+            } satisfies Exported<AzureSiteStackOutputs>;
         }
         case "edge": {
             const sites = await readSiteStacks(config);
             const edge = deployEdge(config, sites, atlas);
-            return { role: config.role, edge: edge.outputs };
+            return { role: config.role, edge: edge.outputs } satisfies Exported<EdgeStackOutputs>;
         }
     }
 };

@@ -1,15 +1,16 @@
 import { type HubServiceSpec } from "../components/kubernetes/hubService";
-import { type Environment } from "./config/schema";
+import { SERVICE_NAMES, SERVICES, type ServiceName } from "../model/intent";
+import { type Environment } from "../model/stacks";
 
 /**
  * The trading hub's services: the web frontend server, the API, the market-data WebSocket
  * gateway and a background worker. Each gets an image repository and a secret per site.
  */
-export const HUB_SERVICES = ["web", "api", "market-data", "worker"] as const;
-export type HubServiceName = (typeof HUB_SERVICES)[number];
+export const HUB_SERVICES: readonly ServiceName[] = SERVICE_NAMES;
+export type HubServiceName = ServiceName;
 
 /**
- * How each service runs, the same on both sites. Replicas are the active site's; a standby site
+ * How each service runs, the same on both sites; whom it calls is the intent model's. Replicas are the active site's; a standby site
  * runs the minimum of one per service. Paths are what the in-cluster gateway routes to it; the
  * web tier also answers the health path that the load balancers and Cloudflare probe.
  */
@@ -20,7 +21,7 @@ export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>>
         limits: { cpu: "1", memory: "512Mi" },
         minReplicas: 3,
         maxReplicas: 12,
-        callsServices: ["api"],
+        callsServices: SERVICES.web.calls,
     },
     api: {
         paths: ["/api/"],
@@ -28,7 +29,7 @@ export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>>
         limits: { cpu: "2", memory: "1Gi" },
         minReplicas: 3,
         maxReplicas: 24,
-        callsServices: [],
+        callsServices: SERVICES.api.calls,
     },
     "market-data": {
         paths: ["/ws/"],
@@ -36,7 +37,7 @@ export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>>
         limits: { cpu: "2", memory: "1Gi" },
         minReplicas: 3,
         maxReplicas: 24,
-        callsServices: [],
+        callsServices: SERVICES["market-data"].calls,
         // WebSocket clients get a minute to reconnect elsewhere when a pod goes.
         terminationGracePeriodSec: 60,
     },
@@ -46,7 +47,7 @@ export const HUB_SERVICE_SPECS: Readonly<Record<HubServiceName, HubServiceSpec>>
         limits: { cpu: "1", memory: "1Gi" },
         minReplicas: 2,
         maxReplicas: 8,
-        callsServices: [],
+        callsServices: SERVICES.worker.calls,
     },
 };
 

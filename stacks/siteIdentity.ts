@@ -1,23 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cidrsOverlap, parseIpv4Cidr } from "../components/network/addressing";
-import { type Environment, type Site } from "./config/schema";
-
-/**
- * What a site stack says about itself in its `siteIdentity` output, so that an edge stack can
- * check it references the right stacks before it points traffic at them.
- */
-export interface SiteIdentity {
-    readonly role: "aws-site" | "azure-site";
-    readonly environment: Environment;
-    /** The site's private address space. */
-    readonly addressSpace: string;
-    /** "active" runs at full capacity; "standby" is warm but small. The AWS primary is always active. */
-    readonly capacity: "active" | "standby";
-    /** The hostname Cloudflare sends as Host and SNI to the site's origin. */
-    readonly originHostname: string;
-    /** The path the site's origin answers health probes on. */
-    readonly healthPath: string;
-}
+import { cidrsOverlap, parseIpv4Cidr } from "../model/addressing";
+import { isSiteIdentity, SITE_OUTPUTS, type SiteIdentity } from "../model/contracts";
+import { SITE_REFERENCE_KEY, SITE_ROLE, type Environment, type Site } from "../model/stacks";
 
 /** A site as the edge sees it: who it is, and the public address of its origin. */
 export interface SiteEndpoint {
@@ -25,16 +9,8 @@ export interface SiteEndpoint {
     readonly originAddress: pulumi.Input<string>;
 }
 
-/** The stack output that holds a site's origin address (computed, so not part of its identity). */
-export const SITE_ORIGIN_ADDRESS_OUTPUT = "siteOriginAddress";
-
 /** The header each site's in-cluster gateway adds to name the site that served; the DR drill reads it. */
 export const SITE_HEADER = "x-beacon-site";
-
-export const SITE_ROLE: Record<Site, SiteIdentity["role"]> = { aws: "aws-site", azure: "azure-site" };
-
-/** The config key of an edge stack that names each site's stack. */
-export const SITE_REFERENCE_KEY: Record<Site, "awsSiteStack" | "azureSiteStack"> = { aws: "awsSiteStack", azure: "azureSiteStack" };
 
 /**
  * Checks a referenced stack's identity against what the edge expects of it. Returns one problem
@@ -49,8 +25,8 @@ export function siteReferenceProblems(
     const edgeEnvironment = edge.environment;
     const key = `crypto-beacon:${SITE_REFERENCE_KEY[site]}`;
     const expectedRole = SITE_ROLE[site];
-    if (!isSiteIdentity(identity)) {
-        return [`${key}: stack "${stackName}" exports no siteIdentity; allowed: a stack with role "${expectedRole}"`];
+    if (!isSiteIdentity(identity) || parseIpv4Cidr(identity.addressSpace) === undefined) {
+        return [`${key}: stack "${stackName}" exports no ${SITE_OUTPUTS.identity}; allowed: a stack with role "${expectedRole}"`];
     }
     const problems: string[] = [];
     if (identity.role !== expectedRole) {
@@ -75,19 +51,4 @@ export function addressOverlapProblems(aws: SiteIdentity, azure: SiteIdentity): 
     return cidrsOverlap(aws.addressSpace, azure.addressSpace)
         ? [`crypto-beacon:azureSiteStack: the Azure site's address space ${azure.addressSpace} overlaps the AWS site's ${aws.addressSpace}`]
         : [];
-}
-
-function isSiteIdentity(value: unknown): value is SiteIdentity {
-    const candidate = value as Partial<SiteIdentity> | undefined;
-    return (
-        typeof candidate === "object" &&
-        candidate !== null &&
-        typeof candidate.role === "string" &&
-        typeof candidate.environment === "string" &&
-        typeof candidate.addressSpace === "string" &&
-        (candidate.capacity === "active" || candidate.capacity === "standby") &&
-        typeof candidate.originHostname === "string" &&
-        typeof candidate.healthPath === "string" &&
-        parseIpv4Cidr(candidate.addressSpace) !== undefined
-    );
 }

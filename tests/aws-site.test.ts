@@ -1,14 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsBackup, BACKUP_RULES } from "../components/aws/backup";
-import {
-    CLUSTER_AUTOSCALER_CHART,
-    EKS_CONTROL_PLANE_LOGS,
-    EKS_CORE_ADDONS,
-    EKS_SERVICE_CIDR,
-    EksCluster,
-    METRICS_SERVER_CHART,
-} from "../components/aws/eks";
+import { CLUSTER_AUTOSCALER_CHART, EKS_CONTROL_PLANE_LOGS, EKS_CORE_ADDONS, EksCluster, METRICS_SERVER_CHART } from "../components/aws/eks";
 import { SECRET_FILES } from "../components/kubernetes/hubService";
 import { AwsMonitoring } from "../components/aws/monitoring";
 import { AWS_INTERFACE_ENDPOINTS } from "../components/aws/network";
@@ -17,7 +10,7 @@ import { AwsRedis } from "../components/aws/redis";
 import { AwsRegistry } from "../components/aws/registry";
 import { SecureBucket } from "../components/aws/secureBucket";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cloudflare/ipRanges";
-import { parseIpv4Cidr } from "../components/network/addressing";
+import { EKS_SERVICE_CIDR, parseIpv4Cidr } from "../model/addressing";
 import { SITE_HEADER } from "../stacks/siteIdentity";
 import { GATEWAY_NODE_PORT } from "../stacks/workloads";
 import { planStack, type StackPlan } from "../tools/plan/planner";

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_AUTOSCALER_CHART, KUBERNETES_API_SERVICE_CIDR, METRICS_SERVER_CHART } from "../components/aws/eks";
+import { CLUSTER_AUTOSCALER_CHART, METRICS_SERVER_CHART } from "../components/aws/eks";
+import { KUBERNETES_API_SERVICE_CIDR } from "../model/addressing";
 import { DEV_HEADROOM, EKS_CLUSTER_SYSTEM_PODS, EKS_PER_NODE_SYSTEM_PODS, eksNodeAllocatable } from "../components/aws/nodeCapacity";
 import { colourStates } from "../components/kubernetes/blueGreen";
 import {

@@ -11,9 +11,9 @@ import {
     HEALTH_PROPAGATION_ALLOWANCE_SEC,
     maximumDetectionSec,
     probeDetectionSec,
-} from "../components/cloudflare/failover";
+} from "../model/failover";
 import { trafficSplit } from "../components/cloudflare/siteLoadBalancer";
-import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../components/data/topology";
+import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../model/topology";
 import { plannedLoadBalancer } from "../tools/plan/loadBalancerPlan";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { assertPlanFails, one, providerOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
@@ -293,7 +293,7 @@ describe("Cloudflare edge", () => {
                 planProd({ healthMonitorConsecutiveDown: "2" }),
                 2,
                 "Pulumi.prod.yaml",
-                "crypto-beacon:healthMonitorIntervalSec: worst-case failover detection is 40 s (interval 15 s x consecutiveDown 2 + timeout 5 s x (retries 0 + 1) + propagation 5 s); prod allows at most 30 s (its 35 s limit less a 5 s margin)",
+                "crypto-beacon:healthMonitorIntervalSec: worst-case failover detection is 40 s (interval 15 s x consecutiveDown 2 + timeout 5 s x (retries 0 + 1) + propagation 5 s); at most 30 s allowed (prod's 35 s limit less a 5 s margin)",
             );
         });
 

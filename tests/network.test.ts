@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsNetwork } from "../components/aws/network";
 import { AzureNetwork, DENY_ALL_INBOUND_PRIORITY } from "../components/azure/network";
-import { blocksOverlap, mustParse } from "../components/network/addressing";
+import { blocksOverlap, mustParse } from "../model/addressing";
 import { AZURE_TAGGABLE } from "../policies/rules/platform/tagging";
 import type { PlannedResource, StackPlan } from "../tools/plan/planner";
 import { resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
@@ -213,17 +213,22 @@ describe("network slice", () => {
             [
                 "cidrBlock",
                 () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/8", logsKmsKeyArn: KEY }),
-                /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must be .* from \/16 to \/20/,
+                /AwsNetwork n: cidrBlock "10\.0\.0\.0\/8" must have a prefix length from \/16 to \/20/,
+            ],
+            [
+                "cidrBlock on a cluster-internal range",
+                () => new AwsNetwork("n", { cidrBlock: "172.20.0.0/16", logsKmsKeyArn: KEY }),
+                /AwsNetwork n: cidrBlock "172\.20\.0\.0\/16" overlaps 172\.20\.0\.0\/16, the EKS service range/,
             ],
             [
                 "zoneCount",
                 () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 4, logsKmsKeyArn: KEY }),
-                /zoneCount 4 must be 2 or 3/,
+                /zoneCount 4 must be from 2 to 3/,
             ],
             [
                 "natGatewayCount",
                 () => new AwsNetwork("n", { cidrBlock: "10.0.0.0/16", zoneCount: 2, natGatewayCount: 3, logsKmsKeyArn: KEY }),
-                /natGatewayCount 3 must be from 1 to zoneCount \(2\)/,
+                /natGatewayCount 3 must be from 1 to the zone count \(2\)/,
             ],
             [
                 "flowLogRetentionDays",

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as backup from "@pulumi/aws/backup";
 import * as iam from "@pulumi/aws/iam";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { AWS_MAX_CONTINUOUS_RETENTION_DAYS, BACKUP_RETENTION } from "../../model/retention";
 import { dataStoreOptions } from "../data/retention";
 import { awsScope } from "./identity";
 
@@ -38,9 +39,15 @@ export interface BackupRule {
  * copied to the second region, monthly kept a year. Recovery points are at most an hour apart.
  */
 export const BACKUP_RULES: readonly BackupRule[] = [
-    { name: "hourly", schedule: "cron(0 * * * ? *)", deleteAfterDays: 2 },
-    { name: "daily", schedule: "cron(0 5 * * ? *)", deleteAfterDays: 30, copyToSecondRegion: true, continuous: true },
-    { name: "monthly", schedule: "cron(0 5 1 * ? *)", deleteAfterDays: 365, coldStorageAfterDays: 90 },
+    { name: "hourly", schedule: "cron(0 * * * ? *)", deleteAfterDays: BACKUP_RETENTION.hourlyDays },
+    {
+        name: "daily",
+        schedule: "cron(0 5 * * ? *)",
+        deleteAfterDays: BACKUP_RETENTION.dailyDays,
+        copyToSecondRegion: true,
+        continuous: true,
+    },
+    { name: "monthly", schedule: "cron(0 5 1 * ? *)", deleteAfterDays: BACKUP_RETENTION.monthlyDays, coldStorageAfterDays: 90 },
 ];
 
 export interface AwsBackupArgs {
@@ -193,9 +200,9 @@ function validateRules(name: string, rules: readonly BackupRule[]): void {
                 `AwsBackup ${name}: rule ${rule.name} deleteAfterDays ${rule.deleteAfterDays} must be at least coldStorageAfterDays + 90 (${rule.coldStorageAfterDays + 90})`,
             );
         }
-        if (rule.continuous && rule.deleteAfterDays > 35) {
+        if (rule.continuous && rule.deleteAfterDays > AWS_MAX_CONTINUOUS_RETENTION_DAYS) {
             throw new Error(
-                `AwsBackup ${name}: rule ${rule.name} keeps continuous backups ${rule.deleteAfterDays} days; at most 35 allowed`,
+                `AwsBackup ${name}: rule ${rule.name} keeps continuous backups ${rule.deleteAfterDays} days; at most ${AWS_MAX_CONTINUOUS_RETENTION_DAYS} allowed`,
             );
         }
     }

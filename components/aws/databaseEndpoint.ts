@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import { PrivateLinkEndpoint } from "@pulumi/mongodbatlas/privateLinkEndpoint";
 import { PrivateLinkEndpointService } from "@pulumi/mongodbatlas/privateLinkEndpointService";
 import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
+import { DATABASE_PORTS } from "../../model/intent";
 
 export interface AwsDatabaseEndpointArgs {
     /** The Atlas project that holds the trading database. */
@@ -44,8 +45,8 @@ export class AwsDatabaseEndpoint extends pulumi.ComponentResource {
                 ingress: [
                     {
                         protocol: "tcp",
-                        fromPort: 1024,
-                        toPort: 65535,
+                        fromPort: DATABASE_PORTS.from,
+                        toPort: DATABASE_PORTS.to,
                         cidrBlocks: [...args.clientCidrs],
                         description: "MongoDB over TLS from workloads",
                     },

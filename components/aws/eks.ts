@@ -4,7 +4,7 @@ import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
-import { formatCidr, mustParse, parseIpv4Cidr } from "../network/addressing";
+import { EKS_SERVICE_CIDR, parseIpv4Cidr } from "../../model/addressing";
 import { awsScope, webIdentityTrustPolicy } from "./identity";
 import { encryptedLogGroup } from "./logGroup";
 import {
@@ -73,13 +73,6 @@ export const EKS_ACCESS_POLICIES = [
     // needs, where AmazonEKSViewPolicy sees no Secrets, RBAC or CRDs (EKS user guide, access-policy-permissions).
     "AmazonEKSAdminViewPolicy",
 ] as const;
-
-/**
- * The cluster's Service network, set rather than left to EKS's choice so that NetworkPolicies can
- * name the API server's ClusterIP: the first address of the range.
- */
-export const EKS_SERVICE_CIDR = "172.20.0.0/16";
-export const KUBERNETES_API_SERVICE_CIDR = formatCidr({ base: mustParse(EKS_SERVICE_CIDR).base + 1, prefixLength: 32 });
 
 /**
  * The VPC CNI's add-on configuration: its network policy agent enforces NetworkPolicies only when

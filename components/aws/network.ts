@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
-import { formatCidr, parseIpv4Cidr, subBlock } from "../network/addressing";
+import { AWS_ZONE_COUNT, awsSubnetPlan, natGatewayCountProblem, siteAddressSpaceProblem, type AwsSubnetTier } from "../../model/addressing";
 import { encryptedLogGroup } from "./logGroup";
 
 export interface AwsNetworkArgs {
@@ -29,17 +29,6 @@ export interface AwsNetworkArgs {
  * subnets need no internet for pulling images, reading secrets or assuming roles.
  */
 export const AWS_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "secretsmanager", "sts"] as const;
-
-/** The tiers of a site's address plan, as carved from the VPC block (prefix p). */
-export const AWS_SUBNET_TIERS = {
-    /** Workloads (EKS nodes and pods): a /p+2 per zone, the first three quarters of the VPC. */
-    private: { prefixOffset: 2, firstIndex: 0 },
-    /** Load balancers and NAT gateways: /p+5 blocks in the last quarter. */
-    public: { prefixOffset: 5, firstIndex: 24 },
-    /** Data stores, no route out of the VPC: /p+5 blocks after the public ones. */
-    isolated: { prefixOffset: 5, firstIndex: 28 },
-} as const;
-export type AwsSubnetTier = keyof typeof AWS_SUBNET_TIERS;
 
 /**
  * The AWS site's network: a VPC across two or three zones with public, private and isolated
@@ -70,7 +59,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly s3EndpointCidrBlocks: pulumi.Output<string[]>;
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays } = validateAwsNetworkArgs(name, args);
+        const { zoneCount, natGatewayCount, flowLogRetentionDays } = validateAwsNetworkArgs(name, args);
         super("beacon:aws:Network", name, {}, opts);
         const parent = { parent: this };
 
@@ -100,18 +89,9 @@ export class AwsNetwork extends pulumi.ComponentResource {
         // nothing can be attached to an open group by accident (CIS AWS 5.4).
         new ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, tags: { Name: `${name}-default-deny` } }, parent);
 
-        const tierCidrs = (tier: AwsSubnetTier) =>
-            Array.from({ length: zoneCount }, (_, zone) =>
-                formatCidr(
-                    subBlock(
-                        vpcBlock,
-                        vpcBlock.prefixLength + AWS_SUBNET_TIERS[tier].prefixOffset,
-                        AWS_SUBNET_TIERS[tier].firstIndex + zone,
-                    ),
-                ),
-            );
+        const subnetPlan = awsSubnetPlan(args.cidrBlock, zoneCount);
         const subnets = (tier: AwsSubnetTier) =>
-            tierCidrs(tier).map((cidrBlock, zone) => {
+            subnetPlan[tier].map((cidrBlock, zone) => {
                 return new ec2.Subnet(
                     `${name}-${tier}-${zone}`,
                     {
@@ -182,8 +162,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 new ec2.RouteTableAssociation(`${name}-isolated-${zone}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }, parent),
         );
 
-        this.privateSubnetCidrs = tierCidrs("private");
-        this.publicSubnetCidrs = tierCidrs("public");
+        this.privateSubnetCidrs = subnetPlan.private;
+        this.publicSubnetCidrs = subnetPlan.public;
         const region = getRegionOutput({}, parent).region;
         const endpointGroup = new ec2.SecurityGroup(
             `${name}-endpoints`,
@@ -301,20 +281,21 @@ function validateAwsNetworkArgs(name: string, args: AwsNetworkArgs) {
     const zoneCount = args.zoneCount ?? 3;
     const natGatewayCount = args.natGatewayCount ?? 1;
     const flowLogRetentionDays = args.flowLogRetentionDays ?? 365;
-    const vpcBlock = parseIpv4Cidr(args.cidrBlock);
-    if (!vpcBlock || vpcBlock.prefixLength < 16 || vpcBlock.prefixLength > 20) {
-        throw new Error(`AwsNetwork ${name}: cidrBlock "${args.cidrBlock}" must be a canonical IPv4 CIDR from /16 to /20`);
+    const addressSpaceProblem = siteAddressSpaceProblem(args.cidrBlock);
+    if (addressSpaceProblem) {
+        throw new Error(`AwsNetwork ${name}: cidrBlock "${args.cidrBlock}" ${addressSpaceProblem}`);
     }
-    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > 3) {
-        throw new Error(`AwsNetwork ${name}: zoneCount ${zoneCount} must be 2 or 3`);
+    if (!Number.isInteger(zoneCount) || zoneCount < AWS_ZONE_COUNT.min || zoneCount > AWS_ZONE_COUNT.max) {
+        throw new Error(`AwsNetwork ${name}: zoneCount ${zoneCount} must be from ${AWS_ZONE_COUNT.min} to ${AWS_ZONE_COUNT.max}`);
     }
-    if (!Number.isInteger(natGatewayCount) || natGatewayCount < 1 || natGatewayCount > zoneCount) {
-        throw new Error(`AwsNetwork ${name}: natGatewayCount ${natGatewayCount} must be from 1 to zoneCount (${zoneCount})`);
+    const natProblem = natGatewayCountProblem(natGatewayCount, zoneCount);
+    if (natProblem) {
+        throw new Error(`AwsNetwork ${name}: natGatewayCount ${natProblem}`);
     }
     if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1) {
         throw new Error(`AwsNetwork ${name}: flowLogRetentionDays ${flowLogRetentionDays} must be a positive whole number`);
     }
-    return { vpcBlock, zoneCount, natGatewayCount, flowLogRetentionDays };
+    return { zoneCount, natGatewayCount, flowLogRetentionDays };
 }
 
 /** Tells the AWS Load Balancer Controller which subnets take internet-facing or internal ALBs. */

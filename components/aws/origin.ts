@@ -7,6 +7,7 @@ import * as wafv2 from "@pulumi/aws/wafv2";
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../cloudflare/ipRanges";
 import { encryptedLogGroup } from "./logGroup";
 import { SecureBucket } from "./secureBucket";
+import { PORTS } from "../../model/intent";
 
 export interface AwsOriginArgs {
     /** The VPC of the load balancer, its security group and its target group. */
@@ -119,7 +120,7 @@ export class AwsOrigin extends pulumi.ComponentResource {
             {
                 vpcId: args.vpcId,
                 description: "Origin load balancer: Cloudflare's edge only",
-                ingress: [fromCloudflare(443), fromCloudflare(80)],
+                ingress: [fromCloudflare(PORTS.https), fromCloudflare(PORTS.http)],
                 // The target group's health checks use the traffic port, so the node port is all it sends to.
                 egress: [
                     {
@@ -217,7 +218,7 @@ export class AwsOrigin extends pulumi.ComponentResource {
             `${name}-https`,
             {
                 loadBalancerArn: loadBalancer.arn,
-                port: 443,
+                port: PORTS.https,
                 protocol: "HTTPS",
                 sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
                 certificateArn: certificate.arn,
@@ -232,7 +233,7 @@ export class AwsOrigin extends pulumi.ComponentResource {
                 loadBalancerArn: loadBalancer.arn,
                 port: 80,
                 protocol: "HTTP",
-                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(PORTS.https), statusCode: "HTTP_301" } }],
             },
             parent,
         );

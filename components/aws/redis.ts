@@ -3,6 +3,8 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getRandomPasswordOutput } from "@pulumi/aws/secretsmanager/getRandomPassword";
+import { PORTS } from "../../model/intent";
+import { AWS_MAX_CONTINUOUS_RETENTION_DAYS } from "../../model/retention";
 import { dataStoreOptions } from "../data/retention";
 
 export interface AwsRedisArgs {
@@ -50,8 +52,14 @@ export class AwsRedis extends pulumi.ComponentResource {
         if (!Number.isInteger(args.nodeCount) || args.nodeCount < 2 || args.nodeCount > 6) {
             throw new Error(`AwsRedis ${name}: nodeCount ${args.nodeCount} must be from 2 to 6; automatic failover needs a replica`);
         }
-        if (!Number.isInteger(args.snapshotRetentionDays) || args.snapshotRetentionDays < 1 || args.snapshotRetentionDays > 35) {
-            throw new Error(`AwsRedis ${name}: snapshotRetentionDays ${args.snapshotRetentionDays} must be from 1 to 35`);
+        if (
+            !Number.isInteger(args.snapshotRetentionDays) ||
+            args.snapshotRetentionDays < 1 ||
+            args.snapshotRetentionDays > AWS_MAX_CONTINUOUS_RETENTION_DAYS
+        ) {
+            throw new Error(
+                `AwsRedis ${name}: snapshotRetentionDays ${args.snapshotRetentionDays} must be from 1 to ${AWS_MAX_CONTINUOUS_RETENTION_DAYS}`,
+            );
         }
         if (args.clientCidrs.length === 0 || args.clientCidrs.some((cidr) => cidr.endsWith("/0"))) {
             throw new Error(`AwsRedis ${name}: clientCidrs must list the client networks, never 0.0.0.0/0`);
@@ -97,8 +105,8 @@ export class AwsRedis extends pulumi.ComponentResource {
                 ingress: [
                     {
                         protocol: "tcp",
-                        fromPort: 6379,
-                        toPort: 6379,
+                        fromPort: PORTS.awsRedis,
+                        toPort: PORTS.awsRedis,
                         cidrBlocks: [...args.clientCidrs],
                         description: "Redis over TLS from workloads",
                     },

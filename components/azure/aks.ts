@@ -4,9 +4,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { parse } from "yaml";
-import { parseIpv4Cidr } from "../network/addressing";
+import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR, parseIpv4Cidr } from "../../model/addressing";
 import { diagnosticsToWorkspace } from "./logs";
-import { AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR } from "./network";
 import { builtInRoleId } from "./roles";
 
 export interface AksClusterArgs {

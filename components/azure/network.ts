@@ -4,7 +4,16 @@ import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
-import { formatCidr, parseIpv4Cidr, subBlock, type Ipv4Block } from "../network/addressing";
+import {
+    AKS_POD_CIDR,
+    AZURE_SUBNET_NAMES,
+    AZURE_SUBNETS,
+    AZURE_VPN_GATEWAY_SUBNET,
+    azureSubnetPlan,
+    azureVpnGatewaySubnet,
+    siteAddressSpaceProblem,
+    type AzureSubnet,
+} from "../../model/addressing";
 import { builtInRoleId } from "./roles";
 
 export interface AzureNetworkArgs {
@@ -57,31 +66,6 @@ export const PRIVATE_DNS_ZONES = {
 } as const;
 export type PrivateLinkGroup = keyof typeof PRIVATE_DNS_ZONES;
 
-/**
- * AKS's overlay ranges, outside both sites' address plans. Overlay pod traffic between nodes is
- * not encapsulated, so the node subnet's NSG sees pod addresses and must admit them
- * (learn.microsoft.com/azure/aks/azure-cni-overlay: "allow traffic between the pod CIDR").
- */
-export const AKS_POD_CIDR = "100.64.0.0/16";
-export const AKS_SERVICE_CIDR = "100.65.0.0/16";
-export const AKS_DNS_SERVICE_IP = "100.65.0.10";
-
-/** The subnets of the Azure site, carved from the address space (prefix p). */
-export const AZURE_SUBNETS = {
-    /** AKS nodes: the first half, /p+1 (pods use an overlay, not these addresses). */
-    aksNodes: { name: "aks-nodes", prefixOffset: 1, index: 0 },
-    /** Application Gateway WAF v2, the site's origin behind Cloudflare. */
-    gateway: { name: "gateway", prefixOffset: 4, index: 8 },
-    /** Private endpoints of the data stores, Key Vault and the registry. */
-    privateEndpoints: { name: "private-endpoints", prefixOffset: 4, index: 9 },
-    /** Self-hosted deploy runners (components/azure/deployRunner.ts), which call the private AKS API. */
-    deployRunner: { name: "deploy-runner", prefixOffset: 4, index: 10 },
-} as const;
-export type AzureSubnet = keyof typeof AZURE_SUBNETS;
-
-/** The VPN gateway's subnet, only where `vpnGatewaySubnet` asks for it; Azure fixes its name. */
-export const VPN_GATEWAY_SUBNET = { name: "GatewaySubnet", prefixOffset: 4, index: 11 } as const;
-
 /** The priority of the rule that denies every inbound flow no earlier rule allowed. */
 export const DENY_ALL_INBOUND_PRIORITY = 4096;
 
@@ -111,9 +95,9 @@ export class AzureNetwork extends pulumi.ComponentResource {
     public readonly vpnGatewaySubnetId?: pulumi.Output<string>;
 
     constructor(name: string, args: AzureNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        const block = parseIpv4Cidr(args.addressSpace);
-        if (!block || block.prefixLength < 16 || block.prefixLength > 20) {
-            throw new Error(`AzureNetwork ${name}: addressSpace "${args.addressSpace}" must be a canonical IPv4 CIDR from /16 to /20`);
+        const addressSpaceProblem = siteAddressSpaceProblem(args.addressSpace);
+        if (addressSpaceProblem) {
+            throw new Error(`AzureNetwork ${name}: addressSpace "${args.addressSpace}" ${addressSpaceProblem}`);
         }
         if (!args.location) {
             throw new Error(`AzureNetwork ${name}: location is required, e.g. "eastus2"`);
@@ -127,7 +111,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
         super("beacon:azure:Network", name, {}, opts);
         const parent = { parent: this };
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } };
-        this.subnetPrefixes = carve(block);
+        this.subnetPrefixes = azureSubnetPlan(args.addressSpace);
 
         const rulesBySubnet: Record<AzureSubnet, SecurityRule[]> = {
             aksNodes: [
@@ -152,7 +136,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
             deployRunner: [],
         };
         const securityGroups = Object.fromEntries(
-            (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => [
+            AZURE_SUBNET_NAMES.map((subnet) => [
                 subnet,
                 new network.NetworkSecurityGroup(
                     `${name}-${AZURE_SUBNETS[subnet].name}`,
@@ -177,7 +161,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                 ...common,
                 addressSpace: { addressPrefixes: [args.addressSpace] },
                 subnets: [
-                    ...(Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => ({
+                    ...AZURE_SUBNET_NAMES.map((subnet) => ({
                         name: AZURE_SUBNETS[subnet].name,
                         addressPrefix: this.subnetPrefixes[subnet],
                         networkSecurityGroup: { id: securityGroups[subnet].id },
@@ -188,14 +172,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
                             subnet === "deployRunner" && args.deployRunnerNatGatewayId ? { id: args.deployRunnerNatGatewayId } : undefined,
                     })),
                     ...(args.vpnGatewaySubnet
-                        ? [
-                              {
-                                  name: VPN_GATEWAY_SUBNET.name,
-                                  addressPrefix: formatCidr(
-                                      subBlock(block, block.prefixLength + VPN_GATEWAY_SUBNET.prefixOffset, VPN_GATEWAY_SUBNET.index),
-                                  ),
-                              },
-                          ]
+                        ? [{ name: AZURE_VPN_GATEWAY_SUBNET.name, addressPrefix: azureVpnGatewaySubnet(args.addressSpace) }]
                         : []),
                 ],
             },
@@ -204,13 +181,10 @@ export class AzureNetwork extends pulumi.ComponentResource {
         this.vnetId = vnet.id;
         this.vnetName = vnet.name;
         this.subnetIds = Object.fromEntries(
-            (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => [
-                subnet,
-                pulumi.interpolate`${vnet.id}/subnets/${AZURE_SUBNETS[subnet].name}`,
-            ]),
+            AZURE_SUBNET_NAMES.map((subnet) => [subnet, pulumi.interpolate`${vnet.id}/subnets/${AZURE_SUBNETS[subnet].name}`]),
         ) as Record<AzureSubnet, pulumi.Output<string>>;
         if (args.vpnGatewaySubnet) {
-            this.vpnGatewaySubnetId = pulumi.interpolate`${vnet.id}/subnets/${VPN_GATEWAY_SUBNET.name}`;
+            this.vpnGatewaySubnetId = pulumi.interpolate`${vnet.id}/subnets/${AZURE_VPN_GATEWAY_SUBNET.name}`;
         }
 
         this.privateDnsZoneIds = Object.fromEntries(
@@ -282,15 +256,6 @@ export class AzureNetwork extends pulumi.ComponentResource {
 
         this.registerOutputs({ vnetId: this.vnetId, vnetName: this.vnetName, subnetIds: this.subnetIds });
     }
-}
-
-function carve(block: Ipv4Block): Record<AzureSubnet, string> {
-    return Object.fromEntries(
-        (Object.keys(AZURE_SUBNETS) as AzureSubnet[]).map((subnet) => {
-            const layout = AZURE_SUBNETS[subnet];
-            return [subnet, formatCidr(subBlock(block, block.prefixLength + layout.prefixOffset, layout.index))];
-        }),
-    ) as Record<AzureSubnet, string>;
 }
 
 /** An inbound allow from one source (an address prefix or a service tag) or a list of prefixes. */

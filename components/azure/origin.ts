@@ -7,6 +7,7 @@ import * as network from "@pulumi/azure-native/network";
 import { AKS_ZONES } from "./aks";
 import { builtInRoleId } from "./roles";
 import { diagnosticsToWorkspace } from "./logs";
+import { PORTS } from "../../model/intent";
 
 export interface AzureOriginArgs {
     /** Resource group of the gateway, its public IP, WAF policy and identity. */
@@ -160,7 +161,7 @@ export class AzureOrigin extends pulumi.ComponentResource {
                 gatewayIPConfigurations: [{ name: "gateway", subnet: { id: args.gatewaySubnetId } }],
                 frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: publicIp.id } }],
                 frontendPorts: [
-                    { name: "https", port: 443 },
+                    { name: "https", port: PORTS.https },
                     { name: "http", port: 80 },
                 ],
                 sslCertificates: [

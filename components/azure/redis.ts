@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import { diagnosticsToWorkspace } from "./logs";
+import { PORTS } from "../../model/intent";
 import { dataStoreOptions } from "../data/retention";
 import { privateEndpoint, type PrivateServiceArgs } from "./privateEndpoint";
 
@@ -48,7 +49,7 @@ export class AzureRedis extends pulumi.ComponentResource {
                 clusterName: cluster.name,
                 databaseName: "default",
                 clientProtocol: "Encrypted",
-                port: 10000,
+                port: PORTS.azureRedis,
                 clusteringPolicy: "OSSCluster",
                 evictionPolicy: "VolatileLRU",
                 accessKeysAuthentication: "Disabled",

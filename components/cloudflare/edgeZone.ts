@@ -5,7 +5,7 @@ import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
 import { Ruleset } from "@pulumi/cloudflare/ruleset";
 import { ZoneDnssec } from "@pulumi/cloudflare/zoneDnssec";
 import { ZoneSetting } from "@pulumi/cloudflare/zoneSetting";
-import { type CloudflarePlan } from "./failover";
+import { type CloudflarePlan } from "../../model/failover";
 
 /** Cloudflare's managed WAF rulesets (fixed ids across every account). */
 export const MANAGED_RULESET_IDS = {

@@ -3,9 +3,9 @@ import { LoadBalancer } from "@pulumi/cloudflare/loadBalancer";
 import { LoadBalancerMonitor } from "@pulumi/cloudflare/loadBalancerMonitor";
 import { LoadBalancerPool } from "@pulumi/cloudflare/loadBalancerPool";
 import { NotificationPolicy } from "@pulumi/cloudflare/notificationPolicy";
-import { failoverDetectionSec, HEALTH_CHECK_REGIONS, type HealthMonitorTiming } from "./failover";
-
-export type SiteName = "aws" | "azure";
+import { failoverDetectionSec, HEALTH_CHECK_REGIONS, type HealthMonitorTiming } from "../../model/failover";
+import { otherSite, type Site } from "../../model/stacks";
+import { PORTS } from "../../model/intent";
 
 /** Where Cloudflare reaches one site. */
 export interface SiteOrigin {
@@ -32,9 +32,9 @@ export interface SiteLoadBalancerArgs {
     /** The public hostname it answers on; proxied, so no DNS TTL slows a failover. */
     readonly hostname: string;
     /** How Cloudflare reaches each site, by site name ("aws", "azure"); each becomes one pool. */
-    readonly origins: Readonly<Record<SiteName, SiteOrigin>>;
+    readonly origins: Readonly<Record<Site, SiteOrigin>>;
     /** The site that takes traffic; the other takes over when it is unhealthy. */
-    readonly activeSite: SiteName;
+    readonly activeSite: Site;
     /** Percent of traffic sent to the standby while both are healthy. @default 0 (pure failover) */
     readonly standbyTrafficPercent?: number;
     /** The health monitor of both pools: timing, path and expected status. */
@@ -45,22 +45,22 @@ export interface SiteLoadBalancerArgs {
 
 /** How traffic is spread across the two site pools, in pool order (active first). */
 export interface TrafficSplit {
-    readonly failoverOrder: readonly [SiteName, SiteName];
+    readonly failoverOrder: readonly [Site, Site];
     /** Share of traffic per site while both are healthy, summing to 1. */
-    readonly weights: Readonly<Record<SiteName, number>>;
+    readonly weights: Readonly<Record<Site, number>>;
     /** "off": everything to the first healthy pool in order; "random": weighted across healthy pools. */
     readonly steeringPolicy: "off" | "random";
 }
 
-export function trafficSplit(activeSite: SiteName, standbyTrafficPercent: number): TrafficSplit {
+export function trafficSplit(activeSite: Site, standbyTrafficPercent: number): TrafficSplit {
     if (!Number.isInteger(standbyTrafficPercent) || standbyTrafficPercent < 0 || standbyTrafficPercent > 100) {
         throw new Error(`standbyTrafficPercent ${standbyTrafficPercent} is not allowed; allowed: a whole number from 0 to 100`);
     }
-    const standby: SiteName = activeSite === "aws" ? "azure" : "aws";
+    const standby = otherSite(activeSite);
     const standbyShare = standbyTrafficPercent / 100;
     return {
         failoverOrder: [activeSite, standby],
-        weights: { [activeSite]: 1 - standbyShare, [standby]: standbyShare } as Record<SiteName, number>,
+        weights: { [activeSite]: 1 - standbyShare, [standby]: standbyShare } as Record<Site, number>,
         steeringPolicy: standbyTrafficPercent === 0 ? "off" : "random",
     };
 }
@@ -73,7 +73,7 @@ export function trafficSplit(activeSite: SiteName, standbyTrafficPercent: number
  */
 export class SiteLoadBalancer extends pulumi.ComponentResource {
     /** ID of each site's pool, by site name. */
-    public readonly poolIds: Record<SiteName, pulumi.Output<string>>;
+    public readonly poolIds: Record<Site, pulumi.Output<string>>;
     /** ID of the proxied load balancer on the hostname. */
     public readonly loadBalancerId: pulumi.Output<string>;
     /** The traffic split applied: failover order (active first), weights and steering policy. */
@@ -92,7 +92,7 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
         this.failoverDetectionSec = failoverDetectionSec(args.monitor);
         const parent = { parent: this };
 
-        const pools = {} as Record<SiteName, LoadBalancerPool>;
+        const pools = {} as Record<Site, LoadBalancerPool>;
         for (const site of this.split.failoverOrder) {
             const origin = args.origins[site];
             const monitor = new LoadBalancerMonitor(
@@ -102,7 +102,7 @@ export class SiteLoadBalancer extends pulumi.ComponentResource {
                     description: `${site} site health`,
                     type: "https",
                     method: "GET",
-                    port: 443,
+                    port: PORTS.https,
                     path: args.monitor.path,
                     expectedCodes: args.monitor.expectedCodes,
                     interval: args.monitor.intervalSec,

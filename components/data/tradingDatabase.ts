@@ -4,9 +4,16 @@ import { CloudBackupSchedule } from "@pulumi/mongodbatlas/cloudBackupSchedule";
 import { ClusterOutageSimulation } from "@pulumi/mongodbatlas/clusterOutageSimulation";
 import { DatabaseUser } from "@pulumi/mongodbatlas/databaseUser";
 import { dataStoreOptions } from "./retention";
-import { ATLAS_PROVIDER, DATABASE_DOMAINS, databaseTopologyProblems, type DatabaseDomain, type DatabaseTopology } from "./topology";
-
-export type SiteDomain = Exclude<DatabaseDomain, "tieBreaker">;
+import { BACKUP_RETENTION } from "../../model/retention";
+import { otherSite, type Site } from "../../model/stacks";
+import {
+    ATLAS_PROVIDER,
+    DATABASE_DOMAINS,
+    databaseTopologyProblems,
+    primaryPriorities,
+    type DatabaseDomain,
+    type DatabaseTopology,
+} from "../../model/topology";
 
 /**
  * How the applications must talk to the database so that a committed write survives a failover:
@@ -22,22 +29,19 @@ export const CONNECTION_SETTINGS = {
     uriOptions: "w=majority&journal=true&readConcernLevel=majority&retryWrites=true&retryReads=true&tls=true",
 } as const;
 
-/** Backup retention the deployment guide asks for: 30 days of dailies, a year of monthlies. */
-export const BACKUP_RETENTION = { hourlyDays: 2, dailyDays: 30, monthlyMonths: 12 } as const;
-
 export interface TradingDatabaseArgs {
     /** The Atlas project ID the cluster, its backup schedule and the application user belong to. */
     readonly projectId: pulumi.Input<string>;
     /** Region and electable node count per failure domain (AWS, Azure, the GCP tie-breaker); must keep a majority after losing any one. */
     readonly topology: DatabaseTopology;
     /** The site whose region the primary prefers; the DR switch moves it with the traffic. */
-    readonly activeSite: SiteDomain;
+    readonly activeSite: Site;
     /** Atlas tier of every electable node, e.g. "M30". */
     readonly instanceSize: string;
     /** Password of the application's database user `trading-hub-app` (readWrite on `trading`, this cluster only); a secret. */
     readonly appUserPassword: pulumi.Input<string>;
     /** Opt-in drill: simulate the loss of this site's database region. @default "none" */
-    readonly outageSimulation?: SiteDomain | "none";
+    readonly outageSimulation?: Site | "none";
     /** Termination protection, `protect` and retain on delete. */
     readonly protect: boolean;
     /** Tags set on the Atlas cluster. */
@@ -67,8 +71,8 @@ export class TradingDatabase extends pulumi.ComponentResource {
                 `TradingDatabase ${name}: topology does not survive the loss of a cloud: ${problems.map((problem) => `${problem.key}: ${problem.message}`).join("; ")}`,
             );
         }
-        const standbySite: SiteDomain = args.activeSite === "aws" ? "azure" : "aws";
-        this.priorities = { [args.activeSite]: 7, [standbySite]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
+        const standbySite = otherSite(args.activeSite);
+        this.priorities = primaryPriorities(args.activeSite);
         const resourceOpts = dataStoreOptions(args, { parent: this });
 
         // Atlas asks for a private endpoint in each region with a node of a multi-region cluster

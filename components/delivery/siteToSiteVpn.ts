@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as network from "@pulumi/azure-native/network";
-import { cidrsOverlap, parseIpv4Cidr } from "../network/addressing";
+import { cidrsOverlap, parseIpv4Cidr } from "../../model/addressing";
 
 /** The two networks a site-to-site VPN joins. */
 export interface SiteToSiteVpnArgs {

@@ -4,11 +4,13 @@ import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { HorizontalPodAutoscaler } from "@pulumi/kubernetes/autoscaling/v2";
 import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { PORTS } from "../../model/intent";
+import { type Site } from "../../model/stacks";
 import { COLOURS, type Colour, type ColourState } from "./blueGreen";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "./podSecurity";
 
 /** The port every service listens on, for traffic and probes. */
-export const SERVICE_PORT = 8080;
+export const SERVICE_PORT = PORTS.workload;
 /** Where the service's secrets from the cloud secret store appear, as files. */
 export const SECRETS_MOUNT_PATH = "/var/run/secrets/beacon";
 /** The files in that mount, the same on both sites: the service's own secrets, and the cache's AUTH token. */
@@ -64,7 +66,7 @@ export interface HubServiceArgs {
     /** Namespace every object of the service goes in (the hub's namespace). */
     readonly namespace: pulumi.Input<string>;
     /** The site the pods run on; they read it as the BEACON_SITE environment variable. */
-    readonly site: "aws" | "azure";
+    readonly site: Site;
     /** Resources, replicas, routes and calls of the service. */
     readonly spec: HubServiceSpec;
     /** The site's identity, secret-store and image bindings for this service. */

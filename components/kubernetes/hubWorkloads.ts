@@ -6,12 +6,14 @@ import { COLOURS, colourStates, type BlueGreenRelease } from "./blueGreen";
 import { blueGreenQuota } from "./capacity";
 import { HardenedNamespace } from "./hardenedNamespace";
 import { HubService, SERVICE_PORT, type HubServiceSpec, type ServiceCloudBinding } from "./hubService";
+import { GATEWAY_NAMESPACE, PORTS, SERVICES_NAMESPACE } from "../../model/intent";
+import { type Site } from "../../model/stacks";
 
 /** The namespaces of the hub: its services, and the gateway that fronts them. */
-export const HUB_NAMESPACE = "trading-hub";
-export const GATEWAY_NAMESPACE = "hub-gateway";
+export const HUB_NAMESPACE = SERVICES_NAMESPACE;
+export { GATEWAY_NAMESPACE };
 /** The port the in-cluster gateway listens on; the site's load balancer forwards to it. */
-export const GATEWAY_PORT = 8080;
+export const GATEWAY_PORT = PORTS.workload;
 /**
  * Envoy Gateway implements the Gateway API in both clusters, so blue/green weights are plain
  * HTTPRoute backend weights, the same on EKS and AKS. Pinned; bump deliberately.
@@ -95,7 +97,7 @@ export interface WorkloadNetworks {
 
 export interface HubWorkloadsArgs {
     /** The site these workloads run on: named in the site header and the pods' BEACON_SITE. */
-    readonly site: "aws" | "azure";
+    readonly site: Site;
     /** The hostname the load balancers and Cloudflare send as Host. */
     readonly hostname: string;
     /** The response header that names the serving site; the DR drill reads it. */

@@ -1,14 +1,9 @@
 import { z } from "zod";
-import {
-    CLOUDFLARE_PLANS,
-    FAILOVER_DETECTION_MARGIN_SEC,
-    failoverDetectionSec,
-    HEALTH_PROPAGATION_ALLOWANCE_SEC,
-    maximumDetectionSec,
-    minimumMonitorIntervalSec,
-} from "../../components/cloudflare/failover";
-import { databaseTopologyProblems } from "../../components/data/topology";
-import { cidrsOverlap, parseIpv4Cidr } from "../../components/network/addressing";
+import { CLOUDFLARE_PLANS, detectionTimeProblem, FAILOVER_DETECTION_LIMIT_SEC, minimumMonitorIntervalSec } from "../../model/failover";
+import { CLOUDWATCH_RETENTION_DAYS, DEFAULT_LOG_RETENTION_DAYS, AWS_MAX_CONTINUOUS_RETENTION_DAYS } from "../../model/retention";
+import { ENVIRONMENTS, PROJECT, QUALIFIED_STACK_NAME, ROLES, SITES, type Environment, type Role, type Site } from "../../model/stacks";
+import { databaseTopologyProblems, MAX_ELECTABLE_NODES_PER_DOMAIN } from "../../model/topology";
+import { AWS_ZONE_COUNT, cidrsOverlap, natGatewayCountProblem, parseIpv4Cidr, siteAddressSpaceProblem } from "../../model/addressing";
 import { HUB_SERVICES } from "../services";
 import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
 
@@ -20,16 +15,7 @@ import { AWS_REGIONS, AZURE_LOCATIONS } from "./regions";
  * Keys are flat because Pulumi.yaml can only declare string, integer, boolean and array keys.
  */
 
-export const PROJECT = "crypto-beacon";
-
-export const ROLES = ["all-in-one", "aws-site", "azure-site", "edge"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ENVIRONMENTS = ["dev", "test", "staging", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-
-export const SITES = ["aws", "azure"] as const;
-export type Site = (typeof SITES)[number];
+export { ENVIRONMENTS, PROJECT, ROLES, SITES, type Environment, type Role, type Site };
 
 /** The config key of a service's runtime secret: `hubSecretMarketData` for `market-data`. */
 export function serviceSecretKey(service: string): `hubSecret${string}` {
@@ -52,33 +38,15 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
     "databaseAppPassword",
 ]);
 
-/**
- * The longest worst-case failover detection each environment accepts, in seconds. Prod's is our
- * target (the deployment guide's RTO is 4 h; we aim for detection in 35 s); staging mirrors prod.
- */
-export const FAILOVER_DETECTION_LIMIT_SEC: Readonly<Record<Environment, number>> = { dev: 130, test: 130, staging: 35, prod: 35 };
-
-/** CloudWatch Logs only accepts these retention periods (PutRetentionPolicy). */
-const CLOUDWATCH_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
 const oneOf = (allowed: readonly (string | number)[]) => `allowed: ${allowed.join(", ")}`;
 
-function addressSpace(prefixMin: number, prefixMax: number) {
-    return z
-        .string()
-        .refine((value) => parseIpv4Cidr(value) !== undefined, {
-            error: "must be a canonical IPv4 CIDR block (a.b.c.d/n, no host bits set), e.g. 10.10.0.0/16",
-        })
-        .refine(
-            (value) => {
-                const block = parseIpv4Cidr(value);
-                return !block || (block.prefixLength >= prefixMin && block.prefixLength <= prefixMax);
-            },
-            { error: `must have a prefix length from /${prefixMin} to /${prefixMax}, so that every subnet tier fits` },
-        );
-}
+/** A site's address space, from which the model carves its subnets. */
+const siteAddressSpace = z.string().superRefine((value, ctx) => {
+    const problem = siteAddressSpaceProblem(value);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
+});
 
 function integerBetween(min: number, max: number) {
     return z
@@ -95,19 +63,19 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
     error: "must be a lower-case DNS name such as beacon.example.com",
 });
 
-/** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
 /** One PEM certificate: public material, so it lives in the stack file. */
-const pemCertificate = z.string().regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/, {
+const pemCertificate = z.string().regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, {
     error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
 });
 
+/** A CIDR allowed to reach an endpoint from the internet: never the whole internet. */
 const publicAllowListCidr = z
     .string()
     .refine((value) => parseIpv4Cidr(value) !== undefined, { error: "must be canonical IPv4 CIDR blocks" })
     .refine((value) => !value.endsWith("/0"), { error: "must not include 0.0.0.0/0: list the networks that need access" });
 
 /** A fully qualified stack name as StackReference takes it: `<organization>/<project>/<stack>`. */
-const stackReferenceName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+const stackReferenceName = z.string().regex(QUALIFIED_STACK_NAME, {
     error: "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. acme/crypto-beacon/prod-aws",
 });
 
@@ -172,9 +140,9 @@ const awsSiteKeys = {
     awsReplicaRegion: enumOf(AWS_REGIONS, "AWS region")
         .default("us-west-2")
         .describe("Second AWS region, for replicas and backup copies; must differ from awsRegion."),
-    awsVpcCidr: addressSpace(16, 20).default("10.10.0.0/16").describe("Address space of the AWS site's VPC."),
-    awsZoneCount: integerBetween(2, 3).default(3).describe("Availability zones the VPC spans."),
-    awsNatGatewayCount: integerBetween(1, 3)
+    awsVpcCidr: siteAddressSpace.default("10.10.0.0/16").describe("Address space of the AWS site's VPC."),
+    awsZoneCount: integerBetween(AWS_ZONE_COUNT.min, AWS_ZONE_COUNT.max).default(3).describe("Availability zones the VPC spans."),
+    awsNatGatewayCount: integerBetween(1, AWS_ZONE_COUNT.max)
         .default(1)
         .describe("NAT gateways: 1 is cheap; one per zone keeps egress when a zone fails (required in prod)."),
     awsLogRetentionDays: z
@@ -182,7 +150,7 @@ const awsSiteKeys = {
         .refine((days) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days), {
             error: `must be a CloudWatch Logs retention period; ${oneOf(CLOUDWATCH_RETENTION_DAYS)}`,
         })
-        .default(365)
+        .default(DEFAULT_LOG_RETENTION_DAYS)
         .describe("Days that the site's CloudWatch log groups (flow, cluster, WAF, API, audit logs) keep events."),
     awsOriginHostname: hostname.describe(
         "Hostname Cloudflare reaches the AWS origin by; its ACM certificate names it, e.g. aws-origin.trade.example.com.",
@@ -197,14 +165,9 @@ const awsSiteKeys = {
         .string()
         .min(1)
         .describe("PEM private key of the AWS origin certificate (secret: ESC or `config set --secret`)."),
-    awsOriginPullCaCertificate: z
-        .string()
-        .regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, {
-            error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
-        })
-        .describe(
-            "PEM of the CA that issued this zone's authenticated-origin-pull client certificate; the origin load balancer admits only clients it signed (mutual TLS). Public material, not a secret.",
-        ),
+    awsOriginPullCaCertificate: pemCertificate.describe(
+        "PEM of the CA that issued this zone's authenticated-origin-pull client certificate; the origin load balancer admits only clients it signed (mutual TLS). Public material, not a secret.",
+    ),
     awsEksVersion: z
         .string()
         .regex(/^1\.\d{2}$/, { error: "must be an EKS Kubernetes version such as 1.33" })
@@ -254,7 +217,9 @@ const awsSiteKeys = {
     awsRedisAuthTokenVersion: integerBetween(1, 1000000)
         .default(1)
         .describe("Version of the Redis AUTH token: raise it to rotate the token (the previous one stays valid until the next rotation)."),
-    awsRedisSnapshotRetentionDays: integerBetween(1, 35).default(7).describe("Days that Redis keeps its daily snapshots."),
+    awsRedisSnapshotRetentionDays: integerBetween(1, AWS_MAX_CONTINUOUS_RETENTION_DAYS)
+        .default(7)
+        .describe("Days that Redis keeps its daily snapshots."),
     awsAssetSyncIssuerUrl: z
         .string()
         .regex(/^$|^https:\/\/[^\s]+$/, { error: "must be an https:// OIDC issuer URL, or empty for none" })
@@ -282,7 +247,7 @@ const azureSiteKeys = {
             "Public key of the Azure deploy runners' admin user (Azure needs one with password sign-in off; no port is open); required with deployRunnerGithubUrl.",
         ),
     azureLocation: enumOf(AZURE_LOCATIONS, "Azure location").default("eastus2").describe("Azure region of the Azure site."),
-    azureVnetCidr: addressSpace(16, 20).default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
+    azureVnetCidr: siteAddressSpace.default("10.20.0.0/16").describe("Address space of the Azure site's virtual network."),
     azureCapacity: enumOf(["standby", "active"], "capacity mode")
         .default("standby")
         .describe(
@@ -350,10 +315,12 @@ const azureSiteKeys = {
         })
         .default("Balanced_B5")
         .describe("Azure Managed Redis SKU."),
-    azureLogRetentionDays: integerBetween(30, 730).default(365).describe("Days that the Log Analytics workspace and flow logs keep data."),
+    azureLogRetentionDays: integerBetween(30, 730)
+        .default(DEFAULT_LOG_RETENTION_DAYS)
+        .describe("Days that the Log Analytics workspace and flow logs keep data."),
     azureAssetSourceStack: z
         .string()
-        .regex(/^$|^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        .refine((value) => value === "" || QUALIFIED_STACK_NAME.test(value), {
             error: "must be a fully qualified stack name <organization>/<project>/<stack>, or empty for none",
         })
         .default("")
@@ -460,13 +427,17 @@ const databaseKeys = {
         .default("M30")
         .describe("Atlas tier of every electable node."),
     databaseAwsRegion: atlasRegion.default("US_EAST_1").describe("Atlas region of the database nodes in AWS; the AWS site's region."),
-    databaseAwsElectableNodes: integerBetween(0, 7).default(2).describe("Electable database nodes in AWS."),
+    databaseAwsElectableNodes: integerBetween(0, MAX_ELECTABLE_NODES_PER_DOMAIN).default(2).describe("Electable database nodes in AWS."),
     databaseAzureRegion: atlasRegion.default("US_EAST_2").describe("Atlas region of the database nodes in Azure; the Azure site's region."),
-    databaseAzureElectableNodes: integerBetween(0, 7).default(2).describe("Electable database nodes in Azure."),
+    databaseAzureElectableNodes: integerBetween(0, MAX_ELECTABLE_NODES_PER_DOMAIN)
+        .default(2)
+        .describe("Electable database nodes in Azure."),
     databaseTieBreakerRegion: atlasRegion
         .default("CENTRAL_US")
         .describe("Atlas GCP region of the tie-breaker node, a third failure domain."),
-    databaseTieBreakerElectableNodes: integerBetween(0, 7).default(1).describe("Electable nodes in the tie-breaker region."),
+    databaseTieBreakerElectableNodes: integerBetween(0, MAX_ELECTABLE_NODES_PER_DOMAIN)
+        .default(1)
+        .describe("Electable nodes in the tie-breaker region."),
     databaseOutageSimulation: enumOf(["none", ...SITES], "outage simulation")
         .default("none")
         .describe("Opt-in database drill: simulate the loss of that cloud's region in Atlas; none in normal running."),
@@ -487,12 +458,9 @@ const awsSiteRules: Refinement<z.output<z.ZodObject<typeof awsSiteKeys & typeof 
     if (config.awsReplicaRegion === config.awsRegion) {
         ctx.addIssue({ code: "custom", path: ["awsReplicaRegion"], message: `must differ from awsRegion ("${config.awsRegion}")` });
     }
-    if (config.awsNatGatewayCount > config.awsZoneCount) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["awsNatGatewayCount"],
-            message: `${config.awsNatGatewayCount} exceeds awsZoneCount (${config.awsZoneCount}); allowed: 1 to ${config.awsZoneCount}`,
-        });
+    const natProblem = natGatewayCountProblem(config.awsNatGatewayCount, config.awsZoneCount);
+    if (natProblem) {
+        ctx.addIssue({ code: "custom", path: ["awsNatGatewayCount"], message: natProblem });
     }
     if (!(config.awsNodeMinSize <= config.awsNodeDesiredSize && config.awsNodeDesiredSize <= config.awsNodeMaxSize)) {
         ctx.addIssue({
@@ -538,22 +506,18 @@ const edgeRules: Refinement<z.output<z.ZodObject<typeof edgeKeys & typeof databa
             message: `${config.healthMonitorTimeoutSec} must be shorter than healthMonitorIntervalSec (${config.healthMonitorIntervalSec})`,
         });
     }
-    const detectionSec = failoverDetectionSec({
-        intervalSec: config.healthMonitorIntervalSec,
-        timeoutSec: config.healthMonitorTimeoutSec,
-        retries: config.healthMonitorRetries,
-        consecutiveDown: config.healthMonitorConsecutiveDown,
-    });
-    const limitSec = FAILOVER_DETECTION_LIMIT_SEC[config.environment];
-    if (detectionSec > maximumDetectionSec(limitSec)) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["healthMonitorIntervalSec"],
-            message:
-                `worst-case failover detection is ${detectionSec} s (interval ${config.healthMonitorIntervalSec} s x consecutiveDown ${config.healthMonitorConsecutiveDown}` +
-                ` + timeout ${config.healthMonitorTimeoutSec} s x (retries ${config.healthMonitorRetries} + 1) + propagation ${HEALTH_PROPAGATION_ALLOWANCE_SEC} s);` +
-                ` ${config.environment} allows at most ${maximumDetectionSec(limitSec)} s (its ${limitSec} s limit less a ${FAILOVER_DETECTION_MARGIN_SEC} s margin)`,
-        });
+    const detectionProblem = detectionTimeProblem(
+        {
+            intervalSec: config.healthMonitorIntervalSec,
+            timeoutSec: config.healthMonitorTimeoutSec,
+            retries: config.healthMonitorRetries,
+            consecutiveDown: config.healthMonitorConsecutiveDown,
+        },
+        FAILOVER_DETECTION_LIMIT_SEC[config.environment],
+        `${config.environment}'s`,
+    );
+    if (detectionProblem) {
+        ctx.addIssue({ code: "custom", path: ["healthMonitorIntervalSec"], message: detectionProblem });
     }
     for (const problem of databaseTopologyProblems(databaseTopology(config))) {
         ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });

@@ -6,7 +6,8 @@ import { AwsBackup, backupRoleArnPattern } from "../../components/aws/backup";
 import { AwsDatabaseEndpoint } from "../../components/aws/databaseEndpoint";
 import { AwsDeployRunner } from "../../components/aws/deployRunner";
 import { awsScope } from "../../components/aws/identity";
-import { EksCluster, KUBERNETES_API_SERVICE_CIDR } from "../../components/aws/eks";
+import { EksCluster } from "../../components/aws/eks";
+import { KUBERNETES_API_SERVICE_CIDR } from "../../model/addressing";
 import { AwsKeys } from "../../components/aws/keys";
 import { AwsLogBucket } from "../../components/aws/logBucket";
 import { AwsMonitoring } from "../../components/aws/monitoring";
@@ -22,7 +23,10 @@ import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { PROJECT, serviceSecretValues, type AwsSiteSettings } from "../config/schema";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { GATEWAY_NODE_PORT, hubGatewaySize, hubRelease } from "../workloads";
-import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
+import { type AwsSiteOutputs, type SiteIdentity } from "../../model/contracts";
+import { DATABASE_PORTS, PORTS } from "../../model/intent";
+import { type Exported } from "../outputs";
+import { SITE_HEADER } from "../siteIdentity";
 import { resourceTags } from "../tags";
 
 const ASSET_EXPORT = "aws-asset-export";
@@ -259,7 +263,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider, opt
                     apiServerServiceCidr: KUBERNETES_API_SERVICE_CIDR,
                     objectStore: { cidrs: network.s3EndpointCidrBlocks, services: ASSET_READERS },
                     // Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-                    dataPorts: [{ port: 6379 }, { port: 1024, endPort: 65535 }],
+                    dataPorts: [{ port: PORTS.awsRedis }, { port: DATABASE_PORTS.from, endPort: DATABASE_PORTS.to }],
                     publicHttpsEgress: false,
                 },
             },
@@ -353,7 +357,7 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider, opt
             /** What the pre-deploy backup starts jobs for (.github/actions/predeploy-backup). */
             backup: { vaultName: backups.vaultName, roleArn: backups.roleArn, resourceArns: backedUp },
             alarmTopicArn: monitoring.alarmTopicArn,
-        },
+        } satisfies Exported<AwsSiteOutputs>,
     };
 }
 

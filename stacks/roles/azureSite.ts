@@ -10,7 +10,7 @@ import { AzureDatabaseEndpoint } from "../../components/azure/databaseEndpoint";
 import { AzureDeployRunner, AzureRunnerEgress } from "../../components/azure/deployRunner";
 import { AzureKeyVault } from "../../components/azure/keyVault";
 import { AzureLogs, diagnosticsToWorkspace } from "../../components/azure/logs";
-import { AZURE_SUBNETS, AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
+import { AzureNetwork, parseNetworkWatcherId } from "../../components/azure/network";
 import { AzureOrigin } from "../../components/azure/origin";
 import { privateEndpoint } from "../../components/azure/privateEndpoint";
 import { AzureRedis } from "../../components/azure/redis";
@@ -19,9 +19,12 @@ import { SecureStorageAccount } from "../../components/azure/storage";
 import { AzureWorkloadAccess, serviceSecretName } from "../../components/azure/workloadAccess";
 import { GATEWAY_PORT, HUB_NAMESPACE, HubWorkloads } from "../../components/kubernetes/hubWorkloads";
 import { CLOUDFLARE_IPV4_RANGES } from "../../components/cloudflare/ipRanges";
-import { formatCidr, mustParse, subBlock } from "../../components/network/addressing";
+import { AZURE_SUBNETS, azureIngressAddress } from "../../model/addressing";
 import { serviceSecretValues, type AzureSiteSettings } from "../config/schema";
-import { SITE_HEADER, type SiteIdentity } from "../siteIdentity";
+import { type AzureSiteOutputs, type SiteIdentity } from "../../model/contracts";
+import { DATABASE_PORTS, PORTS } from "../../model/intent";
+import { type Exported } from "../outputs";
+import { SITE_HEADER } from "../siteIdentity";
 import { HUB_SERVICES, hubServiceSpecs } from "../services";
 import { resourceTags } from "../tags";
 import { hubGatewaySize, hubRelease } from "../workloads";
@@ -163,9 +166,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider,
         );
     }
 
-    // The in-cluster gateway's internal load balancer takes this address near the top of the node subnet.
-    const nodeSubnet = mustParse(network.subnetPrefixes.aksNodes);
-    const ingressIp = formatCidr(subBlock(nodeSubnet, 32, 2 ** (32 - nodeSubnet.prefixLength) - 6)).split("/")[0];
+    const ingressIp = azureIngressAddress(network.subnetPrefixes.aksNodes);
     // Day 0 (deployStage: foundation) stops short of the cluster's API and of the gateway, which
     // has nothing to serve yet: the runner deploys these (docs/runbooks/new-stack.md).
     let origin: AzureOrigin | undefined;
@@ -245,7 +246,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider,
                     loadBalancerCidrs: [network.subnetPrefixes.gateway],
                     privateCidr: config.azureVnetCidr,
                     // Azure Managed Redis, and the Atlas endpoint, which maps each database node to a port from 1024 up.
-                    dataPorts: [{ port: 10000 }, { port: 1024, endPort: 65535 }],
+                    dataPorts: [{ port: PORTS.azureRedis }, { port: DATABASE_PORTS.from, endPort: DATABASE_PORTS.to }],
                     publicHttpsEgress: true,
                 },
             },
@@ -350,7 +351,7 @@ export function deployAzureSite(config: AzureSiteSettings, atlas: AtlasProvider,
             backupVaultId: backups.vaultId,
             /** What the pre-deploy backup backs up on demand (.github/actions/predeploy-backup). */
             backup: { vaultName: backups.vaultName, instanceNames: backups.instanceNames },
-        },
+        } satisfies Exported<AzureSiteOutputs>,
     };
 }
 

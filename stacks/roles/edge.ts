@@ -4,18 +4,15 @@ import { type Provider as AtlasProvider } from "@pulumi/mongodbatlas/provider";
 import { EdgeZone } from "../../components/cloudflare/edgeZone";
 import { SiteLoadBalancer } from "../../components/cloudflare/siteLoadBalancer";
 import { CONNECTION_SETTINGS, TradingDatabase } from "../../components/data/tradingDatabase";
-import { survivorsAfterLosing } from "../../components/data/topology";
 import { ConfigError, stackFileName } from "../config/errors";
-import { databaseTopology, FAILOVER_DETECTION_LIMIT_SEC, SITES, type EdgeConfig, type EdgeSettings, type Site } from "../config/schema";
-import {
-    addressOverlapProblems,
-    siteReferenceProblems,
-    SITE_HEADER,
-    SITE_ORIGIN_ADDRESS_OUTPUT,
-    SITE_REFERENCE_KEY,
-    type SiteEndpoint,
-    type SiteIdentity,
-} from "../siteIdentity";
+import { FAILOVER_DETECTION_LIMIT_SEC } from "../../model/failover";
+import { otherSite, SITE_REFERENCE_KEY, SITES, type Site } from "../../model/stacks";
+import { survivorsAfterLosing } from "../../model/topology";
+import { databaseTopology, type EdgeConfig, type EdgeSettings } from "../config/schema";
+import { addressOverlapProblems, siteReferenceProblems, SITE_HEADER, type SiteEndpoint } from "../siteIdentity";
+import { readStackOutput, SITE_OUTPUTS, StackContractError, type EdgeOutputs, type SiteIdentity } from "../../model/contracts";
+import { SITE_ROLE } from "../../model/stacks";
+import { type Exported } from "../outputs";
 import { resourceTags } from "../tags";
 
 /** Names of the edge's Cloudflare provider and zone component, which `npm run preflight` imports into. */
@@ -30,7 +27,7 @@ export const EDGE_ZONE_NAME = "edge";
 export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoint>, atlas: AtlasProvider) {
     const provider = new CloudflareProvider(CLOUDFLARE_PROVIDER_NAME, { apiToken: pulumi.secret(config.cloudflareApiToken) });
     const prod = config.environment === "prod";
-    const standbySite: Site = config.activeSite === "aws" ? "azure" : "aws";
+    const standbySite = otherSite(config.activeSite);
     if (sites[config.activeSite].identity.capacity !== "active") {
         void pulumi.log.warn(
             `crypto-beacon:activeSite is "${config.activeSite}", but that site runs at ${sites[config.activeSite].identity.capacity} capacity; ` +
@@ -118,7 +115,7 @@ export function deployEdge(config: EdgeSettings, sites: Record<Site, SiteEndpoin
                 connectionSettings: CONNECTION_SETTINGS,
                 privateEndpointConnectionStrings: database.privateEndpointConnectionStrings,
             },
-        },
+        } satisfies Exported<EdgeOutputs>,
     };
 }
 
@@ -131,12 +128,18 @@ export async function readSiteStacks(config: EdgeConfig): Promise<Record<Site, S
         SITES.map(async (site) => {
             const stackName = config[SITE_REFERENCE_KEY[site]];
             const reference = new pulumi.StackReference(`${site}-site`, { name: stackName });
-            const identity = (await reference.getOutputDetails("siteIdentity")).value as unknown;
+            const identity = (await reference.getOutputDetails(SITE_OUTPUTS.identity)).value as unknown;
             return {
                 site,
                 stackName,
                 identity,
-                originAddress: reference.requireOutput(SITE_ORIGIN_ADDRESS_OUTPUT) as pulumi.Output<string>,
+                originAddress: reference.requireOutput(SITE_OUTPUTS.originAddress).apply((address) => {
+                    const originAddress = readStackOutput(stackName, SITE_ROLE[site], SITE_OUTPUTS.originAddress, address);
+                    if (originAddress === undefined) {
+                        throw new StackContractError(stackName, [`${SITE_OUTPUTS.originAddress} is missing: the site has no origin yet`]);
+                    }
+                    return originAddress;
+                }),
             };
         }),
     );

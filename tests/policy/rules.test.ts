@@ -809,7 +809,7 @@ function edgeCases() {
             rule: "failover-detection-time",
             site: edge,
             broken: set("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor", "edge-aws", (inputs) => (inputs.interval = 60)),
-            expect: /worst-case detection is 70 s; at most 35 s allowed/,
+            expect: /worst-case failover detection is 70 s .*; at most 30 s allowed \(a 35 s limit less a 5 s margin\)/,
         },
     ];
 }

@@ -1,29 +1,13 @@
-import { SITES, type Site } from "../../stacks/config/schema";
+import { readStackOutputs, StackContractError, stackRole, type EdgeOutputs } from "../../model/contracts";
+import { SITES, type Site } from "../../model/stacks";
 import { CommandError } from "../command";
 
+// The drill's other modules (its CLI, the live backend) take the sites from here.
 export { SITES, type Site };
 
-export function otherSite(site: Site): Site {
-    return site === "aws" ? "azure" : "aws";
-}
-
-/** What the drill needs to know of an edge stack, read from its `edge` output. */
-export interface EdgeView {
+/** What the drill knows of an edge stack: its `edge` output, as the edge role's contract types it. */
+export interface EdgeView extends EdgeOutputs {
     readonly stack: string;
-    readonly domain: string;
-    readonly activeSite: Site;
-    readonly failoverOrder: readonly Site[];
-    readonly sites: Readonly<Record<Site, { readonly capacity: "active" | "standby"; readonly healthPath: string }>>;
-    readonly failover: {
-        readonly detectionSec: number;
-        readonly detectionLimitSec: number;
-        readonly healthPath: string;
-        readonly siteHeader: string;
-    };
-    readonly database: {
-        readonly survivesLossOf: Readonly<Record<Site, { readonly remaining: number; readonly total: number; readonly majority: boolean }>>;
-        readonly connectionSettings: { readonly writeConcern: string; readonly readConcern: string };
-    };
 }
 
 /** A probe of one site's health, as the load balancer's monitors see it. */
@@ -53,18 +37,18 @@ export interface DrillBackend {
 
 /** Reads the edge view out of a stack's outputs, or says why the stack is not an edge stack. */
 export function edgeViewFromOutputs(stack: string, outputs: Record<string, unknown>): EdgeView {
-    if (outputs.role !== "edge") {
+    if (stackRole(outputs) !== "edge") {
         throw new CommandError(
             `stack ${stack} has role "${String(outputs.role)}"; the drill switches an edge stack (role "edge", such as prod or staging), which fronts two site stacks`,
             2,
         );
     }
-    const edge = outputs.edge as Omit<EdgeView, "stack"> | undefined;
-    if (!edge?.failover || !edge.database?.survivesLossOf || !edge.sites) {
-        throw new CommandError(
-            `stack ${stack} has no edge outputs with failover, sites and database; update it with this repository's program first`,
-            2,
-        );
+    try {
+        return { stack, ...readStackOutputs(stack, outputs, ["edge"]).edge };
+    } catch (error) {
+        if (error instanceof StackContractError) {
+            throw new CommandError(`${error.message}; update it with this repository's program first`, 2);
+        }
+        throw error;
     }
-    return { stack, ...edge };
 }

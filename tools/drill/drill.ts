@@ -1,10 +1,12 @@
+import { FAILOVER_DETECTION_TARGET_SEC } from "../../model/failover";
+import { otherSite, type Site } from "../../model/stacks";
 import { CommandError } from "../command";
-import { otherSite, type DrillBackend, type EdgeView, type Site } from "./backend";
+import { type DrillBackend, type EdgeView } from "./backend";
 
 /** The deployment guide's targets and ours, in seconds. */
 export const TARGETS = {
     guide: { rtoSec: 4 * 3600, rpoSec: 3600 },
-    ours: { detectionSec: 35, rtoSec: 300, rpoSec: 0 },
+    ours: { detectionSec: FAILOVER_DETECTION_TARGET_SEC, rtoSec: 300, rpoSec: 0 },
 } as const;
 
 export type StepOutcome = "ok" | "failed" | "skipped";

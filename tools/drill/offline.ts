@@ -1,7 +1,9 @@
 import { CommandError } from "../command";
 import { plannedLoadBalancer } from "../plan/loadBalancerPlan";
 import { planStack, type StackPlan } from "../plan/planner";
-import { edgeViewFromOutputs, SITES, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
+import { stackRole } from "../../model/contracts";
+import { SITES, type Site } from "../../model/stacks";
+import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type SiteHealth } from "./backend";
 import { LocalEdge, LocalOrigin, type LocalEdgeConfig } from "./localSites";
 
 const KEY = { activeSite: "crypto-beacon:activeSite", azureCapacity: "crypto-beacon:azureCapacity" } as const;
@@ -49,7 +51,7 @@ export class OfflineBackend implements DrillBackend {
         if (options.to === view.activeSite) {
             const away = SITES.find((site) => site !== options.to)!;
             overrides[plan.stack] = { [KEY.activeSite]: away };
-            const standby = plan.referencedStacks.find((referenced) => referenced.outputs.role === "azure-site");
+            const standby = plan.referencedStacks.find((referenced) => stackRole(referenced.outputs) === "azure-site");
             if (away === "azure" && standby) {
                 overrides[standby.stack] = { [KEY.azureCapacity]: "active" };
             }
@@ -95,7 +97,7 @@ export class OfflineBackend implements DrillBackend {
         if (site === "aws") {
             return; // The AWS primary always runs at active capacity.
         }
-        const siteStack = this.plan.referencedStacks.find((referenced) => referenced.outputs.role === "azure-site");
+        const siteStack = this.plan.referencedStacks.find((referenced) => stackRole(referenced.outputs) === "azure-site");
         if (!siteStack) {
             throw new Error(`${this.plan.stack} references no azure-site stack`);
         }
@@ -144,7 +146,7 @@ function localEdgeConfig(plan: StackPlan, view: EdgeView): LocalEdgeConfig {
         order: loadBalancer.pools.map((pool) => pool.site as Site),
         fallback: (loadBalancer.fallbackSite ?? view.activeSite) as Site,
         steeringPolicy: loadBalancer.steeringPolicy,
-        weights: (plan.outputs.edge as { trafficWeights: Record<Site, number> }).trafficWeights,
+        weights: view.trafficWeights,
         monitors,
     };
 }

@@ -1,7 +1,7 @@
-import { ATLAS_PROVIDER, DATABASE_DOMAINS, survivorsAfterLosing, type DatabaseTopology } from "../../../components/data/topology";
+import { SITES } from "../../../model/stacks";
+import { ATLAS_PROVIDER, DATABASE_DOMAINS, survivorsAfterLosing, type DatabaseTopology } from "../../../model/topology";
 import { arrayInput, objectInput } from "../../lib/props";
 import { resourceRule, stackRule } from "../../lib/rules";
-import { SITE_DOMAINS } from "../cloudflare/loadbalancing";
 
 export const ATLAS_CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 
@@ -66,7 +66,7 @@ export const databaseMajoritySurvives = stackRule({
                 };
             };
             const topology = Object.fromEntries(DATABASE_DOMAINS.map((domain) => [domain, placement(domain)])) as DatabaseTopology;
-            return SITE_DOMAINS.flatMap((site) => {
+            return SITES.flatMap((site) => {
                 const { remaining, total, majority } = survivorsAfterLosing(topology, site);
                 return majority
                     ? []

@@ -1,4 +1,5 @@
-import { failoverDetectionSec } from "../../../components/cloudflare/failover";
+import { CLOUDFLARE_MONITOR_DEFAULTS, detectionTimeProblem, FAILOVER_DETECTION_TARGET_SEC } from "../../../model/failover";
+import { SITES } from "../../../model/stacks";
 import { arrayInput, objectInput } from "../../lib/props";
 import { resourceRule, stackRule } from "../../lib/rules";
 
@@ -74,9 +75,6 @@ export const cloudflarePoolNotifications = stackRule({
             : [],
 });
 
-/** The two sites, each a cloud the database must survive losing. */
-export const SITE_DOMAINS = ["aws", "azure"] as const;
-
 export const loadBalancerBothClouds = stackRule({
     name: "load-balancer-both-clouds",
     pack: "resilience",
@@ -92,7 +90,7 @@ export const loadBalancerBothClouds = stackRule({
             const monitored = pools.filter((pool) => (pool.propertyDependencies?.monitor ?? []).length > 0);
             const sites = new Set(monitored.flatMap((pool) => arrayInput(pool.props.origins).map((origin) => String(origin.name))));
             const problems = [];
-            const missing = SITE_DOMAINS.filter((site) => !sites.has(site));
+            const missing = SITES.filter((site) => !sites.has(site));
             if (missing.length > 0) problems.push(`no monitored pool for ${missing.join(", ")}`);
             if (!balancer.props.fallbackPool) problems.push("no fallback pool");
             return problems.map((problem) => ({ message: problem, urn: balancer.urn }));
@@ -103,24 +101,24 @@ export const failoverDetection = stackRule<{ maxDetectionSec: number }>({
     name: "failover-detection-time",
     pack: "resilience",
     description:
-        "The edge's health monitors notice a dead site within the limit (prod: 35 s): interval x consecutive-down + timeout x (retries + 1).",
+        "The edge's health monitors notice a dead site within the limit less the margin, as the stack config requires (prod: 35 s less 5 s): interval x consecutive-down + timeout x (retries + 1) + propagation.",
     severity: "high",
     remediation:
         "Shorten the monitor interval (the plan allows), lower consecutiveDown or retries, or raise maxDetectionSec for a non-prod stack.",
     controls: { soc2: ["A1.2"] },
-    configSchema: { properties: { maxDetectionSec: { type: "number", default: 35 } } },
+    configSchema: { properties: { maxDetectionSec: { type: "number", default: FAILOVER_DETECTION_TARGET_SEC } } },
     check: (stack, config) =>
         stack.ofType("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor").flatMap((monitor) => {
             const props = monitor.props;
-            // Cloudflare's defaults for the settings a monitor leaves out.
-            const detection = failoverDetectionSec({
-                intervalSec: Number(props.interval ?? 60),
-                consecutiveDown: Number(props.consecutiveDown ?? 1),
-                timeoutSec: Number(props.timeout ?? 5),
-                retries: Number(props.retries ?? 2),
-            });
-            return detection > config.maxDetectionSec
-                ? [{ message: `worst-case detection is ${detection} s; at most ${config.maxDetectionSec} s allowed`, urn: monitor.urn }]
-                : [];
+            const problem = detectionTimeProblem(
+                {
+                    intervalSec: Number(props.interval ?? CLOUDFLARE_MONITOR_DEFAULTS.intervalSec),
+                    consecutiveDown: Number(props.consecutiveDown ?? CLOUDFLARE_MONITOR_DEFAULTS.consecutiveDown),
+                    timeoutSec: Number(props.timeout ?? CLOUDFLARE_MONITOR_DEFAULTS.timeoutSec),
+                    retries: Number(props.retries ?? CLOUDFLARE_MONITOR_DEFAULTS.retries),
+                },
+                config.maxDetectionSec,
+            );
+            return problem ? [{ message: problem, urn: monitor.urn }] : [];
         }),
 });

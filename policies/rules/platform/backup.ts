@@ -1,11 +1,10 @@
 import { arrayInput, objectInput } from "../../lib/props";
 import { stackRule, type StackIndex } from "../../lib/rules";
+import { BACKUP_RETENTION } from "../../../model/retention";
 import { ATLAS_CLUSTER } from "../atlas/cluster";
 
-/** The deployment guide's retention: 30 days of dailies, a year of monthlies; restore points at most an hour apart. */
-const DAILY_DAYS = 30;
-
-const MONTHLY_DAYS = 365;
+const DAILY_DAYS = BACKUP_RETENTION.dailyDays;
+const MONTHLY_DAYS = BACKUP_RETENTION.monthlyDays;
 
 export const backupRetention = stackRule({
     name: "backup-retention",

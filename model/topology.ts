@@ -1,3 +1,5 @@
+import { otherSite, SITES, type Site } from "./stacks";
+
 /**
  * Where the database's electable nodes live, and whether a majority survives the loss of a whole
  * cloud. A replica set keeps a primary, and `majority` writes keep committing, only while a
@@ -5,14 +7,14 @@
  * the larger side always loses the majority, so a tie-breaker goes in a third failure domain.
  */
 
-export const DATABASE_DOMAINS = ["aws", "azure", "tieBreaker"] as const;
-export type DatabaseDomain = (typeof DATABASE_DOMAINS)[number];
+export const DATABASE_DOMAINS = [...SITES, "tieBreaker"] as const;
+export type DatabaseDomain = Site | "tieBreaker";
 
 /** The Atlas provider name of each failure domain; the tie-breaker lives in GCP. */
 export const ATLAS_PROVIDER: Readonly<Record<DatabaseDomain, "AWS" | "AZURE" | "GCP">> = { aws: "AWS", azure: "AZURE", tieBreaker: "GCP" };
 
 /** The config key that sets each domain's node count, for error messages. */
-const NODE_COUNT_KEY: Readonly<Record<DatabaseDomain, string>> = {
+export const NODE_COUNT_KEY: Readonly<Record<DatabaseDomain, string>> = {
     aws: "databaseAwsElectableNodes",
     azure: "databaseAzureElectableNodes",
     tieBreaker: "databaseTieBreakerElectableNodes",
@@ -28,7 +30,19 @@ export interface DatabasePlacement {
 export type DatabaseTopology = Readonly<Record<DatabaseDomain, DatabasePlacement>>;
 
 /** Atlas replica sets have 3, 5 or 7 electable nodes. */
-const ALLOWED_ELECTABLE_TOTALS = [3, 5, 7];
+export const ALLOWED_ELECTABLE_TOTALS: readonly number[] = [3, 5, 7];
+
+/** The most electable nodes one domain may be asked for: the largest replica set. */
+export const MAX_ELECTABLE_NODES_PER_DOMAIN = Math.max(...ALLOWED_ELECTABLE_TOTALS);
+
+/**
+ * Electable-node priority per failure domain: the active site's region is preferred for primary
+ * (7, Atlas's highest), the other site's next, and the tie-breaker lowest, so that it only votes
+ * and is never primary while a majority of the sites' nodes exists.
+ */
+export function primaryPriorities(activeSite: Site): Readonly<Record<DatabaseDomain, number>> {
+    return { [activeSite]: 7, [otherSite(activeSite)]: 6, tieBreaker: 5 } as Record<DatabaseDomain, number>;
+}
 
 export function electableNodeCount(topology: DatabaseTopology): number {
     return DATABASE_DOMAINS.reduce((total, domain) => total + topology[domain].electableNodes, 0);

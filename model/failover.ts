@@ -1,7 +1,9 @@
+import { type Environment } from "./stacks";
+
 /**
- * How fast Cloudflare's load balancer notices a dead site, from its health-monitor settings.
- * The schema rejects a stack whose worst case, with a margin, exceeds its environment's limit;
- * the policies, `plan` and the DR drill report the same number.
+ * How fast Cloudflare's load balancer notices a dead site, from its health-monitor settings, and
+ * the one rule every check applies: the config schema, the `failover-detection-time` policy, the
+ * edge's outputs and the DR drill.
  *
  * How Cloudflare decides (developers.cloudflare.com/load-balancing/understand-basics/health-details):
  * each health-check region probes from three data centres; a region is unhealthy when most of its
@@ -32,8 +34,19 @@ export const HEALTH_CHECK_REGIONS = ["ENAM", "WNAM", "WEU"] as const;
  */
 export const HEALTH_PROPAGATION_ALLOWANCE_SEC = 5;
 
+/** Our target for noticing a dead site, in seconds (the deployment guide's RTO is 4 h). */
+export const FAILOVER_DETECTION_TARGET_SEC = 35;
+
 /** Headroom every environment keeps between the modelled worst case and its limit. */
 export const FAILOVER_DETECTION_MARGIN_SEC = 5;
+
+/** The longest worst-case detection each environment accepts: the target in prod and staging, which mirrors it. */
+export const FAILOVER_DETECTION_LIMIT_SEC: Readonly<Record<Environment, number>> = {
+    dev: 130,
+    test: 130,
+    staging: FAILOVER_DETECTION_TARGET_SEC,
+    prod: FAILOVER_DETECTION_TARGET_SEC,
+};
 
 export interface HealthMonitorTiming {
     /** Seconds between two probes from one data centre; at least the plan's minimum (minimumMonitorIntervalSec). */
@@ -45,6 +58,12 @@ export interface HealthMonitorTiming {
     /** Failed probes in a row (count) after which a data centre calls the origin down. */
     readonly consecutiveDown: number;
 }
+
+/**
+ * What Cloudflare uses for a monitor setting left out: the API's documented defaults for interval
+ * (60), timeout (5) and retries (2); an unset consecutiveDown marks the origin down on one failure.
+ */
+export const CLOUDFLARE_MONITOR_DEFAULTS: HealthMonitorTiming = { intervalSec: 60, timeoutSec: 5, retries: 2, consecutiveDown: 1 };
 
 /**
  * Worst-case seconds for one probing data centre to call a dead site down: its last good probe
@@ -68,4 +87,21 @@ export function failoverDetectionSec(monitor: HealthMonitorTiming): number {
 /** The longest modelled worst case a limit admits, keeping the margin. */
 export function maximumDetectionSec(limitSec: number): number {
     return limitSec - FAILOVER_DETECTION_MARGIN_SEC;
+}
+
+/**
+ * Why a monitor is too slow for a limit, spelling out the formula; undefined when its worst case
+ * plus the margin fits. `limitOwner` names whose limit it is in the message ("prod's").
+ */
+export function detectionTimeProblem(monitor: HealthMonitorTiming, limitSec: number, limitOwner = "a"): string | undefined {
+    const detectionSec = failoverDetectionSec(monitor);
+    const allowedSec = maximumDetectionSec(limitSec);
+    if (detectionSec <= allowedSec) {
+        return undefined;
+    }
+    return (
+        `worst-case failover detection is ${detectionSec} s (interval ${monitor.intervalSec} s x consecutiveDown ${monitor.consecutiveDown}` +
+        ` + timeout ${monitor.timeoutSec} s x (retries ${monitor.retries} + 1) + propagation ${HEALTH_PROPAGATION_ALLOWANCE_SEC} s);` +
+        ` at most ${allowedSec} s allowed (${limitOwner} ${limitSec} s limit less a ${FAILOVER_DETECTION_MARGIN_SEC} s margin)`
+    );
 }

@@ -1,0 +1,36 @@
+/**
+ * The project's stacks as plain data: the sites, the roles a stack plays, the environments, and how
+ * stacks name each other. The config schema, the programs, the edge and the tools all take these.
+ */
+
+export const PROJECT = "crypto-beacon";
+
+export const ROLES = ["all-in-one", "aws-site", "azure-site", "edge"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ENVIRONMENTS = ["dev", "test", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** The two sites; each is a cloud the service and its database must survive losing. */
+export const SITES = ["aws", "azure"] as const;
+export type Site = (typeof SITES)[number];
+
+/** The site that is not `site`: the failover target while `site` serves, the standby. */
+export function otherSite(site: Site): Site {
+    return site === "aws" ? "azure" : "aws";
+}
+
+/** The role of each site's own stack. */
+export const SITE_ROLE: Readonly<Record<Site, "aws-site" | "azure-site">> = { aws: "aws-site", azure: "azure-site" };
+
+/** The edge's config key that names each site's stack. */
+export const SITE_REFERENCE_KEY: Readonly<Record<Site, "awsSiteStack" | "azureSiteStack">> = {
+    aws: "awsSiteStack",
+    azure: "azureSiteStack",
+};
+
+/**
+ * A fully qualified stack name as StackReference takes it, `<organization>/<project>/<stack>`;
+ * each part as the Pulumi service allows it (letters, digits, `_`, `.`, `-`).
+ */
+export const QUALIFIED_STACK_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
