@@ -6,6 +6,7 @@ import {
     awsSubnetPlan,
     azureIngressAddress,
     azureSubnetPlan,
+    azureVpnGatewaySubnet,
     blockContains,
     blocksOverlap,
     CLUSTER_INTERNAL_RANGES,
@@ -84,11 +85,11 @@ describe("model: address plans", () => {
         );
     });
 
-    it("carves Azure subnets that never overlap and stay inside the VNet, with the gateway's address inside the node subnet", () => {
+    it("carves Azure subnets (and the VPN's GatewaySubnet) that never overlap and stay inside the VNet, with the gateway's address inside the node subnet", () => {
         fc.assert(
             fc.property(siteAddressSpaces, (vnet) => {
                 const plan = azureSubnetPlan(vnet);
-                assertDisjointInside(vnet, Object.values(plan));
+                assertDisjointInside(vnet, [...Object.values(plan), azureVpnGatewaySubnet(vnet)]);
                 const nodes = mustParse(plan.aksNodes);
                 const ingress = mustParse(`${azureIngressAddress(plan.aksNodes)}/32`);
                 assert.ok(blockContains(nodes, ingress), "the internal load balancer's address is in the node subnet");
