@@ -194,7 +194,8 @@ export type Identity =
     | "cluster"
     | "replication"
     | "autoscaler"
-    | "break-glass";
+    | "break-glass"
+    | "previewer";
 
 /** What is accessed, by role. */
 export type Target =
@@ -413,6 +414,9 @@ export function accessNeeds(site: Site): AccessNeed[] {
     ];
 }
 
+/** How the access checks name a custom Azure role whose every action and data action only reads. */
+export const KUBERNETES_READ_ONLY_ROLE = "custom role, read-only";
+
 /**
  * Everything each identity may hold: the grants of its needs plus what the cloud needs alongside
  * them (KMS decrypt through the service, the managed policies EKS requires of its roles). A grant
@@ -440,6 +444,8 @@ export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly
         // The emergency role's access entry, where a stack configures one (awsEksBreakGlassRoleArn):
         // allowed, not needed, since a stack may have none.
         "break-glass": ["AmazonEKSClusterAdminPolicy"],
+        // The preview jobs' role (awsPreviewRoleArn): reads every object a refreshing preview reads, changes none.
+        previewer: ["AmazonEKSAdminViewPolicy"],
         backup: [
             "AWSBackupServiceRolePolicyForBackup",
             "AWSBackupServiceRolePolicyForRestores",
@@ -471,6 +477,8 @@ export const ALLOWANCES: Readonly<Record<Site, Partial<Record<Identity, readonly
         "asset-copy": ["Storage Blob Data Contributor"],
         "log-delivery": ["Storage Blob Data Contributor"],
         cluster: ["Network Contributor"],
+        // The preview jobs' principal (azurePreviewPrincipalId): a custom role whose every permission only reads.
+        previewer: [KUBERNETES_READ_ONLY_ROLE],
     },
 };
 

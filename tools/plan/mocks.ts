@@ -708,18 +708,25 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>, checked: CheckedName) {
         const resource = type.split(":")[2];
-        const nameInput = checked.property ? undefined : (inputs[`${lowerFirst(resource)}Name`] ?? inputs.name);
+        // A role definition's ARM name is the GUID given as `roleDefinitionId` (azure-native's authorization/RoleDefinition).
+        const nameInput = checked.property
+            ? undefined
+            : type === "azure-native:authorization:RoleDefinition"
+              ? inputs.roleDefinitionId
+              : (inputs[`${lowerFirst(resource)}Name`] ?? inputs.name);
         const physicalName = typeof nameInput === "string" ? nameInput : checked.name;
         const subscription = `/subscriptions/${OFFLINE_AZURE_SUBSCRIPTION}`;
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
         const armType = ARM_TYPE_EXCEPTIONS[type] ?? `${namespace}/${armCollection(resource)}`;
         const resourceGroup = `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}`;
+        // Extension resources (role definitions and assignments) live under the scope they are given, not a resource group.
+        const parent = inputs.resourceGroupName === undefined && typeof inputs.scope === "string" ? inputs.scope : resourceGroup;
         const id =
             type === "azure-native:resources:ResourceGroup"
                 ? `${subscription}/resourceGroups/${physicalName}`
                 : type === "azure-native:storage:BlobContainer"
                   ? `${resourceGroup}/providers/Microsoft.Storage/storageAccounts/${String(inputs.accountName)}/blobServices/default/containers/${String(inputs.containerName ?? physicalName)}`
-                  : `${resourceGroup}/providers/${armType}/${physicalName}`;
+                  : `${parent}/providers/${armType}/${physicalName}`;
         const extra: Record<string, unknown> = {};
         switch (type) {
             case "azure-native:containerservice:ManagedCluster":

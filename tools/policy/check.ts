@@ -64,6 +64,7 @@ export async function checkPlannedStack(
     const stacks = stacksOf(plan);
     const checks: PolicyCheck[] = [];
     const policyConfigs = stacks.map((stack) => ({ stack: stack.stack, config: policyConfigFor(stack, explicitConfigFile) }));
+    runner.prepare(stacks.map((stack) => ({ resources: stack.resources, configuration: stack })));
     for (const [position, stack] of stacks.entries()) {
         terminal.progress(`analysing ${stack.resources.length} resources of stack ${terminal.styleErr("bold", stack.stack)}`);
         checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config, stack));

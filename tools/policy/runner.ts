@@ -111,6 +111,20 @@ export class PolicyRunner {
         return { stack, packs: this.packs, violations, resourceCount: resources.length };
     }
 
+    /**
+     * Starts every pack's process for each of these stacks now, as separate `pulumi preview` runs
+     * would, so that their start-up overlaps; `check` then analyzes one stack at a time. A start
+     * that fails here is retried, and reported, by `check`.
+     */
+    prepare(stacks: readonly { readonly resources: readonly PlannedResource[]; readonly configuration?: StackConfiguration }[]): void {
+        for (const stack of stacks) {
+            const context = AnalysisRequests.of(stack.resources.slice(0, 1), stack.configuration).context;
+            for (const session of this.sessions) {
+                session.processFor(context).catch(() => undefined);
+            }
+        }
+    }
+
     close(): void {
         this.sessions.forEach((session) => session.close());
     }

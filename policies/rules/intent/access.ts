@@ -2,6 +2,7 @@ import {
     accessNeeds,
     ALLOWANCES,
     CLUSTER_AUTOSCALER_ACCOUNT,
+    KUBERNETES_READ_ONLY_ROLE,
     SERVICES_NAMESPACE,
     type AccessNeed,
     type Identity,
@@ -44,6 +45,19 @@ const SERVICE_ACCOUNT = /system:serviceaccount:([^:]+):([^:"]+)/;
 
 /** The EKS access entry of the emergency role: `EksCluster` names it after the `break-glass` entry. */
 const BREAK_GLASS = /break-?glass$/i;
+
+/** The EKS access entry of the preview jobs' role: `EksCluster` names it after the `preview` entry. */
+const PREVIEW_ENTRY = /-preview$/;
+
+/**
+ * AKS role assignments to principals given as config (no resource in the plan says who they are):
+ * `AksCluster` names the preview jobs' read assignments `-kubernetes-read-<n>` and the deploy
+ * identity's admin assignments `-kubernetes-admin-<n>`.
+ */
+const CONFIGURED_PRINCIPALS: readonly { readonly name: RegExp; readonly identity: Identity }[] = [
+    { name: /-kubernetes-read-\d+$/, identity: "previewer" },
+    { name: /-kubernetes-admin-\d+$/, identity: "deployer" },
+];
 
 /** Who a Kubernetes service account is, by its namespace and name. */
 function accountIdentity(namespace: string, account: string): { identity?: Identity; service?: string } {
@@ -133,7 +147,9 @@ function awsGrants(view: PlanView): Grant[] {
                 ? awsIdentity(view, role)
                 : role?.type === "aws:eks/accessEntry:AccessEntry" && BREAK_GLASS.test(role.name)
                   ? { identity: "break-glass" as const }
-                  : {};
+                  : role?.type === "aws:eks/accessEntry:AccessEntry" && PREVIEW_ENTRY.test(role.name)
+                    ? { identity: "previewer" as const }
+                    : {};
         const entry = view
             .ofType("aws:eks/accessEntry:AccessEntry")
             .some((candidate) =>
@@ -228,6 +244,19 @@ export function scopeProblem(view: PlanView, assignment: IntentResource): string
     return found ? undefined : `scope ${scope}: no ${kind.type} ${name} in the plan`;
 }
 
+/**
+ * A role the plan defines, named by what it allows: read-only when every action and data action
+ * it grants ends in `/read`, else by its own name, which no allowance lists.
+ */
+function customRoleName(definition: IntentResource): string {
+    const granted = list<Record<string, unknown>>(definition.props.permissions).flatMap((permission) => [
+        ...list<string>(permission.actions),
+        ...list<string>(permission.dataActions),
+    ]);
+    const readOnly = granted.length > 0 && granted.every((action) => /\/read$/i.test(action));
+    return readOnly ? KUBERNETES_READ_ONLY_ROLE : `custom role ${definition.name}`;
+}
+
 function azureGrants(view: PlanView): Grant[] {
     const grants: Grant[] = [];
     for (const assignment of view.ofType("azure-native:authorization:RoleAssignment")) {
@@ -235,11 +264,15 @@ function azureGrants(view: PlanView): Grant[] {
             String(assignment.props.roleDefinitionId ?? "")
                 .split("/")
                 .pop() ?? "";
-        const role = AZURE_ROLES[roleId] ?? roleId;
+        const customRole = view
+            .dependencies(assignment, "roleDefinitionId")
+            .find((resource) => resource.type === "azure-native:authorization:RoleDefinition");
+        const role = customRole ? customRoleName(customRole) : (AZURE_ROLES[roleId] ?? roleId);
         const principal = view.dependencies(assignment, "principalId")[0];
+        const configured = principal ? undefined : CONFIGURED_PRINCIPALS.find((entry) => entry.name.test(assignment.name));
         const problem = scopeProblem(view, assignment);
         grants.push({
-            ...azureIdentity(view, principal, role),
+            ...(configured ? { identity: configured.identity } : azureIdentity(view, principal, role)),
             grant: role,
             resource: String(assignment.props.scope ?? ""),
             label: `role assignment ${assignment.name} (${role})`,
