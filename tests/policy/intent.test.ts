@@ -268,6 +268,28 @@ describe("intent policies, through the Analyzer protocol", function () {
             expect: /\[aws\] need deployer-reads-registration .*holds no grant of secretsmanager:GetSecretValue/,
         },
         {
+            behaviour: "the preview role's access entry reads only: cluster admin on it is access beyond the needs",
+            rule: "no-access-beyond-needs",
+            site: "aws",
+            broken: (resources) =>
+                mutate(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws-site-preview", (inputs) => {
+                    inputs.policyArn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+                }),
+            expect: /EKS access policy association aws-site-preview: AmazonEKSClusterAdminPolicy .*the previewer needs no AmazonEKSClusterAdminPolicy/,
+        },
+        {
+            behaviour: "the preview principal's custom AKS role may only read: a write in it is access beyond the needs",
+            rule: "no-access-beyond-needs",
+            site: "azure",
+            broken: (resources) =>
+                mutate(resources, "azure-native:authorization:RoleDefinition", "azure-site-kubernetes-read", (inputs) => {
+                    inputs.permissions = [
+                        { actions: [], notActions: [], dataActions: ["Microsoft.ContainerService/managedClusters/*"], notDataActions: [] },
+                    ];
+                }),
+            expect: /role assignment azure-site-kubernetes-read-0 \(custom role azure-site-kubernetes-read\).*the previewer needs no custom role azure-site-kubernetes-read/,
+        },
+        {
             behaviour: "an Azure role no need of the identity asks for is access beyond the needs",
             rule: "no-access-beyond-needs",
             site: "azure",
