@@ -23,7 +23,7 @@ import {
 } from "../components/kubernetes/hubWorkloads";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../stacks/services";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
-import { one, resourceNamed, resourcesOfType } from "./helpers";
+import { one, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -41,8 +41,8 @@ describe("the hub's workloads on EKS, as a real cluster runs them", () => {
     let prod: StackPlan;
     let dev: StackPlan;
     before(async () => {
-        prod = await planStack({ stack: "prod-aws" });
-        dev = await planStack({ stack: "dev" });
+        prod = await sharedPlan("prod-aws");
+        dev = await sharedPlan("dev");
     });
 
     it("answers the ALB's health check on any Host: a hostname-free listener with only the health route", () => {

@@ -5,7 +5,7 @@ import { ALL_KEYS, DEPLOY_STAGES } from "../stacks/config/schema";
 import { HUB_SERVICES } from "../stacks/services";
 import { planStack, type StackPlan } from "../tools/plan/planner";
 import { listStacks } from "../tools/stacks";
-import { REPOSITORY_ROOT, resourcesOfType } from "./helpers";
+import { REPOSITORY_ROOT, resourcesOfType, sharedPlan } from "./helpers";
 
 const RUNBOOK = path.join(REPOSITORY_ROOT, "docs", "runbooks", "new-stack.md");
 
@@ -31,7 +31,7 @@ describe("day 0 of a new site", () => {
             "the Redis AUTH token is set by the stack itself",
         );
         assert.equal(resourcesOfType(plan, "beacon:aws:Origin").length, 1, "the origin's certificate comes from config");
-        const workloads = await planStack({ stack: "prod-aws" });
+        const workloads = await sharedPlan("prod-aws");
         assert.ok(throughTheClusterApi(workloads).length > 0, "deployStage workloads adds them");
     });
 
@@ -47,7 +47,7 @@ describe("day 0 of a new site", () => {
         assert.equal(resourcesOfType(plan, "azure-native:containerregistry:Registry").length, 1);
         assert.deepEqual(resourcesOfType(plan, "azure-native:network:ApplicationGateway"), []);
         assert.equal(plan.outputs.siteIdentity, undefined, "no edge can point at a site without its origin");
-        const workloads = await planStack({ stack: "prod-azure" });
+        const workloads = await sharedPlan("prod-azure");
         assert.equal(resourcesOfType(workloads, "azure-native:network:ApplicationGateway").length, 1);
         assert.ok(throughTheClusterApi(workloads).length > 0);
     });

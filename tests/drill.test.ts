@@ -7,11 +7,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runDrill, type DrillReport } from "../tools/drill/drill";
 import { cloudflarePoolHealth, LiveBackend, type DrillStack } from "../tools/drill/live";
-import { planStack } from "../tools/plan/planner";
 import { DEFAULT_PACKS } from "../tools/policy/runner";
 import type { ConfigValue, OutputMap, UpOptions, UpResult } from "@pulumi/pulumi/automation";
 import { OfflineBackend } from "../tools/drill/offline";
-import { REPOSITORY_ROOT } from "./helpers";
+import { REPOSITORY_ROOT, sharedPlan } from "./helpers";
 
 /** Monitors at 1/50 of prod's pace: a 15 s interval probes every 0.3 s. */
 const MONITOR_TIME_SCALE = 0.02;
@@ -254,7 +253,7 @@ describe("live drill: updates through the Automation API", () => {
      * `up` is recorded with its options, as the CLI would receive them.
      */
     async function stacks() {
-        const plan = await planStack({ stack: "prod" });
+        const plan = await sharedPlan("prod");
         const updates: { stack: string; options: UpOptions; config: Record<string, string> }[] = [];
         const config: Record<string, Record<string, string>> = {
             prod: { "crypto-beacon:azureSiteStack": "organization/crypto-beacon/prod-azure", "crypto-beacon:cloudflareAccountId": "acct" },

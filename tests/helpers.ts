@@ -17,7 +17,16 @@ const sharedPlans = new Map<string, Promise<StackPlan>>();
 export function sharedPlan(stack: string): Promise<StackPlan> {
     let plan = sharedPlans.get(stack);
     if (!plan) {
-        plan = planStack({ stack }).then(deepFreeze);
+        plan = planStack({ stack }).then((planned) => {
+            // An edge's plan holds the plans of the sites it reads, planned from their own stack
+            // files with no overrides: exactly what `sharedPlan(site)` would plan again.
+            for (const referenced of planned.referencedStacks) {
+                if (!sharedPlans.has(referenced.stack)) {
+                    sharedPlans.set(referenced.stack, Promise.resolve(deepFreeze(referenced)));
+                }
+            }
+            return deepFreeze(planned);
+        });
         sharedPlans.set(stack, plan);
     }
     return plan;

@@ -41,8 +41,8 @@ function planSite(stack: "prod-aws" | "prod-azure", config: Record<string, strin
 describe("Kubernetes workloads", () => {
     const plans: Record<string, StackPlan> = {};
     before(async () => {
-        plans.aws = await planSite("prod-aws");
-        plans.azure = await planSite("prod-azure");
+        plans.aws = await sharedPlan("prod-aws");
+        plans.azure = await sharedPlan("prod-azure");
     });
 
     for (const site of ["aws", "azure"] as const) {

@@ -7,20 +7,16 @@ import { CONTROL_CATALOG } from "../../policies/lib/catalog";
 import { controlsFromTags } from "../../policies/lib/controls";
 import type { PlannedResource } from "../../tools/plan/planner";
 import { renderEvidence } from "../../tools/policy/reports/evidence";
-import { DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
+import type { PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
-import { mutate } from "./helpers";
+import { mutate, sharedPolicyRunner } from "./helpers";
 
 describe("evidence report", () => {
     let runner: PolicyRunner;
     let prodAws: PlannedResource[];
     before(async () => {
-        [runner, prodAws] = await Promise.all([
-            PolicyRunner.start(DEFAULT_PACKS),
-            sharedPlan("prod-aws").then((plan) => [...plan.resources]),
-        ]);
+        [runner, prodAws] = await Promise.all([sharedPolicyRunner(), sharedPlan("prod-aws").then((plan) => [...plan.resources])]);
     });
-    after(() => runner?.close());
 
     it("names only controls that the catalog has, so a typo cannot hide a control", () => {
         const catalogued = new Set(

@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
-import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "../../tools/policy/runner";
+import type { PlannedResource } from "../../tools/plan/planner";
+import { sharedPlan } from "../helpers";
+import type { PolicyCheck, PolicyRunner } from "../../tools/policy/runner";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
-import { mutate } from "./helpers";
+import { mutate, sharedPolicyRunner } from "./helpers";
 
 /** A copy in which one resource is gone, as if the component no longer made it. */
 function without(resources: readonly PlannedResource[], type: string, name: string): PlannedResource[] {
@@ -47,14 +48,13 @@ describe("intent policies, through the Analyzer protocol", function () {
     let prodAzure: PlannedResource[];
     const baseline = new Map<string, Set<string>>();
     before(async () => {
-        const [started, edgePlan] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod" })]);
+        const [started, edgePlan] = await Promise.all([sharedPolicyRunner(), sharedPlan("prod")]);
         runner = started;
         prodAws = [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-aws")!.resources];
         prodAzure = [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-azure")!.resources];
         baseline.set("aws", findings(await runner.check("prod-aws", prodAws, undefined)));
         baseline.set("azure", findings(await runner.check("prod-azure", prodAzure, undefined)));
     });
-    after(() => runner?.close());
 
     interface Case {
         readonly behaviour: string;
@@ -373,13 +373,12 @@ describe("intent policies, through the Analyzer protocol", function () {
 describe("intent of every environment", function () {
     let runner: PolicyRunner;
     before(async () => {
-        runner = await PolicyRunner.start(DEFAULT_PACKS);
+        runner = await sharedPolicyRunner();
     });
-    after(() => runner?.close());
 
     for (const stack of ["prod", "staging", "test", "dev"]) {
         it(`${stack}: every intended flow, need and capacity requirement holds, and nothing more is open or granted`, async () => {
-            const plan = await planStack({ stack });
+            const plan = await sharedPlan(stack);
             const failures: string[] = [];
             for (const planned of [...plan.referencedStacks, plan]) {
                 const result = await runner.check(planned.stack, planned.resources, undefined);
