@@ -22,7 +22,7 @@ import {
     HUB_NAMESPACE,
 } from "../components/kubernetes/hubWorkloads";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../stacks/services";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { one, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -120,10 +120,7 @@ describe("the hub's workloads on EKS, as a real cluster runs them", () => {
     });
 
     it("keeps the serving colour's replicas in the manifest, at the minimum the autoscaler starts from", async () => {
-        const serving = await planStack({
-            stack: "prod-aws",
-            configOverrides: { "prod-aws": { "crypto-beacon:hubCandidateWeight": "10" } },
-        });
+        const serving = await sharedPlan("prod-aws", { "prod-aws": { "crypto-beacon:hubCandidateWeight": "10" } });
         for (const deployment of onEks(serving, "kubernetes:apps/v1:Deployment").filter(
             (candidate) => metadata(candidate).namespace === HUB_NAMESPACE,
         )) {

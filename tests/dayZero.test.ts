@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ALL_KEYS, DEPLOY_STAGES } from "../stacks/config/schema";
 import { HUB_SERVICES } from "../stacks/services";
-import { planStack, type StackPlan } from "../tools/plan/planner";
+import { type StackPlan } from "../tools/plan/planner";
 import { listStacks } from "../tools/stacks";
 import { REPOSITORY_ROOT, resourcesOfType, sharedPlan } from "./helpers";
 
@@ -14,7 +14,7 @@ const throughTheClusterApi = (plan: StackPlan) =>
     plan.resources.filter((resource) => resource.type.startsWith("kubernetes:") && !resource.type.startsWith("pulumi:providers:"));
 
 describe("day 0 of a new site", () => {
-    const foundation = (stack: string) => planStack({ stack, configOverrides: { [stack]: { "crypto-beacon:deployStage": "foundation" } } });
+    const foundation = (stack: string) => sharedPlan(stack, { [stack]: { "crypto-beacon:deployStage": "foundation" } });
 
     it("first creates the AWS site's network, cluster, registries, secret stores and deploy runner, and nothing through the cluster's API", async () => {
         const plan = await foundation("prod-aws");

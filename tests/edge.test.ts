@@ -15,7 +15,7 @@ import {
 import { trafficSplit } from "../components/cloudflare/siteLoadBalancer";
 import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../components/data/topology";
 import { plannedLoadBalancer } from "../tools/plan/loadBalancerPlan";
-import { planStack, type StackPlan } from "../tools/plan/planner";
+import type { StackPlan } from "../tools/plan/planner";
 import { assertPlanFails, one, providerOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
@@ -36,10 +36,7 @@ const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 function planProd(edgeConfig: Record<string, string> = {}): Promise<StackPlan> {
     const overrides = Object.fromEntries(Object.entries(edgeConfig).map(([key, value]) => [`crypto-beacon:${key}`, value]));
     const azureCapacity = edgeConfig.activeSite === "azure" ? "active" : "standby";
-    return planStack({
-        stack: "prod",
-        configOverrides: { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } },
-    });
+    return sharedPlan("prod", { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } });
 }
 
 /**
@@ -56,11 +53,7 @@ const CHANGED_EDGE_SETTINGS = {
     standbyTrafficPercent: "10",
     databaseOutageSimulation: "aws",
 };
-let changedEdgePlan: Promise<StackPlan> | undefined;
-function planProdWithChangedEdge(): Promise<StackPlan> {
-    changedEdgePlan ??= planProd(CHANGED_EDGE_SETTINGS);
-    return changedEdgePlan;
-}
+const planProdWithChangedEdge = () => planProd(CHANGED_EDGE_SETTINGS);
 
 function ruleset(plan: StackPlan, phase: string) {
     const found = resourcesOfType(plan, RULESET).filter((resource) => resource.inputs.phase === phase);
