@@ -10,7 +10,7 @@ import { cloudflarePoolHealth, LiveBackend, type DrillStack } from "../tools/dri
 import { DEFAULT_PACKS } from "../tools/policy/runner";
 import type { ConfigValue, OutputMap, UpOptions, UpResult } from "@pulumi/pulumi/automation";
 import { OfflineBackend } from "../tools/drill/offline";
-import { REPOSITORY_ROOT, sharedPlan } from "./helpers";
+import { REPOSITORY_ROOT, sharedPlan, sharedPlanner } from "./helpers";
 
 /** Monitors at 1/50 of prod's pace: a 15 s interval probes every 0.3 s. */
 const MONITOR_TIME_SCALE = 0.02;
@@ -30,7 +30,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 describe("DR drill, offline, through real local sockets", () => {
     let backend: OfflineBackend;
     beforeEach(async () => {
-        backend = await OfflineBackend.start({ stack: "prod", monitorTimeScale: MONITOR_TIME_SCALE });
+        backend = await OfflineBackend.start({ stack: "prod", monitorTimeScale: MONITOR_TIME_SCALE, planner: sharedPlanner });
     });
     afterEach(async () => {
         await backend.close();

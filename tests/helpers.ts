@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { planStack, type PlanOptions, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const FIXTURES = path.join(__dirname, "fixtures");
@@ -44,6 +44,12 @@ export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {})
         sharedPlans.set(key, plan);
     }
     return plan;
+}
+
+/** `planStack` for code that takes a planner: this project's stacks come from `sharedPlan`. */
+export function sharedPlanner(options: PlanOptions): Promise<StackPlan> {
+    const ownStack = options.stack !== undefined && !options.program && !options.configFile && !options.organization;
+    return ownStack ? sharedPlan(options.stack!, options.configOverrides) : planStack(options);
 }
 
 function deepFreeze<T>(value: T): T {

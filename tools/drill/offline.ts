@@ -1,6 +1,6 @@
 import { CommandError } from "../command";
 import { plannedLoadBalancer } from "../plan/loadBalancerPlan";
-import { planStack, type StackPlan } from "../plan/planner";
+import { planStack, type PlanOptions, type StackPlan } from "../plan/planner";
 import { edgeViewFromOutputs, SITES, type DrillBackend, type EdgeView, type Site, type SiteHealth } from "./backend";
 import { LocalEdge, LocalOrigin, type LocalEdgeConfig } from "./localSites";
 
@@ -18,6 +18,8 @@ export interface OfflineBackendOptions {
      * drill to the other site leaves it. @default the other site than the stack files' active one
      */
     readonly to?: Site;
+    /** Plans each update; a test passes one that shares plans across tests. @default the offline planner, `planStack` */
+    readonly planner?: (options: PlanOptions) => Promise<StackPlan>;
 }
 
 /**
@@ -42,7 +44,8 @@ export class OfflineBackend implements DrillBackend {
         if (!(timeScale > 0 && timeScale <= 1)) {
             throw new CommandError(`--monitor-time-scale ${timeScale} is not allowed; allowed: a number above 0, up to 1`, 2);
         }
-        let plan = await planStack({ stack: options.stack, program: options.program });
+        const planner = options.planner ?? planStack;
+        let plan = await planner({ stack: options.stack, program: options.program });
         let view = edgeViewFromOutputs(plan.stack, plan.outputs);
         const overrides: Record<string, Record<string, string>> = {};
         let failbackNote: string | undefined;
@@ -53,7 +56,7 @@ export class OfflineBackend implements DrillBackend {
             if (away === "azure" && standby) {
                 overrides[standby.stack] = { [KEY.azureCapacity]: "active" };
             }
-            plan = await planStack({ stack: options.stack, program: options.program, configOverrides: overrides });
+            plan = await planner({ stack: options.stack, program: options.program, configOverrides: overrides });
             view = edgeViewFromOutputs(plan.stack, plan.outputs);
             failbackNote = `Offline failback: the stack files make ${options.to} active, and offline runs keep no state, so this run started where a drill to ${away} ends (activeSite ${away}${overrides[standby?.stack ?? ""] ? ", Azure at active capacity" : ""}).`;
         }
@@ -118,7 +121,8 @@ export class OfflineBackend implements DrillBackend {
     }
 
     private async update(): Promise<void> {
-        this.adopt(await planStack({ stack: this.options.stack, program: this.options.program, configOverrides: this.overrides }));
+        const planner = this.options.planner ?? planStack;
+        this.adopt(await planner({ stack: this.options.stack, program: this.options.program, configOverrides: this.overrides }));
     }
 
     private adopt(plan: StackPlan): void {
