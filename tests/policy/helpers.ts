@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { PlannedResource } from "../../tools/plan/planner";
 import type { PackProcessOptions } from "../../tools/policy/packProcess";
 import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck, type Violation } from "../../tools/policy/runner";
+import { closeAtEndOfRun } from "../runEnd";
 
 export const POLICY_FIXTURES = path.join(__dirname, "..", "fixtures", "policy");
 export const FIXTURE_PACKS = path.join(__dirname, "..", "fixtures", "policy-packs");
@@ -61,28 +62,18 @@ const sharedRunners = new Map<string, Promise<PolicyRunner>>();
 /**
  * Policy packs started once per test run and shared by every test file that asks for the same
  * packs with the same environment: a pack process is slow to start, and a started pack checks any
- * number of stacks (each check configures it afresh). Never close it: the run closes every shared
- * runner at its end (`mochaHooks` below). A test of starting or stopping packs starts its own.
+ * number of stacks (each check configures it afresh). Never close it: the run closes it at its end
+ * (tests/runEnd.ts). A test of starting or stopping packs starts its own.
  */
 export function sharedPolicyRunner(packs: readonly string[] = DEFAULT_PACKS, options: PackProcessOptions = {}): Promise<PolicyRunner> {
     const key = JSON.stringify([packs, options]);
     let runner = sharedRunners.get(key);
     if (!runner) {
-        runner = PolicyRunner.start(packs, options);
+        runner = PolicyRunner.start(packs, options).then((started) => {
+            closeAtEndOfRun(() => started.close());
+            return started;
+        });
         sharedRunners.set(key, runner);
     }
     return runner;
 }
-
-/** Mocha root hooks, loaded through `.mocharc.json`'s `require`: the shared packs stop with the run. */
-export const mochaHooks = {
-    async afterAll() {
-        const started = await Promise.allSettled(sharedRunners.values());
-        sharedRunners.clear();
-        for (const result of started) {
-            if (result.status === "fulfilled") {
-                result.value.close();
-            }
-        }
-    },
-};
