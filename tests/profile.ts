@@ -8,6 +8,7 @@
 import childProcess from "node:child_process";
 import Module from "node:module";
 import * as path from "node:path";
+import { promisify } from "node:util";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 
@@ -73,13 +74,16 @@ function childLabel(command: string, args: readonly string[] = []): string {
     return script ? relative(path.resolve(script)) : [command, ...args].join(" ");
 }
 
+const moduleInternals = Module as unknown as {
+    _load: (request: string, parent: NodeJS.Module | undefined, isMain: boolean) => unknown;
+};
+const load = moduleInternals._load;
+
 function install(): void {
-    // Every `require` of the planner (tests and tools alike, as esbuild's CommonJS output reads
-    // imports as properties at each call) gets the same counting view of its exports.
-    const moduleInternals = Module as unknown as {
-        _load: (request: string, parent: NodeJS.Module | undefined, isMain: boolean) => unknown;
-    };
-    const load = moduleInternals._load;
+    // Every `require` of the planner while mocha loads the test files (tests and tools alike, as
+    // esbuild's CommonJS output reads imports as properties at each call) gets the same counting
+    // view of its exports. The hook comes off before the first test, so that the programs a test
+    // plans load their modules without a frame of ours in their stack traces.
     const views = new Map<unknown, unknown>();
     moduleInternals._load = function (request, parent, isMain) {
         const exports = load.call(this, request, parent, isMain);
@@ -122,7 +126,14 @@ function install(): void {
         spawn: countedSpawn,
         spawnSync: counting(children, childLabel, childProcess.spawnSync),
         execFileSync: counting(children, childLabel, childProcess.execFileSync),
-        execFile: counting(children, childLabel, childProcess.execFile),
+        execFile: Object.assign(counting(children, childLabel, childProcess.execFile), {
+            // promisify(execFile) resolves with { stdout, stderr } through this symbol.
+            [promisify.custom]: counting(
+                children,
+                childLabel,
+                (childProcess.execFile as unknown as Record<symbol, () => unknown>)[promisify.custom],
+            ),
+        }),
     });
 }
 
@@ -182,6 +193,9 @@ function charge(file: string): void {
 /** Mocha root hooks, loaded through `.mocharc.json`'s `require`. */
 export const mochaHooks = enabled
     ? {
+          beforeAll() {
+              moduleInternals._load = load;
+          },
           afterEach(this: Mocha.Context) {
               charge(relative(this.currentTest?.file));
           },
