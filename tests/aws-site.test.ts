@@ -13,7 +13,7 @@ import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from "../components/cl
 import { EKS_SERVICE_CIDR, parseIpv4Cidr } from "../model/addressing";
 import { SITE_HEADER } from "../stacks/siteIdentity";
 import { GATEWAY_NODE_PORT } from "../stacks/workloads";
-import { planStack, type StackPlan } from "../tools/plan/planner";
+import { type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, providerOf, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 describe("AWS primary site", () => {
@@ -263,10 +263,7 @@ describe("AWS primary site", () => {
         });
 
         it("rotates the AUTH token when its version is raised: both the cluster and the secret get the new one", async () => {
-            const rotated = await planStack({
-                stack: "prod-aws",
-                configOverrides: { "prod-aws": { "crypto-beacon:awsRedisAuthTokenVersion": "2" } },
-            });
+            const rotated = await sharedPlan("prod-aws", { "prod-aws": { "crypto-beacon:awsRedisAuthTokenVersion": "2" } });
             assert.equal(one(rotated, "aws:elasticache/replicationGroup:ReplicationGroup").inputs.authTokenWoVersion, 2);
             assert.equal(
                 resourceNamed(rotated, "aws:secretsmanager/secretVersion:SecretVersion", "aws-redis-auth-token").inputs

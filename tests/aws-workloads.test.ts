@@ -23,8 +23,8 @@ import {
     HUB_NAMESPACE,
 } from "../components/kubernetes/hubWorkloads";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../stacks/services";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
-import { one, resourceNamed, resourcesOfType } from "./helpers";
+import { type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { one, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -42,8 +42,8 @@ describe("the hub's workloads on EKS, as a real cluster runs them", () => {
     let prod: StackPlan;
     let dev: StackPlan;
     before(async () => {
-        prod = await planStack({ stack: "prod-aws" });
-        dev = await planStack({ stack: "dev" });
+        prod = await sharedPlan("prod-aws");
+        dev = await sharedPlan("dev");
     });
 
     it("answers the ALB's health check on any Host: a hostname-free listener with only the health route", () => {
@@ -121,10 +121,7 @@ describe("the hub's workloads on EKS, as a real cluster runs them", () => {
     });
 
     it("keeps the serving colour's replicas in the manifest, at the minimum the autoscaler starts from", async () => {
-        const serving = await planStack({
-            stack: "prod-aws",
-            configOverrides: { "prod-aws": { "crypto-beacon:hubCandidateWeight": "10" } },
-        });
+        const serving = await sharedPlan("prod-aws", { "prod-aws": { "crypto-beacon:hubCandidateWeight": "10" } });
         for (const deployment of onEks(serving, "kubernetes:apps/v1:Deployment").filter(
             (candidate) => metadata(candidate).namespace === HUB_NAMESPACE,
         )) {

@@ -15,7 +15,7 @@ import { CLOUDFLARE_IPV4_RANGES } from "../components/cloudflare/ipRanges";
 import { parseStackConfig } from "../stacks/config/load";
 import type { AzureSiteConfig } from "../stacks/config/schema";
 import { azureCapacity } from "../stacks/roles/azureSite";
-import { planStack, type StackPlan } from "../tools/plan/planner";
+import { type StackPlan } from "../tools/plan/planner";
 import { one, parentOf, planFixtureStack, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 describe("Azure backup site", () => {
@@ -94,10 +94,7 @@ describe("Azure backup site", () => {
         it("uses the subscription's existing Network Watcher when the stack names one", async () => {
             const existing =
                 "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus2";
-            const plan = await planStack({
-                stack: "prod-azure",
-                configOverrides: { "prod-azure": { "crypto-beacon:azureNetworkWatcherId": existing } },
-            });
+            const plan = await sharedPlan("prod-azure", { "prod-azure": { "crypto-beacon:azureNetworkWatcherId": existing } });
             assert.equal(resourcesOfType(plan, "azure-native:network:NetworkWatcher").length, 0);
             const flowLog = one(plan, "azure-native:network:FlowLog").inputs;
             assert.deepEqual([flowLog.resourceGroupName, flowLog.networkWatcherName], ["NetworkWatcherRG", "NetworkWatcher_eastus2"]);

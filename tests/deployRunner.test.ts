@@ -9,7 +9,7 @@ import {
 } from "../components/delivery/runnerBootstrap";
 import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { listStacks } from "../tools/stacks";
-import { assertPlanFails, FIXTURES, one, parentOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
+import { assertPlanFails, FIXTURES, one, parentOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const RUNNER = "aws-deploy-runner";
 
@@ -70,8 +70,8 @@ describe("deploy runners", () => {
         let prod: StackPlan;
         let dev: StackPlan;
         before(async () => {
-            prod = await planStack({ stack: "prod-aws" });
-            dev = await planStack({ stack: "dev" });
+            prod = await sharedPlan("prod-aws");
+            dev = await sharedPlan("dev");
         });
         const child = (type: string) => {
             const found = resourcesOfType(prod, type).filter((resource) => parentOf(prod, resource)?.name === RUNNER);
@@ -165,7 +165,7 @@ describe("deploy runners", () => {
     describe("on Azure", () => {
         let prod: StackPlan;
         before(async () => {
-            prod = await planStack({ stack: "prod-azure" });
+            prod = await sharedPlan("prod-azure");
         });
         const AZURE_RUNNER = "azure-deploy-runner";
         const child = (type: string, name = AZURE_RUNNER) => resourceNamed(prod, type, name);

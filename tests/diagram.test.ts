@@ -4,7 +4,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { renderDiagram } from "../tools/plan/diagram";
-import { planStack } from "../tools/plan/planner";
 import { DIAGRAM_STACK, README_FILE, renderReadme } from "../tools/readmeDiagram";
 import { REPOSITORY_ROOT, sharedPlan } from "./helpers";
 
@@ -37,12 +36,9 @@ describe("topology diagram", () => {
 
     it("turns the arrows round when Azure is the active site", async () => {
         const diagram = renderDiagram(
-            await planStack({
-                stack: "prod",
-                configOverrides: {
-                    prod: { "crypto-beacon:activeSite": "azure" },
-                    "prod-azure": { "crypto-beacon:azureCapacity": "active" },
-                },
+            await sharedPlan("prod", {
+                prod: { "crypto-beacon:activeSite": "azure" },
+                "prod-azure": { "crypto-beacon:azureCapacity": "active" },
             }),
         );
         assert.match(diagram, /lb -->\|"1: primary"\| pool_azure/);

@@ -15,8 +15,8 @@ import {
 import { trafficSplit } from "../components/cloudflare/siteLoadBalancer";
 import { databaseTopologyProblems, survivorsAfterLosing, type DatabaseTopology } from "../model/topology";
 import { plannedLoadBalancer } from "../tools/plan/loadBalancerPlan";
-import { planStack, type StackPlan } from "../tools/plan/planner";
-import { assertPlanFails, one, providerOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType } from "./helpers";
+import type { StackPlan } from "../tools/plan/planner";
+import { assertPlanFails, one, providerOf, REPOSITORY_ROOT, resourceNamed, resourcesOfType, sharedPlan } from "./helpers";
 
 const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
 
@@ -36,11 +36,24 @@ const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 function planProd(edgeConfig: Record<string, string> = {}): Promise<StackPlan> {
     const overrides = Object.fromEntries(Object.entries(edgeConfig).map(([key, value]) => [`crypto-beacon:${key}`, value]));
     const azureCapacity = edgeConfig.activeSite === "azure" ? "active" : "standby";
-    return planStack({
-        stack: "prod",
-        configOverrides: { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } },
-    });
+    return sharedPlan("prod", { prod: overrides, "prod-azure": { "crypto-beacon:azureCapacity": azureCapacity } });
 }
+
+/**
+ * Edge settings that do not touch one another, changed together in one plan of prod: each test
+ * reads only what its own setting shapes, and the sites are planned once for all of them.
+ */
+const CHANGED_EDGE_SETTINGS = {
+    apiRateLimitPerMinute: "900",
+    loginRateLimitPerMinute: "7",
+    contentSecurityPolicy: "default-src 'none'",
+    healthMonitorIntervalSec: "10",
+    cloudflarePlan: "enterprise",
+    healthMonitorExpectedCodes: "2xx",
+    standbyTrafficPercent: "10",
+    databaseOutageSimulation: "aws",
+};
+const planProdWithChangedEdge = () => planProd(CHANGED_EDGE_SETTINGS);
 
 function ruleset(plan: StackPlan, phase: string) {
     const found = resourcesOfType(plan, RULESET).filter((resource) => resource.inputs.phase === phase);
@@ -53,7 +66,7 @@ function ruleset(plan: StackPlan, phase: string) {
 describe("Cloudflare edge", () => {
     let prod: StackPlan;
     before(async () => {
-        prod = await planProd();
+        prod = await sharedPlan("prod");
     });
 
     describe("zone security", () => {
@@ -129,7 +142,7 @@ describe("Cloudflare edge", () => {
         });
 
         it("rate-limits the API and login paths per client IP with the limits from config", async () => {
-            const plan = await planProd({ apiRateLimitPerMinute: "900", loginRateLimitPerMinute: "7" });
+            const plan = await planProdWithChangedEdge();
             const rules = ruleset(plan, "http_ratelimit").rules;
             const login = rules.find((rule) => rule.expression.includes("/login"));
             const api = rules.find((rule) => rule.expression.includes('"/api/"'));
@@ -143,7 +156,7 @@ describe("Cloudflare edge", () => {
         });
 
         it("sets CSP from config and the other security headers (HSTS aside) on every response", async () => {
-            const plan = await planProd({ contentSecurityPolicy: "default-src 'none'" });
+            const plan = await planProdWithChangedEdge();
             const headers = ruleset(plan, "http_response_headers_transform").rules[0].actionParameters?.headers as Record<
                 string,
                 { operation: string; value: string }
@@ -175,11 +188,7 @@ describe("Cloudflare edge", () => {
 
     describe("load balancing and failover", () => {
         it("monitors each site over HTTPS with the configured health path, codes and timing", async () => {
-            const plan = await planProd({
-                healthMonitorIntervalSec: "10",
-                cloudflarePlan: "enterprise",
-                healthMonitorExpectedCodes: "2xx",
-            });
+            const plan = await planProdWithChangedEdge();
             const balancer = plannedLoadBalancer(plan);
             assert.deepEqual(
                 balancer?.pools.map((pool) => pool.site),
@@ -204,7 +213,8 @@ describe("Cloudflare edge", () => {
 
         for (const activeSite of ["aws", "azure"] as const) {
             it(`orders the pools ${activeSite} first when activeSite is ${activeSite}, with failover across pools and zero-downtime affinity`, async () => {
-                const plan = await planProd({ activeSite });
+                // Pulumi.prod.yaml sets activeSite aws: its plan is the shared one.
+                const plan = activeSite === "aws" ? await sharedPlan("prod") : await planProd({ activeSite });
                 const balancer = plannedLoadBalancer(plan)!;
                 const standby = activeSite === "aws" ? "azure" : "aws";
                 assert.deepEqual(
@@ -238,7 +248,7 @@ describe("Cloudflare edge", () => {
                 assert.equal(split.steeringPolicy, steering);
                 assert.deepEqual(split.weights, weights);
                 if (percent === 10) {
-                    const plan = await planProd({ standbyTrafficPercent: "10" });
+                    const plan = await planProdWithChangedEdge();
                     const inputs = plannedLoadBalancer(plan)!.resource.inputs;
                     assert.equal(inputs.steeringPolicy, "random");
                     assert.deepEqual(
@@ -414,7 +424,7 @@ describe("Cloudflare edge", () => {
 
         it("simulates a cloud's outage only when a drill asks for it", async () => {
             assert.equal(resourcesOfType(prod, "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation").length, 0);
-            const plan = await planProd({ databaseOutageSimulation: "aws" });
+            const plan = await planProdWithChangedEdge();
             const simulation = one(plan, "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation");
             assert.deepEqual(simulation.inputs.outageFilters, [{ cloudProvider: "AWS", regionName: "US_EAST_1", type: "REGION" }]);
         });

@@ -1,26 +1,55 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { planStack, type PlanOptions, type PlannedResource, type StackPlan } from "../tools/plan/planner";
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const FIXTURES = path.join(__dirname, "fixtures");
 
 const sharedPlans = new Map<string, Promise<StackPlan>>();
 
+type ConfigOverrides = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+function sharedPlanKey(stack: string, configOverrides: ConfigOverrides): string {
+    const canonical = Object.entries(configOverrides)
+        .filter(([, values]) => Object.keys(values).length > 0)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([overridden, values]) => [overridden, Object.entries(values).sort(([a], [b]) => a.localeCompare(b))]);
+    return JSON.stringify([stack, canonical]);
+}
+
 /**
  * The plan of one of this project's stacks, planned once per test run and shared by every test
  * file that asks: planning is most of the suite's time, and a plan is a pure function of the
- * program and its stack file. The plan is deep-frozen, so a test that needs a changed plan works
- * on a copy (`structuredClone`, or `mutate` in tests/policy/helpers.ts) and cannot change what
- * the next test reads.
+ * program, its stack file and the config overrides (as in `planStack`, by stack name then full
+ * key). The plan is deep-frozen, so a test that needs a changed plan works on a copy
+ * (`structuredClone`, or `mutate` in tests/policy/helpers.ts) and cannot change what the next
+ * test reads.
  */
-export function sharedPlan(stack: string): Promise<StackPlan> {
-    let plan = sharedPlans.get(stack);
+export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {}): Promise<StackPlan> {
+    const key = sharedPlanKey(stack, configOverrides);
+    let plan = sharedPlans.get(key);
     if (!plan) {
-        plan = planStack({ stack }).then(deepFreeze);
-        sharedPlans.set(stack, plan);
+        plan = planStack({ stack, configOverrides }).then((planned) => {
+            // An edge's plan holds the plans of the sites it reads, each from its own stack file
+            // and its own overrides: exactly what `sharedPlan(site, ...)` would plan again, as
+            // long as the site reads no stack itself.
+            for (const referenced of planned.referencedStacks.filter((site) => site.referencedStacks.length === 0)) {
+                const referencedKey = sharedPlanKey(referenced.stack, { [referenced.stack]: configOverrides[referenced.stack] ?? {} });
+                if (!sharedPlans.has(referencedKey)) {
+                    sharedPlans.set(referencedKey, Promise.resolve(deepFreeze(referenced)));
+                }
+            }
+            return deepFreeze(planned);
+        });
+        sharedPlans.set(key, plan);
     }
     return plan;
+}
+
+/** `planStack` for code that takes a planner: this project's stacks come from `sharedPlan`. */
+export function sharedPlanner(options: PlanOptions): Promise<StackPlan> {
+    const ownStack = options.stack !== undefined && !options.program && !options.configFile && !options.organization;
+    return ownStack ? sharedPlan(options.stack!, options.configOverrides) : planStack(options);
 }
 
 function deepFreeze<T>(value: T): T {

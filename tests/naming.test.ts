@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { alphanumericName, CONTAINER_REGISTRY_NAME, satisfies, STORAGE_ACCOUNT_NAME } from "../components/azure/names";
-import { planStack, type StackPlan } from "../tools/plan/planner";
+import type { StackPlan } from "../tools/plan/planner";
 import { NAME_RULES } from "../tools/plan/naming";
-import { resourceNamed } from "./helpers";
+import { resourceNamed, sharedPlan } from "./helpers";
 
 /** The stacks that hold an Azure site (staging and prod are edges that reference the -azure ones). */
 const AZURE_STACKS = ["dev", "test", "staging-azure", "prod-azure"];
@@ -12,7 +12,7 @@ describe("names of our Azure resources", function () {
     const plans = new Map<string, StackPlan>();
     before(async () => {
         for (const stack of AZURE_STACKS) {
-            plans.set(stack, await planStack({ stack }));
+            plans.set(stack, await sharedPlan(stack));
         }
     });
 

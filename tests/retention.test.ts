@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { planStack, type StackPlan } from "../tools/plan/planner";
-import { resourcesOfType } from "./helpers";
+import type { StackPlan } from "../tools/plan/planner";
+import { resourcesOfType, sharedPlan } from "./helpers";
 
 /**
  * Every resource type that holds data, on both clouds and in Atlas. Each must be retained when
@@ -26,7 +26,7 @@ describe("data stores are retained everywhere and protected in prod, on the reso
     const plans: Record<string, StackPlan> = {};
     before(async () => {
         for (const stack of ["dev", "prod-aws", "prod-azure", "prod"]) {
-            plans[stack] = await planStack({ stack });
+            plans[stack] = await sharedPlan(stack);
         }
     });
 

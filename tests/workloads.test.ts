@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { colourStates, type BlueGreenRelease } from "../components/kubernetes/blueGreen";
 import { GATEWAY_NAMESPACE, HUB_NAMESPACE } from "../components/kubernetes/hubWorkloads";
-import { planStack, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { type PlannedResource, type StackPlan } from "../tools/plan/planner";
 import { HUB_SERVICE_SPECS, HUB_SERVICES } from "../stacks/services";
 import { assertPlanFails, one, providerOf, resourcesOfType, sharedPlan } from "./helpers";
 
@@ -35,14 +35,14 @@ function routeWeights(plan: StackPlan, service: string): Record<string, number> 
 
 function planSite(stack: "prod-aws" | "prod-azure", config: Record<string, string> = {}): Promise<StackPlan> {
     const overrides = Object.fromEntries(Object.entries(config).map(([key, value]) => [`crypto-beacon:${key}`, value]));
-    return planStack({ stack, configOverrides: { [stack]: overrides } });
+    return sharedPlan(stack, { [stack]: overrides });
 }
 
 describe("Kubernetes workloads", () => {
     const plans: Record<string, StackPlan> = {};
     before(async () => {
-        plans.aws = await planSite("prod-aws");
-        plans.azure = await planSite("prod-azure");
+        plans.aws = await sharedPlan("prod-aws");
+        plans.azure = await sharedPlan("prod-azure");
     });
 
     for (const site of ["aws", "azure"] as const) {
@@ -506,10 +506,7 @@ describe("static asset copy, S3 to Azure Blob", () => {
             "trusts the OIDC provider of the stack's own AKS issuer",
         );
         assert.equal(resourcesOfType(dev, "kubernetes:batch/v1:CronJob").length, 1);
-        const standalone = await planStack({
-            stack: "prod-azure",
-            configOverrides: { "prod-azure": { "crypto-beacon:azureAssetSourceStack": "" } },
-        });
+        const standalone = await sharedPlan("prod-azure", { "prod-azure": { "crypto-beacon:azureAssetSourceStack": "" } });
         assert.equal(resourcesOfType(standalone, "kubernetes:batch/v1:CronJob").length, 0);
     });
 });

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { allRules } from "../../policies/lib/registry";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { fixtureKinds } from "../fixtures/policy-breadth/kinds";
+import { sharedPlan } from "../helpers";
 import { BREADTH_CASES, type BreadthCase } from "./breadthCases";
 import { evaluateRules, frozen } from "./evaluate";
 
@@ -42,7 +43,7 @@ function findingsOf(resources: readonly PlannedResource[], rule: string): string
  */
 describe("policy breadth: kinds our stacks do not deploy", function () {
     it("no false positives: every rule passes staging and the sites it references, without exemptions (prod: rules.test.ts)", async () => {
-        const staging = await planStack({ stack: "staging" });
+        const staging = await sharedPlan("staging");
         for (const plan of [staging, ...staging.referencedStacks]) {
             assert.deepEqual(evaluateRules(plan.resources), [], plan.stack);
         }

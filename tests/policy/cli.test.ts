@@ -90,8 +90,16 @@ describe("npm run policy", () => {
         ]);
     });
 
+    // The usage errors below do not depend on the stack: a small program keeps the plan before them cheap.
+    const smallProgram = [
+        "--program",
+        path.join("tests", "fixtures", "program"),
+        "--config",
+        path.join("tests", "fixtures", "program", "Pulumi.demo.yaml"),
+    ];
+
     it("exits 2 for a pack directory that does not exist, naming it", async () => {
-        const result = await policyCli(["--stack", "dev", "--policy-pack", "policies/nowhere"]);
+        const result = await policyCli([...smallProgram, "--policy-pack", "policies/nowhere"]);
         assert.equal(result.status, 2);
         assert.match(result.stderr, /--policy-pack policies\/nowhere: no such directory/);
     });
@@ -99,7 +107,7 @@ describe("npm run policy", () => {
     it("exits 2 for a policy config that breaks a policy's schema, naming the pack, the policy and the key", async () => {
         const directory = scratch();
         fs.writeFileSync(`${directory}/bad.json`, JSON.stringify({ "aws-subnets-span-zones": { minimumZones: 9 } }));
-        const result = await policyCli(["--stack", "prod-aws", "--policy-config", `${directory}/bad.json`]);
+        const result = await policyCli([...smallProgram, "--policy-config", `${directory}/bad.json`]);
         assert.equal(result.status, 2);
         assert.match(result.stderr, /pack crypto-beacon-resilience, policy aws-subnets-span-zones, key minimumZones: must be <= 6/);
         assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");

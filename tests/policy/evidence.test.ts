@@ -14,7 +14,7 @@ import { renderEvidence } from "../../tools/policy/reports/evidence";
 import { exemptionUses, type EvidenceProvenance } from "../../tools/policy/reports/provenance";
 import { DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
-import { mutate, POLICY_FIXTURES, restack } from "./helpers";
+import { mutate, POLICY_FIXTURES, restack, sharedPolicyRunner } from "./helpers";
 
 /** What a report made from a clean checkout of a known commit, with no exemptions, records. */
 const PROVENANCE: EvidenceProvenance = {
@@ -29,12 +29,8 @@ describe("evidence report", () => {
     let runner: PolicyRunner;
     let prodAws: PlannedResource[];
     before(async () => {
-        [runner, prodAws] = await Promise.all([
-            PolicyRunner.start(DEFAULT_PACKS),
-            sharedPlan("prod-aws").then((plan) => [...plan.resources]),
-        ]);
+        [runner, prodAws] = await Promise.all([sharedPolicyRunner(), sharedPlan("prod-aws").then((plan) => [...plan.resources])]);
     });
-    after(() => runner?.close());
 
     it("names only controls that the catalog has, so a typo cannot hide a control", () => {
         const catalogued = new Set(

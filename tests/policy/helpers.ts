@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import type { PlannedResource } from "../../tools/plan/planner";
-import type { PolicyCheck, Violation } from "../../tools/policy/runner";
+import type { PackProcessOptions } from "../../tools/policy/packProcess";
+import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck, type Violation } from "../../tools/policy/runner";
+import { closeAtEndOfRun } from "../runEnd";
 
 export const POLICY_FIXTURES = path.join(__dirname, "..", "fixtures", "policy");
 export const FIXTURE_PACKS = path.join(__dirname, "..", "fixtures", "policy-packs");
@@ -53,4 +55,25 @@ export function violationsOf(check: PolicyCheck, policy: string): Violation[] {
 /** The distinct policies with findings, exempted ones included. */
 export function firingPolicies(check: PolicyCheck): string[] {
     return [...new Set(check.violations.map((violation) => violation.policy))].sort();
+}
+
+const sharedRunners = new Map<string, Promise<PolicyRunner>>();
+
+/**
+ * Policy packs started once per test run and shared by every test file that asks for the same
+ * packs with the same environment: a pack process is slow to start, and a started pack checks any
+ * number of stacks (each check configures it afresh). Never close it: the run closes it at its end
+ * (tests/runEnd.ts). A test of starting or stopping packs starts its own.
+ */
+export function sharedPolicyRunner(packs: readonly string[] = DEFAULT_PACKS, options: PackProcessOptions = {}): Promise<PolicyRunner> {
+    const key = JSON.stringify([packs, options]);
+    let runner = sharedRunners.get(key);
+    if (!runner) {
+        runner = PolicyRunner.start(packs, options).then((started) => {
+            closeAtEndOfRun(() => started.close());
+            return started;
+        });
+        sharedRunners.set(key, runner);
+    }
+    return runner;
 }

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
-import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "../../tools/policy/runner";
+import type { PlannedResource } from "../../tools/plan/planner";
+import { sharedPlan } from "../helpers";
+import type { PolicyRunner } from "../../tools/policy/runner";
+import { evaluateRules } from "./evaluate";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
-import { mutate } from "./helpers";
+import { mutate, sharedPolicyRunner } from "./helpers";
 
 /** A copy in which one resource is gone, as if the component no longer made it. */
 function without(resources: readonly PlannedResource[], type: string, name: string): PlannedResource[] {
@@ -33,28 +35,28 @@ function rewire(
     return result;
 }
 
-/** Findings as comparable text: `policy: message`. */
-const findings = (check: PolicyCheck) => new Set(check.violations.map((violation) => `${violation.policy}: ${violation.message}`));
+/** Every rule's findings over a site's resources as comparable text: `rule: message`. */
+const findings = (resources: readonly PlannedResource[]) =>
+    new Set(evaluateRules(resources).map((finding) => `${finding.rule}: ${finding.message}`));
 
 /**
- * The intent policies through the Analyzer protocol, on the real prod site plans: each mutation
- * breaks one intended flow, access need or capacity requirement that holds today, and exactly
- * that policy gains a finding naming the row; no other policy of any pack gains one.
+ * The intent policies as pure functions over the real prod site plans, with every other rule of
+ * every pack beside them: each mutation breaks one intended flow, access need or capacity
+ * requirement that holds today, and exactly that policy gains a finding naming the row; no other
+ * policy gains one. The packs run these rules through the Analyzer protocol on every environment
+ * below, and each pack's protocol test is in rules.test.ts.
  */
-describe("intent policies, through the Analyzer protocol", function () {
-    let runner: PolicyRunner;
+describe("intent policies, over the prod site plans", function () {
     let prodAws: PlannedResource[];
     let prodAzure: PlannedResource[];
     const baseline = new Map<string, Set<string>>();
     before(async () => {
-        const [started, edgePlan] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), planStack({ stack: "prod" })]);
-        runner = started;
+        const edgePlan = await sharedPlan("prod");
         prodAws = [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-aws")!.resources];
         prodAzure = [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-azure")!.resources];
-        baseline.set("aws", findings(await runner.check("prod-aws", prodAws, undefined)));
-        baseline.set("azure", findings(await runner.check("prod-azure", prodAzure, undefined)));
+        baseline.set("aws", findings(prodAws));
+        baseline.set("azure", findings(prodAzure));
     });
-    after(() => runner?.close());
 
     interface Case {
         readonly behaviour: string;
@@ -368,8 +370,7 @@ describe("intent policies, through the Analyzer protocol", function () {
     for (const { behaviour, rule, site, broken, expect, also = [] } of cases) {
         it(`${rule}: ${behaviour}`, async () => {
             const before = baseline.get(site)!;
-            const result = await runner.check(`prod-${site}`, broken(site === "aws" ? prodAws : prodAzure), undefined);
-            const added = [...findings(result)].filter((finding) => !before.has(finding));
+            const added = [...findings(broken(site === "aws" ? prodAws : prodAzure))].filter((finding) => !before.has(finding));
             assert.ok(added.length > 0, `${rule} found nothing new`);
             assert.deepEqual(
                 [...new Set(added.map((finding) => finding.slice(0, finding.indexOf(":"))))].sort(),
@@ -395,13 +396,12 @@ describe("intent policies, through the Analyzer protocol", function () {
 describe("intent of every environment", function () {
     let runner: PolicyRunner;
     before(async () => {
-        runner = await PolicyRunner.start(DEFAULT_PACKS);
+        runner = await sharedPolicyRunner();
     });
-    after(() => runner?.close());
 
     for (const stack of ["prod", "staging", "test", "dev"]) {
         it(`${stack}: every intended flow, need and capacity requirement holds, and nothing more is open or granted`, async () => {
-            const plan = await planStack({ stack });
+            const plan = await sharedPlan(stack);
             const failures: string[] = [];
             for (const planned of [...plan.referencedStacks, plan]) {
                 const result = await runner.check(planned.stack, planned.resources, undefined);

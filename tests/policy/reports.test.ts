@@ -7,10 +7,10 @@ import { renderConsole } from "../../tools/policy/reports/console";
 import { renderJson } from "../../tools/policy/reports/json";
 import { renderMarkdown } from "../../tools/policy/reports/markdown";
 import { renderSarif } from "../../tools/policy/reports/sarif";
-import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "../../tools/policy/runner";
+import type { PolicyCheck, PolicyRunner } from "../../tools/policy/runner";
 import { readPolicyConfigFile } from "../../tools/policy/config";
 import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
-import { mutate } from "./helpers";
+import { mutate, sharedPolicyRunner } from "./helpers";
 
 const SARIF_SCHEMA = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
 
@@ -19,12 +19,11 @@ describe("policy reports", () => {
     let plan: StackPlan;
     let check: PolicyCheck;
     before(async () => {
-        [runner, plan] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), sharedPlan("dev")]);
+        [runner, plan] = await Promise.all([sharedPolicyRunner(), sharedPlan("dev")]);
         // dev's own two advisory findings, plus a mandatory one made advisory by dev's config.
         const broken = mutate(plan.resources, "aws:kms/key:Key", "aws-site-logs", (inputs) => (inputs.enableKeyRotation = false));
         check = await runner.check("dev", broken, readPolicyConfigFile("policies/config/dev.json"));
     });
-    after(() => runner?.close());
 
     it("JSON: { violations } with exactly the fields the issue names", () => {
         const json = renderJson(check);

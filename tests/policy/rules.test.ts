@@ -2,12 +2,13 @@ import * as assert from "node:assert/strict";
 import { allRules, selectRules } from "../../policies/lib/registry";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
 import { PACKS } from "../../policies/lib/rules";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
+import type { PlannedResource } from "../../tools/plan/planner";
+import { sharedPlan } from "../helpers";
 import { readPolicyConfigFile, type PolicyConfigFile } from "../../tools/policy/config";
-import { blockingViolations, DEFAULT_PACKS, PolicyRunner } from "../../tools/policy/runner";
+import { blockingViolations, type PolicyRunner } from "../../tools/policy/runner";
 import { BREADTH_CASES } from "./breadthCases";
 import { evaluateRules, firingRules, frozen } from "./evaluate";
-import { firingPolicies, mutate, violationsOf } from "./helpers";
+import { firingPolicies, mutate, sharedPolicyRunner, violationsOf } from "./helpers";
 
 /** The prod plans every test of this file reads: planned once, frozen, and cloned where a case breaks them. */
 interface ProdPlans {
@@ -20,7 +21,7 @@ const STACK_OF = { aws: "prod-aws", azure: "prod-azure", edge: "prod" } as const
 let plans: Promise<ProdPlans> | undefined;
 function prodPlans(): Promise<ProdPlans> {
     // The edge's plan plans both sites first (it reads them): take the three from it.
-    plans ??= planStack({ stack: "prod" }).then((edgePlan) =>
+    plans ??= sharedPlan("prod").then((edgePlan) =>
         frozen({
             edge: [...edgePlan.resources],
             aws: [...edgePlan.referencedStacks.find((plan) => plan.stack === "prod-aws")!.resources],
@@ -435,12 +436,11 @@ describe("policy packs, through the Analyzer protocol", function () {
     let prod: ProdPlans;
     let compliant: Awaited<ReturnType<PolicyRunner["check"]>>[];
     before(async () => {
-        [runner, prod] = await Promise.all([PolicyRunner.start(DEFAULT_PACKS), prodPlans()]);
+        [runner, prod] = await Promise.all([sharedPolicyRunner(), prodPlans()]);
         compliant = await Promise.all(
             (["aws", "azure", "edge"] as const).map((site) => runner.check(STACK_OF[site], prod[site], undefined)),
         );
     });
-    after(() => runner?.close());
 
     const endToEnd: Record<
         (typeof PACKS)[number],

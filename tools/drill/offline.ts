@@ -1,6 +1,6 @@
 import { CommandError } from "../command";
 import { plannedLoadBalancer } from "../plan/loadBalancerPlan";
-import { planStack, type StackPlan } from "../plan/planner";
+import { planStack, type PlanOptions, type StackPlan } from "../plan/planner";
 import { stackRole } from "../../model/contracts";
 import { SITES, type Site } from "../../model/stacks";
 import { edgeViewFromOutputs, type DrillBackend, type EdgeView, type SiteHealth } from "./backend";
@@ -20,6 +20,8 @@ export interface OfflineBackendOptions {
      * drill to the other site leaves it. @default the other site than the stack files' active one
      */
     readonly to?: Site;
+    /** Plans each update; a test passes one that shares plans across tests. @default the offline planner, `planStack` */
+    readonly planner?: (options: PlanOptions) => Promise<StackPlan>;
 }
 
 /**
@@ -44,7 +46,8 @@ export class OfflineBackend implements DrillBackend {
         if (!(timeScale > 0 && timeScale <= 1)) {
             throw new CommandError(`--monitor-time-scale ${timeScale} is not allowed; allowed: a number above 0, up to 1`, 2);
         }
-        let plan = await planStack({ stack: options.stack, program: options.program });
+        const planner = options.planner ?? planStack;
+        let plan = await planner({ stack: options.stack, program: options.program });
         let view = edgeViewFromOutputs(plan.stack, plan.outputs);
         const overrides: Record<string, Record<string, string>> = {};
         let failbackNote: string | undefined;
@@ -55,7 +58,7 @@ export class OfflineBackend implements DrillBackend {
             if (away === "azure" && standby) {
                 overrides[standby.stack] = { [KEY.azureCapacity]: "active" };
             }
-            plan = await planStack({ stack: options.stack, program: options.program, configOverrides: overrides });
+            plan = await planner({ stack: options.stack, program: options.program, configOverrides: overrides });
             view = edgeViewFromOutputs(plan.stack, plan.outputs);
             failbackNote = `Offline failback: the stack files make ${options.to} active, and offline runs keep no state, so this run started where a drill to ${away} ends (activeSite ${away}${overrides[standby?.stack ?? ""] ? ", Azure at active capacity" : ""}).`;
         }
@@ -120,7 +123,8 @@ export class OfflineBackend implements DrillBackend {
     }
 
     private async update(): Promise<void> {
-        this.adopt(await planStack({ stack: this.options.stack, program: this.options.program, configOverrides: this.overrides }));
+        const planner = this.options.planner ?? planStack;
+        this.adopt(await planner({ stack: this.options.stack, program: this.options.program, configOverrides: this.overrides }));
     }
 
     private adopt(plan: StackPlan): void {
