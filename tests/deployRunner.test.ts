@@ -263,7 +263,10 @@ describe("deploy runners", () => {
                     test: { "crypto-beacon:awsPreviewRoleArn": PREVIEW_ROLE, "crypto-beacon:azurePreviewPrincipalId": PREVIEW_PRINCIPAL },
                 },
             });
-            without = await planStack({ stack: "test" });
+            without = await planStack({
+                stack: "test",
+                configOverrides: { test: { "crypto-beacon:awsPreviewRoleArn": "", "crypto-beacon:azurePreviewPrincipalId": "" } },
+            });
         });
 
         it("reads the EKS cluster through an access entry that sees every object and changes none", () => {

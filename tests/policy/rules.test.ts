@@ -375,19 +375,24 @@ describe("policy rules", function () {
             );
         });
 
-        it("a secret whose value is set outside the program is not judged: prod's service secrets have no SecretVersion", () => {
+        it("prod's service secrets, written through the write-only input with a version to raise, count as rotated; set outside the program, they are not judged", () => {
             const serviceSecrets = prod.aws.filter(
                 (resource) => resource.type === "aws:secretsmanager/secret:Secret" && resource.name.startsWith("aws-registry-"),
             );
             assert.equal(serviceSecrets.length, 4);
-            assert.ok(
-                !prod.aws.some(
-                    (resource) =>
-                        resource.type === "aws:secretsmanager/secretVersion:SecretVersion" &&
-                        serviceSecrets.some((secret) => resource.propertyDependencies.secretId?.includes(secret.urn)),
-                ),
+            const serviceVersions = prod.aws.filter(
+                (resource) =>
+                    resource.type === "aws:secretsmanager/secretVersion:SecretVersion" &&
+                    serviceSecrets.some((secret) => resource.propertyDependencies.secretId?.includes(secret.urn)),
             );
+            assert.equal(serviceVersions.length, 4);
+            for (const version of serviceVersions) {
+                assert.equal(version.inputs.secretString, undefined, version.name);
+                assert.equal(typeof version.inputs.secretStringWoVersion, "number", version.name);
+            }
             assert.deepEqual(ruleFindings(prod.aws, "aws-secrets-manager-rotation"), []);
+            const valuesSetOutside = prod.aws.filter((resource) => !serviceVersions.includes(resource));
+            assert.deepEqual(ruleFindings(valuesSetOutside, "aws-secrets-manager-rotation"), []);
         });
     });
 
