@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { dependencyVerdict, findPrograms, requiredConfig, runPrograms, summarize } from "../tools/conformance/publicPrograms";
+import {
+    dependencyVerdict,
+    findPrograms,
+    requiredConfig,
+    runPrograms,
+    summarize,
+    type ProgramResult,
+} from "../tools/conformance/publicPrograms";
 import { FIXTURES } from "./helpers";
 
 /** Programs written here in the shape of pulumi/examples, to hold the public-program run to its rules. */
@@ -48,6 +55,18 @@ describe("conformance: the public-program run", function () {
         );
         // The stack and the one bucket its generated config asks for (copies: "1").
         assert.deepEqual(results[0].verdict, { kind: "planned", resources: 2 });
-        assert.deepEqual(summarize(results), { eligible: 1, planned: 1, needsOutside: 0, failsAsCli: 0 });
+        assert.deepEqual(summarize(results), { eligible: 1, planned: 1, needsNetwork: 0, failsAsCli: 0 });
+    });
+
+    it("sets apart programs that fetch from the network, and counts one reading another project's stack as not planned", () => {
+        const verdicts: [string, ProgramResult["verdict"]][] = [
+            ["planned", { kind: "planned", resources: 3 }],
+            ["chart", { kind: "needs-network", reason: "a chart from a repository" }],
+            ["reference", { kind: "needs-other-stack", reason: "names a stack outside project" }],
+            ["broken", { kind: "failed", reason: "TypeError" }],
+            ["cli", { kind: "fails-as-cli", reason: "helm.v2" }],
+        ];
+        const results = verdicts.map(([program, verdict]) => ({ program, verdict }) as ProgramResult);
+        assert.deepEqual(summarize(results), { eligible: 3, planned: 1, needsNetwork: 1, failsAsCli: 1 });
     });
 });
