@@ -1,9 +1,10 @@
 /**
  * Coverage of the benchmarks a security reviewer holds infrastructure code to, for the services
  * this platform runs or a team typically adds. Each control is either covered, by the rules
- * named, or not, with the reason. Titles are short paraphrases, except where a benchmark's `source`
- * says they are quoted; the benchmarks' own texts are authoritative. Controls that concern accounts, tenants or runtime operations rather than
- * the code are listed too, so that nothing is left out silently. tests/policy/benchmarks.test.ts
+ * named, or not, with the reason. Titles are short paraphrases, except where a benchmark's
+ * `source` says they are quoted; the benchmarks' own texts are authoritative. Controls that
+ * concern accounts, tenants or runtime operations rather than the code are listed too, so that
+ * nothing is left out silently. tests/policy/benchmarks.test.ts
  * holds every named rule to the rules that exist. Each benchmark's `source` says where its ids
  * and titles were checked.
  */
