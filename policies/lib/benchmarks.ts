@@ -1,9 +1,10 @@
 /**
  * Coverage of the benchmarks a security reviewer holds infrastructure code to, for the services
  * this platform runs or a team typically adds. Each control is either covered, by the rules
- * named, or not, with the reason. Titles are short paraphrases; the benchmarks' own texts are
- * authoritative. Controls that concern accounts, tenants or runtime operations rather than
- * the code are listed too, so that nothing is left out silently. tests/policy/benchmarks.test.ts
+ * named, or not, with the reason. Titles are short paraphrases, except where a benchmark's
+ * `source` says they are quoted; the benchmarks' own texts are authoritative. Controls that
+ * concern accounts, tenants or runtime operations rather than the code are listed too, so that
+ * nothing is left out silently. tests/policy/benchmarks.test.ts
  * holds every named rule to the rules that exist. Each benchmark's `source` says where its ids
  * and titles were checked.
  */
@@ -224,8 +225,8 @@ export const BENCHMARKS = {
         ],
     },
     azureSecurityBenchmark: {
-        title: "Microsoft cloud security benchmark (Azure Security Benchmark v3)",
-        source: "Microsoft cloud security benchmark v1 keeps Azure Security Benchmark v3's ids (learn.microsoft.com/security/benchmark/azure/mcsb-*); those pages were not reachable from the reference store when the other lists were checked, so these ids and titles are unverified",
+        title: "Microsoft cloud security benchmark v1 (Azure Security Benchmark v3)",
+        source: "the Microsoft cloud security benchmark v1 workbook, column Recommendation (MicrosoftDocs/SecurityBenchmarks, Microsoft Cloud Security Benchmark/Microsoft_cloud_security_benchmark_v1.xlsx at 2e2db1189667b3108c91fe104661f6869fffd965); titles are quoted from it. Azure Security Benchmark v3 (Azure Security Benchmark/3.0/azure-security-benchmark-v3.0.xlsx in the same repository) has the same ids and titles but for NS-2, which it calls Secure cloud services with network controls",
         controls: [
             {
                 id: "NS-1",
@@ -234,7 +235,7 @@ export const BENCHMARKS = {
             },
             {
                 id: "NS-2",
-                title: "Secure cloud services with network controls (private access, no public endpoint)",
+                title: "Secure cloud native services with network controls",
                 rules: [
                     "azure-storage-network-deny",
                     "azure-sql-server-locked-down",
@@ -248,27 +249,47 @@ export const BENCHMARKS = {
                     "azure-aks-locked-down",
                 ],
             },
-            { id: "NS-6", title: "Deploy a web application firewall", rules: ["azure-waf-prevention"] },
+            { id: "NS-6", title: "Deploy web application firewall", rules: ["azure-waf-prevention"] },
             {
                 id: "NS-8",
                 title: "Detect and disable insecure services and protocols",
-                rules: ["azure-app-gateway-tls-policy", "azure-web-app-https", "azure-redis-classic-tls-private"],
+                rules: [
+                    "azure-app-gateway-tls-policy",
+                    "azure-web-app-https",
+                    "azure-redis-classic-tls-private",
+                    "azure-storage-secure",
+                    "azure-sql-server-locked-down",
+                ],
+                scope: "the TLS versions and plain-HTTP endpoints the resources accept; discovering insecure protocols in use is a runtime task",
             },
             {
                 id: "IM-1",
-                title: "Use a centralized identity and authentication system",
+                title: "Use centralized identity and authentication system",
                 rules: [
                     "azure-sql-server-locked-down",
                     "azure-postgres-entra-only",
                     "azure-cosmos-locked-down",
                     "azure-aks-locked-down",
                     "azure-redis-database-entra-tls",
+                    "azure-storage-secure",
+                    "azure-acr-locked-down",
                 ],
+                scope: "that the services refuse their local authentication methods (keys, admin users, local accounts) for Entra ID",
             },
             { id: "IM-3", title: "Manage application identities securely and automatically", rules: ["azure-aks-workload-identity"] },
-            { id: "IM-6", title: "Use strong authentication controls (MFA)", reason: TENANT },
-            { id: "PA-1", title: "Separate and limit highly privileged users", reason: TENANT },
-            { id: "PA-7", title: "Follow just enough administration (least privilege)", rules: ["azure-role-assignment-least-privilege"] },
+            { id: "IM-6", title: "Use strong authentication controls", reason: `${TENANT}: passwordless sign-in and MFA for users` },
+            {
+                id: "IM-8",
+                title: "Restrict the exposure of credential and secrets",
+                rules: ["azure-aks-key-vault-secrets-provider"],
+                scope: "that AKS workloads read their secrets from Key Vault with rotation; scanning code for credentials is the repository's, not a plan's",
+            },
+            { id: "PA-1", title: "Separate and limit highly privileged/administrative users", reason: TENANT },
+            {
+                id: "PA-7",
+                title: "Follow just enough administration (least privilege) principle",
+                rules: ["azure-role-assignment-least-privilege"],
+            },
             {
                 id: "DP-3",
                 title: "Encrypt sensitive data in transit",
@@ -277,6 +298,8 @@ export const BENCHMARKS = {
                     "azure-sql-server-locked-down",
                     "azure-redis-database-entra-tls",
                     "azure-redis-classic-tls-private",
+                    "azure-storage-secure",
+                    "azure-app-gateway-tls-policy",
                 ],
             },
             {
@@ -287,7 +310,7 @@ export const BENCHMARKS = {
             { id: "DP-8", title: "Ensure security of key and certificate repository", rules: ["azure-key-vault-protected"] },
             {
                 id: "LT-1",
-                title: "Enable threat detection capabilities (Defender plans)",
+                title: "Enable threat detection capabilities",
                 reason: "subscription-level Defender plans, outside the stacks",
             },
             { id: "LT-3", title: "Enable logging for security investigation", rules: ["azure-diagnostics-all-logs"] },

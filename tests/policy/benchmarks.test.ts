@@ -30,4 +30,35 @@ describe("benchmark coverage", () => {
             assert.ok(benchmark.source.length > 0, `${name} says where its ids were checked`);
         });
     }
+
+    /**
+     * The number of controls in each domain of the Microsoft cloud security benchmark v1, as its
+     * workbook lists them (MicrosoftDocs/SecurityBenchmarks, Microsoft_cloud_security_benchmark_v1.xlsx),
+     * so an id the benchmark does not have (NS-11, a typo, an ASB v2 id) cannot be claimed.
+     */
+    const MCSB_V1_DOMAIN_SIZES: Readonly<Record<string, number>> = {
+        NS: 10,
+        IM: 9,
+        PA: 8,
+        DP: 8,
+        AM: 5,
+        LT: 7,
+        IR: 7,
+        PV: 7,
+        ES: 3,
+        BR: 4,
+        DS: 7,
+        GS: 11,
+    };
+
+    it("azureSecurityBenchmark names only controls the Microsoft cloud security benchmark v1 has", () => {
+        const unknown = BENCHMARKS.azureSecurityBenchmark.controls
+            .map((control) => control.id)
+            .filter((id) => {
+                const match = /^([A-Z]{2})-([1-9][0-9]?)$/.exec(id);
+                const size = match === null ? undefined : MCSB_V1_DOMAIN_SIZES[match[1]];
+                return match === null || size === undefined || Number(match[2]) > size;
+            });
+        assert.deepEqual(unknown, []);
+    });
 });

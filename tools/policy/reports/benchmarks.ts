@@ -74,7 +74,7 @@ export function renderBenchmarks(
     const markdown = [
         `# ${title}`,
         "",
-        `${generatedLine(check, generatedAt)} Control titles are short paraphrases; each benchmark's own text is authoritative.`,
+        `${generatedLine(check, generatedAt)} Control titles are short paraphrases unless a benchmark's source below says they are quoted; each benchmark's own text is authoritative.`,
         "",
         ...summary,
         "",
