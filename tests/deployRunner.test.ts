@@ -68,10 +68,10 @@ describe("deploy runners", () => {
 
     describe("on AWS", () => {
         let prod: StackPlan;
-        let dev: StackPlan;
+        let withoutRunner: StackPlan;
         before(async () => {
             prod = await sharedPlan("prod-aws");
-            dev = await sharedPlan("dev");
+            withoutRunner = await sharedPlan("dev", { dev: { "crypto-beacon:deployRunnerGithubUrl": "" } });
         });
         const child = (type: string) => {
             const found = resourcesOfType(prod, type).filter((resource) => parentOf(prod, resource)?.name === RUNNER);
@@ -157,7 +157,7 @@ describe("deploy runners", () => {
         });
 
         it("exist only where deployRunnerGithubUrl is set", () => {
-            assert.equal(resourcesOfType(dev, "beacon:aws:DeployRunner").length, 0);
+            assert.equal(resourcesOfType(withoutRunner, "beacon:aws:DeployRunner").length, 0);
             resourceNamed(prod, "beacon:aws:DeployRunner", RUNNER);
         });
     });
@@ -263,7 +263,10 @@ describe("deploy runners", () => {
                     test: { "crypto-beacon:awsPreviewRoleArn": PREVIEW_ROLE, "crypto-beacon:azurePreviewPrincipalId": PREVIEW_PRINCIPAL },
                 },
             });
-            without = await planStack({ stack: "test" });
+            without = await planStack({
+                stack: "test",
+                configOverrides: { test: { "crypto-beacon:awsPreviewRoleArn": "", "crypto-beacon:azurePreviewPrincipalId": "" } },
+            });
         });
 
         it("reads the EKS cluster through an access entry that sees every object and changes none", () => {
@@ -311,9 +314,11 @@ describe("deploy runners", () => {
     describe("of an all-in-one stack", () => {
         let test: StackPlan;
         let dev: StackPlan;
+        let withoutRunner: StackPlan;
         before(async () => {
             test = await planStack({ stack: "test" });
-            dev = await planStack({ stack: "dev" });
+            dev = await sharedPlan("dev");
+            withoutRunner = await sharedPlan("dev", { dev: { "crypto-beacon:deployRunnerGithubUrl": "" } });
         });
         const vpn = (plan: StackPlan, type: string) =>
             resourcesOfType(plan, type).filter((resource) => parentOf(plan, resource)?.type === "beacon:delivery:SiteToSiteVpn");
@@ -366,8 +371,21 @@ describe("deploy runners", () => {
             assert.match(script, /--kubelogin-install-location \/usr\/local\/bin\/kubelogin/);
         });
 
+        it("give dev, too, one small runner and the VPN, so that its workflow can update its private clusters", () => {
+            const runner = resourcesOfType(dev, "aws:ec2/launchTemplate:LaunchTemplate").find(
+                (candidate) => parentOf(dev, candidate)?.type === "beacon:aws:DeployRunner",
+            )!;
+            assert.equal(runner.inputs.instanceType, "t3.medium");
+            const group = resourcesOfType(dev, "aws:autoscaling/group:Group").find(
+                (candidate) => parentOf(dev, candidate)?.type === "beacon:aws:DeployRunner",
+            )!;
+            assert.deepEqual([group.inputs.desiredCapacity, group.inputs.maxSize], [1, 1]);
+            assert.equal(resourcesOfType(dev, "beacon:delivery:SiteToSiteVpn").length, 1);
+            assert.equal(resourcesOfType(dev, "beacon:azure:DeployRunner").length, 0, "its AWS runner deploys both sites");
+        });
+
         it("exist only where an all-in-one stack has a runner", async () => {
-            assert.deepEqual(resourcesOfType(dev, "beacon:delivery:SiteToSiteVpn"), []);
+            assert.deepEqual(resourcesOfType(withoutRunner, "beacon:delivery:SiteToSiteVpn"), []);
             const prodAzure = await planStack({ stack: "prod-azure" });
             const subnets = one(prodAzure, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string }[];
             assert.ok(!subnets.some((subnet) => subnet.name === "GatewaySubnet"));

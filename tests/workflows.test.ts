@@ -121,8 +121,9 @@ describe("delivery workflows", () => {
         );
     });
 
-    it("cover pull requests, test, staging, production, hotfix, drift, the DR drill, releases and state backups", () => {
+    it("cover pull requests, dev, test, staging, production, hotfix, drift, the DR drill, releases and state backups", () => {
         assert.deepEqual(Object.keys(workflows).sort(), [
+            "deploy-dev",
             "deploy-production",
             "deploy-staging",
             "deploy-test",
@@ -277,6 +278,31 @@ describe("delivery workflows", () => {
                 assert.ok(jobDef.needs, `${workflow}/${job} must wait for the earlier gates`);
             }
         }
+    });
+
+    it("deploy dev only when dispatched, from its own runner, since no laptop reaches its private clusters", () => {
+        const dev = workflows["deploy-dev"];
+        assert.deepEqual(Object.keys(dev.on), ["workflow_dispatch"], "dispatched on the branch to try, never on a push");
+        const devStacks = listStacks().filter((entry) => entry.environment === "dev");
+        assert.ok(devStacks.length > 0);
+        for (const entry of devStacks) {
+            assert.deepEqual(entry.runsOn, ["self-hosted", "deploy-runner", entry.stack], `${entry.stack} runs on its deploy runner`);
+        }
+        const deploy = dev.jobs.deploy;
+        assert.equal(deploy["runs-on"], "${{ matrix.runsOn }}");
+        assert.equal(environmentOf(deploy), "dev");
+        assert.deepEqual(
+            jobStacks(dev, deploy).map((entry) => entry.stack),
+            devStacks.map((entry) => entry.stack),
+            "every dev stack, from its stack file",
+        );
+        const steps = deploy.steps!;
+        const update = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack" && step.with?.command === "up");
+        assert.ok(update >= 0, "updates the stack");
+        assert.ok(
+            steps.slice(update).some((step) => /npm run smoke/.test(step.run ?? "")),
+            "then smoke-tests it",
+        );
     });
 
     it("preview production, ungated, and apply behind one approval exactly what was previewed", () => {
