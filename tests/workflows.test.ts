@@ -451,6 +451,29 @@ describe("delivery workflows", () => {
         assert.match(String(runnerIdentity.if), /inputs\.kubernetes-access == 'deploy'/, "a preview never signs in as the cluster admin");
     });
 
+    it("give a pull request's jobs on the deploy runners the preview identity alone, outside every deploy environment", () => {
+        const onRunners = Object.entries(workflows["pull-request"].jobs).filter(
+            ([, job]) =>
+                job["runs-on"] === "${{ matrix.runsOn }}" &&
+                jobStacks(workflows["pull-request"], job).some((entry) => entry.role !== "edge"),
+        );
+        assert.ok(onRunners.length > 0, "pull requests preview the stacks with clusters");
+        for (const [name, job] of onRunners) {
+            assert.equal(environmentOf(job), undefined, `${name}: an environment would match the deploy role's OIDC trust`);
+            const login = job.steps!.find((step) => step.uses === "./.github/actions/cloud-login");
+            assert.deepEqual(
+                [login?.with?.["kubernetes-access"], login?.with?.["aws-role-arn"], login?.with?.["azure-client-id"]],
+                ["read", "${{ vars.AWS_PREVIEW_ROLE_ARN }}", "${{ vars.AZURE_PREVIEW_CLIENT_ID }}"],
+                name,
+            );
+            assert.deepEqual(
+                pulumiSteps(job).map((step) => step.with?.command),
+                ["preview"],
+                `${name} only previews`,
+            );
+        }
+    });
+
     it("record who deployed what, from which commit, and when, on every update", () => {
         const record = actions["pulumi-stack"].runs.steps.find((step) => step.name === "Record the deployment")!;
         assert.equal(record.if, "inputs.command == 'up'");
