@@ -4,6 +4,7 @@ import * as path from "node:path";
 import {
     ACTIONS_RUNNER_VERSION,
     DEPLOY_RUNNER_LABEL,
+    INSTANCE_METADATA_ADDRESS,
     parseGithubScope,
     runnerBootstrapScript,
 } from "../components/delivery/runnerBootstrap";
@@ -44,7 +45,38 @@ describe("deploy runners", () => {
             );
             assert.match(script, /credential="\$\(read-it\)"/);
             assert.match(script, /https:\/\/api\.github\.com\/repos\/acme\/infra\/actions\/runners\/registration-token/);
-            assert.match(script, /^User=runner$/m, "jobs never run as root");
+            assert.match(script, /^exec runuser -u runner -- \.\/run\.sh$/m, "jobs never run as root");
+            assert.match(script, /^credential="\$\(read-it\)"$/m);
+            assert.ok(
+                script.indexOf('credential="$(read-it)"') < script.indexOf("runuser -u runner -- ./config.sh"),
+                "the registration credential is read as root, before anything runs as the runner user",
+            );
+        });
+
+        it("shut a pull request's job out of the machine identity, and open it again only for the next job", () => {
+            const script = runnerBootstrapScript({ scope, labels: [DEPLOY_RUNNER_LABEL], installPackages: "", readCredentialCommand: "x" });
+            const rule = `OUTPUT -d ${INSTANCE_METADATA_ADDRESS} -m owner --uid-owner runner -j REJECT`;
+            const hook = /cat > (\S+) <<'HOOK'\n([\s\S]*?)\nHOOK/.exec(script)!;
+            assert.match(script, new RegExp(`^echo 'ACTIONS_RUNNER_HOOK_JOB_STARTED=${hook[1]}' >> /opt/actions-runner/\\.env$`, "m"));
+            assert.match(hook[2], /pull_request \| pull_request_target \| merge_group\) sudo -n (\S+) ;;/);
+            const seal = /sudo -n (\S+)/.exec(hook[2])![1];
+            assert.ok(!hook[1].startsWith("/opt/actions-runner"), "the hook is root's, out of the job's reach");
+            assert.match(
+                script,
+                new RegExp(
+                    `cat > ${seal} <<'SEAL'\n#!/bin/bash\nset -euo pipefail\niptables -C ${rule} 2>/dev/null \\|\\| iptables -I ${rule}\nSEAL`,
+                ),
+            );
+            assert.match(script, new RegExp(`^echo 'runner ALL=\\(root\\) NOPASSWD: ${seal}' > /etc/sudoers.d/deploy-runner$`, "m"));
+            assert.equal(script.match(/sudoers/g)?.length, 2, "the seal is all the runner user may run as root");
+            const loop = /<<'LOOP'\n([\s\S]*?)\nLOOP/.exec(script)![1];
+            const reopen = loop.indexOf(`while iptables -D ${rule} 2>/dev/null; do :; done`);
+            assert.ok(reopen > loop.indexOf("pkill -KILL -u runner") && reopen >= 0, "the last job's processes are gone first");
+            assert.ok(
+                loop.indexOf("rm -rf /opt/actions-runner /home/runner") < loop.indexOf("./config.sh"),
+                "a fresh runner for every job",
+            );
+            assert.doesNotMatch(script, /^User=/m, "the loop runs as root to prepare each job; the job runs through runuser");
         });
 
         it("refuses labels and job variables that would break out of the script", () => {
@@ -68,10 +100,10 @@ describe("deploy runners", () => {
 
     describe("on AWS", () => {
         let prod: StackPlan;
-        let dev: StackPlan;
+        let withoutRunner: StackPlan;
         before(async () => {
             prod = await sharedPlan("prod-aws");
-            dev = await sharedPlan("dev");
+            withoutRunner = await sharedPlan("dev", { dev: { "crypto-beacon:deployRunnerGithubUrl": "" } });
         });
         const child = (type: string) => {
             const found = resourcesOfType(prod, type).filter((resource) => parentOf(prod, resource)?.name === RUNNER);
@@ -157,7 +189,7 @@ describe("deploy runners", () => {
         });
 
         it("exist only where deployRunnerGithubUrl is set", () => {
-            assert.equal(resourcesOfType(dev, "beacon:aws:DeployRunner").length, 0);
+            assert.equal(resourcesOfType(withoutRunner, "beacon:aws:DeployRunner").length, 0);
             resourceNamed(prod, "beacon:aws:DeployRunner", RUNNER);
         });
     });
@@ -314,9 +346,11 @@ describe("deploy runners", () => {
     describe("of an all-in-one stack", () => {
         let test: StackPlan;
         let dev: StackPlan;
+        let withoutRunner: StackPlan;
         before(async () => {
             test = await planStack({ stack: "test" });
-            dev = await planStack({ stack: "dev" });
+            dev = await sharedPlan("dev");
+            withoutRunner = await sharedPlan("dev", { dev: { "crypto-beacon:deployRunnerGithubUrl": "" } });
         });
         const vpn = (plan: StackPlan, type: string) =>
             resourcesOfType(plan, type).filter((resource) => parentOf(plan, resource)?.type === "beacon:delivery:SiteToSiteVpn");
@@ -369,8 +403,21 @@ describe("deploy runners", () => {
             assert.match(script, /--kubelogin-install-location \/usr\/local\/bin\/kubelogin/);
         });
 
+        it("give dev, too, one small runner and the VPN, so that its workflow can update its private clusters", () => {
+            const runner = resourcesOfType(dev, "aws:ec2/launchTemplate:LaunchTemplate").find(
+                (candidate) => parentOf(dev, candidate)?.type === "beacon:aws:DeployRunner",
+            )!;
+            assert.equal(runner.inputs.instanceType, "t3.medium");
+            const group = resourcesOfType(dev, "aws:autoscaling/group:Group").find(
+                (candidate) => parentOf(dev, candidate)?.type === "beacon:aws:DeployRunner",
+            )!;
+            assert.deepEqual([group.inputs.desiredCapacity, group.inputs.maxSize], [1, 1]);
+            assert.equal(resourcesOfType(dev, "beacon:delivery:SiteToSiteVpn").length, 1);
+            assert.equal(resourcesOfType(dev, "beacon:azure:DeployRunner").length, 0, "its AWS runner deploys both sites");
+        });
+
         it("exist only where an all-in-one stack has a runner", async () => {
-            assert.deepEqual(resourcesOfType(dev, "beacon:delivery:SiteToSiteVpn"), []);
+            assert.deepEqual(resourcesOfType(withoutRunner, "beacon:delivery:SiteToSiteVpn"), []);
             const prodAzure = await planStack({ stack: "prod-azure" });
             const subnets = one(prodAzure, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string }[];
             assert.ok(!subnets.some((subnet) => subnet.name === "GatewaySubnet"));

@@ -121,8 +121,9 @@ describe("delivery workflows", () => {
         );
     });
 
-    it("cover pull requests, test, staging, production, hotfix, drift, the DR drill, releases and state backups", () => {
+    it("cover pull requests, dev, test, staging, production, hotfix, drift, the DR drill, releases and state backups", () => {
         assert.deepEqual(Object.keys(workflows).sort(), [
+            "deploy-dev",
             "deploy-production",
             "deploy-staging",
             "deploy-test",
@@ -279,6 +280,31 @@ describe("delivery workflows", () => {
         }
     });
 
+    it("deploy dev only when dispatched, from its own runner, since no laptop reaches its private clusters", () => {
+        const dev = workflows["deploy-dev"];
+        assert.deepEqual(Object.keys(dev.on), ["workflow_dispatch"], "dispatched on the branch to try, never on a push");
+        const devStacks = listStacks().filter((entry) => entry.environment === "dev");
+        assert.ok(devStacks.length > 0);
+        for (const entry of devStacks) {
+            assert.deepEqual(entry.runsOn, ["self-hosted", "deploy-runner", entry.stack], `${entry.stack} runs on its deploy runner`);
+        }
+        const deploy = dev.jobs.deploy;
+        assert.equal(deploy["runs-on"], "${{ matrix.runsOn }}");
+        assert.equal(environmentOf(deploy), "dev");
+        assert.deepEqual(
+            jobStacks(dev, deploy).map((entry) => entry.stack),
+            devStacks.map((entry) => entry.stack),
+            "every dev stack, from its stack file",
+        );
+        const steps = deploy.steps!;
+        const update = steps.findIndex((step) => step.uses === "./.github/actions/pulumi-stack" && step.with?.command === "up");
+        assert.ok(update >= 0, "updates the stack");
+        assert.ok(
+            steps.slice(update).some((step) => /npm run smoke/.test(step.run ?? "")),
+            "then smoke-tests it",
+        );
+    });
+
     it("preview production, ungated, and apply behind one approval exactly what was previewed", () => {
         const production = workflows["deploy-production"];
         const prodStacks = listStacks()
@@ -423,6 +449,29 @@ describe("delivery workflows", () => {
         }
         const runnerIdentity = actions["cloud-login"].runs.steps.find((step) => /DEPLOY_RUNNER_CLIENT_ID/.test(step.run ?? ""))!;
         assert.match(String(runnerIdentity.if), /inputs\.kubernetes-access == 'deploy'/, "a preview never signs in as the cluster admin");
+    });
+
+    it("give a pull request's jobs on the deploy runners the preview identity alone, outside every deploy environment", () => {
+        const onRunners = Object.entries(workflows["pull-request"].jobs).filter(
+            ([, job]) =>
+                job["runs-on"] === "${{ matrix.runsOn }}" &&
+                jobStacks(workflows["pull-request"], job).some((entry) => entry.role !== "edge"),
+        );
+        assert.ok(onRunners.length > 0, "pull requests preview the stacks with clusters");
+        for (const [name, job] of onRunners) {
+            assert.equal(environmentOf(job), undefined, `${name}: an environment would match the deploy role's OIDC trust`);
+            const login = job.steps!.find((step) => step.uses === "./.github/actions/cloud-login");
+            assert.deepEqual(
+                [login?.with?.["kubernetes-access"], login?.with?.["aws-role-arn"], login?.with?.["azure-client-id"]],
+                ["read", "${{ vars.AWS_PREVIEW_ROLE_ARN }}", "${{ vars.AZURE_PREVIEW_CLIENT_ID }}"],
+                name,
+            );
+            assert.deepEqual(
+                pulumiSteps(job).map((step) => step.with?.command),
+                ["preview"],
+                `${name} only previews`,
+            );
+        }
     });
 
     it("record who deployed what, from which commit, and when, on every update", () => {

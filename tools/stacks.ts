@@ -12,10 +12,12 @@ const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const HOSTED_RUNNER = "ubuntu-24.04";
 
 /**
- * Environments that a workflow deploys, each through the GitHub environment of that name; `dev`
- * is deployed by hand and has no deploy runner.
+ * Environments that a workflow deploys, each through the GitHub environment of that name. Every
+ * one has clusters with private APIs, so none can be updated from a laptop: `dev` too goes
+ * through its own deploy runner, dispatched by hand (deploy-dev.yml).
  */
 export const PIPELINE_ENVIRONMENTS: Readonly<Partial<Record<Environment, string>>> = {
+    dev: "dev",
     test: "test",
     staging: "staging",
     prod: "production",

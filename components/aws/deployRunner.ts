@@ -189,7 +189,7 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
                 runnerBootstrapScript({
                     scope,
                     labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
-                    installPackages: "dnf install -y git jq tar gzip libicu",
+                    installPackages: "dnf install -y git jq tar gzip libicu iptables-nft",
                     extraSetup: args.installAzureCli
                         ? [
                               // Microsoft's Azure CLI package for RHEL-compatible systems, then kubectl and kubelogin through it.

@@ -162,7 +162,7 @@ export class AzureDeployRunner extends pulumi.ComponentResource {
                 runnerBootstrapScript({
                     scope,
                     labels: [DEPLOY_RUNNER_LABEL, ...args.labels],
-                    installPackages: "apt-get update && apt-get install -y git jq curl ca-certificates",
+                    installPackages: "apt-get update && apt-get install -y git jq curl ca-certificates iptables",
                     extraSetup: [
                         // The Azure CLI (Microsoft's package), then kubectl and kubelogin through it.
                         "curl -fsSL https://aka.ms/InstallAzureCLIDeb | bash",

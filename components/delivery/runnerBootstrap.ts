@@ -11,6 +11,16 @@ export const ACTIONS_RUNNER_VERSION = "2.336.0";
 /** The label every deploy runner carries; the workflows pick a runner by it and its stack's name. */
 export const DEPLOY_RUNNER_LABEL = "deploy-runner";
 
+/** The address of the instance metadata endpoint on EC2 and on Azure VMs, which serves the machine identity's tokens. */
+export const INSTANCE_METADATA_ADDRESS = "169.254.169.254";
+
+/** The one command the runner user may run as root: it shuts that user out of the metadata endpoint. */
+const SEAL_COMMAND = "/usr/local/sbin/deploy-runner-seal-identity";
+/** Root-owned, so that no job changes what the next job's hook does. */
+const JOB_STARTED_HOOK = "/usr/local/sbin/deploy-runner-job-started";
+/** The runner release, kept root-only to unpack a fresh runner for every job. */
+const RUNNER_ARCHIVE = "/var/lib/deploy-runner.tgz";
+
 /** Where runners register: a repository or an organization on github.com. */
 export interface GithubScope {
     readonly url: string;
@@ -68,36 +78,71 @@ export function runnerBootstrapScript(bootstrap: RunnerBootstrap): string {
         }
     }
     const archive = `actions-runner-linux-x64-${ACTIONS_RUNNER_VERSION}.tar.gz`;
+    const sealRule = `OUTPUT -d ${INSTANCE_METADATA_ADDRESS} -m owner --uid-owner runner -j REJECT`;
     return [
         "#!/bin/bash",
         "set -euo pipefail",
         bootstrap.installPackages,
         ...(bootstrap.extraSetup ?? []),
+        // No sudo group: the one root command the runner user may run is the seal below.
         "id runner >/dev/null 2>&1 || useradd --create-home --shell /bin/bash runner",
-        "install -d -o runner -g runner /opt/actions-runner",
-        `curl -fsSL -o /tmp/runner.tgz https://github.com/actions/runner/releases/download/v${ACTIONS_RUNNER_VERSION}/${archive}`,
-        "tar -xzf /tmp/runner.tgz -C /opt/actions-runner && rm /tmp/runner.tgz",
-        ...environment.map(([name, value]) => `echo '${name}=${value}' >> /opt/actions-runner/.env`),
-        "chown -R runner:runner /opt/actions-runner",
+        `curl -fsSL -o ${RUNNER_ARCHIVE} https://github.com/actions/runner/releases/download/v${ACTIONS_RUNNER_VERSION}/${archive}`,
+        `chmod 600 ${RUNNER_ARCHIVE}`,
+        // A pull request's job runs the branch's code. The machine identity (EC2 instance profile,
+        // Azure managed identity) is cluster admin and is served by the instance metadata endpoint,
+        // which a job on the host reaches whatever the IMDS hop limit; so a pull request's job
+        // first shuts the runner user out of that endpoint (the AWS EC2 user guide, "Limit
+        // instance metadata service access", iptables owner match). Its cloud credentials are the
+        // preview identity's, from OIDC. GITHUB_EVENT_NAME comes from the job's context, which
+        // the branch cannot set, and the hook runs before the job's first step
+        // (docs.github.com, "Running scripts before or after a job").
+        `cat > ${SEAL_COMMAND} <<'SEAL'`,
+        "#!/bin/bash",
+        "set -euo pipefail",
+        `iptables -C ${sealRule} 2>/dev/null || iptables -I ${sealRule}`,
+        "SEAL",
+        `chmod 755 ${SEAL_COMMAND}`,
+        `echo 'runner ALL=(root) NOPASSWD: ${SEAL_COMMAND}' > /etc/sudoers.d/deploy-runner`,
+        "chmod 440 /etc/sudoers.d/deploy-runner",
+        `cat > ${JOB_STARTED_HOOK} <<'HOOK'`,
+        "#!/bin/bash",
+        "set -eu",
+        'case "${GITHUB_EVENT_NAME:-}" in',
+        `  pull_request | pull_request_target | merge_group) sudo -n ${SEAL_COMMAND} ;;`,
+        "esac",
+        "HOOK",
+        `chmod 755 ${JOB_STARTED_HOOK}`,
         // One job per registration: GitHub removes an ephemeral runner after its job, and the
-        // loop registers a fresh one, so nothing a job leaves behind reaches the next.
+        // loop (root) starts the next one afresh: the job's leftover processes killed, the runner
+        // and its home unpacked anew (a job could have changed them, its hook included), the
+        // metadata endpoint open again for a job that is not a pull request's.
         "cat > /usr/local/bin/deploy-runner <<'LOOP'",
         "#!/bin/bash",
         "set -euo pipefail",
+        "pkill -KILL -u runner || true",
+        `while iptables -D ${sealRule} 2>/dev/null; do :; done`,
+        "rm -rf /opt/actions-runner /home/runner",
+        "install -d -o runner -g runner -m 700 /home/runner /opt/actions-runner",
+        `tar -xzf ${RUNNER_ARCHIVE} -C /opt/actions-runner`,
+        ...environment.map(([name, value]) => `echo '${name}=${value}' >> /opt/actions-runner/.env`),
+        `echo 'ACTIONS_RUNNER_HOOK_JOB_STARTED=${JOB_STARTED_HOOK}' >> /opt/actions-runner/.env`,
+        "chown -R runner:runner /opt/actions-runner",
         "cd /opt/actions-runner",
+        // The registration credential is read as root with the machine identity and never reaches a job.
         `credential="$(${bootstrap.readCredentialCommand})"`,
         `token="$(curl -fsS -X POST -H "Authorization: Bearer $credential" -H 'Accept: application/vnd.github+json' https://api.github.com${bootstrap.scope.registrationTokenPath} | jq -r .token)"`,
-        `./config.sh --unattended --ephemeral --replace --url '${bootstrap.scope.url}' --token "$token" --labels '${bootstrap.labels.join(",")}' --name "$(hostname)-$(date +%s)"`,
-        "exec ./run.sh",
+        "unset credential",
+        `runuser -u runner -- ./config.sh --unattended --ephemeral --replace --url '${bootstrap.scope.url}' --token "$token" --labels '${bootstrap.labels.join(",")}' --name "$(hostname)-$(date +%s)"`,
+        "exec runuser -u runner -- ./run.sh",
         "LOOP",
-        "chmod 755 /usr/local/bin/deploy-runner",
+        "chmod 700 /usr/local/bin/deploy-runner",
         "cat > /etc/systemd/system/deploy-runner.service <<'UNIT'",
         "[Unit]",
         "Description=GitHub Actions deploy runner, one ephemeral registration per job",
         "After=network-online.target",
         "Wants=network-online.target",
         "[Service]",
-        "User=runner",
+        // Root prepares each registration; the runner and its jobs run as the runner user (runuser).
         "ExecStart=/usr/local/bin/deploy-runner",
         "Restart=always",
         "RestartSec=5",
