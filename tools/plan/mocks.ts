@@ -27,13 +27,16 @@ export class NameRuleError extends Error {
     }
 }
 
+/** The words every RemoteContentError carries, so a failure caused by one can be told from its echoes. */
+export const REMOTE_CONTENT_MARK = "cannot be fetched by the offline planner";
+
 /** Thrown for content that lives on the network (a remote chart or manifest), naming what needed it. */
 export class RemoteContentError extends Error {
     readonly details: string;
 
     constructor(what: string, why: string) {
         super(
-            `${what} cannot be fetched by the offline planner: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`,
+            `${what} ${REMOTE_CONTENT_MARK}: ${why}, and this planner has no network. Vendor it into the program's directory and point the resource at the local copy.`,
         );
         this.name = "RemoteContentError";
         // The runtime reports a failed invoke by its gRPC details, as the engine sends a provider's error.

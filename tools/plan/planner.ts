@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { CommandError } from "../command";
-import { OfflineMocks } from "./mocks";
+import { OfflineMocks, REMOTE_CONTENT_MARK } from "./mocks";
 import { describeViolation } from "./naming";
 import {
     MockMonitor,
@@ -242,7 +242,7 @@ class PlanSession {
         }
         // One error rejects every promise chained on it: report each once, as the language host
         // does (pulumi/pulumi sdk/nodejs/cmd/run/run.ts, isErrorReported).
-        const errors = [...new Set([programError, ...failures])].filter((error) => error !== undefined);
+        const errors = withoutDownloadEchoes([...new Set([programError, ...failures])].filter((error) => error !== undefined));
         if (errors.length > 0 || runtimeStore().logErrorCount > 0) {
             const details = errors.map(describeProgramError);
             throw new PlanRunError(`${settings.file}: the program failed while planning\n${details.join("\n") || "see the errors above"}`);
@@ -465,4 +465,14 @@ function stackNameOf(stackFilePath: string): string {
         throw new PlanInputError(`${stackFilePath}: a stack file is named Pulumi.<stack>.yaml`);
     }
     return match[1];
+}
+
+/**
+ * Without a network, an SDK that downloads content itself (yaml.ConfigFile v1 fetches a manifest
+ * URL in the program) fails with a bare "fetch failed" besides the planner's own error, which names
+ * the resource and the URL. The bare one says nothing more, so it is left out: the error prints once.
+ */
+function withoutDownloadEchoes(errors: unknown[]): unknown[] {
+    const named = errors.some((error) => error instanceof Error && error.message.includes(REMOTE_CONTENT_MARK));
+    return named ? errors.filter((error) => !(error instanceof TypeError && error.message === "fetch failed")) : errors;
 }
