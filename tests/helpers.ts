@@ -32,8 +32,10 @@ export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {})
         plan = planStack({ stack, configOverrides }).then((planned) => {
             // An edge's plan holds the plans of the sites it reads, each from its own stack file
             // and its own overrides: exactly what `sharedPlan(site, ...)` would plan again, as
-            // long as the site reads no stack itself.
-            for (const referenced of planned.referencedStacks.filter((site) => site.referencedStacks.length === 0)) {
+            // long as the site reads no stack itself (the edge's plan does not nest what a site
+            // reads, so a site with a StackReference of its own is planned on its own).
+            const readsNoStack = (site: StackPlan) => !site.resources.some((resource) => resource.type === "pulumi:pulumi:StackReference");
+            for (const referenced of planned.referencedStacks.filter(readsNoStack)) {
                 const referencedKey = sharedPlanKey(referenced.stack, { [referenced.stack]: configOverrides[referenced.stack] ?? {} });
                 if (!sharedPlans.has(referencedKey)) {
                     sharedPlans.set(referencedKey, Promise.resolve(deepFreeze(referenced)));
