@@ -682,7 +682,6 @@ describe("AWS primary site", () => {
         });
         const key = "arn:aws:kms:us-east-1:123456789012:key/x";
         const eks = {
-            vpcId: "vpc-1",
             privateSubnetIds: ["a", "b"],
             version: "1.33",
             nodeInstanceTypes: ["m6i.large"],
@@ -720,7 +719,7 @@ describe("AWS primary site", () => {
                     new AwsOrigin("o", {
                         vpcId: "v",
                         vpcCidr: "10.0.0.0/16",
-                        publicSubnetIds: [],
+                        publicSubnetIds: ["a", "b"],
                         hostname: "h.example.com",
                         certificatePem: "c",
                         privateKeyPem: "k",
@@ -736,12 +735,33 @@ describe("AWS primary site", () => {
                 /AwsOrigin o: rateLimitPer5Min 50/,
             ],
             [
+                "AwsOrigin one public subnet, where an ALB needs two zones",
+                () =>
+                    new AwsOrigin("o", {
+                        vpcId: "v",
+                        vpcCidr: "10.0.0.0/16",
+                        publicSubnetIds: ["a"],
+                        hostname: "h.example.com",
+                        certificatePem: "c",
+                        privateKeyPem: "k",
+                        clientCaCertificatePem: "ca",
+                        kmsKeyArn: key,
+                        accessLogPrefix: "alb",
+                        rateLimitPer5Min: 2000,
+                        accessLogBucket: "b",
+                        logsKmsKeyArn: key,
+                        logRetentionDays: 365,
+                        targetNodePort: 30080,
+                    }),
+                /AwsOrigin o: publicSubnetIds has 1; an Application Load Balancer needs subnets in at least two availability zones/,
+            ],
+            [
                 "AwsOrigin a target port outside the node-port range",
                 () =>
                     new AwsOrigin("o", {
                         vpcId: "v",
                         vpcCidr: "10.0.0.0/16",
-                        publicSubnetIds: [],
+                        publicSubnetIds: ["a", "b"],
                         hostname: "h.example.com",
                         certificatePem: "c",
                         privateKeyPem: "k",

@@ -15,8 +15,6 @@ import {
 } from "../../model/intent";
 
 export interface EksClusterArgs {
-    /** The VPC that holds `privateSubnetIds`. EKS takes the VPC from the subnets, so nothing here reads it. */
-    readonly vpcId: pulumi.Input<string>;
     /** Private subnets for the control plane's interfaces and the nodes. */
     readonly privateSubnetIds: pulumi.Input<string>[];
     /** Kubernetes version, e.g. "1.33". */

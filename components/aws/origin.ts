@@ -91,6 +91,12 @@ export class AwsOrigin extends pulumi.ComponentResource {
     public readonly certificateArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsOriginArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (args.publicSubnetIds.length < 2) {
+            // ELBv2 refuses an Application Load Balancer with fewer than two subnets in different zones.
+            throw new Error(
+                `AwsOrigin ${name}: publicSubnetIds has ${args.publicSubnetIds.length}; an Application Load Balancer needs subnets in at least two availability zones`,
+            );
+        }
         if (!Number.isInteger(args.targetNodePort) || args.targetNodePort < 30000 || args.targetNodePort > 32767) {
             throw new Error(`AwsOrigin ${name}: targetNodePort ${args.targetNodePort} must be in the node-port range 30000-32767`);
         }

@@ -10,7 +10,8 @@ import { builtInRoleId } from "./roles";
 /** The Key Vault secret that holds the GitHub credential the runners register with; set out of band. */
 export const RUNNER_REGISTRATION_SECRET = "deploy-runner-registration";
 
-interface AzureCommonArgs {
+/** Where the runners' egress and the runners themselves are created: resource group, region and tags. */
+export interface AzureRunnerEgressArgs {
     /** Resource group of every resource the component creates. */
     readonly resourceGroupName: pulumi.Input<string>;
     /** Azure region of those resources, e.g. "westeurope". */
@@ -33,7 +34,7 @@ export class AzureRunnerEgress extends pulumi.ComponentResource {
     /** The static public IPv4 address all of the runners' outbound traffic comes from. */
     public readonly publicIpAddress: pulumi.Output<string | undefined>;
 
-    constructor(name: string, args: AzureCommonArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: AzureRunnerEgressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("beacon:azure:RunnerEgress", name, {}, opts);
         const parent = { parent: this };
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } };
@@ -59,7 +60,7 @@ export class AzureRunnerEgress extends pulumi.ComponentResource {
     }
 }
 
-export interface AzureDeployRunnerArgs extends AzureCommonArgs {
+export interface AzureDeployRunnerArgs extends AzureRunnerEgressArgs {
     /** The runners' own subnet, behind its NSG (nothing inbound), egress through AzureRunnerEgress. */
     readonly subnetId: pulumi.Input<string>;
     /** Where the runners register: `https://github.com/<org>/<repo>` or `https://github.com/<org>`. */

@@ -75,7 +75,6 @@ export function deployAwsSite(config: AwsSiteSettings, atlas: AtlasProvider, opt
     const cluster = new EksCluster(
         "aws-site",
         {
-            vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             version: config.awsEksVersion,
             publicAccessCidrs: config.awsEksPublicAccessCidrs,
