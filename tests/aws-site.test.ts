@@ -681,6 +681,22 @@ describe("AWS primary site", () => {
             });
         });
         const key = "arn:aws:kms:us-east-1:123456789012:key/x";
+        const origin = {
+            vpcId: "v",
+            vpcCidr: "10.0.0.0/16",
+            publicSubnetIds: ["a", "b"],
+            hostname: "h.example.com",
+            certificatePem: "c",
+            privateKeyPem: "k",
+            clientCaCertificatePem: "ca",
+            kmsKeyArn: key,
+            accessLogPrefix: "alb",
+            rateLimitPer5Min: 2000,
+            accessLogBucket: "b",
+            logsKmsKeyArn: key,
+            logRetentionDays: 365,
+            targetNodePort: 30080,
+        };
         const eks = {
             privateSubnetIds: ["a", "b"],
             version: "1.33",
@@ -715,65 +731,17 @@ describe("AWS primary site", () => {
             ],
             [
                 "AwsOrigin a rate limit under the WAF minimum",
-                () =>
-                    new AwsOrigin("o", {
-                        vpcId: "v",
-                        vpcCidr: "10.0.0.0/16",
-                        publicSubnetIds: ["a", "b"],
-                        hostname: "h.example.com",
-                        certificatePem: "c",
-                        privateKeyPem: "k",
-                        clientCaCertificatePem: "ca",
-                        kmsKeyArn: key,
-                        accessLogPrefix: "alb",
-                        rateLimitPer5Min: 50,
-                        accessLogBucket: "b",
-                        logsKmsKeyArn: key,
-                        logRetentionDays: 365,
-                        targetNodePort: 30080,
-                    }),
+                () => new AwsOrigin("o", { ...origin, rateLimitPer5Min: 50 }),
                 /AwsOrigin o: rateLimitPer5Min 50/,
             ],
             [
                 "AwsOrigin one public subnet, where an ALB needs two zones",
-                () =>
-                    new AwsOrigin("o", {
-                        vpcId: "v",
-                        vpcCidr: "10.0.0.0/16",
-                        publicSubnetIds: ["a"],
-                        hostname: "h.example.com",
-                        certificatePem: "c",
-                        privateKeyPem: "k",
-                        clientCaCertificatePem: "ca",
-                        kmsKeyArn: key,
-                        accessLogPrefix: "alb",
-                        rateLimitPer5Min: 2000,
-                        accessLogBucket: "b",
-                        logsKmsKeyArn: key,
-                        logRetentionDays: 365,
-                        targetNodePort: 30080,
-                    }),
+                () => new AwsOrigin("o", { ...origin, publicSubnetIds: ["a"] }),
                 /AwsOrigin o: publicSubnetIds has 1; an Application Load Balancer needs subnets in at least two availability zones/,
             ],
             [
                 "AwsOrigin a target port outside the node-port range",
-                () =>
-                    new AwsOrigin("o", {
-                        vpcId: "v",
-                        vpcCidr: "10.0.0.0/16",
-                        publicSubnetIds: ["a", "b"],
-                        hostname: "h.example.com",
-                        certificatePem: "c",
-                        privateKeyPem: "k",
-                        clientCaCertificatePem: "ca",
-                        kmsKeyArn: key,
-                        accessLogPrefix: "alb",
-                        rateLimitPer5Min: 2000,
-                        accessLogBucket: "b",
-                        logsKmsKeyArn: key,
-                        logRetentionDays: 365,
-                        targetNodePort: 8080,
-                    }),
+                () => new AwsOrigin("o", { ...origin, targetNodePort: 8080 }),
                 /AwsOrigin o: targetNodePort 8080 must be in the node-port range 30000-32767/,
             ],
             [
