@@ -210,6 +210,21 @@ describe("offline plan", () => {
         );
     });
 
+    it("tells onStack as it starts each stack: the edge, the stack it reads, then the edge again with that stack's outputs", async () => {
+        const program = path.join(FIXTURES, "conformance", "stack-references");
+        const started: [string, string, readonly string[]][] = [];
+        await planStack({
+            program,
+            configFile: path.join(program, "Pulumi.edge.yaml"),
+            onStack: (stack, phase, readStacks) => started.push([stack, phase, readStacks]),
+        });
+        assert.deepEqual(started, [
+            ["edge", "plan", []],
+            ["site", "plan", []],
+            ["edge", "rerun", ["site"]],
+        ]);
+    });
+
     it("refuses a StackReference to another project's stack with exit 2, naming the reference", async () => {
         const program = path.join(FIXTURES, "conformance", "stack-references");
         await assertPlanFails(
