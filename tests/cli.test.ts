@@ -182,6 +182,22 @@ describe("command-line tools", () => {
         });
     });
 
+    describe("the edge's failover summary", () => {
+        it("states the pool order, the traffic split and the worst-case detection time the edge stack outputs", async () => {
+            const lines = renderPlan(await sharedPlan("prod"))
+                .split("\n")
+                .filter((line) => line.startsWith("Failover"));
+            assert.deepEqual(lines, [
+                "Failover: aws first, then azure (traffic while both are healthy: aws 100%, azure 0%)",
+                "Failover detection: worst case 25 s (limit for this environment: 35 s)",
+            ]);
+        });
+
+        it("is left out of a site stack's plan, which has no edge", async () => {
+            assert.doesNotMatch(renderPlan(await sharedPlan("prod-aws")), /^Failover/m);
+        });
+    });
+
     describe("npm run plan -- --diff", () => {
         it("shows a blue/green canary step on prod-aws as exactly the route weights it moves and the autoscalers it adds", async () => {
             const directory = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
