@@ -104,6 +104,17 @@ describe("command-line tools", () => {
             }
         });
 
+        it("plan and policy refuse flags that name no stack or two, the same way, with exit 2 and nothing started", async () => {
+            for (const main of [planMain, policyMain]) {
+                const none = await run(main, ["--json", path.join(os.tmpdir(), "unwritten.json")]);
+                assert.equal(none.status, 2);
+                assert.equal(none.stderr, "error: name a stack with --stack, or a stack file with --config\n");
+                const both = await run(main, ["--stack", "prod", "--config", path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml")]);
+                assert.equal(both.status, 2);
+                assert.equal(both.stderr, "error: --stack and --config both name a stack; give one\n");
+            }
+        });
+
         it("names the closest allowed value of a choice, and nothing when nothing is close", async () => {
             const edg = await run(stacksMain, ["--role", "edg"]);
             assert.equal(edg.status, 2);

@@ -1,5 +1,34 @@
 import { planStack, type PlanOptions, type StackPlan } from "../plan/planner";
-import type { Terminal } from "./index";
+import { requireStack } from "../stacks";
+import { CommandError, type FlagSpec, type Terminal } from "./index";
+
+/** The flags by which a command names the stack it plans: one of this project's, or a stack file of any program. */
+export const PLAN_TARGET_FLAGS = {
+    stack: { type: "string", value: "<name>", help: "plan Pulumi.<name>.yaml of this project" },
+    program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (directory or entry file)" },
+    config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+} as const satisfies Record<string, FlagSpec>;
+
+/**
+ * The planner's options for the stack that `PLAN_TARGET_FLAGS` name. Refuses with exit 2, before
+ * anything starts, flags that name no stack or two, and a stack of this project that has no file.
+ */
+export function planTarget(flags: {
+    readonly stack?: string;
+    readonly program?: string;
+    readonly config?: string;
+}): Pick<PlanOptions, "stack" | "program" | "configFile"> {
+    if (flags.stack && flags.config) {
+        throw new CommandError("--stack and --config both name a stack; give one", 2);
+    }
+    if (!flags.stack && !flags.config) {
+        throw new CommandError("name a stack with --stack, or a stack file with --config", 2);
+    }
+    if (flags.stack && !flags.program) {
+        requireStack(flags.stack);
+    }
+    return { stack: flags.stack, program: flags.program, configFile: flags.config };
+}
 
 /**
  * Plans a stack with a progress line as each stack's program starts, the stacks it reads through
