@@ -224,3 +224,15 @@ function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[]): stri
         return missing ? `${path} is missing` : `${path}: ${issue.message}`;
     });
 }
+
+/**
+ * The edge outputs of a stack that fronts the sites (an edge, or an all-in-one past day 0), read
+ * through the contract; undefined for a stack of another role or one that exports no edge yet.
+ */
+export function readEdgeOutputs(stack: string, outputs: Record<string, unknown>): EdgeOutputs | undefined {
+    const role = stackRole(outputs);
+    if (role !== "edge" && role !== "all-in-one") {
+        return undefined;
+    }
+    return readStackOutput(stack, role, "edge", outputs.edge);
+}

@@ -104,6 +104,17 @@ describe("command-line tools", () => {
             }
         });
 
+        it("plan and policy refuse flags that name no stack or two, the same way, with exit 2 and nothing started", async () => {
+            for (const main of [planMain, policyMain]) {
+                const none = await run(main, ["--json", path.join(os.tmpdir(), "unwritten.json")]);
+                assert.equal(none.status, 2);
+                assert.equal(none.stderr, "error: name a stack with --stack, or a stack file with --config\n");
+                const both = await run(main, ["--stack", "prod", "--config", path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml")]);
+                assert.equal(both.status, 2);
+                assert.equal(both.stderr, "error: --stack and --config both name a stack; give one\n");
+            }
+        });
+
         it("names the closest allowed value of a choice, and nothing when nothing is close", async () => {
             const edg = await run(stacksMain, ["--role", "edg"]);
             assert.equal(edg.status, 2);
@@ -179,6 +190,22 @@ describe("command-line tools", () => {
             assert.match(text, /├─ aws:ec2:Vpc +aws-site/);
             assert.match(text, /^ +\d+ {2}aws:ec2:Vpc$/m);
             assert.doesNotMatch(text, /aws:ec2\/vpc:Vpc/);
+        });
+    });
+
+    describe("the edge's failover summary", () => {
+        it("states the pool order, the traffic split and the worst-case detection time the edge stack outputs", async () => {
+            const lines = renderPlan(await sharedPlan("prod"))
+                .split("\n")
+                .filter((line) => line.startsWith("Failover"));
+            assert.deepEqual(lines, [
+                "Failover: aws first, then azure (traffic while both are healthy: aws 100%, azure 0%)",
+                "Failover detection: worst case 25 s (limit for this environment: 35 s)",
+            ]);
+        });
+
+        it("is left out of a site stack's plan, which has no edge", async () => {
+            assert.doesNotMatch(renderPlan(await sharedPlan("prod-aws")), /^Failover/m);
         });
     });
 

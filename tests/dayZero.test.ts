@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readStackOutputs } from "../model/contracts";
 import { ALL_KEYS, DEPLOY_STAGES, serviceSecretKey } from "../stacks/config/schema";
 import { HUB_SERVICES } from "../stacks/services";
 import { planStack, type StackPlan } from "../tools/plan/planner";
@@ -48,6 +49,7 @@ describe("day 0 of a new site", () => {
             throughTheClusterApi(plan).map((resource) => resource.type),
             [],
         );
+        assert.doesNotThrow(() => readStackOutputs(plan.stack, plan.outputs, ["aws-site"]), "day 0's outputs keep the site's contract");
         assert.equal(resourcesOfType(plan, "beacon:aws:DeployRunner").length, 1);
         assert.ok(resourcesOfType(plan, "aws:ecr/repository:Repository").length > 0, "registries, for the images");
         assert.ok(resourcesOfType(plan, "aws:secretsmanager/secret:Secret").length > 0, "secret stores, for the values");
@@ -85,7 +87,11 @@ describe("day 0 of a new site", () => {
             assert.equal(parentOf(plan, secret)?.name, `hub-${service}`, "in the service's own vault");
         }
         assert.deepEqual(resourcesOfType(plan, "azure-native:network:ApplicationGateway"), []);
-        assert.ok(!("siteIdentity" in plan.outputs), "no edge can point at a site without its origin");
+        assert.equal(
+            readStackOutputs(plan.stack, plan.outputs, ["azure-site"]).siteIdentity,
+            undefined,
+            "no edge can point at a site without its origin",
+        );
         const workloads = await sharedPlan("prod-azure");
         assert.equal(resourcesOfType(workloads, "azure-native:network:ApplicationGateway").length, 1);
         assert.ok(throughTheClusterApi(workloads).length > 0);

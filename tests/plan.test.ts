@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { readStackOutputs, stackRole } from "../model/contracts";
 import { listStacks } from "../tools/plan/stackFile";
 import { ROLES } from "../stacks/config/schema";
 import { listStacks as stackEntries } from "../tools/stacks";
@@ -77,7 +78,7 @@ describe("offline plan", () => {
             });
 
             it("plans the components and providers of its role", () => {
-                const role = plan.outputs.role as string;
+                const role = stackRole(plan.outputs)!;
                 for (const component of COMPONENTS_BY_ROLE[role]) {
                     assert.ok(
                         plan.resources.some((resource) => resource.type === component),
@@ -124,10 +125,12 @@ describe("offline plan", () => {
             "organization/crypto-beacon/prod-aws",
             "organization/crypto-beacon/prod-azure",
         ]);
-        const edge = plan.outputs.edge as { sites: Record<string, { addressSpace: string }>; failoverOrder: string[] };
-        const [awsSite, azureSite] = plan.referencedStacks.map((referenced) => referenced.outputs.siteIdentity as { addressSpace: string });
-        assert.equal(awsSite.addressSpace, "10.100.0.0/16");
-        assert.equal(azureSite.addressSpace, "10.110.0.0/16");
+        const edge = readStackOutputs(plan.stack, plan.outputs, ["edge"]).edge;
+        const [awsSite, azureSite] = plan.referencedStacks.map(
+            (referenced) => readStackOutputs(referenced.stack, referenced.outputs, ["aws-site", "azure-site"]).siteIdentity,
+        );
+        assert.equal(awsSite?.addressSpace, "10.100.0.0/16");
+        assert.equal(azureSite?.addressSpace, "10.110.0.0/16");
         assert.deepEqual(edge.sites.aws, awsSite, "the edge reads what the AWS site stack exported");
         assert.deepEqual(edge.sites.azure, azureSite);
         assert.deepEqual(edge.failoverOrder, ["aws", "azure"]);
@@ -208,6 +211,21 @@ describe("offline plan", () => {
                 (resource) => resource.type === "pulumi:pulumi:StackReference" && resource.name === "organization/stack-references/site",
             ),
         );
+    });
+
+    it("tells onStack as it starts each stack: the edge, the stack it reads, then the edge again with that stack's outputs", async () => {
+        const program = path.join(FIXTURES, "conformance", "stack-references");
+        const started: [string, string, readonly string[]][] = [];
+        await planStack({
+            program,
+            configFile: path.join(program, "Pulumi.edge.yaml"),
+            onStack: (stack, phase, readStacks) => started.push([stack, phase, readStacks]),
+        });
+        assert.deepEqual(started, [
+            ["edge", "plan", []],
+            ["site", "plan", []],
+            ["edge", "rerun", ["site"]],
+        ]);
     });
 
     it("refuses a StackReference to another project's stack with exit 2, naming the reference", async () => {

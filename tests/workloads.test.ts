@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { readStackOutputs } from "../model/contracts";
 import { colourStates, type BlueGreenRelease } from "../components/kubernetes/blueGreen";
 import { GATEWAY_NAMESPACE, HUB_NAMESPACE } from "../components/kubernetes/hubWorkloads";
 import { type PlannedResource, type StackPlan } from "../tools/plan/planner";
@@ -435,13 +436,13 @@ describe("static asset copy, S3 to Azure Blob", () => {
         const container = pod.spec.containers[0];
         assert.deepEqual(container.args.slice(0, 3), [
             "sync",
-            `s3:${(aws.outputs.aws as { assetsBucket: string }).assetsBucket}`,
+            `s3:${readStackOutputs(aws.stack, aws.outputs, ["aws-site"]).aws.assetsBucket}`,
             "blob:assets",
         ]);
         const env = Object.fromEntries(
             (container.env as { name: string; value: string }[]).map((variable) => [variable.name, variable.value]),
         );
-        assert.equal(env.AWS_ROLE_ARN, (aws.outputs.assetExport as { roleArn: string }).roleArn);
+        assert.equal(env.AWS_ROLE_ARN, readStackOutputs(aws.stack, aws.outputs, ["aws-site"]).assetExport.roleArn);
         assert.deepEqual(
             [
                 container.securityContext.readOnlyRootFilesystem,
@@ -495,7 +496,10 @@ describe("static asset copy, S3 to Azure Blob", () => {
             .join("\n");
         assert.match(bucketPolicy, /:role\/crypto-beacon-prod-aws-asset-export"/, "the bucket admits the export role from outside the VPC");
         assert.equal(role.inputs.name, "crypto-beacon-prod-aws-asset-export");
-        assert.match(String((aws.outputs.assetExport as { roleArn: string }).roleArn), /:role\/crypto-beacon-prod-aws-asset-export$/);
+        assert.match(
+            readStackOutputs(aws.stack, aws.outputs, ["aws-site"]).assetExport.roleArn,
+            /:role\/crypto-beacon-prod-aws-asset-export$/,
+        );
     });
 
     it("links the two sides directly in an all-in-one stack, and not at all in a site stack that names no source", async () => {

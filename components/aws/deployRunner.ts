@@ -8,6 +8,7 @@ import * as vpc from "@pulumi/aws/vpc";
 import { DEPLOY_RUNNER_LABEL, parseGithubScope, runnerBootstrapScript } from "../delivery/runnerBootstrap";
 import { awsScope } from "./identity";
 import { dataStoreOptions } from "../data/retention";
+import { PORTS } from "../../model/intent";
 
 export interface AwsDeployRunnerArgs {
     /** The site's VPC, where the runners' security group goes. */
@@ -162,8 +163,8 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
                 egress: [
                     {
                         protocol: "tcp",
-                        fromPort: 443,
-                        toPort: 443,
+                        fromPort: PORTS.https,
+                        toPort: PORTS.https,
                         cidrBlocks: ["0.0.0.0/0"],
                         description: "HTTPS, through the NAT gateways",
                     },
@@ -177,8 +178,8 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
                 securityGroupId: args.clusterSecurityGroupId,
                 referencedSecurityGroupId: securityGroup.id,
                 ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
+                fromPort: PORTS.https,
+                toPort: PORTS.https,
                 description: "The deploy runners call the cluster's private API",
             },
             parent,

@@ -6,6 +6,7 @@ import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { AWS_ZONE_COUNT, awsSubnetPlan, natGatewayCountProblem, siteAddressSpaceProblem, type AwsSubnetTier } from "../../model/addressing";
+import { PORTS } from "../../model/intent";
 import { encryptedLogGroup } from "./logGroup";
 
 export interface AwsNetworkArgs {
@@ -170,7 +171,15 @@ export class AwsNetwork extends pulumi.ComponentResource {
             {
                 vpcId: vpc.id,
                 description: "HTTPS to the VPC interface endpoints, from inside the VPC only",
-                ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.cidrBlock], description: "HTTPS from the VPC" }],
+                ingress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: PORTS.https,
+                        toPort: PORTS.https,
+                        cidrBlocks: [args.cidrBlock],
+                        description: "HTTPS from the VPC",
+                    },
+                ],
                 tags: { Name: `${name}-endpoints` },
             },
             parent,

@@ -85,7 +85,7 @@ export interface WorkloadNetworks {
     readonly objectStore?: {
         /** The address ranges object storage is reached at, e.g. the S3 prefix list's CIDRs. */
         readonly cidrs: pulumi.Input<string[]>;
-        /** The services, by name, allowed to reach them on 443. */
+        /** The services, by name, allowed to reach them over HTTPS. */
         readonly services: readonly string[];
     };
     /**
@@ -233,7 +233,7 @@ export class HubWorkloads extends pulumi.ComponentResource {
                                         args.networks.privateCidr,
                                         ...(args.networks.apiServerServiceCidr ? [args.networks.apiServerServiceCidr] : []),
                                     ].map((cidr) => ({ ipBlock: { cidr } })),
-                                    ports: [{ protocol: "TCP", port: 443 }],
+                                    ports: [{ protocol: "TCP", port: PORTS.https }],
                                 },
                             ],
                         },
@@ -246,13 +246,13 @@ export class HubWorkloads extends pulumi.ComponentResource {
         const serviceEgress: k8s.networking.v1.NetworkPolicyEgressRule[] = [
             {
                 to: [{ ipBlock: { cidr: args.networks.privateCidr } }],
-                ports: [...args.networks.dataPorts.map((port) => ({ protocol: "TCP", ...port })), { protocol: "TCP", port: 443 }],
+                ports: [...args.networks.dataPorts.map((port) => ({ protocol: "TCP", ...port })), { protocol: "TCP", port: PORTS.https }],
             },
         ];
         if (args.networks.publicHttpsEgress) {
             serviceEgress.push({
                 to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [args.networks.privateCidr] } }],
-                ports: [{ protocol: "TCP", port: 443 }],
+                ports: [{ protocol: "TCP", port: PORTS.https }],
             });
         }
         const callers = serviceNames.flatMap((caller) => args.services[caller].callsServices.map((callee) => ({ caller, callee })));
@@ -292,7 +292,7 @@ export class HubWorkloads extends pulumi.ComponentResource {
                                               to: pulumi
                                                   .output(args.networks.objectStore.cidrs)
                                                   .apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
-                                              ports: [{ protocol: "TCP", port: 443 }],
+                                              ports: [{ protocol: "TCP", port: PORTS.https }],
                                           },
                                       ],
                                   },

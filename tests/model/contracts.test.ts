@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type z } from "zod";
-import { readStackOutput, readStackOutputs, STACK_OUTPUTS, StackContractError } from "../../model/contracts";
+import { readEdgeOutputs, readStackOutput, readStackOutputs, STACK_OUTPUTS, StackContractError } from "../../model/contracts";
 import { ROLES } from "../../model/stacks";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "../..");
@@ -62,6 +62,15 @@ describe("model: stack contracts", () => {
             /stack prod-aws .*role is "aws-site"; allowed: "edge"/,
         );
         assert.throws(() => readStackOutputs("old", {}, ["edge"]), /stack old .*no role output; allowed: role "edge"/);
+    });
+
+    it("reads the edge outputs of an edge or all-in-one stack, none of a site stack, and names an ill-typed one", () => {
+        assert.equal(readEdgeOutputs("prod-aws", { role: "aws-site" }), undefined);
+        assert.equal(readEdgeOutputs("dev", { role: "all-in-one" }), undefined, "an all-in-one exports no edge on day 0");
+        assert.throws(
+            () => readEdgeOutputs("prod", { role: "edge", edge: { domain: 443 } }),
+            /stack prod does not export what its role promises: edge\.domain: .*expected string/,
+        );
     });
 
     describe("every output a workflow reads is in the contract", () => {

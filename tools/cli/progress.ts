@@ -1,35 +1,54 @@
 import { planStack, type PlanOptions, type StackPlan } from "../plan/planner";
-import type { Terminal } from "./index";
+import { requireStack } from "../stacks";
+import { CommandError, type FlagSpec, type Terminal } from "./index";
+
+/** The flags by which a command names the stack it plans: one of this project's, or a stack file of any program. */
+export const PLAN_TARGET_FLAGS = {
+    stack: { type: "string", value: "<name>", help: "plan Pulumi.<name>.yaml of this project" },
+    program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (directory or entry file)" },
+    config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+} as const satisfies Record<string, FlagSpec>;
+
+/**
+ * The planner's options for the stack that `PLAN_TARGET_FLAGS` name. Refuses with exit 2, before
+ * anything starts, flags that name no stack or two, and a stack of this project that has no file.
+ */
+export function planTarget(flags: {
+    readonly stack?: string;
+    readonly program?: string;
+    readonly config?: string;
+}): Pick<PlanOptions, "stack" | "program" | "configFile"> {
+    if (flags.stack && flags.config) {
+        throw new CommandError("--stack and --config both name a stack; give one", 2);
+    }
+    if (!flags.stack && !flags.config) {
+        throw new CommandError("name a stack with --stack, or a stack file with --config", 2);
+    }
+    if (flags.stack && !flags.program) {
+        requireStack(flags.stack);
+    }
+    return { stack: flags.stack, program: flags.program, configFile: flags.config };
+}
 
 /**
  * Plans a stack with a progress line as each stack's program starts, the stacks it reads through
  * StackReference included, and a line when all are planned.
- *
- * The planner reads a stack's config overrides once as it starts that stack's program (and again
- * when it reruns the program with the outputs of the stacks it read), so a view of the overrides
- * that reports each read is where the progress comes from, with no change to what is planned.
  */
 export async function planWithProgress(options: PlanOptions, terminal: Terminal): Promise<StackPlan> {
-    const started: string[] = [];
-    const overrides = new Proxy(options.configOverrides ?? {}, {
-        get(target, key, receiver) {
-            if (typeof key === "string") {
-                const first = started.indexOf(key);
-                if (first === -1) {
-                    terminal.progress(`planning stack ${terminal.styleErr("bold", key)}`);
-                } else {
-                    const read = [...new Set(started.slice(first + 1))].filter((stack) => stack !== key);
-                    terminal.progress(`planning stack ${terminal.styleErr("bold", key)} again, with the outputs of ${read.join(", ")}`);
-                }
-                started.push(key);
-            }
-            return Reflect.get(target, key, receiver);
+    const planned = new Set<string>();
+    const plan = await planStack({
+        ...options,
+        onStack: (stack, phase, readStacks) => {
+            options.onStack?.(stack, phase, readStacks);
+            planned.add(stack);
+            const name = terminal.styleErr("bold", stack);
+            terminal.progress(
+                phase === "plan" ? `planning stack ${name}` : `planning stack ${name} again, with the outputs of ${readStacks.join(", ")}`,
+            );
         },
     });
-    const plan = await planStack({ ...options, configOverrides: overrides });
-    const stacks = [...new Set(started)];
     const resources = countResources(plan);
-    terminal.progress(`planned ${resources} resources in ${stacks.length} ${stacks.length === 1 ? "stack" : "stacks"}`);
+    terminal.progress(`planned ${resources} resources in ${planned.size} ${planned.size === 1 ? "stack" : "stacks"}`);
     return plan;
 }
 

@@ -123,12 +123,8 @@ export class LiveBackend implements DrillBackend {
     }
 
     async siteHealth(site: Site): Promise<SiteHealth> {
-        const outputs = await this.edgeStack.outputs();
-        const poolId = (outputs.edge?.value as { poolIds?: Record<Site, string> } | undefined)?.poolIds?.[site];
+        const poolId = (await this.describeEdge()).poolIds[site];
         const accountId = (await this.edgeStack.getConfig("crypto-beacon:cloudflareAccountId")).value;
-        if (!poolId) {
-            return { healthy: false, detail: `the edge stack outputs no pool id for ${site}` };
-        }
         return cloudflarePoolHealth({ accountId, poolId, token: this.cloudflareToken });
     }
 

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
-import { planWithProgress } from "../cli/progress";
+import { command, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
+import { PLAN_TARGET_FLAGS, planTarget, planWithProgress } from "../cli/progress";
 import type { PolicyRunner } from "../policy/runner";
-import { requireStack } from "../stacks";
 import { diffPlans, readPlanJson, renderDiff } from "./diff";
 import type { StackPlan } from "./planner";
 import { planJson, renderPlan } from "./report";
@@ -27,9 +26,7 @@ export const PLAN_COMMAND = {
 as 'npm run policy' does. No Pulumi CLI, cloud account or network needed.
 Progress goes to stderr; stdout carries the plan alone.`,
     flags: {
-        stack: { type: "string", value: "<name>", help: "plan Pulumi.<name>.yaml of this project" },
-        program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (directory or entry file)" },
-        config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+        ...PLAN_TARGET_FLAGS,
         organization: { type: "string", value: "<org>", help: "organization the program sees (default: organization)" },
         json: {
             type: "string",
@@ -58,12 +55,7 @@ export const main = command("the planner", async (argv, terminal) => {
     if (!flags) {
         return 0;
     }
-    if (flags.stack && flags.config) {
-        throw new CommandError("--stack and --config both name a stack; give one", 2);
-    }
-    if (flags.stack && !flags.program) {
-        requireStack(flags.stack);
-    }
+    const target = planTarget(flags);
     // Read the earlier plan before planning: a bad file is bad usage, said before minutes of work.
     const earlier = flags.diff === undefined ? undefined : readPlanJson(flags.diff);
     // The policy runner and its reports are loaded only when a check runs; packs start while the stack is planned in this process.
@@ -74,10 +66,7 @@ export const main = command("the planner", async (argv, terminal) => {
     const starting: Promise<PolicyRunner> | undefined = policy?.PolicyRunner.start(policy.DEFAULT_PACKS);
     starting?.catch(() => undefined);
     try {
-        const plan = await planWithProgress(
-            { program: flags.program, stack: flags.stack, configFile: flags.config, organization: flags.organization },
-            terminal,
-        );
+        const plan = await planWithProgress({ ...target, organization: flags.organization }, terminal);
         if (earlier && flags.diff) {
             terminal.out(renderDiff(diffPlans(earlier, planJson(plan)), flags.diff, terminal.styleOut));
         } else {

@@ -1,3 +1,5 @@
+import { readEdgeOutputs } from "../../model/contracts";
+import { SITES } from "../../model/stacks";
 import { CommandError } from "../command";
 import { plannedLoadBalancer } from "./loadBalancerPlan";
 import type { PlannedResource, StackPlan } from "./planner";
@@ -41,7 +43,7 @@ export function renderDiagram(plan: StackPlan): string {
     }
     const poolOrder = loadBalancer.pools;
     // Pool weights are keyed by pool id, which a plan does not know; the edge outputs them by site.
-    const weights = (plan.outputs.edge as { trafficWeights?: Record<string, number> } | undefined)?.trafficWeights;
+    const weights = readEdgeOutputs(plan.stack, plan.outputs)?.trafficWeights;
 
     const lines = ["```mermaid", "flowchart TB", `    users(["Traders"]) -->|"HTTPS"| lb`];
     lines.push(`    subgraph cloudflare["Cloudflare edge: ${loadBalancer.hostname}"]`);
@@ -60,7 +62,7 @@ export function renderDiagram(plan: StackPlan): string {
 
     const cluster = resources.find((resource) => resource.type === ATLAS_CLUSTER_TYPE);
     const regionConfigs = (cluster?.inputs.replicationSpecs as { regionConfigs?: RegionConfig[] }[] | undefined)?.[0]?.regionConfigs ?? [];
-    for (const site of ["aws", "azure"]) {
+    for (const site of SITES) {
         // Internal load balancers (the API gateway's private link) take no traffic from the edge.
         const parts = resources.filter((resource) => SITE_PARTS[site][resource.type] && resource.inputs.internal !== true);
         lines.push(`    subgraph ${site}["${site === "aws" ? "AWS site (primary cloud)" : "Azure site (backup cloud)"}"]`);

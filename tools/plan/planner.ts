@@ -93,6 +93,12 @@ export interface PlanOptions {
      * its switch this way. @default none
      */
     readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    /**
+     * Called as the planner starts a stack's program: `"plan"` the first time, the stacks it reads
+     * through StackReference included, and `"rerun"` when it runs the program again with the
+     * outputs of `readStacks`, the stacks that run planned for it. @default none
+     */
+    readonly onStack?: (stack: string, phase: "plan" | "rerun", readStacks: readonly string[]) => void;
 }
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
@@ -122,7 +128,13 @@ async function planStackNow(options: PlanOptions): Promise<StackPlan> {
         throw new PlanInputError("name a stack with --stack <name>, or a stack file with --config <Pulumi.<stack>.yaml>");
     }
     const offlineEscSecrets = offlineEscSecretKeys(project, REPOSITORY_ROOT);
-    const session = new PlanSession(project, options.organization ?? "organization", options.configOverrides ?? {}, offlineEscSecrets);
+    const session = new PlanSession(
+        project,
+        options.organization ?? "organization",
+        options.configOverrides ?? {},
+        offlineEscSecrets,
+        options.onStack ?? (() => undefined),
+    );
     return session.plan(stackFilePath, []);
 }
 
@@ -135,6 +147,7 @@ class PlanSession {
         private readonly organization: string,
         private readonly configOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>,
         private readonly offlineEscSecrets: readonly string[],
+        private readonly onStack: NonNullable<PlanOptions["onStack"]>,
     ) {}
 
     async plan(stackFilePath: string, chain: readonly string[]): Promise<StackPlan> {
@@ -144,6 +157,11 @@ class PlanSession {
         }
         const referenced: StackPlan[] = [];
         for (;;) {
+            this.onStack(
+                stack,
+                referenced.length === 0 ? "plan" : "rerun",
+                referenced.map((plan) => plan.stack),
+            );
             const attempt = await this.runOnce(stackFilePath);
             if (attempt.unplannedReferences.length === 0) {
                 return { ...attempt.plan, referencedStacks: referenced };

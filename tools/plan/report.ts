@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { readEdgeOutputs } from "../../model/contracts";
 import { PLAIN, shortTypeName, type Paint } from "../cli";
 import type { PlannedResource, StackPlan } from "./planner";
 
@@ -64,7 +65,7 @@ export function renderPlan(plan: StackPlan, paint: Paint = PLAIN): string {
     lines.push(`Previewing stack ${plan.stack} (${plan.stackFile}) offline, under the Pulumi runtime's mocks`, "");
     lines.push(...renderTree(plan.resources, paint), "");
     lines.push(...renderCounts(plan.resources), "");
-    lines.push(...renderFailover(plan.outputs));
+    lines.push(...renderFailover(plan));
     lines.push(
         "Outputs:",
         ...stringify(plan.outputs, { lineWidth: 0 })
@@ -75,16 +76,10 @@ export function renderPlan(plan: StackPlan, paint: Paint = PLAIN): string {
     return lines.join("\n");
 }
 
-interface EdgeFailoverOutputs {
-    failoverOrder: string[];
-    trafficWeights: Record<string, number>;
-    failover: { detectionSec: number; detectionLimitSec: number };
-}
-
 /** The edge's failover summary: pool order, traffic split and worst-case detection time. */
-function renderFailover(outputs: Record<string, unknown>): string[] {
-    const edge = outputs.edge as EdgeFailoverOutputs | undefined;
-    if (!edge?.failover) {
+function renderFailover(plan: StackPlan): string[] {
+    const edge = readEdgeOutputs(plan.stack, plan.outputs);
+    if (!edge) {
         return [];
     }
     const split = edge.failoverOrder.map((site) => `${site} ${Math.round(edge.trafficWeights[site] * 100)}%`).join(", ");

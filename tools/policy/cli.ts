@@ -2,8 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackPlan } from "../plan/planner";
 import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
-import { planWithProgress } from "../cli/progress";
-import { requireStack } from "../stacks";
+import { PLAN_TARGET_FLAGS, planTarget, planWithProgress } from "../cli/progress";
 import { loadExemptions } from "../../policies/lib/exemptions";
 import { checkPlannedStack, stacksOf } from "./check";
 import { evaluateStacks, renderIntentReport } from "./reports/intent";
@@ -21,9 +20,7 @@ export const POLICY_COMMAND = {
 each pack in its own process, spoken to over the Analyzer gRPC protocol.
 Progress goes to stderr; stdout carries the report alone.`,
     flags: {
-        stack: { type: "string", value: "<name>", help: "plan and check Pulumi.<name>.yaml of this project" },
-        program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (with --config)" },
-        config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+        ...PLAN_TARGET_FLAGS,
         "policy-pack": {
             type: "string",
             multiple: true,
@@ -109,12 +106,7 @@ export const main = command("the policy runner", async (argv, terminal) => {
         return 0;
     }
 
-    if (!values.stack && !values.config) {
-        throw new CommandError("name a stack with --stack, or a stack file with --config", 2);
-    }
-    if (values.stack && !values.program) {
-        requireStack(values.stack);
-    }
+    const target = planTarget(values);
     // Packs start (from their JavaScript build) while the stack is planned in this process.
     const starting = startPacks(packs, timeout, terminal);
     // A pack that fails to start is reported once planning is done; unhandled meanwhile, the
@@ -122,7 +114,7 @@ export const main = command("the policy runner", async (argv, terminal) => {
     starting.catch(() => undefined);
     let plan: StackPlan;
     try {
-        plan = await planWithProgress({ stack: values.stack, program: values.program, configFile: values.config }, terminal);
+        plan = await planWithProgress(target, terminal);
     } catch (error) {
         await starting.then(
             (runner) => runner.close(),
