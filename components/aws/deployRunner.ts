@@ -213,7 +213,8 @@ export class AwsDeployRunner extends pulumi.ComponentResource {
                 instanceType: args.instanceType ?? "t3.large",
                 iamInstanceProfile: { arn: profile.arn },
                 vpcSecurityGroupIds: [securityGroup.id],
-                // Hop limit 1: a job's containers cannot reach the instance's metadata and its role.
+                // Hop limit 1 keeps a job's containers from the instance's metadata and role; jobs on the host
+                // itself are kept from it for pull-request events by the runner's job-started hook (runnerBootstrap.ts).
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 blockDeviceMappings: [
                     {
