@@ -448,6 +448,17 @@ export class HubWorkloads extends pulumi.ComponentResource {
                 continue;
             }
             routeWeights[service] = Object.fromEntries(hubService.backends.map((backend) => [backend.name, backend.weight]));
+            // Every route of the service: the path, the header naming the serving site, the colours' weighted backends.
+            const routeRule = (path: { type: "Exact" | "PathPrefix"; value: string }) => ({
+                matches: [{ path }],
+                filters: [
+                    {
+                        type: "ResponseHeaderModifier",
+                        responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] },
+                    },
+                ],
+                backendRefs: hubService.backends.map((backend) => ({ name: backend.name, port: SERVICE_PORT, weight: backend.weight })),
+            });
             if (args.healthCheck?.service === service) {
                 new CustomResource(
                     `${name}-health-route`,
@@ -457,22 +468,7 @@ export class HubWorkloads extends pulumi.ComponentResource {
                         metadata: { name: "health", namespace: hubNamespace.name },
                         spec: {
                             parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: HEALTH_LISTENER }],
-                            rules: [
-                                {
-                                    matches: [{ path: { type: "Exact", value: args.healthCheck.path } }],
-                                    filters: [
-                                        {
-                                            type: "ResponseHeaderModifier",
-                                            responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] },
-                                        },
-                                    ],
-                                    backendRefs: hubService.backends.map((backend) => ({
-                                        name: backend.name,
-                                        port: SERVICE_PORT,
-                                        weight: backend.weight,
-                                    })),
-                                },
-                            ],
+                            rules: [routeRule({ type: "Exact", value: args.healthCheck.path })],
                         },
                     },
                     { parent: this, dependsOn: [gateway] },
@@ -487,22 +483,9 @@ export class HubWorkloads extends pulumi.ComponentResource {
                     spec: {
                         parentRefs: [{ name: "hub", namespace: GATEWAY_NAMESPACE, sectionName: "http" }],
                         hostnames: [args.hostname],
-                        rules: spec.paths.map((path) => ({
-                            matches: [
-                                { path: { type: path === "/" ? "PathPrefix" : path.endsWith("/") ? "PathPrefix" : "Exact", value: path } },
-                            ],
-                            filters: [
-                                {
-                                    type: "ResponseHeaderModifier",
-                                    responseHeaderModifier: { set: [{ name: args.siteHeader, value: args.site }] },
-                                },
-                            ],
-                            backendRefs: hubService.backends.map((backend) => ({
-                                name: backend.name,
-                                port: SERVICE_PORT,
-                                weight: backend.weight,
-                            })),
-                        })),
+                        rules: spec.paths.map((path) =>
+                            routeRule({ type: path === "/" ? "PathPrefix" : path.endsWith("/") ? "PathPrefix" : "Exact", value: path }),
+                        ),
                     },
                 },
                 { parent: this, dependsOn: [gateway] },

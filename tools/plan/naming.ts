@@ -98,24 +98,20 @@ const NETWORK_NAME = /^[a-zA-Z0-9](?:[\w.-]*\w)?$/;
 const NETWORK_ALLOWED =
     "letters, digits, underscores, periods and hyphens; starts with a letter or digit, ends with a letter, digit or underscore";
 
+/** Both S3 bucket types name the same API's bucket. */
+const S3_BUCKET_NAME = aws(
+    "bucket",
+    63,
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    "3-63 lowercase letters, digits, dots and hyphens; starts and ends with a letter or digit",
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+    { minLength: 3, lowercase: true },
+);
+
 /** Name rules by resource type: the types this project uses and the ones public programs commonly use. */
 export const NAME_RULES: Readonly<Record<string, NameRule>> = {
-    "aws:s3/bucket:Bucket": aws(
-        "bucket",
-        63,
-        /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
-        "3-63 lowercase letters, digits, dots and hyphens; starts and ends with a letter or digit",
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
-        { minLength: 3, lowercase: true },
-    ),
-    "aws:s3/bucketV2:BucketV2": aws(
-        "bucket",
-        63,
-        /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
-        "3-63 lowercase letters, digits, dots and hyphens; starts and ends with a letter or digit",
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
-        { minLength: 3, lowercase: true },
-    ),
+    "aws:s3/bucket:Bucket": S3_BUCKET_NAME,
+    "aws:s3/bucketV2:BucketV2": S3_BUCKET_NAME,
     "aws:lb/loadBalancer:LoadBalancer": aws(
         "name",
         32,
