@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
-import { Release } from "@pulumi/kubernetes/helm/v3";
+import { pinnedRelease } from "../kubernetes/pinnedRelease";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { EKS_SERVICE_CIDR, parseIpv4Cidr } from "../../model/addressing";
 import { awsScope, webIdentityTrustPolicy } from "./identity";
@@ -337,15 +337,12 @@ export class EksCluster extends pulumi.ComponentResource {
     ): void {
         const parent = { parent: this };
         const onCluster = { parent: this, provider: this.kubernetesProvider, dependsOn: [nodeGroup] };
-        new Release(
+        pinnedRelease(
             `${name}-metrics-server`,
+            METRICS_SERVER_CHART,
             {
                 name: "metrics-server",
-                chart: METRICS_SERVER_CHART.chart,
-                repositoryOpts: { repo: METRICS_SERVER_CHART.repository },
-                version: METRICS_SERVER_CHART.version,
                 namespace: "kube-system",
-                atomic: true,
                 values: { replicas: 1, resources: { requests: { ...METRICS_SERVER_CHART.requests } } },
             },
             onCluster,
@@ -389,15 +386,12 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             parent,
         );
-        new Release(
+        pinnedRelease(
             `${name}-cluster-autoscaler`,
+            CLUSTER_AUTOSCALER_CHART,
             {
                 name: "cluster-autoscaler",
-                chart: CLUSTER_AUTOSCALER_CHART.chart,
-                repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repository },
-                version: CLUSTER_AUTOSCALER_CHART.version,
                 namespace: "kube-system",
-                atomic: true,
                 values: {
                     cloudProvider: "aws",
                     awsRegion: region,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
-import { Release } from "@pulumi/kubernetes/helm/v3";
+import { pinnedRelease } from "../kubernetes/pinnedRelease";
 import { type Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { webIdentityTrustPolicy } from "./identity";
 
@@ -132,15 +132,12 @@ export class AwsWorkloadAccess extends pulumi.ComponentResource {
             this.roleArns[service] = role.arn;
         }
 
-        new Release(
+        pinnedRelease(
             `${name}-secrets-store`,
+            SECRETS_STORE_PROVIDER_CHART,
             {
                 name: "secrets-store",
-                chart: SECRETS_STORE_PROVIDER_CHART.chart,
-                repositoryOpts: { repo: SECRETS_STORE_PROVIDER_CHART.repository },
-                version: SECRETS_STORE_PROVIDER_CHART.version,
                 namespace: "kube-system",
-                atomic: true,
                 // Secrets stay files in the pods; never copies as Kubernetes Secrets.
                 values: { "secrets-store-csi-driver": { install: true, syncSecret: { enabled: false }, enableSecretRotation: true } },
             },

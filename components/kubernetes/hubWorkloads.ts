@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
-import { Release } from "@pulumi/kubernetes/helm/v3";
+import { pinnedRelease } from "./pinnedRelease";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { COLOURS, colourStates, type BlueGreenRelease } from "./blueGreen";
 import { blueGreenQuota } from "./capacity";
@@ -309,26 +309,22 @@ export class HubWorkloads extends pulumi.ComponentResource {
             (args.capacity === "active"
                 ? { controllerReplicas: 2, proxyReplicas: 3, proxyRequests: { cpu: "250m", memory: "256Mi" } }
                 : { controllerReplicas: 1, proxyReplicas: 1, proxyRequests: { cpu: "250m", memory: "256Mi" } });
-        const crds = new Release(
+        const crds = pinnedRelease(
             `${name}-gateway-crds`,
+            GATEWAY_CRDS_CHART,
             {
                 name: "gateway-crds",
-                chart: GATEWAY_CRDS_CHART.chart,
-                version: GATEWAY_CRDS_CHART.version,
                 namespace: gatewayNamespace.name,
-                atomic: true,
                 values: { crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } } },
             },
             parent,
         );
-        const controller = new Release(
+        const controller = pinnedRelease(
             `${name}-envoy-gateway`,
+            ENVOY_GATEWAY_CHART,
             {
                 name: "envoy-gateway",
-                chart: ENVOY_GATEWAY_CHART.chart,
-                version: ENVOY_GATEWAY_CHART.version,
                 namespace: gatewayNamespace.name,
-                atomic: true,
                 // The CRDs come from their own release above, which upgrades them.
                 skipCrds: true,
                 values: {
