@@ -339,8 +339,7 @@ export class AnalysisRequests {
                 return message;
             }),
         );
-        const context = stackOf(resources);
-        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()), context && { ...context, configuration });
+        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()), analyzedStack(resources, configuration));
     }
 }
 
@@ -353,9 +352,10 @@ export interface AnalyzedStack {
 }
 
 /** URNs are `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-function stackOf(resources: readonly PlannedResource[]): AnalyzedStack | undefined {
+/** The stack and project the resources belong to (read from the first URN), with the stack's configuration. */
+export function analyzedStack(resources: readonly PlannedResource[], configuration?: StackConfiguration): AnalyzedStack | undefined {
     const match = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resources[0].urn) : null;
-    return match ? { stack: match[1], project: match[2] } : undefined;
+    return match ? { stack: match[1], project: match[2], configuration } : undefined;
 }
 
 /**

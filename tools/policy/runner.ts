@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/exemptions";
 import type { PlannedResource } from "../plan/planner";
 import {
+    analyzedStack,
     AnalysisRequests,
     AnalyzerSession,
     type CallLimits,
@@ -118,7 +119,7 @@ export class PolicyRunner {
      */
     prepare(stacks: readonly { readonly resources: readonly PlannedResource[]; readonly configuration?: StackConfiguration }[]): void {
         for (const stack of stacks) {
-            const context = AnalysisRequests.of(stack.resources.slice(0, 1), stack.configuration).context;
+            const context = analyzedStack(stack.resources, stack.configuration);
             for (const session of this.sessions) {
                 session.processFor(context).catch(() => undefined);
             }
