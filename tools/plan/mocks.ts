@@ -711,7 +711,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>, checked: CheckedName) {
         const resource = type.split(":")[2];
-        // A role definition's ARM name is the GUID given as `roleDefinitionId` (azure-native's authorization/RoleDefinition).
+        // A role definition's ARM name is the GUID given as `roleDefinitionId`: ARM addresses it as
+        // /{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId} (Azure/azure-rest-api-specs
+        // specification/authorization, RoleDefinitions_CreateOrUpdate; learn.microsoft.com/azure/role-based-access-control/role-assignments-rest).
         const nameInput = checked.property
             ? undefined
             : type === "azure-native:authorization:RoleDefinition"
@@ -722,7 +724,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const namespace = AZURE_NAMESPACES[module] ?? `Microsoft.${module[0].toUpperCase()}${module.slice(1)}`;
         const armType = ARM_TYPE_EXCEPTIONS[type] ?? `${namespace}/${armCollection(resource)}`;
         const resourceGroup = `${subscription}/resourceGroups/${String(inputs.resourceGroupName)}`;
-        // Extension resources (role definitions and assignments) live under the scope they are given, not a resource group.
+        // Extension resources (role definitions and assignments) live under the scope they are given, not a resource
+        // group: their ARM paths begin with /{scope} (same spec: roleAssignments/{roleAssignmentName} too).
         const parent = inputs.resourceGroupName === undefined && typeof inputs.scope === "string" ? inputs.scope : resourceGroup;
         const id =
             type === "azure-native:resources:ResourceGroup"
