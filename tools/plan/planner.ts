@@ -487,7 +487,7 @@ function stackNameOf(stackFilePath: string): string {
 
 /**
  * Without a network, an SDK that downloads content itself (yaml.ConfigFile v1 fetches a manifest
- * URL in the program) fails with a bare "fetch failed" besides the planner's own error, which names
+ * URL in the program: pulumi/pulumi-kubernetes `sdk/nodejs/yaml/yaml.ts`, `fetch(fileId)`) fails with a bare "fetch failed" besides the planner's own error, which names
  * the resource and the URL. The bare one says nothing more, so it is left out: the error prints once.
  */
 function withoutDownloadEchoes(errors: unknown[]): unknown[] {
