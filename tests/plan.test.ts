@@ -237,6 +237,34 @@ describe("offline plan", () => {
         );
     });
 
+    it("leaves the stack the SDK keeps on each of its promises unformatted until a leak report reads it", async () => {
+        const program = path.join(FIXTURES, "program");
+        await planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module the planner changes
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+            debuggablePromise<T>(promise: Promise<T>, context: string): Promise<T>;
+            promiseDebugString(promise: Promise<unknown>): string;
+        };
+        let formatted = 0;
+        const prepareStackTrace = Error.prepareStackTrace;
+        Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
+            // Formatting no frames costs nothing: the SDK's own `new Error().stack` is left that.
+            formatted += frames.length > 0 ? 1 : 0;
+            return [String(error), ...frames.map((frame) => `    at ${frame}`)].join("\n");
+        };
+        try {
+            const tracked = Promise.resolve("value");
+            const madeByTheProgram = () => debuggable.debuggablePromise(tracked, "a registration");
+            assert.equal(await madeByTheProgram(), "value");
+            assert.equal(formatted, 0, "formatted before anything read it");
+            const report = debuggable.promiseDebugString(tracked);
+            assert.equal(formatted, 1);
+            assert.match(report, /^CONTEXT\(\d+\): a registration\nSTACK_TRACE:\nError\n(.*\n)*\s+at madeByTheProgram /);
+        } finally {
+            Error.prepareStackTrace = prepareStackTrace;
+        }
+    });
+
     it("reports a program's error once, with the program's own frames only", async () => {
         const program = path.join(FIXTURES, "conformance", "program-error");
         const workingDirectory = process.cwd();
