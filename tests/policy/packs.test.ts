@@ -1,8 +1,12 @@
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { PolicyRunner } from "../../tools/policy/runner";
-import { FIXTURE_PACKS } from "./helpers";
+import { REPOSITORY_ROOT } from "../helpers";
+import { PACK_COMPILE_CACHE } from "../../tools/policy/packProcess";
+import { FIXTURE_PACKS, sharedPolicyRunner } from "./helpers";
 
 function resource(name: string): PlannedResource {
     const urn = `urn:pulumi:fixture::crypto-beacon::aws:s3/bucket:Bucket::${name}`;
@@ -29,6 +33,20 @@ function isRunning(pid: number | undefined): boolean {
     } catch {
         return false;
     }
+}
+
+/** The processes whose working directory is `directory` (Linux: /proc/<pid>/cwd). */
+function processesIn(directory: string): number[] {
+    return fs.readdirSync("/proc").flatMap((entry) => {
+        if (!/^\d+$/.test(entry)) {
+            return [];
+        }
+        try {
+            return fs.readlinkSync(`/proc/${entry}/cwd`) === directory ? [Number(entry)] : [];
+        } catch {
+            return [];
+        }
+    });
 }
 
 /** Waits for an exit that SIGKILL makes certain but not synchronous. */
@@ -63,9 +81,31 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
 
     it("a pack that prints no port", async () => {
         await assert.rejects(
-            PolicyRunner.start([path.join(FIXTURE_PACKS, "no-port")], { startTimeoutSec: 8 }),
-            /policy pack .*no-port printed no port within 8 s/,
+            PolicyRunner.start([path.join(FIXTURE_PACKS, "no-port")], { startTimeoutSec: 2 }),
+            /policy pack .*no-port printed no port within 2 s/,
         );
+    });
+
+    it("a pack still starting is killed when the process that started it exits", async () => {
+        const directory = path.join(FIXTURE_PACKS, "no-port");
+        const packProcessModule = path.join(REPOSITORY_ROOT, "tools", "policy", "packProcess.ts");
+        const runnerScript = [
+            `const { PackProcess } = require(${JSON.stringify(packProcessModule)});`,
+            `PackProcess.start(${JSON.stringify(directory)}, { startTimeoutSec: 60 }).catch(() => undefined);`,
+            "setTimeout(() => process.exit(0), 2000);",
+        ].join("\n");
+        const before = new Set(processesIn(directory));
+        const runner = spawn(process.execPath, ["--require", "tsx/cjs", "-e", runnerScript], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
+        const exited = new Promise((resolve) => runner.once("exit", resolve));
+        // The pack is the process working in the pack's directory; find it while the runner waits for its port.
+        let pack: number | undefined;
+        while (pack === undefined && runner.exitCode === null) {
+            pack = processesIn(directory).find((pid) => !before.has(pid));
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await exited;
+        assert.ok(pack !== undefined, "the pack process was never seen");
+        await eventuallyGone(pack);
     });
 
     it("a pack that crashes mid-run fails the check instead of passing what it did not check", async () => {
@@ -109,6 +149,17 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
             PolicyRunner.start([path.join(FIXTURE_PACKS, "foreign"), path.join(FIXTURE_PACKS, "broken")]),
             /broken exited/,
         );
+    });
+});
+
+describe("pack start-up", () => {
+    it("packs keep their compiled code in Node's compile cache, or in the cache the user set", async () => {
+        const runner = await sharedPolicyRunner();
+        for (const session of runner.sessions) {
+            const environment = fs.readFileSync(`/proc/${session.process.pid}/environ`, "utf8").split("\0");
+            assert.ok(environment.includes(`NODE_COMPILE_CACHE=${process.env.NODE_COMPILE_CACHE ?? PACK_COMPILE_CACHE}`), session.name);
+        }
+        assert.ok(fs.readdirSync(PACK_COMPILE_CACHE).length > 0 || process.env.NODE_COMPILE_CACHE !== undefined);
     });
 });
 
