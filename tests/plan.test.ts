@@ -6,7 +6,7 @@ import { readStackOutputs, stackRole } from "../model/contracts";
 import { listStacks } from "../tools/plan/stackFile";
 import { ROLES } from "../stacks/config/schema";
 import { listStacks as stackEntries } from "../tools/stacks";
-import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
+import { planStack, SECRET_MARKER, type StackPlan, type StackStart } from "../tools/plan/planner";
 import { main as planMain } from "../tools/plan/cli";
 import { planJson, providerPackage } from "../tools/plan/report";
 import { assertPlanFails, FIXTURES, planFixtureStack, REPOSITORY_ROOT, resourceNamed, sharedPlan } from "./helpers";
@@ -215,17 +215,36 @@ describe("offline plan", () => {
 
     it("tells onStack as it starts each stack: the edge, the stack it reads, then the edge again with that stack's outputs", async () => {
         const program = path.join(FIXTURES, "conformance", "stack-references");
-        const started: [string, string, readonly string[]][] = [];
-        await planStack({
+        const started: StackStart[] = [];
+        const plan = await planStack({
             program,
             configFile: path.join(program, "Pulumi.edge.yaml"),
-            onStack: (stack, phase, readStacks) => started.push([stack, phase, readStacks]),
+            onStack: (start) => started.push(start),
         });
-        assert.deepEqual(started, [
-            ["edge", "plan", []],
-            ["site", "plan", []],
-            ["edge", "rerun", ["site"]],
-        ]);
+        assert.deepEqual(
+            started.map((start) => [start.stack, start.phase, start.readStacks]),
+            [
+                ["edge", "plan", []],
+                ["site", "plan", []],
+                ["edge", "rerun", ["site"]],
+            ],
+        );
+        // Each start carries the configuration the stack's plan then holds: a policy runner starts
+        // the stack's packs with it while the program runs.
+        const site = plan.referencedStacks[0];
+        for (const [start, planned] of [
+            [started[0], plan],
+            [started[1], site],
+            [started[2], plan],
+        ] as const) {
+            assert.deepEqual(start.configuration, {
+                project: planned.project,
+                organization: planned.organization,
+                config: planned.config,
+                secretKeys: planned.secretKeys,
+            });
+        }
+        assert.notDeepEqual(started[0].configuration.config, started[1].configuration.config);
     });
 
     it("refuses a StackReference to another project's stack with exit 2, naming the reference", async () => {

@@ -5,7 +5,9 @@ import * as path from "node:path";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT } from "../helpers";
-import { PACK_COMPILE_CACHE } from "../../tools/policy/packProcess";
+import { Terminal } from "../../tools/cli";
+import { checkPlannedStack, PackStarter } from "../../tools/policy/check";
+import { PACK_COMPILE_CACHE, PackProcess } from "../../tools/policy/packProcess";
 import { FIXTURE_PACKS, sharedPolicyRunner } from "./helpers";
 
 function resource(name: string): PlannedResource {
@@ -153,6 +155,38 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
 });
 
 describe("pack start-up", () => {
+    it("starts each pack once per planned stack, as the planner starts the stack, and no process more", async () => {
+        const program = path.join(REPOSITORY_ROOT, "tests", "fixtures", "conformance", "stack-references");
+        const started: string[] = [];
+        const start = PackProcess.start;
+        PackProcess.start = (directory, options) => {
+            started.push(options?.env?.PULUMI_NODEJS_STACK ?? "(no stack)");
+            return start.call(PackProcess, directory, options);
+        };
+        const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
+        const packStarter = new PackStarter(new Terminal(io), [path.join(FIXTURE_PACKS, "foreign")]);
+        try {
+            const startedAsPlanned: string[][] = [];
+            const plan = await planStack({
+                program,
+                configFile: path.join(program, "Pulumi.edge.yaml"),
+                onStack: (stackStart) => {
+                    packStarter.onStack(stackStart);
+                    startedAsPlanned.push([...started]);
+                },
+            });
+            // The edge's packs start with its first run, the site's with its own, each while its
+            // program runs (seen as the next stack starts); the edge's rerun reuses them.
+            assert.deepEqual(startedAsPlanned.slice(1), [["edge"], ["edge", "site"]]);
+            const runner = await packStarter.runner();
+            await checkPlannedStack(runner, plan, undefined, {}, program, new Terminal(io));
+            assert.deepEqual(started, ["edge", "site"]);
+        } finally {
+            PackProcess.start = start;
+            await packStarter.close();
+        }
+    });
+
     it("packs keep their compiled code in Node's compile cache, or in the cache the user set", async () => {
         const runner = await sharedPolicyRunner();
         for (const session of runner.sessions) {

@@ -38,12 +38,14 @@ export async function planWithProgress(options: PlanOptions, terminal: Terminal)
     const planned = new Set<string>();
     const plan = await planStack({
         ...options,
-        onStack: (stack, phase, readStacks) => {
-            options.onStack?.(stack, phase, readStacks);
-            planned.add(stack);
-            const name = terminal.styleErr("bold", stack);
+        onStack: (start) => {
+            options.onStack?.(start);
+            planned.add(start.stack);
+            const name = terminal.styleErr("bold", start.stack);
             terminal.progress(
-                phase === "plan" ? `planning stack ${name}` : `planning stack ${name} again, with the outputs of ${readStacks.join(", ")}`,
+                start.phase === "plan"
+                    ? `planning stack ${name}`
+                    : `planning stack ${name} again, with the outputs of ${start.readStacks.join(", ")}`,
             );
         },
     });

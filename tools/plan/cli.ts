@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { command, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
 import { PLAN_TARGET_FLAGS, planTarget, planWithProgress } from "../cli/progress";
-import type { PolicyRunner } from "../policy/runner";
 import { diffPlans, readPlanJson, renderDiff } from "./diff";
 import type { StackPlan } from "./planner";
 import { planJson, renderPlan } from "./report";
@@ -58,38 +57,26 @@ export const main = command("the planner", async (argv, terminal) => {
     const target = planTarget(flags);
     // Read the earlier plan before planning: a bad file is bad usage, said before minutes of work.
     const earlier = flags.diff === undefined ? undefined : readPlanJson(flags.diff);
-    // The policy runner and its reports are loaded only when a check runs; packs start while the stack is planned in this process.
-    const policy = flags["skip-policy"] ? undefined : lazily<typeof import("../policy/runner")>("../policy/runner");
-    if (policy) {
-        terminal.progress(`starting policy packs ${policy.DEFAULT_PACKS.map((pack) => path.basename(pack)).join(", ")}`);
-    }
-    const starting: Promise<PolicyRunner> | undefined = policy?.PolicyRunner.start(policy.DEFAULT_PACKS);
-    starting?.catch(() => undefined);
+    // The policy runner and its reports are loaded only when a check runs; each stack's packs
+    // start as the planner starts the stack.
+    const policy = flags["skip-policy"] ? undefined : lazily<typeof import("../policy/check")>("../policy/check");
+    const packStarter = policy && new policy.PackStarter(terminal);
     try {
-        const plan = await planWithProgress({ ...target, organization: flags.organization }, terminal);
+        const plan = await planWithProgress({ ...target, organization: flags.organization, onStack: packStarter?.onStack }, terminal);
         if (earlier && flags.diff) {
             terminal.out(renderDiff(diffPlans(earlier, planJson(plan)), flags.diff, terminal.styleOut));
         } else {
             terminal.out(renderPlan(plan, terminal.styleOut));
         }
         writeFiles(plan, flags, terminal);
-        if (!starting) {
+        if (!policy || !packStarter) {
             return 0;
         }
-        const runner = await starting;
-        try {
-            terminal.out("");
-            const { checkPlannedStack } = lazily<typeof import("../policy/check")>("../policy/check");
-            return (await checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, terminal)).exitCode;
-        } finally {
-            runner.close();
-        }
-    } catch (error) {
-        await starting?.then(
-            (runner) => runner.close(),
-            () => undefined,
-        );
-        throw error;
+        const runner = await packStarter.runner();
+        terminal.out("");
+        return (await policy.checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, terminal)).exitCode;
+    } finally {
+        await packStarter?.close();
     }
 });
 

@@ -14,7 +14,7 @@ import {
     type RegisterResourceRequest,
     type RegisterResourceResponse,
 } from "./sdkInternals";
-import { offlineEscSecretKeys, PlanInputError, readProject, readStackFile, type Project } from "./stackFile";
+import { offlineEscSecretKeys, PlanInputError, readProject, readStackFile, type Project, type StackSettings } from "./stackFile";
 
 /** A resource as `pulumi preview` would create it. */
 export interface PlannedResource {
@@ -95,11 +95,22 @@ export interface PlanOptions {
      */
     readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
     /**
-     * Called as the planner starts a stack's program: `"plan"` the first time, the stacks it reads
-     * through StackReference included, and `"rerun"` when it runs the program again with the
-     * outputs of `readStacks`, the stacks that run planned for it. @default none
+     * Called as the planner starts a stack's program, the stacks it reads through StackReference
+     * included: what a policy runner needs to start the packs that check the stack while it is
+     * planned. @default none
      */
-    readonly onStack?: (stack: string, phase: "plan" | "rerun", readStacks: readonly string[]) => void;
+    readonly onStack?: (start: StackStart) => void;
+}
+
+/** A stack whose program the planner is starting. */
+export interface StackStart {
+    readonly stack: string;
+    /** `"plan"` the first time; `"rerun"` when the program runs again with the outputs of `readStacks`. */
+    readonly phase: "plan" | "rerun";
+    /** The stacks planned for this run, whose outputs the program now reads. */
+    readonly readStacks: readonly string[];
+    /** What the program runs with: the same values as the stack's plan will hold. */
+    readonly configuration: Pick<StackPlan, "project" | "organization" | "config" | "secretKeys">;
 }
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
@@ -158,13 +169,16 @@ class PlanSession {
             throw new PlanInputError(`stack references form a cycle: ${[...chain, stack].join(" -> ")}`);
         }
         const referenced: StackPlan[] = [];
+        const settings = readStackFile(this.project, stackFilePath, this.offlineEscSecrets);
+        const config = { ...settings.config, ...this.configOverrides[settings.stack] };
         for (;;) {
-            this.onStack(
+            this.onStack({
                 stack,
-                referenced.length === 0 ? "plan" : "rerun",
-                referenced.map((plan) => plan.stack),
-            );
-            const attempt = await this.runOnce(stackFilePath);
+                phase: referenced.length === 0 ? "plan" : "rerun",
+                readStacks: referenced.map((plan) => plan.stack),
+                configuration: { project: this.project.name, organization: this.organization, config, secretKeys: settings.secretKeys },
+            });
+            const attempt = await this.runOnce(settings, config);
             if (attempt.unplannedReferences.length === 0) {
                 return { ...attempt.plan, referencedStacks: referenced };
             }
@@ -180,9 +194,10 @@ class PlanSession {
         }
     }
 
-    private async runOnce(stackFilePath: string): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
-        const settings = readStackFile(this.project, stackFilePath, this.offlineEscSecrets);
-        const config = { ...settings.config, ...this.configOverrides[settings.stack] };
+    private async runOnce(
+        settings: StackSettings,
+        config: Readonly<Record<string, string>>,
+    ): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
         pulumi.runtime.setAllConfig(config, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,

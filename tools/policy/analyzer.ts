@@ -82,15 +82,29 @@ export class AnalyzerSession {
     private readonly stackProcesses = new Map<string, Promise<PackProcess>>();
 
     private constructor(
-        /** The pack as started before any stack is known: it answers `getAnalyzerInfo`. */
+        /** The pack as started first: it answers `getAnalyzerInfo`, and checks the stack it was started for. */
         readonly process: PackProcess,
         readonly info: PackInfo,
         private readonly limits: Required<CallLimits>,
         private readonly processOptions: PackProcessOptions,
-    ) {}
+        firstStack: AnalyzedStack | undefined,
+    ) {
+        if (firstStack?.configuration) {
+            this.stackProcesses.set(stackIdentity(firstStack), Promise.resolve(process));
+        }
+    }
 
-    static async open(directory: string, options: PackProcessOptions & CallLimits = {}): Promise<AnalyzerSession> {
-        const pack = await PackProcess.start(directory, options);
+    /**
+     * Starts the pack and asks it for its policies. Given the stack it will check first, the
+     * process starts as the engine starts it for that stack (in the stack's environment) and
+     * checks it, as the engine's own first process for the pack does; else it starts bare.
+     */
+    static async open(
+        directory: string,
+        options: PackProcessOptions & CallLimits = {},
+        firstStack?: AnalyzedStack,
+    ): Promise<AnalyzerSession> {
+        const pack = await PackProcess.start(directory, AnalyzerSession.processOptionsFor(options, firstStack));
         const limits = { callTimeoutSec: options.callTimeoutSec ?? 60, concurrency: options.concurrency ?? 64 };
         try {
             const info = await pack.call<analyzerProto.AnalyzerInfo>(
@@ -98,11 +112,15 @@ export class AnalyzerSession {
                 limits.callTimeoutSec,
                 (metadata, options, callback) => pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
             );
-            return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits, options);
+            return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits, options, firstStack);
         } catch (error) {
             pack.kill();
             throw error;
         }
+    }
+
+    private static processOptionsFor(options: PackProcessOptions, stack: AnalyzedStack | undefined): PackProcessOptions {
+        return stack?.configuration ? { ...options, env: { ...options.env, ...packEnvironment(stack) } } : options;
     }
 
     get name(): string {
@@ -125,24 +143,46 @@ export class AnalyzerSession {
         if (!stack?.configuration) {
             return stack ? this.configureOnce(this.process, stack) : Promise.resolve(this.process);
         }
+        return (
+            this.stackProcesses.get(stackIdentity(stack)) ??
+            this.adopt(stack, AnalyzerSession.startFor(this.info.directory, this.processOptions, stack))
+        );
+    }
+
+    /**
+     * Starts a pack's process for a stack as `processFor` does, before any session of the pack
+     * exists; `adopt` then hands it to the session. So a stack's packs can start the moment the
+     * planner starts the stack, while the first stack's packs are still starting.
+     */
+    static startFor(directory: string, options: PackProcessOptions, stack: AnalyzedStack): Promise<PackProcess> {
+        return PackProcess.start(directory, AnalyzerSession.processOptionsFor(options, stack));
+    }
+
+    /**
+     * Makes a process started with `startFor` the one that checks its stack; it is configured for
+     * the stack as it comes up. A stack that has its process already keeps it, and this one stops.
+     */
+    adopt(stack: AnalyzedStack, started: Promise<PackProcess>): Promise<PackProcess> {
         const identity = stackIdentity(stack);
-        let started = this.stackProcesses.get(identity);
-        if (!started) {
-            started = PackProcess.start(this.info.directory, {
-                ...this.processOptions,
-                env: { ...this.processOptions.env, ...packEnvironment(stack) },
-            }).then(async (pack) => {
-                try {
-                    return await this.configureOnce(pack, stack);
-                } catch (error) {
-                    pack.kill();
-                    throw error;
-                }
-            });
-            started.catch(() => this.stackProcesses.delete(identity));
-            this.stackProcesses.set(identity, started);
+        const existing = this.stackProcesses.get(identity);
+        if (existing) {
+            started.then(
+                (pack) => pack.kill(),
+                () => undefined,
+            );
+            return existing;
         }
-        return started;
+        const configured = started.then(async (pack) => {
+            try {
+                return await this.configureOnce(pack, stack);
+            } catch (error) {
+                pack.kill();
+                throw error;
+            }
+        });
+        configured.catch(() => this.stackProcesses.delete(identity));
+        this.stackProcesses.set(identity, configured);
+        return configured;
     }
 
     private readonly stackConfigured = new WeakMap<PackProcess, string>();
@@ -260,8 +300,14 @@ export interface StackConfiguration {
 /** The organization an offline plan runs as, unless told otherwise. */
 const OFFLINE_ORGANIZATION = "organization";
 
-function stackIdentity(stack: AnalyzedStack): string {
-    return JSON.stringify([stack.stack, stack.project, stack.configuration ?? null]);
+/** Two checks of the same stack with the same configuration share its pack processes. */
+export function stackIdentity(stack: AnalyzedStack): string {
+    const configuration = stack.configuration;
+    return JSON.stringify([
+        stack.stack,
+        stack.project,
+        configuration ? [configuration.organization, configuration.config, configuration.secretKeys] : null,
+    ]);
 }
 
 /**

@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Terminal } from "../cli";
-import type { StackPlan } from "../plan/planner";
+import type { StackPlan, StackStart } from "../plan/planner";
+import { AnalyzerSession, stackIdentity, type AnalyzedStack, type CallLimits } from "./analyzer";
+import type { PackProcessOptions } from "./packProcess";
 import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
 import { FRAMEWORKS, type Framework } from "../../policies/lib/controls";
 import { DEFAULT_EXEMPTIONS_FILE, loadExemptions } from "../../policies/lib/exemptions";
@@ -13,7 +15,7 @@ import { renderJson } from "./reports/json";
 import { renderMarkdown } from "./reports/markdown";
 import { readCommit, type EvidenceProvenance } from "./reports/provenance";
 import { renderSarif } from "./reports/sarif";
-import { blockingViolations, PolicyRunner, type PolicyCheck } from "./runner";
+import { blockingViolations, DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "./runner";
 
 export interface ReportFiles {
     readonly json?: string;
@@ -42,6 +44,81 @@ export function policyConfigFor(
     return fs.existsSync(file) ? readPolicyConfigFile(file) : undefined;
 }
 
+/** A planned stack as the packs that check it know it. */
+function analyzedPlan(plan: Pick<StackPlan, "stack" | "project" | "organization" | "config" | "secretKeys">): AnalyzedStack {
+    return {
+        stack: plan.stack,
+        project: plan.project,
+        configuration: { organization: plan.organization, config: plan.config, secretKeys: plan.secretKeys },
+    };
+}
+
+/**
+ * Starts the policy packs with a progress line: for each stack as the planner starts that stack's
+ * program (pass `onStack` to the planner), so that the packs load, each its own process, while
+ * this process plans; the first stack's processes also say which policies each pack has. Without
+ * a plan (`--list`), `runner` starts them bare. `close` stops every pack started.
+ */
+export class PackStarter {
+    private starting: Promise<PolicyRunner> | undefined;
+    /** The stacks whose packs have started, by `stackIdentity`. */
+    private readonly stacks = new Set<string>();
+
+    constructor(
+        private readonly terminal: Terminal,
+        private readonly packs: readonly string[] = DEFAULT_PACKS,
+        private readonly options: PackProcessOptions & CallLimits = {},
+    ) {}
+
+    readonly onStack = (start: StackStart): void => {
+        const stack = analyzedPlan({ stack: start.stack, ...start.configuration });
+        const identity = stackIdentity(stack);
+        if (this.stacks.has(identity)) {
+            return; // a rerun of a stack with the same configuration: its packs are up or coming
+        }
+        this.stacks.add(identity);
+        if (!this.starting) {
+            void this.start(stack); // a failure is kept for runner()
+            return;
+        }
+        // Start them now, not once the first stack's packs are up; the runner takes them then.
+        const built = PolicyRunner.buildOwnPacks(this.packs);
+        const started = this.packs.map((pack) => built.then(() => AnalyzerSession.startFor(pack, this.options, stack)));
+        started.forEach((pack) => pack.catch(() => undefined)); // reported, and retried, by the check
+        this.starting.then(
+            (runner) => runner.adopt(stack, started),
+            () =>
+                started.forEach((pack) =>
+                    pack.then(
+                        (process) => process.kill(),
+                        () => undefined,
+                    ),
+                ),
+        );
+    };
+
+    /** The runner: the packs as started for the first stack, or started bare now if no stack has started. */
+    runner(): Promise<PolicyRunner> {
+        return this.starting ?? this.start(undefined);
+    }
+
+    private start(firstStack: AnalyzedStack | undefined): Promise<PolicyRunner> {
+        this.terminal.progress(`starting policy packs ${this.packs.map((pack) => path.basename(pack)).join(", ")}`);
+        this.starting = PolicyRunner.start(this.packs, this.options, firstStack);
+        // A pack that fails to start is reported when the runner is asked for; unhandled
+        // meanwhile, the planner would take its rejection for the program's own failure.
+        this.starting.catch(() => undefined);
+        return this.starting;
+    }
+
+    async close(): Promise<void> {
+        await this.starting?.then(
+            (runner) => runner.close(),
+            () => undefined,
+        );
+    }
+}
+
 /** The stack and every stack it references, referenced ones first: each is checked on its own. */
 export function stacksOf(plan: StackPlan): StackPlan[] {
     return [...plan.referencedStacks.flatMap(stacksOf), plan];
@@ -64,7 +141,7 @@ export async function checkPlannedStack(
     const stacks = stacksOf(plan);
     const checks: PolicyCheck[] = [];
     const policyConfigs = stacks.map((stack) => ({ stack: stack.stack, config: policyConfigFor(stack, explicitConfigFile) }));
-    runner.prepare(stacks.map((stack) => ({ resources: stack.resources, configuration: stack })));
+    runner.prepare(stacks.map((stack) => analyzedPlan(stack)));
     for (const [position, stack] of stacks.entries()) {
         terminal.progress(`analysing ${stack.resources.length} resources of stack ${terminal.styleErr("bold", stack.stack)}`);
         checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config, stack));

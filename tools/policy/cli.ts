@@ -4,10 +4,10 @@ import type { StackPlan } from "../plan/planner";
 import { command, CommandError, parseCommandLine, runMain, type CommandSpec, type FlagSpec, type Terminal } from "../cli";
 import { PLAN_TARGET_FLAGS, planTarget, planWithProgress } from "../cli/progress";
 import { loadExemptions } from "../../policies/lib/exemptions";
-import { checkPlannedStack, stacksOf } from "./check";
+import { checkPlannedStack, PackStarter, stacksOf } from "./check";
 import { evaluateStacks, renderIntentReport } from "./reports/intent";
 import { policyListing, renderListing } from "./list";
-import { PolicyRunner, DEFAULT_PACKS } from "./runner";
+import { DEFAULT_PACKS } from "./runner";
 
 export const POLICY_COMMAND = {
     command: "npm run policy",
@@ -64,12 +64,6 @@ function writeIntentReport(directory: string, stacks: readonly StackPlan[], term
     }
 }
 
-/** Starts the packs with a progress line: each is a process that loads its JavaScript build. */
-function startPacks(packs: readonly string[], timeout: number | undefined, terminal: Terminal): Promise<PolicyRunner> {
-    terminal.progress(`starting policy packs ${packs.map((pack) => path.basename(pack)).join(", ")}`);
-    return PolicyRunner.start([...packs], { callTimeoutSec: timeout });
-}
-
 export const main = command("the policy runner", async (argv, terminal) => {
     const values = parseCommandLine(POLICY_COMMAND, argv, terminal);
     if (!values) {
@@ -92,38 +86,26 @@ export const main = command("the policy runner", async (argv, terminal) => {
         throw new CommandError((error as Error).message, 2);
     }
 
+    const packStarter = new PackStarter(terminal, packs, { callTimeoutSec: timeout });
     if (values.list) {
-        const runner = await startPacks(packs, timeout, terminal);
         try {
+            const runner = await packStarter.runner();
             terminal.out(renderListing(runner.packs));
             if (values.json) {
                 fs.writeFileSync(values.json, `${JSON.stringify(policyListing(runner.packs), null, 2)}\n`);
                 terminal.wrote(values.json);
             }
         } finally {
-            runner.close();
+            await packStarter.close();
         }
         return 0;
     }
 
     const target = planTarget(values);
-    // Packs start (from their JavaScript build) while the stack is planned in this process.
-    const starting = startPacks(packs, timeout, terminal);
-    // A pack that fails to start is reported once planning is done; unhandled meanwhile, the
-    // planner would take its rejection for the program's own failure.
-    starting.catch(() => undefined);
-    let plan: StackPlan;
+    // Each stack's packs start (from their JavaScript build) as the planner starts the stack.
     try {
-        plan = await planWithProgress(target, terminal);
-    } catch (error) {
-        await starting.then(
-            (runner) => runner.close(),
-            () => undefined,
-        );
-        throw error;
-    }
-    const runner = await starting;
-    try {
+        const plan = await planWithProgress({ ...target, onStack: packStarter.onStack }, terminal);
+        const runner = await packStarter.runner();
         const root = values.program ? path.dirname(path.resolve(values.config ?? ".")) : path.resolve(__dirname, "..", "..");
         const { exitCode } = await checkPlannedStack(runner, plan, values["policy-config"], values, root, terminal);
         if (values.intent) {
@@ -131,7 +113,7 @@ export const main = command("the policy runner", async (argv, terminal) => {
         }
         return exitCode;
     } finally {
-        runner.close();
+        await packStarter.close();
     }
 });
 

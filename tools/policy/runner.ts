@@ -2,8 +2,8 @@ import * as path from "node:path";
 import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/exemptions";
 import type { PlannedResource } from "../plan/planner";
 import {
-    analyzedStack,
     AnalysisRequests,
+    type AnalyzedStack,
     AnalyzerSession,
     type CallLimits,
     type Diagnostic,
@@ -16,7 +16,7 @@ import {
 } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
 import { ensurePolicyPacksBuilt, SOURCE_ROOT } from "./packBuild";
-import type { PackProcessOptions } from "./packProcess";
+import type { PackProcess, PackProcessOptions } from "./packProcess";
 
 /** This repository's packs, run when no `--policy-pack` is given. */
 export const DEFAULT_PACKS = ["security", "compliance", "resilience"].map((pack) => path.resolve(__dirname, "..", "..", "policies", pack));
@@ -53,6 +53,9 @@ export function policyOf(check: Pick<PolicyCheck, "packs">, violation: Pick<Viol
     return check.packs.find((pack) => pack.name === violation.pack)?.policies.find((policy) => policy.name === violation.policy);
 }
 
+/** The build of our own packs under way, which callers that come meanwhile wait for instead of building again. */
+let ownPacksBuilding: Promise<unknown> | undefined;
+
 /**
  * Policy packs running as their own processes, ready to check any number of planned stacks.
  * Close it when done: it owns the pack processes.
@@ -63,13 +66,16 @@ export class PolicyRunner {
     /**
      * Starts every pack at once; if one fails, stops the others and throws naming it. Our own
      * packs run from their JavaScript build, rebuilt first when it is older than its sources.
+     * Given the stack checked first, the packs start as they would for it, and check it: the
+     * engine starts a pack per stack, so a process started bare would be one more.
      */
-    static async start(packDirectories: readonly string[], options: PackProcessOptions & CallLimits = {}): Promise<PolicyRunner> {
-        const policiesDirectory = path.join(SOURCE_ROOT, "policies") + path.sep;
-        if (packDirectories.some((directory) => path.resolve(directory).startsWith(policiesDirectory))) {
-            await ensurePolicyPacksBuilt();
-        }
-        const started = await Promise.allSettled(packDirectories.map((directory) => AnalyzerSession.open(directory, options)));
+    static async start(
+        packDirectories: readonly string[],
+        options: PackProcessOptions & CallLimits = {},
+        firstStack?: AnalyzedStack,
+    ): Promise<PolicyRunner> {
+        await PolicyRunner.buildOwnPacks(packDirectories);
+        const started = await Promise.allSettled(packDirectories.map((directory) => AnalyzerSession.open(directory, options, firstStack)));
         const sessions = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
         const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
         if (failure) {
@@ -77,6 +83,19 @@ export class PolicyRunner {
             throw failure.reason;
         }
         return new PolicyRunner(sessions);
+    }
+
+    /**
+     * Rebuilds our own packs' JavaScript when it is older than its sources, once however many
+     * callers ask at the same time; a pack may start only after it.
+     */
+    static buildOwnPacks(packDirectories: readonly string[]): Promise<unknown> {
+        const policiesDirectory = path.join(SOURCE_ROOT, "policies") + path.sep;
+        if (!packDirectories.some((directory) => path.resolve(directory).startsWith(policiesDirectory))) {
+            return Promise.resolve();
+        }
+        ownPacksBuilding ??= ensurePolicyPacksBuilt().finally(() => (ownPacksBuilding = undefined));
+        return ownPacksBuilding;
     }
 
     get packs(): PackInfo[] {
@@ -117,13 +136,17 @@ export class PolicyRunner {
      * would, so that their start-up overlaps; `check` then analyzes one stack at a time. A start
      * that fails here is retried, and reported, by `check`.
      */
-    prepare(stacks: readonly { readonly resources: readonly PlannedResource[]; readonly configuration?: StackConfiguration }[]): void {
+    prepare(stacks: readonly AnalyzedStack[]): void {
         for (const stack of stacks) {
-            const context = analyzedStack(stack.resources, stack.configuration);
             for (const session of this.sessions) {
-                session.processFor(context).catch(() => undefined);
+                session.processFor(stack).catch(() => undefined);
             }
         }
+    }
+
+    /** Hands each pack (in the order they were given) the process `AnalyzerSession.startFor` started for the stack. */
+    adopt(stack: AnalyzedStack, started: readonly Promise<PackProcess>[]): void {
+        this.sessions.forEach((session, index) => session.adopt(stack, started[index]).catch(() => undefined));
     }
 
     close(): void {
