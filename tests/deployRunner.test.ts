@@ -285,19 +285,16 @@ describe("deploy runners", () => {
 
     describe("the preview identity", () => {
         const PREVIEW_ROLE = "arn:aws:iam::123456789012:role/crypto-beacon-preview";
-        const PREVIEW_PRINCIPAL = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+        const PREVIEW_PRINCIPAL = "3f0c2d5e-8b1a-4c6e-9d2f-7a4b5c6d7e8f";
         let withPreview: StackPlan;
         let without: StackPlan;
         before(async () => {
-            withPreview = await planStack({
-                stack: "test",
-                configOverrides: {
-                    test: { "crypto-beacon:awsPreviewRoleArn": PREVIEW_ROLE, "crypto-beacon:azurePreviewPrincipalId": PREVIEW_PRINCIPAL },
-                },
-            });
-            without = await planStack({
-                stack: "test",
-                configOverrides: { test: { "crypto-beacon:awsPreviewRoleArn": "", "crypto-beacon:azurePreviewPrincipalId": "" } },
+            // Pulumi.test.yaml names both preview identities.
+            withPreview = await sharedPlan("test");
+            assert.equal(withPreview.config["crypto-beacon:awsPreviewRoleArn"], PREVIEW_ROLE);
+            assert.equal(withPreview.config["crypto-beacon:azurePreviewPrincipalId"], PREVIEW_PRINCIPAL);
+            without = await sharedPlan("test", {
+                test: { "crypto-beacon:awsPreviewRoleArn": "", "crypto-beacon:azurePreviewPrincipalId": "" },
             });
         });
 
@@ -348,7 +345,7 @@ describe("deploy runners", () => {
         let dev: StackPlan;
         let withoutRunner: StackPlan;
         before(async () => {
-            test = await planStack({ stack: "test" });
+            test = await sharedPlan("test");
             dev = await sharedPlan("dev");
             withoutRunner = await sharedPlan("dev", { dev: { "crypto-beacon:deployRunnerGithubUrl": "" } });
         });
@@ -418,7 +415,7 @@ describe("deploy runners", () => {
 
         it("exist only where an all-in-one stack has a runner", async () => {
             assert.deepEqual(resourcesOfType(withoutRunner, "beacon:delivery:SiteToSiteVpn"), []);
-            const prodAzure = await planStack({ stack: "prod-azure" });
+            const prodAzure = await sharedPlan("prod-azure");
             const subnets = one(prodAzure, "azure-native:network:VirtualNetwork").inputs.subnets as { name: string }[];
             assert.ok(!subnets.some((subnet) => subnet.name === "GatewaySubnet"));
         });
