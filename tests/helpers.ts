@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, type PlanOptions, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { SHARED_PLANS_VARIABLE } from "./runEnd";
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const FIXTURES = path.join(__dirname, "fixtures");
@@ -19,17 +22,20 @@ function sharedPlanKey(stack: string, configOverrides: ConfigOverrides): string 
 
 /**
  * The plan of one of this project's stacks, planned once per test run and shared by every test
- * file that asks: planning is most of the suite's time, and a plan is a pure function of the
- * program, its stack file and the config overrides (as in `planStack`, by stack name then full
- * key). The plan is deep-frozen, so a test that needs a changed plan works on a copy
- * (`structuredClone`, or `mutate` in tests/policy/helpers.ts) and cannot change what the next
- * test reads.
+ * file that asks, in every process of the run: planning is most of the suite's time, and a plan is
+ * a pure function of the program, its stack file and the config overrides (as in `planStack`, by
+ * stack name then full key). The run's processes (mocha's parallel workers) share plans as JSON
+ * files in the run's directory (tests/runEnd.ts): the first to need a plan plans it, the others
+ * wait for its file. Every plan handed out has been through JSON, in whichever process planned
+ * it, and is deep-frozen, so a test that needs a changed plan works on a copy (`structuredClone`,
+ * or `mutate` in tests/policy/helpers.ts) and cannot change what the next test reads.
  */
 export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {}): Promise<StackPlan> {
     const key = sharedPlanKey(stack, configOverrides);
     let plan = sharedPlans.get(key);
     if (!plan) {
-        plan = planStack({ stack, configOverrides }).then((planned) => {
+        plan = planOnceInRun(runPlans, key, async () => {
+            const planned = await planStack({ stack, configOverrides });
             // An edge's plan holds the plans of the sites it reads, each from its own stack file
             // and its own overrides: exactly what `sharedPlan(site, ...)` would plan again, as
             // long as the site reads no stack itself (the edge's plan does not nest what a site
@@ -37,15 +43,85 @@ export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {})
             const readsNoStack = (site: StackPlan) => !site.resources.some((resource) => resource.type === "pulumi:pulumi:StackReference");
             for (const referenced of planned.referencedStacks.filter(readsNoStack)) {
                 const referencedKey = sharedPlanKey(referenced.stack, { [referenced.stack]: configOverrides[referenced.stack] ?? {} });
-                if (!sharedPlans.has(referencedKey)) {
-                    sharedPlans.set(referencedKey, Promise.resolve(deepFreeze(referenced)));
+                if (!sharedPlans.has(referencedKey) && offerToRun(runPlans, referencedKey, referenced)) {
+                    sharedPlans.set(referencedKey, Promise.resolve(deepFreeze(throughJson(referenced))));
                 }
             }
-            return deepFreeze(planned);
-        });
+            return planned;
+        }).then(deepFreeze);
         sharedPlans.set(key, plan);
     }
     return plan;
+}
+
+const runPlans = process.env[SHARED_PLANS_VARIABLE];
+
+function runPlanFile(directory: string, key: string, suffix: string): string {
+    return path.join(directory, `${createHash("sha256").update(key).digest("hex").slice(0, 32)}.${suffix}`);
+}
+
+function throughJson(plan: StackPlan): StackPlan {
+    return JSON.parse(JSON.stringify(plan)) as StackPlan;
+}
+
+/**
+ * The plan for `key`: from the run's directory when another process planned it or is planning
+ * it, else planned here and written there. A failed plan is written as its error, so that the
+ * processes waiting for it fail the same way instead of waiting.
+ */
+export async function planOnceInRun(directory: string | undefined, key: string, plan: () => Promise<StackPlan>): Promise<StackPlan> {
+    if (!directory) {
+        return throughJson(await plan());
+    }
+    const file = runPlanFile(directory, key, "json");
+    if (claim(directory, key)) {
+        let written: string;
+        try {
+            written = JSON.stringify({ plan: await plan() });
+        } catch (error) {
+            written = JSON.stringify({ error: { message: (error as Error).message, exitCode: (error as { exitCode?: number }).exitCode } });
+        }
+        fs.writeFileSync(`${file}.partial`, written);
+        fs.renameSync(`${file}.partial`, file);
+    }
+    for (let waited = 0; !fs.existsSync(file); waited += 100) {
+        if (waited > 600_000) {
+            throw new Error(`no process of this test run wrote the shared plan ${key} (${file}) within 10 minutes`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const shared = JSON.parse(fs.readFileSync(file, "utf8")) as { plan?: StackPlan; error?: { message: string; exitCode?: number } };
+    if (shared.error) {
+        throw Object.assign(new Error(shared.error.message), { exitCode: shared.error.exitCode });
+    }
+    return shared.plan!;
+}
+
+/** Makes this process the one that plans `key` in this run; false when another already is. */
+function claim(directory: string, key: string): boolean {
+    try {
+        fs.closeSync(fs.openSync(runPlanFile(directory, key, "claim"), "wx"));
+        return true;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+            return false;
+        }
+        throw error;
+    }
+}
+
+/** Shares a plan made as part of another (a site's, inside its edge's) unless some process has claimed it. */
+function offerToRun(directory: string | undefined, key: string, plan: StackPlan): boolean {
+    if (!directory) {
+        return true;
+    }
+    if (!claim(directory, key)) {
+        return false;
+    }
+    const file = runPlanFile(directory, key, "json");
+    fs.writeFileSync(`${file}.partial`, JSON.stringify({ plan }));
+    fs.renameSync(`${file}.partial`, file);
+    return true;
 }
 
 /** `planStack` for code that takes a planner: this project's stacks come from `sharedPlan`. */

@@ -1,5 +1,5 @@
 /**
- * Opt-in cost profile of a mocha run (`BEACON_TEST_PROFILE=1 npx mocha ...`): what the suite
+ * Opt-in cost profile of a mocha run (`BEACON_TEST_PROFILE=1 npx mocha --no-parallel ...`): what the suite
  * spends its time on, so that the suite is kept fast by counting work, not by reading a loaded
  * machine's wall clock. Prints, at the end of the run: CPU time per test file, every `planStack`
  * call (stack file, overrides, CPU), every pack process and every child process started.
@@ -175,9 +175,14 @@ function summary(): string {
     ].join("\n");
 }
 
-const enabled = process.env.BEACON_TEST_PROFILE === "1";
+// A parallel worker runs root hooks around each file, and each worker sees half the run: the
+// profile is of one process, so it asks for one.
+const inWorker = process.env.MOCHA_WORKER_ID !== undefined;
+const enabled = process.env.BEACON_TEST_PROFILE === "1" && !inWorker;
 if (enabled) {
     install();
+} else if (process.env.BEACON_TEST_PROFILE === "1" && process.env.MOCHA_WORKER_ID === "0") {
+    process.stderr.write("BEACON_TEST_PROFILE profiles one process: run mocha with --no-parallel\n");
 }
 
 let lastCpu = process.cpuUsage();

@@ -182,9 +182,22 @@ describe("evidence report", () => {
 
     it("is written per framework by npm run policy -- --evidence", () => {
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), "evidence-"));
+        // What the report says of this project's stacks is tested above; here, what the command
+        // writes, over the smallest program whose edge reads a site (both planned and checked).
+        const program = path.join("tests", "fixtures", "conformance", "stack-references");
         const result = spawnSync(
             process.execPath,
-            ["--require", "tsx/cjs", "tools/policy/cli.ts", "--stack", "prod-azure", "--evidence", directory],
+            [
+                "--require",
+                "tsx/cjs",
+                "tools/policy/cli.ts",
+                "--program",
+                program,
+                "--config",
+                path.join(program, "Pulumi.edge.yaml"),
+                "--evidence",
+                directory,
+            ],
             { cwd: REPOSITORY_ROOT, encoding: "utf8" },
         );
         assert.equal(result.status, 0, result.stderr);
@@ -200,12 +213,12 @@ describe("evidence report", () => {
             "soc2.html",
             "soc2.md",
         ]);
-        // prod-azure reads prod-aws (its asset source), so both are planned and checked.
+        // The edge reads the site, so both are planned and checked.
         const gdpr = fs.readFileSync(path.join(directory, "gdpr.md"), "utf8");
-        assert.match(gdpr, /^# GDPR evidence: prod-aws, prod-azure\n/);
+        assert.match(gdpr, /^# GDPR evidence: site, edge\n/);
         assert.match(gdpr, /Commit `[0-9a-f]{40}`/, "the checkout's HEAD");
-        assert.match(gdpr, /- `prod-aws`: /);
-        assert.match(gdpr, /- `prod-azure`: /);
-        assert.match(fs.readFileSync(path.join(directory, "benchmarks.md"), "utf8"), /^# Benchmark coverage: prod-aws, prod-azure\n/);
+        assert.match(gdpr, /- `site`: /);
+        assert.match(gdpr, /- `edge`: /);
+        assert.match(fs.readFileSync(path.join(directory, "benchmarks.md"), "utf8"), /^# Benchmark coverage: site, edge\n/);
     });
 });
