@@ -94,7 +94,8 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
         const runnerScript = [
             `const { PackProcess } = require(${JSON.stringify(packProcessModule)});`,
             `PackProcess.start(${JSON.stringify(directory)}, { startTimeoutSec: 60 }).catch(() => undefined);`,
-            "setTimeout(() => process.exit(0), 2000);",
+            // The pack is spawned by now (start spawns before it first waits); exit while it starts.
+            "setTimeout(() => process.exit(0), 1500);",
         ].join("\n");
         const before = new Set(processesIn(directory));
         const runner = spawn(process.execPath, ["--require", "tsx/cjs", "-e", runnerScript], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
