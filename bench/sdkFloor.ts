@@ -5,6 +5,8 @@
  * by stack, straight through `@pulumi/pulumi` under the SDK's own mocks: no components, no config,
  * no planner. Argument: a JSON file of `FloorStack[]`, written by bench/plan-and-typecheck.ts.
  */
+// First, as in every command: the SDK files below compile once, then load from the cache.
+import "../tools/compileCache";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 

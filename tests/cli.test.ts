@@ -23,6 +23,7 @@ import { POLICY_COMMAND, main as policyMain } from "../tools/policy/cli";
 import { PREFLIGHT_COMMAND, main as preflightMain } from "../tools/preflight/cli";
 import { SMOKE_COMMAND, main as smokeMain } from "../tools/smoke/cli";
 import { STACKS_COMMAND, main as stacksMain } from "../tools/stacks";
+import { COMPILE_CACHE_DIRECTORY } from "../tools/compileCache";
 import { FIXTURES, REPOSITORY_ROOT, sharedPlan } from "./helpers";
 
 interface Captured {
@@ -65,6 +66,26 @@ const TOOLS: [string, CommandSpec<Record<string, FlagSpec>>, Main][] = [
 ];
 
 describe("command-line tools", () => {
+    it("compile through Node's compile cache from their shared module on, unless the user set a cache", () => {
+        const environment = { ...process.env };
+        delete environment.NODE_COMPILE_CACHE;
+        const cacheOf = (env: NodeJS.ProcessEnv) =>
+            spawnSync(
+                process.execPath,
+                [
+                    "--require",
+                    "tsx/cjs",
+                    "-e",
+                    'require("./tools/cli"); console.log(require("node:module").getCompileCacheDir() ?? "none")',
+                ],
+                { cwd: REPOSITORY_ROOT, encoding: "utf8", env },
+            ).stdout.trim();
+        // Node keeps each Node version's code in a directory of its own inside the cache.
+        assert.equal(path.dirname(cacheOf(environment)), COMPILE_CACHE_DIRECTORY);
+        const own = fs.mkdtempSync(path.join(os.tmpdir(), "compile-cache-"));
+        assert.equal(path.dirname(cacheOf({ ...environment, NODE_COMPILE_CACHE: own })), own);
+    });
+
     describe("-h and --help", () => {
         for (const [tool, spec, main] of TOOLS) {
             it(`npm run ${tool} -- -h prints help listing every flag on stdout and exits 0`, async () => {

@@ -7,7 +7,8 @@ import { PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT } from "../helpers";
 import { Terminal } from "../../tools/cli";
 import { checkPlannedStack, PackStarter } from "../../tools/policy/check";
-import { PACK_COMPILE_CACHE, PackProcess } from "../../tools/policy/packProcess";
+import { COMPILE_CACHE_DIRECTORY } from "../../tools/compileCache";
+import { PackProcess } from "../../tools/policy/packProcess";
 import { FIXTURE_PACKS, sharedPolicyRunner } from "./helpers";
 
 function resource(name: string): PlannedResource {
@@ -202,9 +203,12 @@ describe("pack start-up", () => {
         const runner = await sharedPolicyRunner();
         for (const session of runner.sessions) {
             const environment = fs.readFileSync(`/proc/${session.process.pid}/environ`, "utf8").split("\0");
-            assert.ok(environment.includes(`NODE_COMPILE_CACHE=${process.env.NODE_COMPILE_CACHE ?? PACK_COMPILE_CACHE}`), session.name);
+            assert.ok(
+                environment.includes(`NODE_COMPILE_CACHE=${process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE_DIRECTORY}`),
+                session.name,
+            );
         }
-        assert.ok(fs.readdirSync(PACK_COMPILE_CACHE).length > 0 || process.env.NODE_COMPILE_CACHE !== undefined);
+        assert.ok(fs.readdirSync(COMPILE_CACHE_DIRECTORY).length > 0 || process.env.NODE_COMPILE_CACHE !== undefined);
     });
 });
 

@@ -1,3 +1,5 @@
+// First: what the command loads after this is compiled once, then read from the cache.
+import "../compileCache";
 import { parseArgs, styleText } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
 

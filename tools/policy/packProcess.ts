@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { CommandError } from "../command";
+import { COMPILE_CACHE_DIRECTORY } from "../compileCache";
 
 /** Bad input to the policy runner: a missing pack, a malformed config file, a bad flag. Exit status 2. */
 export class PolicyInputError extends CommandError {
@@ -25,15 +26,6 @@ export interface PackProcessOptions {
     /** Extra environment for the pack process. */
     readonly env?: Readonly<Record<string, string>>;
 }
-
-/**
- * Where pack processes keep the code V8 compiled, between runs: Node's compile cache
- * (`NODE_COMPILE_CACHE`, Node 22.1 and later), which changes nothing a pack does, only how fast
- * it starts. A pack process loads `@pulumi/pulumi`, ts-node and all of TypeScript
- * (`cmd/run-policy-pack` registers ts-node whatever language the pack is in), and compiling them
- * was half of its start-up CPU. A cache the user set is theirs to keep.
- */
-export const PACK_COMPILE_CACHE = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "crypto-beacon", "node-compile-cache");
 
 /** Every pack process spawned and not yet exited, from the moment it is spawned: one still starting too. */
 const spawned = new Set<ChildProcess>();
@@ -98,7 +90,8 @@ export class PackProcess {
         // The engine passes its own address first; run-policy-pack drops it.
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
             cwd: resolved,
-            env: { NODE_COMPILE_CACHE: PACK_COMPILE_CACHE, ...process.env, ...options.env },
+            // Node's compile cache, as this process has it (tools/compileCache.ts), unless the user set one.
+            env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIRECTORY, ...process.env, ...options.env },
             stdio: ["ignore", "pipe", "pipe"],
             // Its own process group, so that killing the pack kills anything it started.
             detached: true,
