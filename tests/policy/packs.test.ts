@@ -169,14 +169,17 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
 describe("pack start-up", () => {
     it("starts each pack once per planned stack, as the planner starts the stack, and no process more", async () => {
         const program = path.join(REPOSITORY_ROOT, "tests", "fixtures", "conformance", "stack-references");
+        const pack = path.join(FIXTURE_PACKS, "foreign");
         const started: string[] = [];
         const start = PackProcess.start;
         PackProcess.start = (directory, options) => {
-            started.push(options?.env?.PULUMI_NODEJS_STACK ?? "(no stack)");
+            if (path.resolve(directory) === pack) {
+                started.push(options?.env?.PULUMI_NODEJS_STACK ?? "(no stack)");
+            }
             return start.call(PackProcess, directory, options);
         };
         const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
-        const packStarter = new PackStarter(new Terminal(io), [path.join(FIXTURE_PACKS, "foreign")]);
+        const packStarter = new PackStarter(new Terminal(io), [pack]);
         try {
             const startedAsPlanned: string[][] = [];
             const plan = await planStack({
