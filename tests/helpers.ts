@@ -34,6 +34,8 @@ export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {})
     const key = sharedPlanKey(stack, configOverrides);
     let plan = sharedPlans.get(key);
     if (!plan) {
+        // Read when asked: mocha without --parallel loads the test files before the run's global setup.
+        const runPlans = process.env[SHARED_PLANS_VARIABLE];
         plan = planOnceInRun(runPlans, key, async () => {
             const planned = await planStack({ stack, configOverrides });
             // An edge's plan holds the plans of the sites it reads, each from its own stack file
@@ -53,8 +55,6 @@ export function sharedPlan(stack: string, configOverrides: ConfigOverrides = {})
     }
     return plan;
 }
-
-const runPlans = process.env[SHARED_PLANS_VARIABLE];
 
 function runPlanFile(directory: string, key: string, suffix: string): string {
     return path.join(directory, `${createHash("sha256").update(key).digest("hex").slice(0, 32)}.${suffix}`);

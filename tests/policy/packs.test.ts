@@ -89,28 +89,35 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
         );
     });
 
-    it("a pack still starting is killed when the process that started it exits", async () => {
-        const directory = path.join(FIXTURE_PACKS, "no-port");
-        const packProcessModule = path.join(REPOSITORY_ROOT, "tools", "policy", "packProcess.ts");
-        const runnerScript = [
-            `const { PackProcess } = require(${JSON.stringify(packProcessModule)});`,
-            `PackProcess.start(${JSON.stringify(directory)}, { startTimeoutSec: 60 }).catch(() => undefined);`,
-            // The pack is spawned by now (start spawns before it first waits); exit while it starts.
-            "setTimeout(() => process.exit(0), 1500);",
-        ].join("\n");
-        const before = new Set(processesIn(directory));
-        const runner = spawn(process.execPath, ["--require", "tsx/cjs", "-e", runnerScript], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
-        const exited = new Promise((resolve) => runner.once("exit", resolve));
-        // The pack is the process working in the pack's directory; find it while the runner waits for its port.
-        let pack: number | undefined;
-        while (pack === undefined && runner.exitCode === null) {
-            pack = processesIn(directory).find((pid) => !before.has(pid));
-            await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        await exited;
-        assert.ok(pack !== undefined, "the pack process was never seen");
-        await eventuallyGone(pack);
-    });
+    for (const [how, end] of [
+        ["exits", "process.exit(0)"],
+        ["is terminated (SIGTERM)", 'process.kill(process.pid, "SIGTERM")'],
+    ] as const) {
+        it(`a pack still starting is killed when the process that started it ${how}`, async () => {
+            const directory = path.join(FIXTURE_PACKS, "no-port");
+            const packProcessModule = path.join(REPOSITORY_ROOT, "tools", "policy", "packProcess.ts");
+            const runnerScript = [
+                `const { PackProcess } = require(${JSON.stringify(packProcessModule)});`,
+                `PackProcess.start(${JSON.stringify(directory)}, { startTimeoutSec: 60 }).catch(() => undefined);`,
+                // The pack is spawned by now (start spawns before it first waits); exit while it starts.
+                `setTimeout(() => ${end}, 1500);`,
+            ].join("\n");
+            const before = new Set(processesIn(directory));
+            const runner = spawn(process.execPath, ["--require", "tsx/cjs", "-e", runnerScript], { cwd: REPOSITORY_ROOT, stdio: "ignore" });
+            const exited = new Promise((resolve) => runner.once("exit", resolve));
+            // The pack is the process working in the pack's directory; find it while the runner waits for its port.
+            let pack: number | undefined;
+            while (pack === undefined && runner.exitCode === null && runner.signalCode === null) {
+                pack = processesIn(directory).find((pid) => !before.has(pid));
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+            await exited;
+            assert.ok(pack !== undefined, "the pack process was never seen");
+            await eventuallyGone(pack);
+            // It ends as it was told to: a signal still ends it by that signal.
+            assert.equal(runner.signalCode, end.startsWith("process.kill") ? "SIGTERM" : null);
+        });
+    }
 
     it("a pack that crashes mid-run fails the check instead of passing what it did not check", async () => {
         const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "crashing")]);
@@ -178,6 +185,15 @@ describe("pack start-up", () => {
             }
             return start.call(PackProcess, directory, options);
         };
+        // Each process's calls, in order, by its pid.
+        const calls = new Map<number, string[]>();
+        const call = PackProcess.prototype.call;
+        PackProcess.prototype.call = function (this: PackProcess, what, ...rest) {
+            if (this.directory === pack) {
+                calls.set(this.pid!, [...(calls.get(this.pid!) ?? []), what.split(" ")[0]]);
+            }
+            return call.call(this, what, ...rest) as never;
+        };
         const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
         const packStarter = new PackStarter(new Terminal(io), [pack]);
         try {
@@ -196,7 +212,14 @@ describe("pack start-up", () => {
             const runner = await packStarter.runner();
             await checkPlannedStack(runner, plan, undefined, {}, program, new Terminal(io));
             assert.deepEqual(started, ["edge", "site"]);
+            // Each is told its stack first and once, as the engine tells it (`NewPolicyAnalyzer`).
+            assert.equal(calls.size, 2);
+            for (const made of calls.values()) {
+                assert.equal(made[0], "configureStack", made.join(", "));
+                assert.equal(made.filter((what) => what === "configureStack").length, 1, made.join(", "));
+            }
         } finally {
+            PackProcess.prototype.call = call;
             PackProcess.start = start;
             await packStarter.close();
         }

@@ -96,7 +96,7 @@ let debugStacksDeferred = false;
  * `runtime/debuggable.ts`) only when something reads it, instead of at once. The SDK reads it only
  * to report a promise the program leaked; formatting it, with every frame mapped through a source
  * map, was a third of a plan's CPU. The frames are captured at the same point, so a leak report
- * shows the same trace (with one more frame at its top: this wrapper).
+ * shows the same trace, with this wrapper's frame at its top where the SDK's function was.
  */
 export function deferPromiseDebugStacks(): void {
     if (debugStacksDeferred) {
@@ -107,6 +107,10 @@ export function deferPromiseDebugStacks(): void {
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as DebuggableModule;
     const eager = debuggable.debuggablePromise;
     debuggable.debuggablePromise = function debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T> {
+        // A promise the SDK tracked before this wrapper was installed keeps its eager stack.
+        if (Object.getOwnPropertyDescriptor(promise, "_debugStackTrace")?.configurable === false) {
+            return eager(promise, context);
+        }
         // V8 captures the frames now and formats them when `stack` is first read.
         const captured = new Error();
         // The SDK defines the property without `configurable`: define it first, configurable, so

@@ -90,6 +90,8 @@ export class AnalyzerSession {
         firstStack: AnalyzedStack | undefined,
     ) {
         if (firstStack?.configuration) {
+            // `open` has configured it for that stack already.
+            this.stackConfigured.set(process, stackIdentity(firstStack));
             this.stackProcesses.set(stackIdentity(firstStack), Promise.resolve(process));
         }
     }
@@ -107,6 +109,10 @@ export class AnalyzerSession {
         const pack = await PackProcess.start(directory, AnalyzerSession.processOptionsFor(options, firstStack));
         const limits = { callTimeoutSec: options.callTimeoutSec ?? 60, concurrency: options.concurrency ?? 64 };
         try {
+            // The engine tells a pack its stack before anything else (`NewPolicyAnalyzer`).
+            if (firstStack?.configuration) {
+                await AnalyzerSession.configureStack(pack, firstStack, limits.callTimeoutSec);
+            }
             const info = await pack.call<analyzerProto.AnalyzerInfo>(
                 "getAnalyzerInfo",
                 limits.callTimeoutSec,
@@ -191,7 +197,7 @@ export class AnalyzerSession {
         const identity = stackIdentity(stack);
         if (this.stackConfigured.get(pack) !== identity) {
             this.stackConfigured.set(pack, identity);
-            await this.configureStack(pack, stack);
+            await AnalyzerSession.configureStack(pack, stack, this.limits.callTimeoutSec);
         }
         return pack;
     }
@@ -216,7 +222,7 @@ export class AnalyzerSession {
      * the call is left alone, as the engine leaves it. An offline plan is a preview. Stack tags
      * live in the Pulumi Cloud backend, not in the project: offline there are none.
      */
-    private async configureStack(pack: PackProcess, stack: AnalyzedStack): Promise<void> {
+    private static async configureStack(pack: PackProcess, stack: AnalyzedStack, timeoutSec: number): Promise<void> {
         const request = new analyzerProto.AnalyzerStackConfigureRequest();
         request.setStack(stack.stack);
         request.setProject(stack.project);
@@ -227,7 +233,7 @@ export class AnalyzerSession {
             config.set(key, value);
         }
         request.setConfigSecretKeysList([...(stack.configuration?.secretKeys ?? [])]);
-        await pack.call("configureStack", this.limits.callTimeoutSec, (metadata, options, callback) =>
+        await pack.call("configureStack", timeoutSec, (metadata, options, callback) =>
             pack.client.configureStack(request, metadata, options, (error, response) =>
                 error?.code === grpcStatus.UNIMPLEMENTED
                     ? callback(null, new analyzerProto.AnalyzerStackConfigureResponse())

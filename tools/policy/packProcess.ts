@@ -29,12 +29,22 @@ export interface PackProcessOptions {
 
 /** Every pack process spawned and not yet exited, from the moment it is spawned: one still starting too. */
 const spawned = new Set<ChildProcess>();
-// Whatever happens to the runner, no pack outlives it.
-process.once("exit", () => {
+/** Whatever happens to the runner, no pack outlives it: packs run in their own process groups, so a Ctrl-C does not reach them. */
+function killEveryPack(): void {
     for (const child of spawned) {
         killGroup(child);
     }
-});
+}
+process.once("exit", killEveryPack);
+// A signal ends Node without its exit event: stop the packs, then end as the signal would.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+        killEveryPack();
+        if (process.listenerCount(signal) === 0) {
+            process.kill(process.pid, signal);
+        }
+    });
+}
 
 /**
  * A policy pack running as its own process, started the way the Pulumi engine starts it: Node
