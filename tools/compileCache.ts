@@ -5,7 +5,9 @@
  * closure serializer requires it), and a policy pack process, which also registers ts-node, spent
  * half its start-up compiling. Imported first by every command (`tools/cli`), the bench floor and
  * mocha's workers, so that what they load after it is cached; pack processes get it through
- * `NODE_COMPILE_CACHE`. A cache the user set is theirs to keep.
+ * `NODE_COMPILE_CACHE` and read what our processes wrote (Node writes the cache at a normal exit,
+ * and the runner kills packs, so their own modules are not kept). A cache the user set is theirs
+ * to keep.
  */
 import module from "node:module";
 import * as path from "node:path";
