@@ -73,24 +73,42 @@ export async function planOnceInRun(directory: string | undefined, key: string, 
     if (!directory) {
         return throughJson(await plan());
     }
-    const file = runPlanFile(directory, key, "json");
     if (claim(directory, key)) {
-        let written: string;
+        let shared: SharedPlan;
         try {
-            written = JSON.stringify({ plan: await plan() });
+            shared = { plan: await plan() };
         } catch (error) {
-            written = JSON.stringify({ error: { message: (error as Error).message, exitCode: (error as { exitCode?: number }).exitCode } });
+            shared = { error: { message: (error as Error).message, exitCode: (error as { exitCode?: number }).exitCode } };
         }
-        fs.writeFileSync(`${file}.partial`, written);
-        fs.renameSync(`${file}.partial`, file);
+        return unpack(publish(directory, key, shared));
     }
+    const file = runPlanFile(directory, key, "json");
     for (let waited = 0; !fs.existsSync(file); waited += 100) {
         if (waited > 600_000) {
             throw new Error(`no process of this test run wrote the shared plan ${key} (${file}) within 10 minutes`);
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const shared = JSON.parse(fs.readFileSync(file, "utf8")) as { plan?: StackPlan; error?: { message: string; exitCode?: number } };
+    return unpack(fs.readFileSync(file, "utf8"));
+}
+
+/** A shared plan as its file holds it: the plan, or the error planning it ended in. */
+interface SharedPlan {
+    readonly plan?: StackPlan;
+    readonly error?: { readonly message: string; readonly exitCode?: number };
+}
+
+/** Writes a shared plan for the other processes (whole, by rename) and returns its JSON. */
+function publish(directory: string, key: string, shared: SharedPlan): string {
+    const file = runPlanFile(directory, key, "json");
+    const json = JSON.stringify(shared);
+    fs.writeFileSync(`${file}.partial`, json);
+    fs.renameSync(`${file}.partial`, file);
+    return json;
+}
+
+function unpack(json: string): StackPlan {
+    const shared = JSON.parse(json) as SharedPlan;
     if (shared.error) {
         throw Object.assign(new Error(shared.error.message), { exitCode: shared.error.exitCode });
     }
@@ -118,9 +136,7 @@ function offerToRun(directory: string | undefined, key: string, plan: StackPlan)
     if (!claim(directory, key)) {
         return false;
     }
-    const file = runPlanFile(directory, key, "json");
-    fs.writeFileSync(`${file}.partial`, JSON.stringify({ plan }));
-    fs.renameSync(`${file}.partial`, file);
+    publish(directory, key, { plan });
     return true;
 }
 
