@@ -109,7 +109,9 @@ export class AnalyzerSession {
         const pack = await PackProcess.start(directory, AnalyzerSession.processOptionsFor(options, firstStack));
         const limits = { callTimeoutSec: options.callTimeoutSec ?? 60, concurrency: options.concurrency ?? 64 };
         try {
-            // The engine tells a pack its stack before anything else (`NewPolicyAnalyzer`).
+            // The engine tells a pack its stack before anything else: `NewPolicyAnalyzer` calls
+            // `ConfigureStack` as it loads the pack, `GetAnalyzerInfo` comes later
+            // (pulumi/pulumi `pkg/resource/plugin/analyzer_plugin.go`).
             if (firstStack?.configuration) {
                 await AnalyzerSession.configureStack(pack, firstStack, limits.callTimeoutSec);
             }
