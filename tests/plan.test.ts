@@ -256,32 +256,59 @@ describe("offline plan", () => {
         );
     });
 
-    it("leaves the stack the SDK keeps on each of its promises unformatted until a leak report reads it", async () => {
-        const program = path.join(FIXTURES, "program");
-        await planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") });
+    describe("the stack the SDK keeps on each of its promises", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module the planner changes
         const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
             debuggablePromise<T>(promise: Promise<T>, context: string): Promise<T>;
             promiseDebugString(promise: Promise<unknown>): string;
+            debugPromiseLeaks: boolean;
         };
-        let formatted = 0;
-        const prepareStackTrace = Error.prepareStackTrace;
-        Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
-            // Formatting no frames costs nothing: the SDK's own `new Error().stack` is left that.
-            formatted += frames.length > 0 ? 1 : 0;
-            return [String(error), ...frames.map((frame) => `    at ${frame}`)].join("\n");
-        };
-        try {
-            const tracked = Promise.resolve("value");
-            const madeByTheProgram = () => debuggable.debuggablePromise(tracked, "a registration");
-            assert.equal(await madeByTheProgram(), "value");
-            assert.equal(formatted, 0, "formatted before anything read it");
-            const report = debuggable.promiseDebugString(tracked);
-            assert.equal(formatted, 1);
-            assert.match(report, /^CONTEXT\(\d+\): a registration\nSTACK_TRACE:\nError\n(.*\n)*\s+at madeByTheProgram /);
-        } finally {
-            Error.prepareStackTrace = prepareStackTrace;
+        /** Runs `body` counting the traces V8 formats with at least one frame, with the SDK's leak debugging as given. */
+        async function countingFormattedTraces(
+            debugPromiseLeaks: boolean,
+            body: (formatted: () => number) => Promise<void>,
+        ): Promise<void> {
+            const program = path.join(FIXTURES, "program");
+            await planStack({ program, configFile: path.join(program, "Pulumi.demo.yaml") });
+            let formatted = 0;
+            const prepareStackTrace = Error.prepareStackTrace;
+            const wasDebugging = debuggable.debugPromiseLeaks;
+            Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
+                formatted += frames.length > 0 ? 1 : 0;
+                return [String(error), ...frames.map((frame) => `    at ${frame}`)].join("\n");
+            };
+            debuggable.debugPromiseLeaks = debugPromiseLeaks;
+            try {
+                await body(() => formatted);
+            } finally {
+                Error.prepareStackTrace = prepareStackTrace;
+                debuggable.debugPromiseLeaks = wasDebugging;
+            }
         }
+
+        it("is formatted only when a leak report reads it, under PULUMI_DEBUG_PROMISE_LEAKS", async () => {
+            await countingFormattedTraces(true, async (formatted) => {
+                const tracked = Promise.resolve("value");
+                const madeByTheProgram = () => debuggable.debuggablePromise(tracked, "a registration");
+                assert.equal(await madeByTheProgram(), "value");
+                assert.equal(formatted(), 0, "formatted before anything read it");
+                const report = debuggable.promiseDebugString(tracked);
+                assert.equal(formatted(), 1);
+                assert.match(report, /^CONTEXT\(\d+\): a registration\nSTACK_TRACE:\nError\n(.*\n)*\s+at madeByTheProgram /);
+            });
+        });
+
+        it("is not captured at all without it, since no report prints it then", async () => {
+            await countingFormattedTraces(false, async (formatted) => {
+                const tracked = Promise.resolve("value");
+                assert.equal(await debuggable.debuggablePromise(tracked, "a registration"), "value");
+                assert.equal(
+                    debuggable.promiseDebugString(tracked),
+                    `CONTEXT(${(tracked as unknown as { _debugId: number })._debugId}): a registration\nSTACK_TRACE:\nError`,
+                );
+                assert.equal(formatted(), 0);
+            });
+        });
     });
 
     it("reports a program's error once, with the program's own frames only", async () => {

@@ -84,6 +84,8 @@ export function rpcKeepAlive(): () => void {
 
 interface DebuggableModule {
     debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T>;
+    /** `PULUMI_DEBUG_PROMISE_LEAKS` as the SDK read it: only then does a leak report print the traces. */
+    debugPromiseLeaks: boolean;
 }
 interface DebuggablePromise {
     _debugStackTrace?: string;
@@ -97,6 +99,11 @@ let debugStacksDeferred = false;
  * to report a promise the program leaked; formatting it, with every frame mapped through a source
  * map, was a third of a plan's CPU. The frames are captured at the same point, so a leak report
  * shows the same trace, with this wrapper's frame at its top where the SDK's function was.
+ *
+ * The report prints the traces only when `PULUMI_DEBUG_PROMISE_LEAKS` is set (`leakedPromises`
+ * in `runtime/debuggable.ts`, the one reader); without it no frames are captured at all, since
+ * holding them keeps every frame's function and receiver alive for as long as the promise lives,
+ * which cost a plan of prod more in garbage collection than capturing them did.
  */
 export function deferPromiseDebugStacks(): void {
     if (debugStacksDeferred) {
@@ -111,20 +118,27 @@ export function deferPromiseDebugStacks(): void {
         if (Object.getOwnPropertyDescriptor(promise, "_debugStackTrace")?.configurable === false) {
             return eager(promise, context);
         }
+        if (!debuggable.debugPromiseLeaks) {
+            return withoutFrames(() => eager(promise, context));
+        }
         // V8 captures the frames now and formats them when `stack` is first read.
         const captured = new Error();
         // The SDK defines the property without `configurable`: define it first, configurable, so
         // that the SDK's definition keeps it so and it can become a getter again after.
         Object.defineProperty(promise as DebuggablePromise, "_debugStackTrace", { configurable: true, writable: true, value: undefined });
-        const stackTraceLimit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
-        let tracked: Promise<T>;
-        try {
-            tracked = eager(promise, context);
-        } finally {
-            Error.stackTraceLimit = stackTraceLimit;
-        }
+        const tracked = withoutFrames(() => eager(promise, context));
         Object.defineProperty(promise as DebuggablePromise, "_debugStackTrace", { configurable: true, get: () => captured.stack });
         return tracked;
     };
+}
+
+/** Runs `track` with V8 capturing no stack frames: the SDK's own `new Error().stack` in it is then just "Error". */
+function withoutFrames<T>(track: () => T): T {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return track();
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
 }
