@@ -86,6 +86,34 @@ describe("command-line tools", () => {
         assert.equal(path.dirname(cacheOf({ ...environment, NODE_COMPILE_CACHE: own })), own);
     });
 
+    it("compile under the V8 flags of a pack process, so that packs accept what they compiled for them", () => {
+        const environment = { ...process.env, NODE_COMPILE_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "compile-cache-")) };
+        try {
+            // One of ours loads yaml, which every pack loads too, and writes it to the cache as it exits.
+            spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", 'require("./tools/cli"); require("yaml")'], {
+                cwd: REPOSITORY_ROOT,
+                env: environment,
+            });
+            // A pack loads @pulumi/pulumi's inspector hooks, which turn on --allow-natives-syntax
+            // (runtime/closure/v8Hooks.ts), before the rest.
+            const pack = spawnSync(process.execPath, ["-e", 'require("@pulumi/pulumi/runtime/closure/v8Hooks"); require("yaml")'], {
+                cwd: REPOSITORY_ROOT,
+                env: { ...environment, NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+                encoding: "utf8",
+            });
+            const verdicts = pack.stderr
+                .split("\n")
+                .filter((line) => line.includes("node_modules/yaml/") && / was (accepted|rejected)/.test(line));
+            assert.ok(verdicts.length > 10, pack.stderr.slice(-2000));
+            assert.deepEqual(
+                verdicts.filter((line) => line.includes(" was rejected")),
+                [],
+            );
+        } finally {
+            fs.rmSync(environment.NODE_COMPILE_CACHE, { recursive: true, force: true });
+        }
+    });
+
     describe("-h and --help", () => {
         for (const [tool, spec, main] of TOOLS) {
             it(`npm run ${tool} -- -h prints help listing every flag on stdout and exits 0`, async () => {
