@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
     buildPolicyPacks,
@@ -10,8 +11,9 @@ import {
     staleness,
 } from "../../tools/policy/packBuild";
 import { PackProcess } from "../../tools/policy/packProcess";
+import { warmPackCompileCache } from "../../tools/policy/packWarmup";
 import { DEFAULT_PACKS } from "../../tools/policy/runner";
-import { REPOSITORY_ROOT } from "../helpers";
+import { FIXTURES, REPOSITORY_ROOT } from "../helpers";
 
 const RULE = "policies/rules/aws/kms.ts";
 
@@ -105,6 +107,45 @@ describe("policy packs run from their JavaScript build", () => {
             assert.equal(await ensurePolicyPacksBuilt(root), undefined, "and leaves a fresh build alone");
         } finally {
             fs.writeFileSync(rule, original);
+        }
+    });
+});
+
+describe("Node's compile cache for the packs", () => {
+    const packs = path.join(FIXTURES, "policy-packs");
+    const filesUnder = (directory: string) =>
+        fs.readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+
+    it("is filled by starting each pack once and ending it normally once it serves; a pack the runner kills writes nothing", async function () {
+        this.timeout(60_000);
+        const warmed = fs.mkdtempSync(path.join(os.tmpdir(), "pack-compile-cache-"));
+        const killed = fs.mkdtempSync(path.join(os.tmpdir(), "pack-compile-cache-"));
+        try {
+            assert.deepEqual(await warmPackCompileCache([path.join(packs, "options")], { env: { NODE_COMPILE_CACHE: warmed } }), []);
+            // One entry per module it compiled: @pulumi/pulumi, @pulumi/policy, grpc, the pack.
+            assert.ok(filesUnder(warmed) > 100, `${filesUnder(warmed)} entries`);
+            const pack = await PackProcess.start(path.join(packs, "options"), { env: { NODE_COMPILE_CACHE: killed } });
+            pack.kill();
+            assert.equal(filesUnder(killed), 0);
+        } finally {
+            fs.rmSync(warmed, { recursive: true, force: true });
+            fs.rmSync(killed, { recursive: true, force: true });
+        }
+    });
+
+    it("reports a pack that does not serve, naming it, and warms the others", async function () {
+        this.timeout(60_000);
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "pack-compile-cache-"));
+        try {
+            const failures = await warmPackCompileCache([path.join(packs, "no-port"), path.join(packs, "options")], {
+                env: { NODE_COMPILE_CACHE: cache },
+                timeoutSec: 3,
+            });
+            assert.equal(failures.length, 1);
+            assert.match(failures[0], /policy-packs\/no-port did not serve within 3 s/);
+            assert.ok(filesUnder(cache) > 0);
+        } finally {
+            fs.rmSync(cache, { recursive: true, force: true });
         }
     });
 });

@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandError, runCommand } from "../command";
+import { CommandError } from "../command";
 
 /** Where the build lives, relative to the repository root; ignored by git. */
 export const PACK_BUILD_DIRECTORY = path.join("out", "policy-packs");
@@ -274,17 +274,4 @@ export async function ensurePolicyPacksBuilt(root: string = SOURCE_ROOT): Promis
         await buildPolicyPacks(root);
     }
     return why;
-}
-
-if (require.main === module) {
-    runCommand("the policy pack build", async () => {
-        const started = Date.now();
-        await buildPolicyPacks();
-        process.stdout.write(
-            `Built ${packNames()
-                .map((pack) => `${POLICIES}/${pack}`)
-                .join(", ")} into ${PACK_BUILD_DIRECTORY} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-        );
-        return 0;
-    });
 }

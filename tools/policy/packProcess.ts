@@ -47,6 +47,43 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 /**
+ * Spawns a pack the way the Pulumi engine starts it: Node runs `@pulumi/pulumi/cmd/run-policy-pack`
+ * (resolved from the pack's directory) with the pack's directory as working directory; the pack
+ * then prints the port of its Analyzer gRPC server. Refuses a directory that is not a pack.
+ * `nodeArguments` go before the script (a `--require` preload).
+ */
+export function spawnPack(
+    directory: string,
+    options: { readonly env?: Readonly<Record<string, string>>; readonly nodeArguments?: readonly string[] } = {},
+): ChildProcess {
+    const resolved = path.resolve(directory);
+    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
+        throw new PolicyInputError(`--policy-pack ${directory}: no such directory`);
+    }
+    if (!fs.existsSync(path.join(resolved, "PulumiPolicy.yaml"))) {
+        throw new PolicyInputError(`--policy-pack ${directory}: not a policy pack (no PulumiPolicy.yaml)`);
+    }
+    let runner: string;
+    try {
+        runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [resolved] });
+    } catch {
+        throw new PolicyInputError(`policy pack ${directory}: @pulumi/pulumi is not installed for it; run npm install in ${directory}`);
+    }
+    // The engine passes its own address first; run-policy-pack drops it.
+    const child = spawn(process.execPath, [...(options.nodeArguments ?? []), runner, "127.0.0.1:0", "."], {
+        cwd: resolved,
+        // Node's compile cache, as this process has it (tools/compileCache.ts), unless the user set one.
+        env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIRECTORY, ...process.env, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+        // Its own process group, so that killing the pack kills anything it started.
+        detached: true,
+    });
+    spawned.add(child);
+    child.once("exit", () => spawned.delete(child));
+    return child;
+}
+
+/**
  * A policy pack running as its own process, started the way the Pulumi engine starts it: Node
  * runs `@pulumi/pulumi/cmd/run-policy-pack` (resolved from the pack's directory) with the pack's
  * directory as working directory, and the pack prints the port of its Analyzer gRPC server.
@@ -84,30 +121,7 @@ export class PackProcess {
     }
 
     static async start(directory: string, options: PackProcessOptions = {}): Promise<PackProcess> {
-        const resolved = path.resolve(directory);
-        if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
-            throw new PolicyInputError(`--policy-pack ${directory}: no such directory`);
-        }
-        if (!fs.existsSync(path.join(resolved, "PulumiPolicy.yaml"))) {
-            throw new PolicyInputError(`--policy-pack ${directory}: not a policy pack (no PulumiPolicy.yaml)`);
-        }
-        let runner: string;
-        try {
-            runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [resolved] });
-        } catch {
-            throw new PolicyInputError(`policy pack ${directory}: @pulumi/pulumi is not installed for it; run npm install in ${directory}`);
-        }
-        // The engine passes its own address first; run-policy-pack drops it.
-        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
-            cwd: resolved,
-            // Node's compile cache, as this process has it (tools/compileCache.ts), unless the user set one.
-            env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIRECTORY, ...process.env, ...options.env },
-            stdio: ["ignore", "pipe", "pipe"],
-            // Its own process group, so that killing the pack kills anything it started.
-            detached: true,
-        });
-        spawned.add(child);
-        child.once("exit", () => spawned.delete(child));
+        const child = spawnPack(directory, { env: options.env });
         const stderr = { text: "" };
         child.stderr!.on("data", (chunk: Buffer) => {
             stderr.text = (stderr.text + chunk.toString()).slice(-8000);
@@ -135,7 +149,7 @@ export class PackProcess {
                 }
             });
         });
-        return new PackProcess(resolved, child, port, stderr);
+        return new PackProcess(path.resolve(directory), child, port, stderr);
     }
 
     /**
@@ -217,7 +231,8 @@ export class PackProcess {
     }
 }
 
-function killGroup(child: ChildProcess): void {
+/** Kills a pack and everything it started (its process group). */
+export function killGroup(child: ChildProcess): void {
     if (child.pid === undefined) {
         return;
     }
