@@ -1,9 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
-import { engineProperties, packEnvironment } from "../tools/policy/analyzer";
+import { diagnosticsOnly, engineProperties, packEnvironment } from "../tools/policy/analyzer";
 import { PolicyRunner } from "../tools/policy/runner";
 import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
 
@@ -206,6 +207,25 @@ describe("conformance: analyzer requests as the engine marshals them", function 
             }),
             { known: "v", unknownSecret: { [specialSigKey]: specialSecretSig, value: unknownValue } },
         );
+    });
+
+    it("reads a pack's answer for its diagnostics, skipping the not-applicable entries only the engine's summaries use", () => {
+        const diagnostic = new analyzerProto.AnalyzeDiagnostic();
+        diagnostic.setPolicyname("s3-encrypted");
+        diagnostic.setMessage("the bucket is not encrypted");
+        diagnostic.setEnforcementlevel(analyzerProto.EnforcementLevel.MANDATORY);
+        const notApplicable = new analyzerProto.PolicyNotApplicable();
+        notApplicable.setPolicyName("kms-rotation");
+        notApplicable.setReason("Policy only applies to resources of type 'aws:kms/key:Key'");
+        const answer = new analyzerProto.AnalyzeResponse();
+        answer.setDiagnosticsList([diagnostic]);
+        answer.setNotApplicableList([notApplicable, notApplicable]);
+        const read = diagnosticsOnly(answer.serializeBinary());
+        assert.deepEqual(
+            read.getDiagnosticsList().map((each) => each.toObject()),
+            [diagnostic.toObject()],
+        );
+        assert.equal(read.getNotApplicableList().length, 0);
     });
 
     it("runs an outside pack over a program that passes a resource as an input, which sees the resource's id", async () => {
