@@ -10,6 +10,8 @@
  * --skip-policy`), both as fresh processes the way a user runs them.
  * Last line: `policy-5000-sec=<s> scale-ratio=<t10000/t5000> policy-vs-plan=<x>`.
  */
+// First: what this loads after it is compiled once, then read from the cache (tools/compileCache.ts).
+import "../tools/compileCache";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { planStack, type PlannedResource } from "../tools/plan/planner";

@@ -86,6 +86,25 @@ describe("command-line tools", () => {
         assert.equal(path.dirname(cacheOf({ ...environment, NODE_COMPILE_CACHE: own })), own);
     });
 
+    it("every npm script's entry enables the cache before it loads anything but Node's own modules", () => {
+        const scripts = (
+            JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+        ).scripts;
+        const entries = Object.values(scripts).flatMap((script) =>
+            [...script.matchAll(/node --require tsx\/cjs (\S+\.ts)/g)].map((match) => match[1]),
+        );
+        assert.ok(entries.length > 10, entries.join(", "));
+        for (const entry of entries) {
+            const source = fs.readFileSync(path.join(REPOSITORY_ROOT, entry), "utf8");
+            const firstLoaded = [...source.matchAll(/^import (?!type )(?:.* from )?"([^"]+)";$/gm)]
+                .map((match) => match[1])
+                .find((specifier) => !specifier.startsWith("node:"));
+            const resolved =
+                firstLoaded && path.relative(REPOSITORY_ROOT, path.resolve(path.dirname(path.join(REPOSITORY_ROOT, entry)), firstLoaded));
+            assert.ok(resolved === "tools/compileCache" || resolved === "tools/cli", `${entry} loads ${firstLoaded} first`);
+        }
+    });
+
     it("compile under the V8 flags of a pack process, so that packs accept what they compiled for them", () => {
         const environment = { ...process.env, NODE_COMPILE_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), "compile-cache-")) };
         try {

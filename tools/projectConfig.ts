@@ -1,3 +1,5 @@
+// First: what this loads after it is compiled once, then read from the cache (tools/compileCache.ts).
+import "./compileCache";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";

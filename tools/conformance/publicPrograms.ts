@@ -1,3 +1,5 @@
+// First: what this loads after it is compiled once, then read from the cache (tools/compileCache.ts).
+import "../compileCache";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { builtinModules } from "node:module";

@@ -1,3 +1,5 @@
+// First: what this loads after it is compiled once, then read from the cache (tools/compileCache.ts).
+import "../compileCache";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
