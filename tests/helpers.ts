@@ -67,7 +67,8 @@ function throughJson(plan: StackPlan): StackPlan {
 /**
  * The plan for `key`: from the run's directory when another process planned it or is planning
  * it, else planned here and written there. A failed plan is written as its error, so that the
- * processes waiting for it fail the same way instead of waiting.
+ * processes waiting for it fail the same way instead of waiting. When the process planning it
+ * dies first (a crashed worker), the one waiting plans it itself.
  */
 export async function planOnceInRun(directory: string | undefined, key: string, plan: () => Promise<StackPlan>): Promise<StackPlan> {
     if (!directory) {
@@ -78,12 +79,17 @@ export async function planOnceInRun(directory: string | undefined, key: string, 
         try {
             shared = { plan: await plan() };
         } catch (error) {
-            shared = { error: { message: (error as Error).message, exitCode: (error as { exitCode?: number }).exitCode } };
+            const { name, message } = error as Error;
+            shared = { error: { name, message, exitCode: (error as { exitCode?: number }).exitCode } };
         }
         return unpack(publish(directory, key, shared));
     }
     const file = runPlanFile(directory, key, "json");
     for (let waited = 0; !fs.existsSync(file); waited += 100) {
+        if (!claimantAlive(directory, key)) {
+            // Written just before it exited, or never: then plan it here.
+            return fs.existsSync(file) ? unpack(fs.readFileSync(file, "utf8")) : throughJson(await plan());
+        }
         if (waited > 600_000) {
             throw new Error(`no process of this test run wrote the shared plan ${key} (${file}) within 10 minutes`);
         }
@@ -95,7 +101,7 @@ export async function planOnceInRun(directory: string | undefined, key: string, 
 /** A shared plan as its file holds it: the plan, or the error planning it ended in. */
 interface SharedPlan {
     readonly plan?: StackPlan;
-    readonly error?: { readonly message: string; readonly exitCode?: number };
+    readonly error?: { readonly name: string; readonly message: string; readonly exitCode?: number };
 }
 
 /** Writes a shared plan for the other processes (whole, by rename) and returns its JSON. */
@@ -110,7 +116,7 @@ function publish(directory: string, key: string, shared: SharedPlan): string {
 function unpack(json: string): StackPlan {
     const shared = JSON.parse(json) as SharedPlan;
     if (shared.error) {
-        throw Object.assign(new Error(shared.error.message), { exitCode: shared.error.exitCode });
+        throw Object.assign(new Error(shared.error.message), { name: shared.error.name, exitCode: shared.error.exitCode });
     }
     return shared.plan!;
 }
@@ -118,13 +124,29 @@ function unpack(json: string): StackPlan {
 /** Makes this process the one that plans `key` in this run; false when another already is. */
 function claim(directory: string, key: string): boolean {
     try {
-        fs.closeSync(fs.openSync(runPlanFile(directory, key, "claim"), "wx"));
+        const claimFile = fs.openSync(runPlanFile(directory, key, "claim"), "wx");
+        fs.writeFileSync(claimFile, String(process.pid));
+        fs.closeSync(claimFile);
         return true;
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EEXIST") {
             return false;
         }
         throw error;
+    }
+}
+
+/** Whether the process that claimed `key` still runs; true while its claim has no pid written yet. */
+function claimantAlive(directory: string, key: string): boolean {
+    const pid = Number(fs.readFileSync(runPlanFile(directory, key, "claim"), "utf8"));
+    if (!pid) {
+        return true;
+    }
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
     }
 }
 
