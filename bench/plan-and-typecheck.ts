@@ -18,11 +18,11 @@
  */
 // First: what this loads after it is compiled once, then read from the cache (tools/compileCache.ts).
 import "../tools/compileCache";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planStack, type StackPlan } from "../tools/plan/planner";
+import { measureSideBySide } from "./measure";
 import type { FloorStack } from "./sdkFloor";
 import { command, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../tools/cli";
 
@@ -57,43 +57,6 @@ function providerModules(directories: readonly string[], excluded: readonly stri
     };
     directories.forEach((directory) => walk(path.join(ROOT, directory)));
     return [...specifiers].sort();
-}
-
-function timeCommand(command: string, args: string[]): number {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) {
-        throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
-    }
-    return seconds;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-interface Measured {
-    readonly label: string;
-    readonly command: string;
-    readonly args: string[];
-}
-
-/** Runs the commands in turn, `runs` rounds, and prints each one's median; returns the medians. */
-function measureSideBySide(runs: number, commands: readonly Measured[]): number[] {
-    const times = commands.map(() => [] as number[]);
-    for (let round = 0; round < runs; round++) {
-        commands.forEach((measured, index) => times[index].push(timeCommand(measured.command, measured.args)));
-    }
-    return commands.map((measured, index) => {
-        const result = median(times[index]);
-        console.log(
-            `${measured.label.padEnd(40)} median ${result.toFixed(2)} s  (runs: ${times[index].map((time) => time.toFixed(2)).join(", ")})`,
-        );
-        return result;
-    });
 }
 
 /**

@@ -12,15 +12,13 @@
  */
 // First: what this loads after it is compiled once, then read from the cache (tools/compileCache.ts).
 import "../tools/compileCache";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { planStack, type PlannedResource } from "../tools/plan/planner";
 import { readPolicyConfigFile } from "../tools/policy/config";
 import { DEFAULT_PACKS, PolicyRunner } from "../tools/policy/runner";
 import { command, parseCommandLine, runMain, wholeNumberFlag, type CommandSpec, type FlagSpec } from "../tools/cli";
+import { median, measureSideBySide } from "./measure";
 
 const SIZES = [5000, 10000] as const;
-const ROOT = path.resolve(__dirname, "..");
 
 /** `copies` copies of the resources, each copy's URNs (and references to them) suffixed. */
 function replicate(resources: readonly PlannedResource[], count: number): PlannedResource[] {
@@ -47,39 +45,15 @@ function replicate(resources: readonly PlannedResource[], count: number): Planne
     return copies;
 }
 
-function median(values: number[]): number {
-    return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
-
-/** Seconds a command of this repository takes, run as a user runs it; its exit status must be 0 or 1 (findings). */
-function timeCommand(script: string, args: string[]): number {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ["--require", "tsx/cjs", script, ...args], {
-        cwd: ROOT,
-        stdio: ["ignore", "ignore", "pipe"],
-        encoding: "utf8",
-    });
-    if (result.status !== 0 && result.status !== 1) {
-        throw new Error(`${script} ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
-    }
-    return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
 /** `npm run policy -- --stack prod` against the plan alone, alternating; returns the ratio of medians. */
 function policyAgainstPlan(runs: number): number {
-    const plan: number[] = [];
-    const policy: number[] = [];
-    for (let run = 0; run < runs; run++) {
-        plan.push(timeCommand("tools/plan/cli.ts", ["--stack", "prod", "--skip-policy"]));
-        policy.push(timeCommand("tools/policy/cli.ts", ["--stack", "prod"]));
-    }
-    console.log(
-        `plan --stack prod --skip-policy: median ${median(plan).toFixed(2)} s (runs: ${plan.map((time) => time.toFixed(2)).join(", ")})`,
-    );
-    console.log(
-        `policy --stack prod:             median ${median(policy).toFixed(2)} s (runs: ${policy.map((time) => time.toFixed(2)).join(", ")})`,
-    );
-    return median(policy) / median(plan);
+    const tool = (script: string, ...args: string[]) => ({ command: process.execPath, args: ["--require", "tsx/cjs", script, ...args] });
+    const [plan, policy] = measureSideBySide(runs, [
+        { label: "plan --stack prod --skip-policy", ...tool("tools/plan/cli.ts", "--stack", "prod", "--skip-policy") },
+        // Exit status 1 is findings: the check ran.
+        { label: "policy --stack prod", ...tool("tools/policy/cli.ts", "--stack", "prod"), succeeds: [0, 1] },
+    ]);
+    return policy / plan;
 }
 
 export const BENCH_POLICY_COMMAND = {
