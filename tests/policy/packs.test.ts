@@ -4,10 +4,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { PolicyRunner } from "../../tools/policy/runner";
-import { REPOSITORY_ROOT } from "../helpers";
+import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
 import { Terminal } from "../../tools/cli";
 import { checkPlannedStack, PackStarter } from "../../tools/policy/check";
 import { COMPILE_CACHE_DIRECTORY } from "../../tools/compileCache";
+import { AnalyzerSession } from "../../tools/policy/analyzer";
 import { PackProcess } from "../../tools/policy/packProcess";
 import { FIXTURE_PACKS, sharedPolicyRunner } from "./helpers";
 
@@ -223,6 +224,38 @@ describe("pack start-up", () => {
             PackProcess.start = start;
             await packStarter.close();
         }
+    });
+
+    it("given packs started bare, starts every checked stack's pack processes before it analyses the first stack", async () => {
+        const runner = await sharedPolicyRunner();
+        const plan = await sharedPlan("prod");
+        const asked: string[] = [];
+        let askedBeforeFirstCheck: string[] | undefined;
+        const processFor = AnalyzerSession.prototype.processFor;
+        const check = runner.check;
+        // Nothing starts: the test sees only which processes are asked for, and when.
+        AnalyzerSession.prototype.processFor = function (this: AnalyzerSession, stack) {
+            asked.push(`${this.name} ${stack?.stack}`);
+            return new Promise(() => undefined);
+        };
+        runner.check = () => {
+            askedBeforeFirstCheck ??= [...asked];
+            return Promise.reject(new Error("stopped before the analysis"));
+        };
+        const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
+        try {
+            await assert.rejects(
+                checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, new Terminal(io)),
+                /stopped before the analysis/,
+            );
+        } finally {
+            AnalyzerSession.prototype.processFor = processFor;
+            runner.check = check;
+        }
+        assert.deepEqual(
+            [...askedBeforeFirstCheck!].sort(),
+            runner.sessions.flatMap((session) => ["prod-aws", "prod-azure", "prod"].map((stack) => `${session.name} ${stack}`)).sort(),
+        );
     });
 
     it("packs keep their compiled code in Node's compile cache, or in the cache the user set", async () => {
