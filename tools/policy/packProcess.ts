@@ -84,9 +84,8 @@ export function spawnPack(
 }
 
 /**
- * A policy pack running as its own process, started the way the Pulumi engine starts it: Node
- * runs `@pulumi/pulumi/cmd/run-policy-pack` (resolved from the pack's directory) with the pack's
- * directory as working directory, and the pack prints the port of its Analyzer gRPC server.
+ * A policy pack running as its own process, started as the Pulumi engine starts it (`spawnPack`),
+ * and the client of the Analyzer gRPC server whose port it printed.
  */
 export class PackProcess {
     readonly client: AnalyzerClient;
