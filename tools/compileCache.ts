@@ -17,7 +17,8 @@ export const COMPILE_CACHE_DIRECTORY = path.resolve(__dirname, "..", "node_modul
 
 // `@pulumi/pulumi` turns on V8's --allow-natives-syntax as it loads, for its closure serializer
 // (`runtime/closure/v8Hooks.ts`), in our processes and in every pack process. V8 accepts cached code
-// only under the flags it was compiled with, so whatever our processes compiled before that switch
+// only under the flags it was compiled with (the flag hash in `SerializedCodeData::SanityCheck`,
+// v8 `src/snapshot/code-serializer.cc`; Node reports it "rejected"), so whatever our processes compiled before that switch
 // (zod, yaml, grpc, most of `@pulumi/pulumi`) was rejected by every pack, which loads it after: 487
 // of the 623 modules a pack loads, by NODE_DEBUG_NATIVE=COMPILE_CACHE. Switching it on first, as the
 // SDK will anyway, puts both kinds of process under the same flags.

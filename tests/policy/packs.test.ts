@@ -53,6 +53,11 @@ function processesIn(directory: string): number[] {
     });
 }
 
+/** A terminal that prints nothing: the tests read results, not progress. */
+function quietTerminal(): Terminal {
+    return new Terminal({ stdout: { write: () => true }, stderr: { write: () => true }, env: {} });
+}
+
 /** Waits for an exit that SIGKILL makes certain but not synchronous. */
 async function eventuallyGone(pid: number | undefined): Promise<void> {
     for (let attempt = 0; attempt < 50 && isRunning(pid); attempt++) {
@@ -195,8 +200,7 @@ describe("pack start-up", () => {
             }
             return call.call(this, what, ...rest) as never;
         };
-        const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
-        const packStarter = new PackStarter(new Terminal(io), [pack]);
+        const packStarter = new PackStarter(quietTerminal(), [pack]);
         try {
             const startedAsPlanned: string[][] = [];
             const plan = await planStack({
@@ -211,7 +215,7 @@ describe("pack start-up", () => {
             // program runs (seen as the next stack starts); the edge's rerun reuses them.
             assert.deepEqual(startedAsPlanned.slice(1), [["edge"], ["edge", "site"]]);
             const runner = await packStarter.runner();
-            await checkPlannedStack(runner, plan, undefined, {}, program, new Terminal(io));
+            await checkPlannedStack(runner, plan, undefined, {}, program, quietTerminal());
             assert.deepEqual(started, ["edge", "site"]);
             // Each is told its stack first and once, as the engine tells it (`NewPolicyAnalyzer`).
             assert.equal(calls.size, 2);
@@ -242,10 +246,9 @@ describe("pack start-up", () => {
             askedBeforeFirstCheck ??= [...asked];
             return Promise.reject(new Error("stopped before the analysis"));
         };
-        const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
         try {
             await assert.rejects(
-                checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, new Terminal(io)),
+                checkPlannedStack(runner, plan, undefined, {}, REPOSITORY_ROOT, quietTerminal()),
                 /stopped before the analysis/,
             );
         } finally {

@@ -393,9 +393,11 @@ export interface AnalyzedStack {
     readonly configuration?: StackConfiguration;
 }
 
-/** URNs are `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-/** The stack and project the resources belong to (read from the first URN), with the stack's configuration. */
-export function analyzedStack(resources: readonly PlannedResource[], configuration?: StackConfiguration): AnalyzedStack | undefined {
+/**
+ * The stack and project the resources belong to, read from the first URN
+ * (`urn:pulumi:<stack>::<project>::<type>::<name>`), with the stack's configuration.
+ */
+function analyzedStack(resources: readonly PlannedResource[], configuration?: StackConfiguration): AnalyzedStack | undefined {
     const match = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resources[0].urn) : null;
     return match ? { stack: match[1], project: match[2], configuration } : undefined;
 }
