@@ -31,6 +31,11 @@ export default tseslint.config(
         },
     },
     {
+        // A .cjs file is CommonJS: require is how it imports.
+        files: ["**/*.cjs"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
         // Tests read planned inputs, which are untyped JSON by nature.
         files: ["tests/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "off" },
