@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { PolicyRunner } from "../../tools/policy/runner";
@@ -180,6 +181,34 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
 });
 
 describe("pack start-up", () => {
+    it("configures and reports each stack by what its own pack process serves", async () => {
+        const program = path.join(REPOSITORY_ROOT, "tests", "fixtures", "conformance", "stack-references");
+        // The pack serves the site stack one policy more; the edge's process starts first.
+        const packStarter = new PackStarter(quietTerminal(), [path.join(FIXTURE_PACKS, "per-stack")]);
+        const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "beacon-per-stack-")), "config.json");
+        fs.writeFileSync(configFile, JSON.stringify({ "checked-on-the-site": "mandatory" }));
+        try {
+            const plan = await planStack({ program, configFile: path.join(program, "Pulumi.edge.yaml"), onStack: packStarter.onStack });
+            const runner = await packStarter.runner();
+            assert.deepEqual(
+                runner.packs[0].policies.map((policy) => policy.name),
+                ["checked-everywhere"],
+            );
+            const { check, exitCode } = await checkPlannedStack(runner, plan, configFile, {}, program, quietTerminal());
+            const siteOnly = check.violations.filter((violation) => violation.policy === "checked-on-the-site");
+            assert.ok(siteOnly.length > 0);
+            assert.ok(siteOnly.every((violation) => violation.enforcementLevel === "mandatory" && violation.urn.includes(":site::")));
+            assert.equal(exitCode, 1);
+            assert.deepEqual(
+                check.packs[0].policies.map((policy) => policy.name),
+                ["checked-everywhere", "checked-on-the-site"],
+            );
+        } finally {
+            await packStarter.close();
+            fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+        }
+    });
+
     it("starts each pack once per planned stack, as the planner starts the stack, and no process more", async () => {
         const program = path.join(REPOSITORY_ROOT, "tests", "fixtures", "conformance", "stack-references");
         const pack = path.join(FIXTURE_PACKS, "foreign");

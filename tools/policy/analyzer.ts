@@ -82,14 +82,19 @@ export class AnalyzerSession {
     /** Pack processes started for a stack, by the stack's identity (`stackIdentity`). */
     private readonly stackProcesses = new Map<string, Promise<PackProcess>>();
 
+    /** What each process said of its pack (`getAnalyzerInfo`), asked once per process. */
+    private readonly processInfo = new WeakMap<PackProcess, Promise<PackInfo>>();
+
     private constructor(
-        /** The pack as started first: it answers `getAnalyzerInfo`, and checks the stack it was started for. */
+        /** The pack as started first: it checks the stack it was started for. */
         readonly process: PackProcess,
+        /** What the pack started first says of itself: its name and policies, for listing them. */
         readonly info: PackInfo,
         private readonly limits: Required<CallLimits>,
         private readonly processOptions: PackProcessOptions,
         firstStack: AnalyzedStack | undefined,
     ) {
+        this.processInfo.set(process, Promise.resolve(info));
         if (firstStack?.configuration) {
             // `open` has configured it for that stack already.
             this.stackConfigured.set(process, stackIdentity(firstStack));
@@ -116,12 +121,7 @@ export class AnalyzerSession {
             if (firstStack?.configuration) {
                 await AnalyzerSession.configureStack(pack, firstStack, limits.callTimeoutSec);
             }
-            const info = await pack.call<analyzerProto.AnalyzerInfo>(
-                "getAnalyzerInfo",
-                limits.callTimeoutSec,
-                (metadata, options, callback) => pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
-            );
-            return new AnalyzerSession(pack, toPackInfo(pack.directory, info), limits, options, firstStack);
+            return new AnalyzerSession(pack, await AnalyzerSession.describe(pack, limits.callTimeoutSec), limits, options, firstStack);
         } catch (error) {
             pack.kill();
             throw error;
@@ -192,6 +192,29 @@ export class AnalyzerSession {
         configured.catch(() => this.stackProcesses.delete(identity));
         this.stackProcesses.set(identity, configured);
         return configured;
+    }
+
+    /**
+     * What the pack says of itself in this process. The engine asks each pack it loads for a
+     * stack, then reconciles that stack's policy config against the answer and reports with it
+     * (`loadPolicyPlugins` in pulumi/pulumi `pkg/engine/update.go`): a pack can choose its policies
+     * by the stack it is loaded for (`pulumi.getStack()` works as it loads), so one stack's answer
+     * does not hold for another's process.
+     */
+    infoOf(pack: PackProcess): Promise<PackInfo> {
+        let info = this.processInfo.get(pack);
+        if (!info) {
+            info = AnalyzerSession.describe(pack, this.limits.callTimeoutSec);
+            this.processInfo.set(pack, info);
+        }
+        return info;
+    }
+
+    private static async describe(pack: PackProcess, timeoutSec: number): Promise<PackInfo> {
+        const info = await pack.call<analyzerProto.AnalyzerInfo>("getAnalyzerInfo", timeoutSec, (metadata, options, callback) =>
+            pack.client.getAnalyzerInfo(new Empty(), metadata, options, callback),
+        );
+        return toPackInfo(pack.directory, info);
     }
 
     private readonly stackConfigured = new WeakMap<PackProcess, string>();

@@ -15,7 +15,7 @@ import { renderJson } from "./reports/json";
 import { renderMarkdown } from "./reports/markdown";
 import { readCommit, type EvidenceProvenance } from "./reports/provenance";
 import { renderSarif } from "./reports/sarif";
-import { blockingViolations, DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "./runner";
+import { blockingViolations, combinedCheck, DEFAULT_PACKS, PolicyRunner, type PolicyCheck } from "./runner";
 
 export interface ReportFiles {
     readonly json?: string;
@@ -146,12 +146,7 @@ export async function checkPlannedStack(
         terminal.progress(`analysing ${stack.resources.length} resources of stack ${terminal.styleErr("bold", stack.stack)}`);
         checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config, stack));
     }
-    const check: PolicyCheck = {
-        stack: stacks.map((stack) => stack.stack).join(", "),
-        packs: runner.packs,
-        violations: checks.flatMap((stackCheck) => stackCheck.violations),
-        resourceCount: checks.reduce((sum, stackCheck) => sum + stackCheck.resourceCount, 0),
-    };
+    const check = combinedCheck(checks);
     terminal.out(renderConsole(check, terminal.styleOut));
     const write = (file: string | undefined, content: string) => {
         if (file) {

@@ -53,6 +53,26 @@ export function policyOf(check: Pick<PolicyCheck, "packs">, violation: Pick<Viol
     return check.packs.find((pack) => pack.name === violation.pack)?.policies.find((policy) => policy.name === violation.policy);
 }
 
+/**
+ * Several stacks' checks as one report: every violation, and each pack (in the order the checks
+ * list them) with every policy any of its processes named, since a pack may serve a policy to
+ * one stack only.
+ */
+export function combinedCheck(checks: readonly PolicyCheck[]): PolicyCheck {
+    const packs = new Map<string, { info: PackInfo; policies: Map<string, PolicyInfo> }>();
+    for (const pack of checks.flatMap((check) => check.packs)) {
+        const combined = packs.get(pack.directory) ?? { info: pack, policies: new Map<string, PolicyInfo>() };
+        pack.policies.forEach((policy) => combined.policies.set(policy.name, combined.policies.get(policy.name) ?? policy));
+        packs.set(pack.directory, combined);
+    }
+    return {
+        stack: checks.map((check) => check.stack).join(", "),
+        packs: [...packs.values()].map(({ info, policies }) => ({ ...info, policies: [...policies.values()] })),
+        violations: checks.flatMap((check) => check.violations),
+        resourceCount: checks.reduce((sum, check) => sum + check.resourceCount, 0),
+    };
+}
+
 /** The build of our own packs under way, which callers that come meanwhile wait for instead of building again. */
 let ownPacksBuilding: Promise<unknown> | undefined;
 
@@ -104,9 +124,10 @@ export class PolicyRunner {
 
     /**
      * Checks a stack as the engine does during a preview: starts each pack for the stack (given
-     * its configuration, as a planned stack has it), configures it, analyzes every resource, then
-     * the stack. Every pack must answer every call: a pack that fails fails the
-     * check, so nothing unchecked passes.
+     * its configuration, as a planned stack has it), asks it what it is, reconciles the policy
+     * config against that answer and configures it, analyzes every resource, then the stack.
+     * Every pack must answer every call: a pack that fails fails the check, so nothing unchecked
+     * passes. The check's `packs` are the answers of the processes that checked it.
      */
     async check(
         stack: string,
@@ -114,21 +135,23 @@ export class PolicyRunner {
         config: PolicyConfigFile | undefined,
         stackConfiguration?: StackConfiguration,
     ): Promise<PolicyCheck> {
-        const reconciled = this.sessions.map((session) => reconcilePolicyConfig(session.info, config));
         const requests = AnalysisRequests.of(resources, stackConfiguration);
-        const diagnostics = await Promise.all(
-            this.sessions.map(async (session, index) => {
+        const checked = await Promise.all(
+            this.sessions.map(async (session) => {
                 const pack = await session.processFor(requests.context);
-                await session.configure(pack, reconciled[index]);
-                const perResource = await session.analyze(pack, requests);
-                const perStack = await session.analyzeStack(pack, requests);
-                return [...perResource, ...perStack];
+                const info = await session.infoOf(pack);
+                const reconciled = reconcilePolicyConfig(info, config);
+                await session.configure(pack, reconciled);
+                const diagnostics = [...(await session.analyze(pack, requests)), ...(await session.analyzeStack(pack, requests))];
+                return { info, violations: diagnostics.map((diagnostic) => toViolation(diagnostic, info, reconciled)) };
             }),
         );
-        const violations = diagnostics.flatMap((packDiagnostics, index) =>
-            packDiagnostics.map((diagnostic) => toViolation(diagnostic, this.sessions[index].info, reconciled[index])),
-        );
-        return { stack, packs: this.packs, violations, resourceCount: resources.length };
+        return {
+            stack,
+            packs: checked.map((pack) => pack.info),
+            violations: checked.flatMap((pack) => pack.violations),
+            resourceCount: resources.length,
+        };
     }
 
     /**
