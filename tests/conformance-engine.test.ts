@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -187,6 +189,29 @@ describe("conformance: remote content", function () {
             'kubernetes:yaml:ConfigFile "operator": manifest "https://manifests.invalid/operator/bundle.yaml" cannot be fetched by the offline planner',
         );
         assert.doesNotMatch(message, /fetch failed/);
+    });
+});
+
+describe("conformance: each stack's program in its own process", function () {
+    this.timeout(120_000);
+
+    it("fails a program by its download that fails after the program returned, not the stack planned next", async () => {
+        // Answers 503 a while after it is asked: longer than the program runs.
+        const server = http.createServer((_request, response) => {
+            setTimeout(() => response.writeHead(503).end(), 300);
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundle.yaml`;
+            await assertPlanFails(
+                planConformance("late-download", { "late-download:url": url }),
+                1,
+                "the download answered 503 after the program returned",
+            );
+            await planConformance("engine-resource-inputs");
+        } finally {
+            server.close();
+        }
     });
 });
 

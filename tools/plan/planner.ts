@@ -224,6 +224,7 @@ class PlanSession {
         // The language host runs the program from the project directory: relative reads resolve there.
         const workingDirectory = process.cwd();
         process.chdir(this.project.directory);
+        const downloads = new DownloadsOfRun();
         try {
             delete require.cache[this.project.entry];
             await pulumi.runtime.runInPulumiStack(async () => {
@@ -241,6 +242,7 @@ class PlanSession {
             failures.push(error);
         } finally {
             process.chdir(workingDirectory);
+            await downloads.settled();
         }
         // Node reports an unhandled rejection a macrotask after it happens: let those of this run
         // arrive here, not after the handler is gone.
@@ -492,6 +494,32 @@ function propertyDependencies(request: RegisterResourceRequest): Record<string, 
 
 function providerUrn(reference: string): string | null {
     return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
+}
+
+/**
+ * The downloads (`fetch`) made while a program runs, which the run waits for before it ends.
+ * Under the CLI each stack's program is its own process, which a download's late failure ends as
+ * an unhandled rejection of that program; in one planner process it would otherwise arrive in
+ * whichever stack runs next, and fail that one instead. Runs are one at a time, so every download
+ * started meanwhile is the program's, or a moment's wait for a download of its caller's.
+ */
+class DownloadsOfRun {
+    private readonly started: Promise<unknown>[] = [];
+    private readonly fetch = globalThis.fetch;
+
+    constructor() {
+        globalThis.fetch = (...args) => {
+            const response = this.fetch(...args);
+            this.started.push(response);
+            return response;
+        };
+    }
+
+    /** Stops tracking, then waits until every download made meanwhile has answered or failed. */
+    async settled(): Promise<void> {
+        globalThis.fetch = this.fetch;
+        await Promise.allSettled(this.started);
+    }
 }
 
 function stackNameOf(stackFilePath: string): string {
