@@ -61,10 +61,12 @@ export function allRules(directory: string = RULES_DIRECTORY): readonly Register
         const service = rest.length > 0 ? rest.join("/") : provider;
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the registry loads every rule module it finds
         const exports = require(file) as Record<string, unknown>;
-        for (const value of Object.values(exports)) {
-            if (!(value instanceof Rule)) {
-                continue;
-            }
+        // By name within a module: the order of a module's exports is the transpiler's (tsx sorts
+        // them, the packs' build keeps the source's), and packs, tests and reports must agree.
+        const moduleRules = Object.values(exports)
+            .filter((value): value is Rule<unknown> => value instanceof Rule)
+            .sort((a, b) => a.name.localeCompare(b.name));
+        for (const value of moduleRules) {
             const where = path.relative(directory, file);
             const earlier = seen.get(value.name);
             if (earlier) {
