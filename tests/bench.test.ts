@@ -3,10 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFloorPacks } from "../bench/policyFloor";
-import type { PlannedResource } from "../tools/plan/planner";
 import { PolicyRunner } from "../tools/policy/runner";
 import { FIXTURES, REPOSITORY_ROOT } from "./helpers";
-import { sharedPolicyRunner } from "./policy/helpers";
+import { handMadeBucket, sharedPolicyRunner } from "./policy/helpers";
 
 describe("benchmark floors", () => {
     it("the plan's floor runs the SDK as the planner does, keeping no stack trace on its promises", () => {
@@ -55,20 +54,7 @@ describe("benchmark floors", () => {
         });
 
         it("finds nothing where our pack finds violations", async () => {
-            const bucket: PlannedResource = {
-                urn: "urn:pulumi:fixture::crypto-beacon::aws:s3/bucket:Bucket::bare",
-                type: "aws:s3/bucket:Bucket",
-                name: "bare",
-                parent: null,
-                provider: null,
-                custom: true,
-                inputs: {},
-                analyzerInputs: {},
-                protect: false,
-                retainOnDelete: false,
-                dependencies: [],
-                propertyDependencies: {},
-            };
+            const bucket = handMadeBucket("bare");
             const ours = await (await sharedPolicyRunner()).check("fixture", [bucket], undefined);
             assert.ok(ours.violations.some((violation) => violation.pack === "crypto-beacon-security"));
             assert.deepEqual((await floor.check("fixture", [bucket], undefined)).violations, []);

@@ -7,6 +7,25 @@ import { closeAtEndOfRun } from "../runEnd";
 export const POLICY_FIXTURES = path.join(__dirname, "..", "fixtures", "policy");
 export const FIXTURE_PACKS = path.join(__dirname, "..", "fixtures", "policy-packs");
 
+/** An S3 bucket made by hand, with no inputs, in a stack named "fixture": our packs find fault with it. */
+export function handMadeBucket(name: string): PlannedResource {
+    const urn = `urn:pulumi:fixture::crypto-beacon::aws:s3/bucket:Bucket::${name}`;
+    return {
+        urn,
+        type: "aws:s3/bucket:Bucket",
+        name,
+        parent: null,
+        provider: null,
+        custom: true,
+        inputs: {},
+        analyzerInputs: {},
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+        propertyDependencies: {},
+    };
+}
+
 /** The same resources as if planned for another stack: every URN renamed. */
 export function restack(resources: readonly PlannedResource[], stack: string): PlannedResource[] {
     const rename = (urn: string) => urn.replace(/^urn:pulumi:[^:]+::/, `urn:pulumi:${stack}::`);

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
+import { planStack } from "../../tools/plan/planner";
 import { PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
 import { Terminal } from "../../tools/cli";
@@ -11,25 +11,7 @@ import { checkPlannedStack, PackStarter } from "../../tools/policy/check";
 import { COMPILE_CACHE_DIRECTORY } from "../../tools/compileCache";
 import { AnalyzerSession } from "../../tools/policy/analyzer";
 import { PackProcess } from "../../tools/policy/packProcess";
-import { FIXTURE_PACKS, sharedPolicyRunner } from "./helpers";
-
-function resource(name: string): PlannedResource {
-    const urn = `urn:pulumi:fixture::crypto-beacon::aws:s3/bucket:Bucket::${name}`;
-    return {
-        urn,
-        type: "aws:s3/bucket:Bucket",
-        name,
-        parent: null,
-        provider: null,
-        custom: true,
-        inputs: {},
-        analyzerInputs: {},
-        protect: false,
-        retainOnDelete: false,
-        dependencies: [],
-        propertyDependencies: {},
-    };
-}
+import { FIXTURE_PACKS, handMadeBucket, sharedPolicyRunner } from "./helpers";
 
 function isRunning(pid: number | undefined): boolean {
     try {
@@ -131,7 +113,7 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
         const pid = runner.sessions[0].process.pid;
         try {
             await assert.rejects(
-                runner.check("fixture", [resource("fine"), resource("crash-here"), resource("after")], undefined),
+                runner.check("fixture", [handMadeBucket("fine"), handMadeBucket("crash-here"), handMadeBucket("after")], undefined),
                 (error: Error & { exitCode?: number }) => {
                     assert.equal(error.exitCode, 1);
                     assert.match(
@@ -153,7 +135,7 @@ describe("packs that misbehave get a clear error naming them, and leave no proce
         assert.ok(isRunning(pid));
         try {
             await assert.rejects(
-                runner.check("fixture", [resource("hang-here")], undefined),
+                runner.check("fixture", [handMadeBucket("hang-here")], undefined),
                 /policy pack .*hanging did not answer analyze of .*::hang-here within 2 s; it hangs/,
             );
         } finally {
@@ -308,13 +290,13 @@ describe("resource options reach the packs as the engine sends them", () => {
         const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "options")]);
         try {
             const bucket = {
-                ...resource("uploads"),
+                ...handMadeBucket("uploads"),
                 protect: true,
                 ignoreChanges: ["tags"],
                 deleteBeforeReplace: true,
                 additionalSecretOutputs: ["arn"],
             };
-            const unset = resource("assets");
+            const unset = handMadeBucket("assets");
             const check = await runner.check("fixture", [bucket, unset], undefined);
             assert.deepEqual(
                 [...check.violations]
