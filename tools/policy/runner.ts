@@ -54,20 +54,21 @@ export function policyOf(check: Pick<PolicyCheck, "packs">, violation: Pick<Viol
 }
 
 /**
- * Several stacks' checks as one report: every violation, and each pack (in the order the checks
- * list them) with every policy any of its processes named, since a pack may serve a policy to
- * one stack only.
+ * Several stacks' checks by one runner as one report: every violation, and each of its packs with
+ * every policy any of the pack's processes named, since a pack may serve a policy to one stack only.
  */
 export function combinedCheck(checks: readonly PolicyCheck[]): PolicyCheck {
-    const packs = new Map<string, { info: PackInfo; policies: Map<string, PolicyInfo> }>();
-    for (const pack of checks.flatMap((check) => check.packs)) {
-        const combined = packs.get(pack.directory) ?? { info: pack, policies: new Map<string, PolicyInfo>() };
-        pack.policies.forEach((policy) => combined.policies.set(policy.name, combined.policies.get(policy.name) ?? policy));
-        packs.set(pack.directory, combined);
-    }
+    // Each check lists the runner's packs in the same order.
+    const packs = (checks[0]?.packs ?? []).map((first, index) => {
+        const policies = new Map<string, PolicyInfo>();
+        for (const policy of checks.flatMap((check) => check.packs[index].policies)) {
+            policies.set(policy.name, policies.get(policy.name) ?? policy);
+        }
+        return { ...first, policies: [...policies.values()] };
+    });
     return {
         stack: checks.map((check) => check.stack).join(", "),
-        packs: [...packs.values()].map(({ info, policies }) => ({ ...info, policies: [...policies.values()] })),
+        packs,
         violations: checks.flatMap((check) => check.violations),
         resourceCount: checks.reduce((sum, check) => sum + check.resourceCount, 0),
     };
