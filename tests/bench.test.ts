@@ -1,28 +1,52 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { writeFloorPacks } from "../bench/policyFloor";
+import type { FloorStack } from "../bench/sdkFloor";
 import { PolicyRunner } from "../tools/policy/runner";
 import { FIXTURES, REPOSITORY_ROOT } from "./helpers";
 import { handMadeBucket, sharedPolicyRunner } from "./policy/helpers";
 
 describe("benchmark floors", () => {
-    it("the plan's floor runs the SDK as the planner does, keeping no stack trace on its promises", () => {
-        const floor = spawnSync(
-            process.execPath,
-            [
-                "--require",
-                path.join(FIXTURES, "bench", "countPromiseTraces.cjs"),
-                "--require",
-                "tsx/cjs",
-                "bench/sdkFloor.ts",
-                path.join(FIXTURES, "bench", "floor-stacks.json"),
-            ],
-            { cwd: REPOSITORY_ROOT, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "" } },
-        );
-        assert.equal(floor.status, 0, floor.stderr);
-        assert.match(floor.stderr, /^promise traces formatted: 0$/m);
+    describe("the plan's floor", () => {
+        let floor: SpawnSyncReturns<string>;
+        before(() => {
+            // The fixture's resources, with the SDK files that define their classes loaded first.
+            const directory = fs.mkdtempSync(path.join(os.tmpdir(), "beacon-floor-"));
+            const stacks = JSON.parse(fs.readFileSync(path.join(FIXTURES, "bench", "floor-stacks.json"), "utf8")) as FloorStack[];
+            const sdkFiles = [require.resolve("@pulumi/aws/provider"), require.resolve("@pulumi/aws/s3/bucketV2")];
+            fs.writeFileSync(path.join(directory, "stacks.json"), JSON.stringify(stacks.map((stack) => ({ ...stack, sdkFiles }))));
+            const preload = (file: string) => ["--require", path.join(FIXTURES, "bench", file)];
+            floor = spawnSync(
+                process.execPath,
+                [
+                    ...preload("countPromiseTraces.cjs"),
+                    ...preload("recordRegistrations.cjs"),
+                    "--require",
+                    "tsx/cjs",
+                    "bench/sdkFloor.ts",
+                    path.join(directory, "stacks.json"),
+                ],
+                { cwd: REPOSITORY_ROOT, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "" } },
+            );
+            fs.rmSync(directory, { recursive: true, force: true });
+            assert.equal(floor.status, 0, floor.stderr);
+        });
+
+        it("runs the SDK as the planner does, keeping no stack trace on its promises", () => {
+            assert.match(floor.stderr, /^promise traces formatted: 0$/m);
+        });
+
+        it("registers each resource through its provider SDK's class, as a program does", () => {
+            assert.deepEqual(floor.stderr.match(/^registered .*$/gm), [
+                "registered pulumi:pulumi:Stack floor-dev as Stack",
+                "registered pulumi:providers:aws primary as Provider",
+                "registered beacon:storage:Bucket assets as FloorComponent",
+                "registered aws:s3/bucketV2:BucketV2 assets as BucketV2",
+            ]);
+        });
     });
 
     describe("the policy floor", () => {
