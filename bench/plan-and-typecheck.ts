@@ -4,9 +4,9 @@
  *
  *  - plan: `npm run plan -- --stack prod --skip-policy` (prod-aws, prod-azure, then the edge, in
  *    one process) against bench/sdkFloor.ts, which loads the same `@pulumi/*` files and registers
- *    the same resources (types, names, parents, providers, inputs) straight through
- *    `@pulumi/pulumi` under its mocks, with no component code, config or planner. Loading the
- *    files alone is reported too, to show what the per-resource SDK cost adds;
+ *    the same resources (types, names, parents, providers, inputs) through the provider SDKs'
+ *    classes under `@pulumi/pulumi`'s mocks, with no component code, config or planner. Loading
+ *    the files alone is reported too, to show what the per-resource SDK cost adds;
  *  - typecheck: `npm run typecheck` (tsgo, TypeScript 7's native compiler) against tsgo checking
  *    a one-file program that imports the same provider modules as the files it checks (the
  *    program, tools, tests and the fixture programs tests plan), with the same compiler options.
