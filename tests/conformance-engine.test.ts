@@ -6,7 +6,7 @@ import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
-import { diagnosticsOnly, engineProperties, packEnvironment } from "../tools/policy/analyzer";
+import { analyzedPlan, diagnosticsOnly, engineProperties, packEnvironment } from "../tools/policy/analyzer";
 import { PolicyRunner } from "../tools/policy/runner";
 import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
 
@@ -278,7 +278,7 @@ describe("conformance: packs started and configured as the engine starts them", 
         const plan = await planStack({ program, configFile: path.join(program, "Pulumi.dev.yaml"), organization: "acme" });
         const runner = await PolicyRunner.start([path.join(program, "pack")]);
         try {
-            const check = await runner.check(plan.stack, plan.resources, undefined, plan);
+            const check = await runner.check(plan.stack, plan.resources, undefined, analyzedPlan(plan));
             assert.deepEqual(
                 check.violations.map((violation) => JSON.parse(violation.message.split("\n").pop()!)),
                 [

@@ -5,7 +5,7 @@ import { BinaryReader } from "google-protobuf";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import type { PlannedResource } from "../plan/planner";
+import type { PlannedResource, StackPlan } from "../plan/planner";
 import { PackProcess, type PackProcessOptions } from "./packProcess";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
@@ -356,11 +356,11 @@ export class AnalysisRequests {
     private constructor(
         readonly resources: readonly { urn: string; bytes: Buffer }[],
         readonly stack: Buffer,
-        /** The stack and project the resources belong to, read from their URNs. */
+        /** The stack the resources belong to: the planned stack given, else the one their URNs name. */
         readonly context: AnalyzedStack | undefined,
     ) {}
 
-    static of(resources: readonly PlannedResource[], configuration?: StackConfiguration): AnalysisRequests {
+    static of(resources: readonly PlannedResource[], stack?: AnalyzedStack): AnalysisRequests {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
         const provider = (resource: PlannedResource) => {
             const found = resource.provider ? byUrn.get(resource.provider) : undefined;
@@ -389,8 +389,8 @@ export class AnalysisRequests {
                 urn: resource.urn,
                 bytes: Buffer.from(describe(new analyzerProto.AnalyzeRequest(), resource).serializeBinary()),
             }));
-        const stack = new analyzerProto.AnalyzeStackRequest();
-        stack.setResourcesList(
+        const stackRequest = new analyzerProto.AnalyzeStackRequest();
+        stackRequest.setResourcesList(
             resources.map((resource) => {
                 const message = describe(new analyzerProto.AnalyzerResource(), resource);
                 message.setParent(resource.parent ?? "");
@@ -404,7 +404,7 @@ export class AnalysisRequests {
                 return message;
             }),
         );
-        return new AnalysisRequests(analyzed, Buffer.from(stack.serializeBinary()), analyzedStack(resources, configuration));
+        return new AnalysisRequests(analyzed, Buffer.from(stackRequest.serializeBinary()), stack ?? stackNamedByUrns(resources));
     }
 }
 
@@ -416,13 +416,22 @@ export interface AnalyzedStack {
     readonly configuration?: StackConfiguration;
 }
 
+/** A planned stack as the packs that check it know it: the one identity of a planned stack's processes. */
+export function analyzedPlan(plan: Pick<StackPlan, "stack" | "project" | "organization" | "config" | "secretKeys">): AnalyzedStack {
+    return {
+        stack: plan.stack,
+        project: plan.project,
+        configuration: { organization: plan.organization, config: plan.config, secretKeys: plan.secretKeys },
+    };
+}
+
 /**
- * The stack and project the resources belong to, read from the first URN
- * (`urn:pulumi:<stack>::<project>::<type>::<name>`), with the stack's configuration.
+ * For resources made by hand, without a planned stack: the stack and project the first URN names
+ * (`urn:pulumi:<stack>::<project>::<type>::<name>`), without configuration.
  */
-function analyzedStack(resources: readonly PlannedResource[], configuration?: StackConfiguration): AnalyzedStack | undefined {
+function stackNamedByUrns(resources: readonly PlannedResource[]): AnalyzedStack | undefined {
     const match = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resources[0].urn) : null;
-    return match ? { stack: match[1], project: match[2], configuration } : undefined;
+    return match ? { stack: match[1], project: match[2] } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Terminal } from "../cli";
 import type { StackPlan, StackStart } from "../plan/planner";
-import { AnalyzerSession, stackIdentity, type AnalyzedStack, type CallLimits } from "./analyzer";
+import { analyzedPlan, AnalyzerSession, stackIdentity, type AnalyzedStack, type CallLimits } from "./analyzer";
 import type { PackProcessOptions } from "./packProcess";
 import { readPolicyConfigFile, stackPolicyConfigFile, type PolicyConfigFile } from "./config";
 import { FRAMEWORKS, type Framework } from "../../policies/lib/controls";
@@ -42,15 +42,6 @@ export function policyConfigFor(
     }
     const file = stackPolicyConfigFile(plan.stack);
     return fs.existsSync(file) ? readPolicyConfigFile(file) : undefined;
-}
-
-/** A planned stack as the packs that check it know it. */
-function analyzedPlan(plan: Pick<StackPlan, "stack" | "project" | "organization" | "config" | "secretKeys">): AnalyzedStack {
-    return {
-        stack: plan.stack,
-        project: plan.project,
-        configuration: { organization: plan.organization, config: plan.config, secretKeys: plan.secretKeys },
-    };
 }
 
 /**
@@ -144,7 +135,7 @@ export async function checkPlannedStack(
     runner.prepare(stacks.map((stack) => analyzedPlan(stack)));
     for (const [position, stack] of stacks.entries()) {
         terminal.progress(`analysing ${stack.resources.length} resources of stack ${terminal.styleErr("bold", stack.stack)}`);
-        checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config, stack));
+        checks.push(await runner.check(stack.stack, stack.resources, policyConfigs[position].config, analyzedPlan(stack)));
     }
     const check = combinedCheck(checks);
     terminal.out(renderConsole(check, terminal.styleOut));

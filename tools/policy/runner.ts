@@ -12,7 +12,6 @@ import {
     type PolicyConfig,
     type PolicyInfo,
     type Severity,
-    type StackConfiguration,
 } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
 import { ensurePolicyPacksBuilt, SOURCE_ROOT } from "./packBuild";
@@ -124,8 +123,9 @@ export class PolicyRunner {
     }
 
     /**
-     * Checks a stack as the engine does during a preview: starts each pack for the stack (given
-     * its configuration, as a planned stack has it), asks it what it is, reconciles the policy
+     * Checks a stack as the engine does during a preview: starts each pack for the planned stack
+     * given (`analyzedPlan`; resources made by hand go to the process started first, told the
+     * stack their URNs name), asks it what it is, reconciles the policy
      * config against that answer and configures it, analyzes every resource, then the stack.
      * Every pack must answer every call: a pack that fails fails the check, so nothing unchecked
      * passes. The check's `packs` are the answers of the processes that checked it.
@@ -134,9 +134,9 @@ export class PolicyRunner {
         stack: string,
         resources: readonly PlannedResource[],
         config: PolicyConfigFile | undefined,
-        stackConfiguration?: StackConfiguration,
+        plannedStack?: AnalyzedStack,
     ): Promise<PolicyCheck> {
-        const requests = AnalysisRequests.of(resources, stackConfiguration);
+        const requests = AnalysisRequests.of(resources, plannedStack);
         const checked = await Promise.all(
             this.sessions.map(async (session) => {
                 const pack = await session.processFor(requests.context);
