@@ -8,7 +8,7 @@
  * bench/plan-and-typecheck.ts.
  *
  * The SDK runs as the planner runs it: with no stack trace kept on each of its promises
- * (`deferPromiseDebugStacks`), which only a leak report under `PULUMI_DEBUG_PROMISE_LEAKS` reads.
+ * (`promiseStacksOnlyForLeakReports`), which only a leak report under `PULUMI_DEBUG_PROMISE_LEAKS` reads.
  * As the SDK ships, those traces cost about 0.9 s for prod; a floor that paid for them while the
  * plan does not would flatter the plan's ratio. Registering through the bare abstract classes
  * instead of the provider classes would leave out about 1.3 s that no program avoids.
@@ -17,7 +17,7 @@
 import "../tools/compileCache";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { deferPromiseDebugStacks } from "../tools/plan/sdkInternals";
+import { promiseStacksOnlyForLeakReports } from "../tools/plan/sdkInternals";
 
 export interface FloorResource {
     readonly type: string;
@@ -106,7 +106,7 @@ function register(
 }
 
 async function main(): Promise<void> {
-    deferPromiseDebugStacks();
+    promiseStacksOnlyForLeakReports();
     const stacks = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as FloorStack[];
     const files = new Set(stacks.flatMap((stack) => stack.sdkFiles));
     for (const file of files) {

@@ -6,7 +6,7 @@ import { CommandError } from "../command";
 import { OfflineMocks, REMOTE_CONTENT_MARK } from "./mocks";
 import { describeViolation } from "./naming";
 import {
-    deferPromiseDebugStacks,
+    promiseStacksOnlyForLeakReports,
     MockMonitor,
     runtimeStore,
     type ReadResourceRequest,
@@ -130,7 +130,7 @@ export function planStack(options: PlanOptions): Promise<StackPlan> {
 let planQueue: Promise<unknown> = Promise.resolve();
 
 async function planStackNow(options: PlanOptions): Promise<StackPlan> {
-    deferPromiseDebugStacks();
+    promiseStacksOnlyForLeakReports();
     const project = readProject(options.program ?? REPOSITORY_ROOT);
     let stackFilePath: string;
     if (options.configFile) {

@@ -91,25 +91,24 @@ interface DebuggablePromise {
     _debugStackTrace?: string;
 }
 
-let debugStacksDeferred = false;
+let promiseStacksLimited = false;
 
 /**
- * Makes the SDK format the stack trace it keeps on each of its promises (`debuggablePromise` in
- * `runtime/debuggable.ts`) only when something reads it, instead of at once. The SDK reads it only
- * to report a promise the program leaked; formatting it, with every frame mapped through a source
- * map, was a third of a plan's CPU. The frames are captured at the same point, so a leak report
- * shows the same trace, with this wrapper's frame at its top where the SDK's function was.
- *
- * The report prints the traces only when `PULUMI_DEBUG_PROMISE_LEAKS` is set (`leakedPromises`
- * in `runtime/debuggable.ts`, the one reader); without it no frames are captured at all, since
- * holding them keeps every frame's function and receiver alive for as long as the promise lives,
- * which cost a plan of prod more in garbage collection than capturing them did.
+ * Keeps the stack trace the SDK stores on each of its promises (`debuggablePromise` in
+ * `runtime/debuggable.ts`) only for the one report that prints it: a promise the program leaked,
+ * under `PULUMI_DEBUG_PROMISE_LEAKS` (`leakedPromises`, the one reader). Without that variable no
+ * frames are captured at all, since holding them keeps every frame's function and receiver alive
+ * for as long as the promise lives, which cost a plan of prod more in garbage collection than
+ * capturing them did. With it, the frames are captured where the SDK captures them and formatted
+ * only when the report reads them, instead of at once: formatting, with every frame mapped through
+ * a source map, was a third of a plan's CPU. The report shows the same trace, with this wrapper's
+ * frame at its top where the SDK's function was.
  */
-export function deferPromiseDebugStacks(): void {
-    if (debugStacksDeferred) {
+export function promiseStacksOnlyForLeakReports(): void {
+    if (promiseStacksLimited) {
         return;
     }
-    debugStacksDeferred = true;
+    promiseStacksLimited = true;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal SDK modules, typed by this shim
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as DebuggableModule;
     const eager = debuggable.debuggablePromise;
