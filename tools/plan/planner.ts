@@ -498,10 +498,12 @@ function providerUrn(reference: string): string | null {
 
 /**
  * The downloads (`fetch`) made while a program runs, which the run waits for before it ends.
- * Under the CLI each stack's program is its own process, which a download's late failure ends as
- * an unhandled rejection of that program; in one planner process it would otherwise arrive in
- * whichever stack runs next, and fail that one instead. Runs are one at a time, so every download
- * started meanwhile is the program's, or a moment's wait for a download of its caller's.
+ * Under the CLI each stack's program is its own process (the Node.js language host's `Run` starts
+ * Node for it: `execRuntime` in pulumi/pulumi `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`),
+ * which a download's late failure ends as an unhandled rejection of that program; in one planner
+ * process it would otherwise arrive in whichever stack runs next, and fail that one instead. Runs
+ * are one at a time, so every download started meanwhile is the program's, or a moment's wait for
+ * a download of its caller's.
  */
 class DownloadsOfRun {
     private readonly started: Promise<unknown>[] = [];
