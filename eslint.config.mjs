@@ -28,6 +28,19 @@ export default tseslint.config(
             "no-var": "error",
             "prefer-const": "error",
             "@typescript-eslint/no-floating-promises": "error",
+            // A schema typed as zod's classic base class makes the type-checker relate the schema's
+            // own class to it, which computes the variance of every zod class: that was half of
+            // `npm run typecheck`'s checking (tsgo --generateTrace). zod's core type costs nothing.
+            // (`z.output<z.ZodObject<Shape>>` only reads a type, and stays allowed.)
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector:
+                        "TSTypeReference:not([typeArguments]) > TSQualifiedName[left.name='z'][right.name=/^(ZodType|ZodTypeAny|ZodObject)$/]",
+                    message:
+                        "Type a schema as z.core.$ZodType (and parse it with z.safeParse), not as the classic z.ZodType or z.ZodObject.",
+                },
+            ],
         },
     },
     {

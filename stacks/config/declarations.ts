@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALL_KEYS, ROLES, SECRET_KEYS, rolesUsingKey } from "./schema";
+import { ALL_KEYS, ROLES, SECRET_KEYS, keyDescription, rolesUsingKey } from "./schema";
 
 /** A key as `Pulumi.yaml` declares it (the CLI's project config type declaration). */
 export interface ConfigDeclaration {
@@ -28,7 +28,7 @@ export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
             default?: ConfigDeclaration["default"];
         };
         const type = json.type as ConfigDeclaration["type"];
-        const declaration: ConfigDeclaration = { type, description: schema.description ?? "" };
+        const declaration: ConfigDeclaration = { type, description: keyDescription(key) };
         if (json.items?.type) {
             declaration.items = { type: json.items.type as "string" };
         }

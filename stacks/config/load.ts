@@ -4,7 +4,7 @@ import { z } from "zod";
 import { projectConfigDeclarations, type ConfigDeclaration } from "./declarations";
 import { ConfigError, stackFileName } from "./errors";
 import { isOfflineEscPlaceholder } from "./offline";
-import { ALL_KEYS, PROJECT, ROLES, SECRET_KEYS, roleSchemas, rolesUsingKey, type Role, type StackConfig } from "./schema";
+import { ALL_KEYS, PROJECT, ROLES, SECRET_KEYS, keyDescription, roleSchemas, rolesUsingKey, type Role, type StackConfig } from "./schema";
 
 /**
  * Config as Pulumi hands it to a program: keys of our namespace (without the `crypto-beacon:`
@@ -34,7 +34,7 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
         values[key] = fromConfigString(text, declarations[key]);
     }
 
-    const role = ALL_KEYS.role.safeParse(values.role, { reportInput: true });
+    const role = z.safeParse(ALL_KEYS.role, values.role, { reportInput: true });
     if (!role.success) {
         const problem =
             values.role === undefined ? `missing; every stack must set it; allowed: ${ROLES.join(", ")}` : role.error.issues[0].message;
@@ -138,7 +138,7 @@ function describeIssue(issue: z.core.$ZodIssue, role: Role): string[] {
     }
     const key = String(issue.path[0] ?? "");
     if (issue.code === "invalid_type" && issue.input === undefined) {
-        return [`${qualified(key)}: missing; role "${role}" requires it (${ALL_KEYS[key]?.description ?? ""})`];
+        return [`${qualified(key)}: missing; role "${role}" requires it (${keyDescription(key)})`];
     }
     if (issue.code === "invalid_type") {
         return [`${qualified(key)}: ${issue.message}; got ${JSON.stringify(issue.input)}`];

@@ -605,8 +605,12 @@ export type WorkloadSettings = Pick<AllInOneConfig, keyof typeof workloadKeys>;
 /** The config the Cloudflare edge and the cross-cloud database need. */
 export type EdgeSettings = Pick<AllInOneConfig, keyof typeof edgeKeys | keyof typeof databaseKeys | keyof typeof commonKeys>;
 
-/** Every key of the namespace with its schema, for declarations and error messages. */
-export const ALL_KEYS: Readonly<Record<string, z.ZodType>> = {
+/**
+ * Every key of the namespace with its schema, for declarations and error messages. Typed as zod's
+ * core schema type: relating each schema to the classic `z.ZodType` costs the type-checker more than
+ * the rest of this file (tsgo's trace, `npm run bench`).
+ */
+export const ALL_KEYS: Readonly<Record<string, z.core.$ZodType>> = {
     role: enumOf(ROLES, "role").describe(
         "What this stack deploys: all-in-one (dev/test), aws-site, azure-site, or edge (Cloudflare and the failover switch).",
     ),
@@ -618,6 +622,12 @@ export const ALL_KEYS: Readonly<Record<string, z.ZodType>> = {
     ...databaseKeys,
     ...siteReferenceKeys,
 };
+
+/** What `.describe()` said about a key's schema. */
+export function keyDescription(key: string): string {
+    const schema = ALL_KEYS[key];
+    return (schema && z.globalRegistry.get(schema)?.description) ?? "";
+}
 
 /** The roles whose schema has the key. */
 export function rolesUsingKey(key: string): Role[] {

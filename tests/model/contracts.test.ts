@@ -135,13 +135,13 @@ function yamlFiles(folder: string): string[] {
 }
 
 /** The schema at a path of output names and keys, looking through optional values, records and arrays. */
-function schemaAt(schema: z.ZodType, keys: readonly string[]): z.ZodType | undefined {
-    const def = schema.def as {
+function schemaAt(schema: z.core.$ZodType, keys: readonly string[]): z.core.$ZodType | undefined {
+    const def = schema._zod.def as {
         type: string;
-        innerType?: z.ZodType;
-        shape?: Record<string, z.ZodType>;
-        valueType?: z.ZodType;
-        element?: z.ZodType;
+        innerType?: z.core.$ZodType;
+        shape?: Record<string, z.core.$ZodType>;
+        valueType?: z.core.$ZodType;
+        element?: z.core.$ZodType;
     };
     if (def.type === "optional" && def.innerType) {
         return schemaAt(def.innerType, keys);
@@ -153,8 +153,8 @@ function schemaAt(schema: z.ZodType, keys: readonly string[]): z.ZodType | undef
         return schema;
     }
     const [key, ...rest] = keys;
-    if (def.type === "object") {
-        const child = (schema as z.ZodObject).shape[key];
+    if (def.type === "object" && def.shape) {
+        const child = def.shape[key];
         return child && schemaAt(child, rest);
     }
     if (def.type === "record" && def.valueType) {

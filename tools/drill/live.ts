@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
+import { z } from "zod";
 import { ALL_KEYS, PROJECT } from "../../stacks/config/schema";
 import { CommandError } from "../command";
 import { DEFAULT_PACKS } from "../policy/runner";
@@ -48,7 +49,7 @@ export function committedConfigFromGit(workDir: string): CommittedConfig {
             );
         }
         const value = ((parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {})[key];
-        return value === undefined ? String(ALL_KEYS[key.split(":")[1]].parse(undefined)) : String(value);
+        return value === undefined ? String(z.parse(ALL_KEYS[key.split(":")[1]], undefined)) : String(value);
     };
 }
 
