@@ -22,13 +22,15 @@ export interface Measured {
     readonly succeeds?: readonly number[];
 }
 
-/** Seconds the command took; throws with its stderr when it failed. */
+/** Seconds the command took; throws with what it printed when it failed (tsgo reports on stdout). */
 export function timeCommand(measured: Measured): number {
     const started = process.hrtime.bigint();
-    const result = spawnSync(measured.command, measured.args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const result = spawnSync(measured.command, measured.args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.status === null || !(measured.succeeds ?? [0]).includes(result.status)) {
-        throw new Error(`${measured.command} ${measured.args.join(" ")} failed (${result.status ?? result.signal}):\n${result.stderr}`);
+        throw new Error(
+            `${measured.command} ${measured.args.join(" ")} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`,
+        );
     }
     return seconds;
 }
