@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planStack } from "../../tools/plan/planner";
+import { readPolicyConfigFile } from "../../tools/policy/config";
 import { PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
 import { Terminal } from "../../tools/cli";
@@ -311,6 +312,39 @@ describe("resource options reach the packs as the engine sends them", () => {
         } finally {
             runner.close();
         }
+    });
+});
+
+describe("a pack that takes no config, as a pack from another SDK may", () => {
+    let runner: PolicyRunner;
+    before(async () => {
+        runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "no-config")]);
+    });
+    after(() => runner.close());
+
+    it("is never configured, as the engine leaves it, and still analyzes every resource", async () => {
+        // The pack answers Configure with UNIMPLEMENTED: configuring it would fail the check. The
+        // repository's file for the stack, taken by default, goes to the packs that take config only.
+        const stackDefault = { ...readPolicyConfigFile("policies/config/dev.json"), stackDefault: true };
+        for (const config of [undefined, stackDefault]) {
+            const check = await runner.check("fixture", [handMadeBucket("uploads")], config);
+            assert.equal(check.packs[0].supportsConfig, false);
+            assert.deepEqual(
+                check.violations.map((violation) => [violation.policy, violation.message]),
+                [["seen-without-config", "uploads seen"]],
+            );
+        }
+    });
+
+    it("refuses a policy config file given for it, as the Pulumi CLI does, naming the file and the pack", async () => {
+        await assert.rejects(
+            runner.check("fixture", [handMadeBucket("uploads")], readPolicyConfigFile("policies/config/dev.json")),
+            (error: Error & { exitCode?: number }) => {
+                assert.equal(error.exitCode, 2);
+                assert.match(error.message, /policies\/config\/dev\.json: policy pack no-config \(.*no-config\) does not support config/);
+                return true;
+            },
+        );
     });
 });
 

@@ -31,6 +31,8 @@ export interface PackInfo {
     readonly policies: readonly PolicyInfo[];
     /** Config the pack supplies itself (`new PolicyPack(..., initialConfig)`). */
     readonly initialConfig: Readonly<Record<string, PolicyConfig>>;
+    /** Whether the pack takes config (`AnalyzerInfo.supportsConfig`; `@pulumi/policy` always does). */
+    readonly supportsConfig: boolean;
 }
 
 /** Config of one policy as the engine hands it to a pack. */
@@ -545,6 +547,7 @@ function toPackInfo(directory: string, info: analyzerProto.AnalyzerInfo): PackIn
         version: info.getVersion(),
         directory,
         initialConfig,
+        supportsConfig: info.getSupportsconfig(),
         policies: info.getPoliciesList().map((policy) => {
             const schema = policy.getConfigschema();
             const kind = policy.getPolicyType();

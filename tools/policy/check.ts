@@ -41,7 +41,7 @@ export function policyConfigFor(
         return undefined;
     }
     const file = stackPolicyConfigFile(plan.stack);
-    return fs.existsSync(file) ? readPolicyConfigFile(file) : undefined;
+    return fs.existsSync(file) ? { ...readPolicyConfigFile(file), stackDefault: true } : undefined;
 }
 
 /**

@@ -10,6 +10,12 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
 export interface PolicyConfigFile {
     readonly file: string;
     readonly entries: Readonly<Record<string, PolicyConfig>>;
+    /**
+     * The repository's file for the stack, taken because none was given: it configures the packs
+     * that take config, as the workflows pass it to ours, and is not given to a pack that takes
+     * none, which the Pulumi CLI would refuse it for.
+     */
+    readonly stackDefault?: boolean;
 }
 
 /** The repository's config file of a stack, where one exists. */

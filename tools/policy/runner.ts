@@ -15,7 +15,7 @@ import {
 } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
 import { ensurePolicyPacksBuilt, SOURCE_ROOT } from "./packBuild";
-import type { PackProcess, PackProcessOptions } from "./packProcess";
+import { PolicyInputError, type PackProcess, type PackProcessOptions } from "./packProcess";
 
 /** This repository's packs, run when no `--policy-pack` is given. */
 export const DEFAULT_PACKS = ["security", "compliance", "resilience"].map((pack) => path.resolve(__dirname, "..", "..", "policies", pack));
@@ -141,10 +141,12 @@ export class PolicyRunner {
             this.sessions.map(async (session) => {
                 const pack = await session.processFor(requests.context);
                 const info = await session.infoOf(pack);
-                const reconciled = reconcilePolicyConfig(info, config);
-                await session.configure(pack, reconciled);
+                const reconciled = configuration(info, config);
+                if (reconciled) {
+                    await session.configure(pack, reconciled);
+                }
                 const diagnostics = [...(await session.analyze(pack, requests)), ...(await session.analyzeStack(pack, requests))];
-                return { info, violations: diagnostics.map((diagnostic) => toViolation(diagnostic, info, reconciled)) };
+                return { info, violations: diagnostics.map((diagnostic) => toViolation(diagnostic, info, reconciled ?? {})) };
             }),
         );
         return {
@@ -182,6 +184,24 @@ export class PolicyRunner {
  * Reads exemption reports back into the violation they excuse: `exempted-violations` reports
  * "<policy> is exempted: <message> (...)" so that the real CLI shows it too.
  */
+/**
+ * The config the engine hands a pack with `Configure`, or undefined when it configures none: it
+ * configures only a pack that says it takes config, and refuses a config file given for one that
+ * does not (the local packs' loop of `loadPolicyPlugins` in pulumi/pulumi `pkg/engine/update.go`).
+ */
+function configuration(pack: PackInfo, file: PolicyConfigFile | undefined): Record<string, PolicyConfig> | undefined {
+    if (pack.supportsConfig) {
+        return reconcilePolicyConfig(pack, file);
+    }
+    if (file && !file.stackDefault) {
+        throw new PolicyInputError(
+            `${file.file}: policy pack ${pack.name} (${path.relative(process.cwd(), pack.directory) || "."}) does not support config, ` +
+                "and the Pulumi CLI refuses a --policy-pack-config for it too; check it without --policy-config",
+        );
+    }
+    return undefined;
+}
+
 function toViolation(diagnostic: Diagnostic, pack: PackInfo, config: Readonly<Record<string, PolicyConfig>>): Violation {
     const base = { ...diagnostic, exempted: false };
     if (diagnostic.policy !== EXEMPTED_VIOLATIONS_POLICY) {
