@@ -13,6 +13,8 @@ import { COMPILE_CACHE_DIRECTORY } from "../../tools/compileCache";
 import { AnalyzerSession } from "../../tools/policy/analyzer";
 import { PackProcess } from "../../tools/policy/packProcess";
 import { FIXTURE_PACKS, handMadeBucket, sharedPolicyRunner } from "./helpers";
+import { renderConsole } from "../../tools/policy/reports/console";
+import { specialOutputValueSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 function isRunning(pid: number | undefined): boolean {
     try {
@@ -345,6 +347,58 @@ describe("a pack that takes no config, as a pack from another SDK may", () => {
                 return true;
             },
         );
+    });
+});
+
+describe("remediation policies run before analysis, as the engine runs them", () => {
+    it("every pack analyzes the remediated inputs, and a remediation that cannot run is an advisory finding", async () => {
+        const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "remediating")]);
+        try {
+            const known = { ...handMadeBucket("uploads"), analyzerInputs: { tags: { team: "web" } } };
+            // An output not known during the preview, as the plan records it.
+            const unknown = { ...handMadeBucket("assets"), analyzerInputs: { tags: { [specialSigKey]: specialOutputValueSig } } };
+            const check = await runner.check("fixture", [known, unknown], undefined);
+            assert.deepEqual(
+                check.remediations.map((remediation) => [remediation.policy, remediation.urn]),
+                [["bucket-owner-tag", known.urn]],
+            );
+            assert.deepEqual(
+                check.violations
+                    .filter((violation) => violation.policy === "tags-seen" && violation.urn === known.urn)
+                    .map((violation) => violation.message),
+                // A Struct's keys come in order, as protobuf encodes a map.
+                ['tags {"owner":"platform","team":"web"}'],
+            );
+            const couldNot = check.violations.filter((violation) => violation.policy === "bucket-owner-tag");
+            assert.deepEqual(
+                couldNot.map((violation) => [violation.urn, violation.enforcementLevel]),
+                [[unknown.urn, "advisory"]],
+            );
+            assert.match(couldNot[0].message, /can't run remediation 'bucket-owner-tag'/);
+            assert.match(renderConsole(check), /REMEDIATED \(1\)\n {2}remediating\/bucket-owner-tag: /);
+        } finally {
+            runner.close();
+        }
+    });
+
+    it("asks only the packs that have a policy at level remediate, since the others change nothing", async () => {
+        const packs = [path.join(FIXTURE_PACKS, "remediating"), path.join(FIXTURE_PACKS, "foreign")];
+        const asked = new Map<string, number>();
+        const call = PackProcess.prototype.call;
+        PackProcess.prototype.call = function (this: PackProcess, what, ...rest) {
+            if (what.startsWith("remediate ")) {
+                asked.set(path.basename(this.directory), (asked.get(path.basename(this.directory)) ?? 0) + 1);
+            }
+            return call.call(this, what, ...rest);
+        } as typeof call;
+        const runner = await PolicyRunner.start(packs);
+        try {
+            await runner.check("fixture", [handMadeBucket("uploads"), handMadeBucket("assets")], undefined);
+            assert.deepEqual([...asked], [["remediating", 2]]);
+        } finally {
+            PackProcess.prototype.call = call;
+            runner.close();
+        }
     });
 });
 

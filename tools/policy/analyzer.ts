@@ -35,6 +35,17 @@ export interface PackInfo {
     readonly supportsConfig: boolean;
 }
 
+/** What one remediation policy did to one resource. */
+export interface Remediation {
+    readonly pack: string;
+    readonly policy: string;
+    readonly urn: string;
+    /** The resource's inputs after the remediation; absent when it could not run. */
+    readonly properties?: Record<string, unknown>;
+    /** Why it could not run (e.g. an unknown value during preview), reported as an advisory. */
+    readonly diagnostic?: string;
+}
+
 /** Config of one policy as the engine hands it to a pack. */
 export interface PolicyConfig {
     readonly enforcementLevel?: EnforcementLevel;
@@ -283,6 +294,35 @@ export class AnalyzerSession {
         };
         await Promise.all(Array.from({ length: Math.min(this.limits.concurrency, requests.resources.length) }, worker));
         return diagnostics;
+    }
+
+    /**
+     * Asks the pack to remediate one resource, with the same request as Analyze; returns what it
+     * changed (`properties`, the resource's new inputs as the engine would take them) and what it
+     * could not do (`diagnostic`), in the order of its policies.
+     */
+    async remediate(pack: PackProcess, urn: string, bytes: Buffer): Promise<Remediation[]> {
+        const response = await pack.call<analyzerProto.RemediateResponse>(
+            `remediate of ${urn}`,
+            this.limits.callTimeoutSec,
+            (metadata, options, callback) =>
+                pack.client.makeUnaryRequest(
+                    AnalyzerService.remediate.path,
+                    (request: Buffer) => request,
+                    analyzerProto.RemediateResponse.deserializeBinary,
+                    bytes,
+                    metadata,
+                    options,
+                    callback,
+                ),
+        );
+        return response.getRemediationsList().map((remediation) => ({
+            pack: remediation.getPolicypackname(),
+            policy: remediation.getPolicyname(),
+            urn,
+            properties: remediation.getDiagnostic() ? undefined : (remediation.getProperties()?.toJavaScript() ?? {}),
+            diagnostic: remediation.getDiagnostic() || undefined,
+        }));
     }
 
     /** Analyzes the whole stack once, after every resource. */

@@ -11,6 +11,7 @@ import {
     type PackInfo,
     type PolicyConfig,
     type PolicyInfo,
+    type Remediation,
     type Severity,
 } from "./analyzer";
 import { reconcilePolicyConfig, type PolicyConfigFile } from "./config";
@@ -37,6 +38,8 @@ export interface PolicyCheck {
     readonly stack: string;
     readonly packs: readonly PackInfo[];
     readonly violations: readonly Violation[];
+    /** What remediation policies changed: the packs analyzed the changed inputs, as the engine's do. */
+    readonly remediations: readonly Remediation[];
     readonly resourceCount: number;
 }
 
@@ -69,6 +72,7 @@ export function combinedCheck(checks: readonly PolicyCheck[]): PolicyCheck {
         stack: checks.map((check) => check.stack).join(", "),
         packs,
         violations: checks.flatMap((check) => check.violations),
+        remediations: checks.flatMap((check) => check.remediations),
         resourceCount: checks.reduce((sum, check) => sum + check.resourceCount, 0),
     };
 }
@@ -137,7 +141,7 @@ export class PolicyRunner {
         plannedStack?: AnalyzedStack,
     ): Promise<PolicyCheck> {
         const requests = AnalysisRequests.of(resources, plannedStack);
-        const checked = await Promise.all(
+        const configured = await Promise.all(
             this.sessions.map(async (session) => {
                 const pack = await session.processFor(requests.context);
                 const info = await session.infoOf(pack);
@@ -145,14 +149,24 @@ export class PolicyRunner {
                 if (reconciled) {
                     await session.configure(pack, reconciled);
                 }
-                const diagnostics = [...(await session.analyze(pack, requests)), ...(await session.analyzeStack(pack, requests))];
+                return { session, pack, info, reconciled };
+            }),
+        );
+        const remediated = await remediateAll(configured, resources, requests);
+        const checked = await Promise.all(
+            configured.map(async ({ session, pack, info, reconciled }) => {
+                const diagnostics = [
+                    ...(await session.analyze(pack, remediated.requests)),
+                    ...(await session.analyzeStack(pack, remediated.requests)),
+                ];
                 return { info, violations: diagnostics.map((diagnostic) => toViolation(diagnostic, info, reconciled ?? {})) };
             }),
         );
         return {
             stack,
             packs: checked.map((pack) => pack.info),
-            violations: checked.flatMap((pack) => pack.violations),
+            violations: [...remediated.violations, ...checked.flatMap((pack) => pack.violations)],
+            remediations: remediated.remediations,
             resourceCount: resources.length,
         };
     }
@@ -184,6 +198,81 @@ export class PolicyRunner {
  * Reads exemption reports back into the violation they excuse: `exempted-violations` reports
  * "<policy> is exempted: <message> (...)" so that the real CLI shows it too.
  */
+interface ConfiguredPack {
+    readonly session: AnalyzerSession;
+    readonly pack: PackProcess;
+    readonly info: PackInfo;
+    readonly reconciled: Readonly<Record<string, PolicyConfig>> | undefined;
+}
+
+/** Resources remediated at once, as `AnalyzerSession.analyze` keeps calls in flight. */
+const REMEDIATION_CONCURRENCY = 64;
+
+/**
+ * The engine's first pass over each resource it registers: every pack in turn remediates it, each
+ * seeing what the packs before it changed, and every pack then analyzes the final inputs
+ * (`GenerateSteps` in pulumi/pulumi `pkg/resource/deploy/step_generator.go`); so does the stack
+ * analysis (`AnalyzeResources`, from the resources' inputs). A remediation that could not run
+ * is an advisory finding there. `@pulumi/policy` remediates only with policies at level
+ * `remediate` (`makeRemediateRpcFun`, pulumi/pulumi-policy `sdk/nodejs/policy/server.ts`) and
+ * answers every other call with not-applicable entries, which an offline check does not show:
+ * only packs with such a policy are asked.
+ */
+async function remediateAll(
+    configured: readonly ConfiguredPack[],
+    resources: readonly PlannedResource[],
+    requests: AnalysisRequests,
+): Promise<{ requests: AnalysisRequests; violations: Violation[]; remediations: Remediation[] }> {
+    const remediating = configured.filter(({ info, reconciled }) =>
+        info.policies.some(
+            (policy) =>
+                policy.kind === "resource" && (reconciled?.[policy.name]?.enforcementLevel ?? policy.enforcementLevel) === "remediate",
+        ),
+    );
+    if (remediating.length === 0) {
+        return { requests, violations: [], remediations: [] };
+    }
+    const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+    const changed = new Map<string, PlannedResource>();
+    const violations: Violation[] = [];
+    const remediations: Remediation[] = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < requests.resources.length) {
+            const { urn, bytes: original } = requests.resources[next++];
+            let bytes = original;
+            for (const { session, pack, info } of remediating) {
+                for (const remediation of await session.remediate(pack, urn, bytes)) {
+                    if (remediation.diagnostic !== undefined) {
+                        const policy = info.policies.find((candidate) => candidate.name === remediation.policy);
+                        violations.push({
+                            pack: remediation.pack,
+                            policy: remediation.policy,
+                            enforcementLevel: "advisory",
+                            severity: policy?.severity ?? "unspecified",
+                            urn,
+                            message: remediation.diagnostic,
+                            exempted: false,
+                        });
+                        continue;
+                    }
+                    remediations.push(remediation);
+                    const resource = { ...(changed.get(urn) ?? byUrn.get(urn)!), analyzerInputs: remediation.properties ?? {} };
+                    changed.set(urn, resource);
+                    const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
+                    bytes = AnalysisRequests.of(provider ? [resource, provider] : [resource], requests.context).resources[0].bytes;
+                }
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(REMEDIATION_CONCURRENCY, requests.resources.length) }, worker));
+    if (changed.size === 0) {
+        return { requests, violations, remediations };
+    }
+    const final = resources.map((resource) => changed.get(resource.urn) ?? resource);
+    return { requests: AnalysisRequests.of(final, requests.context), violations, remediations };
+}
+
 /**
  * The config the engine hands a pack with `Configure`, or undefined when it configures none: it
  * configures only a pack that says it takes config, and refuses a config file given for one that

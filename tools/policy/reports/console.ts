@@ -50,6 +50,14 @@ export function renderConsole(check: PolicyCheck, paint: Paint = PLAIN): string 
         }
         lines.push("");
     }
+    if (check.remediations.length > 0) {
+        // The engine analyzes what the remediations made of the inputs; the preview shows each change.
+        lines.push(`REMEDIATED (${check.remediations.length})`);
+        for (const remediation of check.remediations) {
+            lines.push(`  ${remediation.pack}/${remediation.policy}: ${resourceLabel(remediation.urn)}`);
+        }
+        lines.push("");
+    }
     const blocking = blockingViolations(check).length;
     const exempted = check.violations.filter((violation) => violation.exempted).length;
     const advisory = check.violations.length - blocking - exempted;
