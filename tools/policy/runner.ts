@@ -194,10 +194,6 @@ export class PolicyRunner {
     }
 }
 
-/**
- * Reads exemption reports back into the violation they excuse: `exempted-violations` reports
- * "<policy> is exempted: <message> (...)" so that the real CLI shows it too.
- */
 interface ConfiguredPack {
     readonly session: AnalyzerSession;
     readonly pack: PackProcess;
@@ -291,6 +287,10 @@ function configuration(pack: PackInfo, file: PolicyConfigFile | undefined): Reco
     return undefined;
 }
 
+/**
+ * Reads exemption reports back into the violation they excuse: `exempted-violations` reports
+ * "<policy> is exempted: <message> (...)" so that the real CLI shows it too.
+ */
 function toViolation(diagnostic: Diagnostic, pack: PackInfo, config: Readonly<Record<string, PolicyConfig>>): Violation {
     const base = { ...diagnostic, exempted: false };
     if (diagnostic.policy !== EXEMPTED_VIOLATIONS_POLICY) {
