@@ -288,7 +288,7 @@ export class AnalyzerSession {
         const worker = async () => {
             while (next < requests.resources.length) {
                 const { urn, bytes } = requests.resources[next++];
-                const response = await this.send(pack, `analyze of ${urn}`, AnalyzerService.analyze.path, bytes);
+                const response = await this.send(pack, `analyze of ${urn}`, AnalyzerService.analyze.path, bytes, diagnosticsOnly);
                 diagnostics.push(...response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, urn)));
             }
         };
@@ -302,19 +302,12 @@ export class AnalyzerSession {
      * could not do (`diagnostic`), in the order of its policies.
      */
     async remediate(pack: PackProcess, urn: string, bytes: Buffer): Promise<Remediation[]> {
-        const response = await pack.call<analyzerProto.RemediateResponse>(
+        const response = await this.send(
+            pack,
             `remediate of ${urn}`,
-            this.limits.callTimeoutSec,
-            (metadata, options, callback) =>
-                pack.client.makeUnaryRequest(
-                    AnalyzerService.remediate.path,
-                    (request: Buffer) => request,
-                    analyzerProto.RemediateResponse.deserializeBinary,
-                    bytes,
-                    metadata,
-                    options,
-                    callback,
-                ),
+            AnalyzerService.remediate.path,
+            bytes,
+            analyzerProto.RemediateResponse.deserializeBinary,
         );
         return response.getRemediationsList().map((remediation) => ({
             pack: remediation.getPolicypackname(),
@@ -327,14 +320,20 @@ export class AnalyzerSession {
 
     /** Analyzes the whole stack once, after every resource. */
     async analyzeStack(pack: PackProcess, requests: AnalysisRequests): Promise<Diagnostic[]> {
-        const response = await this.send(pack, "analyzeStack", AnalyzerService.analyzeStack.path, requests.stack);
+        const response = await this.send(pack, "analyzeStack", AnalyzerService.analyzeStack.path, requests.stack, diagnosticsOnly);
         return response.getDiagnosticsList().map((diagnostic) => toDiagnostic(diagnostic, ""));
     }
 
-    /** Sends a request serialized once for all packs; the response is decoded for its diagnostics. */
-    private send(pack: PackProcess, what: string, methodPath: string, bytes: Buffer): Promise<analyzerProto.AnalyzeResponse> {
-        return pack.call<analyzerProto.AnalyzeResponse>(what, this.limits.callTimeoutSec, (metadata, options, callback) =>
-            pack.client.makeUnaryRequest(methodPath, (request: Buffer) => request, diagnosticsOnly, bytes, metadata, options, callback),
+    /** Sends a request serialized once for all packs; `decode` reads the response. */
+    private send<Response>(
+        pack: PackProcess,
+        what: string,
+        methodPath: string,
+        bytes: Buffer,
+        decode: (bytes: Uint8Array) => Response,
+    ): Promise<Response> {
+        return pack.call<Response>(what, this.limits.callTimeoutSec, (metadata, options, callback) =>
+            pack.client.makeUnaryRequest(methodPath, (request: Buffer) => request, decode, bytes, metadata, options, callback),
         );
     }
 
