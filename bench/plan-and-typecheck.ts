@@ -36,7 +36,7 @@ interface TsConfig {
 }
 
 /** The package modules (not relative, not `node:`) the TypeScript files under these directories import. */
-function packageModules(directories: readonly string[], excluded: readonly string[] = []): string[] {
+export function packageModules(directories: readonly string[], excluded: readonly string[] = []): string[] {
     const specifiers = new Set<string>();
     const skipped = new Set(excluded.map((directory) => path.join(ROOT, directory)));
     const walk = (directory: string) => {

@@ -3,6 +3,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { packageModules } from "../bench/plan-and-typecheck";
 import { writeFloorPacks } from "../bench/policyFloor";
 import type { FloorStack } from "../bench/sdkFloor";
 import { PolicyRunner } from "../tools/policy/runner";
@@ -10,6 +11,29 @@ import { FIXTURES, REPOSITORY_ROOT } from "./helpers";
 import { handMadeBucket, sharedPolicyRunner } from "./policy/helpers";
 
 describe("benchmark floors", () => {
+    it("the type-check's floor imports every package module the checked files import, and nothing else", () => {
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, "tsconfig.json"), "utf8")) as {
+            include: string[];
+            exclude: string[];
+        };
+        const modules = packageModules(tsconfig.include, tsconfig.exclude);
+        // The providers, and the libraries besides them that our code imports.
+        for (const module of ["@pulumi/pulumi", "@pulumi/aws/s3", "zod", "yaml", "ajv", "typescript"]) {
+            assert.ok(modules.includes(module), module);
+        }
+        // Never a relative path, a Node builtin, or a string passed to `config.require`.
+        assert.deepEqual(
+            modules.filter(
+                (module) =>
+                    module.startsWith(".") ||
+                    module.startsWith("node:") ||
+                    !/^(@[\w.-]+\/)?[\w.-]+(\/[\w.-]+)*$/.test(module) ||
+                    module === "region",
+            ),
+            [],
+        );
+    });
+
     describe("the plan's floor", () => {
         let floor: SpawnSyncReturns<string>;
         before(() => {
