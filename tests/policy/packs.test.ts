@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { planStack } from "../../tools/plan/planner";
+import { planStack, type PlannedResource } from "../../tools/plan/planner";
 import { readPolicyConfigFile } from "../../tools/policy/config";
 import { PolicyRunner } from "../../tools/policy/runner";
 import { REPOSITORY_ROOT, sharedPlan } from "../helpers";
@@ -376,6 +376,32 @@ describe("remediation policies run before analysis, as the engine runs them", ()
             );
             assert.match(couldNot[0].message, /can't run remediation 'bucket-owner-tag'/);
             assert.match(renderConsole(check), /REMEDIATED \(1\)\n {2}remediating\/bucket-owner-tag: /);
+        } finally {
+            runner.close();
+        }
+    });
+
+    it("remediates a provider before the resources it manages, which see it remediated, and reports in registration order", async () => {
+        const provider: PlannedResource = {
+            ...handMadeBucket("unused"),
+            urn: "urn:pulumi:fixture::crypto-beacon::pulumi:providers:aws::site",
+            type: "pulumi:providers:aws",
+            name: "site",
+            custom: true,
+        };
+        const buckets = ["logs", "assets", "uploads"].map((name) => ({ ...handMadeBucket(name), provider: provider.urn }));
+        const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "remediating")]);
+        try {
+            const check = await runner.check("fixture", [provider, ...buckets], undefined);
+            assert.deepEqual(
+                check.remediations.map((remediation) => [remediation.policy, remediation.urn]),
+                [["provider-region", provider.urn], ...buckets.map((bucket) => ["bucket-owner-tag", bucket.urn])],
+            );
+            // Each bucket's remediation saw its provider's region; the analysis sees what came of it.
+            assert.deepEqual(
+                check.violations.filter((violation) => violation.policy === "tags-seen").map((violation) => violation.message),
+                buckets.map(() => 'tags {"owner":"platform","region":"eu-west-1"}'),
+            );
         } finally {
             runner.close();
         }

@@ -403,37 +403,33 @@ export class AnalysisRequests {
 
     static of(resources: readonly PlannedResource[], stack?: AnalyzedStack): AnalysisRequests {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+        // A provider's properties are encoded once, however many resources it manages.
+        const providers = new Map<string, analyzerProto.AnalyzerProviderResource | undefined>();
         const provider = (resource: PlannedResource) => {
-            const found = resource.provider ? byUrn.get(resource.provider) : undefined;
-            return found && providerResource(found);
+            if (!resource.provider) {
+                return undefined;
+            }
+            if (!providers.has(resource.provider)) {
+                const found = byUrn.get(resource.provider);
+                providers.set(resource.provider, found && providerResource(found));
+            }
+            return providers.get(resource.provider);
         };
         // Each resource's properties go into both its Analyze and the AnalyzeStack request.
-        const properties = new Map(
-            resources.map((resource) => [resource.urn, Struct.fromJavaScript(engineProperties(resource.analyzerInputs) as never)]),
-        );
+        const properties = new Map(resources.map((resource) => [resource.urn, propertiesOf(resource)]));
         // Reads (StackReference) are not registrations; the engine does not analyze them.
-        const describe = <Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(
-            message: Message,
-            resource: PlannedResource,
-        ) => {
-            message.setType(resource.type);
-            message.setUrn(resource.urn);
-            message.setName(resource.name);
-            message.setProperties(properties.get(resource.urn));
-            message.setOptions(resourceOptions(resource));
-            message.setProvider(provider(resource));
-            return message;
-        };
         const analyzed = resources
             .filter((resource) => resource.type !== "pulumi:pulumi:StackReference")
             .map((resource) => ({
                 urn: resource.urn,
-                bytes: Buffer.from(describe(new analyzerProto.AnalyzeRequest(), resource).serializeBinary()),
+                bytes: Buffer.from(
+                    describe(new analyzerProto.AnalyzeRequest(), resource, properties.get(resource.urn)!, provider(resource)).serializeBinary(),
+                ),
             }));
         const stackRequest = new analyzerProto.AnalyzeStackRequest();
         stackRequest.setResourcesList(
             resources.map((resource) => {
-                const message = describe(new analyzerProto.AnalyzerResource(), resource);
+                const message = describe(new analyzerProto.AnalyzerResource(), resource, properties.get(resource.urn)!, provider(resource));
                 message.setParent(resource.parent ?? "");
                 message.setDependenciesList([...resource.dependencies]);
                 const propertyDependencies = message.getPropertydependenciesMap();
@@ -447,6 +443,33 @@ export class AnalysisRequests {
         );
         return new AnalysisRequests(analyzed, Buffer.from(stackRequest.serializeBinary()), stack ?? stackNamedByUrns(resources));
     }
+
+    /** One resource's Analyze request (Remediate takes the same), with the provider as it stands now. */
+    static analyzeRequest(resource: PlannedResource, provider: PlannedResource | undefined): Buffer {
+        return Buffer.from(
+            describe(new analyzerProto.AnalyzeRequest(), resource, propertiesOf(resource), provider && providerResource(provider)).serializeBinary(),
+        );
+    }
+}
+
+function propertiesOf(resource: PlannedResource): Struct {
+    return Struct.fromJavaScript(engineProperties(resource.analyzerInputs) as never);
+}
+
+/** What an Analyze request and an AnalyzeStack request's entry say alike about a resource. */
+function describe<Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(
+    message: Message,
+    resource: PlannedResource,
+    properties: Struct,
+    provider: analyzerProto.AnalyzerProviderResource | undefined,
+): Message {
+    message.setType(resource.type);
+    message.setUrn(resource.urn);
+    message.setName(resource.name);
+    message.setProperties(properties);
+    message.setOptions(resourceOptions(resource));
+    message.setProvider(provider);
+    return message;
 }
 
 /** What the engine tells a pack about the stack (`AnalyzerStackConfigureRequest`). */

@@ -213,6 +213,12 @@ const REMEDIATION_CONCURRENCY = 64;
  * `remediate` (`makeRemediateRpcFun`, pulumi/pulumi-policy `sdk/nodejs/policy/server.ts`) and
  * answers every other call with not-applicable entries, which an offline check does not show:
  * only packs with such a policy are asked.
+ *
+ * The engine remediates in registration order, and a resource's request carries its provider as
+ * the step generator holds it, remediated (`getProviderResource`). A provider registers before
+ * the resources it manages, and nothing else one resource's request says depends on another's
+ * remediation, so providers go first, one at a time in order, and the rest go 64 at a time. What
+ * was found is reported in registration order, however the calls finished.
  */
 async function remediateAll(
     configured: readonly ConfiguredPack[],
@@ -230,38 +236,49 @@ async function remediateAll(
     }
     const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
     const changed = new Map<string, PlannedResource>();
-    const violations: Violation[] = [];
-    const remediations: Remediation[] = [];
-    let next = 0;
-    const worker = async () => {
-        while (next < requests.resources.length) {
-            const { urn, bytes: original } = requests.resources[next++];
-            let bytes = original;
-            for (const { session, pack, info } of remediating) {
-                for (const remediation of await session.remediate(pack, urn, bytes)) {
-                    if (remediation.diagnostic !== undefined) {
-                        const policy = info.policies.find((candidate) => candidate.name === remediation.policy);
-                        violations.push({
-                            pack: remediation.pack,
-                            policy: remediation.policy,
-                            enforcementLevel: "advisory",
-                            severity: policy?.severity ?? "unspecified",
-                            urn,
-                            message: remediation.diagnostic,
-                            exempted: false,
-                        });
-                        continue;
-                    }
-                    remediations.push(remediation);
-                    const resource = { ...(changed.get(urn) ?? byUrn.get(urn)!), analyzerInputs: remediation.properties ?? {} };
-                    changed.set(urn, resource);
-                    const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
-                    bytes = AnalysisRequests.of(provider ? [resource, provider] : [resource], requests.context).resources[0].bytes;
+    const current = (urn: string) => changed.get(urn) ?? byUrn.get(urn)!;
+    const found = requests.resources.map(() => ({ violations: [] as Violation[], remediations: [] as Remediation[] }));
+    const remediate = async (index: number) => {
+        const { urn, bytes: planned } = requests.resources[index];
+        const providerUrn = byUrn.get(urn)!.provider;
+        const encode = () => AnalysisRequests.analyzeRequest(current(urn), providerUrn ? current(providerUrn) : undefined);
+        let bytes = providerUrn && changed.has(providerUrn) ? encode() : planned;
+        for (const { session, pack, info } of remediating) {
+            for (const remediation of await session.remediate(pack, urn, bytes)) {
+                if (remediation.diagnostic !== undefined) {
+                    const policy = info.policies.find((candidate) => candidate.name === remediation.policy);
+                    found[index].violations.push({
+                        pack: remediation.pack,
+                        policy: remediation.policy,
+                        enforcementLevel: "advisory",
+                        severity: policy?.severity ?? "unspecified",
+                        urn,
+                        message: remediation.diagnostic,
+                        exempted: false,
+                    });
+                    continue;
                 }
+                found[index].remediations.push(remediation);
+                changed.set(urn, { ...current(urn), analyzerInputs: remediation.properties ?? {} });
+                bytes = encode();
             }
         }
     };
-    await Promise.all(Array.from({ length: Math.min(REMEDIATION_CONCURRENCY, requests.resources.length) }, worker));
+    const isProvider = (index: number) => byUrn.get(requests.resources[index].urn)!.type.startsWith("pulumi:providers:");
+    const order = requests.resources.map((_, index) => index);
+    for (const index of order.filter(isProvider)) {
+        await remediate(index);
+    }
+    const managed = order.filter((index) => !isProvider(index));
+    let next = 0;
+    const worker = async () => {
+        while (next < managed.length) {
+            await remediate(managed[next++]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(REMEDIATION_CONCURRENCY, managed.length) }, worker));
+    const violations = found.flatMap((resource) => resource.violations);
+    const remediations = found.flatMap((resource) => resource.remediations);
     if (changed.size === 0) {
         return { requests, violations, remediations };
     }
