@@ -270,6 +270,34 @@ describe("conformance: analyzer requests as the engine marshals them", function 
     });
 });
 
+describe("conformance: stack policies read outputs, resource policies inputs", function () {
+    this.timeout(180_000);
+
+    it("hands AnalyzeStack what the provider answers (no azure-native path parameters, a component's registered outputs) and Analyze the inputs", async () => {
+        const plan = await planConformance("engine-stack-outputs");
+        const runner = await PolicyRunner.start([path.join(CONFORMANCE, "engine-stack-outputs", "pack")]);
+        try {
+            const check = await runner.check(plan.stack, plan.resources, undefined);
+            assert.deepEqual(check.violations.map((violation) => violation.message).sort(), [
+                "azure-native:network:Subnet inputs " +
+                    "addressPrefix,privateEndpointNetworkPolicies,privateLinkServiceNetworkPolicies,resourceGroupName,subnetName,virtualNetworkName",
+                "azure-native:network:Subnet outputs " +
+                    "addressPrefix,name,privateEndpointNetworkPolicies,privateLinkServiceNetworkPolicies,provisioningState,type",
+                "conformance:index:Site inputs purpose",
+                "conformance:index:Site outputs subnets",
+            ]);
+        } finally {
+            runner.close();
+        }
+    });
+
+    it("keeps an output secret when its input was secret or additionalSecretOutputs names it, as the engine does", async () => {
+        const group = one(await planConformance("engine-stack-outputs"), "azure-native:resources:ResourceGroup");
+        assert.deepEqual(group.analyzerOutputs?.tags, { [specialSigKey]: specialSecretSig, value: { owner: "platform" } });
+        assert.deepEqual(group.analyzerOutputs?.location, { [specialSigKey]: specialSecretSig, value: "eastus2" });
+    });
+});
+
 describe("conformance: packs started and configured as the engine starts them", function () {
     this.timeout(180_000);
 

@@ -5,19 +5,21 @@ import { StackIndex } from "../../policies/lib/rules";
 import type { PlannedResource } from "../../tools/plan/planner";
 
 /**
- * A plan's resources as the policy SDK hands them to a stack policy: inputs as `props`, the
- * provider with its inputs, and parents and dependencies resolved to resources
+ * A plan's resources as the policy SDK hands them to a policy: `props` are the inputs for a
+ * resource policy (Analyze) and the outputs for a stack policy (AnalyzeStack), the provider comes
+ * with its inputs either way, and parents and dependencies are resolved to resources
  * (pulumi/pulumi-policy sdk/nodejs/policy/server.ts builds them the same way from AnalyzeStack,
  * and its own deserializer unwraps secrets, as here).
  */
-export function policyResources(planned: readonly PlannedResource[]): PolicyResource[] {
+export function policyResources(planned: readonly PlannedResource[], props: "inputs" | "outputs"): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
+    const plannedByUrn = new Map(planned.map((resource) => [resource.urn, resource]));
     const resources = planned.map((resource): PolicyResource => {
         const converted: PolicyResource = {
             type: resource.type,
             urn: resource.urn,
             name: resource.name,
-            props: policyProps(resource.analyzerInputs),
+            props: policyProps(props === "outputs" ? (resource.analyzerOutputs ?? resource.analyzerInputs) : resource.analyzerInputs),
             opts: {
                 protect: resource.protect,
                 ignoreChanges: [],
@@ -38,7 +40,8 @@ export function policyResources(planned: readonly PlannedResource[]): PolicyReso
         const converted = resources[position] as { -readonly [K in keyof PolicyResource]: PolicyResource[K] };
         const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
         if (provider) {
-            converted.provider = { type: provider.type, urn: provider.urn, name: provider.name, props: provider.props };
+            const providerInputs = plannedByUrn.get(provider.urn)!.analyzerInputs;
+            converted.provider = { type: provider.type, urn: provider.urn, name: provider.name, props: policyProps(providerInputs) };
         }
         converted.parent = resource.parent ? byUrn.get(resource.parent) : undefined;
         converted.dependencies = resource.dependencies.flatMap((urn) => byUrn.get(urn) ?? []);
@@ -84,10 +87,11 @@ export function evaluateRules(
     config: Readonly<Record<string, Record<string, unknown>>> = {},
     rules: readonly RegisteredRule[] = allRules(),
 ): Finding[] {
-    const stack = StackIndex.of(policyResources(planned));
+    const byResource = StackIndex.of(policyResources(planned, "inputs"));
+    const byStack = StackIndex.of(policyResources(planned, "outputs"));
     return rules.flatMap(({ rule }) =>
         rule
-            .evaluate(stack, config[rule.name] ?? {})
+            .evaluate("validateStack" in rule.policy ? byStack : byResource, config[rule.name] ?? {})
             .map((finding) => ({ rule: rule.name, ...finding, enforcementLevel: rule.info.enforcementLevel ?? "mandatory" })),
     );
 }

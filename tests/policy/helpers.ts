@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { PlannedResource } from "../../tools/plan/planner";
+import { outputsAfterInputChange } from "../../tools/plan/providerOutputs";
 import type { PackProcessOptions } from "../../tools/policy/packProcess";
 import { DEFAULT_PACKS, PolicyRunner, type PolicyCheck, type Violation } from "../../tools/policy/runner";
 import { closeAtEndOfRun } from "../runEnd";
@@ -59,12 +60,27 @@ export function mutate(
         found = true;
         const analyzerInputs = structuredClone(resource.analyzerInputs);
         change(analyzerInputs);
-        return { ...resource, analyzerInputs, inputs: analyzerInputs };
+        return withInputs(resource, analyzerInputs);
     });
     if (!found) {
         throw new Error(`no ${type} named ${name} to mutate`);
     }
     return mutated;
+}
+
+/**
+ * A planned resource given other inputs (and, in `other`, another type or other fields), with
+ * the outputs its provider would answer for them: stack policies read the outputs.
+ */
+export function withInputs(
+    resource: PlannedResource,
+    analyzerInputs: Record<string, unknown>,
+    other: Partial<Omit<PlannedResource, "analyzerInputs" | "analyzerOutputs" | "inputs">> = {},
+): PlannedResource {
+    const type = other.type ?? resource.type;
+    const analyzerOutputs =
+        resource.analyzerOutputs && outputsAfterInputChange(type, resource.analyzerOutputs, resource.analyzerInputs, analyzerInputs);
+    return { ...resource, ...other, analyzerInputs, inputs: analyzerInputs, ...(analyzerOutputs ? { analyzerOutputs } : {}) };
 }
 
 export function violationsOf(check: PolicyCheck, policy: string): Violation[] {

@@ -4,7 +4,7 @@ import { sharedPlan } from "../helpers";
 import { evaluateRules } from "./evaluate";
 import { allRules } from "../../policies/lib/registry";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
-import { mutate } from "./helpers";
+import { mutate, withInputs } from "./helpers";
 
 /** A copy in which one resource is gone, as if the component no longer made it. */
 function without(resources: readonly PlannedResource[], type: string, name: string): PlannedResource[] {
@@ -29,7 +29,7 @@ function rewire(
         const inputs = structuredClone(resource.analyzerInputs);
         const dependencies = structuredClone(resource.propertyDependencies) as Record<string, string[]>;
         change(inputs, dependencies);
-        return { ...resource, analyzerInputs: inputs, inputs, propertyDependencies: dependencies };
+        return withInputs(resource, inputs, { propertyDependencies: dependencies });
     });
     assert.ok(found, `no ${type} named ${name}`);
     return result;
@@ -308,13 +308,7 @@ describe("intent policies, over the prod site plans", function () {
                 };
                 return [
                     ...resources,
-                    {
-                        ...original,
-                        urn: `${original.urn}-blob-reader`,
-                        name: "azure-workloads-web-blob-reader",
-                        analyzerInputs: inputs,
-                        inputs,
-                    },
+                    withInputs(original, inputs, { urn: `${original.urn}-blob-reader`, name: "azure-workloads-web-blob-reader" }),
                 ];
             },
             expect: /role assignment azure-workloads-web-blob-reader \(Storage Blob Data Reader\).*the service \(web\) needs no Storage Blob Data Reader/,

@@ -8,7 +8,7 @@ import { readPolicyConfigFile, type PolicyConfigFile } from "../../tools/policy/
 import { blockingViolations, type PolicyRunner } from "../../tools/policy/runner";
 import { BREADTH_CASES } from "./breadthCases";
 import { evaluateRules, firingRules, frozen } from "./evaluate";
-import { firingPolicies, mutate, sharedPolicyRunner, violationsOf } from "./helpers";
+import { firingPolicies, mutate, sharedPolicyRunner, violationsOf, withInputs } from "./helpers";
 
 /** The prod plans every test of this file reads: planned once, frozen, and cloned where a case breaks them. */
 interface ProdPlans {
@@ -135,7 +135,7 @@ describe("policy rules", function () {
             broken: (resources) =>
                 resources.map((resource) =>
                     resource.type === "aws:ec2/subnet:Subnet" && resource.name.includes("private")
-                        ? { ...resource, analyzerInputs: { ...resource.analyzerInputs, availabilityZone: "us-east-1a" } }
+                        ? withInputs(resource, { ...resource.analyzerInputs, availabilityZone: "us-east-1a" })
                         : resource,
                 ),
             expect: /private subnets span 1 availability zone\(s\); at least 3 required/,
@@ -221,12 +221,14 @@ describe("policy rules", function () {
             assert.deepEqual(ruleFindings(inline, "aws-cloudtrail-bucket-access-logged"), []);
             const asBucketV2 = withoutTrailBucketLogging().map((resource) =>
                 resource.type === "aws:s3/bucket:Bucket" && resource.name === TRAIL_BUCKET
-                    ? {
-                          ...resource,
-                          type: "aws:s3/bucketV2:BucketV2",
-                          urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
-                          analyzerInputs: { ...resource.analyzerInputs, loggings: [{ targetBucket: "aws-site-access-logs-f000d7e" }] },
-                      }
+                    ? withInputs(
+                          resource,
+                          { ...resource.analyzerInputs, loggings: [{ targetBucket: "aws-site-access-logs-f000d7e" }] },
+                          {
+                              type: "aws:s3/bucketV2:BucketV2",
+                              urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+                          },
+                      )
                     : resource,
             );
             const trail = asBucketV2.find((resource) => resource.type === "aws:cloudtrail/trail:Trail")!;
@@ -236,7 +238,7 @@ describe("policy rules", function () {
             assert.deepEqual(ruleFindings(renamed, "aws-cloudtrail-bucket-access-logged"), []);
             const unlogged = renamed.map((resource) =>
                 resource.type === "aws:s3/bucketV2:BucketV2"
-                    ? { ...resource, analyzerInputs: { ...resource.analyzerInputs, loggings: [] } }
+                    ? withInputs(resource, { ...resource.analyzerInputs, loggings: [] })
                     : resource,
             );
             assert.match(ruleFindings(unlogged, "aws-cloudtrail-bucket-access-logged")[0].message, /no server access logging/);
@@ -251,11 +253,11 @@ describe("policy rules", function () {
             assert.deepEqual(ruleFindings(byName, "aws-cloudtrail-bucket-access-logged"), []);
             const otherBucket = [
                 ...withoutTrailBucketLogging(),
-                {
-                    ...logging,
-                    propertyDependencies: { ...logging.propertyDependencies, bucket: [] },
-                    analyzerInputs: { ...logging.analyzerInputs, bucket: "another-bucket" },
-                },
+                withInputs(
+                    logging,
+                    { ...logging.analyzerInputs, bucket: "another-bucket" },
+                    { propertyDependencies: { ...logging.propertyDependencies, bucket: [] } },
+                ),
             ];
             assert.equal(ruleFindings(otherBucket, "aws-cloudtrail-bucket-access-logged").length, 1);
         });
@@ -317,12 +319,14 @@ describe("policy rules", function () {
                 );
                 const asBucketV2 = bare.map((resource) =>
                     resource.type === "aws:s3/bucket:Bucket" && resource.name === "aws-assets"
-                        ? {
-                              ...resource,
-                              type: "aws:s3/bucketV2:BucketV2",
-                              urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
-                              analyzerInputs: { ...resource.analyzerInputs, ...inlineV2 },
-                          }
+                        ? withInputs(
+                              resource,
+                              { ...resource.analyzerInputs, ...inlineV2 },
+                              {
+                                  type: "aws:s3/bucketV2:BucketV2",
+                                  urn: resource.urn.replace("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+                              },
+                          )
                         : resource,
                 );
                 assert.deepEqual(ruleFindings(asBucketV2, rule), [], `${rule} reads the BucketV2's inline form`);
@@ -336,8 +340,10 @@ describe("policy rules", function () {
                 delete inputs.secretStringWoVersion;
             });
             const version = plainValue.find((resource) => resource.type === "aws:secretsmanager/secretVersion:SecretVersion")!;
+            // Made here, not planned: its inputs stand for its outputs.
             const rotation = (rotationRules: Record<string, unknown>): PlannedResource => ({
                 ...version,
+                analyzerOutputs: undefined,
                 type: "aws:secretsmanager/secretRotation:SecretRotation",
                 urn: version.urn.replace(
                     "aws:secretsmanager/secretVersion:SecretVersion",
@@ -769,6 +775,7 @@ function edgeCases() {
                         ),
                         inputs,
                         analyzerInputs: inputs,
+                        analyzerOutputs: undefined,
                         propertyDependencies: {},
                     },
                 ];

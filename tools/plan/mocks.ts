@@ -5,6 +5,7 @@ import { renderPolicyDocument } from "./iamPolicyDocument";
 import { configChildren, RemoteManifestError, type KubernetesChild } from "./kubernetesYaml";
 import { checkName, describeViolation, type CheckedName, type NameViolation } from "./naming";
 import { registeredUrns, rpcKeepAlive } from "./sdkInternals";
+import { providerOutputs } from "./providerOutputs";
 
 /** AWS's documentation account and a zeroed Azure subscription: plausible, never real. */
 export const OFFLINE_AWS_ACCOUNT = "123456789012";
@@ -790,7 +791,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const checkedProperty = checked.property ? { [checked.property]: physicalName } : {};
         return {
             id,
-            state: { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra },
+            state: providerOutputs(type, { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra }),
         };
     }
 

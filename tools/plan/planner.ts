@@ -13,6 +13,7 @@ import {
     type RegisterResourceOutputsRequest,
     type RegisterResourceRequest,
     type RegisterResourceResponse,
+    type ReadResourceResponse,
 } from "./sdkInternals";
 import { offlineEscSecretKeys, PlanInputError, readProject, readStackFile, type Project, type StackSettings } from "./stackFile";
 
@@ -33,6 +34,12 @@ export interface PlannedResource {
      * signature (offline, their values are placeholders), resource references as URNs.
      */
     readonly analyzerInputs: Record<string, unknown>;
+    /**
+     * Outputs as the engine hands them to `AnalyzeStack`: what the provider answered (here, the
+     * mocks), with a top-level output secret where its input was or `additionalSecretOutputs`
+     * names it. Absent for resources made by hand, whose inputs stand for their outputs.
+     */
+    readonly analyzerOutputs?: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     /**
@@ -360,6 +367,11 @@ class PlanMonitor extends MockMonitor {
                     custom: request.getCustom(),
                     inputs: plain(inputs, true) as Record<string, unknown>,
                     analyzerInputs: inputs,
+                    analyzerOutputs: engineOutputs(
+                        response.getObject()?.toJavaScript() ?? {},
+                        inputs,
+                        request.getAdditionalsecretoutputsList(),
+                    ),
                     protect: request.getProtect(),
                     retainOnDelete: request.getRetainondelete(),
                     deleteBeforeReplace: deleteBeforeReplaceOption(request),
@@ -376,7 +388,7 @@ class PlanMonitor extends MockMonitor {
 
     override async readResource(
         request: ReadResourceRequest,
-        callback: (error: Error | null, response?: { getUrn(): string }) => void,
+        callback: (error: Error | null, response?: ReadResourceResponse) => void,
     ): Promise<void> {
         await super.readResource(request, (error, response) => {
             if (!error && response) {
@@ -389,6 +401,7 @@ class PlanMonitor extends MockMonitor {
                     custom: true,
                     inputs: plain(request.getProperties()?.toJavaScript() ?? {}, true) as Record<string, unknown>,
                     analyzerInputs: request.getProperties()?.toJavaScript() ?? {},
+                    analyzerOutputs: response.getProperties()?.toJavaScript() ?? {},
                     protect: false,
                     retainOnDelete: false,
                     ignoreChanges: [],
@@ -405,11 +418,31 @@ class PlanMonitor extends MockMonitor {
         request: RegisterResourceOutputsRequest,
         callback: (error: Error | null, response?: unknown) => void,
     ): void {
+        const outputs = request.getOutputs()?.toJavaScript() ?? {};
         if (request.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
-            this.stackOutputs = plain(request.getOutputs()?.toJavaScript() ?? {}, true) as Record<string, unknown>;
+            this.stackOutputs = plain(outputs, true) as Record<string, unknown>;
+        }
+        // A component's outputs (and the stack's) are what it registers, not what it was registered with.
+        const index = this.planned.findIndex((resource) => resource.urn === request.getUrn());
+        if (index >= 0) {
+            this.planned[index] = { ...this.planned[index], analyzerOutputs: outputs };
         }
         super.registerResourceOutputs(request, callback);
     }
+}
+
+/**
+ * A resource's outputs as the engine keeps them: a top-level output is made secret when its input
+ * was secret, or when `additionalSecretOutputs` names it (`executeRegisterResource` in pulumi/pulumi
+ * `pkg/resource/deploy/step_executor.go`).
+ */
+function engineOutputs(outputs: Record<string, unknown>, inputs: Record<string, unknown>, additionalSecret: readonly string[]): Record<string, unknown> {
+    const isSecret = (value: unknown) => typeof value === "object" && value !== null && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+    return Object.fromEntries(
+        Object.entries(outputs).map(([key, value]) =>
+            !isSecret(value) && (isSecret(inputs[key]) || additionalSecret.includes(key)) ? [key, { [specialSigKey]: specialSecretSig, value }] : [key, value],
+        ),
+    );
 }
 
 /** The marker that stands for a secret value in plans, reports and JSON. */

@@ -11,7 +11,7 @@ export interface MockMonitorLike {
         callback: (error: Error | null, response?: RegisterResourceResponse) => void,
     ): Promise<void>;
     registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (error: Error | null, response?: unknown) => void): void;
-    readResource(request: ReadResourceRequest, callback: (error: Error | null, response?: { getUrn(): string }) => void): Promise<void>;
+    readResource(request: ReadResourceRequest, callback: (error: Error | null, response?: ReadResourceResponse) => void): Promise<void>;
 }
 
 /** The protobuf RegisterResourceRequest, as far as the planner reads it. */
@@ -44,6 +44,11 @@ export interface ReadResourceRequest {
     getName(): string;
     getParent(): string;
     getProvider(): string;
+    getProperties(): ProtobufStruct | undefined;
+}
+/** What the mocks answered for a read: its URN and the resource's state. */
+export interface ReadResourceResponse {
+    getUrn(): string;
     getProperties(): ProtobufStruct | undefined;
 }
 export interface ProtobufStruct {

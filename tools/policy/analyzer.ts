@@ -415,8 +415,12 @@ export class AnalysisRequests {
             }
             return providers.get(resource.provider);
         };
-        // Each resource's properties go into both its Analyze and the AnalyzeStack request.
-        const properties = new Map(resources.map((resource) => [resource.urn, propertiesOf(resource)]));
+        const properties = new Map(resources.map((resource) => [resource.urn, propertiesOf(resource.analyzerInputs)]));
+        // AnalyzeStack reads each resource's outputs, Analyze its inputs (`AnalyzeResources` and
+        // `analyzeAll` in pulumi/pulumi `pkg/resource/deploy/step_generator.go`); a resource made by
+        // hand has no outputs, and its inputs stand for them.
+        const outputs = (resource: PlannedResource) =>
+            resource.analyzerOutputs ? propertiesOf(resource.analyzerOutputs) : properties.get(resource.urn)!;
         // Reads (StackReference) are not registrations; the engine does not analyze them.
         const analyzed = resources
             .filter((resource) => resource.type !== "pulumi:pulumi:StackReference")
@@ -429,7 +433,7 @@ export class AnalysisRequests {
         const stackRequest = new analyzerProto.AnalyzeStackRequest();
         stackRequest.setResourcesList(
             resources.map((resource) => {
-                const message = describe(new analyzerProto.AnalyzerResource(), resource, properties.get(resource.urn)!, provider(resource));
+                const message = describe(new analyzerProto.AnalyzerResource(), resource, outputs(resource), provider(resource));
                 message.setParent(resource.parent ?? "");
                 message.setDependenciesList([...resource.dependencies]);
                 const propertyDependencies = message.getPropertydependenciesMap();
@@ -447,13 +451,18 @@ export class AnalysisRequests {
     /** One resource's Analyze request (Remediate takes the same), with the provider as it stands now. */
     static analyzeRequest(resource: PlannedResource, provider: PlannedResource | undefined): Buffer {
         return Buffer.from(
-            describe(new analyzerProto.AnalyzeRequest(), resource, propertiesOf(resource), provider && providerResource(provider)).serializeBinary(),
+            describe(
+                new analyzerProto.AnalyzeRequest(),
+                resource,
+                propertiesOf(resource.analyzerInputs),
+                provider && providerResource(provider),
+            ).serializeBinary(),
         );
     }
 }
 
-function propertiesOf(resource: PlannedResource): Struct {
-    return Struct.fromJavaScript(engineProperties(resource.analyzerInputs) as never);
+function propertiesOf(properties: Record<string, unknown>): Struct {
+    return Struct.fromJavaScript(engineProperties(properties) as never);
 }
 
 /** What an Analyze request and an AnalyzeStack request's entry say alike about a resource. */
@@ -552,7 +561,7 @@ function providerResource(provider: PlannedResource): analyzerProto.AnalyzerProv
     message.setType(provider.type);
     message.setUrn(provider.urn);
     message.setName(provider.name);
-    message.setProperties(Struct.fromJavaScript(engineProperties(provider.analyzerInputs) as never));
+    message.setProperties(propertiesOf(provider.analyzerInputs));
     return message;
 }
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { EXEMPTED_MARKER, EXEMPTED_VIOLATIONS_POLICY } from "../../policies/lib/exemptions";
 import type { PlannedResource } from "../plan/planner";
+import { outputsAfterInputChange } from "../plan/providerOutputs";
 import {
     AnalysisRequests,
     type AnalyzedStack,
@@ -259,7 +260,16 @@ async function remediateAll(
                     continue;
                 }
                 found[index].remediations.push(remediation);
-                changed.set(urn, { ...current(urn), analyzerInputs: remediation.properties ?? {} });
+                const before = current(urn);
+                const inputs = remediation.properties ?? {};
+                changed.set(urn, {
+                    ...before,
+                    analyzerInputs: inputs,
+                    // The stack analysis reads outputs: the provider's answer to the remediated inputs.
+                    ...(before.analyzerOutputs
+                        ? { analyzerOutputs: outputsAfterInputChange(before.type, before.analyzerOutputs, before.analyzerInputs, inputs) }
+                        : {}),
+                });
                 bytes = encode();
             }
         }

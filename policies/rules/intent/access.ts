@@ -10,7 +10,7 @@ import {
 } from "../../../model/intent";
 import { AwsSite, DEPLOY_RUNNER } from "./awsNetwork";
 import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
-import { list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
+import { azureName, list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
 import { hasDeployRunner, NO_DEPLOYER, siteView, sitesIn } from "./reachability";
 import { verdict, type Excess, type Verdict } from "./verdict";
 
@@ -204,16 +204,20 @@ function azureIdentity(view: PlanView, principal: IntentResource | undefined, ro
     return {};
 }
 
-/** Collections of ARM ids and the planned types that make them. */
-const SCOPE_TYPES: Readonly<Record<string, { type: string; nameProperty?: string }>> = {
+/**
+ * Collections of ARM ids and the planned types that make them. A child addressed by its own name
+ * under a parent the scope came from (a secret of a vault) is found by name: the ARM name is its
+ * `name` output, which a stack policy reads (its `secretName` is a path parameter, not an output).
+ */
+const SCOPE_TYPES: Readonly<Record<string, { type: string; byName?: boolean }>> = {
     vaults: { type: "azure-native:keyvault:Vault" },
-    secrets: { type: "azure-native:keyvault:Secret", nameProperty: "secretName" },
+    secrets: { type: "azure-native:keyvault:Secret", byName: true },
     registries: { type: "azure-native:containerregistry:Registry" },
     storageAccounts: { type: "azure-native:storage:StorageAccount" },
-    containers: { type: "azure-native:storage:BlobContainer", nameProperty: "containerName" },
+    containers: { type: "azure-native:storage:BlobContainer", byName: true },
     managedClusters: { type: "azure-native:containerservice:ManagedCluster" },
     redisEnterprise: { type: "azure-native:redisenterprise:RedisEnterprise" },
-    databases: { type: "azure-native:redisenterprise:Database", nameProperty: "databaseName" },
+    databases: { type: "azure-native:redisenterprise:Database", byName: true },
     virtualNetworks: { type: "azure-native:network:VirtualNetwork" },
 };
 
@@ -228,7 +232,7 @@ export function scopeProblem(view: PlanView, assignment: IntentResource): string
     const sources = view.dependencies(assignment, "scope");
     if (collection === "subnets") {
         const inVnet = sources.some((vnet) => list(vnet.props.subnets).some((subnet) => subnet.name === name));
-        const separate = view.ofType("azure-native:network:Subnet").some((subnet) => (subnet.props.subnetName ?? subnet.name) === name);
+        const separate = view.ofType("azure-native:network:Subnet").some((subnet) => azureName(subnet) === name);
         return inVnet || separate ? undefined : `scope ${scope}: no subnet ${name} in the plan`;
     }
     if (collection === "resourceGroups" || segments.length <= 2) {
@@ -238,8 +242,8 @@ export function scopeProblem(view: PlanView, assignment: IntentResource): string
     if (!kind) {
         return undefined;
     }
-    const found = kind.nameProperty
-        ? view.ofType(kind.type).some((resource) => resource.props[kind.nameProperty!] === name)
+    const found = kind.byName
+        ? view.ofType(kind.type).some((resource) => azureName(resource) === name)
         : sources.some((resource) => resource.type === kind.type);
     return found ? undefined : `scope ${scope}: no ${kind.type} ${name} in the plan`;
 }

@@ -1,5 +1,5 @@
 import type { PortRange, Protocol } from "../../../model/intent";
-import { cidrContains, isAddress, list, object, parsePortRange, portsCover, type IntentResource, type PlanView } from "./plan";
+import { azureName, cidrContains, isAddress, list, object, parsePortRange, portsCover, type IntentResource, type PlanView } from "./plan";
 
 /** One party of a flow on Azure: addresses, or a service tag for Azure's own sources. */
 export interface AzureParty {
@@ -175,7 +175,7 @@ export class AzureSite {
                 return owner;
             }
             const leaf = id.split("/").pop() ?? "";
-            return nsgs.find((nsg) => leaf === nsg.props.networkSecurityGroupName || leaf.startsWith(nsg.name));
+            return nsgs.find((nsg) => leaf === azureName(nsg) || leaf.startsWith(nsg.name));
         };
         const vnets = view.ofType("azure-native:network:VirtualNetwork");
         this.vnetSpace = vnets.flatMap((vnet) => list<string>(object(vnet.props.addressSpace).addressPrefixes));
@@ -189,7 +189,7 @@ export class AzureSite {
             })),
         );
         const separate = view.ofType("azure-native:network:Subnet").map((subnet) => ({
-            name: String(subnet.props.subnetName ?? subnet.name),
+            name: azureName(subnet),
             cidr: String(subnet.props.addressPrefix ?? list<string>(subnet.props.addressPrefixes)[0]),
             nsg: nsgOf(object(subnet.props.networkSecurityGroup).id),
             filtersPrivateEndpoints: ["Enabled", "NetworkSecurityGroupEnabled"].includes(
@@ -254,7 +254,7 @@ export class AzureSite {
                 .find((dependency) => dependency.type === "azure-native:network:Subnet");
             const dependent =
                 subnetResource &&
-                this.subnets.find((subnet) => subnet.name === String(subnetResource.props.subnetName ?? subnetResource.name));
+                this.subnets.find((subnet) => subnet.name === azureName(subnetResource));
             if (dependent) {
                 return dependent;
             }

@@ -1,5 +1,5 @@
 import { CAPACITY, CHART_REQUESTS, INSTANCE_TYPES, type Site } from "../../../model/intent";
-import { list, object, type PlanView } from "./plan";
+import { azureName, list, object, type PlanView } from "./plan";
 import { siteView, sitesIn } from "./reachability";
 import { verdict, type Verdict } from "./verdict";
 
@@ -66,7 +66,7 @@ function pools(view: PlanView, site: Site): Pool[] {
     const inline = list(cluster?.props.agentPoolProfiles).map((profile) => ({ profile, name: String(profile.name), urn: cluster!.urn }));
     const separate = view
         .ofType("azure-native:containerservice:AgentPool")
-        .map((pool) => ({ profile: pool.props, name: String(pool.props.agentPoolName ?? pool.name), urn: pool.urn }));
+        .map((pool) => ({ profile: pool.props, name: azureName(pool), urn: pool.urn }));
     return [...inline, ...separate].map(({ profile, name, urn }) => ({
         name,
         urn,

@@ -176,6 +176,16 @@ export function object(value: unknown): Record<string, unknown> {
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/**
+ * An Azure resource's ARM name as a stack policy sees it: its `name` output (its own name input,
+ * `subnetName` or `secretName`, is a path parameter, which azure-native does not answer among its
+ * outputs). Until the preview knows it, the Pulumi name stands in, which our components give the
+ * child resources they name.
+ */
+export function azureName(resource: IntentResource): string {
+    return String(resource.props.name ?? resource.name);
+}
+
 /** An IAM-style policy document (inputs carry them as JSON text), its statements. */
 export function statements(document: unknown): Record<string, unknown>[] {
     let parsed = document;
