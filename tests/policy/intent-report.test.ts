@@ -2,8 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { intendedFlows } from "../../model/intent";
 import type { IntentEvaluation } from "../../policies/rules/intent/evaluate";
-import { renderIntentReport } from "../../tools/policy/reports/intent";
+import { evaluateStacks, renderIntentReport } from "../../tools/policy/reports/intent";
 import { README_FILE, renderReadme } from "../../tools/policy/reports/intentReadme";
+import { sharedPlan } from "../helpers";
 
 describe("intent report", () => {
     const flows = intendedFlows("aws").map((flow) =>
@@ -29,6 +30,16 @@ describe("intent report", () => {
         capacity: [{ id: "workloads-fit-at-minimum", site: "aws", holds: false, by: [], problems: ["CPU: 9125m requested, 1600m usable"] }],
     };
     const report = renderIntentReport([{ stack: "prod-aws", evaluation }], new Date("2026-12-01T00:00:00Z"));
+
+    it("judges what the packs judge, from the outputs: prod, which they pass, has every flow allowed and every need granted", async () => {
+        const edge = await sharedPlan("prod");
+        const failing = evaluateStacks([...edge.referencedStacks, edge]).flatMap(({ evaluation }) =>
+            [...evaluation.flows, ...evaluation.needs]
+                .filter((verdict) => !verdict.holds)
+                .map((verdict) => `${verdict.site} ${verdict.id}: ${verdict.problems.join("; ")}`),
+        );
+        assert.deepEqual(failing, []);
+    });
 
     it("gives each intended flow a row with its verdict and the rule that allows it or what blocks it", () => {
         assert.match(

@@ -6,13 +6,16 @@ import type { Excess, Verdict } from "../../../policies/rules/intent/verdict";
 import type { PlannedResource } from "../../plan/planner";
 import { htmlPage } from "./htmlPage";
 
-/** The planner's resources as the intent checks read them: the inputs the engine hands analyzers. */
+/**
+ * The planner's resources as the intent checks read them: the outputs the engine hands a stack
+ * policy (`AnalyzeStack`), so that the report and the packs' intent rules judge the same plan.
+ */
 export function intentResources(resources: readonly PlannedResource[]): IntentResource[] {
     return resources.map((resource) => ({
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
-        props: resource.analyzerInputs,
+        props: resource.analyzerOutputs ?? resource.analyzerInputs,
         deps: resource.propertyDependencies,
         ...(resource.provider ? { provider: resource.provider } : {}),
     }));
