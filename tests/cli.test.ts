@@ -15,6 +15,7 @@ import {
     type FlagSpec,
     type Main,
 } from "../tools/cli";
+import { planTarget } from "../tools/cli/progress";
 import { DRILL_COMMAND, main as drillMain } from "../tools/drill/cli";
 import { diffPlans, renderDiff, type PlanJson } from "../tools/plan/diff";
 import { PLAN_COMMAND, main as planMain } from "../tools/plan/cli";
@@ -66,6 +67,11 @@ const TOOLS: [string, CommandSpec<Record<string, FlagSpec>>, Main][] = [
 ];
 
 describe("command-line tools", () => {
+    it("plan a stack as its first deployment with --new-stack, as an existing one without", () => {
+        assert.equal(planTarget({ stack: "prod", "new-stack": true }).newStack, true);
+        assert.equal(planTarget({ stack: "prod" }).newStack, false);
+    });
+
     it("compile through Node's compile cache from their shared module on, unless the user set a cache", () => {
         const environment = { ...process.env };
         delete environment.NODE_COMPILE_CACHE;

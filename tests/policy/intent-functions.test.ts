@@ -6,7 +6,7 @@ import { parseQuantity } from "../../policies/rules/intent/capacity";
 import { allowingStatement, denyingStatement } from "../../policies/rules/intent/iam";
 import { networkPoliciesAllow, selects, type Peer } from "../../policies/rules/intent/kubernetesNetwork";
 import { unknownCheckingProxy, type PolicyResource } from "@pulumi/policy";
-import { cidrContains, fromPolicyResources, PlanView, type IntentResource } from "../../policies/rules/intent/plan";
+import { cidrContains, fromPolicyResources, PlanView, type IntentResource, type UnknownRead } from "../../policies/rules/intent/plan";
 import { scopeProblem } from "../../policies/rules/intent/access";
 
 // The marker of a value a preview cannot know, as @pulumi/policy's proxy reads it (proxy.js unknownStringValue).
@@ -390,15 +390,27 @@ describe("capacity and scope arithmetic", () => {
 describe("inputs with values unknown at preview", () => {
     it("read as absent, in objects and arrays alike, instead of failing the rule", () => {
         const props = unknownCheckingProxy({ cidrBlocks: ["10.0.0.0/16", UNKNOWN], vpcId: UNKNOWN, description: "d" });
-        const [read] = fromPolicyResources([
-            {
-                type: "aws:ec2/securityGroup:SecurityGroup",
-                name: "g",
-                urn: "urn:g",
-                props,
-                propertyDependencies: {},
-            } as unknown as PolicyResource,
-        ]);
+        const unknowns: UnknownRead[] = [];
+        const [read] = fromPolicyResources(
+            [
+                {
+                    type: "aws:ec2/securityGroup:SecurityGroup",
+                    name: "g",
+                    urn: "urn:g",
+                    props,
+                    propertyDependencies: {},
+                } as unknown as PolicyResource,
+            ],
+            unknowns,
+        );
         assert.deepEqual(read.props, { cidrBlocks: ["10.0.0.0/16"], description: "d" });
+        // Each is told, so that a failing verdict can wait for the update (intent/rules.ts).
+        assert.deepEqual(
+            unknowns.map(({ resource, error }) => [resource, error.message]),
+            [
+                ["aws:ec2/securityGroup:SecurityGroup g", "string value at .cidrBlocks.1 can't be known during preview"],
+                ["aws:ec2/securityGroup:SecurityGroup g", "string value at .vpcId can't be known during preview"],
+            ],
+        );
     });
 });

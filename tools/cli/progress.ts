@@ -7,6 +7,10 @@ export const PLAN_TARGET_FLAGS = {
     stack: { type: "string", value: "<name>", help: "plan Pulumi.<name>.yaml of this project" },
     program: { type: "string", value: "<path>", help: "plan another Pulumi TypeScript program (directory or entry file)" },
     config: { type: "string", value: "<file>", help: "the stack file to plan it with" },
+    "new-stack": {
+        type: "boolean",
+        help: "plan as the first `pulumi up` previews it: nothing exists yet, so ids,\nARNs and what is built from them are unknown",
+    },
 } as const satisfies Record<string, FlagSpec>;
 
 /**
@@ -17,7 +21,8 @@ export function planTarget(flags: {
     readonly stack?: string;
     readonly program?: string;
     readonly config?: string;
-}): Pick<PlanOptions, "stack" | "program" | "configFile"> {
+    readonly "new-stack"?: boolean;
+}): Pick<PlanOptions, "stack" | "program" | "configFile" | "newStack"> {
     if (flags.stack && flags.config) {
         throw new CommandError("--stack and --config both name a stack; give one", 2);
     }
@@ -27,7 +32,7 @@ export function planTarget(flags: {
     if (flags.stack && !flags.program) {
         requireStack(flags.stack);
     }
-    return { stack: flags.stack, program: flags.program, configFile: flags.config };
+    return { stack: flags.stack, program: flags.program, configFile: flags.config, newStack: flags["new-stack"] ?? false };
 }
 
 /**

@@ -17,7 +17,7 @@ const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 export const PLAN_COMMAND = {
     command: "npm run plan",
     synopsis: [
-        "--stack <name> [--json <file>] [--diagram <file>] [--diff <plan.json>] [--skip-policy]",
+        "--stack <name> [--new-stack] [--json <file>] [--diagram <file>] [--diff <plan.json>] [--skip-policy]",
         "--program <dir|file> --config <Pulumi.<stack>.yaml> [--json <file>]",
     ],
     description: `Runs a stack's program offline under the Pulumi runtime's mocks and shows what

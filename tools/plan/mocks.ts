@@ -55,6 +55,14 @@ export class UnplannedStackReferenceError extends Error {
 
 export interface OfflineMocksOptions {
     readonly stack: string;
+    /**
+     * Nothing exists yet: a custom resource of a cloud provider is answered as a provider answers
+     * the first preview's Create, with its checked inputs (those it echoes as outputs) and no id or
+     * computed output (`CreateStep.Apply` passes `Preview`; the Terraform bridge answers its planned
+     * state, computed attributes unknown; azure-native `PreviewOutputs`). The SDK resolves what is
+     * missing as unknown during a preview. Kubernetes objects keep their offline answers.
+     */
+    readonly newStack?: boolean;
     /** Planned outputs of a referenced stack, or undefined when it has not been planned yet. */
     readonly stackReferenceOutputs: (name: string) => { outputs: Record<string, unknown>; secretOutputNames: string[] } | undefined;
 }
@@ -162,6 +170,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         }
         if (!args.custom) {
             return { id: undefined, state: {} };
+        }
+        if (this.options.newStack && !type.startsWith("kubernetes:")) {
+            return { id: undefined, state: providerOutputs(type, this.checkedInputs(type, name, inputs)) };
         }
         const [pkg, module] = type.split(":");
         switch (pkg) {

@@ -107,6 +107,13 @@ export interface PlanOptions {
      * planned. @default none
      */
     readonly onStack?: (start: StackStart) => void;
+    /**
+     * Plan every stack of the run as its first `pulumi preview` sees it, before anything exists:
+     * providers answer no id and no computed output, which the SDK reads as unknown during a
+     * preview, so ids, ARNs and what is built from them are unknown (`OfflineMocksOptions.newStack`).
+     * @default false: the stacks exist, and an update's preview knows what they hold
+     */
+    readonly newStack?: boolean;
 }
 
 /** A stack whose program the planner is starting. */
@@ -154,6 +161,7 @@ async function planStackNow(options: PlanOptions): Promise<StackPlan> {
         options.configOverrides ?? {},
         offlineEscSecrets,
         options.onStack ?? (() => undefined),
+        options.newStack ?? false,
     );
     return session.plan(stackFilePath, []);
 }
@@ -168,6 +176,7 @@ class PlanSession {
         private readonly configOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>,
         private readonly offlineEscSecrets: readonly string[],
         private readonly onStack: NonNullable<PlanOptions["onStack"]>,
+        private readonly newStack: boolean,
     ) {}
 
     async plan(stackFilePath: string, chain: readonly string[]): Promise<StackPlan> {
@@ -208,6 +217,7 @@ class PlanSession {
         pulumi.runtime.setAllConfig(config, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
+            newStack: this.newStack,
             stackReferenceOutputs: (name) => {
                 // A stack outside this project is left unplanned: plan() then refuses it, exit 2.
                 const local = this.localStackName(name);

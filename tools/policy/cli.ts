@@ -12,7 +12,7 @@ import { DEFAULT_PACKS } from "./runner";
 export const POLICY_COMMAND = {
     command: "npm run policy",
     synopsis: [
-        "--stack <name> [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>] [--intent <dir>]",
+        "--stack <name> [--new-stack] [--json <file>] [--sarif <file>] [--markdown <file>] [--evidence <dir>] [--intent <dir>]",
         "--program <dir|file> --config <Pulumi.<stack>.yaml> [...]",
         "--list [--json <file>]",
     ],

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { evaluateNeeds, excessGrants } from "./access";
 import { evaluateCapacity } from "./capacity";
-import { fromPolicyResources, PlanView, type IntentResource } from "./plan";
+import { fromPolicyResources, PlanView, type IntentResource, type UnknownRead } from "./plan";
 import { evaluateFlows, sitesIn, unintendedOpenings } from "./reachability";
 import type { Excess, Verdict } from "./verdict";
 
@@ -28,13 +28,19 @@ export function evaluateIntent(resources: readonly IntentResource[]): IntentEval
     };
 }
 
-// Every intent rule of an analysis reads the same evaluation: it is made once per resource list.
-const evaluations = new WeakMap<readonly PolicyResource[], IntentEvaluation>();
+/** The evaluation of what CrossGuard handed a stack policy, and the values its preview could not know. */
+export interface PolicyEvaluation extends IntentEvaluation {
+    readonly unknowns: readonly UnknownRead[];
+}
 
-export function evaluationOf(resources: readonly PolicyResource[]): IntentEvaluation {
+// Every intent rule of an analysis reads the same evaluation: it is made once per resource list.
+const evaluations = new WeakMap<readonly PolicyResource[], PolicyEvaluation>();
+
+export function evaluationOf(resources: readonly PolicyResource[]): PolicyEvaluation {
     let evaluation = evaluations.get(resources);
     if (!evaluation) {
-        evaluation = evaluateIntent(fromPolicyResources(resources));
+        const unknowns: UnknownRead[] = [];
+        evaluation = { ...evaluateIntent(fromPolicyResources(resources, unknowns)), unknowns };
         evaluations.set(resources, evaluation);
     }
     return evaluation;

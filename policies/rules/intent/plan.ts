@@ -13,12 +13,20 @@ export interface IntentResource {
     readonly provider?: string;
 }
 
-export function fromPolicyResources(resources: readonly PolicyResource[]): IntentResource[] {
+/**
+ * The stack policy's resources, flattened. Values a preview cannot know yet are left out (see
+ * `known`); `unknowns`, when given, collects where each was, so that a rule can defer a verdict
+ * that may rest on one.
+ */
+export function fromPolicyResources(resources: readonly PolicyResource[], unknowns: UnknownRead[] = []): IntentResource[] {
     return resources.map((resource) => ({
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
-        props: known(resource.props) as Record<string, unknown>,
+        props: known(resource.props, (error) => unknowns.push({ resource: `${resource.type} ${resource.name}`, error })) as Record<
+            string,
+            unknown
+        >,
         deps: Object.fromEntries(
             Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)]),
         ),
@@ -26,22 +34,41 @@ export function fromPolicyResources(resources: readonly PolicyResource[]): Inten
     }));
 }
 
+/** `@pulumi/policy`'s error for reading an unknown value, typed: it marks the class @internal, so its declaration is stripped. */
+export type PreviewUnknownError = Error & { readonly unknownTypeSentinel: unknown; readonly props: readonly string[] };
+export const PreviewUnknownError = UnknownValueError as new (unknownTypeSentinel: unknown, props: readonly string[]) => PreviewUnknownError;
+
+/** A value the intent checks could not read because the preview cannot know it yet. */
+export interface UnknownRead {
+    readonly resource: string;
+    readonly error: PreviewUnknownError;
+}
+
 /**
- * A plain copy of the inputs without the values a preview cannot know yet: CrossGuard hands them
- * over behind a proxy that throws `UnknownValueError` when one is read, and the intent checks walk
- * whole inputs. An unknown value reads as absent, which makes a check fail rather than pass.
+ * A plain copy of the properties without the values a preview cannot know yet: CrossGuard hands
+ * them over behind a proxy that throws `UnknownValueError` when one is read, and the intent checks
+ * walk whole properties. An unknown value reads as absent, which makes a check fail rather than
+ * pass; `unknown` hears of each.
  */
-function known(value: unknown): unknown {
+function known(value: unknown, unknown: (error: PreviewUnknownError) => void): unknown {
+    const read = (get: () => unknown): { value: unknown } | undefined => {
+        try {
+            return { value: known(get(), unknown) };
+        } catch (error) {
+            if (!(error instanceof PreviewUnknownError)) {
+                throw error;
+            }
+            unknown(error);
+            return undefined;
+        }
+    };
     if (Array.isArray(value)) {
         // Each element is read on its own: iterating the proxied array would throw at the first unknown.
         const copy: unknown[] = [];
         for (let index = 0; index < value.length; index++) {
-            try {
-                copy.push(known(value[index]));
-            } catch (error) {
-                if (!(error instanceof UnknownValueError)) {
-                    throw error;
-                }
+            const element = read(() => value[index]);
+            if (element) {
+                copy.push(element.value);
             }
         }
         return copy;
@@ -49,12 +76,9 @@ function known(value: unknown): unknown {
     if (value && typeof value === "object") {
         const copy: Record<string, unknown> = {};
         for (const key of Object.keys(value)) {
-            try {
-                copy[key] = known((value as Record<string, unknown>)[key]);
-            } catch (error) {
-                if (!(error instanceof UnknownValueError)) {
-                    throw error;
-                }
+            const property = read(() => (value as Record<string, unknown>)[key]);
+            if (property) {
+                copy[key] = property.value;
             }
         }
         return copy;

@@ -1,8 +1,37 @@
 import { accessNeeds, intendedFlows } from "../../../model/intent";
-import { stackRule, type StackFinding } from "../../lib/rules";
+import { stackRule, type StackFinding, type StackIndex } from "../../lib/rules";
 import { formatPorts } from "./awsNetwork";
-import { evaluationOf } from "./evaluate";
+import { evaluationOf, type PolicyEvaluation } from "./evaluate";
+import { PreviewUnknownError, type UnknownRead } from "./plan";
 import type { Excess, Verdict } from "./verdict";
+
+/**
+ * A rule's findings over the stack's evaluation, unless the stack held values its preview cannot
+ * know yet (a first deployment's ids, ARNs, and the policies built from them): a failing verdict may
+ * then rest on a value read as absent, and the rule defers as `@pulumi/policy` defers any policy
+ * that reads an unknown value. It throws the SDK's `UnknownValueError`, which the pack reports as an
+ * advisory "can't run policy ... during preview" (`makeAnalyzeStackRpcFun` in pulumi/pulumi-policy
+ * `sdk/nodejs/policy/server.ts`), and judges when the engine analyzes the stack again after the
+ * update's steps, every value known (`AnalyzeResources` in `Execute`, pulumi/pulumi
+ * `pkg/resource/deploy/deployment_executor.go`). A verdict that holds with values missing holds.
+ */
+function judged(stack: StackIndex, findings: (evaluation: PolicyEvaluation) => StackFinding[]): StackFinding[] {
+    const evaluation = evaluationOf(stack.resources);
+    const found = findings(evaluation);
+    if (found.length > 0 && evaluation.unknowns.length > 0) {
+        throw new UnknownUntilUpdate(evaluation.unknowns);
+    }
+    return found;
+}
+
+/** The SDK's error for an unknown value, saying how many the checks met and where the first was. */
+class UnknownUntilUpdate extends PreviewUnknownError {
+    constructor(unknowns: readonly UnknownRead[]) {
+        const [first] = unknowns;
+        super(first.error.unknownTypeSentinel, first.error.props);
+        this.message = `the stack holds ${unknowns.length} value(s) unknown until the update, the first in ${first.resource}: ${first.error.message}`;
+    }
+}
 
 const failing = (verdicts: readonly Verdict[], describe: (item: Verdict) => string): StackFinding[] =>
     verdicts
@@ -22,10 +51,12 @@ function describeNeed(item: Verdict): string {
     return `[${item.site}] need ${need.id} (${need.service ?? need.identity} must ${need.action})`;
 }
 
-const capacity = (prefix: string) => (stack: Parameters<Parameters<typeof stackRule>[0]["check"]>[0]) =>
-    failing(
-        evaluationOf(stack.resources).capacity.filter((item) => item.id.startsWith(prefix)),
-        (item) => `[${item.site}] ${item.id}`,
+const capacity = (prefix: string) => (stack: StackIndex) =>
+    judged(stack, (evaluation) =>
+        failing(
+            evaluation.capacity.filter((item) => item.id.startsWith(prefix)),
+            (item) => `[${item.site}] ${item.id}`,
+        ),
     );
 
 export const intendedFlowsAllowed = stackRule({
@@ -36,7 +67,7 @@ export const intendedFlowsAllowed = stackRule({
     severity: "high",
     remediation: "Open the flow named in the message in the component that owns the blocking control, as narrowly as the model states it.",
     controls: { pciDss: ["1.2.1", "1.3.1"], soc2: ["A1.2", "CC6.6"] },
-    check: (stack) => failing(evaluationOf(stack.resources).flows, describeFlow),
+    check: (stack) => judged(stack, (evaluation) => failing(evaluation.flows, describeFlow)),
 });
 
 export const noUnintendedFlows = stackRule({
@@ -48,7 +79,7 @@ export const noUnintendedFlows = stackRule({
     remediation:
         "Remove the rule, narrow it to the ports and peers of the flow it serves, or add the flow to model/intent.ts with the reason it exists.",
     controls: { pciDss: ["1.2.1", "1.3.1", "1.3.2"], soc2: ["CC6.6"], gdpr: ["32"] },
-    check: (stack) => excessFindings(evaluationOf(stack.resources).openings),
+    check: (stack) => judged(stack, (evaluation) => excessFindings(evaluation.openings)),
 });
 
 export const accessNeedsGranted = stackRule({
@@ -59,7 +90,7 @@ export const accessNeedsGranted = stackRule({
     severity: "high",
     remediation: "Grant the need named in the message to its identity, on the resource the model names, at a scope the stack creates.",
     controls: { pciDss: ["7.2.1", "7.2.2"], soc2: ["CC6.1"] },
-    check: (stack) => failing(evaluationOf(stack.resources).needs, describeNeed),
+    check: (stack) => judged(stack, (evaluation) => failing(evaluation.needs, describeNeed)),
 });
 
 export const noAccessBeyondNeeds = stackRule({
@@ -70,7 +101,7 @@ export const noAccessBeyondNeeds = stackRule({
     severity: "high",
     remediation: "Remove the grant, narrow its scope to the resource, or declare the need in model/intent.ts with its reason.",
     controls: { pciDss: ["7.2.1", "7.2.2"], soc2: ["CC6.1"], gdpr: ["25", "32"] },
-    check: (stack) => excessFindings(evaluationOf(stack.resources).excess),
+    check: (stack) => judged(stack, (evaluation) => excessFindings(evaluation.excess)),
 });
 
 export const workloadsFitCapacity = stackRule({
