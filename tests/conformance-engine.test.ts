@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
+import { providerOutputs } from "../tools/plan/providerOutputs";
 import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
 import { analyzedPlan, diagnosticsOnly, engineProperties, packEnvironment } from "../tools/policy/analyzer";
 import { PolicyRunner } from "../tools/policy/runner";
@@ -289,6 +290,38 @@ describe("conformance: stack policies read outputs, resource policies inputs", f
         } finally {
             runner.close();
         }
+    });
+
+    it("answers an aws resource with every attribute its schema has, unset and write-only ones null, as the Terraform bridge does", () => {
+        const version = providerOutputs("aws:secretsmanager/secretVersion:SecretVersion", {
+            secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:token",
+            secretStringWo: "value",
+            secretStringWoVersion: 2,
+            notAnAttribute: true,
+        });
+        assert.deepEqual(version, {
+            secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:token",
+            secretStringWo: null,
+            secretStringWoVersion: 2,
+            secretBinary: null,
+            secretString: null,
+        });
+        // A member declared over several lines (an object type) counts too.
+        assert.deepEqual(providerOutputs("aws:ec2/subnet:Subnet", { tags: { tier: "private" } }).tags, { tier: "private" });
+    });
+
+    it("answers an azure-native resource with its response's properties: no path parameters", () => {
+        assert.deepEqual(
+            providerOutputs("azure-native:keyvault:Secret", {
+                resourceGroupName: "site",
+                vaultName: "vault",
+                secretName: "token",
+                name: "token",
+                properties: { contentType: "text/plain" },
+                tags: { owner: "platform" },
+            }),
+            { name: "token", properties: { contentType: "text/plain" }, tags: { owner: "platform" } },
+        );
     });
 
     it("keeps an output secret when its input was secret or additionalSecretOutputs names it, as the engine does", async () => {

@@ -28,7 +28,13 @@ export function statements(policy: unknown): Record<string, unknown>[] {
     return Array.isArray(list) ? arrayInput(list) : arrayInput(list === undefined ? [] : [list]);
 }
 
-export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+/**
+ * Whether a property holds a value: neither absent nor null. A stack policy reads outputs, where
+ * the Terraform bridge gives every attribute the program left unset as null.
+ */
+export const isSet = (value: unknown): boolean => value !== undefined && value !== null;
+
+export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : isSet(value) ? [value] : []);
 
 /** An ARM resource's `properties` object, or an empty one. */
 export const armProperties = (props: Record<string, unknown>) => objectInput(props.properties) ?? {};

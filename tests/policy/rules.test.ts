@@ -358,6 +358,12 @@ describe("policy rules", function () {
             const rule = "aws-secrets-manager-rotation";
             assert.deepEqual(ruleFindings([...plainValue, rotation({ automaticallyAfterDays: 30 })], rule), []);
             assert.deepEqual(ruleFindings([...plainValue, rotation({ scheduleExpression: "rate(10 days)" })], rule), []);
+            // As outputs carry it: the bridge gives the attribute left unset as null.
+            assert.match(
+                ruleFindings([...plainValue, rotation({ automaticallyAfterDays: null, scheduleExpression: "rate(180 days)" })], rule)[0]
+                    .message,
+                /rotates every 180 days; at most 90 allowed/,
+            );
             assert.match(
                 ruleFindings([...plainValue, rotation({ automaticallyAfterDays: 180 })], rule)[0].message,
                 /rotates every 180 days; at most 90 allowed/,

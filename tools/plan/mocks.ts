@@ -718,7 +718,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
         }
         const checkedProperty = checked.property && checked.property !== "name" ? { [checked.property]: physicalName } : {};
-        return { id, state: { ...inputs, name: physicalName, ...checkedProperty, arn, region, ...extra } };
+        return { id, state: providerOutputs(type, { ...inputs, name: physicalName, ...checkedProperty, arn, region, ...extra }) };
     }
 
     private azureResource(type: string, module: string, name: string, inputs: Record<string, unknown>, checked: CheckedName) {

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { objectInput } from "../../lib/props";
+import { isSet, objectInput } from "../../lib/props";
 import { propertyRule, stackRule } from "../../lib/rules";
 import { referringResources, type Reference } from "./references";
 
@@ -41,7 +41,8 @@ function rotationProblem(rotation: PolicyResource, maximumDays: number): string 
     }
     const rules = objectInput(rotation.props.rotationRules) ?? {};
     const rate = RATE_IN_DAYS.exec(String(rules.scheduleExpression ?? ""));
-    const days = rules.automaticallyAfterDays !== undefined ? Number(rules.automaticallyAfterDays) : rate ? Number(rate[1]) : undefined;
+    // Outputs: the bridge gives the nested attribute left unset as null.
+    const days = isSet(rules.automaticallyAfterDays) ? Number(rules.automaticallyAfterDays) : rate ? Number(rate[1]) : undefined;
     return days !== undefined && days > maximumDays ? `rotates every ${days} days; at most ${maximumDays} allowed` : undefined;
 }
 
@@ -86,12 +87,9 @@ export const awsSecretsRotated = stackRule<RotationConfig>({
                 return problems.length === rotations.length ? finding(problems.join("; ")) : [];
             }
             const versions = referringResources(stack, secret, "aws:secretsmanager/secretVersion:SecretVersion", SECRET_ID);
-            const unrotated = versions.filter(
-                (version) =>
-                    version.props.secretString !== undefined ||
-                    version.props.secretBinary !== undefined ||
-                    (version.props.secretStringWo !== undefined && version.props.secretStringWoVersion === undefined),
-            );
+            // A stack policy reads outputs: an unset attribute is null there, and the write-only
+            // value always is (the provider refuses it without its version).
+            const unrotated = versions.filter((version) => isSet(version.props.secretString) || isSet(version.props.secretBinary));
             return unrotated.length > 0
                 ? finding("the program writes its value with no rotation (no SecretRotation, no write-only version to bump)")
                 : [];
