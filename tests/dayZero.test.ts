@@ -133,3 +133,18 @@ describe("day 0 of a new site", () => {
         }
     });
 });
+
+describe("the first preview of a stack (--new-stack)", function () {
+    this.timeout(120_000);
+    const vpcOf = (plan: StackPlan) => plan.resources.find((resource) => resource.type === "aws:ec2/vpc:Vpc")!;
+
+    it("leaves ids and computed outputs unknown for the stack asked for, and plans the stacks it reads as existing", async () => {
+        const site = await planStack({ stack: "prod-aws", newStack: true });
+        // No id, no ARN: the provider answered the checked inputs alone.
+        assert.equal(vpcOf(site).analyzerOutputs?.arn, undefined);
+        assert.equal(vpcOf(site).analyzerOutputs?.cidrBlock, vpcOf(site).analyzerInputs.cidrBlock);
+        const edge = await planStack({ stack: "prod", newStack: true });
+        const readSite = edge.referencedStacks.find((plan) => plan.stack === "prod-aws")!;
+        assert.match(String(vpcOf(readSite).analyzerOutputs?.arn), /^arn:aws:ec2:/, "a stack the edge reads exists already");
+    });
+});

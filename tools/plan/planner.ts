@@ -108,10 +108,11 @@ export interface PlanOptions {
      */
     readonly onStack?: (start: StackStart) => void;
     /**
-     * Plan every stack of the run as its first `pulumi preview` sees it, before anything exists:
-     * providers answer no id and no computed output, which the SDK reads as unknown during a
-     * preview, so ids, ARNs and what is built from them are unknown (`OfflineMocksOptions.newStack`).
-     * @default false: the stacks exist, and an update's preview knows what they hold
+     * Plan the stack as its first `pulumi preview` sees it, before anything of it exists: providers
+     * answer no id and no computed output, which the SDK reads as unknown during a preview, so ids,
+     * ARNs and what is built from them are unknown (`OfflineMocksOptions.newStack`). The stacks it
+     * reads through StackReference exist already: it could not read them otherwise.
+     * @default false: the stack exists, and an update's preview knows what it holds
      */
     readonly newStack?: boolean;
 }
@@ -194,7 +195,8 @@ class PlanSession {
                 readStacks: referenced.map((plan) => plan.stack),
                 configuration: { project: this.project.name, organization: this.organization, config, secretKeys: settings.secretKeys },
             });
-            const attempt = await this.runOnce(settings, config);
+            // Only the stack asked for is new: the stacks it reads exist already, or it could not read them.
+            const attempt = await this.runOnce(settings, config, this.newStack && chain.length === 0);
             if (attempt.unplannedReferences.length === 0) {
                 return { ...attempt.plan, referencedStacks: referenced };
             }
@@ -213,11 +215,12 @@ class PlanSession {
     private async runOnce(
         settings: StackSettings,
         config: Readonly<Record<string, string>>,
+        newStack: boolean,
     ): Promise<{ plan: StackPlan; unplannedReferences: string[] }> {
         pulumi.runtime.setAllConfig(config, settings.secretKeys);
         const mocks = new OfflineMocks({
             stack: settings.stack,
-            newStack: this.newStack,
+            newStack,
             stackReferenceOutputs: (name) => {
                 // A stack outside this project is left unplanned: plan() then refuses it, exit 2.
                 const local = this.localStackName(name);
