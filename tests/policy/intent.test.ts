@@ -408,6 +408,20 @@ describe("intent of every environment", function () {
 describe("intent policies on a stack's first preview", function () {
     this.timeout(180_000);
 
+    it("stay mandatory through the pack on an existing stack, whose preview knows every value", async () => {
+        const site = (await sharedPlan("prod")).referencedStacks.find((plan) => plan.stack === "prod-aws")!;
+        const broken = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => (inputs.ingress = []));
+        const check = await (
+            await sharedPolicyRunner()
+        ).check(site.stack, broken, readPolicyConfigFile("policies/config/prod-aws.json"), analyzedPlan(site));
+        const flows = check.violations.filter((violation) => violation.policy === "intended-flows-allowed");
+        assert.deepEqual(
+            flows.map((violation) => violation.enforcementLevel),
+            ["mandatory"],
+        );
+        assert.match(flows[0].message, /\[aws\] flow services-to-redis /);
+    });
+
     it("defer, as @pulumi/policy defers a policy that reads an unknown value, instead of blocking the first deployment", async () => {
         // Before anything exists, ids, ARNs and the policy documents built from them are unknown:
         // read as absent, they failed 58 mandatory intent verdicts over prod's two sites.

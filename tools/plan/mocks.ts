@@ -709,6 +709,29 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             case "aws:apigatewayv2/integration:Integration":
                 id = this.hex(`${type}:${name}`, 6);
                 break;
+            case "aws:ec2/vpcEndpoint:VpcEndpoint":
+                // A gateway endpoint routes to its service's AWS-managed prefix list, whose ranges
+                // it reports (published in AWS's ip-ranges.json, and they change): stand-ins from
+                // a documentation range (RFC 5737), two per endpoint as S3's and DynamoDB's have several.
+                if (inputs.vpcEndpointType === "Gateway") {
+                    extra.prefixListId = `pl-${this.hex(`${name}:prefix-list`, 8)}`;
+                    extra.cidrBlocks = [`${this.documentationAddress("192.0.2", `${name}:a`)}/32`, `${this.documentationAddress("192.0.2", `${name}:b`)}/32`];
+                }
+                break;
+            case "aws:ec2/vpnConnection:VpnConnection":
+                // AWS gives each of the two tunnels an outside address and, unless one was given, a
+                // generated pre-shared key (32 characters).
+                for (const tunnel of [1, 2]) {
+                    extra[`tunnel${tunnel}Address`] = this.documentationAddress("203.0.113", `${name}:tunnel${tunnel}`);
+                    extra[`tunnel${tunnel}PresharedKey`] = inputs[`tunnel${tunnel}PresharedKey`] ?? this.hex(`${name}:tunnel${tunnel}:psk`, 32);
+                }
+                break;
+            case "aws:s3/bucketObjectv2:BucketObjectv2":
+                // What S3 answers for the object it stored: an ETag (its MD5 for a single-part upload)
+                // and, in a versioned bucket, the version's id.
+                extra.etag = this.hex(`${name}:etag`, 32);
+                extra.versionId = this.hex(`${name}:version`, 32);
+                break;
             case "aws:ec2/eip:Eip":
                 extra.allocationId = id;
                 extra.publicIp = this.documentationAddress("203.0.113", name);
