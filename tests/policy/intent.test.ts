@@ -411,9 +411,12 @@ describe("intent policies on a stack's first preview", function () {
     it("stay mandatory through the pack on an existing stack, whose preview knows every value", async () => {
         const site = (await sharedPlan("prod")).referencedStacks.find((plan) => plan.stack === "prod-aws")!;
         const broken = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => (inputs.ingress = []));
-        const check = await (
-            await sharedPolicyRunner()
-        ).check(site.stack, broken, readPolicyConfigFile("policies/config/prod-aws.json"), analyzedPlan(site));
+        const check = await (await sharedPolicyRunner()).check(
+            site.stack,
+            broken,
+            readPolicyConfigFile("policies/config/prod-aws.json"),
+            analyzedPlan(site),
+        );
         const flows = check.violations.filter((violation) => violation.policy === "intended-flows-allowed");
         assert.deepEqual(
             flows.map((violation) => violation.enforcementLevel),
@@ -428,7 +431,12 @@ describe("intent policies on a stack's first preview", function () {
         const runner = await sharedPolicyRunner();
         for (const stack of ["prod-aws", "prod-azure"]) {
             const plan = await planStack({ stack, newStack: true });
-            const check = await runner.check(plan.stack, plan.resources, readPolicyConfigFile(`policies/config/${stack}.json`), analyzedPlan(plan));
+            const check = await runner.check(
+                plan.stack,
+                plan.resources,
+                readPolicyConfigFile(`policies/config/${stack}.json`),
+                analyzedPlan(plan),
+            );
             assert.deepEqual(
                 check.violations.filter((violation) => violation.enforcementLevel === "mandatory").map((violation) => violation.message),
                 [],

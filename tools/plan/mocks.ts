@@ -715,7 +715,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 // a documentation range (RFC 5737), two per endpoint as S3's and DynamoDB's have several.
                 if (inputs.vpcEndpointType === "Gateway") {
                     extra.prefixListId = `pl-${this.hex(`${name}:prefix-list`, 8)}`;
-                    extra.cidrBlocks = [`${this.documentationAddress("192.0.2", `${name}:a`)}/32`, `${this.documentationAddress("192.0.2", `${name}:b`)}/32`];
+                    extra.cidrBlocks = [
+                        `${this.documentationAddress("192.0.2", `${name}:a`)}/32`,
+                        `${this.documentationAddress("192.0.2", `${name}:b`)}/32`,
+                    ];
                 }
                 break;
             case "aws:ec2/vpnConnection:VpnConnection":
@@ -723,7 +726,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 // generated pre-shared key (32 characters).
                 for (const tunnel of [1, 2]) {
                     extra[`tunnel${tunnel}Address`] = this.documentationAddress("203.0.113", `${name}:tunnel${tunnel}`);
-                    extra[`tunnel${tunnel}PresharedKey`] = inputs[`tunnel${tunnel}PresharedKey`] ?? this.hex(`${name}:tunnel${tunnel}:psk`, 32);
+                    extra[`tunnel${tunnel}PresharedKey`] =
+                        inputs[`tunnel${tunnel}PresharedKey`] ?? this.hex(`${name}:tunnel${tunnel}:psk`, 32);
                 }
                 break;
             case "aws:s3/bucketObjectv2:BucketObjectv2":
@@ -825,7 +829,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const checkedProperty = checked.property ? { [checked.property]: physicalName } : {};
         return {
             id,
-            state: providerOutputs(type, { ...inputs, ...checkedProperty, name: physicalName, type: armType, provisioningState: "Succeeded", ...extra }),
+            state: providerOutputs(type, {
+                ...inputs,
+                ...checkedProperty,
+                name: physicalName,
+                type: armType,
+                provisioningState: "Succeeded",
+                ...extra,
+            }),
         };
     }
 

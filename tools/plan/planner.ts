@@ -449,11 +449,18 @@ class PlanMonitor extends MockMonitor {
  * was secret, or when `additionalSecretOutputs` names it (`executeRegisterResource` in pulumi/pulumi
  * `pkg/resource/deploy/step_executor.go`).
  */
-function engineOutputs(outputs: Record<string, unknown>, inputs: Record<string, unknown>, additionalSecret: readonly string[]): Record<string, unknown> {
-    const isSecret = (value: unknown) => typeof value === "object" && value !== null && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+function engineOutputs(
+    outputs: Record<string, unknown>,
+    inputs: Record<string, unknown>,
+    additionalSecret: readonly string[],
+): Record<string, unknown> {
+    const isSecret = (value: unknown) =>
+        typeof value === "object" && value !== null && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
     return Object.fromEntries(
         Object.entries(outputs).map(([key, value]) =>
-            !isSecret(value) && (isSecret(inputs[key]) || additionalSecret.includes(key)) ? [key, { [specialSigKey]: specialSecretSig, value }] : [key, value],
+            !isSecret(value) && (isSecret(inputs[key]) || additionalSecret.includes(key))
+                ? [key, { [specialSigKey]: specialSecretSig, value }]
+                : [key, value],
         ),
     );
 }

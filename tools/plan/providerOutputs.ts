@@ -81,7 +81,9 @@ function outputMembers(type: string): ReadonlyMap<string, OutputMember> {
     let members = declaredOutputs.get(type);
     if (!members) {
         const [pkg, module = "", resource = ""] = type.split(":");
-        const file = module.includes("/") ? `${module}.d.ts` : path.join(module, `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`);
+        const file = module.includes("/")
+            ? `${module}.d.ts`
+            : path.join(module, `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`);
         const root = path.dirname(require.resolve(`@pulumi/${pkg}/package.json`));
         const declaration = path.join(root, file);
         if (!fs.existsSync(declaration)) {

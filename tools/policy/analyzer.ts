@@ -427,7 +427,12 @@ export class AnalysisRequests {
             .map((resource) => ({
                 urn: resource.urn,
                 bytes: Buffer.from(
-                    describe(new analyzerProto.AnalyzeRequest(), resource, properties.get(resource.urn)!, provider(resource)).serializeBinary(),
+                    describe(
+                        new analyzerProto.AnalyzeRequest(),
+                        resource,
+                        properties.get(resource.urn)!,
+                        provider(resource),
+                    ).serializeBinary(),
                 ),
             }));
         const stackRequest = new analyzerProto.AnalyzeStackRequest();

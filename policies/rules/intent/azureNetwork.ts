@@ -252,9 +252,7 @@ export class AzureSite {
             const subnetResource = Object.keys(resource.deps)
                 .flatMap((property) => this.view.dependencies(resource, property))
                 .find((dependency) => dependency.type === "azure-native:network:Subnet");
-            const dependent =
-                subnetResource &&
-                this.subnets.find((subnet) => subnet.name === azureName(subnetResource));
+            const dependent = subnetResource && this.subnets.find((subnet) => subnet.name === azureName(subnetResource));
             if (dependent) {
                 return dependent;
             }
