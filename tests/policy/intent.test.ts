@@ -450,4 +450,26 @@ describe("intent policies on a stack's first preview", function () {
             }
         }
     });
+    it("judge an opening to the whole internet at once, unknown values or not: they can hide an address, never add one", async () => {
+        const site = await planStack({ stack: "prod-aws", newStack: true });
+        const open = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => {
+            (inputs.ingress as Record<string, unknown>[]).push({
+                protocol: "tcp",
+                fromPort: 6379,
+                toPort: 6379,
+                cidrBlocks: ["0.0.0.0/0"],
+            });
+        });
+        const check = await (await sharedPolicyRunner()).check(
+            site.stack,
+            open,
+            readPolicyConfigFile("policies/config/prod-aws.json"),
+            analyzedPlan(site),
+        );
+        const openings = check.violations.filter((violation) => violation.policy === "no-unintended-flows");
+        assert.ok(
+            openings.some((violation) => violation.enforcementLevel === "mandatory" && /admits the whole internet/.test(violation.message)),
+            openings.map((violation) => `${violation.enforcementLevel}: ${violation.message}`).join("\n"),
+        );
+    });
 });

@@ -562,6 +562,9 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
  * the flows they serve; admissions from anywhere; and pod networks left open because the CNI does
  * not enforce the NetworkPolicies written for them.
  */
+/** Why an opening to every address is one: no intended flow comes from the whole internet. */
+export const WHOLE_INTERNET = "admits the whole internet";
+
 export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]): Excess[] {
     const used = new Set(verdicts.flatMap((item) => item.by));
     const flowsUsing = (label: string) =>
@@ -577,7 +580,7 @@ export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]
                 const control = `${rule.label}: ${rule.direction} ${rule.protocol === "-1" ? "all" : rule.protocol} ${formatPorts(rule.ports)} ${rule.direction === "ingress" ? "from" : "to"} ${[...rule.cidrs, ...rule.peers.map((peer) => view.get(peer)?.name ?? peer)].join(", ")}`;
                 const serving = flowsUsing(rule.label);
                 if (rule.direction === "ingress" && rule.cidrs.some((cidr) => cidr === "0.0.0.0/0" || cidr === "::/0")) {
-                    openings.push({ site, control, reason: "admits the whole internet", urn: rule.urn });
+                    openings.push({ site, control, reason: WHOLE_INTERNET, urn: rule.urn });
                 } else if (!used.has(rule.label)) {
                     openings.push({ site, control, reason: "no intended flow needs it", urn: rule.urn });
                 } else if (!serving.some((flow) => portsCover(flow.ports, rule.ports)) && !isNodePortFor(aws, rule.ports)) {
@@ -604,7 +607,7 @@ export function unintendedOpenings(whole: PlanView, verdicts: readonly Verdict[]
                 for (const rule of nsgRules(nsg).filter((candidate) => candidate.allow)) {
                     const control = `${rule.label}: ${rule.direction} ${rule.protocol} ${rule.ports.map(formatPorts).join(",")} ${rule.direction === "Inbound" ? "from" : "to"} ${rule.peers.join(", ")}`;
                     if (rule.direction === "Inbound" && rule.peers.some((peer) => ["*", "Internet", "Any", "0.0.0.0/0"].includes(peer))) {
-                        openings.push({ site, control, reason: "admits the whole internet", urn: nsg.urn });
+                        openings.push({ site, control, reason: WHOLE_INTERNET, urn: nsg.urn });
                     } else if (!used.has(rule.label)) {
                         openings.push({ site, control, reason: "no intended flow needs it", urn: nsg.urn });
                     }

@@ -3,6 +3,7 @@ import { stackRule, type StackFinding, type StackIndex } from "../../lib/rules";
 import { formatPorts } from "./awsNetwork";
 import { evaluationOf, type PolicyEvaluation } from "./evaluate";
 import { PreviewUnknownError, type UnknownRead } from "./plan";
+import { WHOLE_INTERNET } from "./reachability";
 import type { Excess, Verdict } from "./verdict";
 
 /**
@@ -79,7 +80,14 @@ export const noUnintendedFlows = stackRule({
     remediation:
         "Remove the rule, narrow it to the ports and peers of the flow it serves, or add the flow to model/intent.ts with the reason it exists.",
     controls: { pciDss: ["1.2.1", "1.3.1", "1.3.2"], soc2: ["CC6.6"], gdpr: ["32"] },
-    check: (stack) => judged(stack, (evaluation) => excessFindings(evaluation.openings)),
+    check: (stack) => {
+        // An unknown value can hide an address, never add one: an opening to the whole internet is
+        // one whatever the preview cannot know yet, so the rule judges at once when it sees one.
+        const { openings } = evaluationOf(stack.resources);
+        return openings.some((opening) => opening.reason === WHOLE_INTERNET)
+            ? excessFindings(openings)
+            : judged(stack, (evaluation) => excessFindings(evaluation.openings));
+    },
 });
 
 export const accessNeedsGranted = stackRule({
