@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { planStack, type PlannedResource } from "../../tools/plan/planner";
+import { planStack, type PlannedResource, type StackPlan } from "../../tools/plan/planner";
 import { analyzedPlan } from "../../tools/policy/analyzer";
 import { readPolicyConfigFile } from "../../tools/policy/config";
 import { sharedPlan } from "../helpers";
@@ -407,16 +407,19 @@ describe("intent of every environment", function () {
 
 describe("intent policies on a stack's first preview", function () {
     this.timeout(180_000);
+    /** A planned stack's resources (its own, or changed) through our packs, with the stack's policy config. */
+    const checkThroughPacks = async (plan: StackPlan, resources: readonly PlannedResource[] = plan.resources) =>
+        (await sharedPolicyRunner()).check(
+            plan.stack,
+            resources,
+            readPolicyConfigFile(`policies/config/${plan.stack}.json`),
+            analyzedPlan(plan),
+        );
 
     it("stay mandatory through the pack on an existing stack, whose preview knows every value", async () => {
         const site = (await sharedPlan("prod")).referencedStacks.find((plan) => plan.stack === "prod-aws")!;
         const broken = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => (inputs.ingress = []));
-        const check = await (await sharedPolicyRunner()).check(
-            site.stack,
-            broken,
-            readPolicyConfigFile("policies/config/prod-aws.json"),
-            analyzedPlan(site),
-        );
+        const check = await checkThroughPacks(site, broken);
         const flows = check.violations.filter((violation) => violation.policy === "intended-flows-allowed");
         assert.deepEqual(
             flows.map((violation) => violation.enforcementLevel),
@@ -428,15 +431,8 @@ describe("intent policies on a stack's first preview", function () {
     it("defer, as @pulumi/policy defers a policy that reads an unknown value, instead of blocking the first deployment", async () => {
         // Before anything exists, ids, ARNs and the policy documents built from them are unknown:
         // read as absent, they failed 58 mandatory intent verdicts over prod's two sites.
-        const runner = await sharedPolicyRunner();
         for (const stack of ["prod-aws", "prod-azure"]) {
-            const plan = await planStack({ stack, newStack: true });
-            const check = await runner.check(
-                plan.stack,
-                plan.resources,
-                readPolicyConfigFile(`policies/config/${stack}.json`),
-                analyzedPlan(plan),
-            );
+            const check = await checkThroughPacks(await planStack({ stack, newStack: true }));
             assert.deepEqual(
                 check.violations.filter((violation) => violation.enforcementLevel === "mandatory").map((violation) => violation.message),
                 [],
@@ -450,6 +446,7 @@ describe("intent policies on a stack's first preview", function () {
             }
         }
     });
+
     it("judge an opening to the whole internet at once, unknown values or not: they can hide an address, never add one", async () => {
         const site = await planStack({ stack: "prod-aws", newStack: true });
         const open = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => {
@@ -460,12 +457,7 @@ describe("intent policies on a stack's first preview", function () {
                 cidrBlocks: ["0.0.0.0/0"],
             });
         });
-        const check = await (await sharedPolicyRunner()).check(
-            site.stack,
-            open,
-            readPolicyConfigFile("policies/config/prod-aws.json"),
-            analyzedPlan(site),
-        );
+        const check = await checkThroughPacks(site, open);
         const openings = check.violations.filter((violation) => violation.policy === "no-unintended-flows");
         assert.ok(
             openings.some((violation) => violation.enforcementLevel === "mandatory" && /admits the whole internet/.test(violation.message)),
