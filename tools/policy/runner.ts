@@ -208,8 +208,8 @@ const REMEDIATION_CONCURRENCY = 64;
 /**
  * The engine's first pass over each resource it registers: every pack in turn remediates it, each
  * seeing what the packs before it changed, and every pack then analyzes the final inputs
- * (`GenerateSteps` in pulumi/pulumi `pkg/resource/deploy/step_generator.go`); so does the stack
- * analysis (`AnalyzeResources`, from the resources' inputs). A remediation that could not run
+ * (`GenerateSteps` in pulumi/pulumi `pkg/resource/deploy/step_generator.go`); the stack analysis
+ * (`AnalyzeResources`) reads the outputs the provider answers for them. A remediation that could not run
  * is an advisory finding there. `@pulumi/policy` remediates only with policies at level
  * `remediate` (`makeRemediateRpcFun`, pulumi/pulumi-policy `sdk/nodejs/policy/server.ts`) and
  * answers every other call with not-applicable entries, which an offline check does not show:
