@@ -389,7 +389,8 @@ describe("remediation policies run before analysis, as the engine runs them", ()
             name: "site",
             custom: true,
         };
-        const buckets = ["logs", "assets", "uploads"].map((name) => ({ ...handMadeBucket(name), provider: provider.urn }));
+        // The first bucket's remediation is slow (the fixture waits on "slow-" names), so it finishes last.
+        const buckets = ["slow-logs", "assets", "uploads"].map((name) => ({ ...handMadeBucket(name), provider: provider.urn }));
         const runner = await PolicyRunner.start([path.join(FIXTURE_PACKS, "remediating")]);
         try {
             const check = await runner.check("fixture", [provider, ...buckets], undefined);
