@@ -723,7 +723,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:ec2/vpnConnection:VpnConnection":
                 // AWS gives each of the two tunnels an outside address and, unless one was given, a
-                // generated pre-shared key (32 characters).
+                // generated pre-shared key (the VpnConnection outputs tunnel1Address and
+                // tunnel1PresharedKey in @pulumi/aws ec2/vpnConnection.d.ts; AWS generates 32 characters).
                 for (const tunnel of [1, 2]) {
                     extra[`tunnel${tunnel}Address`] = this.documentationAddress("203.0.113", `${name}:tunnel${tunnel}`);
                     extra[`tunnel${tunnel}PresharedKey`] =

@@ -355,6 +355,8 @@ interface RegisterResourceRequestOptions {
  */
 class PlanMonitor extends MockMonitor {
     readonly planned: PlannedResource[] = [];
+    /** Where each URN sits in `planned`, for the outputs a component registers later. */
+    private readonly positions = new Map<string, number>();
     stackOutputs: Record<string, unknown> = {};
 
     constructor(private readonly mocks: OfflineMocks) {
@@ -371,7 +373,7 @@ class PlanMonitor extends MockMonitor {
                 if (request.getType().startsWith("pulumi:providers:")) {
                     this.mocks.recordProvider(`${response.getUrn()}::${response.getId()}`, plain(inputs, false) as Record<string, unknown>);
                 }
-                this.planned.push({
+                this.record({
                     urn: response.getUrn(),
                     type: request.getType(),
                     name: request.getName(),
@@ -405,7 +407,7 @@ class PlanMonitor extends MockMonitor {
     ): Promise<void> {
         await super.readResource(request, (error, response) => {
             if (!error && response) {
-                this.planned.push({
+                this.record({
                     urn: response.getUrn(),
                     type: request.getType(),
                     name: request.getName(),
@@ -427,6 +429,11 @@ class PlanMonitor extends MockMonitor {
         });
     }
 
+    private record(resource: PlannedResource): void {
+        this.positions.set(resource.urn, this.planned.length);
+        this.planned.push(resource);
+    }
+
     override registerResourceOutputs(
         request: RegisterResourceOutputsRequest,
         callback: (error: Error | null, response?: unknown) => void,
@@ -436,9 +443,9 @@ class PlanMonitor extends MockMonitor {
             this.stackOutputs = plain(outputs, true) as Record<string, unknown>;
         }
         // A component's outputs (and the stack's) are what it registers, not what it was registered with.
-        const index = this.planned.findIndex((resource) => resource.urn === request.getUrn());
-        if (index >= 0) {
-            this.planned[index] = { ...this.planned[index], analyzerOutputs: outputs };
+        const position = this.positions.get(request.getUrn());
+        if (position !== undefined) {
+            this.planned[position] = { ...this.planned[position], analyzerOutputs: outputs };
         }
         super.registerResourceOutputs(request, callback);
     }
@@ -446,8 +453,8 @@ class PlanMonitor extends MockMonitor {
 
 /**
  * A resource's outputs as the engine keeps them: a top-level output is made secret when its input
- * was secret, or when `additionalSecretOutputs` names it (`executeRegisterResource` in pulumi/pulumi
- * `pkg/resource/deploy/step_executor.go`).
+ * was secret, or when `additionalSecretOutputs` names it (`continueExecuteStep` in pulumi/pulumi
+ * `pkg/resource/deploy/step_executor.go`; it never makes `id` secret, which is not among the outputs here).
  */
 function engineOutputs(
     outputs: Record<string, unknown>,
