@@ -18,11 +18,11 @@ import { isDeepStrictEqual } from "node:util";
  * - aws answers through the Terraform bridge with every attribute of the resource's schema, an
  *   unset one as null (`MakeTerraformResult`, pulumi/pulumi-terraform-bridge
  *   `pkg/tfbridge/schema.go`; the engine hands nulls on to the packs), and a write-only one
- *   (documented "This field is write-only") always null, since Terraform persists a write-only
- *   argument in neither plan nor state (developer.hashicorp.com/terraform/plugin/sdkv2/resources/write-only-arguments: "planned state, and final state values for write-only arguments should always be null"):
- *   a policy that tells an unset attribute by
- *   `undefined` misreads it. (Resources the provider implements with the Plugin Framework drop
- *   nulls instead, so rules must read null and absent alike.)
+ *   (documented "This field is write-only") always null: Terraform keeps a write-only argument
+ *   null in planned and final state (developer.hashicorp.com/terraform/plugin/sdkv2/resources/
+ *   write-only-arguments). A policy that tells an unset attribute by `undefined` misreads it.
+ *   (Resources the provider implements with the Plugin Framework drop nulls instead, so rules
+ *   must read null and absent alike.)
  *
  * Nested objects keep what they were given. Other providers' outputs are left as the mocks make them.
  */
