@@ -14,12 +14,17 @@ import type { Excess, Verdict } from "./verdict";
  * advisory "can't run policy ... during preview" (`makeAnalyzeStackRpcFun` in pulumi/pulumi-policy
  * `sdk/nodejs/policy/server.ts`), and judges when the engine analyzes the stack again after the
  * update's steps, every value known (`AnalyzeResources` in `Execute`, pulumi/pulumi
- * `pkg/resource/deploy/deployment_executor.go`). A verdict that holds with values missing holds.
+ * `pkg/resource/deploy/deployment_executor.go`). A verdict that holds with values missing holds,
+ * and so do findings `certain` says no unknown value could undo.
  */
-function judged(stack: StackIndex, findings: (evaluation: PolicyEvaluation) => StackFinding[]): StackFinding[] {
+function judged(
+    stack: StackIndex,
+    findings: (evaluation: PolicyEvaluation) => StackFinding[],
+    certain: (evaluation: PolicyEvaluation) => boolean = () => false,
+): StackFinding[] {
     const evaluation = evaluationOf(stack.resources);
     const found = findings(evaluation);
-    if (found.length > 0 && evaluation.unknowns.length > 0) {
+    if (found.length > 0 && evaluation.unknowns.length > 0 && !certain(evaluation)) {
         throw new UnknownUntilUpdate(evaluation.unknowns);
     }
     return found;
@@ -80,14 +85,14 @@ export const noUnintendedFlows = stackRule({
     remediation:
         "Remove the rule, narrow it to the ports and peers of the flow it serves, or add the flow to model/intent.ts with the reason it exists.",
     controls: { pciDss: ["1.2.1", "1.3.1", "1.3.2"], soc2: ["CC6.6"], gdpr: ["32"] },
-    check: (stack) => {
-        // An unknown value can hide an address, never add one: an opening to the whole internet is
-        // one whatever the preview cannot know yet, so the rule judges at once when it sees one.
-        const { openings } = evaluationOf(stack.resources);
-        return openings.some((opening) => opening.reason === WHOLE_INTERNET)
-            ? excessFindings(openings)
-            : judged(stack, (evaluation) => excessFindings(evaluation.openings));
-    },
+    check: (stack) =>
+        judged(
+            stack,
+            (evaluation) => excessFindings(evaluation.openings),
+            // An unknown value can hide an address, never add one: an opening to the whole internet
+            // is one whatever the preview cannot know yet.
+            (evaluation) => evaluation.openings.some((opening) => opening.reason === WHOLE_INTERNET),
+        ),
 });
 
 export const accessNeedsGranted = stackRule({
