@@ -3,13 +3,16 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { renderPolicyDocument } from "../tools/plan/iamPolicyDocument";
 import { providerOutputs } from "../tools/plan/providerOutputs";
-import { planStack, SECRET_MARKER, type StackPlan } from "../tools/plan/planner";
-import { analyzedPlan, diagnosticsOnly, engineProperties, packEnvironment } from "../tools/policy/analyzer";
+import { planStack, SECRET_MARKER, type PlannedResource, type StackPlan } from "../tools/plan/planner";
+import { AnalysisRequests, analyzedPlan, diagnosticsOnly, engineProperties, packEnvironment } from "../tools/policy/analyzer";
+import { structBytes } from "../tools/policy/structWire";
 import { PolicyRunner } from "../tools/policy/runner";
 import { assertPlanFails, FIXTURES, one, parentOf, resourceNamed, resourcesOfType } from "./helpers";
+import { handMadeBucket } from "./policy/helpers";
 
 const CONFORMANCE = path.join(FIXTURES, "conformance");
 
@@ -252,6 +255,61 @@ describe("conformance: analyzer requests as the engine marshals them", function 
             [diagnostic.toObject()],
         );
         assert.equal(read.getNotApplicableList().length, 0);
+    });
+
+    it("writes properties byte for byte as google-protobuf's Struct.fromJavaScript serializes them, and refuses what it refuses", () => {
+        const properties = {
+            zeta: [null, 0, -1.5, "", false, [], {}, { nested: [true, "é"] }],
+            alpha: null,
+            Émoji: "🔑",
+            "": { [specialSigKey]: specialSecretSig, value: unknownValue },
+            count: 3,
+        };
+        assert.deepEqual(Buffer.from(structBytes(properties)), Buffer.from(Struct.fromJavaScript(properties as never).serializeBinary()));
+        assert.throws(() => structBytes({ tags: { team: undefined } }), /Unexpected struct type/);
+        assert.throws(() => Struct.fromJavaScript({ tags: { team: undefined } } as never), /Unexpected struct type/);
+    });
+
+    it("sends Analyze a resource's inputs and its provider's, and AnalyzeStack its outputs, parent and dependencies", () => {
+        const provider: PlannedResource = {
+            ...handMadeBucket("primary"),
+            urn: "urn:pulumi:fixture::crypto-beacon::pulumi:providers:aws::primary",
+            type: "pulumi:providers:aws",
+            analyzerInputs: { region: "eu-west-1", skipCredentialsValidation: null },
+        };
+        const bucket: PlannedResource = {
+            ...handMadeBucket("logs"),
+            provider: provider.urn,
+            parent: "urn:pulumi:fixture::crypto-beacon::beacon:aws:Logs::logs",
+            analyzerInputs: { bucket: "logs", tags: { team: "platform" }, __defaults: [] },
+            analyzerOutputs: { bucket: "logs", arn: "arn:aws:s3:::logs", acl: null },
+            dependencies: [provider.urn],
+            propertyDependencies: { bucket: [provider.urn] },
+        };
+        const requests = AnalysisRequests.of([provider, bucket]);
+        const analyze = analyzerProto.AnalyzeRequest.deserializeBinary(requests.resources[1].bytes);
+        assert.deepEqual(
+            [analyze.getType(), analyze.getUrn(), analyze.getName(), analyze.getProperties()?.toJavaScript()],
+            [bucket.type, bucket.urn, "logs", { bucket: "logs", tags: { team: "platform" } }],
+        );
+        assert.deepEqual(
+            [analyze.getProvider()?.getUrn(), analyze.getProvider()?.getProperties()?.toJavaScript()],
+            [provider.urn, { region: "eu-west-1", skipCredentialsValidation: null }],
+        );
+        assert.deepEqual(requests.resources[1].bytes, AnalysisRequests.analyzeRequest(bucket, provider));
+        const [, entry] = analyzerProto.AnalyzeStackRequest.deserializeBinary(requests.stack).getResourcesList();
+        assert.deepEqual(
+            [
+                entry.getUrn(),
+                entry.getProperties()?.toJavaScript(),
+                entry.getProvider()?.getName(),
+                entry.getParent(),
+                entry.getDependenciesList(),
+                entry.getPropertydependenciesMap().get("bucket")?.getUrnsList(),
+                entry.getOptions()?.getProtect(),
+            ],
+            [bucket.urn, bucket.analyzerOutputs, "primary", bucket.parent, [provider.urn], [provider.urn], false],
+        );
     });
 
     it("runs an outside pack over a program that passes a resource as an input, which sees the resource's id", async () => {

@@ -7,6 +7,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { specialOutputValueSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { PlannedResource, StackPlan } from "../plan/planner";
 import { PackProcess, type PackProcessOptions } from "./packProcess";
+import { repeatedMessageField, structBytes, withMessageFields } from "./structWire";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 export type Severity = "low" | "medium" | "high" | "critical" | "unspecified";
@@ -403,15 +404,15 @@ export class AnalysisRequests {
 
     static of(resources: readonly PlannedResource[], stack?: AnalyzedStack): AnalysisRequests {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
-        // A provider's properties are encoded once, however many resources it manages.
-        const providers = new Map<string, analyzerProto.AnalyzerProviderResource | undefined>();
+        // A provider is serialized once, however many resources it manages.
+        const providers = new Map<string, Uint8Array | undefined>();
         const provider = (resource: PlannedResource) => {
             if (!resource.provider) {
                 return undefined;
             }
             if (!providers.has(resource.provider)) {
                 const found = byUrn.get(resource.provider);
-                providers.set(resource.provider, found && providerResource(found));
+                providers.set(resource.provider, found && providerBytes(found));
             }
             return providers.get(resource.provider);
         };
@@ -426,63 +427,67 @@ export class AnalysisRequests {
             .filter((resource) => resource.type !== "pulumi:pulumi:StackReference")
             .map((resource) => ({
                 urn: resource.urn,
-                bytes: Buffer.from(
-                    describe(
-                        new analyzerProto.AnalyzeRequest(),
-                        resource,
-                        properties.get(resource.urn)!,
-                        provider(resource),
-                    ).serializeBinary(),
-                ),
+                bytes: analyzeRequestBytes(resource, properties.get(resource.urn)!, provider(resource)),
             }));
-        const stackRequest = new analyzerProto.AnalyzeStackRequest();
-        stackRequest.setResourcesList(
-            resources.map((resource) => {
-                const message = describe(new analyzerProto.AnalyzerResource(), resource, outputs(resource), provider(resource));
-                message.setParent(resource.parent ?? "");
-                message.setDependenciesList([...resource.dependencies]);
-                const propertyDependencies = message.getPropertydependenciesMap();
-                for (const [property, urns] of Object.entries(resource.propertyDependencies)) {
-                    const dependencies = new analyzerProto.AnalyzerPropertyDependencies();
-                    dependencies.setUrnsList([...urns]);
-                    propertyDependencies.set(property, dependencies);
-                }
-                return message;
-            }),
+        const stackResources = resources.map((resource) => {
+            const message = describe(new analyzerProto.AnalyzerResource(), resource);
+            message.setParent(resource.parent ?? "");
+            message.setDependenciesList([...resource.dependencies]);
+            const propertyDependencies = message.getPropertydependenciesMap();
+            for (const [property, urns] of Object.entries(resource.propertyDependencies)) {
+                const dependencies = new analyzerProto.AnalyzerPropertyDependencies();
+                dependencies.setUrnsList([...urns]);
+                propertyDependencies.set(property, dependencies);
+            }
+            return withMessageFields(message.serializeBinary(), [
+                [PROPERTIES_FIELD, outputs(resource)],
+                [PROVIDER_FIELD, provider(resource)],
+            ]);
+        });
+        return new AnalysisRequests(
+            analyzed,
+            repeatedMessageField(STACK_RESOURCES_FIELD, stackResources),
+            stack ?? stackNamedByUrns(resources),
         );
-        return new AnalysisRequests(analyzed, Buffer.from(stackRequest.serializeBinary()), stack ?? stackNamedByUrns(resources));
     }
 
     /** One resource's Analyze request (Remediate takes the same), with the provider as it stands now. */
     static analyzeRequest(resource: PlannedResource, provider: PlannedResource | undefined): Buffer {
-        return Buffer.from(
-            describe(
-                new analyzerProto.AnalyzeRequest(),
-                resource,
-                propertiesOf(resource.analyzerInputs),
-                provider && providerResource(provider),
-            ).serializeBinary(),
-        );
+        return analyzeRequestBytes(resource, propertiesOf(resource.analyzerInputs), provider && providerBytes(provider));
     }
 }
 
-function propertiesOf(properties: Record<string, unknown>): Struct {
-    return Struct.fromJavaScript(engineProperties(properties) as never);
+// Field numbers in pulumi/pulumi `proto/pulumi/analyzer.proto`: `properties` and `provider` of
+// AnalyzeRequest and AnalyzerResource (properties of AnalyzerProviderResource too), and
+// AnalyzeStackRequest's `resources`.
+const PROPERTIES_FIELD = 2;
+const PROVIDER_FIELD = 6;
+const STACK_RESOURCES_FIELD = 1;
+
+/** Properties as the engine marshals them for a pack, in the wire format of a `Struct`. */
+function propertiesOf(properties: Record<string, unknown>): Uint8Array {
+    return structBytes(engineProperties(properties) as Record<string, unknown>);
 }
 
-/** What an Analyze request and an AnalyzeStack request's entry say alike about a resource. */
+function analyzeRequestBytes(resource: PlannedResource, properties: Uint8Array, provider: Uint8Array | undefined): Buffer {
+    return withMessageFields(describe(new analyzerProto.AnalyzeRequest(), resource).serializeBinary(), [
+        [PROPERTIES_FIELD, properties],
+        [PROVIDER_FIELD, provider],
+    ]);
+}
+
+/**
+ * What an Analyze request and an AnalyzeStack request's entry say alike about a resource, but
+ * its properties and provider, which are appended already serialized (`withMessageFields`).
+ */
 function describe<Message extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(
     message: Message,
     resource: PlannedResource,
-    properties: Struct,
-    provider: analyzerProto.AnalyzerProviderResource | undefined,
 ): Message {
     message.setType(resource.type);
     message.setUrn(resource.urn);
     message.setName(resource.name);
-    message.setProperties(properties);
     message.setOptions(resourceOptions(resource));
-    message.setProvider(provider);
     return message;
 }
 
@@ -561,13 +566,12 @@ function resourceOptions(resource: PlannedResource): analyzerProto.AnalyzerResou
     return options;
 }
 
-function providerResource(provider: PlannedResource): analyzerProto.AnalyzerProviderResource {
+function providerBytes(provider: PlannedResource): Uint8Array {
     const message = new analyzerProto.AnalyzerProviderResource();
     message.setType(provider.type);
     message.setUrn(provider.urn);
     message.setName(provider.name);
-    message.setProperties(propertiesOf(provider.analyzerInputs));
-    return message;
+    return withMessageFields(message.serializeBinary(), [[PROPERTIES_FIELD, propertiesOf(provider.analyzerInputs)]]);
 }
 
 /** `AnalyzeResponse.diagnostics` (pulumi/pulumi `proto/pulumi/analyzer.proto`). */
