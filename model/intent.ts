@@ -5,7 +5,7 @@
  * as matrices, and the README's flow description is generated from it (`npm run intent:readme`).
  */
 
-import { SITES, type Site } from "./stacks";
+import { type DeployStage, SITES, type Site } from "./stacks";
 
 export { SITES, type Site };
 
@@ -49,6 +49,8 @@ export interface Flow {
     readonly ports: PortRange;
     readonly protocol: Protocol;
     readonly why: string;
+    /** The deploy stage that builds both its ends: before it the flow has nothing to carry, and is not judged. */
+    readonly stage: DeployStage;
 }
 
 /** The services of the trading hub and whom each calls; both sites run the same set. */
@@ -88,6 +90,17 @@ export const ENTRA_ID_RANGES: readonly string[] = ["20.190.128.0/18", "40.126.0.
 
 const single = (port: number): PortRange => ({ from: port, to: port });
 
+/**
+ * The places a site builds only at `workloads` (`stacks/roles/awsSite.ts`, `azureSite.ts`): the
+ * in-cluster gateway and the services, which go through the cluster's private API; on Azure also
+ * the origin, the Application Gateway, which has nothing to serve before them. The AWS origin (the
+ * load balancer and its listeners) comes with the foundation.
+ */
+const BUILT_WITH_WORKLOADS: Readonly<Record<Site, readonly Place[]>> = {
+    aws: ["in-cluster-gateway", "service"],
+    azure: ["in-cluster-gateway", "service", "origin-load-balancer"],
+};
+
 /** The flows one site needs; nothing else may be open. */
 export function intendedFlows(site: Site): Flow[] {
     const flow = (id: string, from: Place, to: Place, port: PortRange | number, why: string, extra: Partial<Flow> = {}): Flow => ({
@@ -98,6 +111,7 @@ export function intendedFlows(site: Site): Flow[] {
         ports: typeof port === "number" ? single(port) : port,
         protocol: "tcp",
         why,
+        stage: [from, to].some((place) => BUILT_WITH_WORKLOADS[site].includes(place)) ? "workloads" : "foundation",
         ...extra,
     });
     const flows: Flow[] = [
@@ -228,7 +242,29 @@ export interface AccessNeed {
     readonly grants: readonly string[];
     readonly target: Target;
     readonly why: string;
+    /** The deploy stage that makes the grant: before it the need is not judged. */
+    readonly stage: DeployStage;
 }
+
+/**
+ * The identities a site grants only at `workloads`: the services' own and the Cluster Autoscaler's
+ * (both come with the workloads), the Application Gateway's; on Azure also the kubelet's AcrPull and
+ * the cluster's Network Contributor for the gateway's internal load balancer
+ * (`components/azure/workloadAccess.ts`), and the asset copy job's, a CronJob on the cluster.
+ */
+const GRANTED_WITH_WORKLOADS: Readonly<Record<Site, readonly Identity[]>> = {
+    aws: ["service", "autoscaler"],
+    azure: ["service", "origin-gateway", "nodes", "cluster", "asset-copy"],
+};
+
+/**
+ * Capacity checks (`policies/rules/intent/capacity.ts`) that only `workloads` can meet: on AWS the
+ * node autoscaler is a chart the deploy runner installs; AKS pools scale themselves.
+ */
+export const CAPACITY_CHECKS_WITH_WORKLOADS: Readonly<Record<Site, readonly string[]>> = {
+    aws: ["node-pools-autoscale"],
+    azure: [],
+};
 
 /** Actions the kubelet needs to pull from ECR (what `AmazonEC2ContainerRegistryReadOnly` holds for pulls). */
 export const ECR_PULL_ACTIONS = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
@@ -285,6 +321,7 @@ export function accessNeeds(site: Site): AccessNeed[] {
         grants,
         target,
         why,
+        stage: GRANTED_WITH_WORKLOADS[site].includes(identity) ? "workloads" : "foundation",
         ...(service ? { service } : {}),
     });
     const perService = (build: (service: ServiceName) => AccessNeed) => SERVICE_NAMES.map(build);

@@ -1,7 +1,18 @@
 import { z } from "zod";
 import { CLOUDFLARE_PLANS, detectionTimeProblem, FAILOVER_DETECTION_LIMIT_SEC, minimumMonitorIntervalSec } from "../../model/failover";
 import { CLOUDWATCH_RETENTION_DAYS, DEFAULT_LOG_RETENTION_DAYS, AWS_MAX_CONTINUOUS_RETENTION_DAYS } from "../../model/retention";
-import { ENVIRONMENTS, PROJECT, QUALIFIED_STACK_NAME, ROLES, SITES, type Environment, type Role, type Site } from "../../model/stacks";
+import {
+    DEFAULT_DEPLOY_STAGE,
+    DEPLOY_STAGES,
+    ENVIRONMENTS,
+    PROJECT,
+    QUALIFIED_STACK_NAME,
+    ROLES,
+    SITES,
+    type Environment,
+    type Role,
+    type Site,
+} from "../../model/stacks";
 import { databaseTopologyProblems, MAX_ELECTABLE_NODES_PER_DOMAIN } from "../../model/topology";
 import { AWS_ZONE_COUNT, cidrsOverlap, natGatewayCountProblem, parseIpv4Cidr, siteAddressSpaceProblem } from "../../model/addressing";
 import { HUB_SERVICES } from "../services";
@@ -105,19 +116,9 @@ const commonKeys = {
  * The site's self-hosted GitHub Actions runners, inside its network: the only place its cluster's
  * private API answers, so its Kubernetes parts deploy from there (docs/runbooks/new-stack.md).
  */
-/**
- * Day 0 of a site, in order: `foundation` creates the network, the cluster, the registries, the
- * vaults and secret stores and the deploy runners, and nothing that needs the cluster's private
- * API or a value that is not in place yet; then the secrets' values are set and the images pushed;
- * then `workloads` adds the Kubernetes parts (and, on Azure, the gateway that reads its certificate
- * from the vault). docs/runbooks/new-stack.md walks through it.
- */
-export const DEPLOY_STAGES = ["foundation", "workloads"] as const;
-export type DeployStage = (typeof DEPLOY_STAGES)[number];
-
 const deployRunnerKeys = {
     deployStage: enumOf(DEPLOY_STAGES, "deploy stage")
-        .default("workloads")
+        .default(DEFAULT_DEPLOY_STAGE)
         .describe("How far a new site is deployed: foundation (no Kubernetes parts yet, see docs/runbooks/new-stack.md), then workloads."),
     deployRunnerGithubUrl: z
         .string()

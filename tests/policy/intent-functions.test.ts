@@ -8,6 +8,7 @@ import { networkPoliciesAllow, selects, type Peer } from "../../policies/rules/i
 import { unknownCheckingProxy, type PolicyResource } from "@pulumi/policy";
 import { cidrContains, fromPolicyResources, PlanView, type IntentResource, type UnknownRead } from "../../policies/rules/intent/plan";
 import { scopeProblem } from "../../policies/rules/intent/access";
+import { deployStageOf, stackDeployStage } from "../../policies/lib/stackConfig";
 
 // The marker of a value a preview cannot know, as @pulumi/policy's proxy reads it (proxy.js unknownStringValue).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -34,6 +35,29 @@ describe("intent model", () => {
         assert.ok(intendedFlows("azure").some((flow) => flow.id === "gateway-to-key-vault"));
         assert.ok(!intendedFlows("aws").some((flow) => flow.id === "gateway-to-key-vault"));
         assert.ok(!intendedFlows("aws").some((flow) => flow.id === "api-to-internal-load-balancer"));
+    });
+});
+
+describe("a pack's view of the checked stack's deploy stage", () => {
+    it("reads crypto-beacon:deployStage from PULUMI_CONFIG, as the language host sets it for the pack", () => {
+        assert.equal(
+            stackDeployStage({ PULUMI_CONFIG: '{"crypto-beacon:deployStage":"foundation","crypto-beacon:role":"aws-site"}' }),
+            "foundation",
+        );
+        assert.equal(stackDeployStage({ PULUMI_CONFIG: '{"crypto-beacon:deployStage":"workloads"}' }), "workloads");
+    });
+
+    it("judges a complete site where the stack sets no stage, and where no stack config is given", () => {
+        assert.equal(stackDeployStage({ PULUMI_CONFIG: '{"crypto-beacon:role":"aws-site"}' }), "workloads");
+        assert.equal(stackDeployStage({}), "workloads");
+        assert.equal(deployStageOf({ "other-project:deployStage": "foundation" }), "workloads");
+    });
+
+    it("refuses a stage the schema does not have, and config that is not JSON, naming the key and what is allowed", () => {
+        assert.throws(() => deployStageOf({ "crypto-beacon:deployStage": "day-0" }), {
+            message: 'stack config crypto-beacon:deployStage is "day-0"; allowed: foundation, workloads',
+        });
+        assert.throws(() => stackDeployStage({ PULUMI_CONFIG: "{" }), /PULUMI_CONFIG, the stack's config .* is not JSON/);
     });
 });
 

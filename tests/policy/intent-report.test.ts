@@ -13,6 +13,7 @@ describe("intent report", () => {
             : { id: flow.id, site: "aws" as const, holds: true, by: [`rule for ${flow.id}`], problems: [] },
     );
     const evaluation: IntentEvaluation = {
+        stage: "foundation",
         sites: ["aws"],
         flows,
         openings: [
@@ -25,6 +26,14 @@ describe("intent report", () => {
         ],
         needs: [
             { id: "nodes-pull-images", site: "aws", holds: true, by: ["managed policy AmazonEC2ContainerRegistryReadOnly"], problems: [] },
+            {
+                id: "web-reads-own-secret",
+                site: "aws",
+                holds: false,
+                by: [],
+                problems: ["the web service holds no grant of secretsmanager:GetSecretValue on its own-secret"],
+                pending: "workloads",
+            },
         ],
         excess: [],
         capacity: [{ id: "workloads-fit-at-minimum", site: "aws", holds: false, by: [], problems: ["CPU: 9125m requested, 1600m usable"] }],
@@ -64,6 +73,13 @@ describe("intent report", () => {
             /\| aws \| `nodes-pull-images` \| nodes \| .* \| ✅ granted \| managed policy AmazonEC2ContainerRegistryReadOnly \|/,
         );
         assert.match(report.markdown, /\| aws \| `web-reads-assets` \| web \| .* \| ❌ not evaluated \|/);
+        // At foundation, a need the workloads stage grants is not judged yet.
+        assert.match(report.markdown, /Deploy stage: foundation\./);
+        assert.match(report.markdown, /Needs granted: 1 of 1 \(1 to come with a later stage\)\./);
+        assert.match(
+            report.markdown,
+            /\| aws \| `web-reads-own-secret` \| web \| .* \| ⏳ comes with workloads \| the web service holds no grant of secretsmanager:GetSecretValue on its own-secret \|/,
+        );
         assert.match(
             report.markdown,
             /\| aws \| security group aws-redis ingress\[1\]: ingress tcp 22 from 10\.0\.0\.0\/16 \| no intended flow needs it \|/,

@@ -5,7 +5,9 @@ import { readPolicyConfigFile } from "../../tools/policy/config";
 import { sharedPlan } from "../helpers";
 import { evaluateRules } from "./evaluate";
 import { allRules } from "../../policies/lib/registry";
+import { evaluateIntent } from "../../policies/rules/intent/evaluate";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
+import { intentResources } from "../../tools/policy/reports/intent";
 import { mutate, sharedPolicyRunner, withInputs } from "./helpers";
 
 /** A copy in which one resource is gone, as if the component no longer made it. */
@@ -405,17 +407,17 @@ describe("intent of every environment", function () {
     }
 });
 
+/** A planned stack's resources (its own, or changed) through our packs, with the stack's policy config. */
+const checkThroughPacks = async (plan: StackPlan, resources: readonly PlannedResource[] = plan.resources) =>
+    (await sharedPolicyRunner()).check(
+        plan.stack,
+        resources,
+        readPolicyConfigFile(`policies/config/${plan.stack}.json`),
+        analyzedPlan(plan),
+    );
+
 describe("intent policies on a stack's first preview", function () {
     this.timeout(180_000);
-    /** A planned stack's resources (its own, or changed) through our packs, with the stack's policy config. */
-    const checkThroughPacks = async (plan: StackPlan, resources: readonly PlannedResource[] = plan.resources) =>
-        (await sharedPolicyRunner()).check(
-            plan.stack,
-            resources,
-            readPolicyConfigFile(`policies/config/${plan.stack}.json`),
-            analyzedPlan(plan),
-        );
-
     it("stay mandatory through the pack on an existing stack, whose preview knows every value", async () => {
         const site = (await sharedPlan("prod")).referencedStacks.find((plan) => plan.stack === "prod-aws")!;
         const broken = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => (inputs.ingress = []));
@@ -463,5 +465,44 @@ describe("intent policies on a stack's first preview", function () {
             openings.some((violation) => violation.enforcementLevel === "mandatory" && /admits the whole internet/.test(violation.message)),
             openings.map((violation) => `${violation.enforcementLevel}: ${violation.message}`).join("\n"),
         );
+    });
+});
+
+describe("intent policies on a site at deployStage foundation", function () {
+    this.timeout(180_000);
+    const foundation = (stack: string) => planStack({ stack, configOverrides: { [stack]: { "crypto-beacon:deployStage": "foundation" } } });
+    const ids = (verdicts: readonly { site: string; id: string }[]) => verdicts.map((item) => `${item.site} ${item.id}`).sort();
+
+    it("judge what the foundation builds, leave what comes with the workloads pending, and find every network rule's flow", async () => {
+        for (const stack of ["prod-aws", "prod-azure"]) {
+            const resources = intentResources((await foundation(stack)).resources);
+            const atFoundation = evaluateIntent(resources, "foundation");
+            const verdicts = [...atFoundation.flows, ...atFoundation.needs, ...atFoundation.capacity];
+            assert.deepEqual(ids(verdicts.filter((item) => !item.holds && !item.pending)), [], `${stack}: judged at its stage`);
+            // The foundation builds the Application Gateway's subnet and the node subnet's rules for
+            // the flows the gateway and the workloads will carry: each is attributed to its flow.
+            assert.deepEqual([...atFoundation.openings, ...atFoundation.excess], [], stack);
+            const pending = verdicts.filter((item) => item.pending === "workloads" && !item.holds);
+            assert.ok(pending.length > 0, `${stack}: the foundation leaves the workloads' part of the intent to come`);
+            // Judged as a complete site, the same plan fails exactly those: the stage is what excuses them.
+            const complete = evaluateIntent(resources, "workloads");
+            assert.deepEqual(
+                ids([...complete.flows, ...complete.needs, ...complete.capacity].filter((item) => !item.holds)),
+                ids(pending),
+                stack,
+            );
+        }
+    });
+
+    it("take the stage from the stack's config, as the language host hands it to each pack", async () => {
+        const plan = await foundation("prod-azure");
+        const intentFindings = (check: { violations: readonly { policy: string; enforcementLevel: string }[] }) =>
+            check.violations.filter((violation) => INTENT_RULE_NAMES.includes(violation.policy));
+        assert.deepEqual(intentFindings(await checkThroughPacks(plan)), []);
+        // The same resources in the packs of the stack at its default stage, a complete site.
+        const complete = (await sharedPlan("prod")).referencedStacks.find((site) => site.stack === "prod-azure")!;
+        const judgedComplete = intentFindings(await checkThroughPacks(complete, plan.resources));
+        assert.ok(judgedComplete.length > 0);
+        assert.ok(judgedComplete.every((violation) => violation.enforcementLevel === "mandatory"));
     });
 });

@@ -159,6 +159,9 @@ export function nsgAllows(
     return { allowed: false, by: `no rule of NSG ${nsg.name}` };
 }
 
+/** The ports Application Gateway v2's infrastructure traffic from GatewayManager arrives on. */
+export const GATEWAY_MANAGER_PORTS: PortRange = { from: 65200, to: 65535 };
+
 /** The site's network, found by type and reference. */
 export class AzureSite {
     readonly subnets: AzureSubnet[];
@@ -224,9 +227,27 @@ export class AzureSite {
         return profile.networkPluginMode === "overlay" ? String(profile.podCidr) : undefined;
     }
 
+    get applicationGateway(): IntentResource | undefined {
+        return this.view.ofType("azure-native:network:ApplicationGateway")[0];
+    }
+
+    /**
+     * The Application Gateway's subnet; before the gateway exists (a site at `foundation`), the
+     * subnet prepared for one: its NSG admits the GatewayManager service tag on TCP 65200-65535,
+     * which Application Gateway v2 requires of its subnet ("Application Gateway infrastructure
+     * configuration", learn.microsoft.com/azure/application-gateway/configuration-infrastructure).
+     */
     gatewaySubnet(): AzureSubnet | undefined {
-        const gateway = this.view.ofType("azure-native:network:ApplicationGateway")[0];
-        return gateway && this.subnetOf(object(list(gateway.props.gatewayIPConfigurations)[0]?.subnet).id);
+        const gateway = this.applicationGateway;
+        if (gateway) {
+            return this.subnetOf(object(list(gateway.props.gatewayIPConfigurations)[0]?.subnet).id);
+        }
+        const gatewayManager: AzureParty = { name: "GatewayManager", cidrs: [], tag: "GatewayManager" };
+        return this.subnets.find(
+            (subnet) =>
+                subnet.nsg !== undefined &&
+                nsgAllows(subnet.nsg, "Inbound", gatewayManager, GATEWAY_MANAGER_PORTS, "tcp", this.vnetSpace).allowed,
+        );
     }
 
     /** The private endpoint of a sub-resource (`vault`, `registry`, `redisEnterprise`, `blob`), or the database's (manual connection). */

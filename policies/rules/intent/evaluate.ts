@@ -1,12 +1,16 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { accessNeeds, CAPACITY_CHECKS_WITH_WORKLOADS, intendedFlows } from "../../../model/intent";
+import { DEFAULT_DEPLOY_STAGE, type DeployStage, stageReached } from "../../../model/stacks";
+import { stackDeployStage } from "../../lib/stackConfig";
 import { evaluateNeeds, excessGrants } from "./access";
 import { evaluateCapacity } from "./capacity";
 import { fromPolicyResources, PlanView, type IntentResource, type UnknownRead } from "./plan";
 import { evaluateFlows, sitesIn, unintendedOpenings } from "./reachability";
 import type { Excess, Verdict } from "./verdict";
 
-/** Everything the intent checks conclude about one stack's plan. */
+/** Everything the intent checks conclude about one stack's plan, deployed to `stage`. */
 export interface IntentEvaluation {
+    readonly stage: DeployStage;
     readonly sites: readonly string[];
     readonly flows: readonly Verdict[];
     readonly openings: readonly Excess[];
@@ -15,16 +19,28 @@ export interface IntentEvaluation {
     readonly capacity: readonly Verdict[];
 }
 
-export function evaluateIntent(resources: readonly IntentResource[]): IntentEvaluation {
+/**
+ * The intent checks over a stack deployed to `stage` (its `deployStage`): a flow, need or capacity
+ * check that a later stage builds is marked `pending`, not judged. Openings are attributed to every
+ * flow, pending or not: the foundation builds the network rules that the later flows will use.
+ */
+export function evaluateIntent(resources: readonly IntentResource[], stage: DeployStage = DEFAULT_DEPLOY_STAGE): IntentEvaluation {
     const view = new PlanView(resources);
     const flows = evaluateFlows(view);
+    const marked =
+        (required: (item: Verdict) => DeployStage) =>
+        (item: Verdict): Verdict =>
+            stageReached(stage, required(item)) ? item : { ...item, pending: required(item) };
     return {
+        stage,
         sites: sitesIn(view),
-        flows,
+        flows: flows.map(marked((item) => intendedFlows(item.site).find((flow) => flow.id === item.id)!.stage)),
         openings: unintendedOpenings(view, flows),
-        needs: evaluateNeeds(view),
+        needs: evaluateNeeds(view).map(marked((item) => accessNeeds(item.site).find((need) => need.id === item.id)!.stage)),
         excess: excessGrants(view),
-        capacity: evaluateCapacity(view),
+        capacity: evaluateCapacity(view).map(
+            marked((item) => (CAPACITY_CHECKS_WITH_WORKLOADS[item.site].includes(item.id) ? "workloads" : "foundation")),
+        ),
     };
 }
 
@@ -36,11 +52,12 @@ export interface PolicyEvaluation extends IntentEvaluation {
 // Every intent rule of an analysis reads the same evaluation: it is made once per resource list.
 const evaluations = new WeakMap<readonly PolicyResource[], PolicyEvaluation>();
 
+/** The evaluation of a stack's resources, at the stage the stack's config gives the pack. */
 export function evaluationOf(resources: readonly PolicyResource[]): PolicyEvaluation {
     let evaluation = evaluations.get(resources);
     if (!evaluation) {
         const unknowns: UnknownRead[] = [];
-        evaluation = { ...evaluateIntent(fromPolicyResources(resources, unknowns)), unknowns };
+        evaluation = { ...evaluateIntent(fromPolicyResources(resources, unknowns), stackDeployStage()), unknowns };
         evaluations.set(resources, evaluation);
     }
     return evaluation;

@@ -19,7 +19,7 @@ import {
     vpcCniEnforcesPolicies,
     type AwsParty,
 } from "./awsNetwork";
-import { AzureSite, nsgRules, type AzureParty } from "./azureNetwork";
+import { AzureSite, GATEWAY_MANAGER_PORTS, nsgRules, type AzureParty } from "./azureNetwork";
 import { allowingStatement, denyingStatement } from "./iam";
 import { networkPolicies, networkPoliciesAllow, servicePods, type Peer } from "./kubernetesNetwork";
 import { object, PlanView, portsCover } from "./plan";
@@ -362,6 +362,9 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
     const view = site.view;
     const nodeSubnet = site.nodeSubnet();
     const gatewaySubnet = site.gatewaySubnet();
+    // A subnet prepared for the Application Gateway is not one: its flows still need the gateway,
+    // while its rules are attributed to them before it exists (a site at `foundation`).
+    const gatewayBuilt: Evidence = site.applicationGateway ? { by: [], problems: [] } : missing("no Application Gateway");
     const podCidr = site.podCidr();
     const nodes: AzureParty = { name: "the nodes", cidrs: nodeSubnet ? [nodeSubnet.cidr] : [] };
     // Between nodes, overlay pods keep their pod address; leaving the cluster they take the node's.
@@ -408,7 +411,7 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                                   undefined,
                                   gatewayParty,
                                   gatewaySubnet,
-                                  { from: 65200, to: 65535 },
+                                  GATEWAY_MANAGER_PORTS,
                                   "tcp",
                               ),
                               site.reach(
@@ -422,6 +425,7 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                           ]
                         : [];
                 return merge(
+                    gatewayBuilt,
                     site.reach(
                         { name: "Cloudflare's edge", cidrs: CLOUDFLARE_IPV4_RANGES },
                         undefined,
@@ -452,6 +456,7 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                     flow.protocol,
                 );
                 return merge(
+                    gatewayBuilt,
                     site.reach(from, gatewaySubnet, internalLoadBalancer, nodeSubnet, flow.ports, flow.protocol),
                     probes,
                     policies({ kind: "address", name: from.name, cidrs: from.cidrs }, gateway, flow),
@@ -481,7 +486,10 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                 return toEndpoint("vault", nodes, nodeSubnet, flow, false);
             case "gateway-to-key-vault":
                 return gatewaySubnet
-                    ? toEndpoint("vault", { name: "the Application Gateway", cidrs: [gatewaySubnet.cidr] }, gatewaySubnet, flow, false)
+                    ? merge(
+                          gatewayBuilt,
+                          toEndpoint("vault", { name: "the Application Gateway", cidrs: [gatewaySubnet.cidr] }, gatewaySubnet, flow, false),
+                      )
                     : missing("no Application Gateway subnet");
             case "pods-to-identity-api": {
                 const outboundType = String(object(site.cluster?.props.networkProfile).outboundType ?? "loadBalancer");

@@ -41,7 +41,7 @@ class UnknownUntilUpdate extends PreviewUnknownError {
 
 const failing = (verdicts: readonly Verdict[], describe: (item: Verdict) => string): StackFinding[] =>
     verdicts
-        .filter((item) => !item.holds)
+        .filter((item) => !item.holds && !item.pending)
         .map((item) => ({ message: `${describe(item)}: ${item.problems.join("; ")}`, ...(item.urn ? { urn: item.urn } : {}) }));
 
 const excessFindings = (items: readonly Excess[]): StackFinding[] =>

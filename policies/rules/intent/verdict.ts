@@ -1,4 +1,5 @@
 import type { Site } from "../../../model/intent";
+import type { DeployStage } from "../../../model/stacks";
 
 /** Whether one intended flow, need or capacity requirement holds on the plan, and why. */
 export interface Verdict {
@@ -12,6 +13,8 @@ export interface Verdict {
     readonly problems: readonly string[];
     /** The resource a finding is reported on, when one is to blame. */
     readonly urn?: string;
+    /** The deploy stage that builds it, when the stack has not reached that stage: not judged yet. */
+    readonly pending?: DeployStage;
 }
 
 /** Something open or granted that no intended flow or need asks for. */

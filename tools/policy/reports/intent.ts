@@ -3,7 +3,8 @@ import { formatPorts } from "../../../policies/rules/intent/awsNetwork";
 import { evaluateIntent, type IntentEvaluation } from "../../../policies/rules/intent/evaluate";
 import type { IntentResource } from "../../../policies/rules/intent/plan";
 import type { Excess, Verdict } from "../../../policies/rules/intent/verdict";
-import type { PlannedResource } from "../../plan/planner";
+import { deployStageOf } from "../../../policies/lib/stackConfig";
+import type { PlannedResource, StackPlan } from "../../plan/planner";
 import { htmlPage } from "./htmlPage";
 
 /**
@@ -21,17 +22,26 @@ export function intentResources(resources: readonly PlannedResource[]): IntentRe
     }));
 }
 
-/** The intent of the stacks checked together (an edge and its sites), evaluated stack by stack. */
+/**
+ * The intent of the stacks checked together (an edge and its sites), evaluated stack by stack, each
+ * at the deploy stage its config gives the packs.
+ */
 export function evaluateStacks(
-    stacks: readonly { stack: string; resources: readonly PlannedResource[] }[],
+    stacks: readonly Pick<StackPlan, "stack" | "resources" | "config">[],
 ): { stack: string; evaluation: IntentEvaluation }[] {
     return stacks
-        .map((planned) => ({ stack: planned.stack, evaluation: evaluateIntent(intentResources(planned.resources)) }))
+        .map((planned) => ({
+            stack: planned.stack,
+            evaluation: evaluateIntent(intentResources(planned.resources), deployStageOf(planned.config)),
+        }))
         .filter((entry) => entry.evaluation.sites.length > 0);
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const mark = (holds: boolean, yes: string, no: string) => (holds ? `✅ ${yes}` : `❌ ${no}`);
+/** A verdict's cell: not judged yet when what it needs comes with a later stage. */
+const outcome = (item: Verdict | undefined, yes: string, no: string) =>
+    !item ? "❌ not evaluated" : item.pending && !item.holds ? `⏳ comes with ${item.pending}` : mark(item.holds, yes, no);
 
 const PLACE_LABELS: Readonly<Record<Place, string>> = {
     "cloudflare-edge": "Cloudflare edge",
@@ -72,11 +82,15 @@ function flowPicture(site: Site, verdicts: readonly Verdict[]): string[] {
     };
     const edges: string[] = [];
     for (const flow of intendedFlows(site)) {
-        const holds = verdicts.find((item) => item.id === flow.id)?.holds ?? false;
+        const item = verdicts.find((candidate) => candidate.id === flow.id);
         const from = node(flow.from, flow.fromService);
         const to = node(flow.to, flow.toService);
         const label = `${flow.protocol} ${formatPorts(flow.ports)}`;
-        edges.push(holds ? `        ${from} -->|"${label}"| ${to}` : `        ${from} -.->|"blocked: ${label}"| ${to}`);
+        edges.push(
+            item?.holds
+                ? `        ${from} -->|"${label}"| ${to}`
+                : `        ${from} -.->|"${item?.pending ? `with ${item.pending}` : "blocked"}: ${label}"| ${to}`,
+        );
     }
     return [...lines, ...edges, "    end"];
 }
@@ -85,18 +99,16 @@ function flowRows(site: Site, verdicts: readonly Verdict[]): string[] {
     return intendedFlows(site).map((flow) => {
         const item = verdicts.find((candidate) => candidate.id === flow.id);
         const endpoints = `${PLACE_LABELS[flow.from]}${flow.fromService ? ` (${flow.fromService})` : ""} → ${PLACE_LABELS[flow.to]}${flow.toService ? ` (${flow.toService})` : ""}`;
-        const outcome = item ? mark(item.holds, "allowed", "blocked") : "❌ not evaluated";
         const reason = item ? (item.holds ? item.by : item.problems).join("; ") : "";
-        return `| ${site} | \`${flow.id}\` | ${cell(endpoints)} | ${flow.protocol} ${formatPorts(flow.ports)} | ${cell(flow.why)} | ${outcome} | ${cell(reason)} |`;
+        return `| ${site} | \`${flow.id}\` | ${cell(endpoints)} | ${flow.protocol} ${formatPorts(flow.ports)} | ${cell(flow.why)} | ${outcome(item, "allowed", "blocked")} | ${cell(reason)} |`;
     });
 }
 
 function needRows(site: Site, verdicts: readonly Verdict[]): string[] {
     return accessNeeds(site).map((need) => {
         const item = verdicts.find((candidate) => candidate.id === need.id);
-        const outcome = item ? mark(item.holds, "granted", "missing") : "❌ not evaluated";
         const reason = item ? (item.holds ? item.by : item.problems).join("; ") : "";
-        return `| ${site} | \`${need.id}\` | ${need.service ?? need.identity} | ${cell(need.action)} (${need.grants.join(", ")}) | ${need.target} | ${outcome} | ${cell(reason)} |`;
+        return `| ${site} | \`${need.id}\` | ${need.service ?? need.identity} | ${cell(need.action)} (${need.grants.join(", ")}) | ${need.target} | ${outcome(item, "granted", "missing")} | ${cell(reason)} |`;
     });
 }
 
@@ -119,9 +131,15 @@ export function renderIntentReport(
         "",
     ];
     for (const { stack, evaluation } of entries) {
-        const count = (items: readonly Verdict[]) => `${items.filter((item) => item.holds).length} of ${items.length}`;
+        const count = (items: readonly Verdict[]) => {
+            const judged = items.filter((item) => item.holds || !item.pending);
+            const pending = items.length - judged.length;
+            return `${judged.filter((item) => item.holds).length} of ${judged.length}${pending > 0 ? ` (${pending} to come with a later stage)` : ""}`;
+        };
         lines.push(
             `## ${stack}`,
+            "",
+            `Deploy stage: ${evaluation.stage}.`,
             "",
             `Flows allowed: ${count(evaluation.flows)}. Needs granted: ${count(evaluation.needs)}. Capacity checks holding: ${count(evaluation.capacity)}. Unintended openings: ${evaluation.openings.length}. Grants beyond needs: ${evaluation.excess.length}.`,
             "",
@@ -175,7 +193,7 @@ export function renderIntentReport(
             "|---|---|---|---|",
             ...evaluation.capacity.map(
                 (item) =>
-                    `| ${item.site} | \`${item.id}\` | ${mark(item.holds, "holds", "fails")} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`,
+                    `| ${item.site} | \`${item.id}\` | ${outcome(item, "holds", "fails")} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`,
             ),
             "",
         );
