@@ -25,6 +25,7 @@ export type Place =
     | "identity-api"
     | "cluster-api"
     | "deployer"
+    | "github"
     | "backup-service"
     | "log-delivery"
     | "log-store"
@@ -89,6 +90,13 @@ export const DATABASE_PORTS: PortRange = { from: 1024, to: 65535 };
 export const ENTRA_ID_RANGES: readonly string[] = ["20.190.128.0/18", "40.126.0.0/18"];
 
 const single = (port: number): PortRange => ({ from: port, to: port });
+
+/**
+ * Where a runner's HTTPS to GitHub goes: the internet. GitHub asks a self-hosted runner to reach
+ * github.com, api.github.com and the Actions services by name, at addresses it does not fix
+ * (docs.github.com, "About self-hosted runners", communication requirements).
+ */
+export const INTERNET = "0.0.0.0/0";
 
 /**
  * The places a site builds only at `workloads` (`stacks/roles/awsSite.ts`, `azureSite.ts`): the
@@ -172,6 +180,13 @@ export function intendedFlows(site: Site): Flow[] {
             "cluster-api",
             PORTS.https,
             "the deploy runner applies the workloads to the private cluster API",
+        ),
+        flow(
+            "deployer-to-github",
+            "deployer",
+            "github",
+            PORTS.https,
+            "each runner registers with GitHub and takes its jobs over HTTPS, through the site's NAT gateway",
         ),
         flow("backup-to-assets", "backup-service", "assets-store", PORTS.https, "backups of the assets"),
         flow(

@@ -69,6 +69,32 @@ export function mutate(
 }
 
 /**
+ * The AWS site as if it had one NAT gateway (`awsNatGatewayCount: 1`, which prod's config refuses):
+ * the others gone, and every route table that sent its default route through one of them sending
+ * it through the first, as the network component builds it.
+ */
+export function withOneNatGateway(resources: readonly PlannedResource[]): PlannedResource[] {
+    const isNat = (resource: PlannedResource) => resource.type === "aws:ec2/natGateway:NatGateway";
+    const first = resources.find((resource) => isNat(resource) && resource.name === "aws-site-0")!;
+    const removed = new Set(resources.filter((resource) => isNat(resource) && resource !== first).map((resource) => resource.urn));
+    const rerouted = (urns: readonly string[]) => [...new Set(urns.map((urn) => (removed.has(urn) ? first.urn : urn)))];
+    return resources
+        .filter((resource) => !removed.has(resource.urn))
+        .map((resource) =>
+            resource.type === "aws:ec2/routeTable:RouteTable"
+                ? {
+                      ...resource,
+                      dependencies: rerouted(resource.dependencies),
+                      propertyDependencies: {
+                          ...resource.propertyDependencies,
+                          routes: rerouted(resource.propertyDependencies.routes ?? []),
+                      },
+                  }
+                : resource,
+        );
+}
+
+/**
  * A planned resource given other inputs (and, in `other`, another type or other fields), with
  * the outputs its provider would answer for them: stack policies read the outputs.
  */

@@ -119,6 +119,21 @@ describe("intent policies, over the prod site plans", function () {
             expect: /\[aws\] flow origin-to-gateway .*no NetworkPolicy in hub-gateway lets the in-cluster gateway receive from load balancer aws-origin on tcp 8080/,
         },
         {
+            behaviour: "a runner subnet's route table that sends nothing to a NAT gateway leaves the runners without GitHub",
+            rule: "intended-flows-allowed",
+            site: "aws",
+            broken: (resources) =>
+                mutate(resources, "aws:ec2/routeTable:RouteTable", "aws-site-private-1", (inputs) => (inputs.routes = [])),
+            expect: /\[aws\] flow deployer-to-github .*route table aws-site-private-1 of subnet [\d./]+ sends nothing to a NAT gateway/,
+        },
+        {
+            behaviour: "a NAT gateway whose subnet has no route to the internet gateway takes the runners nowhere",
+            rule: "intended-flows-allowed",
+            site: "aws",
+            broken: (resources) => mutate(resources, "aws:ec2/routeTable:RouteTable", "aws-site-public", (inputs) => (inputs.routes = [])),
+            expect: /\[aws\] flow deployer-to-github .*the subnet of NAT gateway aws-site-0 has no route to an internet gateway/,
+        },
+        {
             behaviour: "a route table without the S3 gateway endpoint cannot fetch image layers",
             rule: "intended-flows-allowed",
             site: "aws",
@@ -362,6 +377,18 @@ describe("intent policies, over the prod site plans", function () {
                     (inputs) => (inputs.enableAutoScaling = false),
                 ),
             expect: /agent pool user has enableAutoScaling off/,
+        },
+        {
+            behaviour: "the runners' subnet without its NAT gateway has no way out, default outbound access being off",
+            rule: "intended-flows-allowed",
+            site: "azure",
+            broken: (resources) =>
+                mutate(resources, "azure-native:network:VirtualNetwork", "azure-site", (inputs) => {
+                    for (const subnet of inputs.subnets as Record<string, unknown>[]) {
+                        delete subnet.natGateway;
+                    }
+                }),
+            expect: /\[azure\] flow deployer-to-github .*subnet deploy-runner has no NAT gateway: no way to the internet/,
         },
     ];
 

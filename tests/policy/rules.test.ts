@@ -8,7 +8,7 @@ import { readPolicyConfigFile, type PolicyConfigFile } from "../../tools/policy/
 import { blockingViolations, type PolicyRunner } from "../../tools/policy/runner";
 import { BREADTH_CASES } from "./breadthCases";
 import { evaluateRules, firingRules, frozen } from "./evaluate";
-import { firingPolicies, mutate, sharedPolicyRunner, violationsOf, withInputs } from "./helpers";
+import { firingPolicies, mutate, sharedPolicyRunner, violationsOf, withInputs, withOneNatGateway } from "./helpers";
 
 /** The prod plans every test of this file reads: planned once, frozen, and cloned where a case breaks them. */
 interface ProdPlans {
@@ -143,8 +143,7 @@ describe("policy rules", function () {
         {
             rule: "aws-nat-gateway-per-zone",
             site: "aws",
-            broken: (resources) =>
-                resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
+            broken: withOneNatGateway,
             expect: /1 NAT gateway\(s\) serve private subnets in 3 zones/,
             level: "advisory",
         },
@@ -484,8 +483,7 @@ describe("policy packs, through the Analyzer protocol", function () {
         resilience: {
             site: "aws",
             rule: "aws-nat-gateway-per-zone",
-            broken: (resources) =>
-                resources.filter((resource) => !(resource.type === "aws:ec2/natGateway:NatGateway" && resource.name !== "aws-site-0")),
+            broken: withOneNatGateway,
             level: "advisory",
         },
     };

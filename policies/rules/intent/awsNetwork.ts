@@ -1,5 +1,5 @@
 import { CLOUDFLARE_IPV4_RANGES } from "../../../components/cloudflare/ipRanges";
-import type { PortRange, Protocol } from "../../../model/intent";
+import { INTERNET, type PortRange, type Protocol } from "../../../model/intent";
 import { cidrContains, list, object, PlanView, portsCover, stringsIn, type IntentResource } from "./plan";
 
 /** One allow rule of a security group, inline or its own resource. */
@@ -435,6 +435,73 @@ export class AwsSite {
             const inSubnets = this.subnetCidrs(association, "subnetId").some((cidr) => subnetCidrs.includes(cidr));
             return inSubnets ? this.view.dependencies(association, "routeTableId") : [];
         });
+    }
+
+    /**
+     * The resources a route table's default route (0.0.0.0/0) sends to: through an inline route
+     * (`routes`, whose targets its property dependencies name) or a separate `aws:ec2/route:Route`.
+     */
+    private defaultRouteTargets(table: IntentResource): IntentResource[] {
+        const inline = list(table.props.routes).some((route) => route.cidrBlock === INTERNET)
+            ? this.view.dependencies(table, "routes")
+            : [];
+        const separate = this.view
+            .ofType("aws:ec2/route:Route")
+            .filter(
+                (route) =>
+                    route.props.destinationCidrBlock === INTERNET &&
+                    this.view.dependencies(route, "routeTableId").some((dependency) => dependency.urn === table.urn),
+            )
+            .flatMap((route) => ["natGatewayId", "gatewayId"].flatMap((property) => this.view.dependencies(route, property)));
+        return [...inline, ...separate];
+    }
+
+    /**
+     * Whether the subnets reach the internet: each one's route table sends the default route to a
+     * public NAT gateway, and the NAT gateway's own subnet sends it to an internet gateway, its
+     * network ACL passing the traffic and the replies (Amazon VPC User Guide, "NAT gateways": a
+     * public NAT gateway sits in a public subnet whose route table routes to an internet gateway).
+     */
+    internetEgress(subnetCidrs: readonly string[], ports: PortRange, protocol: Protocol): { by: string[]; problems: string[] } {
+        const by: string[] = [];
+        const problems: string[] = [];
+        for (const cidr of subnetCidrs) {
+            const tables = this.routeTablesOf([cidr]);
+            if (tables.length === 0) {
+                problems.push(`subnet ${cidr} has no route table of the stack's`);
+            }
+            for (const table of tables) {
+                const natGateways = this.defaultRouteTargets(table).filter((target) => target.type === "aws:ec2/natGateway:NatGateway");
+                if (natGateways.length === 0) {
+                    problems.push(`route table ${table.name} of subnet ${cidr} sends nothing to a NAT gateway: no way to the internet`);
+                    continue;
+                }
+                for (const nat of natGateways) {
+                    if (nat.props.connectivityType === "private") {
+                        problems.push(`NAT gateway ${nat.name} is private: it does not reach the internet`);
+                        continue;
+                    }
+                    const natSubnets = this.subnetCidrs(nat, "subnetId");
+                    const toInternet = this.routeTablesOf(natSubnets).some((natTable) =>
+                        this.defaultRouteTargets(natTable).some((target) => target.type === "aws:ec2/internetGateway:InternetGateway"),
+                    );
+                    if (!toInternet) {
+                        problems.push(`the subnet of NAT gateway ${nat.name} has no route to an internet gateway`);
+                        continue;
+                    }
+                    by.push(`route table ${table.name} to NAT gateway ${nat.name}, whose subnet routes to an internet gateway`);
+                    const acls = this.naclsAllow(
+                        { name: `NAT gateway ${nat.name}`, groups: [], cidrs: natSubnets },
+                        { name: "the internet", groups: [], cidrs: [INTERNET] },
+                        ports,
+                        protocol,
+                    );
+                    by.push(...acls.by);
+                    problems.push(...acls.problems);
+                }
+            }
+        }
+        return { by: [...new Set(by)], problems: [...new Set(problems)] };
     }
 
     accountId(): string | undefined {

@@ -12,6 +12,8 @@ export interface AzureSubnet {
     readonly name: string;
     readonly cidr: string;
     readonly nsg?: IntentResource;
+    /** The NAT gateway the subnet's outbound traffic leaves through. */
+    readonly natGateway?: IntentResource;
     /** Whether NSGs filter traffic to private endpoints in it (`privateEndpointNetworkPolicies`). */
     readonly filtersPrivateEndpoints: boolean;
     readonly vnet: IntentResource;
@@ -168,18 +170,22 @@ export class AzureSite {
     readonly vnetSpace: string[];
 
     constructor(readonly view: PlanView) {
-        const nsgs = view.ofType("azure-native:network:NetworkSecurityGroup");
-        const nsgOf = (id: unknown): IntentResource | undefined => {
-            if (typeof id !== "string") {
-                return undefined;
-            }
-            const owner = view.owner(id);
-            if (owner?.type === "azure-native:network:NetworkSecurityGroup") {
-                return owner;
-            }
-            const leaf = id.split("/").pop() ?? "";
-            return nsgs.find((nsg) => leaf === azureName(nsg) || leaf.startsWith(nsg.name));
-        };
+        /** The resource of `type` an ARM id names: the one the plan shows it came from, else the one its last segment names. */
+        const referenced =
+            (type: string) =>
+            (id: unknown): IntentResource | undefined => {
+                if (typeof id !== "string") {
+                    return undefined;
+                }
+                const owner = view.owner(id);
+                if (owner?.type === type) {
+                    return owner;
+                }
+                const leaf = id.split("/").pop() ?? "";
+                return view.ofType(type).find((resource) => leaf === azureName(resource) || leaf.startsWith(resource.name));
+            };
+        const nsgOf = referenced("azure-native:network:NetworkSecurityGroup");
+        const natGatewayOf = referenced("azure-native:network:NatGateway");
         const vnets = view.ofType("azure-native:network:VirtualNetwork");
         this.vnetSpace = vnets.flatMap((vnet) => list<string>(object(vnet.props.addressSpace).addressPrefixes));
         const inline = vnets.flatMap((vnet) =>
@@ -187,6 +193,7 @@ export class AzureSite {
                 name: String(subnet.name),
                 cidr: String(subnet.addressPrefix ?? list<string>(subnet.addressPrefixes)[0]),
                 nsg: nsgOf(object(subnet.networkSecurityGroup).id),
+                natGateway: natGatewayOf(object(subnet.natGateway).id),
                 filtersPrivateEndpoints: ["Enabled", "NetworkSecurityGroupEnabled"].includes(String(subnet.privateEndpointNetworkPolicies)),
                 vnet,
             })),
@@ -195,6 +202,7 @@ export class AzureSite {
             name: azureName(subnet),
             cidr: String(subnet.props.addressPrefix ?? list<string>(subnet.props.addressPrefixes)[0]),
             nsg: nsgOf(object(subnet.props.networkSecurityGroup).id),
+            natGateway: natGatewayOf(object(subnet.props.natGateway).id),
             filtersPrivateEndpoints: ["Enabled", "NetworkSecurityGroupEnabled"].includes(
                 String(subnet.props.privateEndpointNetworkPolicies),
             ),
@@ -283,6 +291,23 @@ export class AzureSite {
             }
         }
         return undefined;
+    }
+
+    /**
+     * Whether a subnet's machines reach the internet: through a NAT gateway with a public address,
+     * the explicit outbound the subnet's configuration gives. Default outbound access is not counted:
+     * Azure retires it, and our subnets turn it off ("Default outbound access in Azure",
+     * learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
+     */
+    internetEgress(subnet: AzureSubnet): { by: string[]; problems: string[] } {
+        const nat = subnet.natGateway;
+        if (!nat) {
+            return { by: [], problems: [`subnet ${subnet.name} has no NAT gateway: no way to the internet`] };
+        }
+        const addresses = [...list(nat.props.publicIpAddresses), ...list(nat.props.publicIpPrefixes)];
+        return addresses.length > 0
+            ? { by: [`NAT gateway ${nat.name} of subnet ${subnet.name}`], problems: [] }
+            : { by: [], problems: [`NAT gateway ${nat.name} of subnet ${subnet.name} has no public address`] };
     }
 
     enforcesNetworkPolicies(): boolean {

@@ -4,6 +4,7 @@ import {
     ENTRA_ID_RANGES,
     GATEWAY_NAMESPACE,
     intendedFlows,
+    INTERNET,
     PORTS,
     SERVICES_NAMESPACE,
     type Flow,
@@ -235,6 +236,14 @@ function awsFlow(site: AwsSite): (flow: Flow) => Evidence {
                         : missing("the cluster's private endpoint is off"),
                     sg(runner, api, flow.ports, flow),
                 );
+            }
+            case "deployer-to-github": {
+                const runner = site.deployer();
+                if (!runner) {
+                    return missing("no deploy runner in the VPC (nothing named deploy-runner with a security group and subnet)");
+                }
+                const internet: AwsParty = { name: "GitHub, on the internet", groups: [], cidrs: [INTERNET] };
+                return merge(sg(runner, internet, flow.ports, flow), site.internetEgress(runner.cidrs, flow.ports, flow.protocol));
             }
             case "backup-to-assets":
                 return awsBucketFlow(site, "backup");
@@ -525,6 +534,23 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                         flow.protocol,
                         true,
                     ),
+                );
+            }
+            case "deployer-to-github": {
+                const runnerSubnet = site.deployerSubnet(DEPLOY_RUNNER);
+                if (!runnerSubnet) {
+                    return missing("no deploy runner in a subnet of the VNet (nothing named deploy-runner under azure-native:compute)");
+                }
+                return merge(
+                    site.reach(
+                        { name: "the deploy runner", cidrs: [runnerSubnet.cidr] },
+                        runnerSubnet,
+                        { name: "GitHub, on the internet", cidrs: [INTERNET] },
+                        undefined,
+                        flow.ports,
+                        flow.protocol,
+                    ),
+                    site.internetEgress(runnerSubnet),
                 );
             }
             case "backup-to-assets":

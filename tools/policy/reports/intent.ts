@@ -58,6 +58,7 @@ const PLACE_LABELS: Readonly<Record<Place, string>> = {
     "identity-api": "Identity API",
     "cluster-api": "Cluster API",
     deployer: "Deploy runner",
+    github: "GitHub",
     "backup-service": "Backup service",
     "log-delivery": "Log delivery",
     "log-store": "Log store",
