@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { planStack, type PlannedResource, type StackPlan } from "../../tools/plan/planner";
 import { analyzedPlan } from "../../tools/policy/analyzer";
 import { readPolicyConfigFile } from "../../tools/policy/config";
@@ -455,6 +456,36 @@ describe("intent policies on a stack's first preview", function () {
             ["mandatory"],
         );
         assert.match(flows[0].message, /\[aws\] flow services-to-redis /);
+    });
+
+    it("defer only for an unknown value in a resource they read: a new alarm's ARN changes no flow", async () => {
+        const site = (await sharedPlan("prod")).referencedStacks.find((plan) => plan.stack === "prod-aws")!;
+        const broken = mutate(site.resources, "aws:ec2/securityGroup:SecurityGroup", "aws-redis", (inputs) => (inputs.ingress = []));
+        const added = (type: string, name: string, outputs: Record<string, unknown>): PlannedResource => ({
+            ...broken.find((resource) => resource.type === "aws:ec2/securityGroup:SecurityGroup")!,
+            urn: `urn:pulumi:prod-aws::crypto-beacon::${type}::${name}`,
+            type,
+            name,
+            parent: null,
+            analyzerInputs: {},
+            analyzerOutputs: outputs,
+            dependencies: [],
+            propertyDependencies: {},
+        });
+        const flowFindings = async (resources: PlannedResource[]) =>
+            (await checkThroughPacks(site, resources)).violations
+                .filter((violation) => violation.policy === "intended-flows-allowed")
+                .map((violation) => violation.enforcementLevel);
+        // An update that adds an alarm: the intent checks read no alarm, so its unknown ARN defers nothing.
+        assert.deepEqual(
+            await flowFindings([...broken, added("aws:cloudwatch/metricAlarm:MetricAlarm", "new-alarm", { arn: unknownValue })]),
+            ["mandatory"],
+        );
+        // One that adds a security group: they read every group, and its unknown id could be a peer the flow needs.
+        assert.deepEqual(
+            await flowFindings([...broken, added("aws:ec2/securityGroup:SecurityGroup", "new-group", { arn: unknownValue, ingress: [] })]),
+            ["advisory"],
+        );
     });
 
     it("defer, as @pulumi/policy defers a policy that reads an unknown value, instead of blocking the first deployment", async () => {

@@ -74,11 +74,12 @@ function awsIdentity(view: PlanView, role: IntentResource): { identity?: Identit
         .ofType("aws:iam/instanceProfile:InstanceProfile")
         .filter((profile) => (profile.deps.role ?? []).includes(role.urn))
         .map((profile) => profile.urn);
-    const runnerUses = view.resources.some(
-        (resource) =>
-            DEPLOY_RUNNER.test(resource.name) &&
-            Object.values(resource.deps).some((urns) => urns.some((urn) => urn === role.urn || profiles.includes(urn))),
-    );
+    const runnerUses =
+        view.where(
+            (resource) =>
+                DEPLOY_RUNNER.test(resource.name) &&
+                Object.values(resource.deps).some((urns) => urns.some((urn) => urn === role.urn || profiles.includes(urn))),
+        ).length > 0;
     if (DEPLOY_RUNNER.test(role.name) || runnerUses) {
         return { identity: "deployer" };
     }

@@ -356,7 +356,7 @@ export class AwsSite {
 
     /** The deploy runner: whatever runs instances named for it, with the groups and subnets they get. */
     deployer(): AwsParty | undefined {
-        const runners = this.view.resources.filter(
+        const runners = this.view.where(
             (resource) =>
                 DEPLOY_RUNNER.test(resource.name) && /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group)/.test(resource.type),
         );
@@ -504,16 +504,13 @@ export class AwsSite {
         return { by: [...new Set(by)], problems: [...new Set(problems)] };
     }
 
+    /** The account, from the first role ARN in the plan: one stack deploys into one account. */
     accountId(): string | undefined {
-        for (const resource of this.view.resources) {
-            for (const text of stringsIn(resource.props)) {
-                const match = /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(text);
-                if (match) {
-                    return match[1];
-                }
-            }
-        }
-        return undefined;
+        return this.view.firstFound((resource) =>
+            stringsIn(resource.props)
+                .map((text) => /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(text)?.[1])
+                .find((account) => account !== undefined),
+        );
     }
 }
 

@@ -274,7 +274,7 @@ export class AzureSite {
 
     /** The deploy runner's subnet: whatever is named for it and points into a subnet. */
     deployerSubnet(runnerName: RegExp): AzureSubnet | undefined {
-        for (const resource of this.view.resources.filter(
+        for (const resource of this.view.where(
             (candidate) => runnerName.test(candidate.name) && candidate.type.startsWith("azure-native:compute:"),
         )) {
             // A subnet made as its own resource may have no id yet at preview: its dependency names it.

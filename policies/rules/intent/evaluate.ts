@@ -25,13 +25,21 @@ export interface IntentEvaluation {
  * flow, pending or not: the foundation builds the network rules that the later flows will use.
  */
 export function evaluateIntent(resources: readonly IntentResource[], stage: DeployStage = DEFAULT_DEPLOY_STAGE): IntentEvaluation {
+    return evaluateIntentReading(resources, stage).evaluation;
+}
+
+/** `evaluateIntent`, and whether the checks read a resource (`PlanView.wasRead`). */
+function evaluateIntentReading(
+    resources: readonly IntentResource[],
+    stage: DeployStage,
+): { evaluation: IntentEvaluation; wasRead: (resource: { urn: string; type: string }) => boolean } {
     const view = new PlanView(resources);
     const flows = evaluateFlows(view);
     const marked =
         (required: (item: Verdict) => DeployStage) =>
         (item: Verdict): Verdict =>
             stageReached(stage, required(item)) ? item : { ...item, pending: required(item) };
-    return {
+    const evaluation: IntentEvaluation = {
         stage,
         sites: sitesIn(view),
         flows: flows.map(marked((item) => intendedFlows(item.site).find((flow) => flow.id === item.id)!.stage)),
@@ -42,9 +50,14 @@ export function evaluateIntent(resources: readonly IntentResource[], stage: Depl
             marked((item) => (CAPACITY_CHECKS_WITH_WORKLOADS[item.site].includes(item.id) ? "workloads" : "foundation")),
         ),
     };
+    return { evaluation, wasRead: (resource) => view.wasRead(resource) };
 }
 
-/** The evaluation of what CrossGuard handed a stack policy, and the values its preview could not know. */
+/**
+ * The evaluation of what CrossGuard handed a stack policy, and the values its preview could not
+ * know in the resources the checks read: an unknown anywhere else (a new alarm's ARN) cannot
+ * change a verdict.
+ */
 export interface PolicyEvaluation extends IntentEvaluation {
     readonly unknowns: readonly UnknownRead[];
 }
@@ -57,7 +70,8 @@ export function evaluationOf(resources: readonly PolicyResource[]): PolicyEvalua
     let evaluation = evaluations.get(resources);
     if (!evaluation) {
         const unknowns: UnknownRead[] = [];
-        evaluation = { ...evaluateIntent(fromPolicyResources(resources, unknowns), stackDeployStage()), unknowns };
+        const { evaluation: intent, wasRead } = evaluateIntentReading(fromPolicyResources(resources, unknowns), stackDeployStage());
+        evaluation = { ...intent, unknowns: unknowns.filter(wasRead) };
         evaluations.set(resources, evaluation);
     }
     return evaluation;

@@ -23,10 +23,9 @@ export function fromPolicyResources(resources: readonly PolicyResource[], unknow
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
-        props: known(resource.props, (error) => unknowns.push({ resource: `${resource.type} ${resource.name}`, error })) as Record<
-            string,
-            unknown
-        >,
+        props: known(resource.props, (error) =>
+            unknowns.push({ resource: `${resource.type} ${resource.name}`, urn: resource.urn, type: resource.type, error }),
+        ) as Record<string, unknown>,
         deps: Object.fromEntries(
             Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)]),
         ),
@@ -40,8 +39,18 @@ export const PreviewUnknownError = UnknownValueError as new (unknownTypeSentinel
 
 /** A value the intent checks could not read because the preview cannot know it yet. */
 export interface UnknownRead {
+    /** The resource that holds it, as messages name it: `<type> <name>`. */
     readonly resource: string;
+    readonly urn: string;
+    readonly type: string;
     readonly error: PreviewUnknownError;
+}
+
+/** What the checks over one view were handed: every resource of these types, these resources, or all. */
+interface ReadLog {
+    readonly types: Set<string>;
+    readonly urns: Set<string>;
+    all: boolean;
 }
 
 /**
@@ -99,7 +108,15 @@ export class PlanView {
     private readonly byType = new Map<string, IntentResource[]>();
     private readonly owners = new Map<string, string>();
 
-    constructor(readonly resources: readonly IntentResource[]) {
+    /**
+     * `reads` records which resources the checks were handed (every accessor logs what it returns),
+     * so that a verdict defers only for a value a preview cannot know in a resource they read
+     * (`wasRead`). A view made from this one (`forSite`) logs into the same record.
+     */
+    constructor(
+        private readonly resources: readonly IntentResource[],
+        private readonly reads: ReadLog = { types: new Set(), urns: new Set(), all: false },
+    ) {
         for (const resource of resources) {
             this.byUrn.set(resource.urn, resource);
             this.byType.set(resource.type, [...(this.byType.get(resource.type) ?? []), resource]);
@@ -120,22 +137,59 @@ export class PlanView {
     }
 
     ofType(...types: string[]): IntentResource[] {
+        types.forEach((type) => this.reads.types.add(type));
         return types.flatMap((type) => this.byType.get(type) ?? []);
     }
 
     get(urn: string): IntentResource | undefined {
-        return this.byUrn.get(urn);
+        return this.logged(this.byUrn.get(urn));
     }
 
     /** The resources an input of `resource` was computed from. */
     dependencies(resource: IntentResource, property: string): IntentResource[] {
-        return (resource.deps[property] ?? []).flatMap((urn) => this.byUrn.get(urn) ?? []);
+        return (resource.deps[property] ?? []).flatMap((urn) => this.logged(this.byUrn.get(urn)) ?? []);
     }
 
     /** The resource a cloud id or ARN came from, when the plan shows it. */
     owner(reference: string): IntentResource | undefined {
         const urn = this.owners.get(reference);
-        return urn ? this.byUrn.get(urn) : undefined;
+        return urn ? this.logged(this.byUrn.get(urn)) : undefined;
+    }
+
+    /**
+     * The resources whose name, type, provider or dependencies match, in plan order: a predicate
+     * that reads properties would read them of every resource, which `readingEvery` is for.
+     */
+    where(matches: (resource: IntentResource) => boolean): IntentResource[] {
+        return this.resources.filter(matches).map((resource) => this.logged(resource)!);
+    }
+
+    /**
+     * The first value `find` reads from a resource's properties, in plan order: that resource is
+     * read; when none yields one, every resource was, since any of them could hold it unknown.
+     */
+    firstFound<T>(find: (resource: IntentResource) => T | undefined): T | undefined {
+        for (const resource of this.resources) {
+            const found = find(resource);
+            if (found !== undefined) {
+                this.logged(resource);
+                return found;
+            }
+        }
+        this.reads.all = true;
+        return undefined;
+    }
+
+    /** Whether the checks were handed the resource: through its type, or one by one. */
+    wasRead(resource: { readonly urn: string; readonly type: string }): boolean {
+        return this.reads.all || this.reads.types.has(resource.type) || this.reads.urns.has(resource.urn);
+    }
+
+    private logged(resource: IntentResource | undefined): IntentResource | undefined {
+        if (resource) {
+            this.reads.urns.add(resource.urn);
+        }
+        return resource;
     }
 
     /**
@@ -151,6 +205,7 @@ export class PlanView {
             this.resources.filter(
                 (resource) => !resource.type.startsWith("kubernetes:") || !resource.provider || clusterOf(resource).includes(clusterType),
             ),
+            this.reads,
         );
     }
 
@@ -163,8 +218,8 @@ export class PlanView {
         if (typeof own === "string") {
             return own;
         }
-        const referring = this.resources.find(
-            (resource) => (resource.deps.bucket ?? []).includes(bucket.urn) && typeof resource.props.bucket === "string",
+        const referring = this.where((resource) => (resource.deps.bucket ?? []).includes(bucket.urn)).find(
+            (resource) => typeof resource.props.bucket === "string",
         );
         return referring ? String(referring.props.bucket) : bucket.name;
     }

@@ -64,7 +64,7 @@ const missing = (what: string): Evidence => ({ by: [], problems: [what] });
 export function hasDeployRunner(view: PlanView, site: Site): boolean {
     // The runners' machines, not their network: the sites' networks keep a runner subnet either way.
     const machines = site === "aws" ? /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group):/ : /^azure-native:compute:/;
-    return view.resources.some((resource) => DEPLOY_RUNNER.test(resource.name) && machines.test(resource.type));
+    return view.where((resource) => DEPLOY_RUNNER.test(resource.name) && machines.test(resource.type)).length > 0;
 }
 
 /** The verdict of a deployer row on a site that has no deployer of its own. */
