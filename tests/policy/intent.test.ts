@@ -564,3 +564,38 @@ describe("intent policies on a site at deployStage foundation", function () {
         assert.ok(judgedComplete.every((violation) => violation.enforcementLevel === "mandatory"));
     });
 });
+
+describe("intent of an all-in-one stack, whose AWS runner deploys the Azure site across the VPN", function () {
+    this.timeout(180_000);
+    const aksApiFlow = (resources: readonly PlannedResource[]) =>
+        evaluateIntent(intentResources(resources)).flows.find((item) => item.site === "azure" && item.id === "deployer-to-cluster-api")!;
+
+    it("proves the runner's path to the private AKS API: its routes into the VPN, the VPN's routes both ways, the API's subnet", async () => {
+        const flow = aksApiFlow((await sharedPlan("dev")).resources);
+        assert.deepEqual(flow.problems, []);
+        assert.ok(
+            flow.by.some((item) => /^route table aws-site-private-0 into VPN gateway deploy-vpn, whose connection routes /.test(item)),
+        );
+        assert.ok(flow.by.includes("VPN connection deploy-vpn-aws-1"), flow.by.join("\n"));
+    });
+
+    it("fails when the runner's route tables no longer take the VPN gateway's routes", async () => {
+        const resources = (await sharedPlan("dev")).resources.filter(
+            (resource) => resource.type !== "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation",
+        );
+        assert.match(
+            aksApiFlow(resources).problems.join("\n"),
+            /route table aws-site-private-0 of subnet [\d./]+ sends nothing for [\d./]+ into a VPN/,
+        );
+    });
+
+    it("fails when Azure's local network gateways do not hold the runner's subnets, so replies never go back", async () => {
+        let resources: PlannedResource[] = [...(await sharedPlan("dev")).resources];
+        for (const tunnel of [1, 2]) {
+            resources = mutate(resources, "azure-native:network:LocalNetworkGateway", `deploy-vpn-aws-${tunnel}`, (inputs) => {
+                inputs.localNetworkAddressSpace = { addressPrefixes: ["192.168.0.0/24"] };
+            });
+        }
+        assert.match(aksApiFlow(resources).problems.join("\n"), /no VPN connection's local network gateway holds /);
+    });
+});

@@ -504,6 +504,59 @@ export class AwsSite {
         return { by: [...new Set(by)], problems: [...new Set(problems)] };
     }
 
+    /**
+     * Whether the subnets send traffic for `destinations` into a site-to-site VPN that carries it: each
+     * subnet's route table has the VPN gateway's routes propagated (`VpnGatewayRoutePropagation`) or a
+     * route to it covering them, and a VPN connection on that gateway routes them statically
+     * (`VpnConnectionRoute`) or learns them through BGP (AWS Site-to-Site VPN User Guide, "Route tables
+     * and VPN route priority").
+     */
+    vpnRoutes(subnetCidrs: readonly string[], destinations: readonly string[]): { by: string[]; problems: string[] } {
+        const gateways = this.view.ofType("aws:ec2/vpnGateway:VpnGateway");
+        const connections = this.view.ofType("aws:ec2/vpnConnection:VpnConnection");
+        const staticRoutes = this.view.ofType("aws:ec2/vpnConnectionRoute:VpnConnectionRoute");
+        const carries = (gateway: IntentResource) =>
+            connections
+                .filter((connection) => this.view.dependencies(connection, "vpnGatewayId").includes(gateway))
+                .some(
+                    (connection) =>
+                        connection.props.staticRoutesOnly !== true ||
+                        destinations.every((destination) =>
+                            staticRoutes.some(
+                                (route) =>
+                                    this.view.dependencies(route, "vpnConnectionId").includes(connection) &&
+                                    cidrContains(String(route.props.destinationCidrBlock), destination),
+                            ),
+                        ),
+                );
+        const by: string[] = [];
+        const problems: string[] = [];
+        for (const cidr of subnetCidrs) {
+            for (const table of this.routeTablesOf([cidr])) {
+                const propagated = this.view
+                    .ofType("aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation")
+                    .filter((propagation) => this.view.dependencies(propagation, "routeTableId").includes(table))
+                    .flatMap((propagation) => this.view.dependencies(propagation, "vpnGatewayId"));
+                const routed = list(table.props.routes).some((route) =>
+                    destinations.every((destination) => cidrContains(String(route.cidrBlock), destination)),
+                )
+                    ? this.view.dependencies(table, "routes").filter((target) => gateways.includes(target))
+                    : [];
+                const gateway = [...propagated, ...routed].find(carries);
+                if (gateway) {
+                    by.push(
+                        `route table ${table.name} into VPN gateway ${gateway.name}, whose connection routes ${destinations.join(", ")}`,
+                    );
+                } else {
+                    problems.push(
+                        `route table ${table.name} of subnet ${cidr} sends nothing for ${destinations.join(", ")} into a VPN that carries it`,
+                    );
+                }
+            }
+        }
+        return { by, problems };
+    }
+
     /** The account, from the first role ARN in the plan: one stack deploys into one account. */
     accountId(): string | undefined {
         return this.view.firstFound((resource) =>

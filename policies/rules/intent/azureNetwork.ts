@@ -310,6 +310,23 @@ export class AzureSite {
             : { by: [], problems: [`NAT gateway ${nat.name} of subnet ${subnet.name} has no public address`] };
     }
 
+    /**
+     * Whether traffic from `sources` arrives through a site-to-site VPN: a connection on one of the
+     * VNet's gateways to a local network gateway whose address space holds them, which Azure routes
+     * back through the gateway ("About VPN Gateway configuration settings", local network gateways).
+     */
+    vpnFrom(sources: readonly string[]): { by: string[]; problems: string[] } {
+        const connection = this.view.ofType("azure-native:network:VirtualNetworkGatewayConnection").find((candidate) =>
+            this.view.dependencies(candidate, "localNetworkGateway2").some((local) => {
+                const prefixes = list<string>(object(local.props.localNetworkAddressSpace).addressPrefixes);
+                return sources.every((source) => prefixes.some((prefix) => cidrContains(prefix, source)));
+            }),
+        );
+        return connection
+            ? { by: [`VPN connection ${connection.name}`], problems: [] }
+            : { by: [], problems: [`no VPN connection's local network gateway holds ${sources.join(", ")}`] };
+    }
+
     enforcesNetworkPolicies(): boolean {
         return ["cilium", "calico", "azure"].includes(String(object(this.cluster?.props.networkProfile).networkPolicy));
     }

@@ -58,8 +58,8 @@ const missing = (what: string): Evidence => ({ by: [], problems: [what] });
 /**
  * Whether a site is deployed from inside its own network: the stack builds deploy runners there
  * (`deployRunnerGithubUrl`). A stack without runners, and the Azure site of an all-in-one stack,
- * which its AWS runner deploys (README, "Deploy runners"), have no deployer of their own, so the
- * deployer's rows do not apply to them.
+ * which its AWS runner deploys across the VPN (README, "Deploy runners"), have no deployer of their
+ * own, so the deployer's rows do not apply to them, but for that VPN path.
  */
 export function hasDeployRunner(view: PlanView, site: Site): boolean {
     // The runners' machines, not their network: the sites' networks keep a runner subnet either way.
@@ -76,7 +76,13 @@ export function evaluateFlows(view: PlanView): Verdict[] {
         const own = siteView(view, site);
         const evaluate = site === "aws" ? awsFlow(new AwsSite(own)) : azureFlow(new AzureSite(own));
         const deployer = hasDeployRunner(view, site);
+        // An all-in-one stack's AWS runner deploys its Azure site too, over the site-to-site VPN.
+        const deployedFromAws = !deployer && site === "azure" && sitesIn(view).includes("aws") && hasDeployRunner(view, "aws");
         return intendedFlows(site).map((flow) => {
+            if (flow.id === "deployer-to-cluster-api" && deployedFromAws) {
+                const evidence = awsRunnerToAksOverVpn(view, flow);
+                return verdict(flow.id, site, [...new Set(evidence.by)], evidence.problems);
+            }
             if (flow.from === "deployer" && !deployer) {
                 return verdict(flow.id, site, [NO_DEPLOYER], []);
             }
@@ -84,6 +90,35 @@ export function evaluateFlows(view: PlanView): Verdict[] {
             return verdict(flow.id, site, [...new Set(evidence.by)], evidence.problems);
         });
     });
+}
+
+/**
+ * The AWS runner of an all-in-one stack to the private AKS API, across the site-to-site VPN: the
+ * runner's security groups and ACLs, its route tables into a VPN that routes the Azure VNet, a VPN
+ * connection on the Azure side whose local network gateway holds the runner's subnets, the API's
+ * subnet admitting them, and the cluster's public FQDN, which resolves to the private API from a
+ * network without Azure's private DNS.
+ */
+function awsRunnerToAksOverVpn(view: PlanView, flow: Flow): Evidence {
+    const aws = new AwsSite(siteView(view, "aws"));
+    const azure = new AzureSite(siteView(view, "azure"));
+    const runner = aws.deployer()!;
+    const nodeSubnet = azure.nodeSubnet();
+    if (!nodeSubnet) {
+        return missing("no AKS node subnet, where the private cluster's API endpoint is");
+    }
+    const api: AwsParty = { name: `the AKS API, across the VPN`, groups: [], cidrs: [nodeSubnet.cidr] };
+    const profile = object(azure.cluster?.props.apiServerAccessProfile);
+    return merge(
+        profile.enablePrivateCluster === true && profile.enablePrivateClusterPublicFQDN === true
+            ? { by: ["private cluster API with a public FQDN"], problems: [] }
+            : missing("the cluster API is not private with a public FQDN: a runner outside the VNet cannot resolve it"),
+        securityGroupsAllow(aws.rules, runner, api, flow.ports, flow.protocol),
+        aws.naclsAllow(runner, api, flow.ports, flow.protocol),
+        aws.vpnRoutes(runner.cidrs, azure.vnetSpace),
+        azure.vpnFrom(runner.cidrs),
+        azure.reach({ name: "the AWS deploy runner", cidrs: runner.cidrs }, undefined, api, nodeSubnet, flow.ports, flow.protocol, true),
+    );
 }
 
 function gatewayPod(cidrs: readonly string[]): Peer {
