@@ -274,6 +274,14 @@ describe("deploy runners", () => {
             assert.match(script, /az keyvault secret show --vault-name \S+ --name deploy-runner-registration/);
         });
 
+        it("of an all-in-one stack need the principal the AWS runner signs in to Azure as, to deploy the Azure site", async () => {
+            await assertPlanFails(
+                planStack({ stack: "dev", configOverrides: { dev: { "crypto-beacon:azureDeployPrincipalId": "" } } }),
+                2,
+                "crypto-beacon:azureDeployPrincipalId: is required with deployRunnerGithubUrl",
+            );
+        });
+
         it("need an SSH public key when they are on", async () => {
             await assertPlanFails(
                 planStack({ configFile: path.join(FIXTURES, "stacks", "Pulumi.azure-runner-without-key.yaml") }),

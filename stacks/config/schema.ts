@@ -549,6 +549,15 @@ export const roleSchemas = {
             awsSiteRules(config, ctx);
             azureSiteRules(config, ctx);
             edgeRules(config, ctx);
+            // Its AWS runner deploys the Azure site too, signed in to Azure as this principal.
+            if (config.deployRunnerGithubUrl && !config.azureDeployPrincipalId) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["azureDeployPrincipalId"],
+                    message:
+                        "is required with deployRunnerGithubUrl: the AWS runner deploys the Azure site too, signed in to Azure as this principal, which the AKS cluster makes Cluster Admin",
+                });
+            }
             if (cidrsOverlap(config.awsVpcCidr, config.azureVnetCidr)) {
                 ctx.addIssue({
                     code: "custom",

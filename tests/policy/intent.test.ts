@@ -589,6 +589,21 @@ describe("intent of an all-in-one stack, whose AWS runner deploys the Azure site
         );
     });
 
+    it("needs AKS RBAC Cluster Admin for the principal the AWS runner signs in to Azure as (azureDeployPrincipalId)", async () => {
+        const administers = (resources: readonly PlannedResource[]) =>
+            evaluateIntent(intentResources(resources)).needs.find(
+                (item) => item.site === "azure" && item.id === "deployer-administers-cluster",
+            )!;
+        assert.deepEqual(administers((await sharedPlan("dev")).resources).by, [
+            "role assignment azure-site-kubernetes-admin-0 (Azure Kubernetes Service RBAC Cluster Admin)",
+        ]);
+        // The config refuses an all-in-one runner without the principal; the grant is proved from the plan all the same.
+        const withoutGrant = (await sharedPlan("dev")).resources.filter((resource) => resource.name !== "azure-site-kubernetes-admin-0");
+        assert.deepEqual(administers(withoutGrant).problems, [
+            "the deployer identity holds no grant of Azure Kubernetes Service RBAC Cluster Admin on its cluster",
+        ]);
+    });
+
     it("fails when Azure's local network gateways do not hold the runner's subnets, so replies never go back", async () => {
         let resources: PlannedResource[] = [...(await sharedPlan("dev")).resources];
         for (const tunnel of [1, 2]) {

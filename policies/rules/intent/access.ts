@@ -11,7 +11,7 @@ import {
 import { AwsSite, DEPLOY_RUNNER } from "./awsNetwork";
 import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
 import { azureName, list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
-import { hasDeployRunner, NO_DEPLOYER, siteView, sitesIn } from "./reachability";
+import { deployedFromAws, hasDeployRunner, NO_DEPLOYER, siteView, sitesIn } from "./reachability";
 import { verdict, type Excess, type Verdict } from "./verdict";
 
 /** Built-in Azure roles by id (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
@@ -382,8 +382,11 @@ export function evaluateNeeds(view: PlanView): Verdict[] {
     return sitesIn(view).flatMap((site) => {
         const grants = siteGrants(view, site);
         const deployer = hasDeployRunner(view, site);
+        // The AWS runner that deploys an all-in-one stack's Azure site administers its cluster as the
+        // principal the stack configures (azureDeployPrincipalId); its registration is AWS's.
+        const administeredFromAws = deployedFromAws(view, site);
         return accessNeeds(site).map((need) => {
-            if (need.identity === "deployer" && !deployer) {
+            if (need.identity === "deployer" && !deployer && !(administeredFromAws && need.target === "cluster")) {
                 return verdict(need.id, site, [NO_DEPLOYER], []);
             }
             const mine = grants.filter(

@@ -67,6 +67,14 @@ export function hasDeployRunner(view: PlanView, site: Site): boolean {
     return view.where((resource) => DEPLOY_RUNNER.test(resource.name) && machines.test(resource.type)).length > 0;
 }
 
+/**
+ * Whether the site is an all-in-one stack's Azure site, which the stack's AWS runner deploys over
+ * the site-to-site VPN: its rows for reaching and administering the cluster then hold for that runner.
+ */
+export function deployedFromAws(view: PlanView, site: Site): boolean {
+    return site === "azure" && !hasDeployRunner(view, "azure") && sitesIn(view).includes("aws") && hasDeployRunner(view, "aws");
+}
+
 /** The verdict of a deployer row on a site that has no deployer of its own. */
 export const NO_DEPLOYER = "no deploy runner on this site: nothing deploys from inside its network";
 
@@ -76,10 +84,8 @@ export function evaluateFlows(view: PlanView): Verdict[] {
         const own = siteView(view, site);
         const evaluate = site === "aws" ? awsFlow(new AwsSite(own)) : azureFlow(new AzureSite(own));
         const deployer = hasDeployRunner(view, site);
-        // An all-in-one stack's AWS runner deploys its Azure site too, over the site-to-site VPN.
-        const deployedFromAws = !deployer && site === "azure" && sitesIn(view).includes("aws") && hasDeployRunner(view, "aws");
         return intendedFlows(site).map((flow) => {
-            if (flow.id === "deployer-to-cluster-api" && deployedFromAws) {
+            if (flow.id === "deployer-to-cluster-api" && deployedFromAws(view, site)) {
                 const evidence = awsRunnerToAksOverVpn(view, flow);
                 return verdict(flow.id, site, [...new Set(evidence.by)], evidence.problems);
             }
