@@ -532,7 +532,11 @@ export class AwsSite {
         const by: string[] = [];
         const problems: string[] = [];
         for (const cidr of subnetCidrs) {
-            for (const table of this.routeTablesOf([cidr])) {
+            const tables = this.routeTablesOf([cidr]);
+            if (tables.length === 0) {
+                problems.push(`subnet ${cidr} has no route table of the stack's`);
+            }
+            for (const table of tables) {
                 const propagated = this.view
                     .ofType("aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation")
                     .filter((propagation) => this.view.dependencies(propagation, "routeTableId").includes(table))

@@ -157,8 +157,9 @@ export class PlanView {
     }
 
     /**
-     * The resources whose name, type, provider or dependencies match, in plan order: a predicate
-     * that reads properties would read them of every resource, which `readingEvery` is for.
+     * The resources whose name, type, provider or dependencies match, in plan order; each is read.
+     * A predicate must not read properties: it would read them of every resource (`firstFound` is
+     * for a search through properties).
      */
     where(matches: (resource: IntentResource) => boolean): IntentResource[] {
         return this.resources.filter(matches).map((resource) => this.logged(resource)!);

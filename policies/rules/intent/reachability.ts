@@ -108,10 +108,10 @@ export function evaluateFlows(view: PlanView): Verdict[] {
 function awsRunnerToAksOverVpn(view: PlanView, flow: Flow): Evidence {
     const aws = new AwsSite(siteView(view, "aws"));
     const azure = new AzureSite(siteView(view, "azure"));
-    const runner = aws.deployer()!;
+    const runner = aws.deployer();
     const nodeSubnet = azure.nodeSubnet();
-    if (!nodeSubnet) {
-        return missing("no AKS node subnet, where the private cluster's API endpoint is");
+    if (!runner || !nodeSubnet) {
+        return missing(runner ? "no AKS node subnet, where the private cluster's API endpoint is" : "no deploy runner in the VPC");
     }
     const api: AwsParty = { name: `the AKS API, across the VPN`, groups: [], cidrs: [nodeSubnet.cidr] };
     const profile = object(azure.cluster?.props.apiServerAccessProfile);
