@@ -463,32 +463,27 @@ export class AwsSite {
      * public NAT gateway sits in a public subnet whose route table routes to an internet gateway).
      */
     internetEgress(subnetCidrs: readonly string[], ports: PortRange, protocol: Protocol): { by: string[]; problems: string[] } {
-        const by: string[] = [];
-        const problems: string[] = [];
-        for (const cidr of subnetCidrs) {
-            const tables = this.routeTablesOf([cidr]);
-            if (tables.length === 0) {
-                problems.push(`subnet ${cidr} has no route table of the stack's`);
+        return this.overRouteTables(subnetCidrs, (table, cidr) => {
+            const natGateways = this.defaultRouteTargets(table).filter((target) => target.type === "aws:ec2/natGateway:NatGateway");
+            if (natGateways.length === 0) {
+                return {
+                    by: [],
+                    problems: [`route table ${table.name} of subnet ${cidr} sends nothing to a NAT gateway: no way to the internet`],
+                };
             }
-            for (const table of tables) {
-                const natGateways = this.defaultRouteTargets(table).filter((target) => target.type === "aws:ec2/natGateway:NatGateway");
-                if (natGateways.length === 0) {
-                    problems.push(`route table ${table.name} of subnet ${cidr} sends nothing to a NAT gateway: no way to the internet`);
-                    continue;
-                }
-                for (const nat of natGateways) {
-                    if (nat.props.connectivityType === "private") {
-                        problems.push(`NAT gateway ${nat.name} is private: it does not reach the internet`);
-                        continue;
-                    }
-                    const natSubnets = this.subnetCidrs(nat, "subnetId");
-                    const toInternet = this.routeTablesOf(natSubnets).some((natTable) =>
+            const by: string[] = [];
+            const problems: string[] = [];
+            for (const nat of natGateways) {
+                const natSubnets = this.subnetCidrs(nat, "subnetId");
+                if (nat.props.connectivityType === "private") {
+                    problems.push(`NAT gateway ${nat.name} is private: it does not reach the internet`);
+                } else if (
+                    !this.routeTablesOf(natSubnets).some((natTable) =>
                         this.defaultRouteTargets(natTable).some((target) => target.type === "aws:ec2/internetGateway:InternetGateway"),
-                    );
-                    if (!toInternet) {
-                        problems.push(`the subnet of NAT gateway ${nat.name} has no route to an internet gateway`);
-                        continue;
-                    }
+                    )
+                ) {
+                    problems.push(`the subnet of NAT gateway ${nat.name} has no route to an internet gateway`);
+                } else {
                     by.push(`route table ${table.name} to NAT gateway ${nat.name}, whose subnet routes to an internet gateway`);
                     const acls = this.naclsAllow(
                         { name: `NAT gateway ${nat.name}`, groups: [], cidrs: natSubnets },
@@ -500,8 +495,8 @@ export class AwsSite {
                     problems.push(...acls.problems);
                 }
             }
-        }
-        return { by: [...new Set(by)], problems: [...new Set(problems)] };
+            return { by, problems };
+        });
     }
 
     /**
@@ -529,6 +524,42 @@ export class AwsSite {
                             ),
                         ),
                 );
+        return this.overRouteTables(subnetCidrs, (table, cidr) => {
+            const propagated = this.view
+                .ofType("aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation")
+                .filter((propagation) => this.view.dependencies(propagation, "routeTableId").includes(table))
+                .flatMap((propagation) => this.view.dependencies(propagation, "vpnGatewayId"));
+            const routed = list(table.props.routes).some((route) =>
+                destinations.every((destination) => cidrContains(String(route.cidrBlock), destination)),
+            )
+                ? this.view.dependencies(table, "routes").filter((target) => gateways.includes(target))
+                : [];
+            const gateway = [...propagated, ...routed].find(carries);
+            return gateway
+                ? {
+                      by: [
+                          `route table ${table.name} into VPN gateway ${gateway.name}, whose connection routes ${destinations.join(", ")}`,
+                      ],
+                      problems: [],
+                  }
+                : {
+                      by: [],
+                      problems: [
+                          `route table ${table.name} of subnet ${cidr} sends nothing for ${destinations.join(", ")} into a VPN that carries it`,
+                      ],
+                  };
+        });
+    }
+
+    /**
+     * `check` over the route tables of each subnet, gathering what it finds. A subnet with no route
+     * table of the stack's is a problem of its own: its traffic would follow the VPC's main table,
+     * which the stack does not manage.
+     */
+    private overRouteTables(
+        subnetCidrs: readonly string[],
+        check: (table: IntentResource, cidr: string) => { by: string[]; problems: string[] },
+    ): { by: string[]; problems: string[] } {
         const by: string[] = [];
         const problems: string[] = [];
         for (const cidr of subnetCidrs) {
@@ -537,28 +568,12 @@ export class AwsSite {
                 problems.push(`subnet ${cidr} has no route table of the stack's`);
             }
             for (const table of tables) {
-                const propagated = this.view
-                    .ofType("aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation")
-                    .filter((propagation) => this.view.dependencies(propagation, "routeTableId").includes(table))
-                    .flatMap((propagation) => this.view.dependencies(propagation, "vpnGatewayId"));
-                const routed = list(table.props.routes).some((route) =>
-                    destinations.every((destination) => cidrContains(String(route.cidrBlock), destination)),
-                )
-                    ? this.view.dependencies(table, "routes").filter((target) => gateways.includes(target))
-                    : [];
-                const gateway = [...propagated, ...routed].find(carries);
-                if (gateway) {
-                    by.push(
-                        `route table ${table.name} into VPN gateway ${gateway.name}, whose connection routes ${destinations.join(", ")}`,
-                    );
-                } else {
-                    problems.push(
-                        `route table ${table.name} of subnet ${cidr} sends nothing for ${destinations.join(", ")} into a VPN that carries it`,
-                    );
-                }
+                const found = check(table, cidr);
+                by.push(...found.by);
+                problems.push(...found.problems);
             }
         }
-        return { by, problems };
+        return { by: [...new Set(by)], problems: [...new Set(problems)] };
     }
 
     /** The account, from the first role ARN in the plan: one stack deploys into one account. */
