@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { intendedFlows } from "../../model/intent";
 import type { IntentEvaluation } from "../../policies/rules/intent/evaluate";
 import { evaluateStacks, renderIntentReport } from "../../tools/policy/reports/intent";
-import { README_FILE, renderReadme } from "../../tools/policy/reports/intentReadme";
+import { README_FILE, renderIntentBlock, renderReadme } from "../../tools/policy/reports/intentReadme";
 import { sharedPlan } from "../helpers";
 
 describe("intent report", () => {
@@ -97,5 +97,13 @@ describe("README flow description", () => {
     it("is the intent model's, as npm run intent:readme writes it", () => {
         const current = fs.readFileSync(README_FILE, "utf8");
         assert.equal(renderReadme(current), current, "README.md's intent block is stale: run npm run intent:readme");
+    });
+
+    it("says from which deploy stage each row must hold, per site where the sites differ", () => {
+        const block = renderIntentBlock();
+        assert.match(block, /^\| `edge-to-origin-https` \| .* \| AWS: foundation; Azure: workloads \| /m);
+        assert.match(block, /^\| `gateway-to-web` \| .* \| workloads \| routes to web \|$/m);
+        assert.match(block, /^\| Azure \| `nodes-pull-images` \| nodes \| .* \| AcrPull \| workloads \| /m);
+        assert.match(block, /^\| AWS \| `nodes-pull-images` \| nodes \| .* \| foundation \| /m);
     });
 });

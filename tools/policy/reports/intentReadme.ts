@@ -19,7 +19,10 @@ function portText(from: number, to: number): string {
     return from === to ? String(from) : `${from}-${to}`;
 }
 
-/** The block: one table of flows and one of access needs, both sites side by side where they agree. */
+/**
+ * The block: one table of flows and one of access needs, both sites side by side where they agree,
+ * each row with the deploy stage from which it must hold (`deployStage`).
+ */
 export function renderIntentBlock(): string {
     const flowKeys = [...new Set(SITES.flatMap((site) => intendedFlows(site).map((flow) => flow.id)))];
     const flowRows = flowKeys.map((id) => {
@@ -35,21 +38,26 @@ export function renderIntentBlock(): string {
             whys.length === 1
                 ? whys[0]
                 : SITES.flatMap((site, index) => (perSite[index] ? [`${SITE_TITLES[site]}: ${perSite[index].why}`] : [])).join("; ");
-        return `| \`${id}\` | ${endpoints} | ${ports.join("; ")} | ${why} |`;
+        const stages = [...new Set(perSite.flatMap((flow) => (flow ? [flow.stage] : [])))];
+        const stage =
+            stages.length === 1
+                ? stages[0]
+                : SITES.flatMap((site, index) => (perSite[index] ? [`${SITE_TITLES[site]}: ${perSite[index].stage}`] : [])).join("; ");
+        return `| \`${id}\` | ${endpoints} | ${ports.join("; ")} | ${stage} | ${why} |`;
     });
     const needRows = SITES.flatMap((site) =>
         accessNeeds(site).map(
             (need) =>
-                `| ${SITE_TITLES[site]} | \`${need.id}\` | ${need.service ?? need.identity} | ${need.action} | ${need.grants.join(", ")} | ${need.why} |`,
+                `| ${SITE_TITLES[site]} | \`${need.id}\` | ${need.service ?? need.identity} | ${need.action} | ${need.grants.join(", ")} | ${need.stage} | ${need.why} |`,
         ),
     );
     return [
-        "| flow | from → to | protocol and port | why |",
-        "|---|---|---|---|",
+        "| flow | from → to | protocol and port | from stage | why |",
+        "|---|---|---|---|---|",
         ...flowRows,
         "",
-        "| site | need | identity | action | granted as | why |",
-        "|---|---|---|---|---|---|",
+        "| site | need | identity | action | granted as | from stage | why |",
+        "|---|---|---|---|---|---|---|",
         ...needRows,
     ].join("\n");
 }
