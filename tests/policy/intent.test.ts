@@ -486,6 +486,23 @@ describe("intent policies on a stack's first preview", function () {
             await flowFindings([...broken, added("aws:ec2/securityGroup:SecurityGroup", "new-group", { arn: unknownValue, ingress: [] })]),
             ["advisory"],
         );
+        // One that adds an IAM policy whose document is unknown: the access rules read IAM policies and
+        // defer; the flow rules read none, and judge.
+        const withoutEcr = broken.filter(
+            (resource) =>
+                !(
+                    resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+                    resource.name === "aws-site-nodes-AmazonEC2ContainerRegistryReadOnly"
+                ),
+        );
+        const check = await checkThroughPacks(site, [
+            ...withoutEcr,
+            added("aws:iam/rolePolicy:RolePolicy", "new-policy", { policy: unknownValue, role: "aws-site-nodes" }),
+        ]);
+        const levels = (policy: string) =>
+            check.violations.filter((violation) => violation.policy === policy).map((violation) => violation.enforcementLevel);
+        assert.deepEqual(levels("intended-flows-allowed"), ["mandatory"]);
+        assert.deepEqual(levels("access-needs-granted"), ["advisory"]);
     });
 
     it("defer, as @pulumi/policy defers a policy that reads an unknown value, instead of blocking the first deployment", async () => {

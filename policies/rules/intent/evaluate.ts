@@ -28,38 +28,52 @@ export function evaluateIntent(resources: readonly IntentResource[], stage: Depl
     return evaluateIntentReading(resources, stage).evaluation;
 }
 
-/** `evaluateIntent`, and whether the checks read a resource (`PlanView.wasRead`). */
+/** The three families of intent checks: each reads the plan through a view of its own. */
+export type IntentFamily = "flows" | "access" | "capacity";
+
+/** `evaluateIntent`, and for each family of checks whether it read a resource (`PlanView.wasRead`). */
 function evaluateIntentReading(
     resources: readonly IntentResource[],
     stage: DeployStage,
-): { evaluation: IntentEvaluation; wasRead: (resource: { urn: string; type: string }) => boolean } {
-    const view = new PlanView(resources);
-    const flows = evaluateFlows(view);
+): { evaluation: IntentEvaluation; readers: Record<IntentFamily, (resource: { urn: string; type: string }) => boolean> } {
+    const views: Record<IntentFamily, PlanView> = {
+        flows: new PlanView(resources),
+        access: new PlanView(resources),
+        capacity: new PlanView(resources),
+    };
+    const flows = evaluateFlows(views.flows);
     const marked =
         (required: (item: Verdict) => DeployStage) =>
         (item: Verdict): Verdict =>
             stageReached(stage, required(item)) ? item : { ...item, pending: required(item) };
     const evaluation: IntentEvaluation = {
         stage,
-        sites: sitesIn(view),
+        sites: sitesIn(views.flows),
         flows: flows.map(marked((item) => intendedFlows(item.site).find((flow) => flow.id === item.id)!.stage)),
-        openings: unintendedOpenings(view, flows),
-        needs: evaluateNeeds(view).map(marked((item) => accessNeeds(item.site).find((need) => need.id === item.id)!.stage)),
-        excess: excessGrants(view),
-        capacity: evaluateCapacity(view).map(
+        openings: unintendedOpenings(views.flows, flows),
+        needs: evaluateNeeds(views.access).map(marked((item) => accessNeeds(item.site).find((need) => need.id === item.id)!.stage)),
+        excess: excessGrants(views.access),
+        capacity: evaluateCapacity(views.capacity).map(
             marked((item) => (CAPACITY_CHECKS_WITH_WORKLOADS[item.site].includes(item.id) ? "workloads" : "foundation")),
         ),
     };
-    return { evaluation, wasRead: (resource) => view.wasRead(resource) };
+    return {
+        evaluation,
+        readers: {
+            flows: (resource) => views.flows.wasRead(resource),
+            access: (resource) => views.access.wasRead(resource),
+            capacity: (resource) => views.capacity.wasRead(resource),
+        },
+    };
 }
 
 /**
- * The evaluation of what CrossGuard handed a stack policy, and the values its preview could not
- * know in the resources the checks read: an unknown anywhere else (a new alarm's ARN) cannot
- * change a verdict.
+ * The evaluation of what CrossGuard handed a stack policy, and, for each family of checks, the
+ * values its preview could not know in the resources that family read: an unknown anywhere else (a
+ * new alarm's ARN; an IAM policy's, for the flows) cannot change its verdicts.
  */
 export interface PolicyEvaluation extends IntentEvaluation {
-    readonly unknowns: readonly UnknownRead[];
+    readonly unknowns: Readonly<Record<IntentFamily, readonly UnknownRead[]>>;
 }
 
 // Every intent rule of an analysis reads the same evaluation: it is made once per resource list.
@@ -70,8 +84,15 @@ export function evaluationOf(resources: readonly PolicyResource[]): PolicyEvalua
     let evaluation = evaluations.get(resources);
     if (!evaluation) {
         const unknowns: UnknownRead[] = [];
-        const { evaluation: intent, wasRead } = evaluateIntentReading(fromPolicyResources(resources, unknowns), stackDeployStage());
-        evaluation = { ...intent, unknowns: unknowns.filter(wasRead) };
+        const { evaluation: intent, readers } = evaluateIntentReading(fromPolicyResources(resources, unknowns), stackDeployStage());
+        evaluation = {
+            ...intent,
+            unknowns: {
+                flows: unknowns.filter(readers.flows),
+                access: unknowns.filter(readers.access),
+                capacity: unknowns.filter(readers.capacity),
+            },
+        };
         evaluations.set(resources, evaluation);
     }
     return evaluation;

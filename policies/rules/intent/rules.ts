@@ -1,7 +1,7 @@
 import { accessNeeds, intendedFlows } from "../../../model/intent";
 import { stackRule, type StackFinding, type StackIndex } from "../../lib/rules";
 import { formatPorts } from "./awsNetwork";
-import { evaluationOf, type PolicyEvaluation } from "./evaluate";
+import { evaluationOf, type IntentFamily, type PolicyEvaluation } from "./evaluate";
 import { PreviewUnknownError, type UnknownRead } from "./plan";
 import { WHOLE_INTERNET } from "./reachability";
 import type { Excess, Verdict } from "./verdict";
@@ -15,17 +15,20 @@ import type { Excess, Verdict } from "./verdict";
  * `sdk/nodejs/policy/server.ts`), and judges when the engine analyzes the stack again after the
  * update's steps, every value known (`AnalyzeResources` in `Execute`, pulumi/pulumi
  * `pkg/resource/deploy/deployment_executor.go`). A verdict that holds with values missing holds,
- * and so do findings `certain` says no unknown value could undo.
+ * and so do findings `certain` says no unknown value could undo; only unknowns in the resources the
+ * rule's `family` of checks read count.
  */
 function judged(
     stack: StackIndex,
+    family: IntentFamily,
     findings: (evaluation: PolicyEvaluation) => StackFinding[],
     certain: (evaluation: PolicyEvaluation) => boolean = () => false,
 ): StackFinding[] {
     const evaluation = evaluationOf(stack.resources);
     const found = findings(evaluation);
-    if (found.length > 0 && evaluation.unknowns.length > 0 && !certain(evaluation)) {
-        throw new UnknownUntilUpdate(evaluation.unknowns);
+    const unknowns = evaluation.unknowns[family];
+    if (found.length > 0 && unknowns.length > 0 && !certain(evaluation)) {
+        throw new UnknownUntilUpdate(unknowns);
     }
     return found;
 }
@@ -58,7 +61,7 @@ function describeNeed(item: Verdict): string {
 }
 
 const capacity = (prefix: string) => (stack: StackIndex) =>
-    judged(stack, (evaluation) =>
+    judged(stack, "capacity", (evaluation) =>
         failing(
             evaluation.capacity.filter((item) => item.id.startsWith(prefix)),
             (item) => `[${item.site}] ${item.id}`,
@@ -73,7 +76,7 @@ export const intendedFlowsAllowed = stackRule({
     severity: "high",
     remediation: "Open the flow named in the message in the component that owns the blocking control, as narrowly as the model states it.",
     controls: { pciDss: ["1.2.1", "1.3.1"], soc2: ["A1.2", "CC6.6"] },
-    check: (stack) => judged(stack, (evaluation) => failing(evaluation.flows, describeFlow)),
+    check: (stack) => judged(stack, "flows", (evaluation) => failing(evaluation.flows, describeFlow)),
 });
 
 export const noUnintendedFlows = stackRule({
@@ -88,6 +91,7 @@ export const noUnintendedFlows = stackRule({
     check: (stack) =>
         judged(
             stack,
+            "flows",
             (evaluation) => excessFindings(evaluation.openings),
             // An unknown value can hide an address, never add one: an opening to the whole internet
             // is one whatever the preview cannot know yet.
@@ -103,7 +107,7 @@ export const accessNeedsGranted = stackRule({
     severity: "high",
     remediation: "Grant the need named in the message to its identity, on the resource the model names, at a scope the stack creates.",
     controls: { pciDss: ["7.2.1", "7.2.2"], soc2: ["CC6.1"] },
-    check: (stack) => judged(stack, (evaluation) => failing(evaluation.needs, describeNeed)),
+    check: (stack) => judged(stack, "access", (evaluation) => failing(evaluation.needs, describeNeed)),
 });
 
 export const noAccessBeyondNeeds = stackRule({
@@ -114,7 +118,7 @@ export const noAccessBeyondNeeds = stackRule({
     severity: "high",
     remediation: "Remove the grant, narrow its scope to the resource, or declare the need in model/intent.ts with its reason.",
     controls: { pciDss: ["7.2.1", "7.2.2"], soc2: ["CC6.1"], gdpr: ["25", "32"] },
-    check: (stack) => judged(stack, (evaluation) => excessFindings(evaluation.excess)),
+    check: (stack) => judged(stack, "access", (evaluation) => excessFindings(evaluation.excess)),
 });
 
 export const workloadsFitCapacity = stackRule({
