@@ -4,6 +4,7 @@ import { intendedFlows } from "../../model/intent";
 import type { IntentEvaluation } from "../../policies/rules/intent/evaluate";
 import { evaluateStacks, renderIntentReport } from "../../tools/policy/reports/intent";
 import { README_FILE, renderIntentBlock, renderReadme } from "../../tools/policy/reports/intentReadme";
+import { planStack } from "../../tools/plan/planner";
 import { sharedPlan } from "../helpers";
 
 describe("intent report", () => {
@@ -48,6 +49,14 @@ describe("intent report", () => {
                 .map((verdict) => `${verdict.site} ${verdict.id}: ${verdict.problems.join("; ")}`),
         );
         assert.deepEqual(failing, []);
+    });
+
+    it("defers, as the packs do, what a first preview's unknown values may undo, and judges the rest", async () => {
+        const [{ evaluation }] = evaluateStacks([await planStack({ stack: "prod-aws", newStack: true })]);
+        const markdown = renderIntentReport([{ stack: "prod-aws", evaluation }], new Date("2026-12-01T00:00:00Z")).markdown;
+        assert.match(markdown, /Needs granted: \d+ of \d+ \(\d+ unknown until the update\)\./);
+        assert.match(markdown, /\| aws \| `web-reads-own-secret` \| web \| .* \| ⏳ unknown until the update \| /);
+        assert.doesNotMatch(markdown, /❌ (blocked|missing|fails)/, "nothing fails that the packs defer");
     });
 
     it("gives each intended flow a row with its verdict and the rule that allows it or what blocks it", () => {

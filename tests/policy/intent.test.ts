@@ -8,8 +8,12 @@ import { evaluateRules } from "./evaluate";
 import { allRules } from "../../policies/lib/registry";
 import { evaluateIntent } from "../../policies/rules/intent/evaluate";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
-import { intentResources } from "../../tools/policy/reports/intent";
+import { fromPolicyResources } from "../../policies/rules/intent/plan";
+import { policyResources } from "../../tools/policy/policyResources";
 import { mutate, sharedPolicyRunner, withInputs } from "./helpers";
+
+/** A plan's resources as the intent checks read them in a stack policy: its outputs, through the policy SDK. */
+const intentResources = (resources: readonly PlannedResource[]) => fromPolicyResources(policyResources(resources, "outputs"));
 
 /** A copy in which one resource is gone, as if the component no longer made it. */
 function without(resources: readonly PlannedResource[], type: string, name: string): PlannedResource[] {

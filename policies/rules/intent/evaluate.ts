@@ -79,21 +79,26 @@ export interface PolicyEvaluation extends IntentEvaluation {
 // Every intent rule of an analysis reads the same evaluation: it is made once per resource list.
 const evaluations = new WeakMap<readonly PolicyResource[], PolicyEvaluation>();
 
-/** The evaluation of a stack's resources, at the stage the stack's config gives the pack. */
+/** The evaluation of a stack's resources, at the stage the stack's config gives the pack; made once per list. */
 export function evaluationOf(resources: readonly PolicyResource[]): PolicyEvaluation {
     let evaluation = evaluations.get(resources);
     if (!evaluation) {
-        const unknowns: UnknownRead[] = [];
-        const { evaluation: intent, readers } = evaluateIntentReading(fromPolicyResources(resources, unknowns), stackDeployStage());
-        evaluation = {
-            ...intent,
-            unknowns: {
-                flows: unknowns.filter(readers.flows),
-                access: unknowns.filter(readers.access),
-                capacity: unknowns.filter(readers.capacity),
-            },
-        };
+        evaluation = evaluatePolicyResources(resources, stackDeployStage());
         evaluations.set(resources, evaluation);
     }
     return evaluation;
+}
+
+/** The intent checks over what CrossGuard hands a stack policy, at `stage`. */
+export function evaluatePolicyResources(resources: readonly PolicyResource[], stage: DeployStage): PolicyEvaluation {
+    const unknowns: UnknownRead[] = [];
+    const { evaluation, readers } = evaluateIntentReading(fromPolicyResources(resources, unknowns), stage);
+    return {
+        ...evaluation,
+        unknowns: {
+            flows: unknowns.filter(readers.flows),
+            access: unknowns.filter(readers.access),
+            capacity: unknowns.filter(readers.capacity),
+        },
+    };
 }

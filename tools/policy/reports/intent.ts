@@ -1,47 +1,55 @@
 import { accessNeeds, intendedFlows, type Place, type Site } from "../../../model/intent";
 import { formatPorts } from "../../../policies/rules/intent/awsNetwork";
-import { evaluateIntent, type IntentEvaluation } from "../../../policies/rules/intent/evaluate";
-import type { IntentResource } from "../../../policies/rules/intent/plan";
+import { WHOLE_INTERNET } from "../../../policies/rules/intent/reachability";
+import {
+    evaluatePolicyResources,
+    type IntentEvaluation,
+    type IntentFamily,
+    type PolicyEvaluation,
+} from "../../../policies/rules/intent/evaluate";
 import type { Excess, Verdict } from "../../../policies/rules/intent/verdict";
 import { deployStageOf } from "../../../policies/lib/stackConfig";
-import type { PlannedResource, StackPlan } from "../../plan/planner";
+import type { StackPlan } from "../../plan/planner";
+import { policyResources } from "../policyResources";
 import { htmlPage } from "./htmlPage";
 
 /**
- * The planner's resources as the intent checks read them: the outputs the engine hands a stack
- * policy (`AnalyzeStack`), so that the report and the packs' intent rules judge the same plan.
- */
-export function intentResources(resources: readonly PlannedResource[]): IntentResource[] {
-    return resources.map((resource) => ({
-        type: resource.type,
-        name: resource.name,
-        urn: resource.urn,
-        props: resource.analyzerOutputs ?? resource.analyzerInputs,
-        deps: resource.propertyDependencies,
-        ...(resource.provider ? { provider: resource.provider } : {}),
-    }));
-}
-
-/**
- * The intent of the stacks checked together (an edge and its sites), evaluated stack by stack, each
- * at the deploy stage its config gives the packs.
+ * The intent of the stacks checked together (an edge and its sites), evaluated stack by stack as
+ * the packs evaluate it: from the outputs the engine hands a stack policy, through the policy SDK's
+ * deserializer and its unknown-checking proxy, at the deploy stage the stack's config gives.
  */
 export function evaluateStacks(
     stacks: readonly Pick<StackPlan, "stack" | "resources" | "config">[],
-): { stack: string; evaluation: IntentEvaluation }[] {
+): { stack: string; evaluation: PolicyEvaluation }[] {
     return stacks
         .map((planned) => ({
             stack: planned.stack,
-            evaluation: evaluateIntent(intentResources(planned.resources), deployStageOf(planned.config)),
+            evaluation: evaluatePolicyResources(policyResources(planned.resources, "outputs"), deployStageOf(planned.config)),
         }))
         .filter((entry) => entry.evaluation.sites.length > 0);
 }
 
+/** An evaluation to report; with the values its preview could not know, where it has them. */
+type ReportedEvaluation = IntentEvaluation & { readonly unknowns?: PolicyEvaluation["unknowns"] };
+
+/** Whether a family of checks read a value the preview cannot know: its failing verdicts wait for the update. */
+const waitsForUpdate = (evaluation: ReportedEvaluation, family: IntentFamily) => (evaluation.unknowns?.[family].length ?? 0) > 0;
+
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const mark = (holds: boolean, yes: string, no: string) => (holds ? `✅ ${yes}` : `❌ ${no}`);
-/** A verdict's cell: not judged yet when what it needs comes with a later stage. */
-const outcome = (item: Verdict | undefined, yes: string, no: string) =>
-    !item ? "❌ not evaluated" : item.pending && !item.holds ? `⏳ comes with ${item.pending}` : mark(item.holds, yes, no);
+/**
+ * A verdict's cell: not judged yet when what it needs comes with a later stage, or when its checks
+ * read a value the preview cannot know (the packs judge it after the update, as `judged` does).
+ */
+function outcome(item: Verdict | undefined, yes: string, no: string, deferred: boolean): string {
+    if (!item) {
+        return "❌ not evaluated";
+    }
+    if (!item.holds && item.pending) {
+        return `⏳ comes with ${item.pending}`;
+    }
+    return !item.holds && deferred ? "⏳ unknown until the update" : mark(item.holds, yes, no);
+}
 
 const PLACE_LABELS: Readonly<Record<Place, string>> = {
     "cloudflare-edge": "Cloudflare edge",
@@ -70,7 +78,7 @@ function endpointId(site: Site, place: Place, service?: string): string {
 }
 
 /** A Mermaid flowchart of one site's flows: solid where allowed, dotted and marked where blocked. */
-function flowPicture(site: Site, verdicts: readonly Verdict[]): string[] {
+function flowPicture(site: Site, verdicts: readonly Verdict[], deferred: boolean): string[] {
     const lines = [`    subgraph ${site}["${site === "aws" ? "AWS site" : "Azure site"}"]`];
     const declared = new Set<string>();
     const node = (place: Place, service?: string) => {
@@ -90,31 +98,37 @@ function flowPicture(site: Site, verdicts: readonly Verdict[]): string[] {
         edges.push(
             item?.holds
                 ? `        ${from} -->|"${label}"| ${to}`
-                : `        ${from} -.->|"${item?.pending ? `with ${item.pending}` : "blocked"}: ${label}"| ${to}`,
+                : `        ${from} -.->|"${item?.pending ? `with ${item.pending}` : deferred ? "after the update" : "blocked"}: ${label}"| ${to}`,
         );
     }
     return [...lines, ...edges, "    end"];
 }
 
-function flowRows(site: Site, verdicts: readonly Verdict[]): string[] {
+function flowRows(site: Site, verdicts: readonly Verdict[], deferred: boolean): string[] {
     return intendedFlows(site).map((flow) => {
         const item = verdicts.find((candidate) => candidate.id === flow.id);
         const endpoints = `${PLACE_LABELS[flow.from]}${flow.fromService ? ` (${flow.fromService})` : ""} → ${PLACE_LABELS[flow.to]}${flow.toService ? ` (${flow.toService})` : ""}`;
         const reason = item ? (item.holds ? item.by : item.problems).join("; ") : "";
-        return `| ${site} | \`${flow.id}\` | ${cell(endpoints)} | ${flow.protocol} ${formatPorts(flow.ports)} | ${cell(flow.why)} | ${outcome(item, "allowed", "blocked")} | ${cell(reason)} |`;
+        return `| ${site} | \`${flow.id}\` | ${cell(endpoints)} | ${flow.protocol} ${formatPorts(flow.ports)} | ${cell(flow.why)} | ${outcome(item, "allowed", "blocked", deferred)} | ${cell(reason)} |`;
     });
 }
 
-function needRows(site: Site, verdicts: readonly Verdict[]): string[] {
+function needRows(site: Site, verdicts: readonly Verdict[], deferred: boolean): string[] {
     return accessNeeds(site).map((need) => {
         const item = verdicts.find((candidate) => candidate.id === need.id);
         const reason = item ? (item.holds ? item.by : item.problems).join("; ") : "";
-        return `| ${site} | \`${need.id}\` | ${need.service ?? need.identity} | ${cell(need.action)} (${need.grants.join(", ")}) | ${need.target} | ${outcome(item, "granted", "missing")} | ${cell(reason)} |`;
+        return `| ${site} | \`${need.id}\` | ${need.service ?? need.identity} | ${cell(need.action)} (${need.grants.join(", ")}) | ${need.target} | ${outcome(item, "granted", "missing", deferred)} | ${cell(reason)} |`;
     });
 }
 
-const excessRows = (items: readonly Excess[]) =>
-    items.length === 0 ? ["| – | none | – |"] : items.map((item) => `| ${item.site} | ${cell(item.control)} | ${cell(item.reason)} |`);
+/** Openings or grants beyond the intent; those an unknown value could undo wait for the update, as the packs' do. */
+const excessRows = (items: readonly Excess[], deferred: boolean) =>
+    items.length === 0
+        ? ["| – | none | – |"]
+        : items.map(
+              (item) =>
+                  `| ${item.site} | ${cell(item.control)} | ${cell(item.reason)}${deferred && item.reason !== WHOLE_INTERNET ? " (⏳ unknown until the update)" : ""} |`,
+          );
 
 /**
  * The intent report for people: per stack, the flow matrix with a Mermaid picture, the access
@@ -122,7 +136,7 @@ const excessRows = (items: readonly Excess[]) =>
  * HTML (the same text through `marked`) for everyone else.
  */
 export function renderIntentReport(
-    entries: readonly { stack: string; evaluation: IntentEvaluation }[],
+    entries: readonly { stack: string; evaluation: ReportedEvaluation }[],
     generatedAt: Date,
 ): { markdown: string; html: string } {
     const lines = [
@@ -132,17 +146,23 @@ export function renderIntentReport(
         "",
     ];
     for (const { stack, evaluation } of entries) {
-        const count = (items: readonly Verdict[]) => {
-            const judged = items.filter((item) => item.holds || !item.pending);
-            const pending = items.length - judged.length;
-            return `${judged.filter((item) => item.holds).length} of ${judged.length}${pending > 0 ? ` (${pending} to come with a later stage)` : ""}`;
+        const deferred = {
+            flows: waitsForUpdate(evaluation, "flows"),
+            access: waitsForUpdate(evaluation, "access"),
+            capacity: waitsForUpdate(evaluation, "capacity"),
+        };
+        const count = (items: readonly Verdict[], family: IntentFamily) => {
+            const pending = items.filter((item) => !item.holds && item.pending).length;
+            const waiting = deferred[family] ? items.filter((item) => !item.holds && !item.pending).length : 0;
+            const judged = items.length - pending - waiting;
+            return `${items.filter((item) => item.holds).length} of ${judged}${pending > 0 ? ` (${pending} to come with a later stage)` : ""}${waiting > 0 ? ` (${waiting} unknown until the update)` : ""}`;
         };
         lines.push(
             `## ${stack}`,
             "",
             `Deploy stage: ${evaluation.stage}.`,
             "",
-            `Flows allowed: ${count(evaluation.flows)}. Needs granted: ${count(evaluation.needs)}. Capacity checks holding: ${count(evaluation.capacity)}. Unintended openings: ${evaluation.openings.length}. Grants beyond needs: ${evaluation.excess.length}.`,
+            `Flows allowed: ${count(evaluation.flows, "flows")}. Needs granted: ${count(evaluation.needs, "access")}. Capacity checks holding: ${count(evaluation.capacity, "capacity")}. Unintended openings: ${evaluation.openings.length}. Grants beyond needs: ${evaluation.excess.length}.`,
             "",
             "### Flows",
             "",
@@ -152,6 +172,7 @@ export function renderIntentReport(
                 flowPicture(
                     site as Site,
                     evaluation.flows.filter((item) => item.site === site),
+                    deferred.flows,
                 ),
             ),
             "```",
@@ -162,6 +183,7 @@ export function renderIntentReport(
                 flowRows(
                     site as Site,
                     evaluation.flows.filter((item) => item.site === site),
+                    deferred.flows,
                 ),
             ),
             "",
@@ -169,7 +191,7 @@ export function renderIntentReport(
             "",
             "| site | rule | why it is beyond the intent |",
             "|---|---|---|",
-            ...excessRows(evaluation.openings),
+            ...excessRows(evaluation.openings, deferred.flows),
             "",
             "### Access",
             "",
@@ -179,6 +201,7 @@ export function renderIntentReport(
                 needRows(
                     site as Site,
                     evaluation.needs.filter((item) => item.site === site),
+                    deferred.access,
                 ),
             ),
             "",
@@ -186,7 +209,7 @@ export function renderIntentReport(
             "",
             "| site | grant | why it is beyond the needs |",
             "|---|---|---|",
-            ...excessRows(evaluation.excess),
+            ...excessRows(evaluation.excess, deferred.access),
             "",
             "### Capacity",
             "",
@@ -194,7 +217,7 @@ export function renderIntentReport(
             "|---|---|---|---|",
             ...evaluation.capacity.map(
                 (item) =>
-                    `| ${item.site} | \`${item.id}\` | ${outcome(item, "holds", "fails")} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`,
+                    `| ${item.site} | \`${item.id}\` | ${outcome(item, "holds", "fails", deferred.capacity)} | ${cell((item.holds ? item.by : item.problems).join("; "))} |`,
             ),
             "",
         );
