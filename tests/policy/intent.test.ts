@@ -553,7 +553,8 @@ describe("intent policies on a site at deployStage foundation", function () {
     const ids = (verdicts: readonly { site: string; id: string }[]) => verdicts.map((item) => `${item.site} ${item.id}`).sort();
 
     it("judge what the foundation builds, leave what comes with the workloads pending, and find every network rule's flow", async () => {
-        for (const stack of ["prod-aws", "prod-azure"]) {
+        // Both sites on their own, and both in one stack, whose AWS runner reaches AKS over the VPN.
+        for (const stack of ["prod-aws", "prod-azure", "dev"]) {
             const resources = intentResources((await foundation(stack)).resources);
             const atFoundation = evaluateIntent(resources, "foundation");
             const verdicts = [...atFoundation.flows, ...atFoundation.needs, ...atFoundation.capacity];
