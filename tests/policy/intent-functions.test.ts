@@ -430,10 +430,10 @@ describe("inputs with values unknown at preview", () => {
         assert.deepEqual(read.props, { cidrBlocks: ["10.0.0.0/16"], description: "d" });
         // Each is told, so that a failing verdict can wait for the update (intent/rules.ts).
         assert.deepEqual(
-            unknowns.map(({ resource, error }) => [resource, error.message]),
+            unknowns.map(({ type, name, error }) => [type, name, error.message]),
             [
-                ["aws:ec2/securityGroup:SecurityGroup g", "string value at .cidrBlocks.1 can't be known during preview"],
-                ["aws:ec2/securityGroup:SecurityGroup g", "string value at .vpcId can't be known during preview"],
+                ["aws:ec2/securityGroup:SecurityGroup", "g", "string value at .cidrBlocks.1 can't be known during preview"],
+                ["aws:ec2/securityGroup:SecurityGroup", "g", "string value at .vpcId can't be known during preview"],
             ],
         );
     });

@@ -38,6 +38,7 @@ describe("intent report", () => {
         ],
         excess: [],
         capacity: [{ id: "workloads-fit-at-minimum", site: "aws", holds: false, by: [], problems: ["CPU: 9125m requested, 1600m usable"] }],
+        unknowns: { flows: [], access: [], capacity: [] },
     };
     const report = renderIntentReport([{ stack: "prod-aws", evaluation }], new Date("2026-12-01T00:00:00Z"));
 

@@ -6,14 +6,15 @@ import { readPolicyConfigFile } from "../../tools/policy/config";
 import { sharedPlan } from "../helpers";
 import { evaluateRules } from "./evaluate";
 import { allRules } from "../../policies/lib/registry";
-import { evaluateIntent } from "../../policies/rules/intent/evaluate";
+import { evaluatePolicyResources } from "../../policies/rules/intent/evaluate";
 import { INTENT_RULE_NAMES } from "../../policies/rules/intent/rules";
-import { fromPolicyResources } from "../../policies/rules/intent/plan";
+import type { DeployStage } from "../../model/stacks";
 import { policyResources } from "../../tools/policy/policyResources";
 import { mutate, sharedPolicyRunner, withInputs } from "./helpers";
 
-/** A plan's resources as the intent checks read them in a stack policy: its outputs, through the policy SDK. */
-const intentResources = (resources: readonly PlannedResource[]) => fromPolicyResources(policyResources(resources, "outputs"));
+/** The intent checks over a plan as a stack policy reads it (its outputs, through the policy SDK), at a deploy stage. */
+const evaluateIntent = (resources: readonly PlannedResource[], stage?: DeployStage) =>
+    evaluatePolicyResources(policyResources(resources, "outputs"), stage);
 
 /** A copy in which one resource is gone, as if the component no longer made it. */
 function without(resources: readonly PlannedResource[], type: string, name: string): PlannedResource[] {
@@ -555,7 +556,7 @@ describe("intent policies on a site at deployStage foundation", function () {
     it("judge what the foundation builds, leave what comes with the workloads pending, and find every network rule's flow", async () => {
         // Both sites on their own, and both in one stack, whose AWS runner reaches AKS over the VPN.
         for (const stack of ["prod-aws", "prod-azure", "dev"]) {
-            const resources = intentResources((await foundation(stack)).resources);
+            const { resources } = await foundation(stack);
             const atFoundation = evaluateIntent(resources, "foundation");
             const verdicts = [...atFoundation.flows, ...atFoundation.needs, ...atFoundation.capacity];
             assert.deepEqual(ids(verdicts.filter((item) => !item.holds && !item.pending)), [], `${stack}: judged at its stage`);
@@ -590,7 +591,7 @@ describe("intent policies on a site at deployStage foundation", function () {
 describe("intent of an all-in-one stack, whose AWS runner deploys the Azure site across the VPN", function () {
     this.timeout(180_000);
     const aksApiFlow = (resources: readonly PlannedResource[]) =>
-        evaluateIntent(intentResources(resources)).flows.find((item) => item.site === "azure" && item.id === "deployer-to-cluster-api")!;
+        evaluateIntent(resources).flows.find((item) => item.site === "azure" && item.id === "deployer-to-cluster-api")!;
 
     it("proves the runner's path to the private AKS API: its routes into the VPN, the VPN's routes both ways, the API's subnet", async () => {
         const flow = aksApiFlow((await sharedPlan("dev")).resources);
@@ -613,9 +614,7 @@ describe("intent of an all-in-one stack, whose AWS runner deploys the Azure site
 
     it("needs AKS RBAC Cluster Admin for the principal the AWS runner signs in to Azure as (azureDeployPrincipalId)", async () => {
         const administers = (resources: readonly PlannedResource[]) =>
-            evaluateIntent(intentResources(resources)).needs.find(
-                (item) => item.site === "azure" && item.id === "deployer-administers-cluster",
-            )!;
+            evaluateIntent(resources).needs.find((item) => item.site === "azure" && item.id === "deployer-administers-cluster")!;
         assert.deepEqual(administers((await sharedPlan("dev")).resources).by, [
             "role assignment azure-site-kubernetes-admin-0 (Azure Kubernetes Service RBAC Cluster Admin)",
         ]);

@@ -24,7 +24,7 @@ export function fromPolicyResources(resources: readonly PolicyResource[], unknow
         name: resource.name,
         urn: resource.urn,
         props: known(resource.props, (error) =>
-            unknowns.push({ resource: `${resource.type} ${resource.name}`, urn: resource.urn, type: resource.type, error }),
+            unknowns.push({ urn: resource.urn, type: resource.type, name: resource.name, error }),
         ) as Record<string, unknown>,
         deps: Object.fromEntries(
             Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)]),
@@ -39,10 +39,10 @@ export const PreviewUnknownError = UnknownValueError as new (unknownTypeSentinel
 
 /** A value the intent checks could not read because the preview cannot know it yet. */
 export interface UnknownRead {
-    /** The resource that holds it, as messages name it: `<type> <name>`. */
-    readonly resource: string;
+    /** The resource that holds it. */
     readonly urn: string;
     readonly type: string;
+    readonly name: string;
     readonly error: PreviewUnknownError;
 }
 

@@ -1,7 +1,7 @@
 import { accessNeeds, intendedFlows } from "../../../model/intent";
 import { stackRule, type StackFinding, type StackIndex } from "../../lib/rules";
 import { formatPorts } from "./awsNetwork";
-import { evaluationOf, type IntentFamily, type PolicyEvaluation } from "./evaluate";
+import { evaluationOf, type IntentFamily, type IntentEvaluation } from "./evaluate";
 import { PreviewUnknownError, type UnknownRead } from "./plan";
 import { WHOLE_INTERNET } from "./reachability";
 import type { Excess, Verdict } from "./verdict";
@@ -21,8 +21,8 @@ import type { Excess, Verdict } from "./verdict";
 function judged(
     stack: StackIndex,
     family: IntentFamily,
-    findings: (evaluation: PolicyEvaluation) => StackFinding[],
-    certain: (evaluation: PolicyEvaluation) => boolean = () => false,
+    findings: (evaluation: IntentEvaluation) => StackFinding[],
+    certain: (evaluation: IntentEvaluation) => boolean = () => false,
 ): StackFinding[] {
     const evaluation = evaluationOf(stack.resources);
     const found = findings(evaluation);
@@ -38,7 +38,7 @@ class UnknownUntilUpdate extends PreviewUnknownError {
     constructor(unknowns: readonly UnknownRead[]) {
         const [first] = unknowns;
         super(first.error.unknownTypeSentinel, first.error.props);
-        this.message = `the stack holds ${unknowns.length} value(s) unknown until the update, the first in ${first.resource}: ${first.error.message}`;
+        this.message = `the stack holds ${unknowns.length} value(s) unknown until the update, the first in ${first.type} ${first.name}: ${first.error.message}`;
     }
 }
 

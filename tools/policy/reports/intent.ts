@@ -1,12 +1,7 @@
 import { accessNeeds, intendedFlows, type Place, type Site } from "../../../model/intent";
 import { formatPorts } from "../../../policies/rules/intent/awsNetwork";
 import { WHOLE_INTERNET } from "../../../policies/rules/intent/reachability";
-import {
-    evaluatePolicyResources,
-    type IntentEvaluation,
-    type IntentFamily,
-    type PolicyEvaluation,
-} from "../../../policies/rules/intent/evaluate";
+import { evaluatePolicyResources, type IntentEvaluation, type IntentFamily } from "../../../policies/rules/intent/evaluate";
 import type { Excess, Verdict } from "../../../policies/rules/intent/verdict";
 import { deployStageOf } from "../../../policies/lib/stackConfig";
 import type { StackPlan } from "../../plan/planner";
@@ -20,7 +15,7 @@ import { htmlPage } from "./htmlPage";
  */
 export function evaluateStacks(
     stacks: readonly Pick<StackPlan, "stack" | "resources" | "config">[],
-): { stack: string; evaluation: PolicyEvaluation }[] {
+): { stack: string; evaluation: IntentEvaluation }[] {
     return stacks
         .map((planned) => ({
             stack: planned.stack,
@@ -29,11 +24,8 @@ export function evaluateStacks(
         .filter((entry) => entry.evaluation.sites.length > 0);
 }
 
-/** An evaluation to report; with the values its preview could not know, where it has them. */
-type ReportedEvaluation = IntentEvaluation & { readonly unknowns?: PolicyEvaluation["unknowns"] };
-
 /** Whether a family of checks read a value the preview cannot know: its failing verdicts wait for the update. */
-const waitsForUpdate = (evaluation: ReportedEvaluation, family: IntentFamily) => (evaluation.unknowns?.[family].length ?? 0) > 0;
+const waitsForUpdate = (evaluation: IntentEvaluation, family: IntentFamily) => evaluation.unknowns[family].length > 0;
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const mark = (holds: boolean, yes: string, no: string) => (holds ? `✅ ${yes}` : `❌ ${no}`);
@@ -136,7 +128,7 @@ const excessRows = (items: readonly Excess[], deferred: boolean) =>
  * HTML (the same text through `marked`) for everyone else.
  */
 export function renderIntentReport(
-    entries: readonly { stack: string; evaluation: ReportedEvaluation }[],
+    entries: readonly { stack: string; evaluation: IntentEvaluation }[],
     generatedAt: Date,
 ): { markdown: string; html: string } {
     const lines = [
