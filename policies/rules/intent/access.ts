@@ -8,9 +8,9 @@ import {
     type Identity,
     type Site,
 } from "../../../model/intent";
-import { AwsSite, DEPLOY_RUNNER } from "./awsNetwork";
+import { AwsSite } from "./awsNetwork";
 import { AWS_MANAGED_POLICIES, denyingStatement, managedPolicyName } from "./iam";
-import { azureName, list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
+import { azureName, DEPLOY_RUNNER, list, object, PlanView, statements, stringsIn, wildcardMatch, type IntentResource } from "./plan";
 import { deployedFromAws, hasDeployRunner, NO_DEPLOYER, siteView, sitesIn } from "./reachability";
 import { verdict, type Excess, type Verdict } from "./verdict";
 

@@ -28,7 +28,6 @@ export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-export const DEPLOY_RUNNER = /deploy-?runner/i;
 
 /**
  * Every allow rule of the plan's security groups. A group made by the provider starts with no
@@ -356,10 +355,7 @@ export class AwsSite {
 
     /** The deploy runner: whatever runs instances named for it, with the groups and subnets they get. */
     deployer(): AwsParty | undefined {
-        const runners = this.view.where(
-            (resource) =>
-                DEPLOY_RUNNER.test(resource.name) && /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group)/.test(resource.type),
-        );
+        const runners = this.view.runnerMachines("aws");
         if (runners.length === 0) {
             return undefined;
         }

@@ -272,11 +272,9 @@ export class AzureSite {
         return resource && { resource, subnet: this.subnetOf(object(resource.props.subnet).id) };
     }
 
-    /** The deploy runner's subnet: whatever is named for it and points into a subnet. */
-    deployerSubnet(runnerName: RegExp): AzureSubnet | undefined {
-        for (const resource of this.view.where(
-            (candidate) => runnerName.test(candidate.name) && candidate.type.startsWith("azure-native:compute:"),
-        )) {
+    /** The deploy runner's subnet: the one its machines point into. */
+    deployerSubnet(): AzureSubnet | undefined {
+        for (const resource of this.view.runnerMachines("azure")) {
             // A subnet made as its own resource may have no id yet at preview: its dependency names it.
             const subnetResource = Object.keys(resource.deps)
                 .flatMap((property) => this.view.dependencies(resource, property))

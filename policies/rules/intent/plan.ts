@@ -1,5 +1,6 @@
 import * as ipaddr from "ipaddr.js";
 import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
+import type { Site } from "../../../model/intent";
 
 /** A planned resource as the intent checks read it: what CrossGuard hands a stack policy, flattened. */
 export interface IntentResource {
@@ -98,6 +99,14 @@ function known(value: unknown, unknown: (error: PreviewUnknownError) => void): u
 // Cloud ids and ARNs as the providers print them; anything else in an input is not a reference.
 const REFERENCE = /^(sg|subnet|vpc|rtb|vpce|lt|igw|nat|eni)-[0-9a-f]+$|^arn:aws[\w-]*:|^\/subscriptions\//i;
 
+/** What the deploy runner's resources (its machines, role, identity) are named for. */
+export const DEPLOY_RUNNER = /deploy-?runner/i;
+/** The resource types that are a runner's machines, per site. */
+const RUNNER_MACHINES: Readonly<Record<Site, RegExp>> = {
+    aws: /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group):/,
+    azure: /^azure-native:compute:/,
+};
+
 /**
  * The plan of one stack, indexed for the intent checks. It maps the cloud ids and ARNs that
  * appear in inputs back to the resources they came from, through the engine's property
@@ -179,6 +188,14 @@ export class PlanView {
         }
         this.reads.all = true;
         return undefined;
+    }
+
+    /**
+     * A site's deploy-runner machines: its compute resources named for the runner. Not their
+     * network: the sites' networks keep a runner subnet whether or not the stack runs runners.
+     */
+    runnerMachines(site: Site): IntentResource[] {
+        return this.where((resource) => DEPLOY_RUNNER.test(resource.name) && RUNNER_MACHINES[site].test(resource.type));
     }
 
     /** Whether the checks were handed the resource: through its type, or one by one. */

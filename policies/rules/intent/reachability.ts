@@ -11,15 +11,7 @@ import {
     type PortRange,
     type Site,
 } from "../../../model/intent";
-import {
-    AwsSite,
-    cloudflareEdge,
-    DEPLOY_RUNNER,
-    formatPorts,
-    securityGroupsAllow,
-    vpcCniEnforcesPolicies,
-    type AwsParty,
-} from "./awsNetwork";
+import { AwsSite, cloudflareEdge, formatPorts, securityGroupsAllow, vpcCniEnforcesPolicies, type AwsParty } from "./awsNetwork";
 import { AzureSite, GATEWAY_MANAGER_PORTS, nsgRules, type AzureParty } from "./azureNetwork";
 import { allowingStatement, denyingStatement } from "./iam";
 import { networkPolicies, networkPoliciesAllow, servicePods, type Peer } from "./kubernetesNetwork";
@@ -62,9 +54,7 @@ const missing = (what: string): Evidence => ({ by: [], problems: [what] });
  * own, so the deployer's rows do not apply to them, but for that VPN path.
  */
 export function hasDeployRunner(view: PlanView, site: Site): boolean {
-    // The runners' machines, not their network: the sites' networks keep a runner subnet either way.
-    const machines = site === "aws" ? /^aws:(ec2\/instance|ec2\/launchTemplate|autoscaling\/group):/ : /^azure-native:compute:/;
-    return view.where((resource) => DEPLOY_RUNNER.test(resource.name) && machines.test(resource.type)).length > 0;
+    return view.runnerMachines(site).length > 0;
 }
 
 /**
@@ -554,7 +544,7 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                 );
             }
             case "deployer-to-cluster-api": {
-                const runnerSubnet = site.deployerSubnet(DEPLOY_RUNNER);
+                const runnerSubnet = site.deployerSubnet();
                 if (!runnerSubnet) {
                     return missing("no deploy runner in a subnet of the VNet (nothing named deploy-runner under azure-native:compute)");
                 }
@@ -578,7 +568,7 @@ function azureFlow(site: AzureSite): (flow: Flow) => Evidence {
                 );
             }
             case "deployer-to-github": {
-                const runnerSubnet = site.deployerSubnet(DEPLOY_RUNNER);
+                const runnerSubnet = site.deployerSubnet();
                 if (!runnerSubnet) {
                     return missing("no deploy runner in a subnet of the VNet (nothing named deploy-runner under azure-native:compute)");
                 }
